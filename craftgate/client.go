@@ -1,0 +1,267 @@
+package craftgate
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Well-known base URLs.
+const (
+	SandboxURL    = "https://sandbox-api.craftgate.io"
+	ProductionURL = "https://api.craftgate.io"
+)
+
+// ClientVersion is sent as x-client-version.
+const ClientVersion = "gatecheck:0.1"
+
+// Doer sends an HTTP request. *http.Client satisfies it; the k6 extension
+// supplies one that goes through the VU's HTTP machinery.
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Client is a signing Craftgate API client. It is safe for concurrent use.
+type Client struct {
+	baseURL   string
+	apiKey    string
+	secretKey string
+	lang      string
+	doer      Doer
+	rnd       func() string
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithBaseURL sets the API base URL, e.g. SandboxURL or a mock's address.
+func WithBaseURL(u string) Option { return func(c *Client) { c.baseURL = strings.TrimRight(u, "/") } }
+
+// WithAPIKey sets the merchant API key (x-api-key).
+func WithAPIKey(k string) Option { return func(c *Client) { c.apiKey = k } }
+
+// WithSecretKey sets the merchant secret key used only inside the signature.
+func WithSecretKey(k string) Option { return func(c *Client) { c.secretKey = k } }
+
+// WithDoer sets the HTTP transport (default: a plain *http.Client).
+func WithDoer(d Doer) Option { return func(c *Client) { c.doer = d } }
+
+// WithLanguage sets the lang header (e.g. "tr", "en").
+func WithLanguage(lang string) Option { return func(c *Client) { c.lang = strings.ToLower(lang) } }
+
+// WithNonce replaces the x-rnd-key generator (tests use it for repeatable
+// signatures).
+func WithNonce(f func() string) Option { return func(c *Client) { c.rnd = f } }
+
+// New returns a Client. The base URL, API key and secret key are required.
+func New(opts ...Option) (*Client, error) {
+	c := &Client{doer: http.DefaultClient, rnd: randomNonce}
+	for _, o := range opts {
+		o(c)
+	}
+	switch {
+	case c.baseURL == "":
+		return nil, errors.New("craftgate: base URL is required")
+	case c.apiKey == "":
+		return nil, errors.New("craftgate: API key is required")
+	case c.secretKey == "":
+		return nil, errors.New("craftgate: secret key is required")
+	}
+	if _, err := url.Parse(c.baseURL); err != nil {
+		return nil, fmt.Errorf("craftgate: base URL: %w", err)
+	}
+	return c, nil
+}
+
+// BaseURL returns the configured base URL.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// randomNonce returns 16 random hex characters.
+func randomNonce() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// NewRequest builds a signed request. in, when not nil, is encoded as the
+// JSON body; the body bytes sent are exactly the bytes signed. query values
+// are encoded with %20 for spaces and the percent-decoded URL is signed, as
+// five of the six official clients do.
+func (c *Client) NewRequest(ctx context.Context, method, path string, query url.Values, in any) (*http.Request, error) {
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
+			return nil, fmt.Errorf("craftgate: encode %s %s: %w", method, path, err)
+		}
+	}
+	return c.NewRawRequest(ctx, method, path, query, body)
+}
+
+// NewRawRequest is NewRequest with a body that is already encoded.
+func (c *Client) NewRawRequest(ctx context.Context, method, path string, query url.Values, body []byte) (*http.Request, error) {
+	u := c.baseURL + path
+	if q := encodeQuery(query); q != "" {
+		u += "?" + q
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return nil, fmt.Errorf("craftgate: %s %s: %w", method, path, err)
+	}
+	rnd := c.rnd()
+	h := req.Header
+	h["X-Api-Key"] = []string{c.apiKey}
+	h["X-Rnd-Key"] = []string{rnd}
+	h["X-Auth-Version"] = []string{"v1"}
+	h["X-Client-Version"] = []string{ClientVersion}
+	h["X-Signature"] = []string{Signature(SignableURL(u), c.apiKey, c.secretKey, rnd, body)}
+	h["Accept"] = []string{"application/json"}
+	if body != nil {
+		h["Content-Type"] = []string{"application/json"}
+	}
+	if c.lang != "" {
+		h["Lang"] = []string{c.lang}
+	}
+	return req, nil
+}
+
+// Do sends a signed request and decodes the data envelope into out (which
+// may be nil). Any error envelope, or any status >= 400, becomes an *Error.
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, in, out any) error {
+	req, err := c.NewRequest(ctx, method, path, query, in)
+	if err != nil {
+		return err
+	}
+	resp, err := c.doer.Do(req)
+	if err != nil {
+		return fmt.Errorf("craftgate: %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("craftgate: %s %s: read body: %w", method, path, err)
+	}
+	return DecodeResponse(resp.StatusCode, b, out)
+}
+
+// DecodeResponse decodes a Craftgate response body: the data envelope into
+// out on success, the error envelope into an *Error otherwise. An empty
+// body is a success without content (deletes may answer 200 or 204 empty).
+func DecodeResponse(status int, body []byte, out any) error {
+	if status >= 400 || status < 200 {
+		var env ErrorEnvelope
+		if err := json.Unmarshal(body, &env); err != nil || env.Errors.ErrorCode == "" {
+			return &Error{HTTPStatus: status, Code: strconv.Itoa(status),
+				Description: "unexpected response: " + truncate(string(body), 200)}
+		}
+		return &Error{HTTPStatus: status, Code: env.Errors.ErrorCode, Group: env.Errors.ErrorGroup,
+			Description: env.Errors.ErrorDescription, Provider: env.Errors.ProviderError}
+	}
+	if len(bytes.TrimSpace(body)) == 0 || out == nil {
+		return nil
+	}
+	env := struct {
+		Data   json.RawMessage `json:"data"`
+		Errors *ErrorBody      `json:"errors"`
+	}{}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return fmt.Errorf("craftgate: decode response: %w", err)
+	}
+	if env.Errors != nil {
+		return &Error{HTTPStatus: status, Code: env.Errors.ErrorCode, Group: env.Errors.ErrorGroup,
+			Description: env.Errors.ErrorDescription, Provider: env.Errors.ProviderError}
+	}
+	if len(env.Data) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(env.Data, out); err != nil {
+		return fmt.Errorf("craftgate: decode data: %w", err)
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// Paths of the endpoints the client models.
+const (
+	PathCardPayments       = "/payment/v1/card-payments"
+	PathRefunds            = "/payment/v1/refunds"
+	PathRefundTransactions = "/payment/v1/refund-transactions"
+)
+
+func idPath(base string, id int64) string { return base + "/" + strconv.FormatInt(id, 10) }
+
+// CreatePayment makes a non-3DS card payment (POST /payment/v1/card-payments).
+// A declined card returns an *Error with HTTP 422 and the card's errorGroup.
+func (c *Client) CreatePayment(ctx context.Context, req *CreatePaymentRequest) (*Payment, error) {
+	var p Payment
+	if err := c.Do(ctx, http.MethodPost, PathCardPayments, nil, req, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// RetrievePayment fetches a payment in any status, failed ones included.
+func (c *Client) RetrievePayment(ctx context.Context, id int64) (*Payment, error) {
+	var p Payment
+	if err := c.Do(ctx, http.MethodGet, idPath(PathCardPayments, id), nil, nil, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// RefundPayment refunds or cancels a whole payment. Craftgate decides which:
+// CANCEL before the bank's end of day with no earlier partial refund,
+// REFUND otherwise.
+func (c *Client) RefundPayment(ctx context.Context, req *RefundPaymentRequest) (*PaymentRefund, error) {
+	var r PaymentRefund
+	if err := c.Do(ctx, http.MethodPost, PathRefunds, nil, req, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// RetrieveRefund fetches a payment refund by id.
+func (c *Client) RetrieveRefund(ctx context.Context, id int64) (*PaymentRefund, error) {
+	var r PaymentRefund
+	if err := c.Do(ctx, http.MethodGet, idPath(PathRefunds, id), nil, nil, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// RefundTransaction refunds (part of) one payment transaction.
+func (c *Client) RefundTransaction(ctx context.Context, req *RefundTransactionRequest) (*PaymentTransactionRefund, error) {
+	var r PaymentTransactionRefund
+	if err := c.Do(ctx, http.MethodPost, PathRefundTransactions, nil, req, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// RetrieveTransactionRefund fetches a transaction refund by id.
+func (c *Client) RetrieveTransactionRefund(ctx context.Context, id int64) (*PaymentTransactionRefund, error) {
+	var r PaymentTransactionRefund
+	if err := c.Do(ctx, http.MethodGet, idPath(PathRefundTransactions, id), nil, nil, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}

@@ -1,0 +1,9 @@
+// Package craftgate is gatecheck's one client for the Craftgate payment API:
+// the request signature, the wire model (money as decimal), the typed error
+// envelope, the 3-D Secure callback hash and webhook signature verifiers, and
+// the embedded sandbox test-card catalogue.
+//
+// The package imports neither godog nor k6: the step library, the mock
+// provider and the k6 extension all build on it, so every signature and every
+// card outcome in gatecheck has exactly one definition, here.
+package craftgate
