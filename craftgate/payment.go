@@ -100,50 +100,55 @@ type FraudParams struct {
 // Payment is Craftgate's PaymentResponse (endpoints.md B.2): the result of
 // create payment, 3ds-complete, retrieve payment and post-auth.
 type Payment struct {
-	ID                           int64                `json:"id"`
-	CreatedDate                  string               `json:"createdDate"`
-	Price                        Amount               `json:"price"`
-	PaidPrice                    Amount               `json:"paidPrice"`
-	WalletPrice                  Amount               `json:"walletPrice"`
-	Currency                     string               `json:"currency"`
-	BuyerMemberID                int64                `json:"buyerMemberId,omitempty"`
-	Installment                  int                  `json:"installment"`
-	ConversationID               string               `json:"conversationId,omitempty"`
-	ExternalID                   string               `json:"externalId,omitempty"`
-	PaymentChannel               string               `json:"paymentChannel,omitempty"`
-	PaymentType                  string               `json:"paymentType"`
-	PaymentProvider              string               `json:"paymentProvider,omitempty"`
-	PaymentSource                string               `json:"paymentSource"`
-	PaymentGroup                 string               `json:"paymentGroup,omitempty"`
-	PaymentStatus                string               `json:"paymentStatus"`
-	PaymentPhase                 string               `json:"paymentPhase"`
-	IsThreeDS                    bool                 `json:"isThreeDS"`
-	MerchantCommissionRate       Amount               `json:"merchantCommissionRate"`
-	MerchantCommissionRateAmount Amount               `json:"merchantCommissionRateAmount"`
-	BankCommissionRate           Amount               `json:"bankCommissionRate"`
-	BankCommissionRateAmount     Amount               `json:"bankCommissionRateAmount"`
-	PaidWithStoredCard           bool                 `json:"paidWithStoredCard"`
-	BinNumber                    string               `json:"binNumber,omitempty"`
-	LastFourDigits               string               `json:"lastFourDigits,omitempty"`
-	CardHolderName               string               `json:"cardHolderName,omitempty"`
-	BankCardHolderName           string               `json:"bankCardHolderName,omitempty"`
-	CardIssuerBankName           string               `json:"cardIssuerBankName,omitempty"`
-	CardType                     string               `json:"cardType,omitempty"`
-	CardAssociation              string               `json:"cardAssociation,omitempty"`
-	CardBrand                    string               `json:"cardBrand,omitempty"`
-	AuthCode                     string               `json:"authCode,omitempty"`
-	HostReference                string               `json:"hostReference,omitempty"`
-	TransID                      string               `json:"transId,omitempty"`
-	OrderID                      string               `json:"orderId,omitempty"`
-	MdStatus                     *int                 `json:"mdStatus,omitempty"`
-	RequestedPosAlias            string               `json:"requestedPosAlias,omitempty"`
-	Pos                          *MerchantPos         `json:"pos,omitempty"`
-	FraudID                      int64                `json:"fraudId,omitempty"`
-	FraudAction                  string               `json:"fraudAction,omitempty"`
-	CardUserKey                  string               `json:"cardUserKey,omitempty"`
-	CardToken                    string               `json:"cardToken,omitempty"`
-	PaymentError                 *ErrorBody           `json:"paymentError,omitempty"`
-	PaymentTransactions          []PaymentTransaction `json:"paymentTransactions"`
+	ID                           int64        `json:"id"`
+	CreatedDate                  string       `json:"createdDate"`
+	Price                        Amount       `json:"price"`
+	PaidPrice                    Amount       `json:"paidPrice"`
+	WalletPrice                  Amount       `json:"walletPrice"`
+	Currency                     string       `json:"currency"`
+	BuyerMemberID                int64        `json:"buyerMemberId,omitempty"`
+	Installment                  int          `json:"installment"`
+	ConversationID               string       `json:"conversationId,omitempty"`
+	ExternalID                   string       `json:"externalId,omitempty"`
+	PaymentChannel               string       `json:"paymentChannel,omitempty"`
+	PaymentType                  string       `json:"paymentType"`
+	PaymentProvider              string       `json:"paymentProvider,omitempty"`
+	PaymentSource                string       `json:"paymentSource"`
+	PaymentGroup                 string       `json:"paymentGroup,omitempty"`
+	PaymentStatus                string       `json:"paymentStatus"`
+	PaymentPhase                 string       `json:"paymentPhase"`
+	IsThreeDS                    bool         `json:"isThreeDS"`
+	MerchantCommissionRate       Amount       `json:"merchantCommissionRate"`
+	MerchantCommissionRateAmount Amount       `json:"merchantCommissionRateAmount"`
+	BankCommissionRate           Amount       `json:"bankCommissionRate"`
+	BankCommissionRateAmount     Amount       `json:"bankCommissionRateAmount"`
+	PaidWithStoredCard           bool         `json:"paidWithStoredCard"`
+	BinNumber                    string       `json:"binNumber,omitempty"`
+	LastFourDigits               string       `json:"lastFourDigits,omitempty"`
+	CardHolderName               string       `json:"cardHolderName,omitempty"`
+	BankCardHolderName           string       `json:"bankCardHolderName,omitempty"`
+	CardIssuerBankName           string       `json:"cardIssuerBankName,omitempty"`
+	CardType                     string       `json:"cardType,omitempty"`
+	CardAssociation              string       `json:"cardAssociation,omitempty"`
+	CardBrand                    string       `json:"cardBrand,omitempty"`
+	AuthCode                     string       `json:"authCode,omitempty"`
+	HostReference                string       `json:"hostReference,omitempty"`
+	TransID                      string       `json:"transId,omitempty"`
+	OrderID                      string       `json:"orderId,omitempty"`
+	MdStatus                     *int         `json:"mdStatus,omitempty"`
+	RequestedPosAlias            string       `json:"requestedPosAlias,omitempty"`
+	Pos                          *MerchantPos `json:"pos,omitempty"`
+	FraudID                      int64        `json:"fraudId,omitempty"`
+	FraudAction                  string       `json:"fraudAction,omitempty"`
+	CardUserKey                  string       `json:"cardUserKey,omitempty"`
+	CardToken                    string       `json:"cardToken,omitempty"`
+	PaymentError                 *ErrorBody   `json:"paymentError,omitempty"`
+	// RefundStatus (NO_REFUND, NOT_REFUNDED, PARTIAL_REFUNDED, FULLY_REFUNDED)
+	// is a reporting-API field (flows.md section 0); gatecheck's mock also
+	// returns it on the payment so flows can assert on it. The sandbox's
+	// PaymentResponse does not carry it.
+	RefundStatus        string               `json:"refundStatus,omitempty"`
+	PaymentTransactions []PaymentTransaction `json:"paymentTransactions"`
 }
 
 // MerchantPos names the virtual POS a payment went through.
