@@ -1,0 +1,126 @@
+package craftgate
+
+import (
+	"errors"
+	"net/url"
+	"testing"
+)
+
+func TestCallbackHashV1Vectors(t *testing.T) {
+	for _, v := range callbackV1Vectors {
+		t.Run(v.name, func(t *testing.T) {
+			if got := CallbackHashV1(v.key, v.form); got != v.want {
+				t.Fatalf("CallbackHashV1 = %s, want %s", got, v.want)
+			}
+			f := cloneForm(v.form)
+			f.Set("hash", v.want)
+			if err := VerifyCallback(v.key, f); err != nil {
+				t.Fatalf("VerifyCallback: %v", err)
+			}
+		})
+	}
+}
+
+func TestCallbackHashV2Vectors(t *testing.T) {
+	for _, v := range callbackV2Vectors {
+		t.Run(v.name, func(t *testing.T) {
+			if got := CallbackHashV2(v.key, v.form); got != v.want {
+				t.Fatalf("CallbackHashV2 = %s, want %s", got, v.want)
+			}
+			f := cloneForm(v.form)
+			f.Set("hash", v.want)
+			if err := VerifyCallback(v.key, f); err != nil {
+				t.Fatalf("VerifyCallback: %v", err)
+			}
+		})
+	}
+}
+
+func TestVerifyCallbackRejects(t *testing.T) {
+	v := callbackV2Vectors[0]
+	cases := []struct {
+		name   string
+		mutate func(url.Values)
+		want   error
+	}{
+		{"no hash", func(f url.Values) { f.Del("hash") }, ErrHashMissing},
+		{"tampered status", func(f url.Values) { f.Set("status", "FAILURE") }, ErrHashMismatch},
+		{"tampered paymentId", func(f url.Values) { f.Set("paymentId", "864") }, ErrHashMismatch},
+		{"hashParams dropped (falls back to v1)", func(f url.Values) { f.Del("hashParams") }, ErrHashMismatch},
+		{"hash of another key", func(f url.Values) { f.Set("hash", CallbackHashV2("other", f)) }, ErrHashMismatch},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := cloneForm(v.form)
+			f.Set("hash", v.want)
+			c.mutate(f)
+			if err := VerifyCallback(v.key, f); !errors.Is(err, c.want) {
+				t.Fatalf("VerifyCallback = %v, want %v", err, c.want)
+			}
+		})
+	}
+	// Upper-case hex is the same hash.
+	f := cloneForm(v.form)
+	f.Set("hash", "00756350C571F5BDED587B0E21E2EE3CF53CBB126B8106126059BAF6D39E2D9B")
+	if err := VerifyCallback(v.key, f); err != nil {
+		t.Fatalf("upper-case hash: %v", err)
+	}
+}
+
+func TestWebhookVectors(t *testing.T) {
+	if len(webhookVectors) != 5 {
+		t.Fatalf("want 5 webhook vectors, have %d", len(webhookVectors))
+	}
+	for _, v := range webhookVectors {
+		t.Run(v.name, func(t *testing.T) {
+			if got := WebhookSignature(v.key, v.eventType, v.ts, v.status, v.payloadID); got != v.want {
+				t.Fatalf("WebhookSignature = %s, want %s", got, v.want)
+			}
+		})
+	}
+}
+
+func TestVerifyWebhook(t *testing.T) {
+	const key = "0123456789abcdef0123456789abcdef"
+	body := []byte(`{"eventType":"BNPL_NOTIFICATION","eventTime":"2023-11-01T00:00:00.123456","eventTimestamp":1699477200,"status":"SUCCESS","payloadId":"204","payload":{"additionalAction":"APPROVAL_REQUIRED"}}`)
+	const sig = "p1Gw+8XzS8b7qgAF0TCmJh4ZnIfothqGb0vtrLYIZ5c=" // W4
+	e, err := VerifyWebhook(key, body, sig)
+	if err != nil {
+		t.Fatalf("VerifyWebhook: %v", err)
+	}
+	if e.EventType != "BNPL_NOTIFICATION" || e.PayloadID != "204" || string(e.Payload) != `{"additionalAction":"APPROVAL_REQUIRED"}` {
+		t.Fatalf("decoded %+v", e)
+	}
+	cases := []struct {
+		name       string
+		key, sig   string
+		body       []byte
+		want       error
+		wantDecode bool
+	}{
+		{"missing", key, "", body, ErrSignatureMissing, false},
+		{"wrong key", "x", sig, body, ErrSignatureInvalid, false},
+		{"tampered payloadId", key, sig, []byte(`{"eventType":"BNPL_NOTIFICATION","eventTimestamp":1699477200,"status":"SUCCESS","payloadId":"205"}`), ErrSignatureInvalid, false},
+		{"replayed with new timestamp", key, sig, []byte(`{"eventType":"BNPL_NOTIFICATION","eventTimestamp":1699477201,"status":"SUCCESS","payloadId":"204"}`), ErrSignatureInvalid, false},
+		{"malformed", key, sig, []byte(`{`), nil, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := VerifyWebhook(c.key, c.body, c.sig)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !c.wantDecode && !errors.Is(err, c.want) {
+				t.Fatalf("err = %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+func cloneForm(f url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range f {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
