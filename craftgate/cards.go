@@ -367,16 +367,3 @@ func LuhnValid(number string) bool {
 	}
 	return sum%10 == 0
 }
-
-// MaskPAN masks a card number to its first six and last four digits
-// (552879******0008). Strings too short to hold a PAN are fully masked.
-func MaskPAN(number string) string {
-	if len(number) < 11 {
-		return "****"
-	}
-	b := []byte(number)
-	for i := 6; i < len(b)-4; i++ {
-		b[i] = '*'
-	}
-	return string(b)
-}

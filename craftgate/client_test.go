@@ -164,7 +164,14 @@ func TestAmountJSON(t *testing.T) {
 	if got := MustAmount("0.1").Add(MustAmount("0.2")); !got.Equal(MustAmount("0.3").Decimal) {
 		t.Errorf("0.1+0.2 = %s", got)
 	}
-	if _, err := ParseAmount("1,5"); err == nil {
-		t.Error("ParseAmount accepted 1,5")
+	for _, bad := range []string{"1,5", "1e3", "", "-", ".5", "5.", "NaN", " 1", "1.2.3", "+1"} {
+		if _, err := ParseAmount(bad); err == nil {
+			t.Errorf("ParseAmount accepted %q", bad)
+		}
+	}
+	for _, good := range []string{"0", "100.00", "-0.5", "12345678901234567890.123456789"} {
+		if _, err := ParseAmount(good); err != nil {
+			t.Errorf("ParseAmount(%q): %v", good, err)
+		}
 	}
 }

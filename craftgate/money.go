@@ -17,9 +17,13 @@ type Amount struct{ decimal.Decimal }
 // AmountOf wraps a decimal.
 func AmountOf(d decimal.Decimal) Amount { return Amount{d} }
 
-// ParseAmount parses a decimal amount such as "100.00". It rejects
-// exponents, NaN and anything decimal.NewFromString would not read exactly.
+// ParseAmount parses an amount written in plain decimal notation such as
+// "100.00" or "-0.5". Exponents ("1e3"), thousands separators, commas and
+// anything else are rejected: amounts in features and flags are exact.
 func ParseAmount(s string) (Amount, error) {
+	if !plainDecimal(s) {
+		return Amount{}, fmt.Errorf("craftgate: amount %q: want plain decimal notation such as 100.00", s)
+	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
 		return Amount{}, fmt.Errorf("craftgate: amount %q: %w", s, err)
@@ -55,3 +59,26 @@ func (a Amount) Add(b Amount) Amount { return Amount{a.Decimal.Add(b.Decimal)} }
 
 // Sub returns a-b.
 func (a Amount) Sub(b Amount) Amount { return Amount{a.Decimal.Sub(b.Decimal)} }
+
+// plainDecimal reports whether s is -?digits(.digits)?.
+func plainDecimal(s string) bool {
+	if s != "" && s[0] == '-' {
+		s = s[1:]
+	}
+	intPart, frac, hasDot := s, "", false
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			intPart, frac, hasDot = s[:i], s[i+1:], true
+			break
+		}
+	}
+	digits := func(x string) bool {
+		for i := 0; i < len(x); i++ {
+			if x[i] < '0' || x[i] > '9' {
+				return false
+			}
+		}
+		return x != ""
+	}
+	return digits(intPart) && (!hasDot || digits(frac))
+}

@@ -1,0 +1,34 @@
+# gatecheck: conformance and load testing for Craftgate integrations.
+GO      ?= go
+BIN     ?= bin
+PKGS    ?= ./...
+
+.PHONY: all build run test vet bench mock clean
+
+all: build
+
+## build: the gatecheck CLI into ./bin
+build:
+	$(GO) build -o $(BIN)/gatecheck ./cmd/gatecheck
+
+## run: the main job: the conformance suite against the embedded mock
+run:
+	$(GO) run ./cmd/gatecheck conform
+
+## test: vet and every test (race detector on), as CI runs them
+test: vet
+	$(GO) test -race -count=1 $(PKGS)
+
+vet:
+	$(GO) vet $(PKGS)
+
+## bench: the signing and mock benchmarks quoted in the README
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./craftgate/ ./mock/
+
+## mock: a mock provider on 127.0.0.1:8080 with the default keys
+mock:
+	$(GO) run ./cmd/gatecheck mock
+
+clean:
+	rm -rf $(BIN) reports/out

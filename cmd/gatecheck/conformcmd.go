@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/gatecheck/gatecheck/conform"
+)
+
+func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("conform", stderr)
+	var tf targetFlags
+	tf.register(fs)
+	tags := fs.String("tags", "", "godog tag expression, e.g. '@refund && ~@clock'")
+	format := fs.String("format", "pretty", "pretty, progress, junit or cucumber; several as 'progress,junit:out/junit.xml'")
+	concurrency := fs.Int("concurrency", 1, "scenarios run at once (output of several interleaves)")
+	noColors := fs.Bool("no-colors", false, "plain output without ANSI colours")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	tf.noonClock = true
+	tgt, err := tf.resolve(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer tgt.Close()
+
+	expr := *tags
+	if !tgt.Mock {
+		// Scenarios tagged @mock need the mock's admin routes or assert on
+		// statuses only the mock defines.
+		expr = joinTags(expr, "~@mock")
+	}
+	fmt.Fprintf(stderr, "gatecheck conform: target %s, tags %q\n", tgt.Name, expr)
+	res, err := conform.Run(ctx, conform.Options{
+		Target: tgt.Target, Tags: expr, Format: *format, Output: stdout,
+		Concurrency: *concurrency, NoColors: *noColors || !isTerminal(stdout),
+	})
+	if err != nil {
+		return err
+	}
+	s := res.Scenarios
+	fmt.Fprintf(stderr, "gatecheck conform: %d scenarios: %d passed, %d failed, %d undefined, %d pending in %s\n",
+		s.Total(), s.Passed, s.Failed, s.Undefined, s.Pending, res.Duration.Round(1e6))
+	for _, f := range res.Failures {
+		fmt.Fprintf(stderr, "  FAIL %s: %s\n       %s: %s\n", f.Feature, f.Scenario, f.Step, f.Message)
+	}
+	if !res.OK() {
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+// joinTags ANDs two godog tag expressions.
+func joinTags(a, b string) string {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return "(" + a + ") && " + b
+}
+
+// isTerminal reports whether w is a character device (a terminal), so
+// colours and bars are only drawn for people, never into CI logs or files.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

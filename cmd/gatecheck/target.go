@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/mock"
+	"github.com/gatecheck/gatecheck/steps"
+)
+
+// Default merchant credentials of the embedded mock. They are not secrets:
+// they only open the mock, and the README documents them.
+const (
+	defaultMockAPIKey    = "gatecheck-api-key"
+	defaultMockSecretKey = "gatecheck-secret-key"
+)
+
+// targetFlags selects what a run talks to: the embedded mock (default), the
+// Craftgate sandbox, or any base URL (a mock started elsewhere).
+type targetFlags struct {
+	target    string
+	baseURL   string
+	apiKey    string
+	secretKey string
+	seed      int64
+	// noonClock starts the embedded mock's clock at noon, Istanbul time,
+	// of today (and lets it run), so a conformance run never crosses the
+	// bank's end of day between a payment and its same-day cancel.
+	noonClock bool
+}
+
+func (t *targetFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&t.target, "target", "mock", "mock (embedded, on a free loopback port), sandbox, or a base URL")
+	fs.StringVar(&t.baseURL, "base-url", "", "base URL of the target (same as --target URL)")
+	fs.StringVar(&t.apiKey, "api-key", os.Getenv("CRAFTGATE_API_KEY"), "merchant API key (env CRAFTGATE_API_KEY; the embedded mock's default otherwise)")
+	fs.StringVar(&t.secretKey, "secret-key", os.Getenv("CRAFTGATE_SECRET_KEY"), "merchant secret key (env CRAFTGATE_SECRET_KEY; never printed)")
+	fs.Int64Var(&t.seed, "seed", 1, "seed of the embedded mock's ids")
+}
+
+// resolved is a target ready to use.
+type resolved struct {
+	steps.Target
+	// Mock is true when the target is gatecheck's mock, so @mock scenarios
+	// (clock control, mock-assumed statuses) can run.
+	Mock  bool
+	Name  string
+	close func()
+}
+
+// Close stops an embedded mock, if one was started.
+func (r *resolved) Close() {
+	if r.close != nil {
+		r.close()
+	}
+}
+
+// resolve turns the flags into a target, starting the embedded mock when
+// asked to. Load and conformance runs against the production API are refused.
+func (t *targetFlags) resolve(ctx context.Context, stderr io.Writer) (*resolved, error) {
+	dest := t.target
+	if t.baseURL != "" {
+		dest = t.baseURL
+	}
+	switch dest {
+	case "", "mock":
+		key, secret := orDefault(t.apiKey, defaultMockAPIKey), orDefault(t.secretKey, defaultMockSecretKey)
+		cfg := mock.Config{APIKey: key, SecretKey: secret, Seed: t.seed}
+		if t.noonClock {
+			cfg.Clock = newNoonClock(time.Now())
+		}
+		base, shutdown, err := serveMock(ctx, "127.0.0.1:0", cfg)
+		if err != nil {
+			return nil, err
+		}
+		return &resolved{Target: steps.Target{BaseURL: base, APIKey: key, SecretKey: secret}, Mock: true, Name: "embedded mock " + base,
+			close: func() {
+				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				_ = shutdown(sctx)
+			}}, nil
+	case "sandbox":
+		dest = craftgate.SandboxURL
+	}
+	u, err := url.Parse(dest)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("target %q: want mock, sandbox or an http(s) base URL", dest)
+	}
+	if isProductionHost(u.Hostname()) {
+		return nil, fmt.Errorf("target %s is Craftgate's production API: gatecheck never runs against it", u.Host)
+	}
+	if t.apiKey == "" || t.secretKey == "" {
+		return nil, errors.New("a target other than the embedded mock needs --api-key and --secret-key (or CRAFTGATE_API_KEY / CRAFTGATE_SECRET_KEY)")
+	}
+	// A URL may point at a gatecheck mock started by `gatecheck mock`; the
+	// caller decides whether mock-only scenarios run (--tags).
+	return &resolved{Target: steps.Target{BaseURL: strings.TrimRight(dest, "/"), APIKey: t.apiKey, SecretKey: t.secretKey},
+		Mock: u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost", Name: u.Host}, nil
+}
+
+func isProductionHost(h string) bool {
+	h = strings.ToLower(strings.TrimSuffix(h, "."))
+	return h == "api.craftgate.io"
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// serveMock starts a mock provider on addr and returns its base URL and a
+// graceful shutdown function.
+func serveMock(ctx context.Context, addr string, cfg mock.Config) (string, func(context.Context) error, error) {
+	m, err := mock.New(cfg)
+	if err != nil {
+		return "", nil, fmt.Errorf("mock: %w", err)
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("mock: listen: %w", err)
+	}
+	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), srv.Shutdown, nil
+}
+
+// noonClock is a mock.Clock that reads noon (Europe/Istanbul, +03:00 all
+// year since 2016) of the day it was made, plus the real time elapsed since.
+type noonClock struct {
+	start time.Time
+	made  time.Time
+}
+
+func newNoonClock(now time.Time) *noonClock {
+	ist := time.FixedZone("+03", 3*60*60)
+	d := now.In(ist)
+	return &noonClock{start: time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, ist), made: now}
+}
+
+// Now implements mock.Clock.
+func (c *noonClock) Now() time.Time { return c.start.Add(time.Since(c.made)) }

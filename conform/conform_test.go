@@ -1,0 +1,287 @@
+package conform_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	messages "github.com/cucumber/messages/go/v21"
+
+	"github.com/gatecheck/gatecheck/conform"
+	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/features"
+	"github.com/gatecheck/gatecheck/mock"
+	"github.com/gatecheck/gatecheck/steps"
+)
+
+const (
+	apiKey    = "conform-test-api-key"
+	secretKey = "conform-test-secret-key"
+)
+
+// noon is a fixed mock clock: 12:00 in Istanbul, far from the midnight
+// at which the mock's bank day ends, so a same-day cancel never becomes a
+// refund because the test ran at 23:59:59.
+type noon struct{}
+
+func (noon) Now() time.Time { return time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC) }
+
+// startMock serves a fresh mock on 127.0.0.1 for the test's lifetime.
+func startMock(t *testing.T) steps.Target {
+	t.Helper()
+	m, err := mock.New(mock.Config{APIKey: apiKey, SecretKey: secretKey, Seed: 1, Clock: noon{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m) // listens on 127.0.0.1
+	t.Cleanup(srv.Close)
+	return steps.Target{BaseURL: srv.URL, APIKey: apiKey, SecretKey: secretKey, Doer: srv.Client()}
+}
+
+// junit is the part of godog's JUnit report the test reads.
+type junit struct {
+	XMLName xml.Name `xml:"testsuites"`
+	Tests   int      `xml:"tests,attr"`
+	Suites  []struct {
+		Name  string `xml:"name,attr"`
+		Cases []struct {
+			Name    string    `xml:"name,attr"`
+			Status  string    `xml:"status,attr"`
+			Failure *struct{} `xml:"failure"`
+			Error   *struct{} `xml:"error"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+func readJUnit(t *testing.T, path string) (junit, []string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j junit
+	if err := xml.Unmarshal(b, &j); err != nil {
+		t.Fatalf("JUnit report does not parse: %v", err)
+	}
+	var names []string
+	for _, s := range j.Suites {
+		for _, c := range s.Cases {
+			names = append(names, c.Name)
+			if c.Failure != nil || c.Error != nil || c.Status != "passed" {
+				t.Errorf("JUnit: %q: status %q", c.Name, c.Status)
+			}
+		}
+	}
+	return j, names
+}
+
+// cardNumbers is every number of the catalogue.
+func cardNumbers() []string {
+	cat := craftgate.TestCards()
+	var out []string
+	for _, list := range [][]*craftgate.TestCard{cat.Successful(), cat.ErrorCards(), cat.MultiCurrency(), cat.RewardCards()} {
+		for _, tc := range list {
+			out = append(out, tc.Number)
+		}
+	}
+	return out
+}
+
+func assertNoCardNumber(t *testing.T, what string, b []byte) {
+	t.Helper()
+	for _, n := range cardNumbers() {
+		if bytes.Contains(b, []byte(n)) {
+			t.Errorf("%s contains card number %s unmasked", what, craftgate.MaskPAN(n))
+		}
+	}
+}
+
+func reportFailures(t *testing.T, res conform.Result) {
+	t.Helper()
+	for _, f := range res.Failures {
+		t.Errorf("%s: %s: %s %q: %s", f.Feature, f.Scenario, f.Status, f.Step, f.Message)
+	}
+}
+
+// TestSuiteAgainstMock runs every embedded scenario against the mock,
+// concurrently, with a pretty output and JUnit and cucumber reports.
+func TestSuiteAgainstMock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole suite")
+	}
+	pickles, err := features.Pickles(features.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	junitPath, cukePath := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "cucumber.json")
+	var out bytes.Buffer
+	res, err := conform.Run(context.Background(), conform.Options{
+		Target:      startMock(t),
+		Format:      "pretty,junit:" + junitPath + ",cucumber:" + cukePath,
+		Output:      &out,
+		Concurrency: 8,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reportFailures(t, res)
+	if !res.OK() {
+		t.Errorf("%+v, status %d\n%s", res.Scenarios, res.Status, out.String())
+	}
+	if got := res.Scenarios.Total(); got != len(pickles) || res.Scenarios.Passed != got {
+		t.Errorf("%d scenarios ran (%+v), the features have %d", got, res.Scenarios, len(pickles))
+	}
+	t.Logf("%d scenarios (%+v), %d steps, %v", res.Scenarios.Total(), res.Scenarios, res.Steps.Total(), res.Duration)
+
+	// One testcase per scenario and outline row, each with its own
+	// (masked) name.
+	j, names := readJUnit(t, junitPath)
+	if len(names) != len(pickles) || j.Tests != len(pickles) {
+		t.Errorf("JUnit has %d testcases (tests=%d), the features %d scenarios", len(names), j.Tests, len(pickles))
+	}
+	var want []string
+	for _, p := range pickles {
+		want = append(want, craftgate.MaskPANs(p.Name))
+	}
+	slices.Sort(names)
+	slices.Sort(want)
+	if !slices.Equal(names, want) {
+		t.Errorf("JUnit testcases differ from the scenarios:\n got %q\nwant %q", names, want)
+	}
+	if d := slices.Compact(slices.Clone(names)); len(d) != len(names) {
+		t.Errorf("JUnit testcase names are not unique: %d names, %d distinct", len(names), len(d))
+	}
+
+	cuke, err := os.ReadFile(cukePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cukeDoc []map[string]any
+	if err := json.Unmarshal(cuke, &cukeDoc); err != nil || len(cukeDoc) == 0 {
+		t.Errorf("the cucumber report does not parse: %v", err)
+	}
+	junitBytes, _ := os.ReadFile(junitPath)
+	assertNoCardNumber(t, "pretty output", out.Bytes())
+	if !strings.Contains(out.String(), "510005******6661") {
+		t.Error("the pretty output should list the declined cards masked")
+	}
+	assertNoCardNumber(t, "JUnit report", junitBytes)
+	assertNoCardNumber(t, "cucumber report", cuke)
+}
+
+// TestSandboxSubset runs what --tags '~@mock' leaves for the real sandbox,
+// here against the mock, to show it needs no mock facility.
+func TestSandboxSubset(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs part of the suite")
+	}
+	res, err := conform.Run(context.Background(), conform.Options{
+		Target: startMock(t), Tags: "~@mock", Format: "progress", Output: &bytes.Buffer{}, Concurrency: 8,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reportFailures(t, res)
+	if !res.OK() || res.Scenarios.Total() == 0 {
+		t.Errorf("sandbox subset: %+v", res.Scenarios)
+	}
+}
+
+func TestUndefinedStepFailsTheRun(t *testing.T) {
+	fsys := fstest.MapFS{"x/undefined.feature": {Data: []byte(`@validation
+Feature: an undefined step
+  Scenario: a sentence nobody defined
+    Given a merchant with valid API credentials
+    When the buyer pays with card "4111111111111111" in a way nobody defined
+    Then the payment succeeds
+`)}}
+	var out bytes.Buffer
+	res, err := conform.Run(context.Background(), conform.Options{
+		Target: steps.Target{BaseURL: "http://127.0.0.1:1", APIKey: apiKey, SecretKey: secretKey},
+		FS:     fsys, Format: "pretty", Output: &out, NoColors: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.OK() || res.Status == 0 || res.Scenarios.Undefined != 1 || res.Steps.Undefined != 1 || res.Steps.Skipped != 1 {
+		t.Errorf("an undefined step must fail the run: %+v, steps %+v, status %d", res.Scenarios, res.Steps, res.Status)
+	}
+	if len(res.Failures) != 1 || res.Failures[0].Status != "undefined" || strings.Contains(res.Failures[0].Step, "4111111111111111") {
+		t.Errorf("failures %+v", res.Failures)
+	}
+	assertNoCardNumber(t, "pretty output", out.Bytes())
+	if strings.Contains(out.String(), "\x1b[") {
+		t.Error("NoColors left ANSI escapes in the output")
+	}
+}
+
+func TestFailingStepIsReported(t *testing.T) {
+	fsys := fstest.MapFS{"x/failing.feature": {Data: []byte(`@non3ds
+Feature: a failing scenario
+  Scenario: a decline expected from a successful card
+    Given a merchant with valid API credentials
+    And a basket of 10.00 TRY with items of 10.00
+    When the buyer pays without 3-D Secure with card "5258640000000001"
+    Then the payment is declined with error group "NOT_SUFFICIENT_FUNDS"
+    And the declined payment can be retrieved with that error
+`)}}
+	var out bytes.Buffer
+	res, err := conform.Run(context.Background(), conform.Options{Target: startMock(t), FS: fsys, Format: "pretty", Output: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.OK() || res.Scenarios.Failed != 1 || res.Steps.Passed != 3 || res.Steps.Failed != 1 || res.Steps.Skipped != 1 {
+		t.Errorf("%+v, steps %+v", res.Scenarios, res.Steps)
+	}
+	if len(res.Failures) != 1 || !strings.Contains(res.Failures[0].Message, "succeeded") || !strings.Contains(res.Failures[0].Message, "525864******0001") {
+		t.Errorf("failures %+v", res.Failures)
+	}
+	assertNoCardNumber(t, "pretty output", out.Bytes())
+	if !strings.Contains(out.String(), "525864******0001") {
+		t.Errorf("the output should show the masked card:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), secretKey) || strings.Contains(out.String(), apiKey) {
+		t.Error("the output contains a key")
+	}
+}
+
+func TestOptionErrors(t *testing.T) {
+	for _, format := range []string{"nope", "junit:", "pretty,bogus:x.xml", "gatecheck-fanout", "junit:" + filepath.Join(t.TempDir(), "no", "such", "dir", "x.xml")} {
+		_, err := conform.Run(context.Background(), conform.Options{Format: format, Output: &bytes.Buffer{}})
+		if err == nil {
+			t.Errorf("format %q: want an error", format)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := conform.Run(ctx, conform.Options{Output: &bytes.Buffer{}}); err == nil {
+		t.Error("a cancelled context: want an error")
+	}
+}
+
+// TestMaskedScenarioNamesStayUnique guards the JUnit report: masking card
+// numbers in scenario names must not make two of them equal.
+func TestMaskedScenarioNamesStayUnique(t *testing.T) {
+	pickles, err := features.Pickles(features.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]*messages.Pickle{}
+	for _, p := range pickles {
+		name := craftgate.MaskPANs(p.Name)
+		if prev, dup := seen[name]; dup {
+			t.Errorf("%q (%s) and %q (%s) both mask to %q", prev.Name, prev.Uri, p.Name, p.Uri, name)
+		}
+		seen[name] = p
+	}
+}

@@ -1,0 +1,28 @@
+// Package features holds gatecheck's conformance suite: Gherkin feature
+// files, one folder per domain (payments, refunds, security, validation,
+// robustness), embedded in the binary.
+//
+// The features are written once, in the provider's business words, and run
+// by every runner: godog in CI (package conform) and, later, k6 per VU
+// iteration. The sentences are bound to Go by package steps. Tags name the
+// domain and phase (@non3ds @error-card @refund @cancel @security
+// @validation @robustness); @mock marks scenarios that need a facility only
+// gatecheck's mock has (clock control, mock-only endpoints and fields, or an
+// HTTP status the provider does not document), so that
+// `--tags '~@mock'` selects what can run against the real sandbox. @clock
+// marks the scenarios that move the mock's clock: they affect every
+// scenario running at the same time, so conform.Run never runs them beside
+// another scenario.
+package features
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed */*.feature
+var files embed.FS
+
+// FS returns the embedded feature files. Paths are relative to this
+// directory, e.g. "payments/non3ds.feature".
+func FS() fs.FS { return files }

@@ -1,0 +1,224 @@
+package features_test
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	messages "github.com/cucumber/messages/go/v21"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/features"
+)
+
+// domainTags are the tags that name a feature's domain; every scenario has
+// at least one.
+var domainTags = []string{"@non3ds", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness"}
+
+func pickles(t *testing.T) []*messages.Pickle {
+	t.Helper()
+	ps, err := features.Pickles(features.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) == 0 {
+		t.Fatal("no scenarios embedded")
+	}
+	return ps
+}
+
+func hasTag(p *messages.Pickle, tag string) bool {
+	return slices.ContainsFunc(p.Tags, func(t *messages.PickleTag) bool { return t.Name == tag })
+}
+
+func TestEveryFolderIsEmbedded(t *testing.T) {
+	docs, err := features.Documents(features.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	folders := map[string]bool{}
+	for _, d := range docs {
+		folders[strings.SplitN(d.Uri, "/", 2)[0]] = true
+		if d.Feature == nil {
+			t.Errorf("%s: no feature", d.Uri)
+		}
+	}
+	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness"} {
+		if !folders[f] {
+			t.Errorf("no feature in %s/", f)
+		}
+	}
+}
+
+func TestScenariosAreTaggedAndUniquelyNamed(t *testing.T) {
+	seen := map[string]string{}
+	for _, p := range pickles(t) {
+		if !slices.ContainsFunc(domainTags, func(tag string) bool { return hasTag(p, tag) }) {
+			t.Errorf("%s: %q has no domain tag (%v)", p.Uri, p.Name, domainTags)
+		}
+		if prev, dup := seen[p.Name]; dup {
+			t.Errorf("scenario name %q is used in %s and %s: JUnit reports need unique names", p.Name, prev, p.Uri)
+		}
+		seen[p.Name] = p.Uri
+	}
+}
+
+// mockOnly are sentences that need a facility only gatecheck's mock has;
+// their scenarios must be tagged @mock (and @clock for the clock).
+var mockOnly = []struct{ prefix, tag string }{
+	{"the bank's day has ended", "@clock"},
+	{"the bank's day has ended", "@mock"},
+	{"no payment was recorded", "@mock"},
+	{"the payment was recorded", "@mock"},
+	{"the payment's refund status is", "@mock"},
+	{"item ", "@mock"}, // item N has X left to refund
+	{"the payment is rejected as a validation error", "@mock"},
+	{"the item refund is rejected as a validation error", "@mock"},
+	{"the request is refused as unauthenticated", "@mock"},
+	{"the request is rejected with HTTP status", "@mock"},
+}
+
+func TestMockOnlyScenariosAreTagged(t *testing.T) {
+	for _, p := range pickles(t) {
+		for _, s := range p.Steps {
+			for _, m := range mockOnly {
+				if strings.HasPrefix(s.Text, m.prefix) && !hasTag(p, m.tag) {
+					t.Errorf("%s: %q uses %q but is not tagged %s", p.Uri, p.Name, s.Text, m.tag)
+				}
+			}
+		}
+	}
+}
+
+// outlineRows returns the examples of the scenario outline named name in
+// the feature file uri as card number -> error group.
+func outlineRows(t *testing.T, uri, name string) map[string]string {
+	t.Helper()
+	docs, err := features.Documents(features.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		if d.Uri != uri {
+			continue
+		}
+		for _, c := range d.Feature.Children {
+			if c.Scenario == nil || c.Scenario.Name != name {
+				continue
+			}
+			rows := map[string]string{}
+			for _, ex := range c.Scenario.Examples {
+				cardCol, groupCol := -1, -1
+				for i, h := range ex.TableHeader.Cells {
+					switch h.Value {
+					case "card":
+						cardCol = i
+					case "group":
+						groupCol = i
+					}
+				}
+				if cardCol < 0 || groupCol < 0 {
+					t.Fatalf("%s: %q: examples need card and group columns", uri, name)
+				}
+				for _, r := range ex.TableBody {
+					card, group := r.Cells[cardCol].Value, r.Cells[groupCol].Value
+					if _, dup := rows[card]; dup {
+						t.Errorf("%s: card %s is listed twice", uri, craftgate.MaskPAN(card))
+					}
+					rows[card] = group
+				}
+			}
+			return rows
+		}
+	}
+	t.Fatalf("%s: no scenario outline %q", uri, name)
+	return nil
+}
+
+// diffWithCatalogue lists how rows differs from want: a card of want
+// without a row, a row that is not a card of want, or a different error
+// group at step.
+func diffWithCatalogue(rows map[string]string, want []*craftgate.TestCard, step craftgate.Step) []string {
+	var diffs []string
+	inCatalogue := map[string]bool{}
+	for _, tc := range want {
+		inCatalogue[tc.Number] = true
+		f, _ := tc.FailureAt(step)
+		group, ok := rows[tc.Number]
+		switch {
+		case !ok:
+			diffs = append(diffs, fmt.Sprintf("card %s (%s) fails at %s in the catalogue but has no row in the outline", tc.Masked(), f.Group, step))
+		case group != f.Group:
+			diffs = append(diffs, fmt.Sprintf("card %s: the outline says %s, the catalogue %s", tc.Masked(), group, f.Group))
+		}
+	}
+	for card, group := range rows {
+		if !inCatalogue[card] {
+			diffs = append(diffs, fmt.Sprintf("the outline's row %s (%s) is not a catalogue card failing at %s", craftgate.MaskPAN(card), group, step))
+		}
+	}
+	sort.Strings(diffs)
+	return diffs
+}
+
+// compareWithCatalogue fails t unless rows lists exactly the cards of want,
+// each with the catalogue's error group at step.
+func compareWithCatalogue(t *testing.T, rows map[string]string, want []*craftgate.TestCard, step craftgate.Step) {
+	t.Helper()
+	if len(want) == 0 {
+		t.Fatalf("the catalogue has no cards failing at %s", step)
+	}
+	for _, d := range diffWithCatalogue(rows, want, step) {
+		t.Error(d)
+	}
+}
+
+func TestDeclinedOutlineMatchesCatalogue(t *testing.T) {
+	rows := outlineRows(t, "payments/declined.feature", "<group> card <card> is declined")
+	want := craftgate.TestCards().FailingAt(craftgate.StepNon3DSPayment)
+	compareWithCatalogue(t, rows, want, craftgate.StepNon3DSPayment)
+	if len(rows) != len(want) {
+		t.Errorf("the outline has %d rows, the catalogue %d cards", len(rows), len(want))
+	}
+}
+
+func TestRefundOutlineMatchesCatalogue(t *testing.T) {
+	rows := outlineRows(t, "refunds/declined.feature", "<group> card <card> pays but its refund is declined")
+	var want []*craftgate.TestCard
+	for _, tc := range craftgate.TestCards().FailingAt(craftgate.StepCancelRefund) {
+		// A card that is also declined at the payment cannot reach the
+		// refund: the declined-payment outline covers it.
+		if _, declined := tc.FailureAt(craftgate.StepNon3DSPayment); !declined {
+			want = append(want, tc)
+		}
+	}
+	compareWithCatalogue(t, rows, want, craftgate.StepCancelRefund)
+}
+
+// TestCompareWithCatalogueCatchesDrift makes sure the comparison fails in
+// both directions.
+func TestCompareWithCatalogueCatchesDrift(t *testing.T) {
+	want := craftgate.TestCards().FailingAt(craftgate.StepCancelRefund)[:2]
+	g0, _ := want[0].FailureAt(craftgate.StepCancelRefund)
+	g1, _ := want[1].FailureAt(craftgate.StepCancelRefund)
+	cases := []struct {
+		name string
+		rows map[string]string
+		fail bool
+	}{
+		{"same", map[string]string{want[0].Number: g0.Group, want[1].Number: g1.Group}, false},
+		{"missing row", map[string]string{want[0].Number: g0.Group}, true},
+		{"extra row", map[string]string{want[0].Number: g0.Group, want[1].Number: g1.Group, "5258640000000001": "DECLINED"}, true},
+		{"wrong group", map[string]string{want[0].Number: g1.Group, want[1].Number: g1.Group}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			diffs := diffWithCatalogue(c.rows, want, craftgate.StepCancelRefund)
+			if (len(diffs) > 0) != c.fail {
+				t.Errorf("differences %q, want any: %v", diffs, c.fail)
+			}
+		})
+	}
+}

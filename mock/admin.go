@@ -1,0 +1,44 @@
+package mock
+
+import (
+	"net/http"
+	"time"
+)
+
+// advanceRequest is the body of POST /_mock/v1/clock/advance.
+type advanceRequest struct {
+	// Duration is a Go duration string, e.g. "24h" or "90m".
+	Duration string `json:"duration"`
+}
+
+// getClock serves GET /_mock/v1/clock: {"data":{"now":"yyyy-MM-ddTHH:mm:ss"}}.
+func (m *Mock) getClock(c *call) {
+	m.sendNow(c)
+}
+
+// advanceClock serves POST /_mock/v1/clock/advance {"duration":"24h"}.
+func (m *Mock) advanceClock(c *call) {
+	var req advanceRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	if req.Duration == "" {
+		c.fail(errRequired("duration"))
+		return
+	}
+	d, err := time.ParseDuration(req.Duration)
+	if err != nil || d <= 0 {
+		c.fail(errValidation(CodeInvalidDuration, "duration must be a positive Go duration such as \"24h\", got "+truncate(req.Duration, 40)))
+		return
+	}
+	m.Advance(d)
+	m.sendNow(c)
+}
+
+func (m *Mock) sendNow(c *call) {
+	c.out = append(c.out, `{"data":{"now":"`...)
+	c.out = appendDateTime(c.out, m.Now())
+	c.out = append(c.out, `"}}`...)
+	c.send(http.StatusOK)
+}

@@ -1,0 +1,117 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// replayBody is a request body that can be rewound, so one prebuilt
+// request can be served b.N times without allocating.
+type replayBody struct{ bytes.Reader }
+
+func (*replayBody) Close() error { return nil }
+
+// prebuilt returns a signed request whose body is rewound by reset.
+func prebuilt(method, path string, body []byte) (r *http.Request, reset func()) {
+	r = signedRequest(method, testBase+path, body)
+	rb := &replayBody{}
+	return r, func() {
+		rb.Reset(body)
+		r.Body = rb
+	}
+}
+
+// baseline is the floor the mock is measured against: what any handler of
+// this request must do (read the body, check the signature, decode the
+// JSON), and nothing else.
+func baseline(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	if !craftgate.VerifySignature(r.Header.Get("X-Signature"), "http://"+r.Host+requestTarget(r), testAPIKey, testSecretKey,
+		r.Header.Get("X-Rnd-Key"), body, false) {
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	var req craftgate.CreatePaymentRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func benchBody(b *testing.B) []byte {
+	return mustJSON(b, paymentRequest(successCard))
+}
+
+func BenchmarkBaseline(b *testing.B) {
+	r, reset := prebuilt(http.MethodPost, "/payment/v1/card-payments", benchBody(b))
+	h := http.HandlerFunc(baseline)
+	b.ReportAllocs()
+	for b.Loop() {
+		reset()
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatal(w.Code)
+		}
+	}
+}
+
+func BenchmarkCreatePayment(b *testing.B) {
+	m := newTestMock(b)
+	r, reset := prebuilt(http.MethodPost, "/payment/v1/card-payments", benchBody(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		reset()
+		w := httptest.NewRecorder()
+		m.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatal(w.Code, w.Body.String())
+		}
+	}
+}
+
+func BenchmarkRetrievePayment(b *testing.B) {
+	m := newTestMock(b)
+	p := pay(b, m, paymentRequest(successCard))
+	r, reset := prebuilt(http.MethodGet, "/payment/v1/card-payments/"+strconv.FormatInt(p.ID, 10), nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		reset()
+		w := httptest.NewRecorder()
+		m.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatal(w.Code, w.Body.String())
+		}
+	}
+}
+
+// BenchmarkCreatePaymentParallel shows how the store scales across cores.
+func BenchmarkCreatePaymentParallel(b *testing.B) {
+	m := newTestMock(b)
+	body := benchBody(b)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		r, reset := prebuilt(http.MethodPost, "/payment/v1/card-payments", body)
+		for pb.Next() {
+			reset()
+			w := httptest.NewRecorder()
+			m.ServeHTTP(w, r)
+			if w.Code != http.StatusOK {
+				b.Error(w.Code)
+				return
+			}
+		}
+	})
+}

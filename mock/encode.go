@@ -1,0 +1,288 @@
+package mock
+
+import (
+	"strconv"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// Encoders of the mock's responses, built on the primitives of jsonenc.go.
+
+// Lengths of the generated bank references.
+const (
+	authCodeDigits      = 6
+	hostReferenceDigits = 12
+	transIDDigits       = 15
+	orderIDDigits       = 16
+)
+
+// The one virtual POS the mock routes every payment through. posJSON is its
+// rendering, written out once; the encoder test builds the model from the
+// other constants, so the two cannot drift apart unnoticed.
+const (
+	posID     = 1
+	posName   = "Gatecheck Mock POS"
+	posAlias  = "gatecheck-mock"
+	posBankID = 1
+	posJSON   = `,"pos":{"id":1,"name":"Gatecheck Mock POS","alias":"gatecheck-mock","bankId":1}`
+)
+
+// cardJSON is the rendered card part of a PaymentResponse, which depends
+// only on the catalogue card: the fields before cardHolderName, and those
+// after it.
+type cardJSON struct{ head, tail []byte }
+
+// cardFields returns the card's rendered fields, from the mock's cache
+// (the catalogue is immutable, so each card is rendered once).
+func (m *Mock) cardFields(card *craftgate.TestCard) *cardJSON {
+	if v, ok := m.cardCache.Load(card); ok {
+		return v.(*cardJSON)
+	}
+	var c cardJSON
+	c.head = appendField(c.head, "binNumber", card.Number[:8])
+	c.head = appendField(c.head, "lastFourDigits", card.Number[len(card.Number)-4:])
+	c.tail = appendField(c.tail, "cardIssuerBankName", card.Bank)
+	c.tail = appendField(c.tail, "cardType", card.CardType)
+	c.tail = appendField(c.tail, "cardAssociation", card.Association)
+	c.tail = appendField(c.tail, "cardBrand", card.CardFamily)
+	v, _ := m.cardCache.LoadOrStore(card, &c)
+	return v.(*cardJSON)
+}
+
+// appendPayment appends p as a craftgate.Payment (PaymentResponse) object.
+func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
+	st := m.store
+	text := st.text(p)
+	card, _ := craftgate.TestCards().Card(text.pan)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, p.id, 10)
+	b = append(b, `,"createdDate":"`...)
+	b = m.appendUnix(b, p.created)
+	b = append(b, `","price":`...)
+	b = p.price.appendTo(b)
+	b = append(b, `,"paidPrice":`...)
+	b = p.paidPrice.appendTo(b)
+	b = append(b, `,"walletPrice":0,"currency":"`...)
+	b = append(b, craftgate.Currencies[p.currency]...)
+	b = append(b, '"')
+	if p.buyerMemberID != 0 {
+		b = append(b, `,"buyerMemberId":`...)
+		b = strconv.AppendInt(b, p.buyerMemberID, 10)
+	}
+	b = append(b, `,"installment":`...)
+	b = strconv.AppendInt(b, int64(p.installment), 10)
+	b = appendField(b, "conversationId", text.conversationID)
+	b = appendField(b, "externalId", text.externalID)
+	b = appendField(b, "paymentChannel", text.channel)
+	b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"API"`...)
+	if g := groupName(p.group); g != "" {
+		b = append(b, `,"paymentGroup":"`...)
+		b = append(b, g...) // a constant that needs no escaping
+		b = append(b, '"')
+	}
+	b = append(b, `,"paymentStatus":"`...)
+	b = append(b, p.status()...)
+	b = append(b, `","paymentPhase":"AUTH","isThreeDS":false,"merchantCommissionRate":`...)
+	rate := p.commissionRate()
+	b = rate.appendTo(b)
+	b = append(b, `,"merchantCommissionRateAmount":`...)
+	b = (p.paidPrice - p.price).appendTo(b)
+	b = append(b, `,"bankCommissionRate":0,"bankCommissionRateAmount":0,"paidWithStoredCard":false`...)
+	cj := m.cardFields(card)
+	b = append(b, cj.head...)
+	b = appendField(b, "cardHolderName", text.holder)
+	b = append(b, cj.tail...)
+	if !p.failed {
+		b = append(b, `,"authCode":"`...)
+		b = m.appendRef(b, refAuthCode, p.id, authCodeDigits)
+		b = append(b, `","hostReference":"`...)
+		b = m.appendRef(b, refHostReference, p.id, hostReferenceDigits)
+		b = append(b, `","transId":"`...)
+		b = m.appendRef(b, refTransID, p.id, transIDDigits)
+		b = append(b, '"')
+	}
+	if o := text.bankOrderID; o != "" {
+		b = appendField(b, "orderId", o)
+	} else {
+		b = append(b, `,"orderId":"`...)
+		b = m.appendRef(b, refOrderID, p.id, orderIDDigits)
+		b = append(b, '"')
+	}
+	b = appendField(b, "requestedPosAlias", text.posAlias)
+	b = append(b, posJSON...)
+	if p.failed {
+		e := m.paymentFailure(failureAt(card, craftgate.StepNon3DSPayment),
+			craftgate.TestCards().Outcome(card.Number, craftgate.StepNon3DSPayment).Code, en)
+		b = append(b, `,"paymentError":`...)
+		b = appendErrorBody(b, e.code, e.desc, e.group)
+	}
+	b = append(b, `,"refundStatus":"`...)
+	b = append(b, p.refund.String()...)
+	b = append(b, `","paymentTransactions":[`...)
+	for i := range int(p.txCount) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		name, ext := text.items.next(), text.items.next()
+		b = appendTransaction(b, p, p.txFirst+int64(i), st.tx(p, i), rate, name, ext)
+	}
+	return append(b, ']', '}')
+}
+
+// appendTransaction appends one craftgate.PaymentTransaction; the caller
+// holds p.mu.
+func appendTransaction(b []byte, p *payment, id int64, t *transaction, rate money, name, externalID string) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, id, 10)
+	b = appendField(b, "name", name)
+	b = appendField(b, "externalId", externalID)
+	b = append(b, `,"price":`...)
+	b = t.price.appendTo(b)
+	b = append(b, `,"paidPrice":`...)
+	b = t.paidPrice.appendTo(b)
+	b = append(b, `,"walletPrice":0,"merchantCommissionRate":`...)
+	b = rate.appendTo(b)
+	b = append(b, `,"merchantCommissionRateAmount":`...)
+	b = (t.paidPrice - t.price).appendTo(b)
+	b = append(b, `,"merchantPayoutAmount":`...)
+	b = t.merchantPayout().appendTo(b)
+	if t.subMerchantID != 0 {
+		b = append(b, `,"subMerchantMemberId":`...)
+		b = strconv.AppendInt(b, t.subMerchantID, 10)
+		b = append(b, `,"subMerchantMemberPrice":`...)
+		b = t.subMerchantPrice.appendTo(b)
+		b = append(b, `,"subMerchantMemberPayoutRate":`...)
+		b = percentOf(t.subMerchantPrice, t.price).appendTo(b)
+		b = append(b, `,"subMerchantMemberPayoutAmount":`...)
+		b = t.subMerchantPrice.appendTo(b)
+	}
+	b = append(b, `,"transactionStatus":"`...)
+	b = append(b, t.status()...)
+	b = append(b, `","refundablePrice":`...)
+	b = p.refundable(t).appendTo(b)
+	return append(b, '}')
+}
+
+// appendCancel appends a CANCEL as a craftgate.PaymentRefund.
+func (m *Mock) appendCancel(b []byte, c *cancelRecord) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, c.id, 10)
+	b = append(b, `,"createdDate":"`...)
+	b = m.appendUnix(b, c.created)
+	b = append(b, `","status":"SUCCESS","refundType":"CANCEL","refundDestinationType":"PROVIDER","refundPrice":`...)
+	b = c.price.appendTo(b)
+	b = append(b, `,"refundBankPrice":`...)
+	b = c.price.appendTo(b)
+	b = append(b, `,"refundWalletPrice":0`...)
+	b = appendField(b, "conversationId", m.store.conversationID(c.text))
+	b = append(b, `,"authCode":"`...)
+	b = m.appendRef(b, refAuthCode, c.id, authCodeDigits)
+	b = append(b, `","hostReference":"`...)
+	b = m.appendRef(b, refHostReference, c.id, hostReferenceDigits)
+	b = append(b, `","transId":"`...)
+	b = m.appendRef(b, refTransID, c.id, transIDDigits)
+	b = append(b, `","currency":`...)
+	b = appendString(b, craftgate.Currencies[c.currency])
+	b = append(b, `,"paymentId":`...)
+	b = strconv.AppendInt(b, c.paymentID, 10)
+	return append(b, `,"paymentTransactionRefunds":[]}`...)
+}
+
+// appendRefund appends a whole-payment REFUND as a craftgate.PaymentRefund:
+// no top-level id (endpoints.md B.8), one entry per transaction refund.
+func (m *Mock) appendRefund(b []byte, p *payment, conversationID string, total money, created int64, rs []*txRefundRecord) []byte {
+	b = append(b, `{"createdDate":"`...)
+	b = m.appendUnix(b, created)
+	b = append(b, `","status":"SUCCESS","refundType":"REFUND","refundDestinationType":"PROVIDER","refundPrice":`...)
+	b = total.appendTo(b)
+	b = append(b, `,"refundBankPrice":`...)
+	b = total.appendTo(b)
+	b = append(b, `,"refundWalletPrice":0`...)
+	b = appendField(b, "conversationId", conversationID)
+	b = append(b, `,"currency":`...)
+	b = appendString(b, craftgate.Currencies[p.currency])
+	b = append(b, `,"paymentId":`...)
+	b = strconv.AppendInt(b, p.id, 10)
+	b = append(b, `,"paymentTransactionRefunds":[`...)
+	for i, r := range rs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = m.appendTxRefund(b, r)
+	}
+	return append(b, ']', '}')
+}
+
+// appendTxRefund appends a craftgate.PaymentTransactionRefund.
+func (m *Mock) appendTxRefund(b []byte, r *txRefundRecord) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, r.id, 10)
+	b = append(b, `,"createdDate":"`...)
+	b = m.appendUnix(b, r.created)
+	b = append(b, `","status":"SUCCESS","refundDestinationType":"PROVIDER","refundPrice":`...)
+	b = r.price.appendTo(b)
+	b = append(b, `,"refundBankPrice":`...)
+	b = r.price.appendTo(b)
+	b = append(b, `,"refundWalletPrice":0`...)
+	b = appendField(b, "conversationId", m.store.conversationID(r.text))
+	b = append(b, `,"authCode":"`...)
+	b = m.appendRef(b, refAuthCode, r.id, authCodeDigits)
+	b = append(b, `","hostReference":"`...)
+	b = m.appendRef(b, refHostReference, r.id, hostReferenceDigits)
+	b = append(b, `","transId":"`...)
+	b = m.appendRef(b, refTransID, r.id, transIDDigits)
+	b = append(b, `","isAfterSettlement":false,"paymentTransactionId":`...)
+	b = strconv.AppendInt(b, r.txID, 10)
+	b = append(b, `,"paymentId":`...)
+	b = strconv.AppendInt(b, r.paymentID, 10)
+	b = append(b, `,"currency":`...)
+	b = appendString(b, craftgate.Currencies[r.currency])
+	return append(b, '}')
+}
+
+// Derived values, shared by the encoders and the models.
+
+func (p *payment) status() string {
+	if p.failed {
+		return craftgate.StatusFailure
+	}
+	return craftgate.StatusSuccess
+}
+
+// commissionRate is merchantCommissionRate: (paidPrice-price)/price in
+// percent, 2 decimals.
+func (p *payment) commissionRate() money { return percentOf(p.paidPrice-p.price, p.price) }
+
+// refundable is the transaction's refundablePrice: nothing for a failed
+// payment. The caller holds p.mu.
+func (p *payment) refundable(t *transaction) money {
+	if p.failed {
+		return 0
+	}
+	return t.refundable()
+}
+
+// merchantPayout is what the merchant keeps of the item: its share of
+// paidPrice less the sub-merchant's price (the mock charges no bank
+// commission).
+func (t *transaction) merchantPayout() money { return t.paidPrice - t.subMerchantPrice }
+
+// status is transactionStatus: marketplace items wait for approval.
+func (t *transaction) status() string {
+	if t.subMerchantID != 0 {
+		return "WAITING_FOR_APPROVAL"
+	}
+	return "APPROVED"
+}
+
+// failureDescription is the errorDescription of a catalogue failure:
+// Turkish by default (the documented examples are Turkish), English when
+// the request's lang header asks for it.
+func failureDescription(f *craftgate.Failure, en bool) string {
+	if en || f.DescriptionTr == "" {
+		return f.Description
+	}
+	return trimCatalogueNote(f.DescriptionTr)
+}

@@ -1,0 +1,164 @@
+package mock
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// Error codes the mock answers with outside the payment-error groups of the
+// test-card catalogue.
+//
+// Only two codes in this package are documented Craftgate codes: 4152
+// (CodeInvalidExpireYear, the docs' one validation example) and 10051
+// (NOT_SUFFICIENT_FUNDS, which comes from the catalogue, not from here).
+// Every other code below is synthetic: stable within gatecheck, chosen below
+// 10000 so that, like Craftgate's validation errors, they carry no
+// errorGroup. Conformance tests against the real sandbox must never assert
+// them.
+const (
+	// Authentication, HTTP 401. Craftgate documents neither the status nor
+	// the code of authentication failures; the description of a bad
+	// signature is the documented "Signature is not equal!".
+
+	// CodeMissingAuthHeader: x-api-key, x-rnd-key, x-auth-version or
+	// x-signature is missing or empty.
+	CodeMissingAuthHeader = "1001"
+	// CodeInvalidAuthVersion: x-auth-version is not 1, v1 or V1.
+	CodeInvalidAuthVersion = "1002"
+	// CodeUnknownAPIKey: x-api-key is not the mock's merchant key.
+	CodeUnknownAPIKey = "1003"
+	// CodeInvalidSignature: x-signature does not match.
+	CodeInvalidSignature = "1004"
+
+	// Protocol errors.
+
+	// CodeRouteNotFound: no such route (HTTP 404).
+	CodeRouteNotFound = "1101"
+	// CodeMethodNotAllowed: known route, wrong method (HTTP 405, with Allow).
+	CodeMethodNotAllowed = "1102"
+	// CodeUnsupportedMediaType: a body route was called without a JSON
+	// Content-Type (HTTP 415).
+	CodeUnsupportedMediaType = "1103"
+	// CodeBodyTooLarge: the body exceeds Config.MaxBodyBytes (HTTP 413).
+	CodeBodyTooLarge = "1104"
+	// CodeMalformedJSON: empty body, not a JSON object, invalid JSON, or a
+	// numeric literal too long to be an amount (HTTP 400).
+	CodeMalformedJSON = "1105"
+	// CodeInvalidFieldType: a JSON value has the wrong type for its field,
+	// or is not a valid amount (HTTP 400).
+	CodeInvalidFieldType = "1106"
+	// CodeInternalError: the mock failed (HTTP 500); it keeps serving.
+	CodeInternalError = "1199"
+
+	// Unknown ids, HTTP 404.
+
+	// CodePaymentNotFound: no payment with that id.
+	CodePaymentNotFound = "1201"
+	// CodePaymentTransactionNotFound: no payment transaction with that id.
+	CodePaymentTransactionNotFound = "1202"
+	// CodeRefundNotFound: no payment refund (CANCEL) with that id.
+	CodeRefundNotFound = "1203"
+	// CodeTransactionRefundNotFound: no payment transaction refund with that id.
+	CodeTransactionRefundNotFound = "1204"
+
+	// Validation, HTTP 400, no errorGroup.
+
+	// CodeRequiredField: a required field is missing.
+	CodeRequiredField = "2001"
+	// CodeInvalidAmount: an amount is not positive, has more than 8
+	// decimal places, or is not below 10,000,000,000.
+	CodeInvalidAmount = "2002"
+	// CodeInvalidCurrency: currency is not a documented currency code.
+	CodeInvalidCurrency = "2003"
+	// CodeInvalidInstallment: installment outside 1..12, or above 1 where
+	// installments are not allowed (see validate.go).
+	CodeInvalidInstallment = "2004"
+	// CodeItemsPriceMismatch: the items' prices do not sum to price.
+	CodeItemsPriceMismatch = "2005"
+	// CodeWalletPriceExceedsPaidPrice: walletPrice is above paidPrice.
+	CodeWalletPriceExceedsPaidPrice = "2006"
+	// CodeInvalidCardNumber: the card number is not 12-19 digits with a
+	// valid Luhn check digit.
+	CodeInvalidCardNumber = "2007"
+	// CodeCardNotInSandbox: a valid number that is not a sandbox test card
+	// (the sandbox accepts only test cards).
+	CodeCardNotInSandbox = "2008"
+	// CodeInvalidExpireMonth: expireMonth is not 01..12.
+	CodeInvalidExpireMonth = "2009"
+	// CodeInvalidExpireYear is Craftgate's documented code for an invalid
+	// card expiry year ("Kart son kullanma yılı \"2010\" geçersiz"). The
+	// mock also uses it for an expiry month already past in the current
+	// year.
+	CodeInvalidExpireYear = "4152"
+	// CodeInvalidCVC: cvc is not 3 digits (4 for American Express).
+	CodeInvalidCVC = "2010"
+	// CodeInvalidCardHolderName: cardHolderName contains one of <>"%;&+()|=!
+	// or more than five digits.
+	CodeInvalidCardHolderName = "2011"
+	// CodeCurrencyNotSupportedByCard: a non-TRY currency with a card that is
+	// not one of the catalogue's multi-currency cards.
+	CodeCurrencyNotSupportedByCard = "2012"
+	// CodeInvalidPaymentPhase: paymentPhase is not AUTH (PRE_AUTH is not
+	// implemented by the mock yet; POST_AUTH is never valid here).
+	CodeInvalidPaymentPhase = "2013"
+	// CodeInvalidPaymentGroup: paymentGroup is not PRODUCT or
+	// LISTING_OR_SUBSCRIPTION.
+	CodeInvalidPaymentGroup = "2014"
+	// CodeUnsupportedFeature: a documented feature the mock does not model
+	// (wallet payments, stored cards, storing cards, WALLET refunds).
+	CodeUnsupportedFeature = "2015"
+	// CodeInvalidSubMerchant: an item's sub-merchant fields are inconsistent.
+	CodeInvalidSubMerchant = "2016"
+	// CodeRefundExceedsRefundable: refundPrice is above what is left to
+	// refund on the transaction. The reference only guesses that Craftgate
+	// answers this with a MAY_HAVE_ALREADY_REFUNDED payment error; the mock
+	// treats it as a validation error.
+	CodeRefundExceedsRefundable = "2021"
+	// CodePaymentNotRefundable: the payment failed or is already fully
+	// refunded.
+	CodePaymentNotRefundable = "2022"
+	// CodeInvalidRefundDestination: refundDestinationType is not PROVIDER
+	// (or its deprecated alias CARD).
+	CodeInvalidRefundDestination = "2023"
+	// CodeInvalidDuration: the admin clock duration is not a positive Go
+	// duration.
+	CodeInvalidDuration = "2030"
+)
+
+// descSignature is the documented description of a signature mismatch.
+const descSignature = "Signature is not equal!"
+
+// apiError is one answer in the error envelope.
+type apiError struct {
+	status int
+	code   string
+	desc   string
+	group  string // payment errors only
+	allow  string // Allow header for 405
+}
+
+// Error implements error.
+func (e *apiError) Error() string {
+	return "mock: HTTP " + strconv.Itoa(e.status) + ": " + e.code + ": " + e.desc
+}
+
+func errValidation(code, desc string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: code, desc: desc}
+}
+
+func errUnauthorized(code, desc string) *apiError {
+	return &apiError{status: http.StatusUnauthorized, code: code, desc: desc}
+}
+
+func errNotFound(code, desc string) *apiError {
+	return &apiError{status: http.StatusNotFound, code: code, desc: desc}
+}
+
+func errRequired(field string) *apiError {
+	return errValidation(CodeRequiredField, field+" is required")
+}
+
+// errPayment is a payment (bank) error: HTTP 422 with an errorGroup.
+func errPayment(code, group, desc string) *apiError {
+	return &apiError{status: http.StatusUnprocessableEntity, code: code, group: group, desc: desc}
+}

@@ -1,0 +1,194 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+const (
+	testAPIKey    = "sandbox-api-key"
+	testSecretKey = "sandbox-secret-key"
+	testBase      = "http://mock.test"
+	successCard   = "5258640000000001" // YAPI VE KREDİ, CREDIT_CARD, World, MASTER_CARD
+)
+
+// fixedClock is a Clock stuck at one instant; tests move the mock with
+// Advance.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+// testStart is 2025-06-15 10:00:00 in Istanbul.
+var testStart = time.Date(2025, 6, 15, 7, 0, 0, 0, time.UTC)
+
+func newTestMock(t testing.TB, mod ...func(*Config)) *Mock {
+	t.Helper()
+	cfg := Config{APIKey: testAPIKey, SecretKey: testSecretKey, Seed: 42, Clock: fixedClock{testStart}}
+	for _, f := range mod {
+		f(&cfg)
+	}
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// signedRequest builds a request signed the way gatecheck's client signs:
+// the percent-decoded URL (craftgate.SignableURL), the exact body bytes.
+func signedRequest(method, url string, body []byte) *http.Request {
+	var r *http.Request
+	if body == nil {
+		r = httptest.NewRequest(method, url, nil)
+	} else {
+		r = httptest.NewRequest(method, url, bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+	}
+	rnd := "rnd-" + strconv.Itoa(len(body))
+	r.Header.Set("X-Api-Key", testAPIKey)
+	r.Header.Set("X-Rnd-Key", rnd)
+	r.Header.Set("X-Auth-Version", "v1")
+	r.Header.Set("X-Signature", craftgate.Signature(craftgate.SignableURL(url), testAPIKey, testSecretKey, rnd, body))
+	return r
+}
+
+func serve(m http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	m.ServeHTTP(w, r)
+	return w
+}
+
+// call sends a signed request; in (when not nil) is JSON-encoded, or used
+// as is when it is a []byte.
+func do(t testing.TB, m http.Handler, method, path string, in any) *httptest.ResponseRecorder {
+	t.Helper()
+	var body []byte
+	switch v := in.(type) {
+	case nil:
+	case []byte:
+		body = v
+	default:
+		var err error
+		if body, err = json.Marshal(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return serve(m, signedRequest(method, testBase+path, body))
+}
+
+// data decodes the data envelope of a 200 answer into out.
+func data(t testing.TB, w *httptest.ResponseRecorder, out any) {
+	t.Helper()
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d, want 200: %s", w.Code, w.Body.String())
+	}
+	if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	if err := craftgate.DecodeResponse(w.Code, w.Body.Bytes(), out); err != nil {
+		t.Fatalf("decode: %v: %s", err, w.Body.String())
+	}
+}
+
+// errorBody checks the answer is the error envelope with the given status
+// and returns its content.
+func errorBody(t testing.TB, w *httptest.ResponseRecorder, status int) craftgate.ErrorBody {
+	t.Helper()
+	if w.Code != status {
+		t.Fatalf("status %d, want %d: %s", w.Code, status, w.Body.String())
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(w.Body.Bytes(), &raw); err != nil {
+		t.Fatalf("not JSON: %v: %q", err, w.Body.String())
+	}
+	if len(raw) != 1 || raw["errors"] == nil {
+		t.Fatalf("not an error envelope: %s", w.Body.String())
+	}
+	var env craftgate.ErrorEnvelope
+	if err := json.Unmarshal(w.Body.Bytes(), &env); err != nil {
+		t.Fatal(err)
+	}
+	if env.Errors.ErrorCode == "" || env.Errors.ErrorDescription == "" {
+		t.Fatalf("empty code or description: %s", w.Body.String())
+	}
+	return env.Errors
+}
+
+// validationError checks a 400 validation answer: code below 10000, no
+// errorGroup.
+func validationError(t testing.TB, w *httptest.ResponseRecorder) craftgate.ErrorBody {
+	t.Helper()
+	e := errorBody(t, w, http.StatusBadRequest)
+	if n, err := strconv.Atoi(e.ErrorCode); err != nil || n >= 10000 {
+		t.Fatalf("validation code %q not below 10000", e.ErrorCode)
+	}
+	if bytes.Contains(w.Body.Bytes(), []byte("errorGroup")) {
+		t.Fatalf("validation error with errorGroup: %s", w.Body.String())
+	}
+	return e
+}
+
+// paymentRequest is the R3 vector's payment: 100 TRY in three items.
+func paymentRequest(card string) *craftgate.CreatePaymentRequest {
+	return &craftgate.CreatePaymentRequest{
+		Price:          craftgate.MustAmount("100"),
+		PaidPrice:      craftgate.MustAmount("100"),
+		WalletPrice:    craftgate.MustAmount("0"),
+		Installment:    1,
+		Currency:       "TRY",
+		PaymentGroup:   craftgate.PaymentGroupListing,
+		ConversationID: "456d1297-908e-4bd6-a13b-4be31a6e47d5",
+		Card: &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: card,
+			ExpireYear: "2044", ExpireMonth: "07", CVC: "000"},
+		Items: []craftgate.PaymentItem{
+			{Name: "Item 1", Price: craftgate.MustAmount("30")},
+			{Name: "Item 2", Price: craftgate.MustAmount("50")},
+			{Name: "Item 3", Price: craftgate.MustAmount("20")},
+		},
+	}
+}
+
+// pay creates a payment that must succeed.
+func pay(t testing.TB, m http.Handler, req *craftgate.CreatePaymentRequest) *craftgate.Payment {
+	t.Helper()
+	var p craftgate.Payment
+	data(t, do(t, m, http.MethodPost, "/payment/v1/card-payments", req), &p)
+	return &p
+}
+
+func retrieve(t testing.TB, m http.Handler, id int64) *craftgate.Payment {
+	t.Helper()
+	var p craftgate.Payment
+	data(t, do(t, m, http.MethodGet, "/payment/v1/card-payments/"+strconv.FormatInt(id, 10), nil), &p)
+	return &p
+}
+
+func amt(s string) craftgate.Amount { return craftgate.MustAmount(s) }
+
+func amountEq(a craftgate.Amount, s string) bool { return a.Equal(craftgate.MustAmount(s).Decimal) }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// sameJSON compares two values by their JSON encoding (amounts hold
+// pointers, so == compares identities).
+func sameJSON(t testing.TB, a, b any) bool {
+	t.Helper()
+	return bytes.Equal(mustJSON(t, a), mustJSON(t, b))
+}

@@ -1,0 +1,66 @@
+package mock
+
+import (
+	"strconv"
+	"sync/atomic"
+)
+
+// Kinds of generated numbers. Each kind of id has its own counter; each
+// kind of bank reference its own stream.
+const (
+	kindPayment uint64 = iota + 1
+	kindTransaction
+	kindRefund
+	kindTxRefund
+
+	refAuthCode
+	refHostReference
+	refTransID
+	refOrderID
+)
+
+// idGen hands out ids: one counter per kind, each starting at a base
+// derived from the seed, so the same seed and the same sequence of requests
+// give the same ids, and different seeds give visibly different ranges.
+type idGen struct {
+	payment, tx, refund, txRefund atomic.Int64
+}
+
+func (g *idGen) init(seed int64) {
+	base := func(kind uint64) int64 {
+		// Ids in [1e6, 1e9): short, positive, JSON-safe.
+		return 1_000_000 + int64(splitmix64(uint64(seed)^kind*0x9e3779b97f4a7c15)%999_000_000)
+	}
+	g.payment.Store(base(kindPayment) - 1)
+	g.tx.Store(base(kindTransaction) - 1)
+	g.refund.Store(base(kindRefund) - 1)
+	g.txRefund.Store(base(kindTxRefund) - 1)
+}
+
+// nextRange reserves n consecutive ids and returns the first.
+func nextRange(c *atomic.Int64, n int) int64 {
+	return c.Add(int64(n)) - int64(n) + 1
+}
+
+// splitmix64 is the SplitMix64 finaliser: a stateless, seedable mixing
+// function. The mock's "PRNG" is splitmix64(seedKey, kind, id): a counter-
+// based generator, so a reference depends only on the seed and the object's
+// id, not on the order in which concurrent requests happened to run, and no
+// lock or shared generator state is needed.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// pow10u is a read-only table.
+var pow10u = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// appendRef appends a deterministic bank reference of exactly digits
+// digits (1..18, no leading zero) for the object id of the given kind.
+func (m *Mock) appendRef(b []byte, kind uint64, id int64, digits int) []byte {
+	x := splitmix64(m.refKey ^ kind*0xd1b54a32d192ed03 ^ uint64(id)*0x9e3779b97f4a7c15)
+	lo := pow10u[digits-1]
+	return strconv.AppendUint(b, lo+x%(pow10u[digits]-lo), 10)
+}

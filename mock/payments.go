@@ -1,0 +1,152 @@
+package mock
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// PaymentIDHeader carries the id of the failed payment a card decline
+// (HTTP 422) stored. It is a mock extension: Craftgate's 422 body has no
+// payment id, so without it a harness could not retrieve the failed payment
+// it just caused. (A success carries the id in its body.)
+const PaymentIDHeader = "X-Gatecheck-Payment-Id"
+
+// createPayment serves POST /payment/v1/card-payments: a non-3DS card
+// payment (flows.md section 1).
+func (m *Mock) createPayment(c *call) {
+	var req craftgate.CreatePaymentRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	now := m.Now()
+	en := c.en()
+	var small [4]draftTx // the basket of most payments, on the stack
+	d := draft{txs: small[:0]}
+	if e := validatePayment(&req, now, en, &d); e != nil {
+		c.fail(e)
+		return
+	}
+	splitPaidPrice(&d)
+	out := craftgate.TestCards().Outcome(d.card.Number, craftgate.StepNon3DSPayment)
+	id := nextRange(&m.ids.payment, 1)
+	txFirst := nextRange(&m.ids.tx, len(d.txs))
+	p := m.store.insertPayment(&d, id, txFirst, now.Unix(), out.Fails)
+	if m.log != nil && m.log.Enabled(c.r.Context(), slog.LevelDebug) {
+		m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: payment",
+			slog.Int64("id", p.id), slog.String("status", p.status()),
+			slog.String("card", craftgate.MaskPAN(d.card.Number)), slog.String("paidPrice", p.paidPrice.String()))
+	}
+	if out.Fails {
+		c.w.Header()[PaymentIDHeader] = []string{strconv.FormatInt(p.id, 10)}
+		c.fail(m.paymentFailure(failureAt(d.card, craftgate.StepNon3DSPayment), out.Code, en))
+		return
+	}
+	c.out = append(c.out, `{"data":`...)
+	c.out = m.appendPayment(c.out, p, en)
+	c.out = append(c.out, '}')
+	c.send(http.StatusOK)
+}
+
+// splitPaidPrice sets each item's share of paidPrice, in proportion to its
+// price, so that the shares sum exactly to paidPrice: every share but the
+// last is rounded down to the cent (to 10^-8 when paidPrice itself has
+// sub-cent digits) and the last item takes the remainder, which is
+// therefore never below its exact proportional share. When paidPrice equals
+// price each share is the item's own price.
+func splitPaidPrice(d *draft) {
+	last := len(d.txs) - 1
+	if d.paidPrice == d.price {
+		for i := range d.txs {
+			d.txs[i].paidPrice = d.txs[i].price
+		}
+		return
+	}
+	grain := moneyCent
+	if d.paidPrice%moneyCent != 0 {
+		grain = 1
+	}
+	var sum money
+	for i := range d.txs[:last] {
+		// price_i <= price, so the quotient is at most paidPrice.
+		s := mulDiv(d.paidPrice, d.txs[i].price, d.price) / grain * grain
+		d.txs[i].paidPrice = s
+		sum += s
+	}
+	d.txs[last].paidPrice = d.paidPrice - sum
+}
+
+// failureAt returns a pointer to the card's catalogue failure at step. The
+// catalogue is immutable, so the pointer can be kept in the store.
+func failureAt(tc *craftgate.TestCard, step craftgate.Step) *craftgate.Failure {
+	for i := range tc.Failures {
+		if tc.Failures[i].Step == step {
+			return &tc.Failures[i]
+		}
+	}
+	return nil
+}
+
+// paymentFailure is the 422 answer for a catalogue failure.
+func (m *Mock) paymentFailure(f *craftgate.Failure, code string, en bool) *apiError {
+	group := f.Group
+	if group == "" || code == "" {
+		// No catalogue failure at the non-3DS or refund steps lacks a group;
+		// should one appear, answer as the catalogue's UNKNOWN group.
+		group = "UNKNOWN"
+		g, _ := craftgate.TestCards().Group(group)
+		code = g.Code
+	}
+	return errPayment(code, group, failureDescription(f, en))
+}
+
+// trimCatalogueNote drops the 3-D Secure notes that three catalogue
+// entries (5115830000006669, 5117280000006665, 5117580000006668) carry
+// inside their Turkish description: "Kart limiti yetersiz, yetersiz bakiye
+// 3DS ödeme için: ..." becomes "Kart limiti yetersiz, yetersiz bakiye".
+func trimCatalogueNote(s string) string {
+	if i := strings.Index(s, " 3DS ödeme için"); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// retrievePayment serves GET /payment/v1/card-payments/{id}: any payment,
+// failed ones included (with paymentError).
+func (m *Mock) retrievePayment(c *call) {
+	p := m.store.payment(c.id)
+	if p == nil {
+		c.fail(errNotFound(CodePaymentNotFound, "payment "+c.idText+" not found"))
+		return
+	}
+	c.out = append(c.out, `{"data":`...)
+	c.out = m.appendPayment(c.out, p, c.en())
+	c.out = append(c.out, '}')
+	c.send(http.StatusOK)
+}
+
+// searchPayments serves the admin route GET /_mock/v1/payments
+// ?conversationId=...: every payment with that conversationId, failed ones
+// included, by ascending id, as {"data":{"items":[...]}}.
+func (m *Mock) searchPayments(c *call) {
+	q := c.r.URL.Query()
+	cid := q.Get("conversationId")
+	if cid == "" {
+		c.fail(errRequired("conversationId query parameter"))
+		return
+	}
+	en := c.en()
+	c.out = append(c.out, `{"data":{"items":[`...)
+	for i, p := range m.store.paymentsByConversation(cid) {
+		if i > 0 {
+			c.out = append(c.out, ',')
+		}
+		c.out = m.appendPayment(c.out, p, en)
+	}
+	c.out = append(c.out, ']', '}', '}')
+	c.send(http.StatusOK)
+}

@@ -1,0 +1,233 @@
+package mock
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// Refunds (flows.md section 4). There is no cancel endpoint: POST
+// /payment/v1/refunds cancels (CANCEL) while the mock clock is still on the
+// payment's calendar day in the mock's Location and no transaction refund
+// was made, and refunds (REFUND) otherwise. Every state change of a payment
+// happens under its own lock, so concurrent refunds of one payment are
+// serialised and can never refund more than was paid.
+
+// checkDestination accepts PROVIDER (the default) and its deprecated alias
+// CARD. WALLET needs a buyer wallet, which the mock does not model.
+func checkDestination(d string) *apiError {
+	switch d {
+	case "", craftgate.RefundDestinationProvider, "CARD":
+		return nil
+	case craftgate.RefundDestinationWallet:
+		return errValidation(CodeUnsupportedFeature, "refundDestinationType WALLET is not supported by the mock (no wallets); use PROVIDER")
+	}
+	return errValidation(CodeInvalidRefundDestination, "refundDestinationType must be PROVIDER or WALLET")
+}
+
+// notRefundable checks, under p.mu, that p can still be refunded at all.
+func notRefundable(p *payment) *apiError {
+	id := strconv.FormatInt(p.id, 10)
+	switch {
+	case p.failed:
+		return errValidation(CodePaymentNotRefundable, "paymentId "+id+": the payment did not succeed (paymentStatus FAILURE) and cannot be refunded")
+	case p.refund == refundFull:
+		return errValidation(CodePaymentNotRefundable, "paymentId "+id+": the payment is already fully refunded")
+	}
+	return nil
+}
+
+// refundFailure is the card's catalogue failure at the cancel/refund step,
+// as a 422, or nil.
+func (m *Mock) refundFailure(p *payment, en bool) *apiError {
+	card := m.store.card(p)
+	f := failureAt(card, craftgate.StepCancelRefund)
+	if f == nil {
+		return nil
+	}
+	return m.paymentFailure(f, craftgate.TestCards().Outcome(card.Number, craftgate.StepCancelRefund).Code, en)
+}
+
+// refundPayment serves POST /payment/v1/refunds: the whole (remaining)
+// payment, as a CANCEL or a REFUND.
+func (m *Mock) refundPayment(c *call) {
+	var req craftgate.RefundPaymentRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	if req.PaymentID <= 0 {
+		c.fail(errRequired("paymentId"))
+		return
+	}
+	if e := checkDestination(req.RefundDestinationType); e != nil {
+		c.fail(e)
+		return
+	}
+	p := m.store.payment(req.PaymentID)
+	if p == nil {
+		c.fail(errNotFound(CodePaymentNotFound, "paymentId "+strconv.FormatInt(req.PaymentID, 10)+": payment not found"))
+		return
+	}
+	en := c.en()
+	now := m.Now().Unix()
+
+	p.mu.Lock()
+	if e := notRefundable(p); e != nil {
+		p.mu.Unlock()
+		c.fail(e)
+		return
+	}
+	if e := m.refundFailure(p, en); e != nil {
+		p.mu.Unlock()
+		c.fail(e)
+		return
+	}
+	n := int(p.txCount)
+	if !p.partial && m.sameDay(p.created, now) {
+		// CANCEL: nothing was refunded yet, so the whole paidPrice.
+		for i := range n {
+			t := m.store.tx(p, i)
+			t.refunded = t.paidPrice
+		}
+		p.refund = refundFull
+		p.mu.Unlock()
+		rec := m.store.insertCancel(nextRange(&m.ids.refund, 1), p.id, now, p.paidPrice, p.currency, req.ConversationID)
+		m.logRefund(c, "CANCEL", p.id, rec.id, rec.price)
+		c.out = append(c.out, `{"data":`...)
+		c.out = m.appendCancel(c.out, rec)
+		c.out = append(c.out, '}')
+		c.send(http.StatusOK)
+		return
+	}
+	// REFUND: one transaction refund per transaction with something left.
+	ds := make([]txRefundDraft, 0, n)
+	var total money
+	for i := range n {
+		t := m.store.tx(p, i)
+		left := t.refundable()
+		if left <= 0 {
+			continue
+		}
+		ds = append(ds, txRefundDraft{txID: p.txFirst + int64(i), price: left})
+		t.refunded = t.paidPrice
+		total += left
+	}
+	p.refund = refundFull
+	p.mu.Unlock()
+	first := nextRange(&m.ids.txRefund, len(ds))
+	recs := m.store.insertTxRefunds(first, p.id, now, p.currency, req.ConversationID, ds)
+	m.logRefund(c, "REFUND", p.id, first, total)
+	c.out = append(c.out, `{"data":`...)
+	c.out = m.appendRefund(c.out, p, req.ConversationID, total, now, recs)
+	c.out = append(c.out, '}')
+	c.send(http.StatusOK)
+}
+
+// refundTransaction serves POST /payment/v1/refund-transactions: part or
+// all of what is left on one transaction; repeatable until exhausted.
+func (m *Mock) refundTransaction(c *call) {
+	var req craftgate.RefundTransactionRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	if req.PaymentTransactionID <= 0 {
+		c.fail(errRequired("paymentTransactionId"))
+		return
+	}
+	price, e := checkAmount("refundPrice", req.RefundPrice)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	if e := checkDestination(req.RefundDestinationType); e != nil {
+		c.fail(e)
+		return
+	}
+	txID := req.PaymentTransactionID
+	t := m.store.transaction(txID)
+	if t == nil {
+		c.fail(errNotFound(CodePaymentTransactionNotFound, "paymentTransactionId "+strconv.FormatInt(req.PaymentTransactionID, 10)+": payment transaction not found"))
+		return
+	}
+	p := m.store.payment(t.paymentID.Load()) // published before t, never nil
+	en := c.en()
+	now := m.Now().Unix()
+
+	p.mu.Lock()
+	if e := notRefundable(p); e != nil {
+		p.mu.Unlock()
+		c.fail(e)
+		return
+	}
+	if left := t.refundable(); price > left {
+		p.mu.Unlock()
+		// The reference only guesses that Craftgate answers an over-refund
+		// with a MAY_HAVE_ALREADY_REFUNDED payment error (flows.md section 4,
+		// "behaviour and code not documented"); the mock treats it as a
+		// validation error, since it is decided before any bank call.
+		c.fail(errValidation(CodeRefundExceedsRefundable, "refundPrice "+price.String()+" exceeds the refundable amount "+
+			left.String()+" of paymentTransactionId "+strconv.FormatInt(txID, 10)))
+		return
+	}
+	if e := m.refundFailure(p, en); e != nil {
+		p.mu.Unlock()
+		c.fail(e)
+		return
+	}
+	t.refunded += price
+	p.partial = true
+	p.refund = refundFull
+	for i := range int(p.txCount) {
+		if m.store.tx(p, i).refundable() > 0 {
+			p.refund = refundPartial
+			break
+		}
+	}
+	p.mu.Unlock()
+	rec := m.store.insertTxRefunds(nextRange(&m.ids.txRefund, 1), p.id, now, p.currency, req.ConversationID,
+		[]txRefundDraft{{txID: txID, price: price}})[0]
+	m.logRefund(c, "REFUND_TX", p.id, rec.id, price)
+	c.out = append(c.out, `{"data":`...)
+	c.out = m.appendTxRefund(c.out, rec)
+	c.out = append(c.out, '}')
+	c.send(http.StatusOK)
+}
+
+// retrieveRefund serves GET /payment/v1/refunds/{id}. Only a CANCEL has a
+// payment-refund id; a REFUND's parts are transaction refunds.
+func (m *Mock) retrieveRefund(c *call) {
+	rec := m.store.cancel(c.id)
+	if rec == nil {
+		c.fail(errNotFound(CodeRefundNotFound, "payment refund "+c.idText+" not found"))
+		return
+	}
+	c.out = append(c.out, `{"data":`...)
+	c.out = m.appendCancel(c.out, rec)
+	c.out = append(c.out, '}')
+	c.send(http.StatusOK)
+}
+
+// retrieveTxRefund serves GET /payment/v1/refund-transactions/{id}.
+func (m *Mock) retrieveTxRefund(c *call) {
+	rec := m.store.txRefund(c.id)
+	if rec == nil {
+		c.fail(errNotFound(CodeTransactionRefundNotFound, "payment transaction refund "+c.idText+" not found"))
+		return
+	}
+	c.out = append(c.out, `{"data":`...)
+	c.out = m.appendTxRefund(c.out, rec)
+	c.out = append(c.out, '}')
+	c.send(http.StatusOK)
+}
+
+func (m *Mock) logRefund(c *call, kind string, paymentID, id int64, price money) {
+	if m.log == nil || !m.log.Enabled(c.r.Context(), slog.LevelDebug) {
+		return
+	}
+	m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: refund", slog.String("type", kind),
+		slog.Int64("paymentId", paymentID), slog.Int64("id", id), slog.String("refundPrice", price.String()))
+}

@@ -1,0 +1,428 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// Card details the payment steps send unless a feature says otherwise.
+const (
+	cardHolderName     = "Haluk Demir"
+	defaultExpireMonth = "07"
+	defaultExpireYear  = "2044"
+)
+
+// Where the payment id of a declined payment can be found: the mock sends it
+// in this header of the 422 answer; otherwise the payment is searched by its
+// conversationId in the reporting API (sandbox) or the mock's admin list.
+const (
+	headerPaymentID      = "X-Gatecheck-Payment-Id"
+	pathReportingSearch  = "/payment-reporting/v1/payments"
+	pathMockPaymentsList = "/_mock/v1/payments"
+)
+
+func paymentDefinitions() []Definition {
+	return []Definition{
+		{`^a merchant with valid API credentials$`, method((*World).merchant)},
+		{`^a basket of ` + ReAmount + ` ` + ReCurrency + ` with items of ` + ReAmounts + `$`,
+			func(_ context.Context, w *World, a []string) error { return w.basket(a[0], a[1], a[2]) }},
+		{`^a basket of ` + ReAmount + ` ` + ReCurrency + ` with no items$`,
+			func(_ context.Context, w *World, a []string) error { return w.basket(a[0], a[1], "") }},
+		{`^the card's security code is "(\d*)"$`,
+			func(_ context.Context, w *World, a []string) error { w.cvc = &a[0]; return nil }},
+		{`^the card expires in (\d{1,2})/(\d{4})$`,
+			func(_ context.Context, w *World, a []string) error { return w.expiry(a[0], a[1]) }},
+		{`^the buyer chooses (-?\d+) installments?$`,
+			func(_ context.Context, w *World, a []string) error { return w.installments(a[0]) }},
+		{`^the buyer pays without 3-D Secure with ` + ReCard + `$`,
+			func(ctx context.Context, w *World, a []string) error { return w.pay(ctx, a[0]) }},
+		{`^the buyer has paid without 3-D Secure with ` + ReCard + `$`,
+			func(ctx context.Context, w *World, a []string) error { return w.hasPaid(ctx, a[0]) }},
+		{`^the buyer's payment without 3-D Secure with ` + ReCard + ` was declined$`,
+			func(ctx context.Context, w *World, a []string) error { return w.wasDeclined(ctx, a[0]) }},
+		{`^the merchant retrieves the payment$`, method((*World).retrievePayment)},
+
+		{`^the payment succeeds$`, method((*World).paymentSucceeds)},
+		{`^the payment is a card payment in phase ` + ReGroup + ` without 3-D Secure$`,
+			func(_ context.Context, w *World, a []string) error { return w.paymentPhase(a[0]) }},
+		{`^the payment's price and paid price are ` + ReAmount + ` ` + ReCurrency + `$`,
+			func(_ context.Context, w *World, a []string) error { return w.paymentPrices(a[0], a[1]) }},
+		{`^the payment has one transaction per basket item with the item's price$`, method((*World).paymentTransactions)},
+		{`^the payment describes the card as the catalogue does$`, method((*World).paymentCard)},
+		{`^the payment shows the card only by its BIN and last four digits$`, method((*World).paymentMasksCard)},
+		{`^the retrieved payment matches the payment$`, method((*World).retrievedMatches)},
+		{`^the payment is declined with error group ` + ReGroup + `$`,
+			func(_ context.Context, w *World, a []string) error { return w.paymentDeclined(a[0], "") }},
+		{`^the payment is declined with error group ` + ReGroup + ` and code "(\d+)"$`,
+			func(_ context.Context, w *World, a []string) error { return w.paymentDeclined(a[0], a[1]) }},
+		{`^the declined payment can be retrieved with that error$`, method((*World).declinedRetrievable)},
+		{`^the payment is rejected as a validation error$`,
+			func(_ context.Context, w *World, _ []string) error { return w.paymentInvalid("") }},
+		{`^the payment is rejected as a validation error with code "(\d+)"$`,
+			func(_ context.Context, w *World, a []string) error { return w.paymentInvalid(a[0]) }},
+	}
+}
+
+// merchant checks that the World has a merchant's credentials.
+func (w *World) merchant(context.Context) error {
+	if w.target.APIKey == "" || w.target.SecretKey == "" {
+		return errors.New("steps: the target has no API key or secret key")
+	}
+	return nil
+}
+
+// basket sets the basket; items is a list of amounts, or empty for a
+// basket without items.
+func (w *World) basket(price, currency, items string) error {
+	p, err := ParseAmount(price)
+	if err != nil {
+		return err
+	}
+	var its []craftgate.Amount
+	if items != "" {
+		if its, err = ParseAmounts(items); err != nil {
+			return err
+		}
+	}
+	w.price, w.currency, w.items = p, currency, its
+	return nil
+}
+
+func (w *World) expiry(month, year string) error {
+	m, err := strconv.Atoi(month)
+	if err != nil || m < 1 || m > 12 {
+		return fmt.Errorf("steps: expiry month %q: want 1 to 12", month)
+	}
+	w.expMonth, w.expYear = fmt.Sprintf("%02d", m), year
+	return nil
+}
+
+func (w *World) installments(s string) error {
+	n, err := ParseInt(s)
+	if err != nil {
+		return err
+	}
+	w.installment = n
+	return nil
+}
+
+// paymentRequest builds the payment of the current basket with card.
+func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest, error) {
+	if w.currency == "" {
+		return nil, errors.New(`steps: no basket: a scenario starts with "Given a basket of ..."`)
+	}
+	var items []craftgate.PaymentItem
+	for i, a := range w.items {
+		items = append(items, craftgate.PaymentItem{Name: fmt.Sprintf("Item %d", i+1), ExternalID: fmt.Sprintf("item-%d", i+1), Price: a})
+	}
+	cvc := card.DefaultCVC()
+	if w.cvc != nil {
+		cvc = *w.cvc
+	}
+	month, year := defaultExpireMonth, defaultExpireYear
+	if w.expYear != "" {
+		month, year = w.expMonth, w.expYear
+	}
+	return &craftgate.CreatePaymentRequest{
+		Price:          w.price,
+		PaidPrice:      w.price,
+		WalletPrice:    craftgate.Amount{},
+		Installment:    w.installment,
+		Currency:       w.currency,
+		PaymentGroup:   craftgate.PaymentGroupProduct,
+		ConversationID: newConversationID(),
+		Card: &craftgate.Card{CardHolderName: cardHolderName, CardNumber: card.Number,
+			ExpireMonth: month, ExpireYear: year, CVC: cvc},
+		Items: items,
+	}, nil
+}
+
+// startPayment forgets the previous payment attempt.
+func (w *World) startPayment(card CardChoice, req *craftgate.CreatePaymentRequest) {
+	w.card, w.request = card, req
+	w.payment, w.paymentID, w.declined, w.paymentBody = nil, 0, nil, nil
+	w.retrieved, w.refund, w.itemRefund, w.itemRefunds = nil, nil, nil, nil
+}
+
+// pay makes a non-3DS payment of the basket with the card spec. The
+// provider's answer, success or error, is kept for the Then steps; only a
+// failure to get an answer fails the step.
+func (w *World) pay(ctx context.Context, spec string) error {
+	card, err := ParseCard(w.cards, spec)
+	if err != nil {
+		return err
+	}
+	req, err := w.paymentRequest(card)
+	if err != nil {
+		return err
+	}
+	w.startPayment(card, req)
+	p, err := w.client.CreatePayment(ctx, req)
+	return w.paid(card, p, err)
+}
+
+// paid records the outcome of a payment attempt.
+func (w *World) paid(card CardChoice, p *craftgate.Payment, err error) error {
+	w.err = err
+	w.paymentBody = bytes.Clone(w.rec.body)
+	if err == nil {
+		w.payment, w.paymentID = p, p.ID
+		return nil
+	}
+	ce := craftgate.AsError(err)
+	if ce == nil {
+		return fmt.Errorf("steps: paying with %s: %w", card, err)
+	}
+	if ce.HTTPStatus == http.StatusUnprocessableEntity {
+		w.declined = ce
+		if id, perr := strconv.ParseInt(w.rec.header.Get(headerPaymentID), 10, 64); perr == nil {
+			w.paymentID = id
+		}
+	}
+	return nil
+}
+
+func (w *World) hasPaid(ctx context.Context, spec string) error {
+	if err := w.pay(ctx, spec); err != nil {
+		return err
+	}
+	return w.paymentSucceeds(ctx)
+}
+
+func (w *World) wasDeclined(ctx context.Context, spec string) error {
+	if err := w.pay(ctx, spec); err != nil {
+		return err
+	}
+	if w.declined == nil {
+		return fmt.Errorf("steps: expected the payment with %s to be declined (HTTP 422), got %s", w.card, describeErr(w.err))
+	}
+	return w.locateDeclined(ctx)
+}
+
+// locateDeclined finds the id of the declined payment when the answer did
+// not carry it, by its conversationId.
+func (w *World) locateDeclined(ctx context.Context) error {
+	if w.paymentID != 0 {
+		return nil
+	}
+	conv := w.request.ConversationID
+	for _, path := range []string{pathReportingSearch, pathMockPaymentsList} {
+		var page struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}
+		err := w.client.Do(ctx, http.MethodGet, path, url.Values{"conversationId": {conv}}, nil, &page)
+		if ce := craftgate.AsError(err); ce != nil && (ce.HTTPStatus == http.StatusNotFound || ce.HTTPStatus == http.StatusMethodNotAllowed) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("steps: searching the declined payment: %w", err)
+		}
+		if len(page.Items) > 0 {
+			w.paymentID = page.Items[0].ID
+			return nil
+		}
+	}
+	return fmt.Errorf("steps: the declined payment with %s cannot be found: no %s header and no payment with conversationId %q", w.card, headerPaymentID, conv)
+}
+
+func (w *World) retrievePayment(ctx context.Context) error {
+	if w.paymentID == 0 {
+		return errors.New("steps: no payment to retrieve: pay first")
+	}
+	w.retrieved, w.err = w.client.RetrievePayment(ctx, w.paymentID)
+	if w.err != nil && craftgate.AsError(w.err) == nil {
+		return fmt.Errorf("steps: retrieving payment %d: %w", w.paymentID, w.err)
+	}
+	return nil
+}
+
+// requirePayment returns the successful payment under test.
+func (w *World) requirePayment() (*craftgate.Payment, error) {
+	if w.payment == nil {
+		return nil, fmt.Errorf("expected a successful payment with %s, got %s", w.card, describeErr(w.err))
+	}
+	return w.payment, nil
+}
+
+func (w *World) paymentSucceeds(context.Context) error {
+	if w.err != nil {
+		return fmt.Errorf("expected the payment with %s to succeed, got %s", w.card, describeErr(w.err))
+	}
+	p, err := w.requirePayment()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	m.check("paymentStatus", craftgate.StatusSuccess, p.PaymentStatus)
+	if p.ID == 0 {
+		m.addf("id: expected a payment id, got none")
+	}
+	return m.err(fmt.Sprintf("payment with %s", w.card))
+}
+
+func (w *World) paymentPhase(phase string) error {
+	p, err := w.requirePayment()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	m.check("paymentType", "CARD_PAYMENT", p.PaymentType)
+	m.check("paymentPhase", phase, p.PaymentPhase)
+	m.check("isThreeDS", false, p.IsThreeDS)
+	return m.err(fmt.Sprintf("payment %d", p.ID))
+}
+
+func (w *World) paymentPrices(amount, currency string) error {
+	want, err := ParseAmount(amount)
+	if err != nil {
+		return err
+	}
+	p, err := w.requirePayment()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	m.amount("price", want, p.Price)
+	m.amount("paidPrice", want, p.PaidPrice)
+	m.check("currency", currency, p.Currency)
+	return m.err(fmt.Sprintf("payment %d", p.ID))
+}
+
+func (w *World) paymentTransactions(context.Context) error {
+	p, err := w.requirePayment()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	if len(p.PaymentTransactions) != len(w.items) {
+		m.addf("paymentTransactions: expected %d, one per basket item, got %d", len(w.items), len(p.PaymentTransactions))
+		return m.err(fmt.Sprintf("payment %d", p.ID))
+	}
+	seen := map[int64]bool{}
+	for i, tx := range p.PaymentTransactions {
+		m.amount(fmt.Sprintf("transaction %d price", i+1), w.items[i], tx.Price)
+		if tx.ID == 0 || seen[tx.ID] {
+			m.addf("transaction %d id: expected a distinct id, got %d", i+1, tx.ID)
+		}
+		seen[tx.ID] = true
+	}
+	return m.err(fmt.Sprintf("payment %d", p.ID))
+}
+
+func (w *World) paymentCard(context.Context) error {
+	p, err := w.requirePayment()
+	if err != nil {
+		return err
+	}
+	tc := w.card.Entry
+	if tc == nil {
+		return fmt.Errorf("steps: %s is not in the test-card catalogue", w.card)
+	}
+	var m mismatches
+	m.check("cardAssociation", w.card.Association(), p.CardAssociation)
+	if tc.Successful {
+		m.check("cardIssuerBankName", tc.Bank, p.CardIssuerBankName)
+		m.check("cardType", tc.CardType, p.CardType)
+		m.check("cardBrand (card family)", tc.CardFamily, p.CardBrand)
+	}
+	return m.err(fmt.Sprintf("payment %d describes %s differently from the catalogue", p.ID, w.card))
+}
+
+func (w *World) paymentMasksCard(context.Context) error {
+	p, err := w.requirePayment()
+	if err != nil {
+		return err
+	}
+	n := w.card.Number
+	var m mismatches
+	if len(p.BinNumber) < 6 || len(p.BinNumber) > 8 || !strings.HasPrefix(n, p.BinNumber) {
+		m.addf("binNumber: expected the card's first 6 to 8 digits, got %q", craftgate.MaskPAN(p.BinNumber))
+	}
+	m.check("lastFourDigits", n[len(n)-4:], p.LastFourDigits)
+	if bytes.Contains(w.paymentBody, []byte(n)) {
+		m.addf("the answer contains the full card number")
+	}
+	return m.err(fmt.Sprintf("payment %d with %s", p.ID, w.card))
+}
+
+func (w *World) retrievedMatches(context.Context) error {
+	if w.err != nil || w.retrieved == nil {
+		return fmt.Errorf("expected payment %d to be retrieved, got %s", w.paymentID, describeErr(w.err))
+	}
+	p, err := w.requirePayment()
+	if err != nil {
+		return err
+	}
+	r := w.retrieved
+	var m mismatches
+	m.check("id", p.ID, r.ID)
+	m.check("paymentStatus", p.PaymentStatus, r.PaymentStatus)
+	m.check("paymentPhase", p.PaymentPhase, r.PaymentPhase)
+	m.amount("price", p.Price, r.Price)
+	m.amount("paidPrice", p.PaidPrice, r.PaidPrice)
+	m.check("currency", p.Currency, r.Currency)
+	m.check("installment", p.Installment, r.Installment)
+	m.check("conversationId", p.ConversationID, r.ConversationID)
+	m.check("binNumber", p.BinNumber, r.BinNumber)
+	m.check("lastFourDigits", p.LastFourDigits, r.LastFourDigits)
+	if len(p.PaymentTransactions) != len(r.PaymentTransactions) {
+		m.addf("paymentTransactions: expected %d, got %d", len(p.PaymentTransactions), len(r.PaymentTransactions))
+	} else {
+		for i, tx := range p.PaymentTransactions {
+			m.check(fmt.Sprintf("transaction %d id", i+1), tx.ID, r.PaymentTransactions[i].ID)
+			m.amount(fmt.Sprintf("transaction %d price", i+1), tx.Price, r.PaymentTransactions[i].Price)
+		}
+	}
+	return m.err(fmt.Sprintf("retrieved payment %d", p.ID))
+}
+
+func (w *World) paymentDeclined(group, code string) error {
+	if w.err == nil {
+		id := int64(0)
+		if w.payment != nil {
+			id = w.payment.ID
+		}
+		return fmt.Errorf("expected the payment with %s to be declined with errorGroup %q, but it succeeded (payment %d)", w.card, group, id)
+	}
+	return expectPaymentError(fmt.Sprintf("payment with %s", w.card), w.err, group, code)
+}
+
+func (w *World) declinedRetrievable(ctx context.Context) error {
+	if w.declined == nil {
+		return fmt.Errorf("expected a declined payment with %s, got %s", w.card, describeErr(w.err))
+	}
+	if err := w.locateDeclined(ctx); err != nil {
+		return err
+	}
+	r, err := w.client.RetrievePayment(ctx, w.paymentID)
+	if err != nil {
+		return fmt.Errorf("expected declined payment %d with %s to be retrievable, got %s", w.paymentID, w.card, describeErr(err))
+	}
+	var m mismatches
+	m.check("id", w.paymentID, r.ID)
+	m.check("paymentStatus", craftgate.StatusFailure, r.PaymentStatus)
+	if r.PaymentError == nil {
+		m.addf("paymentError: expected errorGroup %q, got none", w.declined.Group)
+	} else {
+		m.check("paymentError.errorGroup", w.declined.Group, r.PaymentError.ErrorGroup)
+		m.check("paymentError.errorCode", w.declined.Code, r.PaymentError.ErrorCode)
+	}
+	return m.err(fmt.Sprintf("declined payment %d with %s", w.paymentID, w.card))
+}
+
+func (w *World) paymentInvalid(code string) error {
+	if w.err == nil {
+		return fmt.Errorf("expected the payment with %s to be rejected as a validation error, but it succeeded", w.card)
+	}
+	return expectValidationError(fmt.Sprintf("payment with %s", w.card), w.err, code)
+}

@@ -1,0 +1,352 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// pathMockClockAdvance moves the mock's clock (a gatecheck mock facility).
+const pathMockClockAdvance = "/_mock/v1/clock/advance"
+
+func refundDefinitions() []Definition {
+	return []Definition{
+		{`^the merchant refunds the whole payment$`, method((*World).refundWhole)},
+		{`^the merchant refunds ` + ReAmount + ` of item ` + ReItem + `$`,
+			func(ctx context.Context, w *World, a []string) error { return w.refundItem(ctx, a[0], a[1]) }},
+		{`^the merchant has refunded ` + ReAmount + ` of item ` + ReItem + `$`,
+			func(ctx context.Context, w *World, a []string) error { return w.hasRefundedItem(ctx, a[0], a[1]) }},
+		{`^the bank's day has ended$`, method((*World).dayEnds)},
+
+		{`^the payment is cancelled$`, method((*World).refundIsCancel)},
+		{`^the payment is refunded rather than cancelled$`, method((*World).refundIsRefund)},
+		{`^the refund returns ` + ReAmount + ` ` + ReCurrency + `$`,
+			func(_ context.Context, w *World, a []string) error { return w.refundReturns(a[0], a[1]) }},
+		{`^the refund returns ` + ReAmount + ` for item ` + ReItem + `$`,
+			func(_ context.Context, w *World, a []string) error { return w.refundReturnsForItem(a[0], a[1]) }},
+		{`^the cancellation can be retrieved$`, method((*World).cancellationRetrievable)},
+		{`^each item refund can be retrieved$`, method((*World).refundItemsRetrievable)},
+		{`^the refund is rejected$`, method((*World).refundRejected)},
+		{`^the refund is declined with error group ` + ReGroup + `$`,
+			func(_ context.Context, w *World, a []string) error { return w.refundDeclined(a[0]) }},
+		{`^the item refund succeeds with ` + ReAmount + ` ` + ReCurrency + `$`,
+			func(_ context.Context, w *World, a []string) error { return w.itemRefundSucceeds(a[0], a[1]) }},
+		{`^the item refund can be retrieved$`, method((*World).itemRefundRetrievable)},
+		{`^the item refund is rejected as a validation error$`, method((*World).itemRefundInvalid)},
+		{`^item ` + ReItem + ` has ` + ReAmount + ` left to refund$`,
+			func(ctx context.Context, w *World, a []string) error { return w.itemLeft(ctx, a[0], a[1]) }},
+		{`^the payment's refund status is ` + ReGroup + `$`,
+			func(ctx context.Context, w *World, a []string) error { return w.refundStatus(ctx, a[0]) }},
+	}
+}
+
+// transaction returns the payment transaction of basket item n (1-based).
+func (w *World) transaction(item string) (craftgate.PaymentTransaction, error) {
+	n, err := ParseItem(item)
+	if err != nil {
+		return craftgate.PaymentTransaction{}, err
+	}
+	p, err := w.requirePayment()
+	if err != nil {
+		return craftgate.PaymentTransaction{}, err
+	}
+	if n > len(p.PaymentTransactions) {
+		return craftgate.PaymentTransaction{}, fmt.Errorf("steps: item %d: payment %d has %d transactions", n, p.ID, len(p.PaymentTransactions))
+	}
+	return p.PaymentTransactions[n-1], nil
+}
+
+// refundWhole refunds or cancels the whole payment under test, declined
+// ones included.
+func (w *World) refundWhole(ctx context.Context) error {
+	if w.paymentID == 0 {
+		return errors.New("steps: no payment to refund: pay first")
+	}
+	w.refund, w.err = w.client.RefundPayment(ctx, &craftgate.RefundPaymentRequest{PaymentID: w.paymentID, ConversationID: newConversationID()})
+	if w.err != nil && craftgate.AsError(w.err) == nil {
+		return fmt.Errorf("steps: refunding payment %d: %w", w.paymentID, w.err)
+	}
+	return nil
+}
+
+func (w *World) refundItem(ctx context.Context, amount, item string) error {
+	a, err := ParseAmount(amount)
+	if err != nil {
+		return err
+	}
+	tx, err := w.transaction(item)
+	if err != nil {
+		return err
+	}
+	w.itemRefundTx = tx.ID
+	w.itemRefund, w.err = w.client.RefundTransaction(ctx, &craftgate.RefundTransactionRequest{
+		PaymentTransactionID: tx.ID, RefundPrice: a, ConversationID: newConversationID()})
+	if w.err != nil && craftgate.AsError(w.err) == nil {
+		return fmt.Errorf("steps: refunding transaction %d: %w", tx.ID, w.err)
+	}
+	if w.err == nil {
+		w.itemRefunds = append(w.itemRefunds, w.itemRefund)
+	}
+	return nil
+}
+
+func (w *World) hasRefundedItem(ctx context.Context, amount, item string) error {
+	if err := w.refundItem(ctx, amount, item); err != nil {
+		return err
+	}
+	return w.itemRefundSucceeds(amount, w.payment.Currency)
+}
+
+// dayEnds moves the mock's clock a day ahead, past the bank's end of day.
+func (w *World) dayEnds(ctx context.Context) error {
+	err := w.client.Do(ctx, http.MethodPost, pathMockClockAdvance, nil, map[string]string{"duration": "24h"}, nil)
+	if err != nil {
+		return fmt.Errorf("steps: advancing the mock's clock (a gatecheck mock facility: tag the scenario @mock): %w", err)
+	}
+	return nil
+}
+
+// requireRefund returns the whole-payment refund under test.
+func (w *World) requireRefund() (*craftgate.PaymentRefund, error) {
+	if w.err != nil || w.refund == nil {
+		return nil, fmt.Errorf("expected payment %d to be refunded, got %s", w.paymentID, describeErr(w.err))
+	}
+	return w.refund, nil
+}
+
+func (w *World) refundIsCancel(context.Context) error {
+	r, err := w.requireRefund()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	m.check("refundType", craftgate.RefundTypeCancel, r.RefundType)
+	m.check("status", craftgate.StatusSuccess, r.Status)
+	m.check("paymentId", w.paymentID, r.PaymentID)
+	if r.ID == 0 {
+		m.addf("id: expected the cancellation's id, got none")
+	}
+	if len(r.PaymentTransactionRefunds) != 0 {
+		m.addf("paymentTransactionRefunds: expected none for a cancellation, got %d", len(r.PaymentTransactionRefunds))
+	}
+	return m.err(fmt.Sprintf("refund of payment %d", w.paymentID))
+}
+
+func (w *World) refundIsRefund(context.Context) error {
+	r, err := w.requireRefund()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	m.check("refundType", craftgate.RefundTypeRefund, r.RefundType)
+	m.check("status", craftgate.StatusSuccess, r.Status)
+	m.check("paymentId", w.paymentID, r.PaymentID)
+	if len(r.PaymentTransactionRefunds) == 0 {
+		m.addf("paymentTransactionRefunds: expected one per refunded item, got none")
+	}
+	sum := craftgate.Amount{}
+	for i, tr := range r.PaymentTransactionRefunds {
+		m.check(fmt.Sprintf("paymentTransactionRefunds[%d].status", i), craftgate.StatusSuccess, tr.Status)
+		m.check(fmt.Sprintf("paymentTransactionRefunds[%d].paymentId", i), w.paymentID, tr.PaymentID)
+		sum = sum.Add(tr.RefundPrice)
+	}
+	m.amount("sum of paymentTransactionRefunds[].refundPrice vs refundPrice", r.RefundPrice, sum)
+	return m.err(fmt.Sprintf("refund of payment %d", w.paymentID))
+}
+
+func (w *World) refundReturns(amount, currency string) error {
+	want, err := ParseAmount(amount)
+	if err != nil {
+		return err
+	}
+	r, err := w.requireRefund()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	m.amount("refundPrice", want, r.RefundPrice)
+	m.check("currency", currency, r.Currency)
+	return m.err(fmt.Sprintf("refund of payment %d", w.paymentID))
+}
+
+func (w *World) refundReturnsForItem(amount, item string) error {
+	want, err := ParseAmount(amount)
+	if err != nil {
+		return err
+	}
+	tx, err := w.transaction(item)
+	if err != nil {
+		return err
+	}
+	r, err := w.requireRefund()
+	if err != nil {
+		return err
+	}
+	var found []craftgate.PaymentTransactionRefund
+	for _, tr := range r.PaymentTransactionRefunds {
+		if tr.PaymentTransactionID == tx.ID {
+			found = append(found, tr)
+		}
+	}
+	if len(found) != 1 {
+		return fmt.Errorf("refund of payment %d: expected one refund of item %s (transaction %d), got %d", w.paymentID, item, tx.ID, len(found))
+	}
+	var m mismatches
+	m.amount(fmt.Sprintf("refundPrice of item %s", item), want, found[0].RefundPrice)
+	return m.err(fmt.Sprintf("refund of payment %d", w.paymentID))
+}
+
+func (w *World) cancellationRetrievable(ctx context.Context) error {
+	r, err := w.requireRefund()
+	if err != nil {
+		return err
+	}
+	got, err := w.client.RetrieveRefund(ctx, r.ID)
+	if err != nil {
+		return fmt.Errorf("expected cancellation %d to be retrievable, got %s", r.ID, describeErr(err))
+	}
+	var m mismatches
+	m.check("id", r.ID, got.ID)
+	m.check("refundType", r.RefundType, got.RefundType)
+	m.check("status", r.Status, got.Status)
+	m.check("paymentId", r.PaymentID, got.PaymentID)
+	m.amount("refundPrice", r.RefundPrice, got.RefundPrice)
+	return m.err(fmt.Sprintf("retrieved cancellation %d", r.ID))
+}
+
+func (w *World) refundItemsRetrievable(ctx context.Context) error {
+	r, err := w.requireRefund()
+	if err != nil {
+		return err
+	}
+	if len(r.PaymentTransactionRefunds) == 0 {
+		return fmt.Errorf("refund of payment %d: expected item refunds, got none", w.paymentID)
+	}
+	for _, tr := range r.PaymentTransactionRefunds {
+		if err := w.transactionRefundRetrievable(ctx, &tr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// transactionRefundRetrievable retrieves a transaction refund and compares
+// it with what the refund call answered.
+func (w *World) transactionRefundRetrievable(ctx context.Context, want *craftgate.PaymentTransactionRefund) error {
+	got, err := w.client.RetrieveTransactionRefund(ctx, want.ID)
+	if err != nil {
+		return fmt.Errorf("expected item refund %d to be retrievable, got %s", want.ID, describeErr(err))
+	}
+	var m mismatches
+	m.check("id", want.ID, got.ID)
+	m.check("status", want.Status, got.Status)
+	m.check("paymentTransactionId", want.PaymentTransactionID, got.PaymentTransactionID)
+	m.check("paymentId", want.PaymentID, got.PaymentID)
+	m.amount("refundPrice", want.RefundPrice, got.RefundPrice)
+	return m.err(fmt.Sprintf("retrieved item refund %d", want.ID))
+}
+
+func (w *World) refundRejected(context.Context) error {
+	ce := craftgate.AsError(w.err)
+	if ce == nil || ce.HTTPStatus < 400 || ce.HTTPStatus > 499 {
+		return fmt.Errorf("expected the refund of payment %d to be rejected (HTTP 4xx in the error envelope), got %s", w.paymentID, describeErr(w.err))
+	}
+	return nil
+}
+
+func (w *World) refundDeclined(group string) error {
+	if w.err == nil {
+		return fmt.Errorf("expected the refund of payment %d with %s to be declined with errorGroup %q, but it succeeded", w.paymentID, w.card, group)
+	}
+	return expectPaymentError(fmt.Sprintf("refund of payment %d with %s", w.paymentID, w.card), w.err, group, "")
+}
+
+func (w *World) itemRefundSucceeds(amount, currency string) error {
+	want, err := ParseAmount(amount)
+	if err != nil {
+		return err
+	}
+	if w.err != nil || w.itemRefund == nil {
+		return fmt.Errorf("expected the refund of %s of transaction %d to succeed, got %s", fmtAmount(want), w.itemRefundTx, describeErr(w.err))
+	}
+	r := w.itemRefund
+	var m mismatches
+	m.check("status", craftgate.StatusSuccess, r.Status)
+	m.amount("refundPrice", want, r.RefundPrice)
+	m.check("currency", currency, r.Currency)
+	m.check("paymentTransactionId", w.itemRefundTx, r.PaymentTransactionID)
+	m.check("paymentId", w.paymentID, r.PaymentID)
+	if r.ID == 0 {
+		m.addf("id: expected the item refund's id, got none")
+	}
+	return m.err(fmt.Sprintf("item refund of transaction %d", w.itemRefundTx))
+}
+
+func (w *World) itemRefundRetrievable(ctx context.Context) error {
+	if w.err != nil || w.itemRefund == nil {
+		return fmt.Errorf("expected an item refund, got %s", describeErr(w.err))
+	}
+	return w.transactionRefundRetrievable(ctx, w.itemRefund)
+}
+
+func (w *World) itemRefundInvalid(context.Context) error {
+	if w.err == nil {
+		return fmt.Errorf("expected the item refund of transaction %d to be rejected as a validation error, but it succeeded", w.itemRefundTx)
+	}
+	return expectValidationError(fmt.Sprintf("item refund of transaction %d", w.itemRefundTx), w.err, "")
+}
+
+// current retrieves the payment under test as it is now.
+func (w *World) current(ctx context.Context) (*craftgate.Payment, error) {
+	if w.paymentID == 0 {
+		return nil, errors.New("steps: no payment: pay first")
+	}
+	p, err := w.client.RetrievePayment(ctx, w.paymentID)
+	if err != nil {
+		return nil, fmt.Errorf("expected payment %d to be retrievable, got %s", w.paymentID, describeErr(err))
+	}
+	return p, nil
+}
+
+func (w *World) itemLeft(ctx context.Context, item, amount string) error {
+	want, err := ParseAmount(amount)
+	if err != nil {
+		return err
+	}
+	tx, err := w.transaction(item)
+	if err != nil {
+		return err
+	}
+	p, err := w.current(ctx)
+	if err != nil {
+		return err
+	}
+	for _, cur := range p.PaymentTransactions {
+		if cur.ID != tx.ID {
+			continue
+		}
+		if cur.RefundablePrice == nil {
+			return fmt.Errorf("payment %d: transaction %d has no refundablePrice (a gatecheck mock extension: tag the scenario @mock)", p.ID, tx.ID)
+		}
+		var m mismatches
+		m.amount(fmt.Sprintf("refundablePrice of item %s", item), want, *cur.RefundablePrice)
+		return m.err(fmt.Sprintf("payment %d", p.ID))
+	}
+	return fmt.Errorf("payment %d: transaction %d of item %s is missing", p.ID, tx.ID, item)
+}
+
+func (w *World) refundStatus(ctx context.Context, status string) error {
+	p, err := w.current(ctx)
+	if err != nil {
+		return err
+	}
+	if p.RefundStatus == "" {
+		return fmt.Errorf("payment %d has no refundStatus (a gatecheck mock extension: tag the scenario @mock)", p.ID)
+	}
+	var m mismatches
+	m.check("refundStatus", status, p.RefundStatus)
+	return m.err(fmt.Sprintf("payment %d", p.ID))
+}
