@@ -14,7 +14,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlagSet("conform", stderr)
 	var tf targetFlags
 	tf.register(fs)
-	tags := fs.String("tags", "", "godog tag expression, e.g. '@refund && ~@clock'")
+	tags := fs.String("tags", "", "tag filter: '&&' = and, ',' = or, '~' = not, e.g. '@refund && ~@clock' or '@3ds,@checkout'")
 	format := fs.String("format", "pretty", "pretty, progress, junit or cucumber; several as 'progress,junit:out/junit.xml'")
 	concurrency := fs.Int("concurrency", 1, "scenarios run at once (output of several interleaves)")
 	noColors := fs.Bool("no-colors", false, "plain output without ANSI colours")
@@ -57,7 +57,10 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// joinTags ANDs two godog tag expressions.
+// joinTags ANDs two godog tag filters. godog v0.15 filters with the behat
+// syntax: "&&" separates AND groups, "," separates OR alternatives inside a
+// group and "~" negates; there are no parentheses. Appending one more AND
+// group is therefore always correct.
 func joinTags(a, b string) string {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	switch {
@@ -66,7 +69,7 @@ func joinTags(a, b string) string {
 	case b == "":
 		return a
 	}
-	return "(" + a + ") && " + b
+	return a + " && " + b
 }
 
 // isTerminal reports whether w is a character device (a terminal), so

@@ -34,6 +34,7 @@ func commands() []command {
 	return []command{
 		{"mock", "serve the mock Craftgate provider", runMock},
 		{"conform", "run the conformance suite against the embedded mock or a target", runConform},
+		{"load", "run the scenarios as a bounded load test (embedded mock by default)", runLoad},
 		{"cards", "list the sandbox test-card catalogue", runCards},
 		{"version", "print the gatecheck version", runVersion},
 	}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/features"
+	"github.com/gatecheck/gatecheck/load"
+	"github.com/gatecheck/gatecheck/progress"
+)
+
+// Rate caps that keep a load run polite to the provider's sandbox.
+const (
+	sandboxDefaultRate = 2.0  // iterations/s when --sandbox-ok is given without --rate
+	sandboxMaxRate     = 10.0 // iterations/s unless --sandbox-max-rate raises it knowingly
+)
+
+// defaultMix is the peak-hour mix: mostly successful non-3DS payments,
+// some declines and refunds.
+const defaultMix = "70:@non3ds && ~@error-card; 15:@error-card && @non3ds; 15:@refund && ~@mock"
+
+func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("load", stderr)
+	var tf targetFlags
+	tf.register(fs)
+	mixFlag := fs.String("mix", defaultMix, "weighted scenario mix: 'weight:tag filter' entries separated by ';'")
+	vus := fs.Int("vus", 8, "virtual users (concurrent iterations)")
+	duration := fs.Duration("duration", 10*time.Second, "how long to start iterations (bounded: max 24h)")
+	iterations := fs.Int("iterations", 0, "stop after this many iterations (0: only the duration bounds the run)")
+	rate := fs.Float64("rate", 0, "iterations started per second (open model); 0 = closed model")
+	seed := fs.Uint64("scenario-seed", 1, "seed of the scenario choice")
+	jsonOut := fs.String("json", "", "write the full result as JSON to this file")
+	sandboxOK := fs.Bool("sandbox-ok", false, "allow a load run against the Craftgate sandbox (rate-capped)")
+	sandboxMax := fs.Float64("sandbox-max-rate", sandboxMaxRate, "highest rate allowed against the sandbox")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	mix, err := load.ParseMix(*mixFlag)
+	if err != nil {
+		return err
+	}
+	if err := checkLoadTarget(&tf, *sandboxOK, rate, *sandboxMax, *vus); err != nil {
+		return err
+	}
+	tgt, err := tf.resolve(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer tgt.Close()
+	plan, err := load.Compile(features.FS())
+	if err != nil {
+		return err
+	}
+	if !tgt.Mock {
+		for i := range mix {
+			mix[i].Filter = joinTags(mix[i].Filter, "~@mock")
+		}
+	}
+	fmt.Fprintf(stderr, "gatecheck load: target %s, %d VUs, duration %s, iterations %d, rate %g/s\n",
+		tgt.Name, *vus, *duration, *iterations, *rate)
+	res, err := runLoadWithProgress(ctx, stderr, load.Options{Target: tgt.Target, Plan: plan, Mix: mix, VUs: *vus,
+		Duration: *duration, Iterations: *iterations, Rate: *rate, Seed: *seed})
+	if err != nil {
+		return err
+	}
+	printLoadSummary(stdout, res)
+	if *jsonOut != "" {
+		if err := writeJSONFile(*jsonOut, res); err != nil {
+			return err
+		}
+	}
+	if res.Failures > 0 {
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+// checkLoadTarget applies the safety rails: production is refused by
+// resolve; the sandbox needs --sandbox-ok and is rate-capped.
+func checkLoadTarget(tf *targetFlags, sandboxOK bool, rate *float64, maxRate float64, vus int) error {
+	dest := tf.target
+	if tf.baseURL != "" {
+		dest = tf.baseURL
+	}
+	if dest != "sandbox" && !strings.Contains(dest, "sandbox-api.craftgate.io") {
+		return nil
+	}
+	if !sandboxOK {
+		return errors.New("load against the Craftgate sandbox needs --sandbox-ok (and stays rate-capped)")
+	}
+	if *rate == 0 {
+		*rate = sandboxDefaultRate
+	}
+	if *rate > maxRate {
+		return fmt.Errorf("rate %g/s exceeds the sandbox cap %g/s (raise it knowingly with --sandbox-max-rate)", *rate, maxRate)
+	}
+	if vus > 50 {
+		return fmt.Errorf("%d VUs against the sandbox: at most 50", vus)
+	}
+	return nil
+}
+
+// runLoadWithProgress runs the load test with a progress bar (a line
+// every few seconds when stderr is not a terminal).
+func runLoadWithProgress(ctx context.Context, stderr io.Writer, opts load.Options) (*load.Result, error) {
+	disp := progress.New(stderr)
+	total, unit := opts.Iterations, "iterations"
+	bar := disp.Bar("load", unit, total)
+	var lastIt, lastFail int64
+	opts.Progress = func(p load.Progress) {
+		bar.Add(int(p.Iterations-lastIt), int(p.Failures-lastFail))
+		lastIt, lastFail = p.Iterations, p.Failures
+	}
+	res, err := load.Run(ctx, opts)
+	if res != nil {
+		bar.Add(res.Iterations-int(lastIt), res.Failures-int(lastFail))
+	}
+	bar.Done()
+	disp.Wait()
+	return res, err
+}
+
+func printLoadSummary(w io.Writer, r *load.Result) {
+	fmt.Fprintf(w, "\n%d iterations in %s (%.1f it/s), %d failed (%.2f %%), %d dropped, %d requests\n\n",
+		r.Iterations, r.Elapsed().Round(time.Millisecond), r.IterationsPerSecond(), r.Failures, 100*r.FailureRate(), r.Dropped, r.Requests)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "operation\tcount\tp50\tp90\tp95\tp99\tmax\t")
+	for _, name := range sortedKeys(r.Operations) {
+		s := r.Operations[name].Summary()
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", name, s.Count, ms(s.P50), ms(s.P90), ms(s.P95), ms(s.P99), ms(s.Max))
+	}
+	tw.Flush()
+	if len(r.ErrorGroups) > 0 {
+		fmt.Fprintln(w, "\nerror answers by group (error-card scenarios expect some):")
+		for _, g := range sortedKeys(r.ErrorGroups) {
+			fmt.Fprintf(w, "  %-32s %d\n", g, r.ErrorGroups[g])
+		}
+	}
+	for _, s := range r.FailureSamples {
+		fmt.Fprintln(w, "  FAIL", s)
+	}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/1e6) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func writeJSONFile(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(craftgate.MaskPANs(string(b))), 0o644)
+}
