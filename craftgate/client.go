@@ -173,22 +173,18 @@ func DecodeResponse(status int, body []byte, out any) error {
 	if len(bytes.TrimSpace(body)) == 0 || out == nil {
 		return nil
 	}
+	// One pass: the data member decodes straight into out (encoding/json
+	// fills a non-nil pointer held in an interface in place).
 	env := struct {
-		Data   json.RawMessage `json:"data"`
-		Errors *ErrorBody      `json:"errors"`
-	}{}
+		Data   any        `json:"data"`
+		Errors *ErrorBody `json:"errors"`
+	}{Data: out}
 	if err := json.Unmarshal(body, &env); err != nil {
 		return fmt.Errorf("craftgate: decode response: %w", err)
 	}
 	if env.Errors != nil {
 		return &Error{HTTPStatus: status, Code: env.Errors.ErrorCode, Group: env.Errors.ErrorGroup,
 			Description: env.Errors.ErrorDescription, Provider: env.Errors.ProviderError}
-	}
-	if len(env.Data) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(env.Data, out); err != nil {
-		return fmt.Errorf("craftgate: decode data: %w", err)
 	}
 	return nil
 }
