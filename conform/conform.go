@@ -29,11 +29,13 @@ import (
 	"github.com/gatecheck/gatecheck/steps"
 )
 
-// ExclusiveTag marks scenarios that change state every other scenario
-// sees (moving the mock's clock turns a concurrent same-day cancel into a
-// refund). Run never runs such a scenario at the same time as another,
-// whatever the concurrency.
-const ExclusiveTag = "@clock"
+// ExclusiveTags mark scenarios that change state every other scenario
+// sees: @clock moves the mock's clock (which turns a concurrent same-day
+// cancel into a refund), @serial changes the mock's merchant settings or the
+// merchant's webhook endpoint (a failing endpoint, a 3D Pay POS). Run never
+// runs such a scenario at the same time as another, whatever the
+// concurrency.
+var ExclusiveTags = []string{"@clock", "@serial"}
 
 // Options configures a run.
 type Options struct {
@@ -50,12 +52,19 @@ type Options struct {
 	Output io.Writer
 	// Concurrency is how many scenarios run at once. Default 1.
 	Concurrency int
+	// OnScenario, when set, is called as each scenario ends (from the
+	// goroutine that ran it), e.g. to drive a progress bar.
+	OnScenario func(ScenarioResult)
 	// NoColors strips the ANSI colours of the pretty and progress formats.
 	NoColors bool
 	// FS holds the feature files. Default features.FS().
 	FS fs.FS
 	// Paths selects files or folders within FS. Default: all of them.
 	Paths []string
+	// TimeScale is the webhook time scale Run sets on a gatecheck mock
+	// target for the run (and sets back afterwards). 0 means
+	// steps.DefaultTimeScale; a negative value leaves the mock's own.
+	TimeScale float64
 }
 
 // Counts counts scenarios or steps by result.
@@ -80,12 +89,28 @@ type Failure struct {
 	Message string
 }
 
+// ScenarioResult is one scenario of a run: what sign-off reports list.
+type ScenarioResult struct {
+	Feature  string
+	Name     string // card numbers masked
+	Tags     []string
+	Status   string // passed, failed, undefined, pending, skipped, ambiguous
+	Duration time.Duration
+	// Failure is the failing step and its error, card numbers masked.
+	Failure string
+	// Evidence is what the scenario established (payment ids, masked
+	// cards, verified signatures).
+	Evidence []steps.Evidence
+}
+
 // Result is the outcome of a run. Strict mode is always on: an undefined
 // or pending step fails the run.
 type Result struct {
 	Scenarios Counts
 	Steps     Counts
 	Failures  []Failure
+	// Outcomes lists every scenario that ran, in the order it started.
+	Outcomes []ScenarioResult
 	// Status is godog's exit status: 0 passed, 1 failed, 2 usage error.
 	Status int
 	// Duration is the run's wall-clock time.
@@ -132,12 +157,22 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	runOutputs.Store(key, outs)
 	defer runOutputs.Delete(key)
 
-	col := &collector{exclusive: &sync.RWMutex{}}
+	release, err := steps.PrepareTarget(ctx, &target, opts.TimeScale)
+	if err != nil {
+		_ = closeOutputs()
+		return Result{}, err
+	}
+	defer release()
+
+	col := &collector{exclusive: &sync.RWMutex{}, onScenario: opts.OnScenario}
 	suite := godog.TestSuite{
 		Name: "gatecheck",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			col.track(sc)
+			// The World's After hook (restoring what the scenario changed)
+			// must run before the collector's releases the exclusive lock:
+			// godog runs After hooks in the order they were registered.
 			steps.RegisterGodog(sc, func() (*steps.World, error) { return steps.NewWorld(target) })
+			col.track(sc)
 		},
 		Options: &godog.Options{
 			Format:         fanoutFormat,
@@ -230,20 +265,25 @@ func formatNames(m map[string]string) []string {
 }
 
 // collector counts the results of one run from godog's hooks and keeps
-// ExclusiveTag scenarios apart from the others.
+// ExclusiveTags scenarios apart from the others.
 type collector struct {
 	mu        sync.Mutex
 	scenarios []*scenarioRecord
 	// exclusive is held for reading by every running scenario and for
-	// writing by an ExclusiveTag one.
+	// writing by an ExclusiveTags one.
 	exclusive *sync.RWMutex
+	// onScenario is Options.OnScenario.
+	onScenario func(ScenarioResult)
 }
 
 // scenarioRecord is what one scenario did. It is written only by the
 // goroutine running that scenario and read after the run.
 type scenarioRecord struct {
 	feature, name string
+	tags          []string
+	start, end    time.Time
 	steps         []stepRecord
+	evidence      []steps.Evidence
 }
 
 type stepRecord struct {
@@ -263,8 +303,11 @@ func (c *collector) track(sc *godog.ScenarioContext) {
 	// step or after the last one, so every lock taken here is released.
 	var unlock func()
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
-		rec.feature, rec.name = s.Uri, s.Name
-		if slices.ContainsFunc(s.Tags, func(t *messages.PickleTag) bool { return t.Name == ExclusiveTag }) {
+		rec.feature, rec.name, rec.start = s.Uri, s.Name, time.Now()
+		for _, t := range s.Tags {
+			rec.tags = append(rec.tags, t.Name)
+		}
+		if slices.ContainsFunc(s.Tags, func(t *messages.PickleTag) bool { return slices.Contains(ExclusiveTags, t.Name) }) {
 			c.exclusive.Lock()
 			unlock = c.exclusive.Unlock
 		} else {
@@ -278,6 +321,13 @@ func (c *collector) track(sc *godog.ScenarioContext) {
 			unlock()
 			unlock = nil
 		}
+		rec.end = time.Now()
+		if w, ok := steps.WorldFrom(ctx); ok {
+			rec.evidence = w.Evidence()
+		}
+		if c.onScenario != nil {
+			c.onScenario(rec.summary())
+		}
 		return ctx, nil // a non-nil error here would be reported as a hook failure
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
@@ -286,12 +336,42 @@ func (c *collector) track(sc *godog.ScenarioContext) {
 	})
 }
 
+// summary is the scenario's result so far.
+func (sc *scenarioRecord) summary() ScenarioResult {
+	status, worst := godog.StepUndefined, -1
+	var culprit *stepRecord
+	for i := range sc.steps {
+		st := &sc.steps[i]
+		if rank := severity(st.status); rank > worst {
+			status, worst = st.status, rank
+			if rank >= severity(godog.StepPending) {
+				culprit = st
+			}
+		}
+	}
+	r := ScenarioResult{Feature: sc.feature, Name: craftgate.MaskPANs(sc.name), Tags: sc.tags, Status: status.String(),
+		Evidence: sc.evidence}
+	if !sc.end.IsZero() {
+		r.Duration = sc.end.Sub(sc.start)
+	}
+	if culprit != nil {
+		r.Failure = craftgate.MaskPANs(culprit.text)
+		if culprit.err != nil {
+			r.Failure += ": " + craftgate.MaskPANs(culprit.err.Error())
+		}
+	}
+	return r
+}
+
 // result sums the records up.
 func (c *collector) result() Result {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var r Result
 	for _, sc := range c.scenarios {
+		if sc.name != "" || len(sc.steps) > 0 {
+			r.Outcomes = append(r.Outcomes, sc.summary())
+		}
 		// A scenario takes the worst result of its steps; one without any
 		// step is undefined, as godog counts it.
 		status, worst := godog.StepUndefined, -1

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -43,7 +45,16 @@ func startMock(t *testing.T) steps.Target {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(m) // listens on 127.0.0.1
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		srv.Close()
+		// Stop the webhook deliveries still pending, so no goroutine
+		// outlives the test.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := m.Close(ctx); err != nil {
+			t.Errorf("mock close: %v", err)
+		}
+	})
 	return steps.Target{BaseURL: srv.URL, APIKey: apiKey, SecretKey: secretKey, Doer: srv.Client()}
 }
 
@@ -283,5 +294,134 @@ func TestMaskedScenarioNamesStayUnique(t *testing.T) {
 			t.Errorf("%q (%s) and %q (%s) both mask to %q", prev.Name, prev.Uri, p.Name, p.Uri, name)
 		}
 		seen[name] = p
+	}
+}
+
+// TestNewStepsFailWhenTheyShould runs 3-D Secure, checkout and webhook
+// scenarios whose expectations are wrong, to show that their steps check
+// something: each must fail, at the expected step, saying why.
+func TestNewStepsFailWhenTheyShould(t *testing.T) {
+	const background = `
+  Background:
+    Given a merchant with valid API credentials
+    And a basket of 100.00 TRY with items of 60.00 and 40.00
+`
+	fsys := fstest.MapFS{"x/wrong.feature": {Data: []byte(`@3ds
+Feature: wrong expectations
+` + background + `
+  Scenario: a verified payment expected to fail
+    When the buyer starts a 3-D Secure payment with a successful credit card
+    And the buyer verifies the payment at the bank
+    Then the callback carries status "FAILURE"
+
+  Scenario: a version 1 callback expected to carry mdStatus
+    When the buyer starts a 3-D Secure payment with a successful credit card
+    And the buyer verifies the payment at the bank
+    Then the callback carries md status "1"
+
+  Scenario: a successful payment expected to be notified as failed
+    When the buyer pays without 3-D Secure with a successful credit card
+    Then the merchant receives a signed "API_AUTH" webhook with status "FAILURE" for the payment
+
+  Scenario: a paid checkout form expected to have failed
+    Given the merchant has created a checkout form for the basket
+    And the buyer has paid on the checkout page with a successful credit card
+    When the merchant retrieves the checkout payment by its token
+    Then the checkout payment failed with error group "NOT_SUFFICIENT_FUNDS"
+
+  Scenario: a checkout form expected to live longer than asked
+    Given the merchant has created a checkout form for the basket valid for 15 minutes
+    Then the checkout form's token expires 30 minutes after it was created
+`)}}
+	res, err := conform.Run(context.Background(), conform.Options{Target: startMock(t), FS: fsys, Format: "progress", Output: &bytes.Buffer{}, Concurrency: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"a verified payment expected to fail":                    `status: expected "FAILURE", got "SUCCESS"`,
+		"a version 1 callback expected to carry mdStatus":        "it has no mdStatus field",
+		"a successful payment expected to be notified as failed": `status: expected "FAILURE", got "SUCCESS"`,
+		"a paid checkout form expected to have failed":           `paymentStatus: expected "FAILURE", got "SUCCESS"`,
+		"a checkout form expected to live longer than asked":     "expected 30m0s",
+	}
+	if res.Scenarios.Failed != len(want) {
+		t.Errorf("%d scenarios failed, want %d: %+v", res.Scenarios.Failed, len(want), res.Scenarios)
+	}
+	for _, f := range res.Failures {
+		if sub, ok := want[f.Scenario]; !ok || !strings.Contains(f.Message, sub) {
+			t.Errorf("%q failed at %q with %q, want a message containing %q", f.Scenario, f.Step, f.Message, sub)
+		}
+	}
+}
+
+// TestWrongCallbackKeyIsCaught gives the merchant another callback key
+// than the provider's: the merchant must refuse the genuine callback and
+// the step must say the hash does not verify.
+func TestWrongCallbackKeyIsCaught(t *testing.T) {
+	fsys := fstest.MapFS{"x/key.feature": {Data: []byte(`@3ds
+Feature: a merchant with the wrong callback key
+  Scenario: the callback does not verify
+    Given a merchant with valid API credentials
+    And a basket of 100.00 TRY with items of 60.00 and 40.00
+    When the buyer starts a 3-D Secure payment with a successful credit card
+    And the buyer verifies the payment at the bank
+    Then the merchant receives a callback whose hash verifies
+`)}}
+	target := startMock(t)
+	target.CallbackKey = "not-the-provider-callback-key"
+	var out bytes.Buffer
+	res, err := conform.Run(context.Background(), conform.Options{Target: target, FS: fsys, Format: "pretty", Output: &out, NoColors: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Scenarios.Failed != 1 || len(res.Failures) != 1 {
+		t.Fatalf("%+v", res.Scenarios)
+	}
+	msg := res.Failures[0].Message
+	for _, sub := range []string{"hash does not match", "the merchant answered HTTP 400", "did not verify its hash"} {
+		if !strings.Contains(msg, sub) {
+			t.Errorf("message %q lacks %q", msg, sub)
+		}
+	}
+	if strings.Contains(out.String(), target.CallbackKey) {
+		t.Error("the output contains the callback key")
+	}
+}
+
+// TestOutcomesCarryEvidence: each scenario's outcome lists its tags and
+// what it established, card numbers masked, and OnScenario sees each one.
+func TestOutcomesCarryEvidence(t *testing.T) {
+	target := startMock(t)
+	var seen atomic.Int64
+	res, err := conform.Run(context.Background(), conform.Options{Target: target, Tags: "@3ds,@refund && ~@serial",
+		Format: "progress", Output: io.Discard, OnScenario: func(conform.ScenarioResult) { seen.Add(1) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reportFailures(t, res)
+	if int(seen.Load()) != len(res.Outcomes) || len(res.Outcomes) != res.Scenarios.Total() {
+		t.Fatalf("OnScenario saw %d, outcomes %d, counted %d", seen.Load(), len(res.Outcomes), res.Scenarios.Total())
+	}
+	kinds := map[string]map[string]bool{}
+	for _, o := range res.Outcomes {
+		if o.Status != "passed" || len(o.Tags) == 0 || o.Duration <= 0 {
+			t.Errorf("%s: status %s tags %v duration %s", o.Name, o.Status, o.Tags, o.Duration)
+		}
+		for _, e := range o.Evidence {
+			if kinds[e.Kind] == nil {
+				kinds[e.Kind] = map[string]bool{}
+			}
+			kinds[e.Kind][e.Step] = true
+			assertNoCardNumber(t, "evidence", []byte(e.Value))
+		}
+	}
+	for _, want := range []struct{ kind, step string }{
+		{steps.EvidenceCard, "THREEDS_INIT"}, {steps.EvidenceCard, "THREEDS_VERIFY"}, {steps.EvidenceCard, "THREEDS_COMPLETE"},
+		{steps.EvidenceCard, "CANCEL_REFUND"}, {steps.EvidenceErrorGroup, "THREEDS_COMPLETE"}, {steps.EvidenceErrorGroup, "CANCEL_REFUND"},
+		{steps.EvidencePayment, ""}, {steps.EvidenceRefund, ""}, {steps.EvidenceCallback, ""}, {steps.EvidenceSignature, ""},
+	} {
+		if !kinds[want.kind][want.step] {
+			t.Errorf("no %s evidence at step %q; have %v", want.kind, want.step, kinds)
+		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 // domainTags are the tags that name a feature's domain; every scenario has
 // at least one.
-var domainTags = []string{"@non3ds", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness"}
+var domainTags = []string{"@non3ds", "@3ds", "@checkout", "@webhook", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness"}
 
 func pickles(t *testing.T) []*messages.Pickle {
 	t.Helper()
@@ -45,7 +45,7 @@ func TestEveryFolderIsEmbedded(t *testing.T) {
 			t.Errorf("%s: no feature", d.Uri)
 		}
 	}
-	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness"} {
+	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness", "threeds", "checkout", "webhooks"} {
 		if !folders[f] {
 			t.Errorf("no feature in %s/", f)
 		}
@@ -66,7 +66,11 @@ func TestScenariosAreTaggedAndUniquelyNamed(t *testing.T) {
 }
 
 // mockOnly are sentences that need a facility only gatecheck's mock has;
-// their scenarios must be tagged @mock (and @clock for the clock).
+// their scenarios must be tagged @mock (and @clock for the clock). Sentences
+// that change what every scenario sees (the mock's merchant settings, the
+// merchant's webhook endpoint) need @serial, so that conform runs them
+// alone; webhook sentences need @webhook, so that a run against a provider
+// that cannot reach the merchant's receiver can leave them out.
 var mockOnly = []struct{ prefix, tag string }{
 	{"the bank's day has ended", "@clock"},
 	{"the bank's day has ended", "@mock"},
@@ -78,6 +82,21 @@ var mockOnly = []struct{ prefix, tag string }{
 	{"the item refund is rejected as a validation error", "@mock"},
 	{"the request is refused as unauthenticated", "@mock"},
 	{"the request is rejected with HTTP status", "@mock"},
+	{"the merchant's 3-D Secure mode is", "@mock"},
+	{"the merchant's 3-D Secure mode is", "@serial"},
+	{"the merchant's POS uses", "@mock"},
+	{"the merchant's POS uses", "@serial"},
+	{"the provider delivers every webhook twice", "@mock"},
+	{"the provider delivers every webhook twice", "@serial"},
+	{"the merchant's webhook endpoint", "@serial"},
+	{"the merchant's webhook endpoint", "@webhook"},
+	{"the provider has attempted", "@mock"},
+	{"the provider gives up", "@mock"},
+	{"the provider recorded the webhook", "@mock"},
+	{"the merchant receives a signed", "@webhook"},
+	{"the merchant processed the webhook", "@webhook"},
+	{"the checkout form's token retrieves no payment", "@mock"},
+	{"the checkout page shows the form as expired", "@mock"},
 }
 
 func TestMockOnlyScenariosAreTagged(t *testing.T) {
@@ -195,6 +214,101 @@ func TestRefundOutlineMatchesCatalogue(t *testing.T) {
 		}
 	}
 	compareWithCatalogue(t, rows, want, craftgate.StepCancelRefund)
+}
+
+// threeDSReachable reports whether a 3-D Secure outline at step can use
+// card: a card that already fails at an earlier 3-D Secure step never gets
+// there (the earlier step's outline covers it).
+func threeDSReachable(tc *craftgate.TestCard, step craftgate.Step) bool {
+	for _, s := range []craftgate.Step{craftgate.StepThreeDSInit, craftgate.StepThreeDSVerify, craftgate.StepThreeDSComplete} {
+		if s == step {
+			return true
+		}
+		if _, fails := tc.FailureAt(s); fails {
+			return false
+		}
+	}
+	return false
+}
+
+func TestThreeDSInitOutlineMatchesCatalogue(t *testing.T) {
+	rows := outlineRows(t, "threeds/declined.feature", "<group> card <card> cannot start 3-D Secure")
+	compareWithCatalogue(t, rows, craftgate.TestCards().FailingAt(craftgate.StepThreeDSInit), craftgate.StepThreeDSInit)
+}
+
+func TestThreeDSCompleteOutlineMatchesCatalogue(t *testing.T) {
+	rows := outlineRows(t, "threeds/declined.feature", "<group> card <card> is verified but declined at completion")
+	var want []*craftgate.TestCard
+	for _, tc := range craftgate.TestCards().FailingAt(craftgate.StepThreeDSComplete) {
+		// The mdStatus cards fail completion without an error group, as a
+		// consequence of their verification: the mdStatus outline covers
+		// them.
+		if f, _ := tc.FailureAt(craftgate.StepThreeDSComplete); f.Group != "" && threeDSReachable(tc, craftgate.StepThreeDSComplete) {
+			want = append(want, tc)
+		}
+	}
+	compareWithCatalogue(t, rows, want, craftgate.StepThreeDSComplete)
+}
+
+// TestThreeDSVerifyOutlineMatchesCatalogue keeps the mdStatus outline
+// equal to the catalogue's cards failing at verification, with their
+// mdStatus.
+func TestThreeDSVerifyOutlineMatchesCatalogue(t *testing.T) {
+	docs, err := features.Documents(features.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const uri, name = "threeds/declined.feature", "Card <card> comes back with mdStatus <mdStatus> and cannot be completed in FULL_THREEDS mode"
+	rows := map[string]string{}
+	found := false
+	for _, d := range docs {
+		if d.Uri != uri {
+			continue
+		}
+		for _, c := range d.Feature.Children {
+			if c.Scenario == nil || c.Scenario.Name != name {
+				continue
+			}
+			found = true
+			for _, ex := range c.Scenario.Examples {
+				col := map[string]int{}
+				for i, h := range ex.TableHeader.Cells {
+					col[h.Value] = i
+				}
+				for _, r := range ex.TableBody {
+					rows[r.Cells[col["card"]].Value] = r.Cells[col["mdStatus"]].Value
+				}
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("%s: no scenario outline %q", uri, name)
+	}
+	want := map[string]string{}
+	for _, tc := range craftgate.TestCards().FailingAt(craftgate.StepThreeDSVerify) {
+		if !threeDSReachable(tc, craftgate.StepThreeDSVerify) {
+			continue
+		}
+		f, _ := tc.FailureAt(craftgate.StepThreeDSVerify)
+		if f.MdStatus < 0 {
+			t.Errorf("card %s fails at verification without an mdStatus in the catalogue", tc.Masked())
+			continue
+		}
+		want[tc.Number] = fmt.Sprint(f.MdStatus)
+	}
+	if len(want) == 0 {
+		t.Fatal("the catalogue has no card failing at 3-D Secure verification")
+	}
+	for card, md := range want {
+		if got, ok := rows[card]; !ok || got != md {
+			t.Errorf("card %s: the catalogue says mdStatus %s, the outline %q", craftgate.MaskPAN(card), md, got)
+		}
+	}
+	for card := range rows {
+		if _, ok := want[card]; !ok {
+			t.Errorf("the outline's row %s is not a catalogue card failing at verification", craftgate.MaskPAN(card))
+		}
+	}
 }
 
 // TestCompareWithCatalogueCatchesDrift makes sure the comparison fails in

@@ -53,6 +53,9 @@ type Options struct {
 	IterationTimeout time.Duration
 	// Seed makes the scenario choice repeatable.
 	Seed uint64
+	// TimeScale is the webhook time scale set on a gatecheck mock target
+	// (see steps.PrepareTarget); 0 means steps.DefaultTimeScale.
+	TimeScale float64
 	// Progress, when set, is called about once a second from one goroutine.
 	Progress func(Progress)
 }
@@ -205,6 +208,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		tr.MaxIdleConnsPerHost = opts.VUs * 2
 		opts.Target.Doer = &http.Client{Transport: tr, Timeout: opts.IterationTimeout}
 	}
+
+	// 3-D Secure, checkout and webhook scenarios need the merchant side.
+	release, err := steps.PrepareTarget(ctx, &opts.Target, opts.TimeScale)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	defer release()
 
 	runCtx := ctx
 	var cancel context.CancelFunc
@@ -380,7 +390,7 @@ func (v *vu) runScenario(parent context.Context, sc *Scenario, timeout time.Dura
 		v.sample(sc.Name + ": " + err.Error())
 		return true
 	}
-	// TODO(issue3): defer w.Close once steps.World has it.
+	defer w.Close(context.WithoutCancel(ctx))
 	for _, st := range sc.Steps {
 		s0 := time.Now()
 		err := st.Bound.Run(ctx, w)

@@ -231,6 +231,14 @@ func findBadAmount(body []byte, t reflect.Type, prefix string) (path, raw string
 	amount := reflect.TypeFor[craftgate.Amount]()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct && f.Tag.Get("json") == "" {
+			// An embedded struct's fields are flattened into the same object
+			// (3ds-init embeds the create-payment request).
+			if p, r := findBadAmount(body, f.Type, prefix); p != "" {
+				return p, r
+			}
+			continue
+		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "" || name == "-" {
 			continue

@@ -76,7 +76,11 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = appendField(b, "conversationId", text.conversationID)
 	b = appendField(b, "externalId", text.externalID)
 	b = appendField(b, "paymentChannel", text.channel)
-	b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"API"`...)
+	if p.source == sourceCheckout {
+		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"CHECKOUT_FORM"`...)
+	} else {
+		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"API"`...)
+	}
 	if g := groupName(p.group); g != "" {
 		b = append(b, `,"paymentGroup":"`...)
 		b = append(b, g...) // a constant that needs no escaping
@@ -84,7 +88,11 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	}
 	b = append(b, `,"paymentStatus":"`...)
 	b = append(b, p.status()...)
-	b = append(b, `","paymentPhase":"AUTH","isThreeDS":false,"merchantCommissionRate":`...)
+	if p.threeDS {
+		b = append(b, `","paymentPhase":"AUTH","isThreeDS":true,"merchantCommissionRate":`...)
+	} else {
+		b = append(b, `","paymentPhase":"AUTH","isThreeDS":false,"merchantCommissionRate":`...)
+	}
 	rate := p.commissionRate()
 	b = rate.appendTo(b)
 	b = append(b, `,"merchantCommissionRateAmount":`...)
@@ -94,7 +102,7 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = append(b, cj.head...)
 	b = appendField(b, "cardHolderName", text.holder)
 	b = append(b, cj.tail...)
-	if !p.failed {
+	if p.succeeded() {
 		b = append(b, `,"authCode":"`...)
 		b = m.appendRef(b, refAuthCode, p.id, authCodeDigits)
 		b = append(b, `","hostReference":"`...)
@@ -110,11 +118,14 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 		b = m.appendRef(b, refOrderID, p.id, orderIDDigits)
 		b = append(b, '"')
 	}
+	if p.md >= 0 {
+		b = append(b, `,"mdStatus":`...)
+		b = strconv.AppendInt(b, int64(p.md), 10)
+	}
 	b = appendField(b, "requestedPosAlias", text.posAlias)
 	b = append(b, posJSON...)
 	if p.failed {
-		e := m.paymentFailure(failureAt(card, craftgate.StepNon3DSPayment),
-			craftgate.TestCards().Outcome(card.Number, craftgate.StepNon3DSPayment).Code, en)
+		e := m.storedFailure(p, card, en)
 		b = append(b, `,"paymentError":`...)
 		b = appendErrorBody(b, e.code, e.desc, e.group)
 	}
@@ -245,20 +256,46 @@ func (m *Mock) appendTxRefund(b []byte, r *txRefundRecord) []byte {
 // Derived values, shared by the encoders and the models.
 
 func (p *payment) status() string {
+	switch p.phase {
+	case phaseInitThreeDS:
+		return craftgate.StatusInitThreeDS
+	case phaseCallbackThreeDS:
+		return craftgate.StatusCallbackThreeDS
+	}
 	if p.failed {
 		return craftgate.StatusFailure
 	}
 	return craftgate.StatusSuccess
 }
 
+// succeeded reports whether the payment is SUCCESS: money was taken.
+func (p *payment) succeeded() bool { return !p.failed && p.phase == phaseFinal }
+
+// storedFailure is the paymentError of a failed payment: the catalogue
+// failure of the step it failed at, or, for a 3-D Secure payment whose
+// verification was not accepted, the validation-class error that 3ds-complete
+// answers for it.
+func (m *Mock) storedFailure(p *payment, card *craftgate.TestCard, en bool) *apiError {
+	step := craftgate.StepNon3DSPayment
+	switch p.failStep {
+	case stepThreeDSInit:
+		step = craftgate.StepThreeDSInit
+	case stepThreeDSVerify:
+		return errNotAuthenticated(p.id, int(p.md))
+	case stepThreeDSComplete:
+		step = craftgate.StepThreeDSComplete
+	}
+	return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
+}
+
 // commissionRate is merchantCommissionRate: (paidPrice-price)/price in
 // percent, 2 decimals.
 func (p *payment) commissionRate() money { return percentOf(p.paidPrice-p.price, p.price) }
 
-// refundable is the transaction's refundablePrice: nothing for a failed
-// payment. The caller holds p.mu.
+// refundable is the transaction's refundablePrice: nothing for a payment
+// that did not succeed. The caller holds p.mu.
 func (p *payment) refundable(t *transaction) money {
-	if p.failed {
+	if !p.succeeded() {
 		return 0
 	}
 	return t.refundable()

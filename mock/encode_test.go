@@ -46,7 +46,7 @@ func (m *Mock) paymentModel(p *payment, en bool) craftgate.Payment {
 		Currency: craftgate.Currencies[p.currency], BuyerMemberID: p.buyerMemberID, Installment: int(p.installment),
 		ConversationID: text.conversationID, ExternalID: text.externalID, PaymentChannel: text.channel,
 		PaymentType: "CARD_PAYMENT", PaymentProvider: "BANK", PaymentSource: "API", PaymentGroup: groupName(p.group),
-		PaymentStatus: p.status(), PaymentPhase: "AUTH",
+		PaymentStatus: p.status(), PaymentPhase: "AUTH", IsThreeDS: p.threeDS,
 		MerchantCommissionRate: p.commissionRate().amount(), MerchantCommissionRateAmount: (p.paidPrice - p.price).amount(),
 		BankCommissionRate: money(0).amount(), BankCommissionRateAmount: money(0).amount(),
 		BinNumber: card.Number[:8], LastFourDigits: card.Number[len(card.Number)-4:], CardHolderName: text.holder,
@@ -55,13 +55,27 @@ func (m *Mock) paymentModel(p *payment, en bool) craftgate.Payment {
 		Pos:          &craftgate.MerchantPos{ID: posID, Name: posName, Alias: posAlias, BankID: posBankID},
 		RefundStatus: p.refund.String(), PaymentTransactions: []craftgate.PaymentTransaction{},
 	}
-	if !p.failed {
+	if p.source == sourceCheckout {
+		out.PaymentSource = craftgate.PaymentSourceCheckoutForm
+	}
+	if p.md >= 0 {
+		md := int(p.md)
+		out.MdStatus = &md
+	}
+	switch {
+	case p.phase != phaseFinal:
+	case !p.failed:
 		out.AuthCode = m.ref(refAuthCode, p.id, authCodeDigits)
 		out.HostReference = m.ref(refHostReference, p.id, hostReferenceDigits)
 		out.TransID = m.ref(refTransID, p.id, transIDDigits)
-	} else {
-		o := craftgate.TestCards().Outcome(card.Number, craftgate.StepNon3DSPayment)
-		f := failureAt(card, craftgate.StepNon3DSPayment)
+	case p.failStep == stepThreeDSVerify:
+		e := errNotAuthenticated(p.id, int(p.md))
+		out.PaymentError = &craftgate.ErrorBody{ErrorCode: e.code, ErrorDescription: e.desc}
+	default:
+		step := map[uint8]craftgate.Step{stepNon3DS: craftgate.StepNon3DSPayment, stepThreeDSInit: craftgate.StepThreeDSInit,
+			stepThreeDSComplete: craftgate.StepThreeDSComplete}[p.failStep]
+		o := craftgate.TestCards().Outcome(card.Number, step)
+		f := failureAt(card, step)
 		out.PaymentError = &craftgate.ErrorBody{ErrorCode: o.Code, ErrorDescription: failureDescription(f, en), ErrorGroup: f.Group}
 	}
 	if out.OrderID == "" {
@@ -146,16 +160,24 @@ func TestPaymentEncodingMatchesEncodingJSON(t *testing.T) {
 	m := newTestMock(t)
 	cat := craftgate.TestCards()
 	fail := cat.FailingAt(craftgate.StepNon3DSPayment)[0]
+	initFail := cat.FailingAt(craftgate.StepThreeDSInit)[0]
+	completeFail := cat.FailingAt(craftgate.StepThreeDSComplete)[0]
 	rng := rand.New(rand.NewPCG(1, 2))
-	for i := range 300 {
+	for i := range 600 {
 		var tc *craftgate.TestCard
-		switch i % 3 {
+		switch i % 6 {
 		case 0:
 			tc = cat.Successful()[rng.IntN(len(cat.Successful()))]
 		case 1:
 			tc = fail
-		default:
+		case 2:
 			tc = cat.MultiCurrency()[rng.IntN(4)]
+		case 3: // 3-D Secure, pending or verified
+			tc = cat.Successful()[rng.IntN(len(cat.Successful()))]
+		case 4: // 3-D Secure failures
+			tc = []*craftgate.TestCard{initFail, completeFail, cat.Successful()[0]}[rng.IntN(3)]
+		default: // checkout
+			tc = cat.Successful()[rng.IntN(len(cat.Successful()))]
 		}
 		s := func() string { return nasty[rng.IntN(len(nasty))] }
 		d := draft{
@@ -171,8 +193,35 @@ func TestPaymentEncodingMatchesEncodingJSON(t *testing.T) {
 			}
 			d.txs = append(d.txs, tx)
 		}
+		failed := i%6 == 1
+		switch i % 6 {
+		case 3:
+			d.threeDS, d.pending = true, rng.IntN(2) == 0
+		case 4:
+			d.threeDS = true
+			failed = true
+			switch tc {
+			case initFail:
+				d.failStep = stepThreeDSInit
+			case completeFail:
+				d.failStep = stepThreeDSComplete
+			default:
+				d.failStep = stepThreeDSVerify
+			}
+		case 5:
+			d.source = sourceCheckout
+		}
 		id := nextRange(&m.ids.payment, 1)
-		p := m.store.insertPayment(&d, id, nextRange(&m.ids.tx, len(d.txs)), testStart.Unix()+rng.Int64N(1e9)-5e8, i%3 == 1)
+		p := m.store.insertPayment(&d, id, nextRange(&m.ids.tx, len(d.txs)), testStart.Unix()+rng.Int64N(1e9)-5e8, failed)
+		switch {
+		case i%6 == 3 && !d.pending:
+			p.phase = []payPhase{phaseCallbackThreeDS, phaseFinal}[rng.IntN(2)]
+			p.md = int8(1 + rng.IntN(4))
+		case d.failStep == stepThreeDSVerify:
+			p.md = int8([]int{0, 2, 4}[rng.IntN(3)])
+		case d.failStep == stepThreeDSComplete:
+			p.md = 1
+		}
 		p.refund = refundState(rng.IntN(4))
 		for j := range int(p.txCount) {
 			m.store.tx(p, j).refunded = money(rng.Int64N(1e10))

@@ -123,6 +123,39 @@ const (
 	// CodeInvalidDuration: the admin clock duration is not a positive Go
 	// duration.
 	CodeInvalidDuration = "2030"
+
+	// 3-D Secure and checkout (flows.md sections 2 and 7).
+
+	// CodeInvalidCallbackURL: callbackUrl is missing or not an absolute
+	// http(s) URL (3ds-init, checkout init).
+	CodeInvalidCallbackURL = "2031"
+	// CodeInvalidCallbackVersion: additionalParams.threeDSCallbackVersion
+	// is neither 1 nor 2.
+	CodeInvalidCallbackVersion = "2032"
+	// CodeThreeDSNotAuthenticated: the 3-D Secure verification was not
+	// accepted (mdStatus 0, or not 1 under FULL_THREEDS). It is the
+	// paymentError of such a payment and the answer to completing it: the
+	// reference says "complete returns a validation error" without a code.
+	CodeThreeDSNotAuthenticated = "2033"
+	// CodeThreeDSNotCompletable: 3ds-complete for a payment that is not
+	// waiting for it (never verified, not a 3-D Secure payment, or already
+	// completed, 3D_PAY included).
+	CodeThreeDSNotCompletable = "2034"
+	// CodeCheckoutNotPaid: retrieve of a checkout token nobody paid yet.
+	// The reference leaves it undocumented; the mock answers a validation
+	// error (flows.md section 7 item 6).
+	CodeCheckoutNotPaid = "2035"
+	// CodeCheckoutExpired: the checkout token expired (ttl or DELETE).
+	CodeCheckoutExpired = "2036"
+	// CodeCheckoutAlreadyPaid: DELETE of a token already used to pay.
+	CodeCheckoutAlreadyPaid = "2037"
+	// CodeInvalidTTL: checkout ttl is negative or absurdly large.
+	CodeInvalidTTL = "2038"
+	// CodeInvalidSettings: a /_mock/v1/settings value is invalid.
+	CodeInvalidSettings = "2039"
+
+	// CodeCheckoutNotFound: no checkout token like that (HTTP 404).
+	CodeCheckoutNotFound = "1205"
 )
 
 // descSignature is the documented description of a signature mismatch.
@@ -161,4 +194,10 @@ func errRequired(field string) *apiError {
 // errPayment is a payment (bank) error: HTTP 422 with an errorGroup.
 func errPayment(code, group, desc string) *apiError {
 	return &apiError{status: http.StatusUnprocessableEntity, code: code, group: group, desc: desc}
+}
+
+// errNotAuthenticated is CodeThreeDSNotAuthenticated for a payment.
+func errNotAuthenticated(id int64, md int) *apiError {
+	return errValidation(CodeThreeDSNotAuthenticated, "paymentId "+strconv.FormatInt(id, 10)+
+		": 3-D Secure authentication was not accepted (mdStatus "+strconv.Itoa(md)+")")
 }

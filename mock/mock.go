@@ -1,29 +1,41 @@
 // Package mock is gatecheck's in-process Craftgate sandbox: an
-// http.Handler that checks the signature of, validates and answers the
-// non-3DS card payment, retrieve and refund endpoints the way the sandbox
-// documents them, with outcomes taken from the embedded test-card catalogue
-// (craftgate.TestCards), deterministic ids, a controllable clock, and a hot
-// path and store lean enough for it to serve as a load-test target.
+// http.Handler that checks the signature of, validates and answers the card
+// payment (non-3DS and 3-D Secure), checkout form, retrieve and refund
+// endpoints the way the sandbox documents them, with outcomes taken from the
+// embedded test-card catalogue (craftgate.TestCards), deterministic ids, a
+// controllable clock, signed merchant webhooks, and a hot path and store
+// lean enough for it to serve as a load-test target.
 //
-// Every call, admin routes included, must carry a valid Craftgate
+// Every API call, admin routes included, must carry a valid Craftgate
 // signature. Answers use Craftgate's envelopes: {"data":...} on success and
 // {"errors":{"errorCode","errorDescription","errorGroup"}} otherwise. Where
 // the reference documents nothing (status codes other than 422, validation
-// codes other than 4152, refund limits, end of day), the mock's choice is
-// stated in a comment next to the code that makes it; errors.go lists the
-// synthetic codes.
+// codes other than 4152, refund limits, end of day, checkout retrieve before
+// payment, webhook ordering), the mock's choice is stated in a comment next
+// to the code that makes it; errors.go lists the synthetic codes.
+//
+// The pages a buyer's browser sees are not signed: the 3-D Secure bank page
+// (threeds.go) and the checkout form (checkout.go):
+//
+//	GET|POST /_mock/acs/{paymentId}?t=TOKEN  3-D Secure verification (token from 3ds-init)
+//	GET|POST /_mock/checkout/{token}         checkout card form
 //
 // Mock extensions to the API: the X-Gatecheck-Payment-Id response header
-// on create-payment (PaymentIDHeader), refundStatus and refundablePrice on
-// payments (reporting fields the sandbox's PaymentResponse lacks), and the
-// /_mock/v1 admin routes:
+// on declined create-payment, 3ds-init and 3ds-complete calls
+// (PaymentIDHeader), refundStatus and refundablePrice on payments
+// (reporting fields the sandbox's PaymentResponse lacks), and the /_mock/v1
+// admin routes:
 //
 //	GET  /_mock/v1/clock                        {"data":{"now":"..."}}
 //	POST /_mock/v1/clock/advance {"duration":"24h"} same answer, after moving the clock
 //	GET  /_mock/v1/payments?conversationId=...  {"data":{"items":[PaymentResponse...]}}
+//	GET  /_mock/v1/settings                     {"data":{merchant settings}} (settings.go)
+//	POST /_mock/v1/settings {...}               change some settings; same answer
+//	GET  /_mock/v1/webhooks?payloadId=&eventType= {"data":{"items":[WebhookRecord...]}}
 //
 // A Mock holds no package-level state: any number of mocks can run in one
-// process without seeing each other.
+// process without seeing each other. A Mock that sent webhooks owns
+// goroutines; Close stops them.
 package mock
 
 import (
@@ -32,6 +44,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,6 +78,21 @@ type Config struct {
 	// panics (Error) and one Debug record per payment or refund. Keys,
 	// secrets and signatures are never logged; card numbers only masked.
 	Logger *slog.Logger
+
+	// CallbackKey is the merchant callback key that hashes the 3-D Secure
+	// callbacks (flows.md 2.2); empty means DefaultCallbackKey.
+	CallbackKey string
+	// Settings are the initial merchant settings (3-D Secure mode and
+	// model, webhooks); zero fields take their defaults (see Settings).
+	Settings Settings
+	// HTTPClient delivers the webhooks; nil means a client of the mock's
+	// own with a 10 s timeout. Redirects are never followed.
+	HTTPClient *http.Client
+	// PublicURL is the base URL browsers reach the mock at, used for the
+	// 3-D Secure redirectUrl and the checkout pageUrl. Empty means the
+	// scheme and Host of each request (X-Forwarded-Proto honoured), which
+	// is right unless a proxy rewrites the Host.
+	PublicURL string
 }
 
 // DefaultMaxBodyBytes is the body limit when Config.MaxBodyBytes is 0.
@@ -89,6 +117,14 @@ type Mock struct {
 	scratch   sync.Pool // *scratch
 	cardCache sync.Map  // *craftgate.TestCard -> *cardJSON
 	ctJSON    []string  // shared, never modified
+
+	callbackKey string
+	publicURL   string
+	settings    atomic.Pointer[Settings] // never modified once stored
+	settingsMu  sync.Mutex               // serialises UpdateSettings
+	hooks       *hooks
+	threeDS     sync.Map // payment id (int64) -> *threeDSSession
+	checkouts   sync.Map // token (string) -> *checkoutSession
 }
 
 // scratch holds one request's reusable state.
@@ -108,6 +144,15 @@ func New(cfg Config) (*Mock, error) {
 	case cfg.MaxBodyBytes < 0:
 		return nil, fmt.Errorf("mock: Config.MaxBodyBytes must not be negative, got %d", cfg.MaxBodyBytes)
 	}
+	settings, err := cfg.Settings.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("mock: Config.Settings: %w", err)
+	}
+	if cfg.PublicURL != "" {
+		if err := checkHTTPURL(cfg.PublicURL); err != nil {
+			return nil, fmt.Errorf("mock: Config.PublicURL %w", err)
+		}
+	}
 	m := &Mock{
 		cfg:     cfg,
 		apiKey:  []byte(cfg.APIKey),
@@ -117,7 +162,15 @@ func New(cfg Config) (*Mock, error) {
 		log:     cfg.Logger,
 		refKey:  splitmix64(uint64(cfg.Seed) ^ 0x5eed5eed5eed5eed),
 		ctJSON:  []string{"application/json"},
+
+		callbackKey: cfg.CallbackKey,
+		publicURL:   strings.TrimRight(cfg.PublicURL, "/"),
 	}
+	if m.callbackKey == "" {
+		m.callbackKey = DefaultCallbackKey
+	}
+	m.settings.Store(&settings)
+	m.hooks = newHooks(m, cfg.HTTPClient)
 	if m.clock == nil {
 		m.clock = realClock{}
 	}
@@ -210,8 +263,20 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != rt.method {
-		c.fail(&apiError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed, allow: rt.method,
-			desc: "method " + truncate(r.Method, 20) + " is not allowed on " + r.URL.Path + "; use " + rt.method})
+		if rt.alt == nil || r.Method != rt.alt.method {
+			allow := rt.allow()
+			c.fail(&apiError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed, allow: allow,
+				desc: "method " + truncate(r.Method, 20) + " is not allowed on " + r.URL.Path + "; use " + allow})
+			return
+		}
+		rt = *rt.alt
+	}
+	if idText != "" {
+		c.idText, c.id = idText, parseID(idText)
+	}
+	if rt.page {
+		// Browser pages: no signature; the handler reads the form.
+		rt.handler(m, c)
 		return
 	}
 	body, err := readBody(r, m.maxBody, s.body)
@@ -234,9 +299,6 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.fail(&apiError{status: http.StatusUnsupportedMediaType, code: CodeUnsupportedMediaType,
 			desc: "Content-Type must be application/json, got " + truncate(quotedOrNone(header(r.Header, "Content-Type")), 60)})
 		return
-	}
-	if idText != "" {
-		c.idText, c.id = idText, parseID(idText)
 	}
 	rt.handler(m, c)
 }

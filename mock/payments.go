@@ -41,6 +41,7 @@ func (m *Mock) createPayment(c *call) {
 			slog.Int64("id", p.id), slog.String("status", p.status()),
 			slog.String("card", craftgate.MaskPAN(d.card.Number)), slog.String("paidPrice", p.paidPrice.String()))
 	}
+	m.emitPayment(EventAPIAuth, p, out.Fails)
 	if out.Fails {
 		c.w.Header()[PaymentIDHeader] = []string{strconv.FormatInt(p.id, 10)}
 		c.fail(m.paymentFailure(failureAt(d.card, craftgate.StepNon3DSPayment), out.Code, en))

@@ -33,6 +33,8 @@ func notRefundable(p *payment) *apiError {
 	switch {
 	case p.failed:
 		return errValidation(CodePaymentNotRefundable, "paymentId "+id+": the payment did not succeed (paymentStatus FAILURE) and cannot be refunded")
+	case !p.succeeded():
+		return errValidation(CodePaymentNotRefundable, "paymentId "+id+": the 3-D Secure payment is not completed (paymentStatus "+p.status()+") and cannot be refunded")
 	case p.refund == refundFull:
 		return errValidation(CodePaymentNotRefundable, "paymentId "+id+": the payment is already fully refunded")
 	}
@@ -96,6 +98,7 @@ func (m *Mock) refundPayment(c *call) {
 		p.mu.Unlock()
 		rec := m.store.insertCancel(nextRange(&m.ids.refund, 1), p.id, now, p.paidPrice, p.currency, req.ConversationID)
 		m.logRefund(c, "CANCEL", p.id, rec.id, rec.price)
+		m.emit(EventRefund, craftgate.StatusSuccess, itoa(rec.id), p.id)
 		c.out = append(c.out, `{"data":`...)
 		c.out = m.appendCancel(c.out, rec)
 		c.out = append(c.out, '}')
@@ -120,6 +123,9 @@ func (m *Mock) refundPayment(c *call) {
 	first := nextRange(&m.ids.txRefund, len(ds))
 	recs := m.store.insertTxRefunds(first, p.id, now, p.currency, req.ConversationID, ds)
 	m.logRefund(c, "REFUND", p.id, first, total)
+	// A REFUND has no payment-refund id of its own (endpoints.md B.8): its
+	// webhook names the payment.
+	m.emit(EventRefund, craftgate.StatusSuccess, itoa(p.id), p.id)
 	c.out = append(c.out, `{"data":`...)
 	c.out = m.appendRefund(c.out, p, req.ConversationID, total, now, recs)
 	c.out = append(c.out, '}')
@@ -191,6 +197,7 @@ func (m *Mock) refundTransaction(c *call) {
 	rec := m.store.insertTxRefunds(nextRange(&m.ids.txRefund, 1), p.id, now, p.currency, req.ConversationID,
 		[]txRefundDraft{{txID: txID, price: price}})[0]
 	m.logRefund(c, "REFUND_TX", p.id, rec.id, price)
+	m.emit(EventRefundTx, craftgate.StatusSuccess, itoa(rec.id), p.id)
 	c.out = append(c.out, `{"data":`...)
 	c.out = m.appendTxRefund(c.out, rec)
 	c.out = append(c.out, '}')

@@ -56,7 +56,14 @@ type payment struct {
 	refund  refundState
 	partial bool // a transaction refund was made: no CANCEL any more
 
+	// failed and the 3-D Secure state (phase, mdStatus, failStep) change
+	// after publication for 3-D Secure payments only, under mu.
 	failed      bool
+	phase       payPhase
+	threeDS     bool
+	source      uint8 // sourceAPI or sourceCheckout
+	failStep    uint8 // the step whose failure paymentError reports (stepNon3DS...)
+	md          int8  // mdStatus of a verified 3-D Secure payment; -1 when none
 	currency    uint8 // index into craftgate.Currencies
 	group       uint8 // groupNone, groupProduct or groupListing
 	installment uint8
@@ -72,6 +79,31 @@ type payment struct {
 
 	text textRef // see paymentText
 }
+
+// payPhase is where a payment stands in its flow: final (SUCCESS or
+// FAILURE, per failed), or waiting in one of the two pending 3-D Secure
+// statuses.
+type payPhase uint8
+
+const (
+	phaseFinal           payPhase = iota // SUCCESS or FAILURE
+	phaseInitThreeDS                     // INIT_THREEDS: 3ds-init done, not verified
+	phaseCallbackThreeDS                 // CALLBACK_THREEDS: verified, waiting for 3ds-complete
+)
+
+// Payment sources (paymentSource).
+const (
+	sourceAPI uint8 = iota
+	sourceCheckout
+)
+
+// Steps a stored failure can come from (payment.failStep).
+const (
+	stepNon3DS uint8 = iota
+	stepThreeDSInit
+	stepThreeDSVerify // not authenticated: a validation-class error, mdStatus in payment.md
+	stepThreeDSComplete
+)
 
 // paymentText holds a payment's strings, in the order they are stored.
 type paymentText struct {
@@ -259,8 +291,12 @@ func (s *store) insertPayment(d *draft, id, txFirst, created int64, failed bool)
 	}
 	p := s.payments.slot(id)
 	p.id, p.created, p.failed, p.text = id, created, failed, ref
+	p.threeDS, p.source, p.failStep, p.md = d.threeDS, d.source, d.failStep, -1
 	p.refund = refundNot
-	if failed {
+	if d.pending {
+		p.phase = phaseInitThreeDS
+	}
+	if failed || d.pending {
 		p.refund = refundNone
 	}
 	p.currency, p.group, p.installment = d.currency, d.group, d.installment

@@ -102,6 +102,12 @@ type draft struct {
 	bankOrderID      string
 	posAlias         string
 	txs              []draftTx // its capacity is reused when large enough
+
+	// How the payment is stored (not validated).
+	threeDS  bool  // made through 3ds-init
+	pending  bool  // stored INIT_THREEDS
+	source   uint8 // sourceAPI or sourceCheckout
+	failStep uint8 // the step that failed, when stored failed
 }
 
 // draftTx is one validated basket item.
@@ -113,6 +119,43 @@ type draftTx struct {
 
 // validatePayment checks req and fills p.
 func validatePayment(req *craftgate.CreatePaymentRequest, now time.Time, en bool, p *draft) *apiError {
+	if err := validateOrder(req, p); err != nil {
+		return err
+	}
+	if err := validateCard(req.Card, now, en, p); err != nil {
+		return err
+	}
+
+	card := p.card
+	currency := craftgate.Currencies[p.currency]
+	if currency != craftgate.CurrencyTRY && !card.MultiCurrency {
+		return errValidation(CodeCurrencyNotSupportedByCard, "currency "+currency+" requires a multi-currency (foreign) test card; card.cardNumber "+
+			craftgate.MaskPAN(card.Number)+" can pay in TRY only")
+	}
+	if p.installment > 1 {
+		switch {
+		case currency != craftgate.CurrencyTRY:
+			return errValidation(CodeInvalidInstallment, "installment must be 1 for currency "+currency)
+		case card.MultiCurrency:
+			return errValidation(CodeInvalidInstallment, "installment must be 1 for a foreign (multi-currency) card")
+		case card.CardType == "DEBIT_CARD" || card.CardType == "PREPAID_CARD":
+			return errValidation(CodeInvalidInstallment, "installment must be 1 for a "+card.CardType)
+		}
+	}
+
+	p.conversationID = req.ConversationID
+	p.externalID = req.ExternalID
+	p.channel = req.PaymentChannel
+	p.buyerMemberID = req.BuyerMemberID
+	p.bankOrderID = req.BankOrderID
+	p.posAlias = req.PosAlias
+	return nil
+}
+
+// validateOrder checks everything of req but the card: phase, amounts,
+// currency, group, installment and basket. The checkout init validates its
+// basket with it too.
+func validateOrder(req *craftgate.CreatePaymentRequest, p *draft) *apiError {
 	switch req.PaymentPhase {
 	case "", craftgate.PhaseAuth:
 	case craftgate.PhasePreAuth:
@@ -144,7 +187,6 @@ func validatePayment(req *craftgate.CreatePaymentRequest, now time.Time, en bool
 	if p.currency, ok = currencyIndex(req.Currency); !ok {
 		return errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(req.Currency, 10))+" is not a supported currency")
 	}
-	currency := craftgate.Currencies[p.currency]
 	switch req.PaymentGroup {
 	case "":
 	case craftgate.PaymentGroupProduct:
@@ -159,36 +201,7 @@ func validatePayment(req *craftgate.CreatePaymentRequest, now time.Time, en bool
 	}
 	p.installment = uint8(req.Installment)
 
-	if err := validateItems(req.Items, p); err != nil {
-		return err
-	}
-	if err := validateCard(req.Card, now, en, p); err != nil {
-		return err
-	}
-
-	card := p.card
-	if currency != craftgate.CurrencyTRY && !card.MultiCurrency {
-		return errValidation(CodeCurrencyNotSupportedByCard, "currency "+currency+" requires a multi-currency (foreign) test card; card.cardNumber "+
-			craftgate.MaskPAN(card.Number)+" can pay in TRY only")
-	}
-	if p.installment > 1 {
-		switch {
-		case currency != craftgate.CurrencyTRY:
-			return errValidation(CodeInvalidInstallment, "installment must be 1 for currency "+currency)
-		case card.MultiCurrency:
-			return errValidation(CodeInvalidInstallment, "installment must be 1 for a foreign (multi-currency) card")
-		case card.CardType == "DEBIT_CARD" || card.CardType == "PREPAID_CARD":
-			return errValidation(CodeInvalidInstallment, "installment must be 1 for a "+card.CardType)
-		}
-	}
-
-	p.conversationID = req.ConversationID
-	p.externalID = req.ExternalID
-	p.channel = req.PaymentChannel
-	p.buyerMemberID = req.BuyerMemberID
-	p.bankOrderID = req.BankOrderID
-	p.posAlias = req.PosAlias
-	return nil
+	return validateItems(req.Items, p)
 }
 
 // validateItems checks the basket and fills p.txs.

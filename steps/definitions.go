@@ -33,6 +33,9 @@ func Definitions() []Definition {
 	defs = append(defs, refundDefinitions()...)
 	defs = append(defs, securityDefinitions()...)
 	defs = append(defs, robustnessDefinitions()...)
+	defs = append(defs, threeDSDefinitions()...)
+	defs = append(defs, checkoutDefinitions()...)
+	defs = append(defs, webhookDefinitions()...)
 	return defs
 }
 

@@ -12,6 +12,15 @@
 // RegisterGodog adapts them for godog (the only file importing godog), and a
 // k6 runner can bind the same definitions to a plan with a Matcher.
 //
+// A World is also the buyer's browser, without a browser: a small form
+// driver (form.go) parses a page's one <form>, fills it and submits it with
+// a chosen button, and so follows a 3-D Secure payment from the htmlContent
+// through the bank's page to the callback posted to the merchant, and a
+// checkout form from its page to the token posted back. The merchant's side
+// is a merchant.Receiver named by the Target. Steps that change what every
+// scenario sees (the mock's merchant settings, the receiver's failure rule)
+// are undone by World.Close, which every runner calls after each scenario.
+//
 // Parameters are typed where they are parsed: amounts become
 // craftgate.Amount (decimal, never float), cards are resolved by number or
 // by role from craftgate.TestCards(). Assertion errors say what was expected

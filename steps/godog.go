@@ -29,8 +29,11 @@ func WorldFrom(ctx context.Context) (*World, bool) {
 // errNoWorld is returned by a step run without a World in its context.
 var errNoWorld = errors.New("steps: no World in the step's context (RegisterGodog creates one per scenario)")
 
-// RegisterGodog registers every definition on sc and creates one World per
-// scenario with newWorld, before the scenario's first step.
+// RegisterGodog registers every definition on sc, creates one World per
+// scenario with newWorld, before the scenario's first step, and closes it
+// (World.Close) after the scenario, whatever its result. godog runs After
+// hooks in the order they were registered: a runner that must do something
+// after the World is closed registers its hook after calling RegisterGodog.
 func RegisterGodog(sc *godog.ScenarioContext, newWorld func() (*World, error)) {
 	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
 		w, err := newWorld()
@@ -38,6 +41,14 @@ func RegisterGodog(sc *godog.ScenarioContext, newWorld func() (*World, error)) {
 			return ctx, fmt.Errorf("steps: new world: %w", err)
 		}
 		return WithWorld(ctx, w), nil
+	})
+	sc.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
+		if w, ok := WorldFrom(ctx); ok {
+			// The scenario's context may be done (a cancelled run); the
+			// restore must still reach the provider.
+			return ctx, w.Close(context.WithoutCancel(ctx))
+		}
+		return ctx, nil
 	})
 	for _, d := range Definitions() {
 		sc.Step(d.Pattern, GodogHandler(d))

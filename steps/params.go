@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 )
@@ -202,4 +203,43 @@ func ParseCard(cat *craftgate.Catalogue, spec string) (CardChoice, error) {
 		}
 	}
 	return CardChoice{}, fmt.Errorf("steps: unknown card %q: want card \"<number>\" or one of: %s", spec, strings.Join(CardRoles(), ", "))
+}
+
+// ReNames is a list of field names: "status, paymentId and mdStatus".
+const ReNames = `([a-zA-Z]+(?:(?:, | and )[a-zA-Z]+)*)`
+
+// ParseNames parses a list of names written as "a, b and c" or a single "a".
+func ParseNames(s string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(strings.TrimSpace(s), ",") {
+		for _, n := range strings.Split(p, " and ") {
+			if n = strings.TrimSpace(n); n != "" {
+				out = append(out, n)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("steps: empty list of names %q", s)
+	}
+	return out, nil
+}
+
+// ReDurations is a list of durations: "30s, 10s, 3m and 30m".
+const ReDurations = `(\d+(?:ms|s|m|h)(?:(?:, | and )\d+(?:ms|s|m|h))*)`
+
+// ParseDurations parses a list of Go durations written as "30s, 10s and 3m".
+func ParseDurations(s string) ([]time.Duration, error) {
+	names, err := ParseNames(s)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]time.Duration, len(names))
+	for i, n := range names {
+		d, err := time.ParseDuration(n)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("steps: duration %q in %q: want a positive duration such as 30s or 3m", n, s)
+		}
+		out[i] = d
+	}
+	return out, nil
 }

@@ -51,8 +51,8 @@ func paymentDefinitions() []Definition {
 		{`^the merchant retrieves the payment$`, method((*World).retrievePayment)},
 
 		{`^the payment succeeds$`, method((*World).paymentSucceeds)},
-		{`^the payment is a card payment in phase ` + ReGroup + ` without 3-D Secure$`,
-			func(_ context.Context, w *World, a []string) error { return w.paymentPhase(a[0]) }},
+		{`^the payment is a card payment in phase ` + ReGroup + ` (with|without) 3-D Secure$`,
+			func(_ context.Context, w *World, a []string) error { return w.paymentPhase(a[0], a[1] == "with") }},
 		{`^the payment's price and paid price are ` + ReAmount + ` ` + ReCurrency + `$`,
 			func(_ context.Context, w *World, a []string) error { return w.paymentPrices(a[0], a[1]) }},
 		{`^the payment has one transaction per basket item with the item's price$`, method((*World).paymentTransactions)},
@@ -150,6 +150,8 @@ func (w *World) startPayment(card CardChoice, req *craftgate.CreatePaymentReques
 	w.card, w.request = card, req
 	w.payment, w.paymentID, w.declined, w.paymentBody = nil, 0, nil, nil
 	w.retrieved, w.refund, w.itemRefund, w.itemRefunds = nil, nil, nil, nil
+	w.threeDS, w.bankPage, w.callback, w.callbackAnswer, w.forged, w.forgedAnswer = nil, nil, nil, 0, nil, 0
+	w.webhook, w.mockWebhook = nil, nil
 }
 
 // pay makes a non-3DS payment of the basket with the card spec. The
@@ -173,10 +175,17 @@ func (w *World) pay(ctx context.Context, spec string) error {
 func (w *World) paid(card CardChoice, p *craftgate.Payment, err error) error {
 	w.err = err
 	w.paymentBody = bytes.Clone(w.rec.body)
+	stage := w.stage
+	if stage == "" {
+		stage = craftgate.StepNon3DSPayment
+	}
+	w.stage = ""
 	if err == nil {
 		w.payment, w.paymentID = p, p.ID
+		w.noteAttempt(stage, card, p.ID, nil)
 		return nil
 	}
+	defer func() { w.noteAttempt(stage, card, w.paymentID, err) }()
 	ce := craftgate.AsError(err)
 	if ce == nil {
 		return fmt.Errorf("steps: paying with %s: %w", card, err)
@@ -270,7 +279,7 @@ func (w *World) paymentSucceeds(context.Context) error {
 	return m.err(fmt.Sprintf("payment with %s", w.card))
 }
 
-func (w *World) paymentPhase(phase string) error {
+func (w *World) paymentPhase(phase string, threeDS bool) error {
 	p, err := w.requirePayment()
 	if err != nil {
 		return err
@@ -278,7 +287,7 @@ func (w *World) paymentPhase(phase string) error {
 	var m mismatches
 	m.check("paymentType", "CARD_PAYMENT", p.PaymentType)
 	m.check("paymentPhase", phase, p.PaymentPhase)
-	m.check("isThreeDS", false, p.IsThreeDS)
+	m.check("isThreeDS", threeDS, p.IsThreeDS)
 	return m.err(fmt.Sprintf("payment %d", p.ID))
 }
 

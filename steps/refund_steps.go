@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 )
@@ -69,6 +70,7 @@ func (w *World) refundWhole(ctx context.Context) error {
 	if w.err != nil && craftgate.AsError(w.err) == nil {
 		return fmt.Errorf("steps: refunding payment %d: %w", w.paymentID, w.err)
 	}
+	w.noteRefund(w.refund, w.err)
 	return nil
 }
 
@@ -89,7 +91,9 @@ func (w *World) refundItem(ctx context.Context, amount, item string) error {
 	}
 	if w.err == nil {
 		w.itemRefunds = append(w.itemRefunds, w.itemRefund)
+		w.note(EvidenceRefund, "transaction refund "+strconv.FormatInt(w.itemRefund.ID, 10), "")
 	}
+	w.noteRefund(nil, w.err)
 	return nil
 }
 
@@ -349,4 +353,23 @@ func (w *World) refundStatus(ctx context.Context, status string) error {
 	var m mismatches
 	m.check("refundStatus", status, p.RefundStatus)
 	return m.err(fmt.Sprintf("payment %d", p.ID))
+}
+
+// noteRefund records a whole refund's ids, or a declined refund's card and
+// error group at the cancel/refund step.
+func (w *World) noteRefund(r *craftgate.PaymentRefund, err error) {
+	if r != nil {
+		if r.ID != 0 {
+			w.note(EvidenceRefund, r.RefundType+" "+strconv.FormatInt(r.ID, 10), "")
+		}
+		for _, tr := range r.PaymentTransactionRefunds {
+			w.note(EvidenceRefund, r.RefundType+" transaction refund "+strconv.FormatInt(tr.ID, 10), "")
+		}
+	}
+	if ce := craftgate.AsError(err); ce != nil && ce.Group != "" {
+		if w.card.Number != "" {
+			w.note(EvidenceCard, craftgate.MaskPAN(w.card.Number), craftgate.StepCancelRefund)
+		}
+		w.note(EvidenceErrorGroup, ce.Group, craftgate.StepCancelRefund)
+	}
 }

@@ -176,7 +176,11 @@ func (w *World) refusedUnauthenticated(context.Context) error {
 	if w.target.SecretKey != "" && bytes.Contains(w.rec.body, []byte(w.target.SecretKey)) {
 		m.addf("the answer contains the merchant's secret key")
 	}
-	return m.err("refusal")
+	if err := m.err("refusal"); err != nil {
+		return err
+	}
+	w.note(EvidenceSignature, "request with a bad x-signature refused (HTTP 401)", "")
+	return nil
 }
 
 // recorded checks, in the mock's list of payments, whether the last

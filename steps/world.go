@@ -2,30 +2,49 @@ package steps
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/merchant"
 )
 
 // Target is what a World talks to: the provider's base URL (the mock or
 // the sandbox), the merchant's keys and, optionally, the HTTP transport (nil
 // means http.DefaultClient; the k6 runner passes the VU's).
+//
+// The 3-D Secure, checkout and webhook steps also need the merchant's side:
+// MerchantURL is the base URL of the merchant's receiver (the buyer's
+// browser posts callbacks to MerchantURL+"/callback" and
+// MerchantURL+"/checkout"; the provider posts webhooks to
+// MerchantURL+"/webhook"), and Merchant, when the receiver runs in this
+// process, lets the steps see what it received. CallbackKey and WebhookKey
+// are the merchant's callback and webhook keys, with which the steps check
+// hashes and signatures independently of the receiver.
 type Target struct {
 	BaseURL   string
 	APIKey    string
 	SecretKey string
 	Doer      craftgate.Doer
+
+	CallbackKey string
+	WebhookKey  string
+	MerchantURL string
+	Merchant    *merchant.Receiver
 }
 
 // String describes the target without its keys, so that printing a Target
 // (or anything holding one) never leaks them.
 func (t Target) String() string {
-	return fmt.Sprintf("steps.Target{BaseURL: %q, APIKey: %s, SecretKey: %s}", t.BaseURL, redacted(t.APIKey), redacted(t.SecretKey))
+	return fmt.Sprintf("steps.Target{BaseURL: %q, APIKey: %s, SecretKey: %s, CallbackKey: %s, WebhookKey: %s, MerchantURL: %q}",
+		t.BaseURL, redacted(t.APIKey), redacted(t.SecretKey), redacted(t.CallbackKey), redacted(t.WebhookKey), t.MerchantURL)
 }
 
 // GoString is String, for %#v.
@@ -75,6 +94,35 @@ type World struct {
 	// itemRefundTx is the transaction of the last item refund asked for.
 	itemRefundTx int64
 	itemRefunds  []*craftgate.PaymentTransactionRefund
+
+	// stage is the step the next payment attempt exercises, for evidence.
+	stage craftgate.Step
+	// evidence is what the scenario has established (see Evidence).
+	evidence []Evidence
+
+	// 3-D Secure: the buyer's journey through the bank's page
+	threeDS         *craftgate.InitThreeDSPaymentResponse
+	callbackVersion int
+	bankPage        *Page      // the bank's page as the buyer last saw it
+	callback        url.Values // the last callback the browser posted to the merchant
+	callbackAnswer  int        // the merchant's HTTP status for it
+	forged          url.Values // a forged copy of the callback
+	forgedAnswer    int
+
+	// checkout form
+	checkoutReq      *craftgate.InitCheckoutPaymentRequest
+	checkout         *craftgate.InitCheckoutPaymentResponse
+	checkoutCallback url.Values
+
+	// webhooks
+	webhook     *merchant.Delivery // the last webhook the merchant received
+	mockWebhook *mockWebhook       // the provider's record of a webhook
+	schedule    *webhookSchedule   // the provider's webhook schedule, read once
+
+	// what Close restores
+	settingsBefore map[string]json.RawMessage // the mock's settings before the first change
+	savedSettings  map[string]json.RawMessage // original values of the changed ones
+	failingHooks   bool                       // the receiver's failure rule is on
 }
 
 // NewWorld returns a fresh World for t.
@@ -90,6 +138,38 @@ func NewWorld(t Target) (*World, error) {
 		return nil, fmt.Errorf("steps: target: %w", err)
 	}
 	return &World{target: t, client: c, rec: rec, cards: craftgate.TestCards(), installment: 1}, nil
+}
+
+// Close undoes what the scenario changed outside itself: the mock's merchant
+// settings it changed are set back and the merchant's webhook endpoint stops
+// failing. Every runner calls it after each scenario, passed or failed (the
+// godog adapter from an After hook). It is safe to call more than once.
+func (w *World) Close(ctx context.Context) error {
+	var errs []error
+	if w.failingHooks {
+		if w.target.Merchant != nil {
+			w.target.Merchant.FailWebhooks(0)
+		}
+		w.failingHooks = false
+	}
+	if len(w.savedSettings) > 0 {
+		saved := w.savedSettings
+		w.savedSettings, w.settingsBefore = nil, nil
+		if err := w.client.Do(ctx, http.MethodPost, pathMockSettings, nil, saved, nil); err != nil {
+			errs = append(errs, fmt.Errorf("steps: restoring the mock's merchant settings: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// browser returns the buyer's browser: the target's transport, without the
+// recorder (a page is not an API answer) and without keys.
+func (w *World) browser() browser {
+	doer := w.target.Doer
+	if doer == nil {
+		doer = http.DefaultClient
+	}
+	return browser{doer: doer}
 }
 
 // String describes the World briefly, without keys or card numbers

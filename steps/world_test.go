@@ -315,10 +315,16 @@ func TestRefundAssertions(t *testing.T) {
 }
 
 func TestTargetNeverPrintsKeys(t *testing.T) {
-	tg := Target{BaseURL: "http://provider.test", APIKey: testAPIKey, SecretKey: testSecretKey}
+	const callbackKey, webhookKey = "test-callback-key-77aa", "test-webhook-key-31bb"
+	tg := Target{BaseURL: "http://provider.test", APIKey: testAPIKey, SecretKey: testSecretKey,
+		CallbackKey: callbackKey, WebhookKey: webhookKey, MerchantURL: "http://merchant.test"}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		checkMessage(t, fmt.Sprintf(verb, tg))
-		checkMessage(t, fmt.Sprintf(verb, &tg))
+		for _, msg := range []string{fmt.Sprintf(verb, tg), fmt.Sprintf(verb, &tg)} {
+			checkMessage(t, msg)
+			if strings.Contains(msg, callbackKey) || strings.Contains(msg, webhookKey) {
+				t.Errorf("%s leaks a merchant key: %s", verb, msg)
+			}
+		}
 	}
 	w := newTestWorld(t, nil)
 	w.card, _ = ParseCard(craftgate.TestCards(), "a successful credit card")

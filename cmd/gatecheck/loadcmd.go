@@ -113,16 +113,33 @@ func checkLoadTarget(tf *targetFlags, sandboxOK bool, rate *float64, maxRate flo
 // every few seconds when stderr is not a terminal).
 func runLoadWithProgress(ctx context.Context, stderr io.Writer, opts load.Options) (*load.Result, error) {
 	disp := progress.New(stderr)
-	total, unit := opts.Iterations, "iterations"
-	bar := disp.Bar("load", unit, total)
+	// An iteration-bounded run counts iterations; a time-bounded one
+	// counts seconds, the only total known in advance.
+	byTime := opts.Iterations <= 0
+	var bar *progress.Bar
+	if byTime {
+		bar = disp.Bar("load", "s", int(opts.Duration/time.Second))
+	} else {
+		bar = disp.Bar("load", "iterations", opts.Iterations)
+	}
 	var lastIt, lastFail int64
+	var lastSec int
 	opts.Progress = func(p load.Progress) {
-		bar.Add(int(p.Iterations-lastIt), int(p.Failures-lastFail))
+		done := int(p.Iterations - lastIt)
+		if byTime {
+			sec := int(p.Elapsed / time.Second)
+			done, lastSec = sec-lastSec, sec
+		}
+		bar.Add(done, int(p.Failures-lastFail))
 		lastIt, lastFail = p.Iterations, p.Failures
 	}
 	res, err := load.Run(ctx, opts)
 	if res != nil {
-		bar.Add(res.Iterations-int(lastIt), res.Failures-int(lastFail))
+		if byTime {
+			bar.Add(int(res.Elapsed()/time.Second)-lastSec, res.Failures-int(lastFail))
+		} else {
+			bar.Add(res.Iterations-int(lastIt), res.Failures-int(lastFail))
+		}
 	}
 	bar.Done()
 	disp.Wait()

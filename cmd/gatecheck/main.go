@@ -15,7 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
+	"strings"
 	"syscall"
 )
 
@@ -34,8 +34,12 @@ func commands() []command {
 	return []command{
 		{"mock", "serve the mock Craftgate provider", runMock},
 		{"conform", "run the conformance suite against the embedded mock or a target", runConform},
+		{"signoff", "conformance + load against a target, then the sign-off report (embedded mock by default)", runSignoff},
+		{"report", "compare two sign-off reports: report diff OLD NEW", runReport},
 		{"load", "run the scenarios as a bounded load test (embedded mock by default)", runLoad},
 		{"cards", "list the sandbox test-card catalogue", runCards},
+		{"webhooks", "listen: receive webhooks and callbacks as the merchant", runWebhooks},
+		{"probe", "probe a merchant's callback and webhook endpoints with forged calls", runProbe},
 		{"version", "print the gatecheck version", runVersion},
 	}
 }
@@ -94,18 +98,18 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// version returns the module version and VCS revision the binary was built
-// from, as far as the Go toolchain recorded them.
+// version describes the build: module version and VCS revision.
 func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	v := bi.Main.Version
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " (" + s.Value[:12] + ")"
+	v, commit := buildInfo()
+	if len(commit) > 12 {
+		dirty := strings.HasSuffix(commit, "+dirty")
+		commit = commit[:12]
+		if dirty {
+			commit += "+dirty"
 		}
+	}
+	if commit != "" {
+		v += " (" + commit + ")"
 	}
 	return v
 }

@@ -33,6 +33,11 @@ type targetFlags struct {
 	apiKey    string
 	secretKey string
 	seed      int64
+	// callbackKey and webhookKey are the merchant's keys: the target
+	// hashes 3-D Secure callbacks and signs webhooks with them. The
+	// embedded mock is started with them (its defaults when empty).
+	callbackKey string
+	webhookKey  string
 	// noonClock starts the embedded mock's clock at noon, Istanbul time,
 	// of today (and lets it run), so a conformance run never crosses the
 	// bank's end of day between a payment and its same-day cancel.
@@ -45,6 +50,10 @@ func (t *targetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.apiKey, "api-key", os.Getenv("CRAFTGATE_API_KEY"), "merchant API key (env CRAFTGATE_API_KEY; the embedded mock's default otherwise)")
 	fs.StringVar(&t.secretKey, "secret-key", os.Getenv("CRAFTGATE_SECRET_KEY"), "merchant secret key (env CRAFTGATE_SECRET_KEY; never printed)")
 	fs.Int64Var(&t.seed, "seed", 1, "seed of the embedded mock's ids")
+	fs.StringVar(&t.callbackKey, "callback-key", os.Getenv("CRAFTGATE_CALLBACK_KEY"),
+		"merchant callback key (env CRAFTGATE_CALLBACK_KEY; the embedded mock's default otherwise; never printed)")
+	fs.StringVar(&t.webhookKey, "webhook-key", os.Getenv("CRAFTGATE_WEBHOOK_KEY"),
+		"merchant webhook key (env CRAFTGATE_WEBHOOK_KEY; the embedded mock's default otherwise; never printed)")
 }
 
 // resolved is a target ready to use.
@@ -74,15 +83,18 @@ func (t *targetFlags) resolve(ctx context.Context, stderr io.Writer) (*resolved,
 	switch dest {
 	case "", "mock":
 		key, secret := orDefault(t.apiKey, defaultMockAPIKey), orDefault(t.secretKey, defaultMockSecretKey)
-		cfg := mock.Config{APIKey: key, SecretKey: secret, Seed: t.seed}
+		callbackKey, webhookKey := orDefault(t.callbackKey, mock.DefaultCallbackKey), orDefault(t.webhookKey, mock.DefaultWebhookKey)
+		cfg := mock.Config{APIKey: key, SecretKey: secret, Seed: t.seed, CallbackKey: callbackKey,
+			Settings: mock.Settings{WebhookKey: webhookKey}}
 		if t.noonClock {
 			cfg.Clock = newNoonClock(time.Now())
 		}
-		base, shutdown, err := serveMock(ctx, "127.0.0.1:0", cfg)
+		base, _, shutdown, err := serveMock(ctx, "127.0.0.1:0", cfg)
 		if err != nil {
 			return nil, err
 		}
-		return &resolved{Target: steps.Target{BaseURL: base, APIKey: key, SecretKey: secret}, Mock: true, Name: "embedded mock " + base,
+		return &resolved{Target: steps.Target{BaseURL: base, APIKey: key, SecretKey: secret, CallbackKey: callbackKey, WebhookKey: webhookKey},
+			Mock: true, Name: "embedded mock " + base,
 			close: func() {
 				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()
@@ -103,7 +115,8 @@ func (t *targetFlags) resolve(ctx context.Context, stderr io.Writer) (*resolved,
 	}
 	// A URL may point at a gatecheck mock started by `gatecheck mock`; the
 	// caller decides whether mock-only scenarios run (--tags).
-	return &resolved{Target: steps.Target{BaseURL: strings.TrimRight(dest, "/"), APIKey: t.apiKey, SecretKey: t.secretKey},
+	return &resolved{Target: steps.Target{BaseURL: strings.TrimRight(dest, "/"), APIKey: t.apiKey, SecretKey: t.secretKey,
+		CallbackKey: t.callbackKey, WebhookKey: t.webhookKey},
 		Mock: u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost", Name: u.Host}, nil
 }
 
@@ -119,21 +132,26 @@ func orDefault(v, def string) string {
 	return v
 }
 
-// serveMock starts a mock provider on addr and returns its base URL and a
-// graceful shutdown function.
-func serveMock(ctx context.Context, addr string, cfg mock.Config) (string, func(context.Context) error, error) {
+// serveMock starts a mock provider on addr and returns its base URL, the
+// mock, and a graceful shutdown function: the server stops taking requests
+// and finishes those in flight, then the mock's webhook dispatcher stops
+// (pending webhooks are dropped, deliveries in flight finish).
+func serveMock(ctx context.Context, addr string, cfg mock.Config) (string, *mock.Mock, func(context.Context) error, error) {
 	m, err := mock.New(cfg)
 	if err != nil {
-		return "", nil, fmt.Errorf("mock: %w", err)
+		return "", nil, nil, fmt.Errorf("mock: %w", err)
 	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
-		return "", nil, fmt.Errorf("mock: listen: %w", err)
+		return "", nil, nil, fmt.Errorf("mock: listen: %w", err)
 	}
 	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), srv.Shutdown, nil
+	shutdown := func(ctx context.Context) error {
+		return errors.Join(srv.Shutdown(ctx), m.Close(ctx))
+	}
+	return "http://" + ln.Addr().String(), m, shutdown, nil
 }
 
 // noonClock is a mock.Clock that reads noon (Europe/Istanbul, +03:00 all

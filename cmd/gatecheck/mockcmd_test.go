@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// TestMockCommandWebhooks runs `gatecheck mock` with the webhook flags and
+// receives a signed webhook at the scaled delay; no key is printed.
+func TestMockCommandWebhooks(t *testing.T) {
+	const webhookKey, callbackKey = "flag-webhook-key-0123456789", "flag-callback-key-0123456789"
+	var mu sync.Mutex
+	var got []*craftgate.WebhookEvent
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		e, err := craftgate.VerifyWebhook(webhookKey, body, r.Header.Get(craftgate.WebhookSignatureHeader))
+		if err != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		mu.Lock()
+		got = append(got, e)
+		mu.Unlock()
+	}))
+	defer recv.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"mock", "--addr", "127.0.0.1:0", "--webhook-url", recv.URL + "/hook", "--webhook-key", webhookKey,
+			"--callback-key", callbackKey, "--time-scale", "0.001", "--threeds-mode", "HALF_THREEDS", "--threeds-model", "3D_PAY",
+			"--webhook-duplicate"}, pw, &stderr)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the base URL: %v (stderr %q)", err, stderr.String())
+	}
+	go io.Copy(io.Discard, pr)
+	c, err := craftgate.New(craftgate.WithBaseURL(strings.TrimSpace(line)), craftgate.WithAPIKey(defaultMockAPIKey),
+		craftgate.WithSecretKey(defaultMockSecretKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.CreatePayment(ctx, &craftgate.CreatePaymentRequest{
+		Price: craftgate.MustAmount("10"), PaidPrice: craftgate.MustAmount("10"), Installment: 1, Currency: "TRY",
+		Card:  &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: "5258640000000001", ExpireYear: "2044", ExpireMonth: "07", CVC: "000"},
+		Items: []craftgate.PaymentItem{{Name: "a", Price: craftgate.MustAmount("10")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		n := len(got)
+		mu.Unlock()
+		if n >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("got %d webhooks (stderr %q)", n, stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	mu.Lock()
+	if got[0].EventType != "API_AUTH" || got[0].PayloadID != strconv.FormatInt(p.ID, 10) || got[0].EventTimestamp != got[1].EventTimestamp || got[1].PayloadID != got[0].PayloadID {
+		t.Errorf("webhook %+v", got[0])
+	}
+	mu.Unlock()
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("mock did not stop")
+	}
+	out := stderr.String()
+	for _, secret := range []string{webhookKey, callbackKey, defaultMockSecretKey} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("stderr shows a key: %s", out)
+		}
+	}
+	for _, want := range []string{"HALF_THREEDS", "3D_PAY", "webhooks to " + recv.URL + "/hook", "duplicate true", "stopped"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stderr lacks %q: %s", want, out)
+		}
+	}
+}
+
+func TestMockCommandRejectsBadSettings(t *testing.T) {
+	for _, args := range [][]string{
+		{"--threeds-mode", "SOMETIMES"}, {"--threeds-model", "2D"}, {"--webhook-url", "ftp://x"}, {"--time-scale", "-1"},
+	} {
+		var stderr syncBuffer
+		code := run(context.Background(), append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), io.Discard, &stderr)
+		if code != 1 {
+			t.Errorf("%v: exit %d, want 1 (%s)", args, code, stderr.String())
+		}
+	}
+}

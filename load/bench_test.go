@@ -1,0 +1,80 @@
+package load
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/features"
+	"github.com/gatecheck/gatecheck/mock"
+	"github.com/gatecheck/gatecheck/steps"
+)
+
+// BenchmarkScenarioVsHandWritten measures the cost of running a flow as a
+// Gherkin scenario through the compiled plan (step binding, World,
+// assertions) against the same HTTP call written by hand with the client,
+// alternating the two iteration by iteration against one in-process mock
+// on loopback. It reports both times and the throughput ratio
+// (hand-written time / scenario time; 1.0 means the runner costs nothing).
+func BenchmarkScenarioVsHandWritten(b *testing.B) {
+	m, err := mock.New(mock.Config{APIKey: "k", SecretKey: "s", Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	doer := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	target := steps.Target{BaseURL: srv.URL, APIKey: "k", SecretKey: "s", Doer: doer}
+	p, err := Compile(features.FS())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sc *Scenario
+	for _, s := range p.Scenarios {
+		if s.Name == "A successful credit card pays a basket of two items" {
+			sc = s
+		}
+	}
+	if sc == nil {
+		b.Fatal("scenario not found")
+	}
+	st := newVUStats()
+	v := &vu{st: st, flows: map[string]*Flow{}, steps: map[string]*Histogram{}, samples: map[string]bool{}, target: target}
+	client, err := craftgate.New(craftgate.WithBaseURL(srv.URL), craftgate.WithAPIKey("k"), craftgate.WithSecretKey("s"), craftgate.WithDoer(doer))
+	if err != nil {
+		b.Fatal(err)
+	}
+	card := craftgate.TestCards().Find(func(c *craftgate.TestCard) bool { return c.CardType == "CREDIT_CARD" })
+	ctx := context.Background()
+	handWritten := func() {
+		p, err := client.CreatePayment(ctx, &craftgate.CreatePaymentRequest{
+			Price: craftgate.MustAmount("100.00"), PaidPrice: craftgate.MustAmount("100.00"), Installment: 1, Currency: "TRY",
+			PaymentGroup: craftgate.PaymentGroupProduct,
+			Card:         &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: card.Number, ExpireYear: "2044", ExpireMonth: "07", CVC: "000"},
+			Items:        []craftgate.PaymentItem{{Name: "item 1", Price: craftgate.MustAmount("60.00")}, {Name: "item 2", Price: craftgate.MustAmount("40.00")}},
+		})
+		if err != nil || p.PaymentStatus != craftgate.StatusSuccess || len(p.PaymentTransactions) != 2 {
+			b.Fatal("hand-written flow failed", err)
+		}
+	}
+	var th, ts time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		t0 := time.Now()
+		handWritten()
+		t1 := time.Now()
+		if v.runScenario(ctx, sc, 10*time.Second) {
+			b.Fatal("scenario failed", v.samples)
+		}
+		t2 := time.Now()
+		th += t1.Sub(t0)
+		ts += t2.Sub(t1)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(th.Nanoseconds())/n, "handwritten-ns/it")
+	b.ReportMetric(float64(ts.Nanoseconds())/n, "scenario-ns/it")
+	b.ReportMetric(float64(th)/float64(ts), "throughput-ratio")
+}

@@ -1,0 +1,352 @@
+package mock
+
+import (
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// Checkout form, the common payment page (flows.md section 7, endpoints.md
+// B.7).
+//
+//	POST   /payment/v1/checkout-payments/init     signed: {token, pageUrl, tokenExpireDate}
+//	GET    /_mock/checkout/{token}                the card form
+//	POST   /_mock/checkout/{token}                pay; answers the callback form {token}
+//	GET    /payment/v1/checkout-payments/{token}  signed: the payment made on the page
+//	DELETE /payment/v1/checkout-payments/{token}  signed: expire an unused token
+//
+// Mock choices where the reference is silent: a token pays once (a failed
+// payment uses it up too, and both are posted to the callbackUrl, as the
+// docs say); the page pays without 3-D Secure (forceThreeDS is accepted but
+// not modelled); it takes plain cards only, so stored cards (cardUserKey,
+// allowOnlyStoredCards), deposits and card storage are refused at init with
+// CodeUnsupportedFeature, and enabledPaymentMethods must include CARD when
+// given. Retrieve answers 400 before payment (CodeCheckoutNotPaid) and
+// after expiry (CodeCheckoutExpired); DELETE of a paid token answers 400
+// (CodeCheckoutAlreadyPaid) and of an expired one 200 again. The token's
+// lifetime runs on the mock clock (Advance expires it). A form the buyer
+// got wrong comes back with HTTP 200 and the message in the page (element
+// id "error"): browsers log every non-2xx page as a console error, which a
+// person mistyping a card number should not cause. A used token answers 409
+// to POST, an expired one 410.
+
+// DefaultCheckoutTTL is the token lifetime when init sends no ttl. The
+// reference documents no default; 30 minutes is the mock's.
+const DefaultCheckoutTTL = 30 * time.Minute
+
+// maxCheckoutTTL bounds ttl (minutes): about two years.
+const maxCheckoutTTL = 1_000_000
+
+// Checkout token states.
+const (
+	checkoutOpen uint8 = iota
+	checkoutPaid
+	checkoutExpired // by DELETE; expiry by ttl is judged on the clock
+)
+
+// checkoutSession is one checkout token.
+type checkoutSession struct {
+	token        string
+	callbackURL  string
+	expires      time.Time
+	order        craftgate.CreatePaymentRequest // the basket, without card and installment
+	installments []int                          // sorted, 1 included
+	onlyCredit   bool
+	price        money // paidPrice, for display
+	currency     string
+	items        []pageItem
+
+	mu        sync.Mutex
+	state     uint8
+	paymentID int64
+}
+
+// pageItem is one basket line on the page.
+type pageItem struct{ Name, Price string }
+
+// expired reports whether the token can no longer pay; the caller holds mu.
+func (s *checkoutSession) expired(now time.Time) bool {
+	return s.state == checkoutExpired || (s.state == checkoutOpen && !now.Before(s.expires))
+}
+
+// newUUID returns a random (version 4) UUID, the shape of Craftgate's
+// checkout tokens.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// initCheckout serves POST /payment/v1/checkout-payments/init.
+func (m *Mock) initCheckout(c *call) {
+	var req craftgate.InitCheckoutPaymentRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	order := craftgate.CreatePaymentRequest{
+		Price: req.Price, PaidPrice: req.PaidPrice, Installment: 1, Currency: req.Currency,
+		PaymentGroup: req.PaymentGroup, PaymentPhase: req.PaymentPhase, ConversationID: req.ConversationID,
+		ExternalID: req.ExternalID, PaymentChannel: req.PaymentChannel, BuyerMemberID: req.BuyerMemberID,
+		BankOrderID: req.OrderID, Items: req.Items, FraudParams: req.FraudParams,
+	}
+	var d draft
+	if e := validateOrder(&order, &d); e != nil {
+		c.fail(e)
+		return
+	}
+	if e := checkCallbackURL(req.CallbackURL); e != nil {
+		c.fail(e)
+		return
+	}
+	switch {
+	case req.CardUserKey != "" || req.AllowOnlyStoredCards:
+		c.fail(errValidation(CodeUnsupportedFeature, "cardUserKey/allowOnlyStoredCards: stored cards are not supported by the mock's checkout page"))
+		return
+	case req.DepositPayment:
+		c.fail(errValidation(CodeUnsupportedFeature, "depositPayment is not supported by the mock (no wallets)"))
+		return
+	case req.AlwaysStoreCardAfterPayment:
+		c.fail(errValidation(CodeUnsupportedFeature, "alwaysStoreCardAfterPayment is not supported by the mock"))
+		return
+	case len(req.EnabledPaymentMethods) > 0 && !slices.Contains(req.EnabledPaymentMethods, "CARD"):
+		c.fail(errValidation(CodeUnsupportedFeature, "enabledPaymentMethods: the mock's checkout page takes cards only; include CARD"))
+		return
+	}
+	ttl := DefaultCheckoutTTL
+	switch {
+	case req.TTL < 0 || req.TTL > maxCheckoutTTL:
+		c.fail(errValidation(CodeInvalidTTL, "ttl must be between 1 and "+strconv.Itoa(maxCheckoutTTL)+" minutes"))
+		return
+	case req.TTL > 0:
+		ttl = time.Duration(req.TTL) * time.Minute
+	}
+	installments := []int{1}
+	for _, n := range req.EnabledInstallments {
+		if n < 1 || n > 12 {
+			c.fail(errValidation(CodeInvalidInstallment, "enabledInstallments must be between 1 and 12, got "+strconv.Itoa(n)))
+			return
+		}
+		if n > 1 && craftgate.Currencies[d.currency] != craftgate.CurrencyTRY {
+			c.fail(errValidation(CodeInvalidInstallment, "enabledInstallments above 1 need currency TRY"))
+			return
+		}
+		if !slices.Contains(installments, n) {
+			installments = append(installments, n)
+		}
+	}
+	slices.Sort(installments)
+
+	currency := craftgate.Currencies[d.currency]
+	s := &checkoutSession{
+		token: newUUID(), callbackURL: req.CallbackURL, expires: m.Now().Add(ttl), order: order,
+		installments: installments, onlyCredit: req.AllowOnlyCreditCard, price: d.paidPrice, currency: currency,
+	}
+	for i, it := range d.txs {
+		name := it.name
+		if name == "" {
+			name = "Item " + strconv.Itoa(i+1)
+		}
+		s.items = append(s.items, pageItem{name, displayAmount(it.price, currency)})
+	}
+	m.checkouts.Store(s.token, s)
+	if m.log != nil && m.log.Enabled(c.r.Context(), slog.LevelDebug) {
+		m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: checkout init", slog.String("paidPrice", d.paidPrice.String()),
+			slog.Time("expires", s.expires))
+	}
+	c.sendData(http.StatusOK, craftgate.InitCheckoutPaymentResponse{
+		Token: s.token, PageURL: m.publicBase(c.r) + pathCheckoutPage + "/" + s.token,
+		TokenExpireDate: s.expires.In(m.loc).Format(craftgate.DateTimeLayout),
+	})
+}
+
+// checkoutByToken finds a session.
+func (m *Mock) checkoutByToken(token string) *checkoutSession {
+	v, ok := m.checkouts.Load(token)
+	if !ok {
+		return nil
+	}
+	return v.(*checkoutSession)
+}
+
+// checkoutForm is what the page shows.
+type checkoutForm struct {
+	Title, Amount, Order, Expires, Error, Action, Holder, Month, Year string
+	Items                                                             []pageItem
+	Installments                                                      []installmentOption
+}
+
+type installmentOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// renderCheckout renders the card form, keeping what the buyer typed
+// except the card number and CVC.
+func (m *Mock) renderCheckout(s *checkoutSession, errMsg, holder, month, year string, installment int) []byte {
+	f := checkoutForm{
+		Title: "Checkout", Amount: displayAmount(s.price, s.currency), Order: mockMerchantName,
+		Expires: s.expires.In(m.loc).Format("02.01.2006 15:04"), Error: errMsg, Action: pathCheckoutPage + "/" + s.token,
+		Holder: holder, Month: month, Year: year, Items: s.items,
+	}
+	for _, n := range s.installments {
+		label := "Single payment"
+		if n > 1 {
+			label = strconv.Itoa(n) + " installments"
+		}
+		f.Installments = append(f.Installments, installmentOption{strconv.Itoa(n), label, n == installment})
+	}
+	return renderPage("checkout", f)
+}
+
+// checkoutPage serves GET /_mock/checkout/{token}.
+func (m *Mock) checkoutPage(c *call) {
+	s := m.checkoutByToken(c.idText)
+	if s == nil {
+		c.sendMessage(http.StatusNotFound, "Checkout not found", "This payment page does not exist.")
+		return
+	}
+	s.mu.Lock()
+	expired, paid := s.expired(m.Now()), s.state == checkoutPaid
+	s.mu.Unlock()
+	switch {
+	case paid:
+		c.sendMessage(http.StatusOK, "Already paid", "A payment was already made on this page.")
+	case expired:
+		c.sendMessage(http.StatusGone, "Expired", "This payment page has expired.")
+	default:
+		c.sendHTML(http.StatusOK, m.renderCheckout(s, "", "", "", "", 1))
+	}
+}
+
+// cleanCardNumber drops the spaces and dashes people type.
+func cleanCardNumber(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '\u00a0' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// checkoutPay serves POST /_mock/checkout/{token}: validates the card
+// form, pays (the card's non-3DS outcome) and answers the callback form.
+func (m *Mock) checkoutPay(c *call) {
+	if !m.parsePageForm(c) {
+		return
+	}
+	s := m.checkoutByToken(c.idText)
+	if s == nil {
+		c.sendMessage(http.StatusNotFound, "Checkout not found", "This payment page does not exist.")
+		return
+	}
+	form := c.r.PostForm
+	holder, month, year := strings.TrimSpace(form.Get("cardHolderName")), strings.TrimSpace(form.Get("expireMonth")), strings.TrimSpace(form.Get("expireYear"))
+	installment, err := strconv.Atoi(form.Get("installment"))
+	if form.Get("installment") == "" {
+		installment, err = 1, nil
+	}
+	now := m.Now()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.state == checkoutPaid:
+		c.sendMessage(http.StatusConflict, "Already paid", "A payment was already made on this page.")
+		return
+	case s.expired(now):
+		c.sendMessage(http.StatusGone, "Expired", "This payment page has expired.")
+		return
+	case err != nil || !slices.Contains(s.installments, installment):
+		c.sendHTML(http.StatusOK, m.renderCheckout(s, "Choose one of the installment options offered.", holder, month, year, 1))
+		return
+	}
+	req := s.order
+	req.Installment = installment
+	req.Card = &craftgate.Card{CardHolderName: holder, CardNumber: cleanCardNumber(form.Get("cardNumber")),
+		ExpireMonth: month, ExpireYear: year, CVC: strings.TrimSpace(form.Get("cvc"))}
+	d := draft{source: sourceCheckout}
+	if e := validatePayment(&req, now, true, &d); e != nil {
+		c.sendHTML(http.StatusOK, m.renderCheckout(s, craftgate.MaskPANs(e.desc), holder, month, year, installment))
+		return
+	}
+	if s.onlyCredit && d.card.CardType != "CREDIT_CARD" {
+		c.sendHTML(http.StatusOK, m.renderCheckout(s, "Only credit cards are accepted for this payment.", holder, month, year, installment))
+		return
+	}
+	splitPaidPrice(&d)
+	out := craftgate.TestCards().Outcome(d.card.Number, craftgate.StepNon3DSPayment)
+	id := nextRange(&m.ids.payment, 1)
+	p := m.store.insertPayment(&d, id, nextRange(&m.ids.tx, len(d.txs)), now.Unix(), out.Fails)
+	s.state, s.paymentID = checkoutPaid, p.id
+	if m.log != nil && m.log.Enabled(c.r.Context(), slog.LevelDebug) {
+		m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: checkout payment", slog.Int64("id", p.id),
+			slog.String("status", p.status()), slog.String("card", craftgate.MaskPAN(d.card.Number)))
+	}
+	if !out.Fails {
+		m.emit(EventCheckoutFormAuth, craftgate.StatusSuccess, s.token, p.id)
+	}
+	heading, msg := "Payment received", "Your payment was successful."
+	if out.Fails {
+		heading, msg = "Payment declined", "Your bank declined the payment."
+	}
+	c.sendHTML(http.StatusOK, renderPage("callback", struct {
+		Title, Heading, Message string
+		Post                    autoPost
+	}{heading, heading, msg, autoPost{Action: s.callbackURL, Fields: []formField{{"token", s.token}}, Button: "Return to the merchant"}}))
+}
+
+// retrieveCheckout serves GET /payment/v1/checkout-payments/{token}.
+func (m *Mock) retrieveCheckout(c *call) {
+	s := m.checkoutByToken(c.idText)
+	if s == nil {
+		c.fail(errNotFound(CodeCheckoutNotFound, "checkout token "+c.idText+" not found"))
+		return
+	}
+	s.mu.Lock()
+	state, id, expired := s.state, s.paymentID, s.expired(m.Now())
+	s.mu.Unlock()
+	switch {
+	case state == checkoutPaid:
+		c.out = append(c.out, `{"data":`...)
+		c.out = m.appendPayment(c.out, m.store.payment(id), c.en())
+		c.out = append(c.out, '}')
+		c.send(http.StatusOK)
+	case expired:
+		c.fail(errValidation(CodeCheckoutExpired, "checkout token "+c.idText+" has expired without a payment"))
+	default:
+		c.fail(errValidation(CodeCheckoutNotPaid, "checkout token "+c.idText+" has no payment yet"))
+	}
+}
+
+// expireCheckout serves DELETE /payment/v1/checkout-payments/{token}:
+// HTTP 200 with an empty body.
+func (m *Mock) expireCheckout(c *call) {
+	s := m.checkoutByToken(c.idText)
+	if s == nil {
+		c.fail(errNotFound(CodeCheckoutNotFound, "checkout token "+c.idText+" not found"))
+		return
+	}
+	s.mu.Lock()
+	paid := s.state == checkoutPaid
+	if !paid {
+		s.state = checkoutExpired
+	}
+	s.mu.Unlock()
+	if paid {
+		c.fail(errValidation(CodeCheckoutAlreadyPaid, "checkout token "+c.idText+" was already used for a payment"))
+		return
+	}
+	c.wrote, c.status = true, http.StatusOK
+	c.w.WriteHeader(http.StatusOK)
+}

@@ -1,0 +1,452 @@
+package mock
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// 3-D Secure payments (flows.md section 2, endpoints.md B.3, B.4).
+//
+//	POST /payment/v1/card-payments/3ds-init      signed; payment INIT_THREEDS (or 422 at init)
+//	GET  /_mock/acs/{id}?t=TOKEN                 the bank's page (also POST without action)
+//	POST /_mock/acs/{id}  t, otp, action         verify or reject; answers the callback form
+//	POST /payment/v1/card-payments/3ds-complete  signed; CALLBACK_THREEDS -> SUCCESS or 422
+//
+// The ACS routes are not signed, since a browser calls them; each payment
+// has an unguessable token (128 random bits) that must come with them, in
+// the query or the form field t.
+//
+// Outcomes by card (test-cards.md 3.2): a card failing at THREEDS_INIT is
+// refused at init with its group (HTTP 422, payment stored FAILURE); at
+// verification, Reject gives mdStatus 0 and Verify gives the card's
+// catalogue mdStatus at THREEDS_VERIFY (0 or 4) or else 1. The merchant's
+// mode accepts mdStatus 1 (FULL_THREEDS) or 1..4 (HALF_THREEDS). An accepted
+// verification leaves the payment CALLBACK_THREEDS (model 3D), or, in model
+// 3D_PAY, applies the card's THREEDS_COMPLETE outcome at once. The
+// catalogue's THREEDS_COMPLETE failures without a group (the two mdStatus
+// cards) are the consequence of their mdStatus, already decided by the
+// mode, not bank declines: an accepted mdStatus-4 card completes.
+
+// threeDSSession is what the mock keeps of a 3-D Secure payment besides
+// the payment itself. returned is guarded by the payment's mu.
+type threeDSSession struct {
+	token       string
+	callbackURL string
+	v2          bool
+	returned    bool
+	// The answer to the first return, re-used to build ALREADY_RETURNED.
+	md int
+}
+
+// callbackHashParams is the hashParams of the version 2 callbacks: the
+// order of the docs' example (flows.md 2.3, vector V1).
+const callbackHashParams = "status:callbackStatus:completeStatus:paymentId:conversationData:conversationId:mdStatus"
+
+// mockMerchantName is the merchant the pages name.
+const mockMerchantName = "Gatecheck Mock Merchant"
+
+// randomToken returns 32 random hex characters.
+func randomToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// callbackVersion reads additionalParams.threeDSCallbackVersion: absent,
+// 1 or 2 (number or numeric string).
+func callbackVersion(p map[string]any) (int, *apiError) {
+	v, ok := p[craftgate.ThreeDSCallbackVersionParam]
+	if !ok || v == nil {
+		return 1, nil
+	}
+	var n float64
+	switch x := v.(type) {
+	case float64:
+		n = x
+	case string:
+		f, err := strconv.ParseFloat(x, 64)
+		if err != nil {
+			f = -1
+		}
+		n = f
+	default:
+		n = -1
+	}
+	switch n {
+	case 1:
+		return 1, nil
+	case 2:
+		return 2, nil
+	}
+	return 0, errValidation(CodeInvalidCallbackVersion, "additionalParams.threeDSCallbackVersion must be 1 or 2")
+}
+
+// checkCallbackURL validates a callbackUrl.
+func checkCallbackURL(u string) *apiError {
+	if u == "" {
+		return errValidation(CodeInvalidCallbackURL, "callbackUrl is required")
+	}
+	if err := checkHTTPURL(u); err != nil {
+		return errValidation(CodeInvalidCallbackURL, "callbackUrl "+err.Error())
+	}
+	return nil
+}
+
+// initThreeDS serves POST /payment/v1/card-payments/3ds-init.
+func (m *Mock) initThreeDS(c *call) {
+	var req craftgate.InitThreeDSPaymentRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	now := m.Now()
+	en := c.en()
+	d := draft{threeDS: true}
+	if e := validatePayment(&req.CreatePaymentRequest, now, en, &d); e != nil {
+		c.fail(e)
+		return
+	}
+	if e := checkCallbackURL(req.CallbackURL); e != nil {
+		c.fail(e)
+		return
+	}
+	version, e := callbackVersion(req.AdditionalParams)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	splitPaidPrice(&d)
+	out := craftgate.TestCards().Outcome(d.card.Number, craftgate.StepThreeDSInit)
+	id := nextRange(&m.ids.payment, 1)
+	txFirst := nextRange(&m.ids.tx, len(d.txs))
+	if out.Fails {
+		d.failStep = stepThreeDSInit
+		p := m.store.insertPayment(&d, id, txFirst, now.Unix(), true)
+		m.logThreeDS(c, p, "init refused")
+		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
+		c.fail(m.paymentFailure(failureAt(d.card, craftgate.StepThreeDSInit), out.Code, en))
+		return
+	}
+	// The session exists before the payment is published, so that the ACS
+	// never sees a payment without one.
+	s := &threeDSSession{token: randomToken(), callbackURL: req.CallbackURL, v2: version == 2, md: -1}
+	m.threeDS.Store(id, s)
+	d.pending = true
+	p := m.store.insertPayment(&d, id, txFirst, now.Unix(), false)
+	m.logThreeDS(c, p, "init")
+
+	acs := m.publicBase(c.r) + pathACS + "/" + itoa(id) + "?t=" + s.token
+	html := renderPage("redirect", struct {
+		Title string
+		Post  autoPost
+	}{"3-D Secure", autoPost{Action: acs, Fields: []formField{{"t", s.token}, {"paymentId", itoa(id)}}, Button: "Continue to your bank"}})
+	c.sendData(http.StatusOK, craftgate.InitThreeDSPaymentResponse{
+		HTMLContent: base64.StdEncoding.EncodeToString(html), PaymentID: id, RedirectURL: acs,
+		PaymentStatus: craftgate.StatusInitThreeDS, AdditionalAction: craftgate.ActionShowHTMLContent,
+	})
+}
+
+// acsSession finds the payment and session of an ACS request and checks
+// its token; it answers the error page itself.
+func (m *Mock) acsSession(c *call) (*payment, *threeDSSession, bool) {
+	p := m.store.payment(c.id)
+	v, ok := m.threeDS.Load(c.id)
+	if p == nil || !ok {
+		c.sendMessage(http.StatusNotFound, "Payment not found", "There is no 3-D Secure payment "+truncate(c.idText, 20)+".")
+		return nil, nil, false
+	}
+	s := v.(*threeDSSession)
+	t := c.r.Form.Get("t")
+	if subtle.ConstantTimeCompare([]byte(t), []byte(s.token)) != 1 {
+		c.sendMessage(http.StatusForbidden, "Link not valid", "This verification link is not valid for payment "+c.idText+".")
+		return nil, nil, false
+	}
+	return p, s, true
+}
+
+// acsGet serves GET /_mock/acs/{id}?t=TOKEN: the bank's verification page.
+func (m *Mock) acsGet(c *call) {
+	if err := c.r.ParseForm(); err != nil { // the query only
+		c.sendMessage(http.StatusBadRequest, "Bad request", "The link could not be read.")
+		return
+	}
+	p, s, ok := m.acsSession(c)
+	if !ok {
+		return
+	}
+	m.acsPage(c, p, s)
+}
+
+// acsPost serves POST /_mock/acs/{id}: without action, the redirect form
+// of htmlContent arriving (the page is shown); with action verify or
+// reject, the buyer's answer (the callback form is answered).
+func (m *Mock) acsPost(c *call) {
+	if !m.parsePageForm(c) {
+		return
+	}
+	p, s, ok := m.acsSession(c)
+	if !ok {
+		return
+	}
+	switch action := c.r.PostForm.Get("action"); action {
+	case "":
+		m.acsPage(c, p, s)
+	case "verify", "reject":
+		m.acsReturn(c, p, s, action == "verify")
+	default:
+		c.sendMessage(http.StatusBadRequest, "Bad request", "Unknown action; use Verify or Reject.")
+	}
+}
+
+// verifyMd is the mdStatus Verify produces for card: its catalogue value
+// at THREEDS_VERIFY, 0 for a verify failure without one, else 1.
+func verifyMd(card *craftgate.TestCard) int {
+	if f := failureAt(card, craftgate.StepThreeDSVerify); f != nil {
+		if f.MdStatus >= 0 {
+			return f.MdStatus
+		}
+		return 0
+	}
+	return 1
+}
+
+func mdAccepted(mode string, md int) bool {
+	if mode == ThreeDSModeHalf {
+		return md >= 1 && md <= 4
+	}
+	return md == 1
+}
+
+// acsPage renders the bank's page.
+func (m *Mock) acsPage(c *call, p *payment, s *threeDSSession) {
+	card := m.store.card(p)
+	p.mu.Lock()
+	returned := s.returned
+	p.mu.Unlock()
+	set := m.settings.Load()
+	md := verifyMd(card)
+	note := ""
+	switch md {
+	case 0:
+		note = "not authenticated: this test card always fails verification"
+	case 4:
+		note = "half authentication: accepted only in HALF_THREEDS mode"
+	}
+	bank := card.Bank
+	if bank == "" {
+		bank = "Gatecheck Mock Bank"
+	}
+	c.sendHTML(http.StatusOK, renderPage("acs", struct {
+		Title, Bank, Amount, Merchant, Card, Date, PaymentID, Action, Token, MdNote, Mode, Model string
+		VerifyMd                                                                                 int
+		Returned                                                                                 bool
+	}{
+		Title: "3-D Secure verification", Bank: bank, Amount: displayAmount(p.paidPrice, craftgate.Currencies[p.currency]),
+		Merchant: mockMerchantName, Card: craftgate.MaskPAN(card.Number), Date: m.Now().Format("02.01.2006 15:04"),
+		PaymentID: itoa(p.id), Action: pathACS + "/" + itoa(p.id), Token: s.token, MdNote: note,
+		Mode: set.ThreeDSMode, Model: set.ThreeDSModel, VerifyMd: md, Returned: returned,
+	}))
+}
+
+// conversationData is the opaque "secure conversation data" of a
+// successful callback: 32 hex digits derived from the seed and the payment
+// (the reference does not describe its content).
+func (m *Mock) conversationData(id int64) string {
+	return fmt.Sprintf("%016x%016x", splitmix64(m.refKey^uint64(id)*0x9e3779b97f4a7c15), splitmix64(m.refKey+uint64(id)))
+}
+
+// acsReturn applies the buyer's answer and answers the callback form.
+func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
+	card := m.store.card(p)
+	conversationID := m.store.text(p).conversationID
+	set := m.settings.Load()
+
+	p.mu.Lock()
+	if s.returned || p.phase != phaseInitThreeDS {
+		md := s.md
+		p.mu.Unlock()
+		// flows.md 2.1 item 6: status FAILURE, callbackStatus ALREADY_RETURNED.
+		m.sendCallback(c, s, callbackFields{status: craftgate.StatusFailure, callbackStatus: craftgate.CallbackAlreadyReturned,
+			paymentID: itoa(p.id), conversationID: conversationID, md: md},
+			"Already returned", "This verification was already completed.")
+		return
+	}
+	s.returned = true
+	md := 0
+	if verify {
+		md = verifyMd(card)
+	}
+	s.md = md
+	p.md = int8(md)
+	f := callbackFields{paymentID: itoa(p.id), conversationID: conversationID, md: md}
+	event := EventThreeDSVerify
+	if set.ThreeDSModel == ThreeDSModel3DPay {
+		event = EventAPIVerifyAndAuth
+	}
+	failed := false
+	switch {
+	case !mdAccepted(set.ThreeDSMode, md):
+		// Not authenticated: the payment fails; the callback carries no
+		// paymentId (flows.md 2.2: "sent when verification succeeded").
+		p.phase, p.failed, p.failStep = phaseFinal, true, stepThreeDSVerify
+		f.status, f.paymentID = craftgate.StatusFailure, ""
+		failed = true
+	case set.ThreeDSModel == ThreeDSModel3D:
+		p.phase = phaseCallbackThreeDS
+		f.status, f.completeStatus, f.conversationData = craftgate.StatusSuccess, craftgate.CompleteStatusWaiting, m.conversationData(p.id)
+	default: // 3D_PAY: the money is taken now.
+		p.phase = phaseFinal
+		if bankDeclinesCompletion(card) {
+			// Mock choice: a 3D Pay payment the bank declines is reported
+			// with status FAILURE (verification passed, but the payment did
+			// not), so that no merchant mistakes it for a paid order.
+			p.failed, p.failStep = true, stepThreeDSComplete
+			f.status = craftgate.StatusFailure
+			failed = true
+		} else {
+			p.refund = refundNot
+			f.status = craftgate.StatusSuccess
+		}
+		f.completeStatus, f.conversationData = craftgate.CompleteStatusCompleted, m.conversationData(p.id)
+	}
+	p.mu.Unlock()
+	m.logThreeDS(c, p, "verified mdStatus "+strconv.Itoa(md))
+	m.emitPayment(event, p, failed)
+	heading, msg := "Verified", "Your bank verified the payment."
+	if f.status == craftgate.StatusFailure {
+		heading, msg = "Not verified", "The payment could not be verified."
+	}
+	m.sendCallback(c, s, f, heading, msg)
+}
+
+// bankDeclinesCompletion reports whether the card's THREEDS_COMPLETE
+// outcome is a bank decline (a failure with an errorGroup).
+func bankDeclinesCompletion(card *craftgate.TestCard) bool {
+	f := failureAt(card, craftgate.StepThreeDSComplete)
+	return f != nil && f.Group != ""
+}
+
+// callbackFields are the values of a callback form.
+type callbackFields struct {
+	status, completeStatus, paymentID, conversationData, conversationID, callbackStatus string
+	md                                                                                  int // -1: none
+}
+
+// sendCallback answers the page that form-POSTs the callback to the
+// merchant's callbackUrl: the v1 fields and hash, or with threeDSCallbackVersion 2
+// also mdStatus, hashParams and the v2 hash. Every field named in
+// hashParams is present, empty when it has no value.
+func (m *Mock) sendCallback(c *call, s *threeDSSession, f callbackFields, heading, message string) {
+	form := url.Values{}
+	names := []string{"status", "completeStatus", "paymentId", "conversationData", "conversationId", "callbackStatus"}
+	for i, v := range []string{f.status, f.completeStatus, f.paymentID, f.conversationData, f.conversationID, f.callbackStatus} {
+		form.Set(names[i], v)
+	}
+	if s.v2 {
+		md := ""
+		if f.md >= 0 {
+			md = strconv.Itoa(f.md)
+		}
+		form.Set("mdStatus", md)
+		names = append(names, "mdStatus")
+		form.Set("hashParams", callbackHashParams)
+		names = append(names, "hashParams")
+		form.Set("hash", craftgate.CallbackHashV2(m.callbackKey, form))
+	} else {
+		form.Set("hash", craftgate.CallbackHashV1(m.callbackKey, form))
+	}
+	names = append(names, "hash")
+	fields := make([]formField, len(names))
+	for i, n := range names {
+		fields[i] = formField{n, form.Get(n)}
+	}
+	c.sendHTML(http.StatusOK, renderPage("callback", struct {
+		Title, Heading, Message string
+		Post                    autoPost
+	}{heading, heading, message, autoPost{Action: s.callbackURL, Fields: fields, Button: "Return to the merchant"}}))
+}
+
+// completeRequest is the body of 3ds-complete.
+type completeRequest struct {
+	PaymentID int64 `json:"paymentId"`
+}
+
+// completeThreeDS serves POST /payment/v1/card-payments/3ds-complete.
+func (m *Mock) completeThreeDS(c *call) {
+	var req completeRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	if req.PaymentID <= 0 {
+		c.fail(errRequired("paymentId"))
+		return
+	}
+	p := m.store.payment(req.PaymentID)
+	if p == nil {
+		c.fail(errNotFound(CodePaymentNotFound, "paymentId "+itoa(req.PaymentID)+": payment not found"))
+		return
+	}
+	card := m.store.card(p)
+	en := c.en()
+	id := itoa(p.id)
+
+	p.mu.Lock()
+	var refuse *apiError
+	switch {
+	case !p.threeDS:
+		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+" is not a 3-D Secure payment")
+	case p.phase == phaseInitThreeDS:
+		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+": 3-D Secure verification is not done yet (paymentStatus INIT_THREEDS)")
+	case p.phase == phaseCallbackThreeDS:
+	case p.failed && p.failStep == stepThreeDSVerify:
+		refuse = errNotAuthenticated(p.id, int(p.md))
+	default:
+		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+" is already completed (paymentStatus "+p.status()+")")
+	}
+	if refuse != nil {
+		p.mu.Unlock()
+		c.fail(refuse)
+		return
+	}
+	p.phase = phaseFinal
+	declined := bankDeclinesCompletion(card)
+	if declined {
+		p.failed, p.failStep = true, stepThreeDSComplete
+	} else {
+		p.refund = refundNot
+	}
+	p.mu.Unlock()
+	m.logThreeDS(c, p, "complete")
+	m.emitPayment(EventAPIAuth, p, declined)
+	if declined {
+		c.w.Header()[PaymentIDHeader] = []string{id}
+		c.fail(m.paymentFailure(failureAt(card, craftgate.StepThreeDSComplete),
+			craftgate.TestCards().Outcome(card.Number, craftgate.StepThreeDSComplete).Code, en))
+		return
+	}
+	c.out = append(c.out, `{"data":`...)
+	c.out = m.appendPayment(c.out, p, en)
+	c.out = append(c.out, '}')
+	c.send(http.StatusOK)
+}
+
+func (m *Mock) logThreeDS(c *call, p *payment, what string) {
+	if m.log == nil || !m.log.Enabled(c.r.Context(), slog.LevelDebug) {
+		return
+	}
+	p.mu.Lock()
+	status := p.status()
+	p.mu.Unlock()
+	m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: 3-D Secure "+what,
+		slog.Int64("id", p.id), slog.String("status", status), slog.String("card", craftgate.MaskPAN(m.store.card(p).Number)))
+}

@@ -1,0 +1,165 @@
+package reports
+
+import (
+	"slices"
+	"time"
+)
+
+// Schema identifies report.json's format; ReadJSON accepts only this one.
+const Schema = "gatecheck.signoff/v1"
+
+// Status is a checklist item's outcome.
+type Status string
+
+// Item statuses.
+const (
+	// StatusPass: every required rule has a passed scenario and no matching
+	// scenario failed.
+	StatusPass Status = "PASS"
+	// StatusFail: a matching scenario failed.
+	StatusFail Status = "FAIL"
+	// StatusNotCovered: gatecheck could check the item but the run holds no
+	// scenario for (some of) its rules.
+	StatusNotCovered Status = "NOT COVERED"
+	// StatusManual: only a person can confirm the item.
+	StatusManual Status = "MANUAL"
+)
+
+// Verdicts.
+const (
+	VerdictGo   = "GO"
+	VerdictNoGo = "NO-GO"
+)
+
+// Report is an evaluated sign-off run: the checklist with each item's
+// status and evidence, the coverage figure and score, test-card coverage,
+// the load summary and provenance. It is what report.json holds.
+type Report struct {
+	Schema     string       `json:"schema"`
+	Verdict    string       `json:"verdict"`
+	Provenance Provenance   `json:"provenance"`
+	Items      []ItemResult `json:"items"`
+	Summary    Summary      `json:"summary"`
+	Scenarios  []Scenario   `json:"scenarios"`
+	Cards      CardCoverage `json:"cards"`
+	// ErrorGroups is the error-group distribution: passed scenarios per
+	// group and load answers per group.
+	ErrorGroups []GroupCount `json:"errorGroups"`
+	// Load is nil when the run has no load result (see LoadError).
+	Load      *LoadSummary `json:"load,omitempty"`
+	LoadError string       `json:"loadError,omitempty"`
+}
+
+// Provenance says what produced the report and against what.
+type Provenance struct {
+	Provider       string    `json:"provider"`
+	Target         string    `json:"target"`
+	TargetIsMock   bool      `json:"targetIsMock"`
+	Version        string    `json:"version"`
+	Commit         string    `json:"commit,omitempty"`
+	LoadEngine     string    `json:"loadEngine,omitempty"`
+	KeyFingerprint string    `json:"keyFingerprint,omitempty"`
+	Started        time.Time `json:"started"`
+	Finished       time.Time `json:"finished"`
+}
+
+// Summary holds the headline figures.
+type Summary struct {
+	Items       int `json:"items"`
+	Automatable int `json:"automatable"`
+	Pass        int `json:"pass"`
+	Fail        int `json:"fail"`
+	NotCovered  int `json:"notCovered"`
+	Manual      int `json:"manual"`
+	// Exercised counts automatable items whose every required rule matched
+	// a scenario that ran (PASS or FAIL on full evidence).
+	Exercised int `json:"exercised"`
+	// Score is Pass / Automatable: what passed.
+	Score float64 `json:"score"`
+	// Coverage is Exercised / Items: what was exercised, out of the whole
+	// checklist.
+	Coverage float64 `json:"coverage"`
+	// Blocking lists the must-pass items that failed or are not covered.
+	Blocking []string `json:"blocking,omitempty"`
+	// Scenario counts by status.
+	Scenarios        int            `json:"scenarios"`
+	ScenarioByStatus map[string]int `json:"scenarioByStatus"`
+}
+
+// ItemResult is one evaluated checklist item.
+type ItemResult struct {
+	ID       string `json:"id"`
+	Phase    Phase  `json:"phase"`
+	Title    string `json:"title"`
+	Guidance string `json:"guidance,omitempty"`
+	Checks   string `json:"checks,omitempty"`
+	Manual   string `json:"manual,omitempty"`
+	Status   Status `json:"status"`
+	// MustPass is whether the item blocks GO in this run (MustPassIf
+	// already applied); MustPassIf is the condition, when there is one.
+	MustPass    bool   `json:"mustPass"`
+	MustPassIf  string `json:"mustPassIf,omitempty"`
+	Automatable bool   `json:"automatable"`
+	// Note explains the status in a sentence.
+	Note         string        `json:"note,omitempty"`
+	Requirements []Requirement `json:"requirements,omitempty"`
+	// Passed and Failing are the matching scenarios by outcome.
+	Passed  []ScenarioRef `json:"passed,omitempty"`
+	Failing []ScenarioRef `json:"failing,omitempty"`
+	// Evidence is what the passed scenarios established, by kind.
+	Evidence []EvidenceSet `json:"evidence,omitempty"`
+}
+
+// Requirement is one rule of an item and what matched it.
+type Requirement struct {
+	Rule
+	Passed  int `json:"passed"`
+	Failing int `json:"failing"`
+}
+
+// Covered reports whether the requirement has a passed scenario.
+func (q *Requirement) Covered() bool { return q.Passed > 0 }
+
+// ScenarioRef names a scenario.
+type ScenarioRef struct {
+	Feature string `json:"feature"`
+	Name    string `json:"name"`
+	Status  string `json:"status"`
+	Failure string `json:"failure,omitempty"`
+}
+
+// EvidenceSet is the distinct values of one evidence kind.
+type EvidenceSet struct {
+	Kind   string   `json:"kind"`
+	Values []string `json:"values"`
+}
+
+// GroupCount is how often an error group was seen.
+type GroupCount struct {
+	Group string `json:"group"`
+	// Scenarios is the number of passed scenarios that showed the group.
+	Scenarios int `json:"scenarios"`
+	// Load is the number of load-test answers with the group.
+	Load int `json:"load"`
+}
+
+// OK reports whether the run may go live as far as gatecheck can tell: no
+// must-pass item failed or went uncovered.
+func (r *Report) OK() bool {
+	for i := range r.Items {
+		it := &r.Items[i]
+		if it.MustPass && (it.Status == StatusFail || it.Status == StatusNotCovered) {
+			return false
+		}
+	}
+	return true
+}
+
+// Item returns the item with the given ID, or nil.
+func (r *Report) Item(id string) *ItemResult {
+	i := slices.IndexFunc(r.Items, func(it ItemResult) bool { return it.ID == id })
+	if i < 0 {
+		return nil
+	}
+	return &r.Items[i]
+}
