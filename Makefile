@@ -11,9 +11,9 @@ all: build
 build:
 	$(GO) build -o $(BIN)/gatecheck ./cmd/gatecheck
 
-## run: the main job: the conformance suite against the embedded mock
+## run: the main job: sign-off (conformance + load + report) against the embedded mock
 run:
-	$(GO) run ./cmd/gatecheck conform
+	$(GO) run ./cmd/gatecheck signoff
 
 ## test: vet and every test (race detector on), as CI runs them
 test: vet

@@ -298,8 +298,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	done := make(chan struct{})
-	if opts.Progress != nil {
+	progressDone := make(chan struct{})
+	if opts.Progress == nil {
+		close(progressDone)
+	} else {
 		go func() {
+			defer close(progressDone)
 			t := time.NewTicker(time.Second)
 			defer t.Stop()
 			for {
@@ -315,6 +319,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	wg.Wait()
 	close(done)
+	<-progressDone // no Progress call may outlive Run
 	end := time.Now()
 
 	res := &Result{Start: start, End: end, VUs: opts.VUs, Rate: opts.Rate,

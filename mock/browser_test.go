@@ -6,18 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/internal/browsertest"
 )
 
 // Browser tests: the mock's pages driven by a real headless Chromium. They
@@ -29,122 +24,8 @@ import (
 // Without /usr/bin/chromium the tests skip, unless the environment
 // variable CI is set (CI installs Chromium), in which case they fail.
 
-const chromiumPath = "/usr/bin/chromium"
-
-// browserTimeout bounds each browser test as a whole.
-const browserTimeout = 90 * time.Second
-
-// consoleLog collects what the pages write to the console and the browser
-// log.
-type consoleLog struct {
-	mu   sync.Mutex
-	errs []string
-}
-
-func (c *consoleLog) errors() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]string(nil), c.errs...)
-}
-
-// startChromium starts a headless Chromium with its own profile and
-// returns a tab context, bounded by browserTimeout, and its console log.
-func startChromium(t *testing.T) (context.Context, *consoleLog) {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing: %v", chromiumPath, err)
-		}
-		t.Skipf("%s is not installed: %v", chromiumPath, err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(900, 1000),
-	}
-	// The allocator and browser live for the whole test; the deadline
-	// bounds everything, the browser start included.
-	deadline, cancelDeadline := context.WithTimeout(context.Background(), browserTimeout)
-	actx, cancelAlloc := chromedp.NewExecAllocator(deadline, opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc()
-		cancelDeadline()
-	})
-	cl := &consoleLog{}
-	if err := chromedp.Listen(ctx, func(ev any) {
-		var msg string
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				msg = "console." + string(ev.Type) + ": " + strings.Join(parts, " ")
-			}
-		case *runtime.EventExceptionThrown:
-			msg = "exception: " + ev.ExceptionDetails.Text
-			if ev.ExceptionDetails.Exception != nil {
-				msg += " " + ev.ExceptionDetails.Exception.Description
-			}
-		case *log.EventEntryAdded:
-			if ev.Entry.Level == log.EntryLevelError {
-				msg = "log " + string(ev.Entry.Source) + ": " + ev.Entry.Text + " " + ev.Entry.URL
-			}
-		}
-		if msg != "" {
-			cl.mu.Lock()
-			cl.errs = append(cl.errs, msg)
-			cl.mu.Unlock()
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return ctx, cl
-}
-
-// screenshot saves the current page as a PNG (quality 100 means PNG) in
-// the test's temp dir.
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, png, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	// GATECHECK_SCREENSHOTS keeps a copy for people to look at.
-	if dir := os.Getenv("GATECHECK_SCREENSHOTS"); dir != "" {
-		keep := filepath.Join(dir, strings.NewReplacer("/", "_", "=", "_").Replace(t.Name())+"_"+name)
-		if err := os.WriteFile(keep, png, 0o600); err != nil {
-			t.Errorf("keep screenshot: %v", err)
-		}
-	}
-	t.Logf("screenshot %s (%d bytes)", path, len(png))
-}
-
-func text(t *testing.T, ctx context.Context, id string) string {
-	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID(id)))
-	if err != nil {
-		t.Fatalf("text of #%s: %v", id, err)
-	}
-	return strings.TrimSpace(s)
-}
-
 func TestBrowserThreeDS(t *testing.T) {
-	ctx, console := startChromium(t)
+	ctx, console := browsertest.Start(t)
 	rc := startReceiver(t)
 	l := startLive(t)
 
@@ -176,23 +57,23 @@ func TestBrowserThreeDS(t *testing.T) {
 			if !strings.HasPrefix(loc, l.srv.URL+"/_mock/acs/") {
 				t.Fatalf("location %s", loc)
 			}
-			if got := text(t, ctx, "amount"); got != "100.00 TRY" {
+			if got := browsertest.Text(t, ctx, "amount"); got != "100.00 TRY" {
 				t.Fatalf("amount %q", got)
 			}
-			if got := text(t, ctx, "card"); got != craftgate.MaskPAN(successCard) {
+			if got := browsertest.Text(t, ctx, "card"); got != craftgate.MaskPAN(successCard) {
 				t.Fatalf("card %q", got)
 			}
 			if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("otp"), "123456")); err != nil {
 				t.Fatal(err)
 			}
-			screenshot(t, ctx, "acs.png")
+			browsertest.Screenshot(t, ctx, "acs.png")
 
 			n := len(rc.callbacks)
 			if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("verify")), chromedp.WaitVisible(chromedp.ID("result"))); err != nil {
 				t.Fatalf("verify and callback: %v", err)
 			}
 			// The merchant's handler verified the hash (else "bad hash").
-			if got := text(t, ctx, "result"); got != "verified SUCCESS" {
+			if got := browsertest.Text(t, ctx, "result"); got != "verified SUCCESS" {
 				t.Fatalf("merchant answered %q", got)
 			}
 			rc.mu.Lock()
@@ -202,20 +83,20 @@ func TestBrowserThreeDS(t *testing.T) {
 				(form.Get("hashParams") != "") != v2 {
 				t.Fatalf("callback %v: %v", form, err)
 			}
-			screenshot(t, ctx, "callback.png")
+			browsertest.Screenshot(t, ctx, "callback.png")
 			p, err := l.client.CompleteThreeDSPayment(context.Background(), init.PaymentID)
 			if err != nil || p.PaymentStatus != "SUCCESS" {
 				t.Fatalf("complete: %v", err)
 			}
 		})
 	}
-	if errs := console.errors(); len(errs) != 0 {
+	if errs := console.Errors(); len(errs) != 0 {
 		t.Fatalf("console errors:\n%s", strings.Join(errs, "\n"))
 	}
 }
 
 func TestBrowserCheckout(t *testing.T) {
-	ctx, console := startChromium(t)
+	ctx, console := browsertest.Start(t)
 	rc := startReceiver(t)
 	l := startLive(t)
 	req := checkoutRequest(rc.checkoutURL())
@@ -230,7 +111,7 @@ func TestBrowserCheckout(t *testing.T) {
 	if title, _ := chromedp.Run(ctx, chromedp.Title()); title != "Checkout" {
 		t.Fatalf("title %q", title)
 	}
-	if got := text(t, ctx, "amount"); got != "100.00 TRY" {
+	if got := browsertest.Text(t, ctx, "amount"); got != "100.00 TRY" {
 		t.Fatalf("amount %q", got)
 	}
 	// First a wrong card: the page comes back with the message.
@@ -252,18 +133,18 @@ func TestBrowserCheckout(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pay")), chromedp.WaitVisible(chromedp.ID("error"))); err != nil {
 		t.Fatalf("bad card: %v", err)
 	}
-	if got := text(t, ctx, "error"); !strings.Contains(got, "check digit") {
+	if got := browsertest.Text(t, ctx, "error"); !strings.Contains(got, "check digit") {
 		t.Fatalf("error %q", got)
 	}
 	// Then a good one.
 	if err := fill(successCard); err != nil {
 		t.Fatal(err)
 	}
-	screenshot(t, ctx, "checkout.png")
+	browsertest.Screenshot(t, ctx, "checkout.png")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pay")), chromedp.WaitVisible(chromedp.ID("result"))); err != nil {
 		t.Fatalf("pay and callback: %v", err)
 	}
-	if got := text(t, ctx, "result"); got != "token received" {
+	if got := browsertest.Text(t, ctx, "result"); got != "token received" {
 		t.Fatalf("merchant answered %q", got)
 	}
 	rc.mu.Lock()
@@ -279,7 +160,7 @@ func TestBrowserCheckout(t *testing.T) {
 	if p.PaymentStatus != "SUCCESS" || p.PaymentSource != craftgate.PaymentSourceCheckoutForm || p.Installment != 3 || p.LastFourDigits != successCard[12:] {
 		t.Fatalf("payment %+v", p)
 	}
-	if errs := console.errors(); len(errs) != 0 {
+	if errs := console.Errors(); len(errs) != 0 {
 		t.Fatalf("console errors:\n%s", strings.Join(errs, "\n"))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"runtime"
 	"strings"
@@ -351,4 +352,26 @@ func hooksGoroutines() int {
 	buf := make([]byte, 1<<20)
 	n := runtime.Stack(buf, true)
 	return strings.Count(string(buf[:n]), "mock.(*hooks)")
+}
+
+// noHooksGoroutines waits briefly for the dispatcher goroutines to be gone:
+// Close returns once they are done, a moment before they have exited.
+func noHooksGoroutines(t testing.TB) {
+	t.Helper()
+	eventually(t, time.Second, "no dispatcher goroutines", func() bool { return hooksGoroutines() == 0 })
+}
+
+// TestMain fails the package when a test leaves a webhook dispatcher
+// running (a mock that sent webhooks and was never closed).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	deadline := time.Now().Add(2 * time.Second)
+	for hooksGoroutines() != 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := hooksGoroutines(); n != 0 && code == 0 {
+		println("mock tests leaked webhook dispatcher goroutines")
+		code = 1
+	}
+	os.Exit(code)
 }

@@ -194,7 +194,7 @@ type call struct {
 	body   []byte
 	out    []byte
 	id     int64  // the {id} path segment, parsed
-	idText string // the {id} path segment as received
+	idText string // the {id} (or checkout {token}) path segment as received
 	wrote  bool
 	status int
 }
@@ -227,7 +227,9 @@ func (c *call) fail(e *apiError) {
 // ServeHTTP implements http.Handler. Routing errors (404, 405) are answered
 // before authentication, so a wrong base path is diagnosed even when the
 // signing is broken too; everything else, admin routes included, needs a
-// valid signature. A panic is answered with a 500 in the error envelope and
+// valid signature, except the browser pages (/_mock/acs, /_mock/checkout),
+// which a buyer's browser calls and which are protected by their
+// unguessable tokens instead. A panic is answered with a 500 in the error envelope and
 // the mock keeps serving.
 func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := m.scratch.Get().(*scratch)

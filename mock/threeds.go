@@ -264,7 +264,9 @@ func (m *Mock) conversationData(id int64) string {
 	return fmt.Sprintf("%016x%016x", splitmix64(m.refKey^uint64(id)*0x9e3779b97f4a7c15), splitmix64(m.refKey+uint64(id)))
 }
 
-// acsReturn applies the buyer's answer and answers the callback form.
+// acsReturn applies the buyer's answer and answers the callback form. The
+// merchant's 3-D Secure mode and model are read now, at verification (a
+// settings change between init and verification applies to it).
 func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
 	card := m.store.card(p)
 	conversationID := m.store.text(p).conversationID

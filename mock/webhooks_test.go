@@ -340,9 +340,7 @@ func TestWebhookCloseWaitsAndCancels(t *testing.T) {
 	if len(recs) != 2 || recs[0].State != WebhookDelivered || recs[1].State != WebhookPending || len(recs[1].Attempts) != 0 {
 		t.Fatalf("%+v", recs)
 	}
-	if n := hooksGoroutines(); n != 0 {
-		t.Fatalf("%d dispatcher goroutines left", n)
-	}
+	noHooksGoroutines(t)
 	// After Close no event is queued; Close again is fine.
 	pay(t, m, paymentRequest(successCard))
 	if len(m.Webhooks("", "")) != 2 {
@@ -370,17 +368,16 @@ func TestWebhookCloseDeadline(t *testing.T) {
 	if len(r.Attempts) != 1 || r.Attempts[0].Error == "" {
 		t.Fatalf("the cancelled attempt: %+v", r)
 	}
-	if n := hooksGoroutines(); n != 0 {
-		t.Fatalf("%d dispatcher goroutines left", n)
-	}
+	noHooksGoroutines(t)
 }
 
 func TestNoWebhooksWithoutURL(t *testing.T) {
 	m := newTestMock(t)
 	pay(t, m, paymentRequest(successCard))
-	if n := len(m.Webhooks("", "")); n != 0 || hooksGoroutines() != 0 {
+	if n := len(m.Webhooks("", "")); n != 0 {
 		t.Fatalf("%d events", n)
 	}
+	noHooksGoroutines(t)
 	if err := m.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -156,3 +156,15 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 }
+
+func TestHelpNeverShowsKeysFromTheEnvironment(t *testing.T) {
+	t.Setenv("CRAFTGATE_SECRET_KEY", "env-secret-value-123")
+	t.Setenv("CRAFTGATE_API_KEY", "env-api-key-456")
+	for _, cmd := range []string{"conform", "load", "signoff"} {
+		var out, errb bytes.Buffer
+		run(context.Background(), []string{cmd, "-h"}, &out, &errb)
+		if s := out.String() + errb.String(); strings.Contains(s, "env-secret-value-123") || strings.Contains(s, "env-api-key-456") {
+			t.Errorf("%s -h prints a key from the environment", cmd)
+		}
+	}
+}

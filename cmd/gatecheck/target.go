@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -47,12 +46,12 @@ type targetFlags struct {
 func (t *targetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.target, "target", "mock", "mock (embedded, on a free loopback port), sandbox, or a base URL")
 	fs.StringVar(&t.baseURL, "base-url", "", "base URL of the target (same as --target URL)")
-	fs.StringVar(&t.apiKey, "api-key", os.Getenv("CRAFTGATE_API_KEY"), "merchant API key (env CRAFTGATE_API_KEY; the embedded mock's default otherwise)")
-	fs.StringVar(&t.secretKey, "secret-key", os.Getenv("CRAFTGATE_SECRET_KEY"), "merchant secret key (env CRAFTGATE_SECRET_KEY; never printed)")
+	fs.StringVar(&t.apiKey, "api-key", "", "merchant API key (env CRAFTGATE_API_KEY; the embedded mock's default otherwise)")
+	fs.StringVar(&t.secretKey, "secret-key", "", "merchant secret key (env CRAFTGATE_SECRET_KEY; never printed)")
 	fs.Int64Var(&t.seed, "seed", 1, "seed of the embedded mock's ids")
-	fs.StringVar(&t.callbackKey, "callback-key", os.Getenv("CRAFTGATE_CALLBACK_KEY"),
+	fs.StringVar(&t.callbackKey, "callback-key", "",
 		"merchant callback key (env CRAFTGATE_CALLBACK_KEY; the embedded mock's default otherwise; never printed)")
-	fs.StringVar(&t.webhookKey, "webhook-key", os.Getenv("CRAFTGATE_WEBHOOK_KEY"),
+	fs.StringVar(&t.webhookKey, "webhook-key", "",
 		"merchant webhook key (env CRAFTGATE_WEBHOOK_KEY; the embedded mock's default otherwise; never printed)")
 }
 
@@ -76,6 +75,12 @@ func (r *resolved) Close() {
 // resolve turns the flags into a target, starting the embedded mock when
 // asked to. Load and conformance runs against the production API are refused.
 func (t *targetFlags) resolve(ctx context.Context, stderr io.Writer) (*resolved, error) {
+	// Keys come from the environment after parsing, never as flag
+	// defaults: -h would print them.
+	t.apiKey = orEnv(t.apiKey, "CRAFTGATE_API_KEY")
+	t.secretKey = orEnv(t.secretKey, "CRAFTGATE_SECRET_KEY")
+	t.callbackKey = orEnv(t.callbackKey, "CRAFTGATE_CALLBACK_KEY")
+	t.webhookKey = orEnv(t.webhookKey, "CRAFTGATE_WEBHOOK_KEY")
 	dest := t.target
 	if t.baseURL != "" {
 		dest = t.baseURL
