@@ -37,6 +37,7 @@ func commands() []command {
 		{"signoff", "conformance + load against a target, then the sign-off report (embedded mock by default)", runSignoff},
 		{"report", "compare two sign-off reports: report diff OLD NEW", runReport},
 		{"load", "run the scenarios as a bounded load test (embedded mock by default)", runLoad},
+		{"api", "send one signed request (curl with Craftgate's signature) and print the answer", runAPI},
 		{"cards", "list the sandbox test-card catalogue", runCards},
 		{"webhooks", "listen: receive webhooks and callbacks as the merchant", runWebhooks},
 		{"probe", "probe a merchant's callback and webhook endpoints with forged calls", runProbe},

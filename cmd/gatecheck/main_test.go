@@ -168,3 +168,31 @@ func TestHelpNeverShowsKeysFromTheEnvironment(t *testing.T) {
 		}
 	}
 }
+
+func TestAPICommandSignsAndPrints(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	go func() { run(ctx, []string{"mock", "--addr", "127.0.0.1:0"}, pw, io.Discard); pw.Close() }()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr)
+	base := strings.TrimSpace(line)
+	body := `{"price":10,"paidPrice":10,"walletPrice":0,"installment":1,"currency":"TRY","card":{"cardHolderName":"Haluk Demir","cardNumber":"5258640000000001","expireYear":"2044","expireMonth":"07","cvc":"000"},"items":[{"name":"x","price":10}]}`
+	var out, errb bytes.Buffer
+	if code := run(ctx, []string{"api", "POST", "/payment/v1/card-payments", "--target", base, "--data", body}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), `"paymentStatus": "SUCCESS"`) || strings.Contains(out.String(), "5258640000000001") {
+		t.Fatalf("answer not printed or card not masked:\n%s", out.String())
+	}
+	out.Reset()
+	if code := run(ctx, []string{"api", "GET", "/payment/v1/card-payments/1", "--target", base}, &out, &errb); code != 1 {
+		t.Fatalf("unknown payment: exit %d, want 1", code)
+	}
+	if code := run(ctx, []string{"api", "GET"}, &out, &errb); code != 2 {
+		t.Fatalf("missing path: exit %d, want 2", code)
+	}
+}

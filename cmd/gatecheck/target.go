@@ -115,14 +115,20 @@ func (t *targetFlags) resolve(ctx context.Context, stderr io.Writer) (*resolved,
 	if isProductionHost(u.Hostname()) {
 		return nil, fmt.Errorf("target %s is Craftgate's production API: gatecheck never runs against it", u.Host)
 	}
+	loopback := u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost" || u.Hostname() == "::1"
+	if loopback {
+		// A gatecheck mock started with its default keys.
+		t.apiKey, t.secretKey = orDefault(t.apiKey, defaultMockAPIKey), orDefault(t.secretKey, defaultMockSecretKey)
+		t.callbackKey, t.webhookKey = orDefault(t.callbackKey, mock.DefaultCallbackKey), orDefault(t.webhookKey, mock.DefaultWebhookKey)
+	}
 	if t.apiKey == "" || t.secretKey == "" {
-		return nil, errors.New("a target other than the embedded mock needs --api-key and --secret-key (or CRAFTGATE_API_KEY / CRAFTGATE_SECRET_KEY)")
+		return nil, errors.New("a target other than a local mock needs --api-key and --secret-key (or CRAFTGATE_API_KEY / CRAFTGATE_SECRET_KEY)")
 	}
 	// A URL may point at a gatecheck mock started by `gatecheck mock`; the
 	// caller decides whether mock-only scenarios run (--tags).
 	return &resolved{Target: steps.Target{BaseURL: strings.TrimRight(dest, "/"), APIKey: t.apiKey, SecretKey: t.secretKey,
 		CallbackKey: t.callbackKey, WebhookKey: t.webhookKey},
-		Mock: u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost", Name: u.Host}, nil
+		Mock: loopback, Name: u.Host}, nil
 }
 
 func isProductionHost(h string) bool {
