@@ -1,10 +1,16 @@
-// Command gatecheck is the conformance and load-testing harness for Craftgate
-// payment integrations.
+// Command gatecheck is the conformance, load-testing and sign-off harness
+// for Craftgate payment integrations.
 //
-//	gatecheck mock     serve the embedded mock provider
-//	gatecheck conform  run the Gherkin conformance suite (embedded mock by default)
-//	gatecheck cards    list the sandbox test-card catalogue
-//	gatecheck version  print the version
+//	gatecheck signoff   conformance + load + the sign-off report (embedded mock by default)
+//	gatecheck conform   run the Gherkin conformance suite
+//	gatecheck load      run the scenarios as a bounded load test
+//	gatecheck report    compare two sign-off reports (report diff OLD NEW)
+//	gatecheck mock      serve the mock provider
+//	gatecheck api       send one signed request by hand
+//	gatecheck webhooks  listen as the merchant: verify and print callbacks and webhooks
+//	gatecheck probe     send a merchant's endpoints forged and valid callbacks and webhooks
+//	gatecheck cards     list the sandbox test-card catalogue
+//	gatecheck version   print the version
 package main
 
 import (
