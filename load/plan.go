@@ -152,7 +152,7 @@ func newPicker(p *Plan, mix []MixEntry) (*picker, error) {
 	pk := &picker{}
 	total := 0.0
 	for _, e := range mix {
-		sel := p.Select(joinFilters(e.Filter, DefaultExclude))
+		sel := p.Select(AndFilters(e.Filter, DefaultExclude))
 		if len(sel) == 0 {
 			return nil, fmt.Errorf("load: mix filter %q selects no scenario", e.Filter)
 		}
@@ -181,7 +181,10 @@ func (pk *picker) pick(u float64) *Scenario {
 	return pk.scenarios[i]
 }
 
-func joinFilters(a, b string) string {
+// AndFilters joins two tag filters so both must hold. The (behat) filter
+// syntax has no parentheses, but "&&" is its outermost operator, so
+// appending one more AND group is always correct.
+func AndFilters(a, b string) string {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	switch {
 	case a == "":

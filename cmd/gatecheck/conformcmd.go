@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/gatecheck/gatecheck/conform"
+	"github.com/gatecheck/gatecheck/load"
 )
 
 func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -37,7 +37,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		// statuses only the mock defines. Scenarios tagged @webhook wait for
 		// webhooks at the run's merchant receiver, on a loopback port the
 		// provider cannot reach (it posts to the URL set in its panel).
-		expr = joinTags(expr, "~@mock && ~@webhook")
+		expr = load.AndFilters(expr, "~@mock && ~@webhook")
 	}
 	fmt.Fprintf(stderr, "gatecheck conform: target %s, tags %q\n", tgt.Name, expr)
 	res, err := conform.Run(ctx, conform.Options{
@@ -59,20 +59,6 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// joinTags ANDs two godog tag filters. godog v0.15 filters with the behat
-// syntax: "&&" separates AND groups, "," separates OR alternatives inside a
-// group and "~" negates; there are no parentheses. Appending one more AND
-// group is therefore always correct.
-func joinTags(a, b string) string {
-	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + " && " + b
-}
 
 // isTerminal reports whether w is a character device (a terminal), so
 // colours and bars are only drawn for people, never into CI logs or files.

@@ -62,7 +62,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if !tgt.Mock {
 		for i := range mix {
-			mix[i].Filter = joinTags(mix[i].Filter, "~@mock")
+			mix[i].Filter = load.AndFilters(mix[i].Filter, "~@mock")
 		}
 	}
 	fmt.Fprintf(stderr, "gatecheck load: target %s, %d VUs, duration %s, iterations %d, rate %g/s\n",

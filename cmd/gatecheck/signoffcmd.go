@@ -58,9 +58,9 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	expr := *tags
 	if !tgt.Mock {
-		expr = joinTags(expr, "~@mock && ~@webhook")
+		expr = load.AndFilters(expr, "~@mock && ~@webhook")
 		for i := range mix {
-			mix[i].Filter = joinTags(mix[i].Filter, "~@mock && ~@webhook")
+			mix[i].Filter = load.AndFilters(mix[i].Filter, "~@mock && ~@webhook")
 		}
 	}
 	fmt.Fprintf(stderr, "gatecheck signoff: target %s; report folder %s\n", tgt.Name, dir)
