@@ -59,7 +59,6 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-
 // isTerminal reports whether w is a character device (a terminal), so
 // colours and bars are only drawn for people, never into CI logs or files.
 func isTerminal(w io.Writer) bool {
