@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/gatecheck/gatecheck/conform"
 	"github.com/gatecheck/gatecheck/load"
+	"github.com/gatecheck/gatecheck/progress"
 )
 
 func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -42,7 +42,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(stderr, "gatecheck conform: target %s, tags %q\n", tgt.Name, expr)
 	res, err := conform.Run(ctx, conform.Options{
 		Target: tgt.Target, Tags: expr, Format: *format, Output: stdout,
-		Concurrency: *concurrency, NoColors: *noColors || !isTerminal(stdout),
+		Concurrency: *concurrency, NoColors: *noColors || !progress.IsTerminal(stdout),
 	})
 	if err != nil {
 		return err
@@ -57,15 +57,4 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return exitError{code: 1}
 	}
 	return nil
-}
-
-// isTerminal reports whether w is a character device (a terminal), so
-// colours and bars are only drawn for people, never into CI logs or files.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
