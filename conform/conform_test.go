@@ -425,3 +425,29 @@ func TestOutcomesCarryEvidence(t *testing.T) {
 		}
 	}
 }
+
+// TestWrongScheduleFailsTheShapeCheck: the schedule step compares the
+// mock's scheduled delays exactly, so a wrong expectation fails whatever the
+// machine's load does to the attempts' send times.
+func TestWrongScheduleFailsTheShapeCheck(t *testing.T) {
+	fsys := fstest.MapFS{"x/schedule.feature": {Data: []byte(`@webhook @mock @serial
+Feature: wrong schedule
+
+  Background:
+    Given a merchant with valid API credentials
+    And a basket of 100.00 TRY with items of 60.00 and 40.00
+
+  Scenario: a schedule with a wrong last delay
+    Given the merchant's webhook endpoint is failing with HTTP 500
+    And the buyer has paid without 3-D Secure with a successful credit card
+    When the provider gives up delivering the "API_AUTH" webhook for the payment
+    Then the attempts were spaced 30s, 10s, 30s, 3m, 10m and 20m apart on the provider's time scale
+`)}}
+	res, err := conform.Run(context.Background(), conform.Options{Target: startMock(t), FS: fsys, Format: "progress", Output: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Scenarios.Failed != 1 || len(res.Failures) != 1 || !strings.Contains(res.Failures[0].Message, "attempt 6 was scheduled") {
+		t.Fatalf("want the last attempt's delay reported, got %+v %+v", res.Scenarios, res.Failures)
+	}
+}

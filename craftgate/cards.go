@@ -226,6 +226,11 @@ func ParseCatalogue(cardsDoc, groupsDoc []byte) (*Catalogue, error) {
 	}
 	for _, x := range raw.ExtraInstallmentChoice {
 		tc := card(x.Number)
+		if tc.Bank == "" {
+			// Listed only here, with its bank and family (test-cards.md
+			// section 4): a Garanti Bonus credit card.
+			tc.Bank, tc.CardFamily = x.Bank, x.CardFamily
+		}
 		if tc.Reward == nil {
 			tc.Reward = &RewardCard{}
 		}
@@ -291,6 +296,35 @@ func (c *Catalogue) FailingAt(step Step) []*TestCard {
 			out = append(out, tc)
 		}
 	}
+	return out
+}
+
+// All returns every card of the catalogue, each once: the successful
+// cards, then the multi-currency ones, then every other card (error,
+// reward and extra-installment cards), each group in catalogue order.
+func (c *Catalogue) All() []*TestCard {
+	out := make([]*TestCard, 0, len(c.byNumber))
+	seen := make(map[*TestCard]bool, len(c.byNumber))
+	add := func(tcs []*TestCard) {
+		for _, tc := range tcs {
+			if !seen[tc] {
+				seen[tc] = true
+				out = append(out, tc)
+			}
+		}
+	}
+	add(c.successful)
+	add(c.multi)
+	add(c.errorCards)
+	add(c.rewards)
+	rest := make([]*TestCard, 0, len(c.byNumber)-len(out))
+	for _, tc := range c.byNumber {
+		if !seen[tc] {
+			rest = append(rest, tc)
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i].Number < rest[j].Number })
+	add(rest)
 	return out
 }
 

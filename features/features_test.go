@@ -15,7 +15,8 @@ import (
 
 // domainTags are the tags that name a feature's domain; every scenario has
 // at least one.
-var domainTags = []string{"@non3ds", "@3ds", "@checkout", "@webhook", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness"}
+var domainTags = []string{"@non3ds", "@3ds", "@checkout", "@webhook", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness", "@reliability", "@rbs",
+	"@preauth", "@installment", "@stored-card"}
 
 func pickles(t *testing.T) []*messages.Pickle {
 	t.Helper()
@@ -45,7 +46,8 @@ func TestEveryFolderIsEmbedded(t *testing.T) {
 			t.Errorf("%s: no feature", d.Uri)
 		}
 	}
-	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness", "threeds", "checkout", "webhooks"} {
+	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness", "reliability", "threeds", "checkout", "webhooks",
+		"preauth", "installments", "storedcards"} {
 		if !folders[f] {
 			t.Errorf("no feature in %s/", f)
 		}
@@ -96,6 +98,19 @@ var mockOnly = []struct{ prefix, tag string }{
 	{"the merchant receives a signed", "@webhook"},
 	{"the merchant processed the webhook", "@webhook"},
 	{"the checkout form's token retrieves no payment", "@mock"},
+	// Fault injection and the mock's payment search (fault_steps.go).
+	{"the provider answers HTTP", "@mock"},
+	{"the provider answers HTTP", "@serial"},
+	{"the provider answers every payment call", "@serial"},
+	{"the provider rate-limits", "@serial"},
+	{"the provider resets the connection", "@serial"},
+	{"the provider holds the next", "@serial"},
+	{"the provider trickles", "@serial"},
+	{"the bank \"", "@mock"},
+	{"the bank \"", "@serial"},
+	{"the merchant pays with", "@mock"},
+	{"the provider holds exactly one", "@mock"},
+	{"the provider holds no payment", "@mock"},
 	{"the checkout page shows the form as expired", "@mock"},
 }
 

@@ -42,3 +42,28 @@ func (m *Mock) sendNow(c *call) {
 	c.out = append(c.out, `"}}`...)
 	c.send(http.StatusOK)
 }
+
+// nowUnix is the mock clock in Unix seconds (the store's clock).
+func (m *Mock) nowUnix() int64 { return m.Now().Unix() }
+
+// forgetThreeDS drops the 3-D Secure session of an evicted payment.
+func (m *Mock) forgetThreeDS(id int64) { m.threeDS.Delete(id) }
+
+// Stats returns the mock's record counts: what the store holds and has
+// evicted, sessions, webhook records and requests in flight.
+func (m *Mock) Stats() Stats {
+	s := m.store.stats()
+	s.CheckoutTokens = int64(m.tokens.len())
+	m.threeDS.Range(func(any, any) bool {
+		s.ThreeDSSessions++
+		return true
+	})
+	s.WebhookEvents = m.hooks.count()
+	s.InFlight = m.inflight.Load()
+	return s
+}
+
+// getStats serves GET /_mock/v1/stats: {"data":Stats}.
+func (m *Mock) getStats(c *call) {
+	c.sendData(http.StatusOK, m.Stats())
+}

@@ -184,3 +184,16 @@ func BenchmarkCreateVsBaseline(b *testing.B) {
 	b.ReportMetric(float64(tc.Nanoseconds())/n, "create-ns/req")
 	b.ReportMetric(float64(tc)/float64(tb), "create/baseline")
 }
+
+// BenchmarkCheckBody is the cost of refusing bodies that are not UTF-8 or
+// name a JSON member twice, on the create-payment body: what these checks
+// add to every request.
+func BenchmarkCheckBody(b *testing.B) {
+	body := benchBody(b)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if checkBody(body) != nil {
+			b.Fatal("refused")
+		}
+	}
+}

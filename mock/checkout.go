@@ -160,6 +160,9 @@ func (m *Mock) initCheckout(c *call) {
 		s.items = append(s.items, pageItem{name, displayAmount(it.price, currency)})
 	}
 	m.checkouts.Store(s.token, s)
+	if old := m.tokens.push(s.token); old != "" {
+		m.checkouts.Delete(old) // the oldest token beyond the capacity
+	}
 	if m.log != nil && m.log.Enabled(c.r.Context(), slog.LevelDebug) {
 		m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: checkout init", slog.String("paidPrice", d.paidPrice.String()),
 			slog.Time("expires", s.expires))
@@ -168,6 +171,47 @@ func (m *Mock) initCheckout(c *call) {
 		Token: s.token, PageURL: m.publicBase(c.r) + pathCheckoutPage + "/" + s.token,
 		TokenExpireDate: s.expires.In(m.loc).Format(craftgate.DateTimeLayout),
 	})
+}
+
+// tokenQueue remembers checkout tokens in creation order, so that the
+// oldest can be forgotten beyond the store's capacity.
+type tokenQueue struct {
+	mu       sync.Mutex
+	capacity int // 0 or negative: unbounded
+	q        []string
+	head     int
+}
+
+// push adds a token and returns the one to forget, if any.
+func (t *tokenQueue) push(token string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.q = append(t.q, token)
+	if t.capacity <= 0 || len(t.q)-t.head <= t.capacity {
+		return ""
+	}
+	old := t.q[t.head]
+	t.q[t.head] = ""
+	t.head++
+	if t.head > len(t.q)/2 && t.head > 1024 {
+		t.q = append(t.q[:0:0], t.q[t.head:]...)
+		t.head = 0
+	}
+	return old
+}
+
+// len is the number of tokens held.
+func (t *tokenQueue) len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.q) - t.head
+}
+
+// all returns the tokens held, oldest first.
+func (t *tokenQueue) all() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]string(nil), t.q[t.head:]...)
 }
 
 // checkoutByToken finds a session.
@@ -285,7 +329,14 @@ func (m *Mock) checkoutPay(c *call) {
 		return
 	}
 	splitPaidPrice(&d)
-	out := craftgate.TestCards().Outcome(d.card.Number, craftgate.StepNon3DSPayment)
+	step := d.authStep() // paymentPhase PRE_AUTH at init: the PRE_AUTH outcome (preauth.go)
+	out := craftgate.TestCards().Outcome(d.card.Number, step)
+	if out.Fails {
+		d.failStep = failStepOf(step)
+	}
+	if down := m.bankOutage(d.card, now); down != nil {
+		out.Fails, d.failStep, d.outage = true, stepOutage, down.index
+	}
 	id := nextRange(&m.ids.payment, 1)
 	p := m.store.insertPayment(&d, id, nextRange(&m.ids.tx, len(d.txs)), now.Unix(), out.Fails)
 	s.state, s.paymentID = checkoutPaid, p.id
@@ -318,8 +369,13 @@ func (m *Mock) retrieveCheckout(c *call) {
 	s.mu.Unlock()
 	switch {
 	case state == checkoutPaid:
+		p := m.store.payment(id)
+		if p == nil {
+			c.fail(m.paymentNotFound("checkout token "+c.idText+": its payment "+itoa(id), id))
+			return
+		}
 		c.out = append(c.out, `{"data":`...)
-		c.out = m.appendPayment(c.out, m.store.payment(id), c.en())
+		c.out = m.appendPayment(c.out, p, c.en())
 		c.out = append(c.out, '}')
 		c.send(http.StatusOK)
 	case expired:

@@ -88,16 +88,22 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	}
 	b = append(b, `,"paymentStatus":"`...)
 	b = append(b, p.status()...)
+	b = append(b, `","paymentPhase":"`...)
+	b = append(b, p.authPhase.String()...) // AUTH, PRE_AUTH or POST_AUTH (preauth.go)
 	if p.threeDS {
-		b = append(b, `","paymentPhase":"AUTH","isThreeDS":true,"merchantCommissionRate":`...)
+		b = append(b, `","isThreeDS":true,"merchantCommissionRate":`...)
 	} else {
-		b = append(b, `","paymentPhase":"AUTH","isThreeDS":false,"merchantCommissionRate":`...)
+		b = append(b, `","isThreeDS":false,"merchantCommissionRate":`...)
 	}
 	rate := p.commissionRate()
 	b = rate.appendTo(b)
 	b = append(b, `,"merchantCommissionRateAmount":`...)
 	b = (p.paidPrice - p.price).appendTo(b)
-	b = append(b, `,"bankCommissionRate":0,"bankCommissionRateAmount":0,"paidWithStoredCard":false`...)
+	if p.cardFlags&cardPaidStored != 0 { // cards.go
+		b = append(b, `,"bankCommissionRate":0,"bankCommissionRateAmount":0,"paidWithStoredCard":true`...)
+	} else {
+		b = append(b, `,"bankCommissionRate":0,"bankCommissionRateAmount":0,"paidWithStoredCard":false`...)
+	}
 	cj := m.cardFields(card)
 	b = append(b, cj.head...)
 	b = appendField(b, "cardHolderName", text.holder)
@@ -124,6 +130,12 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	}
 	b = appendField(b, "requestedPosAlias", text.posAlias)
 	b = append(b, posJSON...)
+	if p.cardFlags&cardSaved != 0 {
+		// storeCardAfterSuccessPayment: the stored card's keys (cards.go).
+		k := m.store.vault.savedFor(p.id)
+		b = appendField(b, "cardUserKey", k.userKey)
+		b = appendField(b, "cardToken", k.token)
+	}
 	if p.failed {
 		e := m.storedFailure(p, card, en)
 		b = append(b, `,"paymentError":`...)
@@ -187,7 +199,7 @@ func (m *Mock) appendCancel(b []byte, c *cancelRecord) []byte {
 	b = append(b, `,"refundBankPrice":`...)
 	b = c.price.appendTo(b)
 	b = append(b, `,"refundWalletPrice":0`...)
-	b = appendField(b, "conversationId", m.store.conversationID(c.text))
+	b = appendField(b, "conversationId", m.store.cancelConversation(c))
 	b = append(b, `,"authCode":"`...)
 	b = m.appendRef(b, refAuthCode, c.id, authCodeDigits)
 	b = append(b, `","hostReference":"`...)
@@ -237,7 +249,7 @@ func (m *Mock) appendTxRefund(b []byte, r *txRefundRecord) []byte {
 	b = append(b, `,"refundBankPrice":`...)
 	b = r.price.appendTo(b)
 	b = append(b, `,"refundWalletPrice":0`...)
-	b = appendField(b, "conversationId", m.store.conversationID(r.text))
+	b = appendField(b, "conversationId", m.store.txRefundConversation(r))
 	b = append(b, `,"authCode":"`...)
 	b = m.appendRef(b, refAuthCode, r.id, authCodeDigits)
 	b = append(b, `","hostReference":"`...)
@@ -284,6 +296,10 @@ func (m *Mock) storedFailure(p *payment, card *craftgate.TestCard, en bool) *api
 		return errNotAuthenticated(p.id, int(p.md))
 	case stepThreeDSComplete:
 		step = craftgate.StepThreeDSComplete
+	case stepOutage:
+		return outageError(p.outage)
+	case stepPreAuth:
+		step = craftgate.StepPreAuth
 	}
 	return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
 }

@@ -104,7 +104,7 @@ func (m *Mock) txRefundModel(r *txRefundRecord) craftgate.PaymentTransactionRefu
 	return craftgate.PaymentTransactionRefund{
 		ID: r.id, CreatedDate: time.Unix(r.created, 0).In(m.loc).Format(craftgate.DateTimeLayout), Status: "SUCCESS",
 		RefundDestinationType: "PROVIDER", RefundPrice: r.price.amount(), RefundBankPrice: r.price.amount(),
-		RefundWalletPrice: money(0).amount(), ConversationID: m.store.conversationID(r.text),
+		RefundWalletPrice: money(0).amount(), ConversationID: m.store.txRefundConversation(r),
 		AuthCode: m.ref(refAuthCode, r.id, authCodeDigits), HostReference: m.ref(refHostReference, r.id, hostReferenceDigits),
 		TransID: m.ref(refTransID, r.id, transIDDigits), PaymentTransactionID: r.txID, PaymentID: r.paymentID,
 		Currency: craftgate.Currencies[r.currency],
@@ -115,7 +115,7 @@ func (m *Mock) cancelModel(c *cancelRecord) craftgate.PaymentRefund {
 	return craftgate.PaymentRefund{
 		ID: c.id, CreatedDate: time.Unix(c.created, 0).In(m.loc).Format(craftgate.DateTimeLayout), Status: "SUCCESS",
 		RefundType: "CANCEL", RefundDestinationType: "PROVIDER", RefundPrice: c.price.amount(), RefundBankPrice: c.price.amount(),
-		RefundWalletPrice: money(0).amount(), ConversationID: m.store.conversationID(c.text),
+		RefundWalletPrice: money(0).amount(), ConversationID: m.store.cancelConversation(c),
 		AuthCode: m.ref(refAuthCode, c.id, authCodeDigits), HostReference: m.ref(refHostReference, c.id, hostReferenceDigits),
 		TransID: m.ref(refTransID, c.id, transIDDigits), Currency: craftgate.Currencies[c.currency], PaymentID: c.paymentID,
 		PaymentTransactionRefunds: []craftgate.PaymentTransactionRefund{},

@@ -47,8 +47,32 @@ const (
 	// CodeInvalidFieldType: a JSON value has the wrong type for its field,
 	// or is not a valid amount (HTTP 400).
 	CodeInvalidFieldType = "1106"
+	// CodeInvalidEncoding: the body is not valid UTF-8 (HTTP 400). Go's
+	// encoding/json would silently turn the bad bytes into U+FFFD and
+	// store them; the mock refuses them instead.
+	CodeInvalidEncoding = "1107"
+	// CodeDuplicateKey: a JSON object names the same member twice, ASCII
+	// case-insensitively (HTTP 400). encoding/json would keep the last
+	// value silently (and matches names case-insensitively); the mock
+	// refuses the ambiguity instead.
+	CodeDuplicateKey = "1108"
 	// CodeInternalError: the mock failed (HTTP 500); it keeps serving.
 	CodeInternalError = "1199"
+
+	// Overload and injected faults (faults.go). None is a Craftgate code.
+
+	// CodeOverloaded: Config.MaxConcurrent requests are already in flight
+	// (HTTP 503, Retry-After: 1); the request was not processed.
+	CodeOverloaded = "1301"
+	// CodeInjectedError: an injected 5xx (fault "error"); with "after"
+	// the request was processed before the answer was replaced.
+	CodeInjectedError = "1302"
+	// CodeInjectedTimeout: an injected hold (fault "timeout") outlasted by
+	// the client (HTTP 504).
+	CodeInjectedTimeout = "1303"
+	// An injected 429 (fault "rateLimit") answers the catalogue's
+	// TOO_MANY_REQUESTS payment error group and its code, with
+	// Retry-After; a bank outage answers the outage's group (HTTP 422).
 
 	// Unknown ids, HTTP 404.
 
@@ -60,6 +84,9 @@ const (
 	CodeRefundNotFound = "1203"
 	// CodeTransactionRefundNotFound: no payment transaction refund with that id.
 	CodeTransactionRefundNotFound = "1204"
+	// CodeEvicted: the id existed but the record was evicted from the
+	// bounded store (Config.StoreCapacity; store.go states the rule).
+	CodeEvicted = "1206"
 
 	// Validation, HTTP 400, no errorGroup.
 
@@ -98,8 +125,9 @@ const (
 	// CodeCurrencyNotSupportedByCard: a non-TRY currency with a card that is
 	// not one of the catalogue's multi-currency cards.
 	CodeCurrencyNotSupportedByCard = "2012"
-	// CodeInvalidPaymentPhase: paymentPhase is not AUTH (PRE_AUTH is not
-	// implemented by the mock yet; POST_AUTH is never valid here).
+	// CodeInvalidPaymentPhase: paymentPhase is neither AUTH nor PRE_AUTH
+	// (POST_AUTH is never valid in a payment request; it is what post-auth
+	// makes of a PRE_AUTH payment).
 	CodeInvalidPaymentPhase = "2013"
 	// CodeInvalidPaymentGroup: paymentGroup is not PRODUCT or
 	// LISTING_OR_SUBSCRIPTION.
@@ -153,9 +181,53 @@ const (
 	CodeInvalidTTL = "2038"
 	// CodeInvalidSettings: a /_mock/v1/settings value is invalid.
 	CodeInvalidSettings = "2039"
+	// CodeInvalidFaults: a /_mock/v1/faults configuration is invalid.
+	CodeInvalidFaults = "2040"
 
 	// CodeCheckoutNotFound: no checkout token like that (HTTP 404).
 	CodeCheckoutNotFound = "1205"
+)
+
+// Pre-authorisation, stored cards, installments and BIN (preauth.go,
+// cards.go, installments.go). All synthetic, like the codes above.
+const (
+	// CodeStoredCardNotFound: no stored card with that cardUserKey and
+	// cardToken, on the stored-card endpoints (HTTP 404).
+	CodeStoredCardNotFound = "1206"
+	// CodeCardUserNotFound: store card with a cardUserKey the vault does not
+	// know (HTTP 404).
+	CodeCardUserNotFound = "1207"
+	// CodeBinNotFound: no catalogue card has that BIN (HTTP 404).
+	CodeBinNotFound = "1208"
+
+	// CodePostAuthNotAllowed: post-auth of a payment that is not a
+	// successful, unrefunded pre-authorisation: an AUTH payment, one already
+	// post-authorised, a failed or unfinished 3-D Secure one, or a refunded
+	// one (HTTP 400).
+	CodePostAuthNotAllowed = "2040"
+	// CodePostAuthAboveMargin: the post-auth paidPrice is above the margin
+	// (Config.PostAuthMargin) times the pre-authorised amount (HTTP 400).
+	// The reference leaves the answer undocumented (flows.md section 3).
+	CodePostAuthAboveMargin = "2041"
+	// CodePreAuthRefundNotWhole: a transaction (partial) refund of a
+	// pre-authorised payment, which can only be refunded whole through
+	// POST /payment/v1/refunds (flows.md section 3 item 4; HTTP 400).
+	CodePreAuthRefundNotWhole = "2042"
+	// CodeStoredCardNotUsable: a payment names a stored card
+	// (cardUserKey + cardToken) that does not exist or was deleted, or only
+	// one of the two (HTTP 400).
+	CodeStoredCardNotUsable = "2043"
+	// CodeInvalidBinNumber: binNumber is not 6 to 8 digits (HTTP 400).
+	CodeInvalidBinNumber = "2044"
+	// CodeInvalidPaging: page or size of a search is not a valid number
+	// (page >= 0, size 1..1000; HTTP 400).
+	CodeInvalidPaging = "2045"
+	// CodeInvalidQuery: a query parameter has a value the endpoint does
+	// not accept (a malformed amount, boolean, date or enum; HTTP 400).
+	CodeInvalidQuery = "2046"
+	// CodeInvalidCardAlias: cardAlias is longer than 100 characters
+	// (HTTP 400).
+	CodeInvalidCardAlias = "2047"
 )
 
 // descSignature is the documented description of a signature mismatch.

@@ -1,7 +1,9 @@
 // Package mock is gatecheck's in-process Craftgate sandbox: an
 // http.Handler that checks the signature of, validates and answers the card
-// payment (non-3DS and 3-D Secure), checkout form, retrieve and refund
-// endpoints the way the sandbox documents them, with outcomes taken from the
+// payment (non-3DS and 3-D Secure), pre-authorisation and post-auth
+// (preauth.go), checkout form, retrieve, refund, stored-card (cards.go),
+// installment and BIN (installments.go) endpoints the way the sandbox
+// documents them, with outcomes taken from the
 // embedded test-card catalogue (craftgate.TestCards), deterministic ids, a
 // controllable clock, signed merchant webhooks, and a hot path and store
 // lean enough for it to serve as a load-test target.
@@ -32,10 +34,20 @@
 //	GET  /_mock/v1/settings                     {"data":{merchant settings}} (settings.go)
 //	POST /_mock/v1/settings {...}               change some settings; same answer
 //	GET  /_mock/v1/webhooks?payloadId=&eventType= {"data":{"items":[WebhookRecord...]}}
+//	GET  /_mock/v1/faults                       {"data":{fault configuration}} (faults.go)
+//	POST /_mock/v1/faults {...}                 replace the fault configuration; same answer
+//	GET  /_mock/v1/stats                        {"data":{store counts}} (store.go)
+//
+// Reliability: fault and latency injection per operation and bank outages
+// (faults.go), a concurrency limit answering 503 instead of queueing
+// (Config.MaxConcurrent), a bounded store that evicts the oldest payments
+// (Config.StoreCapacity, store.go), a state file that survives restarts
+// (Config.StateFile, state.go), and request bodies refused when they are
+// not UTF-8 or name a JSON member twice (decode.go).
 //
 // A Mock holds no package-level state: any number of mocks can run in one
-// process without seeing each other. A Mock that sent webhooks owns
-// goroutines; Close stops them.
+// process without seeing each other. A Mock that sent webhooks or keeps a
+// state file owns goroutines; Close stops them.
 package mock
 
 import (
@@ -44,12 +56,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/shopspring/decimal"
 )
 
 // Config configures a Mock.
@@ -93,6 +107,38 @@ type Config struct {
 	// scheme and Host of each request (X-Forwarded-Proto honoured), which
 	// is right unless a proxy rewrites the Host.
 	PublicURL string
+
+	// Faults is the initial fault and latency injection (faults.go). The
+	// admin route /_mock/v1/faults replaces it at run time.
+	Faults FaultConfig
+	// MaxConcurrent bounds the API calls and page requests in flight:
+	// beyond it a request is answered at once with HTTP 503 in the error
+	// envelope (CodeOverloaded, Retry-After: 1) instead of waiting in a
+	// queue. The /_mock/v1 admin routes are not counted, so that an
+	// overloaded mock can still be inspected and reconfigured. 0 means no
+	// limit.
+	MaxConcurrent int
+	// StoreCapacity bounds the payments the store keeps; the oldest are
+	// evicted beyond it (store.go states the rule). 0 means
+	// DefaultStoreCapacity; a negative value means no bound.
+	StoreCapacity int
+	// ThreeDSLifetime is how long after its 3ds-init, on the mock clock, a
+	// 3-D Secure payment still waiting for verification or completion is
+	// never evicted; 0 means DefaultThreeDSLifetime.
+	ThreeDSLifetime time.Duration
+	// StateFile, when set, is where the mock keeps its state across
+	// restarts (state.go): restored by New when the file exists, written
+	// every SnapshotInterval and by Close.
+	StateFile string
+	// SnapshotInterval is the period of the state file's snapshots while
+	// the mock runs; 0 means DefaultSnapshotInterval, negative means only
+	// at Close.
+	SnapshotInterval time.Duration
+
+	// PostAuthMargin is the largest post-auth paidPrice as a multiple of
+	// the pre-authorised amount, between 1 and 5; zero means
+	// DefaultPostAuthMargin, 1.5 (preauth.go).
+	PostAuthMargin decimal.Decimal
 }
 
 // DefaultMaxBodyBytes is the body limit when Config.MaxBodyBytes is 0.
@@ -125,6 +171,16 @@ type Mock struct {
 	hooks       *hooks
 	threeDS     sync.Map // payment id (int64) -> *threeDSSession
 	checkouts   sync.Map // token (string) -> *checkoutSession
+	tokens      tokenQueue
+
+	faults    atomic.Pointer[faultSet] // nil: no faults
+	maxConc   int64
+	inflight  atomic.Int64
+	drain     chan struct{} // closed by Drain
+	drainOnce sync.Once
+	snap      *snapshotter // nil without a state file
+
+	postAuthFactor money // Config.PostAuthMargin in money units per unit (preauth.go)
 }
 
 // scratch holds one request's reusable state.
@@ -143,10 +199,18 @@ func New(cfg Config) (*Mock, error) {
 		return nil, errors.New("mock: Config.SecretKey is required")
 	case cfg.MaxBodyBytes < 0:
 		return nil, fmt.Errorf("mock: Config.MaxBodyBytes must not be negative, got %d", cfg.MaxBodyBytes)
+	case cfg.MaxConcurrent < 0:
+		return nil, fmt.Errorf("mock: Config.MaxConcurrent must not be negative, got %d", cfg.MaxConcurrent)
+	case cfg.ThreeDSLifetime < 0:
+		return nil, fmt.Errorf("mock: Config.ThreeDSLifetime must not be negative, got %s", cfg.ThreeDSLifetime)
 	}
 	settings, err := cfg.Settings.withDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("mock: Config.Settings: %w", err)
+	}
+	postAuthFactor, err := postAuthFactor(cfg.PostAuthMargin)
+	if err != nil {
+		return nil, fmt.Errorf("mock: Config.PostAuthMargin %w", err)
 	}
 	if cfg.PublicURL != "" {
 		if err := checkHTTPURL(cfg.PublicURL); err != nil {
@@ -165,6 +229,10 @@ func New(cfg Config) (*Mock, error) {
 
 		callbackKey: cfg.CallbackKey,
 		publicURL:   strings.TrimRight(cfg.PublicURL, "/"),
+		maxConc:     int64(cfg.MaxConcurrent),
+		drain:       make(chan struct{}),
+
+		postAuthFactor: postAuthFactor,
 	}
 	if m.callbackKey == "" {
 		m.callbackKey = DefaultCallbackKey
@@ -181,8 +249,26 @@ func New(cfg Config) (*Mock, error) {
 		m.maxBody = DefaultMaxBodyBytes
 	}
 	m.ids.init(cfg.Seed)
-	m.store = newStore(&m.ids)
+	capacity := cfg.StoreCapacity
+	if capacity == 0 {
+		capacity = DefaultStoreCapacity
+	}
+	lifetime := cfg.ThreeDSLifetime
+	if lifetime == 0 {
+		lifetime = DefaultThreeDSLifetime
+	}
+	m.store = newStore(&m.ids, capacity, lifetime, m.nowUnix, m.forgetThreeDS)
+	m.tokens.capacity = capacity
+	m.hooks.capacity = capacity
 	m.scratch.New = func() any { return &scratch{body: make([]byte, 0, 2048), out: make([]byte, 0, 4096)} }
+	if err := m.SetFaults(cfg.Faults); err != nil {
+		return nil, fmt.Errorf("mock: Config.Faults: %w", err)
+	}
+	if cfg.StateFile != "" {
+		if err := m.openState(); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 
@@ -239,10 +325,22 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if m.log != nil && m.log.Enabled(r.Context(), slog.LevelInfo) {
 		start = time.Now()
 	}
+	counted := false
 	defer func() {
+		if counted {
+			m.inflight.Add(-1)
+		}
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
 				panic(v)
+			}
+			if e, ok := v.(evictedError); ok {
+				// A record evicted while this request read it.
+				if !c.wrote {
+					c.fail(errNotFound(CodeEvicted, string(e)))
+				}
+				m.logRequest(r, c.status, start)
+				return
 			}
 			m.logPanic(r.Context(), r, v)
 			if !c.wrote {
@@ -265,20 +363,34 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != rt.method {
-		if rt.alt == nil || r.Method != rt.alt.method {
+		alt := rt.alt
+		for alt != nil && r.Method != alt.method {
+			alt = alt.alt // a third method: POST, GET and DELETE /payment/v1/cards
+		}
+		if alt == nil {
 			allow := rt.allow()
 			c.fail(&apiError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed, allow: allow,
 				desc: "method " + truncate(r.Method, 20) + " is not allowed on " + r.URL.Path + "; use " + allow})
 			return
 		}
-		rt = *rt.alt
+		rt = *alt
+	}
+	if m.maxConc > 0 && rt.op != opAdmin {
+		counted = true
+		if m.inflight.Add(1) > m.maxConc {
+			c.w.Header()["Retry-After"] = []string{"1"}
+			c.fail(&apiError{status: http.StatusServiceUnavailable, code: CodeOverloaded,
+				desc: "the mock is at its limit of " + strconv.FormatInt(m.maxConc, 10) +
+					" requests in flight; the request was not processed, retry later"})
+			return
+		}
 	}
 	if idText != "" {
 		c.idText, c.id = idText, parseID(idText)
 	}
 	if rt.page {
 		// Browser pages: no signature; the handler reads the form.
-		rt.handler(m, c)
+		m.dispatch(c, &rt)
 		return
 	}
 	body, err := readBody(r, m.maxBody, s.body)
@@ -302,7 +414,7 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			desc: "Content-Type must be application/json, got " + truncate(quotedOrNone(header(r.Header, "Content-Type")), 60)})
 		return
 	}
-	rt.handler(m, c)
+	m.dispatch(c, &rt)
 }
 
 // quotedOrNone quotes a header value for an error description.

@@ -27,14 +27,29 @@ func (m *Mock) createPayment(c *call) {
 	en := c.en()
 	var small [4]draftTx // the basket of most payments, on the stack
 	d := draft{txs: small[:0]}
+	if e := m.resolveCard(&req, &d, now, en); e != nil { // stored cards (cards.go)
+		c.fail(e)
+		return
+	}
 	if e := validatePayment(&req, now, en, &d); e != nil {
 		c.fail(e)
 		return
 	}
 	splitPaidPrice(&d)
-	out := craftgate.TestCards().Outcome(d.card.Number, craftgate.StepNon3DSPayment)
+	step := d.authStep() // PRE_AUTH for a pre-authorisation (preauth.go)
+	out := craftgate.TestCards().Outcome(d.card.Number, step)
+	if out.Fails {
+		d.failStep = failStepOf(step)
+	}
+	down := m.bankOutage(d.card, now)
+	if down != nil {
+		out.Fails, d.failStep, d.outage = true, stepOutage, down.index
+	}
 	id := nextRange(&m.ids.payment, 1)
 	txFirst := nextRange(&m.ids.tx, len(d.txs))
+	if d.saveCard != nil && !out.Fails {
+		m.saveCardOf(&d, id, now) // storeCardAfterSuccessPayment (cards.go)
+	}
 	p := m.store.insertPayment(&d, id, txFirst, now.Unix(), out.Fails)
 	if m.log != nil && m.log.Enabled(c.r.Context(), slog.LevelDebug) {
 		m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: payment",
@@ -44,7 +59,11 @@ func (m *Mock) createPayment(c *call) {
 	m.emitPayment(EventAPIAuth, p, out.Fails)
 	if out.Fails {
 		c.w.Header()[PaymentIDHeader] = []string{strconv.FormatInt(p.id, 10)}
-		c.fail(m.paymentFailure(failureAt(d.card, craftgate.StepNon3DSPayment), out.Code, en))
+		if down != nil {
+			c.fail(outageError(down.index))
+			return
+		}
+		c.fail(m.paymentFailure(failureAt(d.card, step), out.Code, en))
 		return
 	}
 	c.out = append(c.out, `{"data":`...)
@@ -121,13 +140,22 @@ func trimCatalogueNote(s string) string {
 func (m *Mock) retrievePayment(c *call) {
 	p := m.store.payment(c.id)
 	if p == nil {
-		c.fail(errNotFound(CodePaymentNotFound, "payment "+c.idText+" not found"))
+		c.fail(m.paymentNotFound("payment "+c.idText, c.id))
 		return
 	}
 	c.out = append(c.out, `{"data":`...)
 	c.out = m.appendPayment(c.out, p, c.en())
 	c.out = append(c.out, '}')
 	c.send(http.StatusOK)
+}
+
+// paymentNotFound is the 404 for a payment id: not found, or evicted.
+func (m *Mock) paymentNotFound(what string, id int64) *apiError {
+	if m.store.evictedPayment(id) {
+		return errNotFound(CodeEvicted, what+" was evicted from the mock's store: it keeps the newest "+
+			strconv.FormatInt(m.store.capacity, 10)+" payments (Config.StoreCapacity) and drops the oldest")
+	}
+	return errNotFound(CodePaymentNotFound, what+" not found")
 }
 
 // searchPayments serves the admin route GET /_mock/v1/payments

@@ -12,8 +12,10 @@ import (
 // /payment/v1/refunds cancels (CANCEL) while the mock clock is still on the
 // payment's calendar day in the mock's Location and no transaction refund
 // was made, and refunds (REFUND) otherwise. Every state change of a payment
-// happens under its own lock, so concurrent refunds of one payment are
-// serialised and can never refund more than was paid.
+// happens under its own lock, with the refund record stored before the lock
+// is released, so concurrent refunds of one payment are serialised, can
+// never refund more than was paid, and every acknowledged refund is
+// retrievable (money_test.go checks it under -race).
 
 // checkDestination accepts PROVIDER (the default) and its deprecated alias
 // CARD. WALLET needs a buyer wallet, which the mock does not model.
@@ -70,13 +72,16 @@ func (m *Mock) refundPayment(c *call) {
 	}
 	p := m.store.payment(req.PaymentID)
 	if p == nil {
-		c.fail(errNotFound(CodePaymentNotFound, "paymentId "+strconv.FormatInt(req.PaymentID, 10)+": payment not found"))
+		c.fail(m.paymentNotFound("paymentId "+strconv.FormatInt(req.PaymentID, 10)+": payment", req.PaymentID))
 		return
 	}
 	en := c.en()
 	now := m.Now().Unix()
 
-	p.mu.Lock()
+	// The refund's id is allocated and its record stored under the
+	// payment's lock, with the change of its refund state, so that a state
+	// snapshot sees both or neither (state.go).
+	p = m.store.lock(p)
 	if e := notRefundable(p); e != nil {
 		p.mu.Unlock()
 		c.fail(e)
@@ -95,8 +100,8 @@ func (m *Mock) refundPayment(c *call) {
 			t.refunded = t.paidPrice
 		}
 		p.refund = refundFull
-		p.mu.Unlock()
 		rec := m.store.insertCancel(nextRange(&m.ids.refund, 1), p.id, now, p.paidPrice, p.currency, req.ConversationID)
+		p.mu.Unlock()
 		m.logRefund(c, "CANCEL", p.id, rec.id, rec.price)
 		m.emit(EventRefund, craftgate.StatusSuccess, itoa(rec.id), p.id)
 		c.out = append(c.out, `{"data":`...)
@@ -119,9 +124,9 @@ func (m *Mock) refundPayment(c *call) {
 		total += left
 	}
 	p.refund = refundFull
-	p.mu.Unlock()
 	first := nextRange(&m.ids.txRefund, len(ds))
 	recs := m.store.insertTxRefunds(first, p.id, now, p.currency, req.ConversationID, ds)
+	p.mu.Unlock()
 	m.logRefund(c, "REFUND", p.id, first, total)
 	// A REFUND has no payment-refund id of its own (endpoints.md B.8): its
 	// webhook names the payment.
@@ -156,17 +161,37 @@ func (m *Mock) refundTransaction(c *call) {
 	txID := req.PaymentTransactionID
 	t := m.store.transaction(txID)
 	if t == nil {
+		if m.store.evictedTransaction(txID) {
+			c.fail(errNotFound(CodeEvicted, "paymentTransactionId "+strconv.FormatInt(txID, 10)+
+				": the payment transaction was evicted from the mock's store with its payment (Config.StoreCapacity)"))
+			return
+		}
 		c.fail(errNotFound(CodePaymentTransactionNotFound, "paymentTransactionId "+strconv.FormatInt(req.PaymentTransactionID, 10)+": payment transaction not found"))
 		return
 	}
-	p := m.store.payment(t.paymentID.Load()) // published before t, never nil
+	pid := t.paymentID.Load()
+	p := m.store.payment(pid) // published before t; nil only when evicted since
+	if p == nil {
+		c.fail(m.paymentNotFound("paymentTransactionId "+strconv.FormatInt(txID, 10)+": its payment "+strconv.FormatInt(pid, 10), pid))
+		return
+	}
 	en := c.en()
 	now := m.Now().Unix()
 
-	p.mu.Lock()
+	p = m.store.lock(p)
+	t = m.store.tx(p, int(txID-p.txFirst)) // the relocated copy, if p moved
 	if e := notRefundable(p); e != nil {
 		p.mu.Unlock()
 		c.fail(e)
+		return
+	}
+	if p.authPhase != phaseAuth {
+		// flows.md section 3 item 4: pre-authorised payments are refunded
+		// whole, through POST /payment/v1/refunds only (preauth.go).
+		ph := p.authPhase
+		p.mu.Unlock()
+		c.fail(errValidation(CodePreAuthRefundNotWhole, "paymentTransactionId "+strconv.FormatInt(txID, 10)+": payment "+
+			itoa(p.id)+" is a pre-authorisation (paymentPhase "+ph.String()+"), which can only be refunded whole with POST /payment/v1/refunds"))
 		return
 	}
 	if left := t.refundable(); price > left {
@@ -193,9 +218,9 @@ func (m *Mock) refundTransaction(c *call) {
 			break
 		}
 	}
-	p.mu.Unlock()
 	rec := m.store.insertTxRefunds(nextRange(&m.ids.txRefund, 1), p.id, now, p.currency, req.ConversationID,
 		[]txRefundDraft{{txID: txID, price: price}})[0]
+	p.mu.Unlock()
 	m.logRefund(c, "REFUND_TX", p.id, rec.id, price)
 	m.emit(EventRefundTx, craftgate.StatusSuccess, itoa(rec.id), p.id)
 	c.out = append(c.out, `{"data":`...)
@@ -209,6 +234,11 @@ func (m *Mock) refundTransaction(c *call) {
 func (m *Mock) retrieveRefund(c *call) {
 	rec := m.store.cancel(c.id)
 	if rec == nil {
+		if m.store.evictedCancel(c.id) {
+			c.fail(errNotFound(CodeEvicted, "payment refund "+c.idText+" was evicted from the mock's store (it keeps the newest "+
+				strconv.FormatInt(m.store.capacity, 10)+" refunds)"))
+			return
+		}
 		c.fail(errNotFound(CodeRefundNotFound, "payment refund "+c.idText+" not found"))
 		return
 	}
@@ -222,6 +252,11 @@ func (m *Mock) retrieveRefund(c *call) {
 func (m *Mock) retrieveTxRefund(c *call) {
 	rec := m.store.txRefund(c.id)
 	if rec == nil {
+		if m.store.evictedTxRefund(c.id) {
+			c.fail(errNotFound(CodeEvicted, "payment transaction refund "+c.idText+" was evicted from the mock's store (it keeps the newest "+
+				strconv.FormatInt(m.store.capacity, 10)+" transaction refunds)"))
+			return
+		}
 		c.fail(errNotFound(CodeTransactionRefundNotFound, "payment transaction refund "+c.idText+" not found"))
 		return
 	}

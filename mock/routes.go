@@ -11,19 +11,25 @@ type route struct {
 	method  string
 	body    bool // takes a JSON body (Content-Type is checked)
 	handler func(*Mock, *call)
-	// alt is the same path's route for a second method, if any.
+	// alt is the same path's route for a second method, if any (whose
+	// own alt may name a third).
 	alt *route
 	// page marks the browser pages: not signed, form bodies, HTML answers;
 	// the handler reads the body itself.
 	page bool
+	// op names the operation for fault injection and the concurrency
+	// limit; opAdmin for the mock's own admin routes, which neither
+	// applies to.
+	op op
 }
 
 // allow is the Allow header of the route's path.
 func (rt *route) allow() string {
-	if rt.alt != nil {
-		return rt.method + ", " + rt.alt.method
+	s := rt.method
+	for a := rt.alt; a != nil; a = a.alt {
+		s += ", " + a.method
 	}
-	return rt.method
+	return s
 }
 
 // Paths. The /_mock/v1 routes are the mock's own admin API; they are signed
@@ -42,16 +48,32 @@ const (
 	pathPayments           = "/_mock/v1/payments"
 	pathSettings           = "/_mock/v1/settings"
 	pathWebhooks           = "/_mock/v1/webhooks"
-	pathACS                = "/_mock/acs"
-	pathCheckoutPage       = "/_mock/checkout"
+	pathFaults             = "/_mock/v1/faults"
+
+	// Pre-authorisation, stored cards, installments and BIN (preauth.go,
+	// cards.go, installments.go).
+	pathPostAuthSuffix    = "/post-auth"
+	pathStoredCards       = "/payment/v1/cards"
+	pathStoredCardsUpdate = "/payment/v1/cards/update"
+	pathStoredCardsDelete = "/payment/v1/cards/delete"
+	pathInstallments      = "/installment/v1/installments"
+	pathBins              = "/installment/v1/bins"
+	pathStats             = "/_mock/v1/stats"
+	pathACS               = "/_mock/acs"
+	pathCheckoutPage      = "/_mock/checkout"
 )
 
 // Second-method routes, shared (routes are returned by value).
 var (
-	routePostSettings    = route{method: http.MethodPost, body: true, handler: (*Mock).postSettings}
-	routeExpireCheckout  = route{method: http.MethodDelete, handler: (*Mock).expireCheckout}
-	routeACSPost         = route{method: http.MethodPost, handler: (*Mock).acsPost, page: true}
-	routeCheckoutPagePay = route{method: http.MethodPost, handler: (*Mock).checkoutPay, page: true}
+	routePostSettings = route{method: http.MethodPost, body: true, handler: (*Mock).postSettings}
+	routePostFaults   = route{method: http.MethodPost, body: true, handler: (*Mock).postFaults}
+	// GET and DELETE /payment/v1/cards: search, and the delete form of older
+	// clients (cards.go).
+	routeDeleteStoredCard = route{method: http.MethodDelete, handler: (*Mock).deleteStoredCard, op: opDeleteStoredCard}
+	routeSearchCards      = route{method: http.MethodGet, handler: (*Mock).searchStoredCards, alt: &routeDeleteStoredCard, op: opSearchStoredCards}
+	routeExpireCheckout   = route{method: http.MethodDelete, handler: (*Mock).expireCheckout, op: opExpireCheckout}
+	routeACSPost          = route{method: http.MethodPost, handler: (*Mock).acsPost, page: true, op: opACSPost}
+	routeCheckoutPagePay  = route{method: http.MethodPost, handler: (*Mock).checkoutPay, page: true, op: opCheckoutPagePay}
 )
 
 // matchRoute finds the route for path. For the {id} routes it also returns
@@ -60,17 +82,17 @@ var (
 func matchRoute(path string) (rt route, idText string, ok bool) {
 	switch path {
 	case pathCardPayments:
-		return route{method: http.MethodPost, body: true, handler: (*Mock).createPayment}, "", true
+		return route{method: http.MethodPost, body: true, handler: (*Mock).createPayment, op: opCreatePayment}, "", true
 	case pathThreeDSInit:
-		return route{method: http.MethodPost, body: true, handler: (*Mock).initThreeDS}, "", true
+		return route{method: http.MethodPost, body: true, handler: (*Mock).initThreeDS, op: opThreeDSInit}, "", true
 	case pathThreeDSComplete:
-		return route{method: http.MethodPost, body: true, handler: (*Mock).completeThreeDS}, "", true
+		return route{method: http.MethodPost, body: true, handler: (*Mock).completeThreeDS, op: opThreeDSComplete}, "", true
 	case pathCheckoutInit:
-		return route{method: http.MethodPost, body: true, handler: (*Mock).initCheckout}, "", true
+		return route{method: http.MethodPost, body: true, handler: (*Mock).initCheckout, op: opCheckoutInit}, "", true
 	case pathRefunds:
-		return route{method: http.MethodPost, body: true, handler: (*Mock).refundPayment}, "", true
+		return route{method: http.MethodPost, body: true, handler: (*Mock).refundPayment, op: opRefund}, "", true
 	case pathRefundTransactions:
-		return route{method: http.MethodPost, body: true, handler: (*Mock).refundTransaction}, "", true
+		return route{method: http.MethodPost, body: true, handler: (*Mock).refundTransaction, op: opRefundTransaction}, "", true
 	case pathClock:
 		return route{method: http.MethodGet, handler: (*Mock).getClock}, "", true
 	case pathClockAdvance:
@@ -81,26 +103,122 @@ func matchRoute(path string) (rt route, idText string, ok bool) {
 		return route{method: http.MethodGet, handler: (*Mock).getSettings, alt: &routePostSettings}, "", true
 	case pathWebhooks:
 		return route{method: http.MethodGet, handler: (*Mock).listWebhooks}, "", true
+	case pathFaults:
+		return route{method: http.MethodGet, handler: (*Mock).getFaults, alt: &routePostFaults}, "", true
+	case pathStats:
+		return route{method: http.MethodGet, handler: (*Mock).getStats}, "", true
+	case pathStoredCards:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).storeCard, alt: &routeSearchCards, op: opStoreCard}, "", true
+	case pathStoredCardsUpdate:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).updateStoredCard, op: opUpdateStoredCard}, "", true
+	case pathStoredCardsDelete:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).deleteStoredCard, op: opDeleteStoredCardPost}, "", true
+	case pathInstallments:
+		return route{method: http.MethodGet, handler: (*Mock).searchInstallments, op: opSearchInstallments}, "", true
+	}
+	if rest, found := strings.CutPrefix(path, pathCardPayments+"/"); found {
+		if id, ok := strings.CutSuffix(rest, pathPostAuthSuffix); ok && isDigits(id) {
+			return route{method: http.MethodPost, body: true, handler: (*Mock).postAuth, op: opPostAuth}, id, true
+		}
+	}
+	if bin, found := strings.CutPrefix(path, pathBins+"/"); found && isDigits(bin) {
+		return route{method: http.MethodGet, handler: (*Mock).retrieveBin, op: opRetrieveBin}, bin, true
 	}
 	if id, found := strings.CutPrefix(path, pathCardPayments+"/"); found && isDigits(id) {
-		return route{method: http.MethodGet, handler: (*Mock).retrievePayment}, id, true
+		return route{method: http.MethodGet, handler: (*Mock).retrievePayment, op: opRetrievePayment}, id, true
 	}
 	if id, found := strings.CutPrefix(path, pathRefunds+"/"); found && isDigits(id) {
-		return route{method: http.MethodGet, handler: (*Mock).retrieveRefund}, id, true
+		return route{method: http.MethodGet, handler: (*Mock).retrieveRefund, op: opRetrieveRefund}, id, true
 	}
 	if id, found := strings.CutPrefix(path, pathRefundTransactions+"/"); found && isDigits(id) {
-		return route{method: http.MethodGet, handler: (*Mock).retrieveTxRefund}, id, true
+		return route{method: http.MethodGet, handler: (*Mock).retrieveTxRefund, op: opRetrieveTxRefund}, id, true
 	}
 	if tok, found := strings.CutPrefix(path, pathCheckoutPayments+"/"); found && isToken(tok) {
-		return route{method: http.MethodGet, handler: (*Mock).retrieveCheckout, alt: &routeExpireCheckout}, tok, true
+		return route{method: http.MethodGet, handler: (*Mock).retrieveCheckout, alt: &routeExpireCheckout, op: opRetrieveCheckout}, tok, true
 	}
 	if id, found := strings.CutPrefix(path, pathACS+"/"); found && isDigits(id) {
-		return route{method: http.MethodGet, handler: (*Mock).acsGet, alt: &routeACSPost, page: true}, id, true
+		return route{method: http.MethodGet, handler: (*Mock).acsGet, alt: &routeACSPost, page: true, op: opACSGet}, id, true
 	}
 	if tok, found := strings.CutPrefix(path, pathCheckoutPage+"/"); found && isToken(tok) {
-		return route{method: http.MethodGet, handler: (*Mock).checkoutPage, alt: &routeCheckoutPagePay, page: true}, tok, true
+		return route{method: http.MethodGet, handler: (*Mock).checkoutPage, alt: &routeCheckoutPagePay, page: true, op: opCheckoutPage}, tok, true
 	}
 	return route{}, "", false
+}
+
+// op identifies an operation: a route and method. Fault rules name
+// operations by their opNames entry.
+type op uint8
+
+// Operations. opAdmin (the zero value) covers every /_mock/v1 admin route.
+const (
+	opAdmin op = iota
+	opCreatePayment
+	opRetrievePayment
+	opThreeDSInit
+	opThreeDSComplete
+	opCheckoutInit
+	opRetrieveCheckout
+	opExpireCheckout
+	opRefund
+	opRetrieveRefund
+	opRefundTransaction
+	opRetrieveTxRefund
+	opACSGet
+	opACSPost
+	opCheckoutPage
+	opCheckoutPagePay
+	opPostAuth
+	opStoreCard
+	opSearchStoredCards
+	opUpdateStoredCard
+	opDeleteStoredCardPost
+	opDeleteStoredCard
+	opSearchInstallments
+	opRetrieveBin
+	numOps
+)
+
+// opNames are the operation names of fault rules: method, a space and
+// the path, with {id} or {token} for the variable segment. Read-only.
+var opNames = [numOps]string{
+	opAdmin:             "",
+	opCreatePayment:     "POST " + pathCardPayments,
+	opRetrievePayment:   "GET " + pathCardPayments + "/{id}",
+	opThreeDSInit:       "POST " + pathThreeDSInit,
+	opThreeDSComplete:   "POST " + pathThreeDSComplete,
+	opCheckoutInit:      "POST " + pathCheckoutInit,
+	opRetrieveCheckout:  "GET " + pathCheckoutPayments + "/{token}",
+	opExpireCheckout:    "DELETE " + pathCheckoutPayments + "/{token}",
+	opRefund:            "POST " + pathRefunds,
+	opRetrieveRefund:    "GET " + pathRefunds + "/{id}",
+	opRefundTransaction: "POST " + pathRefundTransactions,
+	opRetrieveTxRefund:  "GET " + pathRefundTransactions + "/{id}",
+	opACSGet:            "GET " + pathACS + "/{paymentId}",
+	opACSPost:           "POST " + pathACS + "/{paymentId}",
+	opCheckoutPage:      "GET " + pathCheckoutPage + "/{token}",
+	opCheckoutPagePay:   "POST " + pathCheckoutPage + "/{token}",
+
+	opPostAuth:             "POST " + pathCardPayments + "/{id}" + pathPostAuthSuffix,
+	opStoreCard:            "POST " + pathStoredCards,
+	opSearchStoredCards:    "GET " + pathStoredCards,
+	opUpdateStoredCard:     "POST " + pathStoredCardsUpdate,
+	opDeleteStoredCardPost: "POST " + pathStoredCardsDelete,
+	opDeleteStoredCard:     "DELETE " + pathStoredCards,
+	opSearchInstallments:   "GET " + pathInstallments,
+	opRetrieveBin:          "GET " + pathBins + "/{binNumber}",
+}
+
+// String returns the operation's name.
+func (o op) String() string { return opNames[o] }
+
+// Operations returns the names fault rules accept besides "*", in a
+// stable order.
+func Operations() []string {
+	out := make([]string, 0, numOps-1)
+	for _, n := range opNames[1:] {
+		out = append(out, n)
+	}
+	return out
 }
 
 // isToken accepts a checkout token segment: 1 to 64 letters, digits, '-'

@@ -25,7 +25,7 @@ func TestArena(t *testing.T) {
 		for _, f := range fields {
 			size += fieldSize(f)
 		}
-		w, ref := a.reserve(size)
+		w, ref := a.reserve(size, int64(i))
 		for _, f := range fields {
 			w.put(f)
 		}

@@ -111,6 +111,10 @@ func (m *Mock) initThreeDS(c *call) {
 	now := m.Now()
 	en := c.en()
 	d := draft{threeDS: true}
+	if e := m.resolveCard(&req.CreatePaymentRequest, &d, now, en); e != nil { // stored cards (cards.go)
+		c.fail(e)
+		return
+	}
 	if e := validatePayment(&req.CreatePaymentRequest, now, en, &d); e != nil {
 		c.fail(e)
 		return
@@ -126,13 +130,21 @@ func (m *Mock) initThreeDS(c *call) {
 	}
 	splitPaidPrice(&d)
 	out := craftgate.TestCards().Outcome(d.card.Number, craftgate.StepThreeDSInit)
+	down := m.bankOutage(d.card, now)
 	id := nextRange(&m.ids.payment, 1)
 	txFirst := nextRange(&m.ids.tx, len(d.txs))
-	if out.Fails {
+	if out.Fails || down != nil {
 		d.failStep = stepThreeDSInit
+		if down != nil {
+			d.failStep, d.outage = stepOutage, down.index
+		}
 		p := m.store.insertPayment(&d, id, txFirst, now.Unix(), true)
 		m.logThreeDS(c, p, "init refused")
 		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
+		if down != nil {
+			c.fail(outageError(down.index))
+			return
+		}
 		c.fail(m.paymentFailure(failureAt(d.card, craftgate.StepThreeDSInit), out.Code, en))
 		return
 	}
@@ -160,6 +172,10 @@ func (m *Mock) initThreeDS(c *call) {
 func (m *Mock) acsSession(c *call) (*payment, *threeDSSession, bool) {
 	p := m.store.payment(c.id)
 	v, ok := m.threeDS.Load(c.id)
+	if p == nil && m.store.evictedPayment(c.id) {
+		c.sendMessage(http.StatusNotFound, "Payment expired", "This 3-D Secure payment is no longer known to the bank.")
+		return nil, nil, false
+	}
 	if p == nil || !ok {
 		c.sendMessage(http.StatusNotFound, "Payment not found", "There is no 3-D Secure payment "+truncate(c.idText, 20)+".")
 		return nil, nil, false
@@ -272,7 +288,7 @@ func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
 	conversationID := m.store.text(p).conversationID
 	set := m.settings.Load()
 
-	p.mu.Lock()
+	p = m.store.lock(p)
 	if s.returned || p.phase != phaseInitThreeDS {
 		md := s.md
 		p.mu.Unlock()
@@ -307,11 +323,16 @@ func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
 		f.status, f.completeStatus, f.conversationData = craftgate.StatusSuccess, craftgate.CompleteStatusWaiting, m.conversationData(p.id)
 	default: // 3D_PAY: the money is taken now.
 		p.phase = phaseFinal
-		if bankDeclinesCompletion(card) {
+		if down := m.bankOutage(card, m.Now()); down != nil {
+			p.failed, p.failStep, p.outage = true, stepOutage, down.index
+			f.status = craftgate.StatusFailure
+			failed = true
+		} else if step, declined := completionDecline(p, card); declined {
 			// Mock choice: a 3D Pay payment the bank declines is reported
 			// with status FAILURE (verification passed, but the payment did
-			// not), so that no merchant mistakes it for a paid order.
-			p.failed, p.failStep = true, stepThreeDSComplete
+			// not), so that no merchant mistakes it for a paid order. A
+			// pre-authorisation can be declined at PRE_AUTH (preauth.go).
+			p.failed, p.failStep = true, failStepOf(step)
 			f.status = craftgate.StatusFailure
 			failed = true
 		} else {
@@ -395,14 +416,15 @@ func (m *Mock) completeThreeDS(c *call) {
 	}
 	p := m.store.payment(req.PaymentID)
 	if p == nil {
-		c.fail(errNotFound(CodePaymentNotFound, "paymentId "+itoa(req.PaymentID)+": payment not found"))
+		c.fail(m.paymentNotFound("paymentId "+itoa(req.PaymentID)+": payment", req.PaymentID))
 		return
 	}
 	card := m.store.card(p)
 	en := c.en()
 	id := itoa(p.id)
+	down := m.bankOutage(card, m.Now())
 
-	p.mu.Lock()
+	p = m.store.lock(p)
 	var refuse *apiError
 	switch {
 	case !p.threeDS:
@@ -421,10 +443,14 @@ func (m *Mock) completeThreeDS(c *call) {
 		return
 	}
 	p.phase = phaseFinal
-	declined := bankDeclinesCompletion(card)
-	if declined {
-		p.failed, p.failStep = true, stepThreeDSComplete
-	} else {
+	step, declined := completionDecline(p, card) // THREEDS_COMPLETE, or PRE_AUTH for a pre-authorisation (preauth.go)
+	declined = declined || down != nil
+	switch {
+	case down != nil:
+		p.failed, p.failStep, p.outage = true, stepOutage, down.index
+	case declined:
+		p.failed, p.failStep = true, failStepOf(step)
+	default:
 		p.refund = refundNot
 	}
 	p.mu.Unlock()
@@ -432,8 +458,11 @@ func (m *Mock) completeThreeDS(c *call) {
 	m.emitPayment(EventAPIAuth, p, declined)
 	if declined {
 		c.w.Header()[PaymentIDHeader] = []string{id}
-		c.fail(m.paymentFailure(failureAt(card, craftgate.StepThreeDSComplete),
-			craftgate.TestCards().Outcome(card.Number, craftgate.StepThreeDSComplete).Code, en))
+		if down != nil {
+			c.fail(outageError(down.index))
+			return
+		}
+		c.fail(m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en))
 		return
 	}
 	c.out = append(c.out, `{"data":`...)

@@ -34,11 +34,13 @@ import (
 //     documented validation error, 4152, and its documented Turkish text
 //     (English with lang: en), which names the value, not the field; a
 //     month already past in the current year uses 4152 too.
-//   - cvc is required (plain-card payments; stored cards are not modelled).
-//   - Wallet payments (walletPrice > 0), stored cards and
-//     storeCardAfterSuccessPayment are documented features the mock does
-//     not model yet: they are refused with CodeUnsupportedFeature rather
-//     than silently answered wrong.
+//   - cvc is required for plain cards; a stored card (cardUserKey +
+//     cardToken, cards.go) pays without one.
+//   - paymentPhase may be AUTH (or absent) or PRE_AUTH (preauth.go).
+//   - Wallet payments (walletPrice > 0) are a documented feature the mock
+//     does not model yet: they are refused with CodeUnsupportedFeature
+//     rather than silently answered wrong, as is
+//     storeCardAfterSuccessPayment with 3-D Secure (cards.go).
 
 // holderForbidden are the characters cardHolderName must not contain.
 const holderForbidden = `<>"%;&+()|=!`
@@ -108,6 +110,12 @@ type draft struct {
 	pending  bool  // stored INIT_THREEDS
 	source   uint8 // sourceAPI or sourceCheckout
 	failStep uint8 // the step that failed, when stored failed
+	outage   uint8 // failStep stepOutage: the outage's group (outage.index)
+
+	// Pre-authorisation and stored cards (preauth.go, cards.go).
+	authPhase authPhase       // phaseAuth or phasePreAuth
+	cardFlags uint8           // cardPaidStored, cardSaved
+	saveCard  *craftgate.Card // storeCardAfterSuccessPayment: the card to store on success
 }
 
 // draftTx is one validated basket item.
@@ -159,9 +167,9 @@ func validateOrder(req *craftgate.CreatePaymentRequest, p *draft) *apiError {
 	switch req.PaymentPhase {
 	case "", craftgate.PhaseAuth:
 	case craftgate.PhasePreAuth:
-		return errValidation(CodeInvalidPaymentPhase, "paymentPhase PRE_AUTH is not supported by the mock yet; send AUTH or omit paymentPhase")
+		p.authPhase = phasePreAuth
 	default:
-		return errValidation(CodeInvalidPaymentPhase, "paymentPhase must be AUTH")
+		return errValidation(CodeInvalidPaymentPhase, "paymentPhase must be AUTH or PRE_AUTH")
 	}
 	var err *apiError
 	if p.price, err = checkAmount("price", req.Price); err != nil {
@@ -263,10 +271,12 @@ func validateCard(c *craftgate.Card, now time.Time, en bool, p *draft) *apiError
 		return errRequired("card")
 	}
 	if c.CardNumber == "" && (c.CardUserKey != "" || c.CardToken != "") {
-		return errValidation(CodeUnsupportedFeature, "card.cardUserKey/card.cardToken: stored-card payments are not supported by the mock; send a plain test card")
+		// Mock.resolveCard replaced the stored cards of the API payments
+		// with their card before validation (cards.go).
+		return errValidation(CodeUnsupportedFeature, "card.cardUserKey/card.cardToken: stored cards cannot pay here; send a plain card")
 	}
-	if c.StoreCardAfterSuccessPayment {
-		return errValidation(CodeUnsupportedFeature, "card.storeCardAfterSuccessPayment is not supported by the mock")
+	if err := p.wantsCardSaved(c); err != nil {
+		return err
 	}
 
 	name := c.CardHolderName

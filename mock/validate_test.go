@@ -43,7 +43,7 @@ func TestPaymentValidation(t *testing.T) {
 		{"currency unknown", func(r *craftgate.CreatePaymentRequest) { r.Currency = "XTS" }, CodeInvalidCurrency, "currency"},
 		{"currency lower case", func(r *craftgate.CreatePaymentRequest) { r.Currency = "try" }, CodeInvalidCurrency, "currency"},
 		{"paymentGroup invalid", func(r *craftgate.CreatePaymentRequest) { r.PaymentGroup = "GIFT" }, CodeInvalidPaymentGroup, "paymentGroup"},
-		{"paymentPhase PRE_AUTH", func(r *craftgate.CreatePaymentRequest) { r.PaymentPhase = craftgate.PhasePreAuth }, CodeInvalidPaymentPhase, "paymentPhase"},
+		{"paymentPhase lower case", func(r *craftgate.CreatePaymentRequest) { r.PaymentPhase = "pre_auth" }, CodeInvalidPaymentPhase, "paymentPhase"},
 		{"paymentPhase POST_AUTH", func(r *craftgate.CreatePaymentRequest) { r.PaymentPhase = craftgate.PhasePostAuth }, CodeInvalidPaymentPhase, "paymentPhase"},
 		{"installment 0", func(r *craftgate.CreatePaymentRequest) { r.Installment = 0 }, CodeInvalidInstallment, "installment"},
 		{"installment 13", func(r *craftgate.CreatePaymentRequest) { r.Installment = 13 }, CodeInvalidInstallment, "installment"},
@@ -71,10 +71,13 @@ func TestPaymentValidation(t *testing.T) {
 			r.Items[0].SubMerchantMemberID, r.Items[0].SubMerchantMemberPrice = 5, sm("30.01")
 		}, CodeInvalidSubMerchant, "items[0].subMerchantMemberPrice"},
 		{"card missing", func(r *craftgate.CreatePaymentRequest) { r.Card = nil }, CodeRequiredField, "card"},
-		{"stored card", func(r *craftgate.CreatePaymentRequest) { r.Card = &craftgate.Card{CardUserKey: "u", CardToken: "t"} },
-			CodeUnsupportedFeature, "card.cardUserKey"},
-		{"store card after payment", func(r *craftgate.CreatePaymentRequest) { r.Card.StoreCardAfterSuccessPayment = true },
-			CodeUnsupportedFeature, "card.storeCardAfterSuccessPayment"},
+		{"unknown stored card", func(r *craftgate.CreatePaymentRequest) { r.Card = &craftgate.Card{CardUserKey: "u", CardToken: "t"} },
+			CodeStoredCardNotUsable, "card.cardToken"},
+		{"stored card without its user", func(r *craftgate.CreatePaymentRequest) { r.Card = &craftgate.Card{CardToken: "t"} },
+			CodeStoredCardNotUsable, "card.cardUserKey"},
+		{"store card for an unknown card user", func(r *craftgate.CreatePaymentRequest) {
+			r.Card.StoreCardAfterSuccessPayment, r.Card.CardUserKey = true, "u"
+		}, CodeStoredCardNotUsable, "card.cardUserKey"},
 		{"card number missing", func(r *craftgate.CreatePaymentRequest) { r.Card.CardNumber = "" }, CodeRequiredField, "card.cardNumber"},
 		{"card number not digits", func(r *craftgate.CreatePaymentRequest) { r.Card.CardNumber = "5258-6400-0000-0001" }, CodeInvalidCardNumber, "card.cardNumber"},
 		{"card number too short", func(r *craftgate.CreatePaymentRequest) { r.Card.CardNumber = "4242" }, CodeInvalidCardNumber, "card.cardNumber"},

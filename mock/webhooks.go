@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -18,7 +19,8 @@ import (
 // webhookUrl, every action below queues one event, signed with the
 // webhookKey (x-cg-signature-v1, craftgate.WebhookSignature):
 //
-//	API_AUTH             non-3DS create payment (SUCCESS and FAILURE), 3ds-complete
+//	API_AUTH             non-3DS create payment (SUCCESS and FAILURE), 3ds-complete,
+//	                     post-auth (SUCCESS and FAILURE; preauth.go)
 //	THREEDS_VERIFY       3-D Secure verification in model 3D (SUCCESS or FAILURE)
 //	API_VERIFY_AND_AUTH  3-D Secure verification in model 3D_PAY
 //	CHECKOUTFORM_AUTH    successful checkout payment; payloadId is the token
@@ -30,6 +32,9 @@ import (
 //
 // eventTime and eventTimestamp come from the mock clock. A 3ds-init that
 // fails, a checkout payment that fails and a failed refund send nothing.
+// The records of settled events (GET /_mock/v1/webhooks) are bounded by the
+// store's capacity: beyond it the oldest delivered or given-up ones are
+// dropped.
 //
 // Schedule: the first attempt is made initialDelay×timeScale after the
 // action, each retry retryDelays[i]×timeScale after the previous attempt
@@ -78,6 +83,12 @@ type WebhookAttempt struct {
 	Error string `json:"error"`
 	// Duplicate marks the second send of an attempt in duplicate mode.
 	Duplicate bool `json:"duplicate,omitempty"`
+	// Due is when the attempt was scheduled, and Delay the (scaled) wait
+	// it was scheduled with: the initial delay after the action, or a retry
+	// delay after the previous attempt ended. They let a test check the
+	// schedule's shape exactly, whatever a loaded machine does to At.
+	Due   time.Time     `json:"due"`
+	Delay time.Duration `json:"delayNs"`
 }
 
 // WebhookRecord is one webhook event and its delivery so far.
@@ -107,6 +118,7 @@ type hookEvent struct {
 	attempts []WebhookAttempt
 	sent     int // attempts made (a duplicate pair counts once)
 	due      time.Time
+	delay    time.Duration // the wait due was scheduled with
 }
 
 // dueHeap orders pending events by due time (then id, for determinism).
@@ -141,6 +153,7 @@ type hooks struct {
 	events    []*hookEvent
 	nextID    int64
 	seenFirst map[int64]struct{} // out-of-order mode: payments that had an event
+	capacity  int                // records kept (settled ones beyond it are dropped); 0: all
 
 	wake  chan struct{} // capacity 1: the queue head changed
 	stop  chan struct{} // closed by Close
@@ -204,6 +217,9 @@ func (h *hooks) enqueue(s *Settings, eventType, status, payloadID string, paymen
 		return
 	}
 	if s.WebhookOutOfOrder && paymentID != 0 {
+		if h.capacity > 0 && len(h.seenFirst) >= h.capacity {
+			clear(h.seenFirst) // bounded: a payment that old sends no more events
+		}
 		if _, seen := h.seenFirst[paymentID]; !seen {
 			h.seenFirst[paymentID] = struct{}{}
 			delay *= 2 // the first event of a payment is held back
@@ -211,14 +227,40 @@ func (h *hooks) enqueue(s *Settings, eventType, status, payloadID string, paymen
 	}
 	h.nextID++
 	e.id = h.nextID
-	e.due = e.createdAt.Add(delay)
+	e.due, e.delay = e.createdAt.Add(delay), delay
 	h.events = append(h.events, e)
+	if h.capacity > 0 && len(h.events) > h.capacity+h.capacity/4 {
+		h.trim()
+	}
 	if !h.started {
 		h.started = true
 		h.wg.Add(1)
 		go h.run()
 	}
 	h.push(e)
+}
+
+// trim drops the oldest settled (delivered or given up) event records
+// down to the capacity; pending ones are kept. The caller holds h.mu.
+func (h *hooks) trim() {
+	excess := len(h.events) - h.capacity
+	kept := h.events[:0]
+	for _, e := range h.events {
+		if excess > 0 && e.state != WebhookPending {
+			excess--
+			continue
+		}
+		kept = append(kept, e)
+	}
+	clear(h.events[len(kept):])
+	h.events = kept
+}
+
+// count is the number of event records held.
+func (h *hooks) count() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return int64(len(h.events))
 }
 
 // push queues e; the caller holds h.mu.
@@ -269,9 +311,13 @@ func (h *hooks) attempt(e *hookEvent) {
 		sends = 2
 	}
 	ok := false
+	// The event left the queue under h.mu before this goroutine started, so
+	// nothing writes due and delay now.
+	due, delay := e.due, e.delay
 	for i := range sends {
 		a := h.send(e)
 		a.Duplicate = i > 0
+		a.Due, a.Delay = due, delay
 		if a.HTTPStatus >= 200 && a.HTTPStatus < 300 {
 			ok = true
 		}
@@ -288,7 +334,8 @@ func (h *hooks) attempt(e *hookEvent) {
 	case e.sent > len(e.cfg.WebhookRetryDelays):
 		e.state = WebhookGaveUp
 	case !h.closed:
-		e.due = time.Now().Add(e.cfg.scaled(e.cfg.WebhookRetryDelays[e.sent-1]))
+		e.delay = e.cfg.scaled(e.cfg.WebhookRetryDelays[e.sent-1])
+		e.due = time.Now().Add(e.delay)
 		h.push(e)
 	}
 }
@@ -368,13 +415,17 @@ func (m *Mock) Webhooks(payloadID, eventType string) []WebhookRecord {
 	return m.hooks.records(payloadID, eventType)
 }
 
-// Close stops the webhook dispatcher: pending events are cancelled (and
-// stay PENDING), attempts in flight are waited for. When ctx ends first,
-// the attempts in flight are cancelled and ctx's error is returned. The
-// mock keeps answering API calls, but queues no more webhooks. Close may be
-// called more than once.
+// Close ends the mock's background work, for a graceful shutdown after
+// the HTTP server has stopped taking requests (http.Server.Shutdown): it
+// drains injected delays (Drain), stops the webhook dispatcher (pending
+// events are cancelled and stay PENDING; attempts in flight are waited
+// for, and cancelled when ctx ends first, whose error is then returned),
+// and, with a state file, stops the periodic snapshots and writes the last
+// one. The mock keeps answering API calls, but queues no more webhooks.
+// Close may be called more than once.
 func (m *Mock) Close(ctx context.Context) error {
-	return m.hooks.close(ctx)
+	m.Drain()
+	return errors.Join(m.hooks.close(ctx), m.closeState())
 }
 
 // listWebhooks serves GET /_mock/v1/webhooks[?payloadId=X&eventType=Y]:

@@ -483,7 +483,8 @@ func TestSettingsRoute(t *testing.T) {
 	}
 	before := m.Settings()
 	for _, body := range bad {
-		e := validationError(t, do(t, m, http.MethodPost, "/_mock/v1/settings", []byte(`{"threeDSMode":"FULL_THREEDS",`+body[1:])))
+		// A valid change beside the invalid one: nothing changes at all.
+		e := validationError(t, do(t, m, http.MethodPost, "/_mock/v1/settings", []byte(`{"webhookDuplicate":true,`+body[1:])))
 		if e.ErrorCode != CodeInvalidSettings {
 			t.Errorf("%s: %+v", body, e)
 		}

@@ -56,7 +56,7 @@ func Build(run *Run) *Report {
 	}
 
 	ev := newEvaluator(r.Scenarios)
-	for _, it := range Checklist() {
+	for _, it := range ChecklistFor(run.Provider) {
 		r.Items = append(r.Items, ev.item(it))
 	}
 	r.Cards = ix.cardCoverage(r.Scenarios)

@@ -117,8 +117,11 @@ func ratio(part, whole int) string {
 
 // displayName capitalises a provider name ("craftgate" → "Craftgate").
 func displayName(s string) string {
-	if s == "" {
+	switch s {
+	case "":
 		return "Payment provider"
+	case ProviderRBS:
+		return "Alfa-Bank (RBS gateway, RetailCRM module)"
 	}
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]

@@ -53,7 +53,7 @@ func (r *Report) markdown(b *bytes.Buffer) {
 	for _, ph := range []struct {
 		phase Phase
 		title string
-	}{{PhaseGoLive, "Development and go-live"}, {PhasePostGoLive, "Post-go-live"}} {
+	}{{PhaseSetup, "Set-up"}, {PhaseGoLive, "Development and go-live"}, {PhasePostGoLive, "Post-go-live"}} {
 		var items []ItemResult
 		for _, it := range r.Items {
 			if it.Phase == ph.phase {

@@ -36,6 +36,11 @@ func Definitions() []Definition {
 	defs = append(defs, threeDSDefinitions()...)
 	defs = append(defs, checkoutDefinitions()...)
 	defs = append(defs, webhookDefinitions()...)
+	defs = append(defs, faultDefinitions()...)
+	defs = append(defs, preAuthDefinitions()...)
+	defs = append(defs, storedCardDefinitions()...)
+	defs = append(defs, installmentDefinitions()...)
+	defs = append(defs, rbsDefinitions()...)
 	return defs
 }
 

@@ -131,7 +131,7 @@ func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest
 	if w.expYear != "" {
 		month, year = w.expMonth, w.expYear
 	}
-	return &craftgate.CreatePaymentRequest{
+	req := &craftgate.CreatePaymentRequest{
 		Price:          w.price,
 		PaidPrice:      w.price,
 		WalletPrice:    craftgate.Amount{},
@@ -142,7 +142,9 @@ func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest
 		Card: &craftgate.Card{CardHolderName: cardHolderName, CardNumber: card.Number,
 			ExpireMonth: month, ExpireYear: year, CVC: cvc},
 		Items: items,
-	}, nil
+	}
+	w.tailorRequest(req) // phase, paid price, externalId the scenario chose (preauth_steps.go)
+	return req, nil
 }
 
 // startPayment forgets the previous payment attempt.

@@ -38,6 +38,10 @@ type Target struct {
 	WebhookKey  string
 	MerchantURL string
 	Merchant    *merchant.Receiver
+
+	// RBS is the Alfa-Bank RBS gateway the @rbs scenarios talk to (see
+	// RBSTarget); nil runs them against an in-process RBS mock.
+	RBS *RBSTarget
 }
 
 // String describes the target without its keys, so that printing a Target
@@ -123,6 +127,19 @@ type World struct {
 	settingsBefore map[string]json.RawMessage // the mock's settings before the first change
 	savedSettings  map[string]json.RawMessage // original values of the changed ones
 	failingHooks   bool                       // the receiver's failure rule is on
+	faultsBefore   json.RawMessage            // the mock's fault configuration before the first change
+	faults         *faultPlan                 // the scenario's fault configuration (fault_steps.go)
+
+	// the merchant's retrying client (fault_steps.go)
+	retry   *retryPolicy  // nil: defaultRetryPolicy
+	retried *retryOutcome // the last retried payment
+
+	// rbs is the Alfa-Bank RBS part of the scenario, made on first use.
+	rbs *rbsWorld
+
+	// ext is the pre-authorisation, installment and stored-card part of
+	// the scenario, made on first use (preauth_steps.go).
+	ext *extWorld
 }
 
 // NewWorld returns a fresh World for t.
@@ -141,16 +158,20 @@ func NewWorld(t Target) (*World, error) {
 }
 
 // Close undoes what the scenario changed outside itself: the mock's merchant
-// settings it changed are set back and the merchant's webhook endpoint stops
-// failing. Every runner calls it after each scenario, passed or failed (the
+// settings and fault configuration it changed are set back and the
+// merchant's webhook endpoint stops failing. Every runner calls it after each scenario, passed or failed (the
 // godog adapter from an After hook). It is safe to call more than once.
 func (w *World) Close(ctx context.Context) error {
 	var errs []error
+	errs = append(errs, w.closeRBS())
 	if w.failingHooks {
 		if w.target.Merchant != nil {
 			w.target.Merchant.FailWebhooks(0)
 		}
 		w.failingHooks = false
+	}
+	if err := w.restoreFaults(ctx); err != nil {
+		errs = append(errs, err)
 	}
 	if len(w.savedSettings) > 0 {
 		saved := w.savedSettings

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/gatecheck/gatecheck/mock"
@@ -28,6 +32,8 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	model := fs.String("threeds-model", mock.ThreeDSModel3D, "3-D Secure POS model: 3D (verify, then 3ds-complete) or 3D_PAY (paid at verification)")
 	duplicate := fs.Bool("webhook-duplicate", false, "send every webhook attempt twice")
 	outOfOrder := fs.Bool("webhook-out-of-order", false, "hold back the first webhook of each payment, so later ones arrive first")
+	var rel reliabilityFlags
+	rel.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -38,6 +44,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		CallbackKey: *callbackKey, PublicURL: *publicURL,
 		Settings: mock.Settings{ThreeDSMode: *mode, ThreeDSModel: *model, WebhookURL: *webhookURL, WebhookKey: *webhookKey,
 			TimeScale: *timeScale, WebhookDuplicate: *duplicate, WebhookOutOfOrder: *outOfOrder}}
+	if err := rel.apply(&cfg); err != nil {
+		return err
+	}
 	if *verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
@@ -55,6 +64,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// The base URL alone on stdout, so scripts can read it; the rest on stderr.
 	fmt.Fprintln(stdout, base)
 	fmt.Fprintf(stderr, "gatecheck mock: listening on %s; Ctrl-C stops it\n", base)
+	rel.describe(stderr, m)
 	s := m.Settings()
 	fmt.Fprintf(stderr, "gatecheck mock: 3-D Secure %s, model %s\n", s.ThreeDSMode, s.ThreeDSModel)
 	if s.WebhookURL != "" {
@@ -78,4 +88,143 @@ func redactURL(raw string) string {
 		return "(invalid URL)"
 	}
 	return u.Redacted()
+}
+
+// reliabilityFlags are the mock's fault injection, overload and
+// persistence flags (mock/faults.go, mock/store.go, mock/state.go).
+type reliabilityFlags struct {
+	faultsFile    string
+	faultSeed     int64
+	latency       string
+	errorRate     float64
+	rateLimitRate float64
+	timeoutRate   float64
+	resetRate     float64
+	slowBodyRate  float64
+	maxConcurrent int
+	capacity      int
+	stateFile     string
+	snapshotEvery time.Duration
+}
+
+func (r *reliabilityFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&r.faultsFile, "faults", "", "JSON fault configuration file (rules, bank outages); see the README; changeable at run time via /_mock/v1/faults")
+	fs.Int64Var(&r.faultSeed, "fault-seed", 0, "seed of the fault and latency draws (default: --seed)")
+	fs.StringVar(&r.latency, "latency", "", "latency of every call: fixed:20ms, uniform:10ms-50ms or lognormal:20ms,0.5[,2s] (median, sigma, cap)")
+	fs.Float64Var(&r.errorRate, "error-rate", 0, "probability of an HTTP 503 in the error envelope, before processing (every call)")
+	fs.Float64Var(&r.rateLimitRate, "rate-limit-rate", 0, "probability of an HTTP 429 TOO_MANY_REQUESTS with Retry-After: 1 (every call)")
+	fs.Float64Var(&r.timeoutRate, "timeout-rate", 0, "probability that a call is held 30 s (or until the client gives up), then answered 504")
+	fs.Float64Var(&r.resetRate, "reset-rate", 0, "probability that a call's connection is reset without an answer")
+	fs.Float64Var(&r.slowBodyRate, "slow-body-rate", 0, "probability that an answer trickles out 16 bytes every 100 ms")
+	fs.IntVar(&r.maxConcurrent, "max-concurrency", 0, "requests in flight beyond which the mock answers 503 at once (0: no limit)")
+	fs.IntVar(&r.capacity, "store-capacity", mock.DefaultStoreCapacity, "payments the store keeps; the oldest are evicted beyond it (-1: no bound)")
+	fs.StringVar(&r.stateFile, "state-file", "", "file the mock's state is restored from at start and saved to periodically and at shutdown")
+	fs.DurationVar(&r.snapshotEvery, "snapshot-interval", mock.DefaultSnapshotInterval, "period of the state file's snapshots (0: only at shutdown)")
+}
+
+// apply sets the flags' configuration on cfg.
+func (r *reliabilityFlags) apply(cfg *mock.Config) error {
+	for name, v := range map[string]float64{"--error-rate": r.errorRate, "--rate-limit-rate": r.rateLimitRate,
+		"--timeout-rate": r.timeoutRate, "--reset-rate": r.resetRate, "--slow-body-rate": r.slowBodyRate} {
+		if v < 0 || v > 1 || v != v {
+			return fmt.Errorf("%s must be a probability from 0 to 1, got %v", name, v)
+		}
+	}
+	if r.maxConcurrent < 0 {
+		return fmt.Errorf("--max-concurrency must not be negative, got %d", r.maxConcurrent)
+	}
+	if r.capacity == 0 || r.capacity < -1 {
+		return fmt.Errorf("--store-capacity must be positive, or -1 for no bound; got %d", r.capacity)
+	}
+	if r.snapshotEvery < 0 {
+		return fmt.Errorf("--snapshot-interval must not be negative, got %s", r.snapshotEvery)
+	}
+	var faults mock.FaultConfig
+	if r.faultsFile != "" {
+		b, err := os.ReadFile(r.faultsFile)
+		if err != nil {
+			return fmt.Errorf("--faults: %w", err)
+		}
+		if faults, err = mock.ParseFaults(b); err != nil {
+			return fmt.Errorf("--faults %s: %w", r.faultsFile, err)
+		}
+	}
+	if r.faultSeed != 0 {
+		faults.Seed = &r.faultSeed
+	}
+	if r.latency != "" {
+		l, err := parseLatencyFlag(r.latency)
+		if err != nil {
+			return fmt.Errorf("--latency: %w", err)
+		}
+		faults.Rules = append(faults.Rules, mock.FaultRule{Operation: "*", Latency: l})
+	}
+	for _, f := range []struct {
+		rate float64
+		kind string
+	}{{r.errorRate, mock.FaultError}, {r.rateLimitRate, mock.FaultRateLimit}, {r.timeoutRate, mock.FaultTimeout},
+		{r.resetRate, mock.FaultReset}, {r.slowBodyRate, mock.FaultSlowBody}} {
+		if f.rate > 0 {
+			faults.Rules = append(faults.Rules, mock.FaultRule{Operation: "*", Fault: f.kind, Rate: f.rate})
+		}
+	}
+	cfg.Faults = faults
+	cfg.MaxConcurrent = r.maxConcurrent
+	cfg.StoreCapacity = r.capacity
+	cfg.StateFile = r.stateFile
+	cfg.SnapshotInterval = r.snapshotEvery
+	if r.snapshotEvery == 0 {
+		cfg.SnapshotInterval = -1 // Config's 0 means the default
+	}
+	return nil
+}
+
+// parseLatencyFlag reads fixed:D, uniform:D-D or lognormal:D,SIGMA[,D].
+func parseLatencyFlag(v string) (*mock.Latency, error) {
+	dist, args, ok := strings.Cut(v, ":")
+	if !ok {
+		return nil, errors.New("want fixed:20ms, uniform:10ms-50ms or lognormal:20ms,0.5[,2s]")
+	}
+	switch dist {
+	case mock.LatencyFixed:
+		return &mock.Latency{Dist: dist, Value: args}, nil
+	case mock.LatencyUniform:
+		lo, hi, ok := strings.Cut(args, "-")
+		if !ok {
+			return nil, errors.New("want uniform:MIN-MAX, e.g. uniform:10ms-50ms")
+		}
+		return &mock.Latency{Dist: dist, Min: lo, Max: hi}, nil
+	case mock.LatencyLognormal:
+		parts := strings.Split(args, ",")
+		if len(parts) < 2 || len(parts) > 3 {
+			return nil, errors.New("want lognormal:MEDIAN,SIGMA[,MAX], e.g. lognormal:20ms,0.5,2s")
+		}
+		var sigma float64
+		if _, err := fmt.Sscanf(parts[1], "%g", &sigma); err != nil {
+			return nil, fmt.Errorf("sigma %q: %w", parts[1], err)
+		}
+		l := &mock.Latency{Dist: dist, Median: parts[0], Sigma: sigma}
+		if len(parts) == 3 {
+			l.Max = parts[2]
+		}
+		return l, nil
+	}
+	return nil, fmt.Errorf("unknown distribution %q: want fixed, uniform or lognormal", dist)
+}
+
+// describe tells what is configured, on stderr.
+func (r *reliabilityFlags) describe(w io.Writer, m *mock.Mock) {
+	if f := m.Faults(); len(f.Rules) > 0 || len(f.Outages) > 0 {
+		fmt.Fprintf(w, "gatecheck mock: %d fault rules, %d bank outages (GET /_mock/v1/faults)\n", len(f.Rules), len(f.Outages))
+	}
+	if r.maxConcurrent > 0 {
+		fmt.Fprintf(w, "gatecheck mock: at most %d requests in flight, then 503\n", r.maxConcurrent)
+	}
+	st := m.Stats()
+	if r.stateFile != "" {
+		fmt.Fprintf(w, "gatecheck mock: state file %s (%d payments restored)\n", r.stateFile, st.Payments)
+	}
+	if st.Capacity > 0 {
+		fmt.Fprintf(w, "gatecheck mock: store capacity %d payments\n", st.Capacity)
+	}
 }

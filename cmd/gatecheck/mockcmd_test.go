@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -106,6 +107,101 @@ func TestMockCommandWebhooks(t *testing.T) {
 func TestMockCommandRejectsBadSettings(t *testing.T) {
 	for _, args := range [][]string{
 		{"--threeds-mode", "SOMETIMES"}, {"--threeds-model", "2D"}, {"--webhook-url", "ftp://x"}, {"--time-scale", "-1"},
+	} {
+		var stderr syncBuffer
+		code := run(context.Background(), append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), io.Discard, &stderr)
+		if code != 1 {
+			t.Errorf("%v: exit %d, want 1 (%s)", args, code, stderr.String())
+		}
+	}
+}
+
+// startMockCommand runs `gatecheck mock` with args and returns its base
+// URL and a function that stops it and returns its exit code.
+func startMockCommand(t *testing.T, args ...string) (string, *syncBuffer, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), pw, stderr)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("reading the base URL: %v (stderr %q)", err, stderr.String())
+	}
+	go io.Copy(io.Discard, pr)
+	return strings.TrimSpace(line), stderr, func() int {
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(10 * time.Second):
+			t.Fatal("mock did not stop")
+			return -1
+		}
+	}
+}
+
+// TestMockCommandReliabilityFlags runs `gatecheck mock` with a fault file,
+// the rate flags, a store capacity and a state file, and restarts it from
+// the state file.
+func TestMockCommandReliabilityFlags(t *testing.T) {
+	dir := t.TempDir()
+	faults := dir + "/faults.json"
+	if err := os.WriteFile(faults, []byte(`{"rules":[{"operation":"POST /payment/v1/card-payments","fault":"error","status":502,"count":1}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	state := dir + "/mock.state"
+	base, stderr, stop := startMockCommand(t, "--faults", faults, "--latency", "uniform:1ms-2ms", "--max-concurrency", "50",
+		"--store-capacity", "5000", "--state-file", state, "--snapshot-interval", "0")
+	c, err := craftgate.New(craftgate.WithBaseURL(base), craftgate.WithAPIKey(defaultMockAPIKey), craftgate.WithSecretKey(defaultMockSecretKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &craftgate.CreatePaymentRequest{
+		Price: craftgate.MustAmount("10"), PaidPrice: craftgate.MustAmount("10"), Installment: 1, Currency: "TRY", ConversationID: "cli-state",
+		Card:  &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: "5258640000000001", ExpireYear: "2044", ExpireMonth: "07", CVC: "000"},
+		Items: []craftgate.PaymentItem{{Name: "a", Price: craftgate.MustAmount("10")}},
+	}
+	if _, err := c.CreatePayment(context.Background(), req); craftgate.AsError(err) == nil || craftgate.AsError(err).HTTPStatus != 502 {
+		t.Fatalf("first payment: %v, want the file's 502", err)
+	}
+	p, err := c.CreatePayment(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, want := range []string{"2 fault rules", "at most 50 requests in flight", "store capacity 5000", "state file " + state} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q: %s", want, stderr.String())
+		}
+	}
+	// Restarted from the state file, the payment is there.
+	base, stderr, stop = startMockCommand(t, "--state-file", state)
+	defer stop()
+	c, err = craftgate.New(craftgate.WithBaseURL(base), craftgate.WithAPIKey(defaultMockAPIKey), craftgate.WithSecretKey(defaultMockSecretKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.RetrievePayment(context.Background(), p.ID)
+	if err != nil || got.ConversationID != "cli-state" {
+		t.Fatalf("after the restart: %+v %v (%s)", got, err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "1 payments restored") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+}
+
+func TestMockCommandRejectsBadReliabilityFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--error-rate", "1.5"}, {"--latency", "pareto:1ms"}, {"--latency", "uniform:5ms"}, {"--max-concurrency", "-1"},
+		{"--store-capacity", "0"}, {"--faults", "/nonexistent/faults.json"}, {"--snapshot-interval", "-1s"},
 	} {
 		var stderr syncBuffer
 		code := run(context.Background(), append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), io.Discard, &stderr)

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,5 +132,26 @@ func TestReportDiffCommand(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"report"}, &out, &errb); code != 2 {
 		t.Fatalf("report without diff: exit %d", code)
+	}
+}
+
+func TestSignoffForAlfaBank(t *testing.T) {
+	dir, stdout, _ := runSignoffForTest(t, "--provider", "rbs")
+	rep, err := reports.ReadFile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "verdict: GO") || len(rep.Items) != len(reports.RetailCRMChecklist()) {
+		t.Fatalf("stdout %q, %d items", stdout, len(rep.Items))
+	}
+	for _, id := range []string{"E1", "E2", "E3"} {
+		if it := rep.Item(id); it == nil || it.Status != reports.StatusPass {
+			t.Errorf("%s: %+v", id, it)
+		}
+	}
+	for _, s := range rep.Scenarios {
+		if !slices.Contains(s.Tags, "@rbs") {
+			t.Errorf("non-RBS scenario %q in the Alfa-Bank sign-off", s.Name)
+		}
 	}
 }

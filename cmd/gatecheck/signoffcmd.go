@@ -33,12 +33,16 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	loadRate := fs.Float64("load-rate", 0, "iterations/s of the load stage (0: closed model)")
 	mixFlag := fs.String("load-mix", defaultMix, "scenario mix of the load stage")
 	sandboxOK := fs.Bool("sandbox-ok", false, "allow the load stage against the Craftgate sandbox (rate-capped)")
+	provider := fs.String("provider", reports.ProviderCraftgate, "whose checklist: craftgate, or rbs (Alfa-Bank gateway, RetailCRM go-live)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	mix, err := load.ParseMix(*mixFlag)
 	if err != nil {
 		return err
+	}
+	if *provider != reports.ProviderCraftgate && *provider != reports.ProviderRBS {
+		return fmt.Errorf("--provider %q: want craftgate or rbs", *provider)
 	}
 	started := time.Now()
 	dir := filepath.Join(*out, "signoff-"+started.Format("2006-01-02T150405"))
@@ -57,6 +61,13 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	expr := *tags
+	if *provider == reports.ProviderRBS {
+		// The Alfa-Bank scenarios run against gatecheck's in-process RBS
+		// gateway mock (the evidence names it).
+		expr = load.AndFilters(expr, "@rbs")
+	} else {
+		expr = load.AndFilters(expr, "~@rbs")
+	}
 	if !tgt.Mock {
 		expr = load.AndFilters(expr, "~@mock && ~@webhook")
 		for i := range mix {
@@ -86,7 +97,7 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 
 	// Stage 2: a short, bounded load run of the same scenarios.
-	run := &reports.Run{Provider: "craftgate", Target: tgt.Name, TargetIsMock: tgt.Mock, LoadEngine: loadEngineName,
+	run := &reports.Run{Provider: *provider, Target: tgt.Name, TargetIsMock: tgt.Mock, LoadEngine: loadEngineName,
 		KeyFingerprint: fingerprint(tgt.APIKey), Started: started}
 	run.Version, run.Commit = buildInfo()
 	for _, o := range res.Outcomes {
@@ -96,6 +107,8 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	switch lerr := checkLoadTarget(&tf, *sandboxOK, &rate, sandboxMaxRate, *loadVUs); {
 	case *loadDur <= 0:
 		run.LoadError = "load stage skipped (--load-duration 0)"
+	case *provider == reports.ProviderRBS:
+		run.LoadError = "load stage skipped: the Alfa-Bank go-live check has no load requirement"
 	case lerr != nil:
 		run.LoadError = "load stage skipped: " + lerr.Error()
 	default:

@@ -145,8 +145,10 @@ func orDefault(v, def string) string {
 
 // serveMock starts a mock provider on addr and returns its base URL, the
 // mock, and a graceful shutdown function: the server stops taking requests
-// and finishes those in flight, then the mock's webhook dispatcher stops
-// (pending webhooks are dropped, deliveries in flight finish).
+// and finishes those in flight (injected delays cut short), then the mock
+// closes: its webhook dispatcher stops (pending webhooks are dropped,
+// deliveries in flight finish) and, with a state file, the last snapshot
+// is written.
 func serveMock(ctx context.Context, addr string, cfg mock.Config) (string, *mock.Mock, func(context.Context) error, error) {
 	m, err := mock.New(cfg)
 	if err != nil {
@@ -158,6 +160,9 @@ func serveMock(ctx context.Context, addr string, cfg mock.Config) (string, *mock
 		return "", nil, nil, fmt.Errorf("mock: listen: %w", err)
 	}
 	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	// At shutdown, injected delays and holds end at once, so that the
+	// requests in flight finish (mock.Mock.Drain).
+	srv.RegisterOnShutdown(m.Drain)
 	go func() { _ = srv.Serve(ln) }()
 	shutdown := func(ctx context.Context) error {
 		return errors.Join(srv.Shutdown(ctx), m.Close(ctx))

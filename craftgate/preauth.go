@@ -1,0 +1,43 @@
+package craftgate
+
+import (
+	"context"
+	"net/http"
+)
+
+// Pre-authorisation and post-authorisation (flows.md section 3,
+// endpoints.md A.1 and B.6).
+//
+// A pre-authorisation is an ordinary card payment (CreatePayment, or
+// InitThreeDSPayment then CompleteThreeDSPayment) sent with PaymentPhase
+// PhasePreAuth: the amount is blocked on the card, not captured, and the
+// answer carries paymentPhase PRE_AUTH. PostAuthPayment captures it, for
+// up to 1.5 times the pre-authorised amount on Craftgate's side (banks may
+// allow less); the answer carries paymentPhase POST_AUTH. A pre-authorised
+// payment can only be refunded whole (RefundPayment), never per
+// transaction.
+
+// PathPostAuthSuffix follows /payment/v1/card-payments/{id} in the
+// post-auth path.
+const PathPostAuthSuffix = "/post-auth"
+
+// PostAuthPaymentRequest is the body of POST
+// /payment/v1/card-payments/{id}/post-auth: the amount to capture.
+type PostAuthPaymentRequest struct {
+	PaidPrice Amount `json:"paidPrice"`
+}
+
+// PostAuthPath returns the post-auth path of payment id.
+func PostAuthPath(id int64) string { return idPath(PathCardPayments, id) + PathPostAuthSuffix }
+
+// PostAuthPayment captures the pre-authorised payment id (POST
+// /payment/v1/card-payments/{id}/post-auth) and returns the payment in
+// phase POST_AUTH. A card the bank declines at post-auth returns an *Error
+// with HTTP 422 and its errorGroup.
+func (c *Client) PostAuthPayment(ctx context.Context, id int64, req *PostAuthPaymentRequest) (*Payment, error) {
+	var p Payment
+	if err := c.Do(ctx, http.MethodPost, PostAuthPath(id), nil, req, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}

@@ -1,0 +1,720 @@
+package mock
+
+import (
+	"bufio"
+	"context"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// The state file (Config.StateFile): the mock's state, kept across
+// restarts so that a restarted soak test loses no acknowledged payment.
+//
+// What it holds: every payment the store holds (transactions, refund
+// state, 3-D Secure state, strings), CANCEL and transaction refund
+// records, 3-D Secure sessions (ACS tokens), checkout tokens, stored cards,
+// the id counters, the merchant settings (webhook key included: the file
+// is written with mode 0600) and the clock offset. What it does not hold:
+// webhook records and pending deliveries, the fault configuration (flags
+// or the admin route set it again), evicted records.
+//
+// Format: the line "gatecheck-mock-state 1\n" (the version), then a gob
+// stream: one stateHeader, then stateBatch values of up to 4096 records
+// each, the last one with End set. A file of another version, or written
+// by a mock with another seed (ids and bank references derive from it), is
+// refused. A missing file is an empty start.
+//
+// When: New restores the file when it exists; a snapshot is written every
+// SnapshotInterval (default DefaultSnapshotInterval) while the mock runs
+// and once more by Close, after the server has finished its requests. A
+// snapshot is written to a temporary file in the same directory, synced,
+// then renamed over the old one, so a crash never leaves a torn file.
+//
+// Consistency while serving: a snapshot contains every payment and refund
+// acknowledged before it started. Each payment is read under its lock, and
+// refunds are created (id, state change, record) under that lock too, so a
+// payment's refund state and the refund records saved with it always
+// agree: a record is saved exactly when its payment's saved state includes
+// it. Eviction pauses while a snapshot is written.
+
+// stateMagic starts every state file; the number is the format version.
+const stateMagic = "gatecheck-mock-state 1\n"
+
+// stateVersion is the version of stateHeader and stateBatch.
+const stateVersion = 1
+
+// DefaultSnapshotInterval is the snapshot period when
+// Config.SnapshotInterval is 0.
+const DefaultSnapshotInterval = time.Minute
+
+// stateBatchSize is how many records a stateBatch holds at most.
+const stateBatchSize = 4096
+
+// stateHeader opens a state file.
+type stateHeader struct {
+	Version  int
+	Seed     int64
+	SavedAt  time.Time // wall clock
+	MockNow  time.Time // mock clock
+	Offset   int64     // Advance so far, nanoseconds
+	Payment  int64     // id counters when the snapshot began: the last id
+	Tx       int64     // handed out of each kind (see stateBatch.IDs)
+	Refund   int64
+	TxRefund int64
+	Settings Settings
+	// Vault sequence numbers (stored cards).
+	CardSeq, CardUserSeq uint64
+}
+
+// stateBatch is a batch of records.
+type stateBatch struct {
+	Payments  []statePayment
+	Cancels   []stateCancel
+	TxRefunds []stateTxRefund
+	ThreeDS   []stateThreeDS
+	Checkouts []stateCheckout
+	Cards     []stateCard
+	Saved     []stateSaved
+	End       bool
+	// IDs are the id counters when the snapshot ended (End batch only):
+	// records made while it was written may be in it, so new ids start
+	// after these.
+	IDs [4]int64
+}
+
+// statePayment is one payment.
+type statePayment struct {
+	ID, Created, BuyerMemberID, Price, PaidPrice, TxFirst, ConvPrev int64
+
+	Refund, Phase, Source, FailStep, Currency, Group, Installment, AuthPhase, CardFlags uint8
+	Md                                                                                  int8
+	Partial, Failed, ThreeDS, Kept                                                      bool
+	// OutageGroup is the error group of a bank-outage failure.
+	OutageGroup string
+	// Texts are the fields of the payment's text block, in order.
+	Texts []string
+	Txs   []stateTx
+}
+
+// stateTx is one transaction of a payment; its id is TxFirst + index.
+type stateTx struct {
+	SubMerchantID, Price, PaidPrice, SubMerchantPrice, Refunded int64
+}
+
+// stateCancel is a CANCEL record.
+type stateCancel struct {
+	ID, PaymentID, Created, Price int64
+	Currency                      uint8
+	ConversationID                string
+}
+
+// stateTxRefund is a transaction refund record.
+type stateTxRefund struct {
+	ID, PaymentID, TxID, Created, Price int64
+	Currency                            uint8
+	ConversationID                      string
+}
+
+// stateThreeDS is a 3-D Secure session.
+type stateThreeDS struct {
+	PaymentID       int64
+	Token, Callback string
+	V2, Returned    bool
+	Md              int
+}
+
+// stateCheckout is a checkout token.
+type stateCheckout struct {
+	Token, Callback string
+	Expires         time.Time
+	Order           []byte // the basket, JSON
+	Installments    []int
+	OnlyCredit      bool
+	Price           int64
+	Currency        string
+	Items           []pageItem
+	State           uint8
+	PaymentID       int64
+}
+
+// stateCard is a stored card, or (UserOnly) a card user without cards.
+type stateCard struct {
+	Seq                         uint64
+	UserKey, Token, PAN, Holder string
+	Alias                       string
+	Month, Year                 int
+	Created                     int64
+	UserOnly                    bool
+}
+
+// stateSaved is the card a payment stored.
+type stateSaved struct {
+	PaymentID      int64
+	UserKey, Token string
+}
+
+// paymentMark is what a snapshot notes of a payment with refunds: the id
+// counters of the refund kinds when it was read, so that only its refunds
+// included in its saved state are saved.
+type paymentMark struct {
+	id, cancel, txRefund int64
+}
+
+// SaveState writes a snapshot of the mock's state to w (the state file's
+// format). It may run while the mock serves.
+func (m *Mock) SaveState(w io.Writer) error {
+	s := m.store
+	s.snapshotting.Add(1)
+	defer s.snapshotting.Add(-1)
+	s.mu.Lock() // wait for an eviction round in progress
+	h := stateHeader{Version: stateVersion, Seed: m.cfg.Seed, SavedAt: time.Now(), MockNow: m.Now(), Offset: m.offset.Load(),
+		Payment: m.ids.payment.Load(), Tx: m.ids.tx.Load(), Refund: m.ids.refund.Load(), TxRefund: m.ids.txRefund.Load(),
+		Settings: m.Settings()}
+	low, kept := s.payments.low(), s.kept.Load()
+	s.mu.Unlock()
+	s.vault.mu.RLock()
+	h.CardSeq, h.CardUserSeq = s.vault.seq, s.vault.userSeq
+	s.vault.mu.RUnlock()
+
+	if _, err := io.WriteString(w, stateMagic); err != nil {
+		return fmt.Errorf("mock: state: %w", err)
+	}
+	enc := gob.NewEncoder(w)
+	if err := enc.Encode(&h); err != nil {
+		return fmt.Errorf("mock: state: %w", err)
+	}
+	var b stateBatch
+	flush := func(end bool) error {
+		b.End = end
+		if err := enc.Encode(&b); err != nil {
+			return fmt.Errorf("mock: state: %w", err)
+		}
+		b = stateBatch{}
+		return nil
+	}
+	full := func() bool {
+		return len(b.Payments)+len(b.Cancels)+len(b.TxRefunds)+len(b.ThreeDS)+len(b.Checkouts)+len(b.Cards)+len(b.Saved) >= stateBatchSize
+	}
+
+	// Payments: the relocated ones (the lowest ids), then the slab's.
+	var marks []paymentMark
+	var ids []int64
+	if kept != nil {
+		for id := range kept.byID {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+	}
+	add := func(id int64) error {
+		p := s.payment(id)
+		if p == nil {
+			return nil
+		}
+		sp, mark, ok := m.snapshotPayment(p)
+		if !ok {
+			return nil
+		}
+		b.Payments = append(b.Payments, sp)
+		if mark.id != 0 {
+			marks = append(marks, mark)
+		}
+		if full() {
+			return flush(false)
+		}
+		return nil
+	}
+	for _, id := range ids {
+		if err := add(id); err != nil {
+			return err
+		}
+	}
+	for id := low; id <= h.Payment; id++ {
+		if err := add(id); err != nil {
+			return err
+		}
+	}
+	// Refund records included in their payments' saved state.
+	markOf := func(pid int64) (paymentMark, bool) {
+		i := sort.Search(len(marks), func(i int) bool { return marks[i].id >= pid })
+		if i < len(marks) && marks[i].id == pid {
+			return marks[i], true
+		}
+		return paymentMark{}, false
+	}
+	slices.SortFunc(marks, func(a, b paymentMark) int { return cmpInt64(a.id, b.id) })
+	for id := s.cancels.low(); id <= m.ids.refund.Load(); id++ {
+		c := s.cancel(id)
+		if c == nil {
+			continue
+		}
+		if mk, ok := markOf(c.paymentID); !ok || id > mk.cancel {
+			continue
+		}
+		b.Cancels = append(b.Cancels, stateCancel{ID: c.id, PaymentID: c.paymentID, Created: c.created, Price: int64(c.price),
+			Currency: c.currency, ConversationID: s.cancelConversation(c)})
+		if full() {
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+	}
+	for id := s.txRefunds.low(); id <= m.ids.txRefund.Load(); id++ {
+		r := s.txRefund(id)
+		if r == nil {
+			continue
+		}
+		if mk, ok := markOf(r.paymentID); !ok || id > mk.txRefund {
+			continue
+		}
+		b.TxRefunds = append(b.TxRefunds, stateTxRefund{ID: r.id, PaymentID: r.paymentID, TxID: r.txID, Created: r.created,
+			Price: int64(r.price), Currency: r.currency, ConversationID: s.txRefundConversation(r)})
+		if full() {
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+	}
+	// 3-D Secure sessions of saved payments.
+	var threeDS []stateThreeDS
+	m.threeDS.Range(func(k, v any) bool {
+		id, ss := k.(int64), v.(*threeDSSession)
+		p := s.payment(id)
+		if p == nil || id > h.Payment {
+			return true
+		}
+		p = s.lock(p)
+		threeDS = append(threeDS, stateThreeDS{PaymentID: id, Token: ss.token, Callback: ss.callbackURL, V2: ss.v2, Returned: ss.returned, Md: ss.md})
+		p.mu.Unlock()
+		return true
+	})
+	slices.SortFunc(threeDS, func(a, b stateThreeDS) int { return cmpInt64(a.PaymentID, b.PaymentID) })
+	for _, t := range threeDS {
+		b.ThreeDS = append(b.ThreeDS, t)
+		if full() {
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+	}
+	// Checkout tokens, oldest first.
+	for _, tok := range m.tokens.all() {
+		cs := m.checkoutByToken(tok)
+		if cs == nil {
+			continue
+		}
+		order, err := json.Marshal(&cs.order)
+		if err != nil {
+			return fmt.Errorf("mock: state: checkout %s: %w", tok, err)
+		}
+		cs.mu.Lock()
+		state, pid := cs.state, cs.paymentID
+		cs.mu.Unlock()
+		if pid > h.Payment {
+			state, pid = checkoutOpen, 0 // paid after the snapshot began
+		}
+		b.Checkouts = append(b.Checkouts, stateCheckout{Token: cs.token, Callback: cs.callbackURL, Expires: cs.expires, Order: order,
+			Installments: cs.installments, OnlyCredit: cs.onlyCredit, Price: int64(cs.price), Currency: cs.currency, Items: cs.items,
+			State: state, PaymentID: pid})
+		if full() {
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+	}
+	// Stored cards and the cards payments stored.
+	s.vault.mu.RLock()
+	var cards []stateCard
+	for _, sc := range s.vault.byToken {
+		cards = append(cards, stateCard{Seq: sc.seq, UserKey: sc.userKey, Token: sc.token, PAN: sc.pan, Holder: sc.holder, Alias: sc.alias,
+			Month: sc.month, Year: sc.year, Created: sc.created})
+	}
+	for user, list := range s.vault.users {
+		if len(list) == 0 {
+			cards = append(cards, stateCard{UserKey: user, UserOnly: true})
+		}
+	}
+	var saved []stateSaved
+	for id, k := range s.vault.saved {
+		saved = append(saved, stateSaved{PaymentID: id, UserKey: k.userKey, Token: k.token})
+	}
+	s.vault.mu.RUnlock()
+	slices.SortFunc(cards, func(a, b stateCard) int { return cmpInt64(int64(a.Seq), int64(b.Seq)) })
+	slices.SortFunc(saved, func(a, b stateSaved) int { return cmpInt64(a.PaymentID, b.PaymentID) })
+	b.Cards, b.Saved = cards, saved
+	b.IDs = [4]int64{m.ids.payment.Load(), m.ids.tx.Load(), m.ids.refund.Load(), m.ids.txRefund.Load()}
+	return flush(true)
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// snapshotPayment reads p under its lock. The mark is set (non-zero id)
+// when the payment has refund activity.
+func (m *Mock) snapshotPayment(p *payment) (statePayment, paymentMark, bool) {
+	s := m.store
+	p = s.lock(p)
+	defer p.mu.Unlock()
+	if p.moved { // evicted meanwhile (cannot happen while snapshotting; be safe)
+		return statePayment{}, paymentMark{}, false
+	}
+	sp := statePayment{ID: p.id, Created: p.created, BuyerMemberID: p.buyerMemberID, Price: int64(p.price), PaidPrice: int64(p.paidPrice),
+		TxFirst: p.txFirst, ConvPrev: p.convPrev, Refund: uint8(p.refund), Phase: uint8(p.phase), Source: p.source, FailStep: p.failStep,
+		Currency: p.currency, Group: p.group, Installment: p.installment, AuthPhase: uint8(p.authPhase), CardFlags: p.cardFlags,
+		Md: p.md, Partial: p.partial, Failed: p.failed, ThreeDS: p.threeDS, Kept: p.kept}
+	if p.failStep == stepOutage && p.outage > 0 {
+		if names := craftgate.TestCards().GroupNames(); int(p.outage) <= len(names) {
+			sp.OutageGroup = names[p.outage-1]
+		}
+	}
+	r := s.textOf(p)
+	n := paymentFields + 2*int(p.txCount)
+	sp.Texts = make([]string, n)
+	for i := range n {
+		sp.Texts[i] = r.next()
+	}
+	sp.Txs = make([]stateTx, p.txCount)
+	for i := range sp.Txs {
+		t := s.tx(p, i)
+		sp.Txs[i] = stateTx{SubMerchantID: t.subMerchantID, Price: int64(t.price), PaidPrice: int64(t.paidPrice),
+			SubMerchantPrice: int64(t.subMerchantPrice), Refunded: int64(t.refunded)}
+	}
+	var mark paymentMark
+	if p.refund == refundPartial || p.refund == refundFull || p.partial {
+		mark = paymentMark{id: p.id, cancel: m.ids.refund.Load(), txRefund: m.ids.txRefund.Load()}
+	}
+	return sp, mark, true
+}
+
+// LoadState restores a snapshot written by SaveState into a mock that has
+// served nothing yet. The snapshot's seed must be the mock's.
+func (m *Mock) LoadState(r io.Reader) error {
+	if err := m.loadState(r); err != nil {
+		return fmt.Errorf("mock: state: %w", err)
+	}
+	return nil
+}
+
+func (m *Mock) loadState(r io.Reader) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	magic := make([]byte, len(stateMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != stateMagic {
+		return fmt.Errorf("not a gatecheck mock state file of version %d", stateVersion)
+	}
+	dec := gob.NewDecoder(br)
+	var h stateHeader
+	if err := dec.Decode(&h); err != nil {
+		return fmt.Errorf("header: %w", err)
+	}
+	switch {
+	case h.Version != stateVersion:
+		return fmt.Errorf("version %d, this mock reads version %d", h.Version, stateVersion)
+	case h.Seed != m.cfg.Seed:
+		return fmt.Errorf("written by a mock with seed %d, this one has seed %d: start it with the same seed", h.Seed, m.cfg.Seed)
+	}
+	s := m.store
+	if s.counts.payments.Load() != 0 || s.counts.cancels.Load() != 0 || s.counts.txRefunds.Load() != 0 {
+		return errors.New("the mock already holds records")
+	}
+	settings := h.Settings
+	if err := settings.check(); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
+	m.settings.Store(&settings)
+	m.offset.Store(h.Offset)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := craftgate.TestCards().GroupNames()
+	ks := s.cloneKept()
+	for {
+		var b stateBatch
+		if err := dec.Decode(&b); err != nil {
+			return fmt.Errorf("records: %w", err)
+		}
+		for i := range b.Payments {
+			if err := s.restorePayment(&b.Payments[i], names, ks); err != nil {
+				return err
+			}
+		}
+		for _, c := range b.Cancels {
+			rec := s.cancels.slot(c.ID)
+			rec.id, rec.paymentID, rec.created, rec.price, rec.currency = c.ID, c.PaymentID, c.Created, money(c.Price), c.Currency
+			w, ref := s.cstrs.reserve(fieldSize(c.ConversationID), c.ID)
+			w.put(c.ConversationID)
+			rec.text = ref
+			rec.ready.Store(true)
+			s.counts.cancels.Add(1)
+		}
+		for _, t := range b.TxRefunds {
+			rec := s.txRefunds.slot(t.ID)
+			rec.id, rec.paymentID, rec.txID, rec.created, rec.price, rec.currency = t.ID, t.PaymentID, t.TxID, t.Created, money(t.Price), t.Currency
+			w, ref := s.rstrs.reserve(fieldSize(t.ConversationID), t.ID)
+			w.put(t.ConversationID)
+			rec.text = ref
+			rec.ready.Store(true)
+			s.counts.txRefunds.Add(1)
+		}
+		for _, t := range b.ThreeDS {
+			m.threeDS.Store(t.PaymentID, &threeDSSession{token: t.Token, callbackURL: t.Callback, v2: t.V2, returned: t.Returned, md: t.Md})
+		}
+		for _, c := range b.Checkouts {
+			cs := &checkoutSession{token: c.Token, callbackURL: c.Callback, expires: c.Expires, installments: c.Installments,
+				onlyCredit: c.OnlyCredit, price: money(c.Price), currency: c.Currency, items: c.Items, state: c.State, paymentID: c.PaymentID}
+			if err := json.Unmarshal(c.Order, &cs.order); err != nil {
+				return fmt.Errorf("checkout %s: %w", c.Token, err)
+			}
+			m.checkouts.Store(cs.token, cs)
+			if old := m.tokens.push(cs.token); old != "" {
+				m.checkouts.Delete(old)
+			}
+		}
+		m.restoreVault(b.Cards, b.Saved)
+		if b.End {
+			h.Payment, h.Tx, h.Refund, h.TxRefund = max(h.Payment, b.IDs[0]), max(h.Tx, b.IDs[1]), max(h.Refund, b.IDs[2]), max(h.TxRefund, b.IDs[3])
+			break
+		}
+	}
+	if len(ks.byID) > 0 {
+		s.kept.Store(ks)
+	}
+	s.vault.mu.Lock()
+	s.vault.seq, s.vault.userSeq = h.CardSeq, h.CardUserSeq
+	s.vault.mu.Unlock()
+	// Ids continue after the snapshot's; ids it does not hold never come.
+	m.ids.payment.Store(max(m.ids.payment.Load(), h.Payment))
+	m.ids.tx.Store(max(m.ids.tx.Load(), h.Tx))
+	m.ids.refund.Store(max(m.ids.refund.Load(), h.Refund))
+	m.ids.txRefund.Store(max(m.ids.txRefund.Load(), h.TxRefund))
+	s.payGap, s.txGap, s.cancelGap, s.txRefundGap = h.Payment, h.Tx, h.Refund, h.TxRefund
+	s.prevPayLow, s.prevCancelLow, s.prevTxRefundLow = s.payments.low(), s.cancels.low(), s.txRefunds.low()
+	return nil
+}
+
+// restorePayment stores a saved payment; the caller holds s.mu.
+func (s *store) restorePayment(sp *statePayment, names []string, ks *keptSet) error {
+	if len(sp.Texts) != paymentFields+2*len(sp.Txs) {
+		return fmt.Errorf("payment %d: %d strings for %d transactions", sp.ID, len(sp.Texts), len(sp.Txs))
+	}
+	if _, ok := craftgate.TestCards().Card(sp.Texts[3]); !ok {
+		return fmt.Errorf("payment %d: its card is not in the catalogue", sp.ID)
+	}
+	var p *payment
+	var k *keptPayment
+	if sp.Kept {
+		k = &keptPayment{txs: make([]transaction, len(sp.Txs))}
+		p = &k.p
+		p.kept = true
+	} else {
+		p = s.payments.slot(sp.ID)
+	}
+	p.id, p.created, p.buyerMemberID, p.price, p.paidPrice = sp.ID, sp.Created, sp.BuyerMemberID, money(sp.Price), money(sp.PaidPrice)
+	p.txFirst, p.txCount = sp.TxFirst, uint32(len(sp.Txs))
+	p.refund, p.phase, p.source, p.failStep = refundState(sp.Refund), payPhase(sp.Phase), sp.Source, sp.FailStep
+	p.currency, p.group, p.installment, p.authPhase, p.cardFlags = sp.Currency, sp.Group, sp.Installment, authPhase(sp.AuthPhase), sp.CardFlags
+	p.md, p.partial, p.failed, p.threeDS = sp.Md, sp.Partial, sp.Failed, sp.ThreeDS
+	if sp.OutageGroup != "" {
+		p.outage = uint8(slices.Index(names, sp.OutageGroup) + 1)
+	}
+	size := 0
+	for _, t := range sp.Texts {
+		size += fieldSize(t)
+	}
+	if sp.Kept {
+		w := textWriter{make([]byte, 0, size)}
+		for _, t := range sp.Texts {
+			w.put(t)
+		}
+		k.text = w.b
+	} else {
+		w, ref := s.strs.reserve(size, sp.ID)
+		for _, t := range sp.Texts {
+			w.put(t)
+		}
+		p.text = ref
+	}
+	for i, st := range sp.Txs {
+		var t *transaction
+		if sp.Kept {
+			t = &k.txs[i]
+		} else {
+			t = s.txs.slot(sp.TxFirst + int64(i))
+		}
+		t.subMerchantID, t.price, t.paidPrice = st.SubMerchantID, money(st.Price), money(st.PaidPrice)
+		t.subMerchantPrice, t.refunded = money(st.SubMerchantPrice), money(st.Refunded)
+	}
+	if c := sp.Texts[0]; c != "" {
+		h := maphash.String(s.seed, c)
+		p.convPrev = s.byConversation[h]
+		s.byConversation[h] = sp.ID
+	}
+	p.ready.Store(true)
+	for i := range sp.Txs {
+		if sp.Kept {
+			k.txs[i].paymentID.Store(sp.ID)
+			ks.byTx[sp.TxFirst+int64(i)] = k
+		} else {
+			s.txs.at(sp.TxFirst + int64(i)).paymentID.Store(sp.ID)
+		}
+	}
+	if sp.Kept {
+		ks.byID[sp.ID] = k
+		s.counts.kep.Add(1)
+	} else {
+		s.counts.payments.Add(1)
+	}
+	s.counts.txs.Add(int64(len(sp.Txs)))
+	return nil
+}
+
+// restoreVault adds saved stored cards to the vault.
+func (m *Mock) restoreVault(cards []stateCard, saved []stateSaved) {
+	if len(cards) == 0 && len(saved) == 0 {
+		return
+	}
+	v := &m.store.vault
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.byToken == nil {
+		v.byToken, v.users, v.saved = map[string]*storedCard{}, map[string][]*storedCard{}, map[int64]savedKeys{}
+	}
+	for _, c := range cards {
+		if c.UserOnly {
+			if _, ok := v.users[c.UserKey]; !ok {
+				v.users[c.UserKey] = nil
+			}
+			continue
+		}
+		sc := &storedCard{seq: c.Seq, userKey: c.UserKey, token: c.Token, pan: c.PAN, holder: c.Holder, alias: c.Alias,
+			month: c.Month, year: c.Year, created: c.Created}
+		v.byToken[sc.token] = sc
+		v.users[sc.userKey] = append(v.users[sc.userKey], sc)
+	}
+	for _, k := range saved {
+		v.saved[k.PaymentID] = savedKeys{userKey: k.UserKey, token: k.Token}
+	}
+}
+
+// snapshotter writes the state file periodically.
+type snapshotter struct {
+	path     string
+	interval time.Duration
+	stop     chan struct{}
+	done     chan struct{}
+	once     sync.Once
+	mu       sync.Mutex // one snapshot at a time
+}
+
+// openState restores Config.StateFile when it exists and starts the
+// periodic snapshots.
+func (m *Mock) openState() error {
+	path := m.cfg.StateFile
+	f, err := os.Open(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("mock: state file: %w", err)
+	default:
+		err := m.LoadState(f)
+		_ = f.Close()
+		if err != nil {
+			return fmt.Errorf("mock: state file %s: %w", path, err)
+		}
+	}
+	interval := m.cfg.SnapshotInterval
+	if interval == 0 {
+		interval = DefaultSnapshotInterval
+	}
+	m.snap = &snapshotter{path: path, interval: interval, stop: make(chan struct{}), done: make(chan struct{})}
+	if interval > 0 {
+		go m.snapshotLoop()
+	} else {
+		close(m.snap.done)
+	}
+	return nil
+}
+
+// snapshotLoop writes the state file every interval until Close.
+func (m *Mock) snapshotLoop() {
+	defer close(m.snap.done)
+	t := time.NewTicker(m.snap.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.snap.stop:
+			return
+		case <-t.C:
+			if err := m.WriteStateFile(); err != nil && m.log != nil {
+				m.log.LogAttrs(context.Background(), slog.LevelError, "mock: state snapshot failed", slog.String("error", err.Error()))
+			}
+		}
+	}
+}
+
+// WriteStateFile writes a snapshot to Config.StateFile now (atomically:
+// a temporary file renamed over it). Without a state file it does nothing.
+func (m *Mock) WriteStateFile() error {
+	if m.snap == nil {
+		return nil
+	}
+	m.snap.mu.Lock()
+	defer m.snap.mu.Unlock()
+	path := m.snap.path
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("mock: state file: %w", err)
+	}
+	tmp := f.Name()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	err = m.SaveState(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("mock: state file %s: %w", path, err)
+	}
+	return nil
+}
+
+// closeState stops the periodic snapshots and writes the last one.
+func (m *Mock) closeState() error {
+	if m.snap == nil {
+		return nil
+	}
+	var err error
+	m.snap.once.Do(func() {
+		close(m.snap.stop)
+		<-m.snap.done
+		err = m.WriteStateFile()
+	})
+	return err
+}

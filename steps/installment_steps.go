@@ -1,0 +1,338 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+func installmentDefinitions() []Definition {
+	return []Definition{
+		{`^the merchant searches the installment options of ` + ReCard + `$`,
+			func(ctx context.Context, w *World, a []string) error { return w.searchInstallments(ctx, a[0]) }},
+		{`^the merchant has searched the installment options of ` + ReCard + `$`,
+			func(ctx context.Context, w *World, a []string) error { return w.hasSearchedInstallments(ctx, a[0]) }},
+		{`^the buyer chooses the (\d+)-installment option$`,
+			func(_ context.Context, w *World, a []string) error { return w.chooseOption(a[0]) }},
+		{`^the merchant looks up the BIN of ` + ReCard + `$`,
+			func(ctx context.Context, w *World, a []string) error { return w.lookUpBin(ctx, a[0]) }},
+
+		{`^the card is offered installments beyond a single payment$`, method((*World).offeredInstallments)},
+		{`^the card is offered a single payment only$`, method((*World).offeredSinglePayment)},
+		{`^the single payment costs the basket's price$`, method((*World).singleCostsPrice)},
+		{`^no installment option costs less than the basket's price$`, method((*World).noOptionBelowPrice)},
+		{`^the installment search describes the card as the catalogue does$`, method((*World).installmentsDescribeCard)},
+		{`^the (\d+)-installment option totals ` + ReAmount + ` ` + ReCurrency + ` in installments of ` + ReAmount + `$`,
+			func(_ context.Context, w *World, a []string) error { return w.optionTotals(a[0], a[1], a[2], a[3]) }},
+		{`^the BIN is described as the catalogue does$`, method((*World).binDescribed)},
+		{`^the BIN is (a|not a) commercial card$`,
+			func(_ context.Context, w *World, a []string) error { return w.binCommercial(a[0] == "a") }},
+		{`^the BIN's card association is ` + ReGroup + `$`,
+			func(_ context.Context, w *World, a []string) error { return w.binAssociation(a[0]) }},
+		{`^the payment is in (\d+) installments with the option's total as its paid price$`,
+			func(_ context.Context, w *World, a []string) error { return w.paidInOption(a[0]) }},
+		{`^the payment's maturity difference is its paid price minus its price$`, method((*World).maturityDifference)},
+	}
+}
+
+// searchInstallments asks for the installment options of the card spec
+// for the basket's price and currency.
+func (w *World) searchInstallments(ctx context.Context, spec string) error {
+	card, err := ParseCard(w.cards, spec)
+	if err != nil {
+		return err
+	}
+	if w.currency == "" {
+		return errors.New(`steps: no basket: a scenario starts with "Given a basket of ..."`)
+	}
+	x := w.x()
+	x.lookedUp, x.option = card, nil
+	x.installments, x.lookupErr = w.client.SearchInstallments(ctx, &craftgate.SearchInstallmentsRequest{
+		BinNumber: craftgate.BinOf(card.Number), Price: w.price, Currency: w.currency})
+	if x.lookupErr != nil && craftgate.AsError(x.lookupErr) == nil {
+		return fmt.Errorf("steps: searching installments of %s: %w", card, x.lookupErr)
+	}
+	w.note(EvidenceCard, craftgate.MaskPAN(card.Number), "")
+	return nil
+}
+
+func (w *World) hasSearchedInstallments(ctx context.Context, spec string) error {
+	if err := w.searchInstallments(ctx, spec); err != nil {
+		return err
+	}
+	_, err := w.requireInstallment()
+	return err
+}
+
+// requireInstallment returns the one item of the installment search.
+func (w *World) requireInstallment() (*craftgate.Installment, error) {
+	x := w.x()
+	if x.installments == nil {
+		if x.lookupErr != nil {
+			return nil, fmt.Errorf("expected the installment options of %s, got %s", x.lookedUp, describeErr(x.lookupErr))
+		}
+		return nil, errors.New("steps: no installment search: search first")
+	}
+	if len(x.installments.Items) != 1 {
+		return nil, fmt.Errorf("installment search for %s: expected one item for the BIN, got %d", x.lookedUp, len(x.installments.Items))
+	}
+	return &x.installments.Items[0], nil
+}
+
+// chooseOption makes the buyer's next payment the n-installment option
+// of the search: installment n, paid price its total.
+func (w *World) chooseOption(n string) error {
+	count, err := ParseInt(n)
+	if err != nil {
+		return err
+	}
+	it, err := w.requireInstallment()
+	if err != nil {
+		return err
+	}
+	opt, ok := it.Option(count)
+	if !ok {
+		return fmt.Errorf("installment search for %s: no %d-installment option (offered: %s)", w.x().lookedUp, count, optionList(it))
+	}
+	x := w.x()
+	x.option = &opt
+	total := opt.TotalPrice
+	x.paidPrice = &total
+	w.installment = count
+	return nil
+}
+
+func optionList(it *craftgate.Installment) string {
+	s := ""
+	for i, p := range it.InstallmentPrices {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprint(p.InstallmentNumber)
+	}
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func (w *World) lookUpBin(ctx context.Context, spec string) error {
+	card, err := ParseCard(w.cards, spec)
+	if err != nil {
+		return err
+	}
+	x := w.x()
+	x.lookedUp = card
+	x.bin, x.lookupErr = w.client.RetrieveBin(ctx, craftgate.BinOf(card.Number))
+	if x.lookupErr != nil && craftgate.AsError(x.lookupErr) == nil {
+		return fmt.Errorf("steps: BIN inquiry of %s: %w", card, x.lookupErr)
+	}
+	w.note(EvidenceCard, craftgate.MaskPAN(card.Number), "")
+	return nil
+}
+
+func (w *World) offeredInstallments(context.Context) error {
+	it, err := w.requireInstallment()
+	if err != nil {
+		return err
+	}
+	if len(it.InstallmentPrices) < 2 {
+		return fmt.Errorf("installment search for %s: expected installment options beyond a single payment, got %s", w.x().lookedUp, optionList(it))
+	}
+	if _, ok := it.Option(1); !ok {
+		return fmt.Errorf("installment search for %s: expected a single-payment option among %s", w.x().lookedUp, optionList(it))
+	}
+	return nil
+}
+
+func (w *World) offeredSinglePayment(context.Context) error {
+	it, err := w.requireInstallment()
+	if err != nil {
+		return err
+	}
+	if len(it.InstallmentPrices) != 1 || it.InstallmentPrices[0].InstallmentNumber != 1 {
+		return fmt.Errorf("installment search for %s: expected a single payment only, got options %s", w.x().lookedUp, optionList(it))
+	}
+	return nil
+}
+
+func (w *World) singleCostsPrice(context.Context) error {
+	it, err := w.requireInstallment()
+	if err != nil {
+		return err
+	}
+	opt, ok := it.Option(1)
+	if !ok {
+		return fmt.Errorf("installment search for %s: no single-payment option", w.x().lookedUp)
+	}
+	var m mismatches
+	m.amount("single payment totalPrice", w.price, opt.TotalPrice)
+	m.amount("single payment installmentPrice", w.price, opt.InstallmentPrice)
+	return m.err(fmt.Sprintf("installment search for %s", w.x().lookedUp))
+}
+
+// noOptionBelowPrice checks every option: its total is at least the price
+// (installments add a maturity difference, never a discount) and its
+// installments add up to the total within a cent per installment.
+func (w *World) noOptionBelowPrice(context.Context) error {
+	it, err := w.requireInstallment()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	cent := craftgate.MustAmount("0.01")
+	for _, p := range it.InstallmentPrices {
+		if p.TotalPrice.LessThan(w.price.Decimal) {
+			m.addf("%d installments: totalPrice %s is below the price %s", p.InstallmentNumber, fmtAmount(p.TotalPrice), fmtAmount(w.price))
+		}
+		n := int64(p.InstallmentNumber)
+		if n < 1 {
+			m.addf("installmentNumber %d", p.InstallmentNumber)
+			continue
+		}
+		sum := p.InstallmentPrice.Mul(craftgate.MustAmount(fmt.Sprint(n)).Decimal)
+		if sum.Sub(p.TotalPrice.Decimal).Abs().GreaterThan(cent.Mul(craftgate.MustAmount(fmt.Sprint(n)).Decimal)) {
+			m.addf("%d installments of %s do not add up to totalPrice %s", n, fmtAmount(p.InstallmentPrice), fmtAmount(p.TotalPrice))
+		}
+	}
+	return m.err(fmt.Sprintf("installment search for %s", w.x().lookedUp))
+}
+
+func (w *World) installmentsDescribeCard(context.Context) error {
+	it, err := w.requireInstallment()
+	if err != nil {
+		return err
+	}
+	c := w.x().lookedUp
+	var m mismatches
+	m.check("binNumber", craftgate.BinOf(c.Number), it.BinNumber)
+	m.check("cardAssociation", c.Association(), it.CardAssociation)
+	if c.Entry != nil && c.Entry.Successful {
+		m.check("cardType", c.Entry.CardType, it.CardType)
+		m.check("cardBrand (card family)", c.Entry.CardFamily, it.CardBrand)
+		m.check("bankName", c.Entry.Bank, it.BankName)
+		m.check("commercial", c.Entry.Commercial, it.Commercial)
+	}
+	return m.err(fmt.Sprintf("installment search for %s describes it differently from the catalogue", c))
+}
+
+func (w *World) optionTotals(n, total, currency, each string) error {
+	count, err := ParseInt(n)
+	if err != nil {
+		return err
+	}
+	wantTotal, err := ParseAmount(total)
+	if err != nil {
+		return err
+	}
+	wantEach, err := ParseAmount(each)
+	if err != nil {
+		return err
+	}
+	it, err := w.requireInstallment()
+	if err != nil {
+		return err
+	}
+	opt, ok := it.Option(count)
+	if !ok {
+		return fmt.Errorf("installment search for %s: no %d-installment option (offered: %s)", w.x().lookedUp, count, optionList(it))
+	}
+	var m mismatches
+	m.amount("totalPrice", wantTotal, opt.TotalPrice)
+	m.amount("installmentPrice", wantEach, opt.InstallmentPrice)
+	m.check("currency of the search", currency, w.currency)
+	return m.err(fmt.Sprintf("%d-installment option for %s", count, w.x().lookedUp))
+}
+
+// requireBin returns the BIN inquiry's answer.
+func (w *World) requireBin() (*craftgate.BinNumber, error) {
+	x := w.x()
+	if x.bin == nil {
+		if x.lookupErr != nil {
+			return nil, fmt.Errorf("expected the BIN of %s to be described, got %s", x.lookedUp, describeErr(x.lookupErr))
+		}
+		return nil, errors.New("steps: no BIN inquiry: look up a BIN first")
+	}
+	return x.bin, nil
+}
+
+func (w *World) binDescribed(context.Context) error {
+	b, err := w.requireBin()
+	if err != nil {
+		return err
+	}
+	c := w.x().lookedUp
+	var m mismatches
+	m.check("binNumber", craftgate.BinOf(c.Number), b.BinNumber)
+	m.check("cardAssociation", c.Association(), b.CardAssociation)
+	if c.Entry != nil && c.Entry.Successful {
+		m.check("cardType", c.Entry.CardType, b.CardType)
+		m.check("cardBrand (card family)", c.Entry.CardFamily, b.CardBrand)
+		m.check("bankName", c.Entry.Bank, b.BankName)
+		m.check("commercial", c.Entry.Commercial, b.Commercial)
+	}
+	return m.err(fmt.Sprintf("BIN of %s", c))
+}
+
+func (w *World) binCommercial(want bool) error {
+	b, err := w.requireBin()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	m.check("commercial", want, b.Commercial)
+	return m.err(fmt.Sprintf("BIN of %s", w.x().lookedUp))
+}
+
+func (w *World) binAssociation(want string) error {
+	b, err := w.requireBin()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	m.check("cardAssociation", want, b.CardAssociation)
+	return m.err(fmt.Sprintf("BIN of %s", w.x().lookedUp))
+}
+
+func (w *World) paidInOption(n string) error {
+	count, err := ParseInt(n)
+	if err != nil {
+		return err
+	}
+	p, err := w.requirePayment()
+	if err != nil {
+		return err
+	}
+	opt := w.x().option
+	if opt == nil {
+		return errors.New("steps: no installment option chosen: the buyer chooses one first")
+	}
+	var m mismatches
+	m.check("installment", count, p.Installment)
+	m.amount("paidPrice (the option's totalPrice)", opt.TotalPrice, p.PaidPrice)
+	m.amount("price (the basket's)", w.price, p.Price)
+	return m.err(fmt.Sprintf("payment %d", p.ID))
+}
+
+// maturityDifference checks the maturity difference (vade farkı) is
+// reported as merchantCommissionRateAmount = paidPrice - price, and is
+// shared among the items.
+func (w *World) maturityDifference(context.Context) error {
+	p, err := w.requirePayment()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	m.amount("merchantCommissionRateAmount (paidPrice - price)", p.PaidPrice.Sub(p.Price), p.MerchantCommissionRateAmount)
+	if !p.PaidPrice.GreaterThan(p.Price.Decimal) {
+		m.addf("paidPrice %s: expected it above the price %s", fmtAmount(p.PaidPrice), fmtAmount(p.Price))
+	}
+	sum := craftgate.Amount{}
+	for _, tx := range p.PaymentTransactions {
+		sum = sum.Add(tx.PaidPrice)
+	}
+	m.amount("sum of paymentTransactions[].paidPrice", p.PaidPrice, sum)
+	return m.err(fmt.Sprintf("payment %d", p.ID))
+}
