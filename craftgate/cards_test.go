@@ -145,3 +145,18 @@ func TestParseCatalogueRejectsBadData(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskedNumbersAreUnique: a masked number identifies its catalogue
+// card, which reports and the mock's state file rely on.
+func TestMaskedNumbersAreUnique(t *testing.T) {
+	seen := map[string]string{}
+	for _, tc := range TestCards().All() {
+		if other, dup := seen[tc.Masked()]; dup {
+			t.Fatalf("%s masks like %s", tc.Masked(), MaskPAN(other))
+		}
+		seen[tc.Masked()] = tc.Number
+	}
+	if len(seen) < 400 {
+		t.Fatalf("only %d cards", len(seen))
+	}
+}

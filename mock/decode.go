@@ -402,25 +402,28 @@ func scanMembers(b []byte) (string, int) {
 			start := i + 1
 			j := start
 			esc := false
-		scan:
 			for {
+				found := false
 				for j+8 <= n {
 					x := binary.LittleEndian.Uint64(b[j:])
 					q, bs := x^('"'*ones), x^('\\'*ones)
 					if m := ((q-ones)&^q | (bs-ones)&^bs) & highs; m != 0 {
 						j += bits.TrailingZeros64(m) >> 3
+						found = true
 						break
 					}
 					j += 8
 				}
-				for j < n && b[j] != '"' && b[j] != '\\' {
-					j++
+				if !found {
+					for j < n && b[j] != '"' && b[j] != '\\' {
+						j++
+					}
+					if j >= n {
+						return "", scanOK
+					}
 				}
-				switch {
-				case j >= n:
-					return "", scanOK
-				case b[j] == '"':
-					break scan
+				if b[j] == '"' {
+					break
 				}
 				esc = true
 				j += 2

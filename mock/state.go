@@ -152,13 +152,16 @@ type stateCheckout struct {
 }
 
 // stateCard is a stored card, or (UserOnly) a card user without cards.
+// The card number is written masked (first 6, last 4): no full PAN ever
+// reaches the disk. The mock only stores catalogue cards, whose masked
+// forms are unique, so restore maps it back through the catalogue.
 type stateCard struct {
-	Seq                         uint64
-	UserKey, Token, PAN, Holder string
-	Alias                       string
-	Month, Year                 int
-	Created                     int64
-	UserOnly                    bool
+	Seq                            uint64
+	UserKey, Token, Masked, Holder string
+	Alias                          string
+	Month, Year                    int
+	Created                        int64
+	UserOnly                       bool
 }
 
 // stateSaved is the card a payment stored.
@@ -339,7 +342,7 @@ func (m *Mock) SaveState(w io.Writer) error {
 	s.vault.mu.RLock()
 	var cards []stateCard
 	for _, sc := range s.vault.byToken {
-		cards = append(cards, stateCard{Seq: sc.seq, UserKey: sc.userKey, Token: sc.token, PAN: sc.pan, Holder: sc.holder, Alias: sc.alias,
+		cards = append(cards, stateCard{Seq: sc.seq, UserKey: sc.userKey, Token: sc.token, Masked: craftgate.MaskPAN(sc.pan), Holder: sc.holder, Alias: sc.alias,
 			Month: sc.month, Year: sc.year, Created: sc.created})
 	}
 	for user, list := range s.vault.users {
@@ -393,6 +396,10 @@ func (m *Mock) snapshotPayment(p *payment) (statePayment, paymentMark, bool) {
 	for i := range n {
 		sp.Texts[i] = r.next()
 	}
+	// The card number (field 3) is saved masked: no full PAN reaches the
+	// disk. Payments only carry catalogue cards, whose masked forms are
+	// unique, so restorePayment maps it back.
+	sp.Texts[3] = craftgate.MaskPAN(sp.Texts[3])
 	sp.Txs = make([]stateTx, p.txCount)
 	for i := range sp.Txs {
 		t := s.tx(p, i)
@@ -515,9 +522,11 @@ func (s *store) restorePayment(sp *statePayment, names []string, ks *keptSet) er
 	if len(sp.Texts) != paymentFields+2*len(sp.Txs) {
 		return fmt.Errorf("payment %d: %d strings for %d transactions", sp.ID, len(sp.Texts), len(sp.Txs))
 	}
-	if _, ok := craftgate.TestCards().Card(sp.Texts[3]); !ok {
+	pan, ok := unmaskCatalogue(sp.Texts[3])
+	if !ok {
 		return fmt.Errorf("payment %d: its card is not in the catalogue", sp.ID)
 	}
+	sp.Texts[3] = pan
 	var p *payment
 	var k *keptPayment
 	if sp.Kept {
@@ -604,7 +613,11 @@ func (m *Mock) restoreVault(cards []stateCard, saved []stateSaved) {
 			}
 			continue
 		}
-		sc := &storedCard{seq: c.Seq, userKey: c.UserKey, token: c.Token, pan: c.PAN, holder: c.Holder, alias: c.Alias,
+		pan, ok := unmaskCatalogue(c.Masked)
+		if !ok {
+			continue // not a catalogue card: it could not have been stored
+		}
+		sc := &storedCard{seq: c.Seq, userKey: c.UserKey, token: c.Token, pan: pan, holder: c.Holder, alias: c.Alias,
 			month: c.Month, year: c.Year, created: c.Created}
 		v.byToken[sc.token] = sc
 		v.users[sc.userKey] = append(v.users[sc.userKey], sc)
@@ -717,4 +730,26 @@ func (m *Mock) closeState() error {
 		err = m.WriteStateFile()
 	})
 	return err
+}
+
+// catalogueByMask maps every catalogue card's masked number to the number;
+// built once, never changed.
+var catalogueByMask = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, tc := range craftgate.TestCards().All() {
+		m[tc.Masked()] = tc.Number
+	}
+	return m
+})
+
+// unmaskCatalogue maps a masked catalogue card number back to the number.
+// Every masked form in the catalogue is unique (craftgate's
+// TestMaskedNumbersAreUnique checks it), so the mapping is exact; an
+// unmasked catalogue number is accepted as it is.
+func unmaskCatalogue(masked string) (string, bool) {
+	if tc, ok := craftgate.TestCards().Card(masked); ok {
+		return tc.Number, true
+	}
+	n, ok := catalogueByMask()[masked]
+	return n, ok
 }

@@ -234,8 +234,20 @@ func TestStateFile(t *testing.T) {
 		t.Errorf("state file mode %v, want 0600 (it holds the webhook key)", fi.Mode().Perm())
 	}
 	last := pay(t, a, paymentRequest(successCard))
+	data(t, do(t, a, http.MethodPost, "/payment/v1/cards", craftgate.StoreCardRequest{CardHolderName: "Haluk Demir", CardNumber: successCard,
+		ExpireYear: "2044", ExpireMonth: "07"}), nil)
 	if err := a.Close(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	// No full card number reaches the disk, stored cards included.
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range craftgate.TestCards().All() {
+		if bytes.Contains(raw, []byte(tc.Number)) {
+			t.Fatalf("the state file holds the full card number %s", tc.Masked())
+		}
 	}
 	b := newTestMock(t, cfg)
 	defer b.Close(context.Background())

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/rbs"
+	"github.com/gatecheck/gatecheck/rbs/rbsmock"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
@@ -194,5 +196,26 @@ func TestAPICommandSignsAndPrints(t *testing.T) {
 	}
 	if code := run(ctx, []string{"api", "GET"}, &out, &errb); code != 2 {
 		t.Fatalf("missing path: exit %d, want 2", code)
+	}
+}
+
+// TestMockServesRBSUnderPrefix: `gatecheck mock` also answers the Alfa-Bank
+// gateway under /rbs/ with its default credentials.
+func TestMockServesRBSUnderPrefix(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	go func() { run(ctx, []string{"mock", "--addr", "127.0.0.1:0"}, pw, io.Discard); pw.Close() }()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr)
+	c, err := rbs.New(rbs.WithBaseURL(strings.TrimSpace(line)+"/rbs/payment/rest"), rbs.WithCredentials(rbsmock.DefaultUserName, rbsmock.DefaultPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Register(ctx, &rbs.RegisterRequest{OrderNumber: "cli-1", Amount: 10000, ReturnURL: "http://127.0.0.1/ok"}); err != nil {
+		t.Fatalf("register.do through gatecheck mock: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gatecheck/gatecheck/mock"
+	"github.com/gatecheck/gatecheck/rbs/rbsmock"
 )
 
 func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -64,6 +65,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// The base URL alone on stdout, so scripts can read it; the rest on stderr.
 	fmt.Fprintln(stdout, base)
 	fmt.Fprintf(stderr, "gatecheck mock: listening on %s; Ctrl-C stops it\n", base)
+	fmt.Fprintf(stderr, "gatecheck mock: Alfa-Bank RBS gateway at %s/rbs/payment/rest (router %s/rbs/v1), user %q\n", base, base, rbsmock.DefaultUserName)
 	rel.describe(stderr, m)
 	s := m.Settings()
 	fmt.Fprintf(stderr, "gatecheck mock: 3-D Secure %s, model %s\n", s.ThreeDSMode, s.ThreeDSModel)

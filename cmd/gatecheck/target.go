@@ -14,6 +14,7 @@ import (
 
 	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/mock"
+	"github.com/gatecheck/gatecheck/rbs/rbsmock"
 	"github.com/gatecheck/gatecheck/steps"
 )
 
@@ -154,18 +155,29 @@ func serveMock(ctx context.Context, addr string, cfg mock.Config) (string, *mock
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("mock: %w", err)
 	}
+	// The Alfa-Bank RBS gateway mock shares the port under /rbs/ (bank API
+	// /rbs/payment/rest/*.do, router API /rbs/v1/*.do), with its documented
+	// default credentials.
+	rm, err := rbsmock.New(rbsmock.Config{UserName: rbsmock.DefaultUserName, Password: rbsmock.DefaultPassword,
+		CallbackKey: rbsmock.DefaultCallbackKey, Seed: cfg.Seed})
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("rbs mock: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/rbs/", http.StripPrefix("/rbs", rm))
+	mux.Handle("/", m)
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("mock: listen: %w", err)
 	}
-	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 	// At shutdown, injected delays and holds end at once, so that the
 	// requests in flight finish (mock.Mock.Drain).
 	srv.RegisterOnShutdown(m.Drain)
 	go func() { _ = srv.Serve(ln) }()
 	shutdown := func(ctx context.Context) error {
-		return errors.Join(srv.Shutdown(ctx), m.Close(ctx))
+		return errors.Join(srv.Shutdown(ctx), m.Close(ctx), rm.Close())
 	}
 	return "http://" + ln.Addr().String(), m, shutdown, nil
 }
