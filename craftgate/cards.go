@@ -123,6 +123,7 @@ type Catalogue struct {
 	rewards    []*TestCard
 	groups     map[string]ErrorGroup
 	groupNames []string
+	bins       map[string]bool // first six digits of every card
 }
 
 var loadCatalogue = sync.OnceValues(func() (*Catalogue, error) {
@@ -241,6 +242,12 @@ func ParseCatalogue(cardsDoc, groupsDoc []byte) (*Catalogue, error) {
 		c.groupNames = append(c.groupNames, g.ErrorGroup)
 	}
 	sort.Strings(c.groupNames)
+	c.bins = make(map[string]bool, len(c.byNumber))
+	for n := range c.byNumber {
+		if len(n) >= 6 {
+			c.bins[n[:6]] = true
+		}
+	}
 	for _, tc := range c.errorCards {
 		for _, f := range tc.Failures {
 			if _, ok := c.groups[f.Group]; f.Group != "" && !ok {
@@ -401,3 +408,6 @@ func LuhnValid(number string) bool {
 	}
 	return sum%10 == 0
 }
+
+// HasBIN reports whether a catalogue card begins with the six digits bin.
+func (c *Catalogue) HasBIN(bin string) bool { return c.bins[bin] }

@@ -19,7 +19,8 @@ func TestMaskPANs(t *testing.T) {
 		{"30569309025904", "305693****5904"},                                             // 14-digit Diners
 		{"x5100050000006661y", "x510005******6661y"},                                     // letters around
 		{"4242424242424242", "424242******4242"},                                         // Luhn-valid, not a catalogue card
-		{"5258640000000002", "5258640000000002"},                                         // fails Luhn, not a catalogue card
+		{"5258640000000002", "525864******0002"},                                         // fails Luhn, but a catalogue card's BIN
+		{"1234567890123456", "1234567890123456"},                                         // fails Luhn, no catalogue BIN
 		{"12345678903", "12345678903"},                                                   // 11 digits: too short
 		{"41111111111111111111", "41111111111111111111"},                                 // 20 digits: too long
 		{"id 1700000000000 and 42", "id 1700000000000 and 42"},                           // 13 digits failing Luhn

@@ -60,7 +60,7 @@ func TestHostileRequests(t *testing.T) {
 		{name: "JSON upper case", body: good, ct: "APPLICATION/JSON", status: 200},
 		{name: "json suffix", body: good, ct: "application/vnd.craftgate+json", status: 200},
 		{name: "unknown route", path: "/payment/v1/nothing", status: 404, code: CodeRouteNotFound},
-		{name: "not implemented sub-route", path: "/payment/v1/card-payments/1/capture", status: 404, code: CodeRouteNotFound},
+		{name: "unknown sub-route", path: "/payment/v1/card-payments/1/capture", status: 404, code: CodeRouteNotFound},
 		{name: "GET on 3ds-init", method: "GET", path: "/payment/v1/card-payments/3ds-init", status: 405, code: CodeMethodNotAllowed, field: "POST"},
 		{name: "trailing slash", path: "/payment/v1/card-payments/", status: 404, code: CodeRouteNotFound},
 		{name: "root", method: "GET", path: "/", status: 404, code: CodeRouteNotFound},

@@ -103,6 +103,9 @@ func TestSignoffAgainstEmbeddedMock(t *testing.T) {
 				t.Errorf("%s holds the full card number %s", what, craftgate.MaskPAN(n))
 			}
 		}
+		if craftgate.MaskPANs(string(data)) != string(data) {
+			t.Errorf("%s holds a card-like number that is not masked", what)
+		}
 		for _, secret := range []string{"signoff-secret-key-XYZ", "signoff-api-key"} {
 			if bytes.Contains(data, []byte(secret)) {
 				t.Errorf("%s holds a key", what)
