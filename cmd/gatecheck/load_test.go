@@ -58,3 +58,24 @@ func TestLoadSafetyRails(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadProfiles(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	smoke := filepath.Join("..", "..", "scenarios", "smoke.json")
+	t.Setenv("GATECHECK_ITERATIONS", "60")
+	if code := run(context.Background(), []string{"load", "--profile", smoke}, &stdout, &stderr); code != 0 {
+		t.Fatalf("smoke profile: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "60 iterations") || !strings.Contains(stdout.String(), "thresholds: all passed") {
+		t.Fatalf("smoke output:\n%s", stdout.String())
+	}
+	// An impossible threshold fails the run.
+	strict := filepath.Join(t.TempDir(), "strict.json")
+	if err := os.WriteFile(strict, []byte(`{"name":"strict","iterations":20,"vus":2,"thresholds":{"p95":{"*":"1us"}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"load", "--profile", strict}, &stdout, &stderr); code != 1 || !strings.Contains(stdout.String(), "THRESHOLD FAILED") {
+		t.Fatalf("strict profile: exit %d\n%s", code, stdout.String())
+	}
+}

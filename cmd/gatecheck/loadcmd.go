@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -41,8 +43,23 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	jsonOut := fs.String("json", "", "write the full result as JSON to this file")
 	sandboxOK := fs.Bool("sandbox-ok", false, "allow a load run against the Craftgate sandbox (rate-capped)")
 	sandboxMax := fs.Float64("sandbox-max-rate", sandboxMaxRate, "highest rate allowed against the sandbox")
+	profilePath := fs.String("profile", "", "a load profile (scenarios/*.json): mix, VUs, rate, bounds and pass/fail thresholds; flags and GATECHECK_VUS/RATE/DURATION/ITERATIONS override it")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var thresholds *load.Thresholds
+	if *profilePath != "" {
+		p, err := load.ReadProfile(*profilePath)
+		if err != nil {
+			return err
+		}
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := applyProfile(p, set, mixFlag, vus, duration, iterations, rate); err != nil {
+			return err
+		}
+		thresholds = &p.Thresholds
+		fmt.Fprintf(stderr, "gatecheck load: profile %s\n", p.Name)
 	}
 	mix, err := load.ParseMix(*mixFlag)
 	if err != nil {
@@ -78,10 +95,57 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
+	if thresholds != nil {
+		if bad := thresholds.Check(res); len(bad) > 0 {
+			for _, b := range bad {
+				fmt.Fprintln(stdout, "  THRESHOLD FAILED:", b)
+			}
+			return exitError{code: 1}
+		}
+		fmt.Fprintln(stdout, "thresholds: all passed")
+		return nil
+	}
 	if res.Failures > 0 {
 		return exitError{code: 1}
 	}
 	return nil
+}
+
+// applyProfile takes the profile's settings, then the environment's
+// (GATECHECK_VUS, GATECHECK_RATE, GATECHECK_DURATION, GATECHECK_ITERATIONS,
+// as k6 scripts read __ENV), then the flags given explicitly.
+func applyProfile(p *load.Profile, set map[string]bool, mix *string, vus *int, duration *time.Duration, iterations *int, rate *float64) error {
+	if !set["mix"] && p.Mix != "" {
+		*mix = p.Mix
+	}
+	if !set["vus"] && p.VUs > 0 {
+		*vus = p.VUs
+	}
+	if !set["rate"] && p.Rate > 0 {
+		*rate = p.Rate
+	}
+	if !set["duration"] {
+		*duration = time.Duration(p.Duration)
+	}
+	if !set["iterations"] {
+		*iterations = p.Iterations
+	}
+	env := func(name string, apply func(string) error) error {
+		v := os.Getenv(name)
+		if v == "" || set[strings.ToLower(strings.TrimPrefix(name, "GATECHECK_"))] {
+			return nil
+		}
+		if err := apply(v); err != nil {
+			return fmt.Errorf("%s=%q: %w", name, v, err)
+		}
+		return nil
+	}
+	return errors.Join(
+		env("GATECHECK_VUS", func(v string) (err error) { *vus, err = strconv.Atoi(v); return }),
+		env("GATECHECK_RATE", func(v string) (err error) { *rate, err = strconv.ParseFloat(v, 64); return }),
+		env("GATECHECK_DURATION", func(v string) (err error) { *duration, err = time.ParseDuration(v); return }),
+		env("GATECHECK_ITERATIONS", func(v string) (err error) { *iterations, err = strconv.Atoi(v); return }),
+	)
 }
 
 // checkLoadTarget applies the safety rails: production is refused by
