@@ -336,8 +336,10 @@ func (c *collector) track(sc *godog.ScenarioContext) {
 	})
 }
 
-// summary is the scenario's result so far.
-func (sc *scenarioRecord) summary() ScenarioResult {
+// verdict is the scenario's result: the worst result of its steps (one
+// without any step is undefined, as godog counts it), and the step that
+// made it fail, undefined or pending, if any.
+func (sc *scenarioRecord) verdict() (godog.StepResultStatus, *stepRecord) {
 	status, worst := godog.StepUndefined, -1
 	var culprit *stepRecord
 	for i := range sc.steps {
@@ -349,6 +351,12 @@ func (sc *scenarioRecord) summary() ScenarioResult {
 			}
 		}
 	}
+	return status, culprit
+}
+
+// summary is the scenario's result so far.
+func (sc *scenarioRecord) summary() ScenarioResult {
+	status, culprit := sc.verdict()
 	r := ScenarioResult{Feature: sc.feature, Name: craftgate.MaskPANs(sc.name), Tags: sc.tags, Status: status.String(),
 		Evidence: sc.evidence}
 	if !sc.end.IsZero() {
@@ -372,20 +380,10 @@ func (c *collector) result() Result {
 		if sc.name != "" || len(sc.steps) > 0 {
 			r.Outcomes = append(r.Outcomes, sc.summary())
 		}
-		// A scenario takes the worst result of its steps; one without any
-		// step is undefined, as godog counts it.
-		status, worst := godog.StepUndefined, -1
-		var culprit *stepRecord
-		for i := range sc.steps {
-			st := &sc.steps[i]
+		for _, st := range sc.steps {
 			count(&r.Steps, st.status)
-			if rank := severity(st.status); rank > worst {
-				status, worst = st.status, rank
-				if rank >= severity(godog.StepPending) {
-					culprit = st
-				}
-			}
 		}
+		status, culprit := sc.verdict()
 		count(&r.Scenarios, status)
 		if culprit != nil {
 			f := Failure{Feature: sc.feature, Scenario: craftgate.MaskPANs(sc.name), Step: craftgate.MaskPANs(culprit.text), Status: culprit.status.String()}

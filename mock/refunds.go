@@ -234,12 +234,7 @@ func (m *Mock) refundTransaction(c *call) {
 func (m *Mock) retrieveRefund(c *call) {
 	rec := m.store.cancel(c.id)
 	if rec == nil {
-		if m.store.evictedCancel(c.id) {
-			c.fail(errNotFound(CodeEvicted, "payment refund "+c.idText+" was evicted from the mock's store (it keeps the newest "+
-				strconv.FormatInt(m.store.capacity, 10)+" refunds)"))
-			return
-		}
-		c.fail(errNotFound(CodeRefundNotFound, "payment refund "+c.idText+" not found"))
+		c.fail(m.missing("payment refund "+c.idText, "refunds", CodeRefundNotFound, m.store.evictedCancel(c.id)))
 		return
 	}
 	c.out = append(c.out, `{"data":`...)
@@ -252,12 +247,7 @@ func (m *Mock) retrieveRefund(c *call) {
 func (m *Mock) retrieveTxRefund(c *call) {
 	rec := m.store.txRefund(c.id)
 	if rec == nil {
-		if m.store.evictedTxRefund(c.id) {
-			c.fail(errNotFound(CodeEvicted, "payment transaction refund "+c.idText+" was evicted from the mock's store (it keeps the newest "+
-				strconv.FormatInt(m.store.capacity, 10)+" transaction refunds)"))
-			return
-		}
-		c.fail(errNotFound(CodeTransactionRefundNotFound, "payment transaction refund "+c.idText+" not found"))
+		c.fail(m.missing("payment transaction refund "+c.idText, "transaction refunds", CodeTransactionRefundNotFound, m.store.evictedTxRefund(c.id)))
 		return
 	}
 	c.out = append(c.out, `{"data":`...)
@@ -272,4 +262,14 @@ func (m *Mock) logRefund(c *call, kind string, paymentID, id int64, price money)
 	}
 	m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: refund", slog.String("type", kind),
 		slog.Int64("paymentId", paymentID), slog.Int64("id", id), slog.String("refundPrice", price.String()))
+}
+
+// missing is the 404 for a refund record that does not exist: evicted
+// (the store keeps the newest Config.StoreCapacity) or never made.
+func (m *Mock) missing(what, kind, notFound string, evicted bool) *apiError {
+	if evicted {
+		return errNotFound(CodeEvicted, what+" was evicted from the mock's store (it keeps the newest "+
+			strconv.FormatInt(m.store.capacity, 10)+" "+kind+")")
+	}
+	return errNotFound(notFound, what+" not found")
 }
