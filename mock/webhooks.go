@@ -93,13 +93,15 @@ type WebhookAttempt struct {
 
 // WebhookRecord is one webhook event and its delivery so far.
 type WebhookRecord struct {
-	ID        int64            `json:"id"`
-	EventType string           `json:"eventType"`
-	PayloadID string           `json:"payloadId"`
-	Status    string           `json:"status"`
-	State     string           `json:"state"`
-	CreatedAt time.Time        `json:"createdAt"`
-	Attempts  []WebhookAttempt `json:"attempts"`
+	ID        int64     `json:"id"`
+	EventType string    `json:"eventType"`
+	PayloadID string    `json:"payloadId"`
+	Status    string    `json:"status"`
+	State     string    `json:"state"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Payload is the event's payload object, for the events that have one.
+	Payload  json.RawMessage  `json:"payload,omitempty"`
+	Attempts []WebhookAttempt `json:"attempts"`
 }
 
 // hookEvent is a queued webhook event.
@@ -108,6 +110,7 @@ type hookEvent struct {
 	eventType string
 	payloadID string
 	status    string
+	payload   json.RawMessage
 	body      []byte
 	signature string
 	createdAt time.Time
@@ -180,11 +183,20 @@ func newHooks(m *Mock, client *http.Client) *hooks {
 // emit queues a webhook event when a webhook URL is configured. paymentID
 // groups the events of one payment for out-of-order mode.
 func (m *Mock) emit(eventType, status, payloadID string, paymentID int64) {
+	m.emitPayload(eventType, status, payloadID, paymentID, nil)
+}
+
+// emitPayload is emit for the events that carry a payload object
+// (WALLET_CREATED, WALLET_TX_CREATED, BNPL_NOTIFICATION ...: flows.md
+// 9.1). payload must be a JSON object or nil; it is sent as the body's
+// "payload" member and is not part of the signature (the signature covers
+// eventType, eventTimestamp, status and payloadId only).
+func (m *Mock) emitPayload(eventType, status, payloadID string, paymentID int64, payload json.RawMessage) {
 	s := m.settings.Load()
 	if s.WebhookURL == "" {
 		return
 	}
-	m.hooks.enqueue(s, eventType, status, payloadID, paymentID)
+	m.hooks.enqueue(s, eventType, status, payloadID, paymentID, payload)
 }
 
 // emitPayment is emit for events whose payloadId is the payment id.
@@ -199,15 +211,15 @@ func (m *Mock) emitPayment(eventType string, p *payment, failed bool) {
 	m.emit(eventType, status, strconv.FormatInt(p.id, 10), p.id)
 }
 
-func (h *hooks) enqueue(s *Settings, eventType, status, payloadID string, paymentID int64) {
+func (h *hooks) enqueue(s *Settings, eventType, status, payloadID string, paymentID int64, payload json.RawMessage) {
 	now := h.m.Now()
 	ev := craftgate.WebhookEvent{EventType: eventType, EventTime: now.Format(webhookTimeLayout), EventTimestamp: now.Unix(),
-		Status: status, PayloadID: payloadID}
+		Status: status, PayloadID: payloadID, Payload: payload}
 	body, err := json.Marshal(&ev)
 	if err != nil {
-		return // cannot happen: strings and an integer
+		return // cannot happen: strings, an integer and a valid JSON object
 	}
-	e := &hookEvent{eventType: eventType, payloadID: payloadID, status: status, body: body,
+	e := &hookEvent{eventType: eventType, payloadID: payloadID, status: status, payload: payload, body: body,
 		signature: ev.Sign(s.WebhookKey), createdAt: time.Now(), cfg: s, state: WebhookPending}
 	delay := s.scaled(s.WebhookInitialDelay)
 
@@ -402,7 +414,7 @@ func (h *hooks) records(payloadID, eventType string) []WebhookRecord {
 			continue
 		}
 		out = append(out, WebhookRecord{ID: e.id, EventType: e.eventType, PayloadID: e.payloadID, Status: e.status,
-			State: e.state, CreatedAt: e.createdAt, Attempts: append([]WebhookAttempt{}, e.attempts...)})
+			State: e.state, CreatedAt: e.createdAt, Payload: e.payload, Attempts: append([]WebhookAttempt{}, e.attempts...)})
 	}
 	return out
 }

@@ -506,3 +506,28 @@ func TestSettingsRoute(t *testing.T) {
 		t.Fatal("New accepted a negative TimeScale")
 	}
 }
+
+// TestWebhookPayload checks an event with a payload object: the body
+// carries it, the signature still covers only the four documented fields,
+// and the record shows it.
+func TestWebhookPayload(t *testing.T) {
+	rc := startReceiver(t)
+	m := newTestMock(t, withWebhooks(rc, 0.0001))
+	payload := json.RawMessage(`{"additionalAction":"APPROVAL_REQUIRED"}`)
+	m.emitPayload("BNPL_NOTIFICATION", craftgate.StatusSuccess, "204", 204, payload)
+	recs := waitHooks(t, m, 1, 10*time.Second)
+	if len(recs) != 1 || string(recs[0].Payload) != string(payload) || recs[0].State != WebhookDelivered {
+		t.Fatalf("records = %+v", recs)
+	}
+	ds := rc.deliveries()
+	if len(ds) != 1 {
+		t.Fatalf("%d deliveries", len(ds))
+	}
+	ev, err := craftgate.VerifyWebhook(testWebhookKey, ds[0].body, ds[0].signature)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.EventType != "BNPL_NOTIFICATION" || ev.PayloadID != "204" || string(ev.Payload) != string(payload) {
+		t.Errorf("event = %+v", ev)
+	}
+}
