@@ -512,7 +512,7 @@ func TestSettingsRoute(t *testing.T) {
 // and the record shows it.
 func TestWebhookPayload(t *testing.T) {
 	rc := startReceiver(t)
-	m := newTestMock(t, withWebhooks(rc, 0.0001))
+	m := startLive(t, withWebhooks(rc, 0.0001)).m
 	payload := json.RawMessage(`{"additionalAction":"APPROVAL_REQUIRED"}`)
 	m.emitPayload("BNPL_NOTIFICATION", craftgate.StatusSuccess, "204", 204, payload)
 	recs := waitHooks(t, m, 1, 10*time.Second)
