@@ -14,14 +14,20 @@ import (
 // a JSON file under scenarios/ (smoke, peak, soak, error storm), so a team
 // versions its load tests next to its features.
 type Profile struct {
-	Name        string     `json:"name"`
-	Description string     `json:"description,omitempty"`
-	Mix         string     `json:"mix,omitempty"`
-	VUs         int        `json:"vus,omitempty"`
-	Rate        float64    `json:"rate,omitempty"`
-	Duration    Duration   `json:"duration,omitempty"`
-	Iterations  int        `json:"iterations,omitempty"`
-	Thresholds  Thresholds `json:"thresholds"`
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Mix         string   `json:"mix,omitempty"`
+	VUs         int      `json:"vus,omitempty"`
+	Rate        float64  `json:"rate,omitempty"`
+	Duration    Duration `json:"duration,omitempty"`
+	Iterations  int      `json:"iterations,omitempty"`
+	// RBSTarget is the Alfa-Bank gateway of the @rbs scenarios (gatecheck
+	// load --rbs-target) unless the flag is given: "mock" is the RBS mock
+	// that the Craftgate mock serves under /rbs/, whose calls the run
+	// measures (the default, an in-process mock per scenario, is not
+	// reached over HTTP, so it measures no request).
+	RBSTarget  string     `json:"rbsTarget,omitempty"`
+	Thresholds Thresholds `json:"thresholds"`
 }
 
 // Thresholds fail a run. Absent thresholds are not checked.

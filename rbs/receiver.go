@@ -86,8 +86,21 @@ func NewReceiver(cfg ReceiverConfig) *Receiver {
 // maxCallbackBytes bounds a callback's body.
 const maxCallbackBytes = 64 << 10
 
-// maxRecorded bounds what a Receiver keeps of each kind.
+// maxRecorded bounds what a Receiver keeps of each kind: beyond it the
+// oldest quarter is dropped, so that a long load run keeps recording the
+// newest callbacks (the ones its iterations wait for).
 const maxRecorded = 10_000
+
+// appendBounded appends v to s, first dropping the oldest quarter of s
+// when s holds maxRecorded entries.
+func appendBounded[T any](s []T, v T) []T {
+	if len(s) >= maxRecorded {
+		n := copy(s, s[maxRecorded/4:])
+		clear(s[n:])
+		s = s[:n]
+	}
+	return append(s, v)
+}
 
 // ServeHTTP implements http.Handler.
 func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -144,9 +157,7 @@ func (r *Receiver) serveCallback(w http.ResponseWriter, req *http.Request) {
 		r.failNext--
 		cb.Answer = http.StatusServiceUnavailable
 	}
-	if len(r.callbacks) < maxRecorded {
-		r.callbacks = append(r.callbacks, cb)
-	}
+	r.callbacks = appendBounded(r.callbacks, cb)
 	r.notifyLocked()
 	r.mu.Unlock()
 	if cb.Answer != http.StatusOK {
@@ -161,9 +172,7 @@ func (r *Receiver) serveLanding(w http.ResponseWriter, req *http.Request, fail b
 	q := req.URL.Query()
 	l := Landing{Fail: fail, OrderID: q.Get("orderId"), Query: q}
 	r.mu.Lock()
-	if len(r.landings) < maxRecorded {
-		r.landings = append(r.landings, l)
-	}
+	r.landings = appendBounded(r.landings, l)
 	r.notifyLocked()
 	r.mu.Unlock()
 	title := "Thank you: the payment is being processed"

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +118,28 @@ func TestReceiverWaitFailAndLanding(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("PUT: %d", resp.StatusCode)
+	}
+}
+
+// TestReceiverKeepsTheNewest: past its bound the receiver drops the oldest
+// callbacks, so the newest one (what a long load run waits for) is always
+// recorded.
+func TestReceiverKeepsTheNewest(t *testing.T) {
+	r := NewReceiver(ReceiverConfig{CallbackKey: "k"})
+	for i := range maxRecorded + 10 {
+		q := url.Values{"mdOrder": {"o-" + strconv.Itoa(i)}, "operation": {"deposited"}, "status": {"1"}}
+		r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/callback?"+q.Encode(), nil))
+	}
+	last := "o-" + strconv.Itoa(maxRecorded+9)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if _, err := r.WaitCallback(ctx, last, "deposited"); err != nil {
+		t.Fatalf("newest callback not recorded: %v", err)
+	}
+	if n := len(r.Callbacks("")); n > maxRecorded || n < maxRecorded*3/4 {
+		t.Errorf("%d callbacks kept, bound %d", n, maxRecorded)
+	}
+	if len(r.Callbacks("o-0")) != 0 {
+		t.Error("the oldest callback should have been dropped")
 	}
 }

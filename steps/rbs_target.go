@@ -35,6 +35,11 @@ type RBSTarget struct {
 	// receiver when it runs in this process (the callback steps read it).
 	MerchantURL string
 	Merchant    *rbs.Receiver
+	// ListenAddr is where PrepareRBSTarget's receiver listens; empty means
+	// a free loopback port. A gateway that is not on this machine cannot
+	// reach a loopback receiver: listen on an address it can reach (or
+	// one a tunnel forwards to) and give the public URL as MerchantURL.
+	ListenAddr string
 	// Doer is the HTTP transport; nil means the Target's.
 	Doer craftgate.Doer
 	// Mock is the gateway when it is an in-process rbsmock: the @clock
@@ -56,14 +61,22 @@ func (t RBSTarget) GoString() string { return t.String() }
 // test payments and must never run there.
 var refusedRBSHosts = []string{"pay.alfabank.ru", "payment.alfabank.ru", "securepayments.sberbank.ru"}
 
-// checkRBSTarget refuses a production gateway and an incomplete account.
-func checkRBSTarget(t *RBSTarget) error {
-	for _, u := range []string{t.BaseURL, t.RouterURL} {
+// CheckRBSGateway refuses a production gateway among the base URLs.
+func CheckRBSGateway(urls ...string) error {
+	for _, u := range urls {
 		for _, h := range refusedRBSHosts {
 			if strings.Contains(strings.ToLower(u), "//"+h) {
 				return fmt.Errorf("steps: RBS target %s is a production gateway: the conformance scenarios make test payments and run only against a test environment", h)
 			}
 		}
+	}
+	return nil
+}
+
+// checkRBSTarget refuses a production gateway and an incomplete account.
+func checkRBSTarget(t *RBSTarget) error {
+	if err := CheckRBSGateway(t.BaseURL, t.RouterURL); err != nil {
+		return err
 	}
 	switch {
 	case t.BaseURL == "" && t.RouterURL == "":
@@ -76,16 +89,21 @@ func checkRBSTarget(t *RBSTarget) error {
 	return nil
 }
 
-// PrepareRBSTarget starts the merchant's receiver on a free loopback
-// port when t names none, and sets MerchantURL and Merchant. The returned
+// PrepareRBSTarget starts the merchant's receiver, on t.ListenAddr or a
+// free loopback port, when t names no MerchantURL or names a ListenAddr,
+// and sets Merchant and, when it was empty, MerchantURL. The returned
 // function stops it. A runner calls it once per run, as it calls
 // PrepareTarget.
 func PrepareRBSTarget(t *RBSTarget) (release func(), err error) {
-	if t.MerchantURL != "" {
+	if t.MerchantURL != "" && t.ListenAddr == "" {
 		return func() {}, nil
 	}
+	addr := t.ListenAddr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
 	r := rbs.NewReceiver(rbs.ReceiverConfig{CallbackKey: t.CallbackKey})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("steps: RBS merchant receiver: %w", err)
 	}
@@ -95,7 +113,10 @@ func PrepareRBSTarget(t *RBSTarget) (release func(), err error) {
 		defer close(done)
 		_ = srv.Serve(ln) // returns when Close is called
 	}()
-	t.Merchant, t.MerchantURL = r, "http://"+ln.Addr().String()
+	t.Merchant = r
+	if t.MerchantURL == "" {
+		t.MerchantURL = "http://" + ln.Addr().String()
+	}
 	return func() {
 		_ = srv.Close()
 		<-done

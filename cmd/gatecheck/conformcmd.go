@@ -14,6 +14,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlagSet("conform", stderr)
 	var tf targetFlags
 	tf.register(fs)
+	tf.registerRBS(fs)
 	tags := fs.String("tags", "", "tag filter: '&&' = and, ',' = or, '~' = not, e.g. '@refund && ~@clock' or '@3ds,@checkout'")
 	format := fs.String("format", "pretty", "pretty, progress, junit or cucumber; several as 'progress,junit:out/junit.xml'")
 	concurrency := fs.Int("concurrency", 1, "scenarios run at once (output of several interleaves)")
@@ -37,10 +38,14 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		// statuses only the mock defines. Scenarios tagged @webhook wait for
 		// webhooks at the run's merchant receiver, on a loopback port the
 		// provider cannot reach (it posts to the URL set in its panel).
-		// The Alfa-Bank @rbs scenarios use gatecheck's in-process RBS
-		// gateway mock, not this target: they belong to mock runs.
-		expr = load.AndFilters(expr, "~@mock && ~@webhook && ~@rbs")
+		expr = load.AndFilters(expr, "~@mock && ~@webhook")
+		if !tgt.RBS.Explicit {
+			// Without --rbs-target the Alfa-Bank @rbs scenarios use
+			// gatecheck's in-process RBS mock: they belong to mock runs.
+			expr = load.AndFilters(expr, "~@rbs")
+		}
 	}
+	expr = tgt.RBS.filter(expr)
 	fmt.Fprintf(stderr, "gatecheck conform: target %s, tags %q\n", tgt.Name, expr)
 	res, err := conform.Run(ctx, conform.Options{
 		Target: tgt.Target, Tags: expr, Format: *format, Output: stdout,

@@ -79,3 +79,28 @@ func TestLoadProfiles(t *testing.T) {
 		t.Fatalf("strict profile: exit %d\n%s", code, stdout.String())
 	}
 }
+
+// TestRBSLoadProfile runs the Alfa-Bank mix against the RBS gateway the
+// embedded mock serves under /rbs/ (the profile's rbsTarget), so its calls
+// are measured; and refuses a remote RBS gateway without --sandbox-ok.
+func TestRBSLoadProfile(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	t.Setenv("GATECHECK_ITERATIONS", "120")
+	t.Setenv("GATECHECK_VUS", "4")
+	prof := filepath.Join("..", "..", "scenarios", "rbs.json")
+	if code := run(context.Background(), []string{"load", "--profile", prof}, &stdout, &stderr); code != 0 {
+		t.Fatalf("rbs profile: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	if !strings.Contains(out, "120 iterations") || !strings.Contains(out, "thresholds: all passed") ||
+		!strings.Contains(out, "POST /rbs/payment/rest/register.do") {
+		t.Fatalf("rbs profile output:\n%s", out)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	code := run(context.Background(), []string{"load", "--profile", prof, "--rbs-target", "https://alfa.rbsuat.com/payment/rest",
+		"--rbs-user", "u", "--rbs-password", "p"}, &stdout, &stderr)
+	if code == 0 || !strings.Contains(stderr.String(), "needs --sandbox-ok") {
+		t.Fatalf("remote RBS gateway without --sandbox-ok: exit %d\n%s", code, stderr.String())
+	}
+}

@@ -34,6 +34,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlagSet("load", stderr)
 	var tf targetFlags
 	tf.register(fs)
+	tf.registerRBS(fs)
 	mixFlag := fs.String("mix", defaultMix, "weighted scenario mix: 'weight:tag filter' entries separated by ';'")
 	vus := fs.Int("vus", 8, "virtual users (concurrent iterations)")
 	duration := fs.Duration("duration", 10*time.Second, "how long to start iterations (bounded: max 24h)")
@@ -58,6 +59,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err := applyProfile(p, set, mixFlag, vus, duration, iterations, rate); err != nil {
 			return err
 		}
+		if !set["rbs-target"] && p.RBSTarget != "" {
+			tf.rbs.target = p.RBSTarget
+		}
 		thresholds = &p.Thresholds
 		fmt.Fprintf(stderr, "gatecheck load: profile %s\n", p.Name)
 	}
@@ -77,10 +81,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if !tgt.Mock {
-		for i := range mix {
+	for i := range mix {
+		if !tgt.Mock {
 			mix[i].Filter = load.AndFilters(mix[i].Filter, "~@mock")
 		}
+		mix[i].Filter = tgt.RBS.filter(mix[i].Filter)
 	}
 	fmt.Fprintf(stderr, "gatecheck load: target %s, %d VUs, duration %s, iterations %d, rate %g/s\n",
 		tgt.Name, *vus, *duration, *iterations, *rate)
@@ -155,10 +160,14 @@ func checkLoadTarget(tf *targetFlags, sandboxOK bool, rate *float64, maxRate flo
 	if tf.baseURL != "" {
 		dest = tf.baseURL
 	}
-	if dest != "sandbox" && !strings.Contains(dest, "sandbox-api.craftgate.io") {
+	sandbox := dest == "sandbox" || strings.Contains(dest, "sandbox-api.craftgate.io")
+	if !sandbox && !tf.rbs.remote() {
 		return nil
 	}
 	if !sandboxOK {
+		if !sandbox {
+			return errors.New("load against a remote RBS test gateway needs --sandbox-ok (and stays rate-capped)")
+		}
 		return errors.New("load against the Craftgate sandbox needs --sandbox-ok (and stays rate-capped)")
 	}
 	if *rate == 0 {

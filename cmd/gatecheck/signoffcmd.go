@@ -26,6 +26,7 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlagSet("signoff", stderr)
 	var tf targetFlags
 	tf.register(fs)
+	tf.registerRBS(fs)
 	out := fs.String("out", filepath.Join("reports", "out"), "parent folder of the dated report folder")
 	tags := fs.String("tags", "", "tag filter of the conformance stage (default: everything the target supports)")
 	loadDur := fs.Duration("load-duration", 10*time.Second, "length of the load stage (0 skips it)")
@@ -62,9 +63,9 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	expr := *tags
 	if *provider == reports.ProviderRBS {
-		// The Alfa-Bank scenarios run against gatecheck's in-process RBS
-		// gateway mock (the evidence names it).
-		expr = load.AndFilters(expr, "@rbs")
+		// The Alfa-Bank scenarios run against the --rbs-target gateway:
+		// by default gatecheck's in-process RBS mock (the evidence names it).
+		expr = tgt.RBS.filter(load.AndFilters(expr, "@rbs"))
 	} else {
 		expr = load.AndFilters(expr, "~@rbs")
 	}
@@ -99,6 +100,10 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// Stage 2: a short, bounded load run of the same scenarios.
 	run := &reports.Run{Provider: *provider, Target: tgt.Name, TargetIsMock: tgt.Mock, LoadEngine: loadEngineName,
 		KeyFingerprint: fingerprint(tgt.APIKey), Started: started}
+	if *provider == reports.ProviderRBS {
+		run.Target, run.TargetIsMock = tgt.RBS.Name, tgt.RBS.Mock
+		run.KeyFingerprint = fingerprint(tgt.rbsAccount())
+	}
 	run.Version, run.Commit = buildInfo()
 	for _, o := range res.Outcomes {
 		run.Scenarios = append(run.Scenarios, toReportScenario(o))

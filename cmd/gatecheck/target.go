@@ -42,7 +42,13 @@ type targetFlags struct {
 	// of today (and lets it run), so a conformance run never crosses the
 	// bank's end of day between a payment and its same-day cancel.
 	noonClock bool
+	// rbs is the Alfa-Bank RBS side, for the commands that run @rbs
+	// scenarios (registerRBS).
+	rbs rbsFlags
 }
+
+// registerRBS adds the --rbs-* flags (rbstarget.go).
+func (t *targetFlags) registerRBS(fs *flag.FlagSet) { t.rbs.register(fs) }
 
 func (t *targetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.target, "target", "mock", "mock (embedded, on a free loopback port), sandbox, or a base URL")
@@ -61,8 +67,10 @@ type resolved struct {
 	steps.Target
 	// Mock is true when the target is gatecheck's mock, so @mock scenarios
 	// (clock control, mock-assumed statuses) can run.
-	Mock  bool
-	Name  string
+	Mock bool
+	Name string
+	// RBS is the Alfa-Bank side: the gateway of the @rbs scenarios.
+	RBS   rbsSide
 	close func()
 }
 
@@ -74,8 +82,29 @@ func (r *resolved) Close() {
 }
 
 // resolve turns the flags into a target, starting the embedded mock when
-// asked to. Load and conformance runs against the production API are refused.
+// asked to, and the RBS side (rbstarget.go). Load and conformance runs
+// against the production API (and production RBS gateways) are refused.
 func (t *targetFlags) resolve(ctx context.Context, stderr io.Writer) (*resolved, error) {
+	r, err := t.resolveCraftgate(ctx, stderr)
+	if err != nil {
+		return nil, err
+	}
+	side, release, err := t.rbs.resolve(r)
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	r.RBS, r.Target.RBS = side, side.Target
+	if stop := r.close; stop != nil {
+		r.close = func() { release(); stop() }
+	} else {
+		r.close = release
+	}
+	return r, nil
+}
+
+// resolveCraftgate is resolve's Craftgate side.
+func (t *targetFlags) resolveCraftgate(ctx context.Context, stderr io.Writer) (*resolved, error) {
 	// Keys come from the environment after parsing, never as flag
 	// defaults: -h would print them.
 	t.apiKey = orEnv(t.apiKey, "CRAFTGATE_API_KEY")
@@ -116,7 +145,7 @@ func (t *targetFlags) resolve(ctx context.Context, stderr io.Writer) (*resolved,
 	if isProductionHost(u.Hostname()) {
 		return nil, fmt.Errorf("target %s is Craftgate's production API: gatecheck never runs against it", u.Host)
 	}
-	loopback := u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost" || u.Hostname() == "::1"
+	loopback := isLoopback(u.Hostname())
 	if loopback {
 		// A gatecheck mock started with its default keys.
 		t.apiKey, t.secretKey = orDefault(t.apiKey, defaultMockAPIKey), orDefault(t.secretKey, defaultMockSecretKey)
