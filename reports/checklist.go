@@ -100,13 +100,20 @@ func Checklist() []Item {
 			ID: "G2", Phase: PhaseGoLive,
 			Title:    "Did you run payments in the sandbox with the test cards?",
 			Guidance: "Test all flows (payment, cancel, refund; successes and failures).",
-			Checks:   "Successful and declined payments with the sandbox test cards, same-day cancels, refunds, and refunds the bank declines, each with the documented answer.",
+			Checks:   "Successful and declined payments with the sandbox test cards, same-day cancels, refunds, and refunds the bank declines, each with the documented answer; and, where the suite has them, the other payment flows (alternative methods, shopping loans, pay-by-link, wallet, marketplace).",
 			Rules: []Rule{
 				{Label: "successful payment", Tags: tagsPaymentOK, NotName: forgedNames},
 				{Label: "declined payment (error card)", Tags: "@error-card && ~@refund && ~@cancel"},
 				{Label: "cancel", Tags: "@cancel && ~@error-card"},
 				{Label: "refund", Tags: "@refund && ~@error-card"},
 				{Label: "cancel or refund declined by the bank", Tags: tagsRefundDecl},
+				// The flows beyond card payments: evidence when the suite has
+				// them, never "not covered" for a merchant who does not use them.
+				{Label: "alternative payment method (APM)", Tags: "@apm", Optional: true},
+				{Label: "shopping loan (BNPL)", Tags: "@bnpl", Optional: true},
+				{Label: "pay-by-link / QR", Tags: "@paybylink", Optional: true},
+				{Label: "wallet payment or top-up", Tags: "@wallet", Optional: true},
+				{Label: "marketplace split payment", Tags: "@marketplace", Optional: true},
 			},
 			MustPass: true,
 		},
@@ -309,7 +316,8 @@ func Checklist() []Item {
 			ID: "P3", Phase: PhasePostGoLive,
 			Title:    "Did you define suspicious-transaction (fraud) rules?",
 			Guidance: "Protect against attacks.",
-			Manual:   "Define fraud rules for suspicious transactions in the panel.",
+			Related:  []Rule{{Label: "fraud rule outcomes handled (block, review)", Tags: "@fraud"}},
+			Manual:   "Define fraud rules for suspicious transactions in the panel. The related scenarios show that your integration handles a blocked payment (FRAUD_CHECK_BLOCK) and a payment held for review.",
 		},
 	}
 }
