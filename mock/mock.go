@@ -181,6 +181,8 @@ type Mock struct {
 	snap      *snapshotter // nil without a state file
 
 	postAuthFactor money // Config.PostAuthMargin in money units per unit (preauth.go)
+
+	book book // members and wallets (members.go, wallet.go)
 }
 
 // scratch holds one request's reusable state.
@@ -249,6 +251,7 @@ func New(cfg Config) (*Mock, error) {
 		m.maxBody = DefaultMaxBodyBytes
 	}
 	m.ids.init(cfg.Seed)
+	m.book.initBook(cfg.Seed)
 	capacity := cfg.StoreCapacity
 	if capacity == 0 {
 		capacity = DefaultStoreCapacity
