@@ -307,4 +307,7 @@ const (
 	// CodeMemberCapacity: the mock holds maxMembers members and refuses
 	// more (HTTP 400).
 	CodeMemberCapacity = "2210"
+	// CodeWalletCardNotAllowed: a payment wholly from the wallet
+	// (walletPrice == paidPrice) carries a card (HTTP 400).
+	CodeWalletCardNotAllowed = "2211"
 )

@@ -121,6 +121,7 @@ type payment struct {
 	buyerMemberID int64
 	price         money
 	paidPrice     money
+	walletPrice   money // the wallet-paid part of paidPrice (walletpay.go)
 	txFirst       int64 // the transactions' ids are txFirst...txFirst+txCount-1
 	convPrev      int64 // previous payment whose conversationId has the same hash
 
@@ -136,6 +137,7 @@ func (p *payment) copyFrom(src *payment) {
 	p.id, p.created, p.buyerMemberID, p.price, p.paidPrice = src.id, src.created, src.buyerMemberID, src.price, src.paidPrice
 	p.txFirst, p.convPrev, p.text = src.txFirst, src.convPrev, src.text
 	p.authPhase, p.cardFlags = src.authPhase, src.cardFlags
+	p.walletPrice = src.walletPrice
 }
 
 // pending reports whether p waits for 3-D Secure verification or
@@ -198,10 +200,12 @@ func (t *transaction) refundable() money { return t.paidPrice - t.refunded }
 type cancelRecord struct {
 	ready     atomic.Bool
 	currency  uint8
+	toWallet  bool // refundDestinationType WALLET (walletpay.go)
 	id        int64
 	paymentID int64
 	created   int64
 	price     money
+	wallet    money   // refundWalletPrice: the part credited to the buyer's wallet
 	text      textRef // conversationId
 }
 
@@ -209,11 +213,13 @@ type cancelRecord struct {
 type txRefundRecord struct {
 	ready     atomic.Bool
 	currency  uint8
+	toWallet  bool // refundDestinationType WALLET (walletpay.go)
 	id        int64
 	paymentID int64
 	txID      int64
 	created   int64
 	price     money
+	wallet    money   // refundWalletPrice: the part credited to the buyer's wallet
 	text      textRef // conversationId
 }
 
@@ -475,7 +481,7 @@ func (s *store) paymentsByConversation(c string) []*payment {
 // insertPayment stores a validated payment and its transactions under the
 // given ids and publishes them.
 func (s *store) insertPayment(d *draft, id, txFirst, created int64, failed bool) *payment {
-	size := fieldSize(d.conversationID) + fieldSize(d.externalID) + fieldSize(d.channel) + fieldSize(d.card.Number) +
+	size := fieldSize(d.conversationID) + fieldSize(d.externalID) + fieldSize(d.channel) + fieldSize(d.pan()) +
 		fieldSize(d.holder) + fieldSize(d.bankOrderID) + fieldSize(d.posAlias)
 	for i := range d.txs {
 		size += fieldSize(d.txs[i].name) + fieldSize(d.txs[i].externalID)
@@ -491,7 +497,7 @@ func (s *store) insertPayment(d *draft, id, txFirst, created int64, failed bool)
 	w.put(d.conversationID)
 	w.put(d.externalID)
 	w.put(d.channel)
-	w.put(d.card.Number)
+	w.put(d.pan())
 	w.put(d.holder)
 	w.put(d.bankOrderID)
 	w.put(d.posAlias)
@@ -511,7 +517,7 @@ func (s *store) insertPayment(d *draft, id, txFirst, created int64, failed bool)
 	}
 	p.currency, p.group, p.installment = d.currency, d.group, d.installment
 	p.authPhase, p.cardFlags = d.authPhase, d.cardFlags
-	p.buyerMemberID, p.price, p.paidPrice = d.buyerMemberID, d.price, d.paidPrice
+	p.buyerMemberID, p.price, p.paidPrice, p.walletPrice = d.buyerMemberID, d.price, d.paidPrice, d.walletPrice
 	p.txFirst, p.txCount = txFirst, uint32(len(d.txs))
 	for i := range d.txs {
 		dt := &d.txs[i]
@@ -537,11 +543,12 @@ func (s *store) insertPayment(d *draft, id, txFirst, created int64, failed bool)
 }
 
 // insertCancel stores and publishes a CANCEL.
-func (s *store) insertCancel(id, paymentID, created int64, price money, currency uint8, conversationID string) *cancelRecord {
+func (s *store) insertCancel(id, paymentID, created int64, price money, currency uint8, conversationID string, rw refundWallet) *cancelRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.cancels.slot(id)
 	c.id, c.paymentID, c.created, c.price, c.currency = id, paymentID, created, price, currency
+	c.wallet, c.toWallet = rw.wallet, rw.toWallet
 	w, ref := s.cstrs.reserve(fieldSize(conversationID), id)
 	w.put(conversationID)
 	c.text = ref
@@ -557,6 +564,7 @@ func (s *store) insertCancel(id, paymentID, created int64, price money, currency
 type txRefundDraft struct {
 	txID  int64
 	price money
+	rw    refundWallet // walletpay.go
 }
 
 // insertTxRefunds stores and publishes consecutive transaction refunds
@@ -571,6 +579,7 @@ func (s *store) insertTxRefunds(first, paymentID, created int64, currency uint8,
 	for i, d := range ds {
 		r := s.txRefunds.slot(first + int64(i))
 		r.id, r.paymentID, r.txID, r.created, r.price, r.currency = first+int64(i), paymentID, d.txID, created, d.price, currency
+		r.wallet, r.toWallet = d.rw.wallet, d.rw.toWallet
 		r.text = text
 		r.ready.Store(true)
 		out[i] = r

@@ -100,9 +100,10 @@ type walletEvent struct {
 // queueing its webhook; a debit below the wallet's floor fails and moves
 // nothing. The caller holds book.mu.
 func (b *book) move(w *wallet, amount money, typ string, txID, now int64, evs *[]walletEvent) *apiError {
-	if amount < 0 && w.memberID != 0 && w.amount+amount < -w.limit {
-		return errValidation(CodeInsufficientWalletBalance, "wallet "+strconv.FormatInt(w.id, 10)+" has "+w.amount.String()+
-			" (negativeAmountLimit "+w.limit.String()+"): it cannot pay "+(-amount).String())
+	if amount < 0 {
+		if e := w.canPay(-amount); e != nil {
+			return e
+		}
 	}
 	w.amount += amount
 	w.updated = now
