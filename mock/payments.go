@@ -25,8 +25,8 @@ func (m *Mock) createPayment(c *call) {
 	}
 	now := m.Now()
 	en := c.en()
-	var small [4]draftTx // the basket of most payments, on the stack
-	d := draft{txs: small[:0], walletOK: true} // walletPrice accepted (walletpay.go)
+	var small [4]draftTx                                 // the basket of most payments, on the stack
+	d := draft{txs: small[:0], walletOK: true}           // walletPrice accepted (walletpay.go)
 	if e := m.resolveCard(&req, &d, now, en); e != nil { // stored cards (cards.go)
 		c.fail(e)
 		return
@@ -36,7 +36,7 @@ func (m *Mock) createPayment(c *call) {
 		return
 	}
 	splitPaidPrice(&d)
-	step := d.authStep() // PRE_AUTH for a pre-authorisation (preauth.go)
+	step := d.authStep()                                // PRE_AUTH for a pre-authorisation (preauth.go)
 	out := craftgate.TestCards().Outcome(d.pan(), step) // a wallet-only payment has no card: no failure
 	if out.Fails {
 		d.failStep = failStepOf(step)

@@ -113,12 +113,12 @@ func TestWalletPaymentRefunds(t *testing.T) {
 		return &r
 	}
 	cases := []struct {
-		name     string
-		wallet   string // walletPrice of the 100 TRY payment
-		run      func(t *testing.T, m *Mock, p *craftgate.Payment) (refundPrice, bank, toWallet string)
-		balance  string // after the refund: 200 - walletPrice + what the wallet got back
-		types    []string
-		nextDay  bool
+		name    string
+		wallet  string // walletPrice of the 100 TRY payment
+		run     func(t *testing.T, m *Mock, p *craftgate.Payment) (refundPrice, bank, toWallet string)
+		balance string // after the refund: 200 - walletPrice + what the wallet got back
+		types   []string
+		nextDay bool
 	}{
 		{"cancel of a wallet-only payment", "100", func(t *testing.T, m *Mock, p *craftgate.Payment) (string, string, string) {
 			r := refund(t, m, craftgate.RefundPaymentRequest{PaymentID: p.ID})
@@ -222,7 +222,7 @@ func TestWalletSharesSumExactly(t *testing.T) {
 // transfers, many refused (insufficient balance, exhausted refunds). At the
 // end, exactly:
 //   - the wallets (members' and merchant's) hold fund transfers
-//     - wallet-paid amounts + wallet-paid parts refunded + card parts
+//   - wallet-paid amounts + wallet-paid parts refunded + card parts
 //     refunded to the wallet, summed from the payments and refund records;
 //   - every wallet's balance is the sum of its movements, above its floor;
 //   - every payment's refunds never exceed what was paid.
