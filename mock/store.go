@@ -47,11 +47,14 @@ import (
 //
 // Measured (memory_test.go, `go test ./mock/ -run TestMemoryFootprint -v
 // -memfootprint`): a payment with three items and a 36-character
-// conversationId takes 372 bytes of heap, index included: 1,000,000 of
-// them 355 MiB of heap and 680 MiB of RSS (the garbage collector's
-// headroom at GOGC=100); at a capacity of 250,000, 89 MiB of heap and 210
+// conversationId takes 388 bytes of heap, index included: 1,000,000 of
+// them 370 MiB of heap and 729 MiB of RSS (the garbage collector's
+// headroom at GOGC=100); at a capacity of 250,000, 93 MiB of heap and 210
 // MiB of RSS however many are made. The default capacity thus holds about
-// 710 MiB of heap; set GOMEMLIMIT to keep the RSS near it.
+// 740 MiB of heap; set GOMEMLIMIT to keep the RSS near it. (It was 372
+// bytes before walletPrice joined the payment record: 8 bytes more per
+// record, and a chunk of 512 records then fills 7 pages of 8 KiB instead
+// of 6.)
 
 // DefaultStoreCapacity is the payment capacity when Config.StoreCapacity
 // is 0.

@@ -41,6 +41,7 @@ func Definitions() []Definition {
 	defs = append(defs, storedCardDefinitions()...)
 	defs = append(defs, installmentDefinitions()...)
 	defs = append(defs, rbsDefinitions()...)
+	defs = append(defs, walletDefinitions()...)
 	return defs
 }
 
