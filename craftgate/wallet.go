@@ -35,6 +35,7 @@ const (
 	WalletTxRefundTxToWallet        = "REFUND_TX_TO_WALLET"
 	WalletTxRefundDeposit           = "REFUND_DEPOSIT"
 	WalletTxRefundTxDeposit         = "REFUND_TX_DEPOSIT"
+	WalletTxSettlementEarnings      = "SETTLEMENT_EARNINGS"
 )
 
 // Remittance types and the default reason.
@@ -140,7 +141,7 @@ func (r *SearchWalletTransactionsRequest) Query() url.Values {
 	return q
 }
 
-// WalletTransactionList is a page of wallet transactions, newest first.
+// WalletTransactionList is a page of wallet transactions, oldest first.
 type WalletTransactionList struct {
 	Items     []WalletTransaction `json:"items"`
 	Page      int                 `json:"page"`

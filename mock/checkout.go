@@ -105,6 +105,10 @@ func (m *Mock) initCheckout(c *call) {
 		c.fail(e)
 		return
 	}
+	if e := m.checkSellers(&d); e != nil { // marketplace.go
+		c.fail(e)
+		return
+	}
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
 		c.fail(e)
 		return

@@ -164,14 +164,15 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 			b = append(b, ',')
 		}
 		name, ext := text.items.next(), text.items.next()
-		b = appendTransaction(b, p, p.txFirst+int64(i), st.tx(p, i), rate, name, ext, shares[i])
+		id, t := p.txFirst+int64(i), st.tx(p, i)
+		b = appendTransaction(b, p, id, t, rate, name, ext, shares[i], m.transactionStatus(id, t))
 	}
 	return append(b, ']', '}')
 }
 
 // appendTransaction appends one craftgate.PaymentTransaction; the caller
 // holds p.mu.
-func appendTransaction(b []byte, p *payment, id int64, t *transaction, rate money, name, externalID string, wallet money) []byte {
+func appendTransaction(b []byte, p *payment, id int64, t *transaction, rate money, name, externalID string, wallet money, status string) []byte {
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, id, 10)
 	b = appendField(b, "name", name)
@@ -199,7 +200,7 @@ func appendTransaction(b []byte, p *payment, id int64, t *transaction, rate mone
 		b = t.subMerchantPrice.appendTo(b)
 	}
 	b = append(b, `,"transactionStatus":"`...)
-	b = append(b, t.status()...)
+	b = append(b, status...) // marketplace.go
 	b = append(b, `","refundablePrice":`...)
 	b = p.refundable(t).appendTo(b)
 	return append(b, '}')
@@ -329,14 +330,6 @@ func (p *payment) refundable(t *transaction) money {
 // paidPrice less the sub-merchant's price (the mock charges no bank
 // commission).
 func (t *transaction) merchantPayout() money { return t.paidPrice - t.subMerchantPrice }
-
-// status is transactionStatus: marketplace items wait for approval.
-func (t *transaction) status() string {
-	if t.subMerchantID != 0 {
-		return "WAITING_FOR_APPROVAL"
-	}
-	return "APPROVED"
-}
 
 // failureDescription is the errorDescription of a catalogue failure:
 // Turkish by default (the documented examples are Turkish), English when

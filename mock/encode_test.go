@@ -87,7 +87,7 @@ func (m *Mock) paymentModel(p *payment, en bool) craftgate.Payment {
 			ID: p.txFirst + int64(i), Name: text.items.next(), ExternalID: text.items.next(), Price: t.price.amount(), PaidPrice: t.paidPrice.amount(),
 			WalletPrice: money(0).amount(), MerchantCommissionRate: p.commissionRate().amount(),
 			MerchantCommissionRateAmount: (t.paidPrice - t.price).amount(), MerchantPayoutAmount: t.merchantPayout().amount(),
-			TransactionStatus: t.status(), RefundablePrice: p.refundable(t).ptr(),
+			TransactionStatus: m.transactionStatus(p.txFirst+int64(i), t), RefundablePrice: p.refundable(t).ptr(),
 		}
 		if t.subMerchantID != 0 {
 			tx.SubMerchantMemberID = t.subMerchantID

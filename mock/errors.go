@@ -310,4 +310,12 @@ const (
 	// CodeWalletCardNotAllowed: a payment wholly from the wallet
 	// (walletPrice == paidPrice) carries a card (HTTP 400).
 	CodeWalletCardNotAllowed = "2211"
+	// CodeTransactionNotUpdatable: PUT payment-transactions/{id} breaks a
+	// rule of flows.md 10.4 (not a PRODUCT payment, not successful,
+	// refunded, approved, not a marketplace item, nothing changed; HTTP
+	// 400).
+	CodeTransactionNotUpdatable = "2212"
+	// CodeInvalidApproval: approve or disapprove without
+	// paymentTransactionIds, or with more than maxApprovalItems (HTTP 400).
+	CodeInvalidApproval = "2213"
 )

@@ -182,7 +182,8 @@ type Mock struct {
 
 	postAuthFactor money // Config.PostAuthMargin in money units per unit (preauth.go)
 
-	book book // members and wallets (members.go, wallet.go)
+	book   book   // members and wallets (members.go, wallet.go)
+	market market // marketplace approvals (marketplace.go)
 }
 
 // scratch holds one request's reusable state.

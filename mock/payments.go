@@ -35,6 +35,10 @@ func (m *Mock) createPayment(c *call) {
 		c.fail(e)
 		return
 	}
+	if e := m.checkSellers(&d); e != nil { // marketplace.go
+		c.fail(e)
+		return
+	}
 	splitPaidPrice(&d)
 	step := d.authStep()                                // PRE_AUTH for a pre-authorisation (preauth.go)
 	out := craftgate.TestCards().Outcome(d.pan(), step) // a wallet-only payment has no card: no failure

@@ -193,6 +193,10 @@ const (
 	opRetrieveRemittancePost
 	opDeposit
 	opFundTransferDeposit
+	opApproveTxs
+	opDisapproveTxs
+	opUpdateTx
+	opSettleToWallets
 	numOps
 )
 
@@ -241,6 +245,10 @@ var opNames = [numOps]string{
 	opRetrieveRemittancePost: "POST " + pathRemittances + "/{id}",
 	opDeposit:                "POST " + pathDeposits,
 	opFundTransferDeposit:    "POST " + pathDepositsFundTransfer,
+	opApproveTxs:             "POST " + pathApproveTxs,
+	opDisapproveTxs:          "POST " + pathDisapproveTxs,
+	opUpdateTx:               "PUT " + pathPaymentTxs + "/{id}",
+	opSettleToWallets:        "POST " + pathWalletSettlements,
 }
 
 // String returns the operation's name.

@@ -119,6 +119,10 @@ func (m *Mock) initThreeDS(c *call) {
 		c.fail(e)
 		return
 	}
+	if e := m.checkSellers(&d); e != nil { // marketplace.go
+		c.fail(e)
+		return
+	}
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
 		c.fail(e)
 		return

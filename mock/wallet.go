@@ -317,13 +317,13 @@ func (m *Mock) resetMerchantWallet(c *call) {
 	c.sendData(http.StatusOK, out)
 }
 
-// walletTxTypes are the movement types search accepts.
+// walletTxTypes are the movement types search accepts: the documented
+// WalletTransactionType enum (auth-and-envelope.md section 6).
 var walletTxTypes = []string{
-	craftgate.WalletTxDepositFromCard, craftgate.WalletTxDepositFromFundTransfer, craftgate.WalletTxPaymentRedeem,
-	craftgate.WalletTxRemittance, craftgate.WalletTxMerchantBalanceReset, craftgate.WalletTxCancelRefundToWallet,
-	craftgate.WalletTxRefundTxToWallet, craftgate.WalletTxRefundDeposit, craftgate.WalletTxRefundTxDeposit,
-	"DEPOSIT_FROM_APM", "CANCEL_REFUND_WALLET_TO_CARD", "REFUND_WALLET_TX_TO_CARD", "REFUND_WALLET_TX_FUND_TRANSFER",
-	"WITHDRAW", "CANCEL_WITHDRAW", "SETTLEMENT_EARNINGS",
+	"PAYMENT_REDEEM", "REFUND_DEPOSIT", "REFUND_TX_DEPOSIT", "WITHDRAW", "CANCEL_REFUND_WALLET_TO_CARD",
+	"REFUND_WALLET_TX_TO_CARD", "REFUND_WALLET_TX_FUND_TRANSFER", "CANCEL_REFUND_TO_WALLET", "REFUND_TX_TO_WALLET",
+	"MANUAL_REFUND_TX_TO_WALLET", "SETTLEMENT_EARNINGS", "DEPOSIT_FROM_CARD", "DEPOSIT_FROM_APM",
+	"DEPOSIT_FROM_FUND_TRANSFER", "REMITTANCE", "LOYALTY", "WITHDRAW_CANCEL", "MERCHANT_BALANCE_RESET",
 }
 
 // searchWalletTransactions serves GET /wallet/v1/wallets/{walletId}/wallet-transactions.
@@ -674,7 +674,8 @@ func walletPathIDs(path string) (memberID, walletID int64) {
 	return parseID(mid), parseID(wid)
 }
 
-// matchWalletRoute finds the routes of members.go and wallet.go; matchRoute
+// matchWalletRoute finds the routes of members.go, wallet.go and
+// marketplace.go; matchRoute
 // calls it for paths it does not know.
 func matchWalletRoute(path string) (rt route, idText string, ok bool) {
 	switch path {
@@ -692,6 +693,15 @@ func matchWalletRoute(path string) (rt route, idText string, ok bool) {
 		return route{method: http.MethodPost, body: true, handler: (*Mock).createDeposit, op: opDeposit}, "", true
 	case pathDepositsFundTransfer:
 		return route{method: http.MethodPost, body: true, handler: (*Mock).createFundTransferDeposit, op: opFundTransferDeposit}, "", true
+	case pathApproveTxs:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).approveTransactions, op: opApproveTxs}, "", true
+	case pathDisapproveTxs:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).disapproveTransactions, op: opDisapproveTxs}, "", true
+	case pathWalletSettlements:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).settleToWallets, op: opSettleToWallets}, "", true
+	}
+	if id, found := strings.CutPrefix(path, pathPaymentTxs+"/"); found && isDigits(id) {
+		return route{method: http.MethodPut, body: true, handler: (*Mock).updateTransaction, op: opUpdateTx}, id, true
 	}
 	if id, found := strings.CutPrefix(path, pathMembers+"/"); found && isDigits(id) {
 		return route{method: http.MethodGet, handler: (*Mock).retrieveMember, alt: &routeUpdateMember, op: opRetrieveMember}, id, true
@@ -732,6 +742,10 @@ const (
 	pathRemittances          = craftgate.PathRemittances
 	pathDeposits             = craftgate.PathDeposits
 	pathDepositsFundTransfer = craftgate.PathDepositsFundTransfer
+	pathPaymentTxs           = craftgate.PathPaymentTransactions
+	pathApproveTxs           = craftgate.PathApprovePaymentTransactions
+	pathDisapproveTxs        = craftgate.PathDisapprovePaymentTransactions
+	pathWalletSettlements    = craftgate.PathInstantWalletSettlements
 )
 
 // Second-method routes of members.go and wallet.go.

@@ -1,0 +1,194 @@
+package mock
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// splitPayment pays the documented example (flows.md 10.2): items of 30,
+// 50 and 20 with sellers getting 27, 42 and 18.
+func splitPayment(t *testing.T, m *Mock, sellers [3]int64, group string) *craftgate.Payment {
+	t.Helper()
+	r := paymentRequest(successCard)
+	r.PaymentGroup = group
+	for i, share := range []string{"27", "42", "18"} {
+		a := amt(share)
+		r.Items[i].SubMerchantMemberID, r.Items[i].SubMerchantMemberPrice = sellers[i], &a
+	}
+	return pay(t, m, r)
+}
+
+func threeSellers(t *testing.T, m *Mock) [3]int64 {
+	var ids [3]int64
+	for i := range ids {
+		req := sellerReq("seller"+strconv.Itoa(i), craftgate.MemberTypeLimitedCompany)
+		req.SettlementEarningsDestination = craftgate.SettlementToWallet
+		ids[i] = createMember(t, m, req).ID
+	}
+	return ids
+}
+
+func approve(t *testing.T, m *Mock, path string, transactional bool, ids ...int64) *craftgate.ApprovalResponse {
+	t.Helper()
+	var r craftgate.ApprovalResponse
+	data(t, do(t, m, http.MethodPost, path, craftgate.ApprovalRequest{PaymentTransactionIDs: ids, IsTransactional: transactional}), &r)
+	return &r
+}
+
+func statuses(t *testing.T, m *Mock, id int64) []string {
+	var out []string
+	for _, tx := range retrieve(t, m, id).PaymentTransactions {
+		out = append(out, tx.TransactionStatus)
+	}
+	return out
+}
+
+func TestMarketplaceSplitPayment(t *testing.T) {
+	m := newTestMock(t)
+	sellers := threeSellers(t, m)
+	p := splitPayment(t, m, sellers, craftgate.PaymentGroupProduct)
+	for i, want := range []struct{ share, merchant, rate string }{{"27", "3", "90"}, {"42", "8", "84"}, {"18", "2", "90"}} {
+		tx := p.PaymentTransactions[i]
+		if tx.SubMerchantMemberID != sellers[i] || !amountEq(*tx.SubMerchantMemberPayoutAmount, want.share) ||
+			!amountEq(tx.MerchantPayoutAmount, want.merchant) || !amountEq(*tx.SubMerchantMemberPayoutRate, want.rate) ||
+			tx.TransactionStatus != craftgate.TransactionWaitingForApproval {
+			t.Errorf("item %d: %+v", i, tx)
+		}
+	}
+	buyer := createMember(t, m, buyerReq("only-a-buyer")).ID
+	cases := []struct {
+		name   string
+		mutate func(*craftgate.CreatePaymentRequest)
+		desc   string
+	}{
+		{"unknown seller", func(r *craftgate.CreatePaymentRequest) { r.Items[0].SubMerchantMemberID = 42 }, "not a member registered as a sub-merchant"},
+		{"a buyer is no seller", func(r *craftgate.CreatePaymentRequest) { r.Items[0].SubMerchantMemberID = buyer }, "not a member registered as a sub-merchant"},
+		{"share above the price", func(r *craftgate.CreatePaymentRequest) { a := amt("30.01"); r.Items[0].SubMerchantMemberPrice = &a }, "must not exceed"},
+		{"wallet payment", func(r *craftgate.CreatePaymentRequest) { r.WalletPrice, r.BuyerMemberID = amt("1"), buyer }, "cannot carry marketplace items"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := paymentRequest(successCard)
+			a := amt("27")
+			r.Items[0].SubMerchantMemberID, r.Items[0].SubMerchantMemberPrice = sellers[0], &a
+			tc.mutate(r)
+			e := validationError(t, do(t, m, http.MethodPost, craftgate.PathCardPayments, r))
+			if e.ErrorCode != CodeInvalidSubMerchant || !contains(e.ErrorDescription, tc.desc) {
+				t.Fatalf("%+v", e)
+			}
+		})
+	}
+}
+
+func TestMarketplaceApproval(t *testing.T) {
+	m := newTestMock(t)
+	sellers := threeSellers(t, m)
+	p := splitPayment(t, m, sellers, craftgate.PaymentGroupProduct)
+	tx := func(i int) int64 { return p.PaymentTransactions[i].ID }
+	plain := pay(t, m, paymentRequest(successCard)).PaymentTransactions[0].ID
+
+	// Transactional with one bad item: nothing changes.
+	r := approve(t, m, craftgate.PathApprovePaymentTransactions, true, tx(0), plain)
+	if r.Size != 2 || r.Items[0].ApprovalStatus != "FAILURE" || !contains(r.Items[0].FailedReason, "transactional") ||
+		r.Items[1].ApprovalStatus != "FAILURE" || !contains(r.Items[1].FailedReason, "not a marketplace item") {
+		t.Fatalf("%+v", r)
+	}
+	if got := statuses(t, m, p.ID); got[0] != "WAITING_FOR_APPROVAL" {
+		t.Fatalf("%v", got)
+	}
+	// Not transactional: the good item is approved, the bad one fails.
+	r = approve(t, m, craftgate.PathApprovePaymentTransactions, false, tx(0), tx(1), 12345)
+	if r.Items[0].ApprovalStatus != "SUCCESS" || r.Items[1].ApprovalStatus != "SUCCESS" || r.Items[2].ApprovalStatus != "FAILURE" ||
+		!contains(r.Items[2].FailedReason, "not found") {
+		t.Fatalf("%+v", r)
+	}
+	if got := statuses(t, m, p.ID); got[0] != "APPROVED" || got[1] != "APPROVED" || got[2] != "WAITING_FOR_APPROVAL" {
+		t.Fatalf("%v", got)
+	}
+	// Disapprove: the approved one goes back, the waiting one fails.
+	r = approve(t, m, craftgate.PathDisapprovePaymentTransactions, false, tx(1), tx(2))
+	if r.Items[0].ApprovalStatus != "SUCCESS" || r.Items[1].ApprovalStatus != "FAILURE" || !contains(r.Items[1].FailedReason, "not approved") {
+		t.Fatalf("%+v", r)
+	}
+	if got := statuses(t, m, p.ID); got[1] != "WAITING_FOR_APPROVAL" {
+		t.Fatalf("%v", got)
+	}
+	if e := validationError(t, do(t, m, http.MethodPost, craftgate.PathApprovePaymentTransactions, craftgate.ApprovalRequest{})); e.ErrorCode != CodeInvalidApproval {
+		t.Fatal(e)
+	}
+
+	// Settlement: the approved item's share goes to its seller's wallet.
+	for _, s := range sellers {
+		createWallet(t, m, s, "0")
+	}
+	var st craftgate.InstantWalletSettlement
+	data(t, do(t, m, http.MethodPost, craftgate.PathInstantWalletSettlements, craftgate.InstantWalletSettlementRequest{}), &st)
+	if st.SettlementResultStatus != "SUCCESS" {
+		t.Fatalf("%+v", st)
+	}
+	balanceIs(t, m, sellers[0], "27")
+	balanceIs(t, m, sellers[1], "0")
+	if got := statuses(t, m, p.ID); got[0] != "PAYOUT_STARTED" {
+		t.Fatalf("%v", got)
+	}
+	r = approve(t, m, craftgate.PathDisapprovePaymentTransactions, false, tx(0))
+	if r.Items[0].ApprovalStatus != "FAILURE" || !contains(r.Items[0].FailedReason, "payout") {
+		t.Fatalf("%+v", r)
+	}
+	data(t, do(t, m, http.MethodPost, craftgate.PathInstantWalletSettlements, craftgate.InstantWalletSettlementRequest{}), &st)
+	if st.SettlementResultStatus != "NO_RECORD_FOUND" {
+		t.Fatalf("%+v", st)
+	}
+}
+
+func TestMarketplaceUpdateTransaction(t *testing.T) {
+	m := newTestMock(t)
+	sellers := threeSellers(t, m)
+	p := splitPayment(t, m, sellers, craftgate.PaymentGroupProduct)
+	listing := splitPayment(t, m, sellers, craftgate.PaymentGroupListing)
+	put := func(id, seller int64, share string) *httptest.ResponseRecorder {
+		return do(t, m, http.MethodPut, craftgate.PathPaymentTransactions+"/"+strconv.FormatInt(id, 10),
+			craftgate.UpdatePaymentTransactionRequest{SubMerchantMemberID: seller, SubMerchantMemberPrice: amt(share)})
+	}
+	var tx craftgate.PaymentTransaction
+	data(t, put(p.PaymentTransactions[0].ID, sellers[1], "25"), &tx)
+	if tx.SubMerchantMemberID != sellers[1] || !amountEq(*tx.SubMerchantMemberPrice, "25") || !amountEq(tx.MerchantPayoutAmount, "5") ||
+		tx.TransactionStatus != "WAITING_FOR_APPROVAL" || tx.Name != "Item 1" {
+		t.Fatalf("%+v", tx)
+	}
+	if got := retrieve(t, m, p.ID).PaymentTransactions[0]; got.SubMerchantMemberID != sellers[1] || !amountEq(*got.SubMerchantMemberPrice, "25") {
+		t.Fatalf("%+v", got)
+	}
+	approve(t, m, craftgate.PathApprovePaymentTransactions, false, p.PaymentTransactions[1].ID)
+	data(t, do(t, m, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{PaymentTransactionID: p.PaymentTransactions[2].ID, RefundPrice: amt("1")}), &craftgate.PaymentTransactionRefund{})
+	buyer := createMember(t, m, buyerReq("b")).ID
+	for _, tc := range []struct {
+		name   string
+		id     int64
+		seller int64
+		share  string
+		code   string
+		desc   string
+	}{
+		{"nothing changes", p.PaymentTransactions[0].ID, sellers[1], "25", CodeTransactionNotUpdatable, "nothing to change"},
+		{"approved", p.PaymentTransactions[1].ID, sellers[0], "40", CodeTransactionNotUpdatable, "approved"},
+		{"refunded", p.PaymentTransactions[2].ID, sellers[0], "10", CodeTransactionNotUpdatable, "refunded"},
+		{"listing payment", listing.PaymentTransactions[0].ID, sellers[1], "20", CodeTransactionNotUpdatable, "PRODUCT"},
+		{"share above price", p.PaymentTransactions[0].ID, sellers[1], "30.01", CodeTransactionNotUpdatable, "exceeds"},
+		{"not a seller", p.PaymentTransactions[0].ID, buyer, "20", CodeInvalidSubMerchant, "sub-merchant"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := validationError(t, put(tc.id, tc.seller, tc.share))
+			if e.ErrorCode != tc.code || !contains(e.ErrorDescription, tc.desc) {
+				t.Fatalf("%+v", e)
+			}
+		})
+	}
+	if e := errorBody(t, put(1, sellers[0], "1"), http.StatusNotFound); e.ErrorCode != CodePaymentTransactionNotFound {
+		t.Fatal(e)
+	}
+}
