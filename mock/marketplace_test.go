@@ -192,3 +192,49 @@ func TestMarketplaceUpdateTransaction(t *testing.T) {
 		t.Fatal(e)
 	}
 }
+
+// TestWalletRoutesRobust sends malformed and hostile bodies and paths to
+// every route of members.go, wallet.go and marketplace.go: each answers in
+// the error envelope, never with a 500 or a panic.
+func TestWalletRoutesRobust(t *testing.T) {
+	m := newTestMock(t)
+	buyer := walletBuyer(t, m, "b", "10", "0")
+	bid := strconv.FormatInt(buyer, 10)
+	wid := strconv.FormatInt(memberWallet(t, m, buyer).ID, 10)
+	routes := []struct{ method, path string }{
+		{http.MethodPost, craftgate.PathMembers}, {http.MethodGet, craftgate.PathMembers}, {http.MethodPut, craftgate.PathMembers + "/" + bid},
+		{http.MethodGet, craftgate.PathMembers + "/" + bid}, {http.MethodPost, craftgate.MemberWalletsPath(buyer)},
+		{http.MethodPut, craftgate.MemberWalletsPath(buyer) + "/" + wid}, {http.MethodGet, craftgate.MemberWalletPath(buyer)},
+		{http.MethodPost, craftgate.PathMerchantWalletReset}, {http.MethodGet, craftgate.WalletTransactionsPath(9)},
+		{http.MethodPost, craftgate.PathRemittancesSend}, {http.MethodPost, craftgate.PathRemittancesReceive},
+		{http.MethodPost, craftgate.PathRemittances + "/1"}, {http.MethodPost, craftgate.PathDeposits},
+		{http.MethodPost, craftgate.PathDepositsFundTransfer}, {http.MethodPost, craftgate.PathApprovePaymentTransactions},
+		{http.MethodPost, craftgate.PathDisapprovePaymentTransactions}, {http.MethodPut, craftgate.PathPaymentTransactions + "/1"},
+		{http.MethodPost, craftgate.PathInstantWalletSettlements},
+	}
+	bodies := []string{``, `null`, `[]`, `{`, `"x"`, `{"price":"abc"}`, `{"price":1e400}`, `{"price":-0.000000001,"currency":"TRY"}`,
+		`{"memberId":-1,"price":1,"currency":"TRY","description":"x"}`, `{"memberId":9223372036854775807,"price":9999999999.99999999,"currency":"TRY","description":"x"}`,
+		`{"paymentTransactionIds":[-1,0,9223372036854775807],"isTransactional":true}`, `{"paymentTransactionIds":null}`,
+		`{"isBuyer":true,"email":"@","memberExternalId":"` + string(make([]byte, 300)) + `"}`, `{"walletAmount":null}`,
+		`{"card":{"cardNumber":"4242"},"price":1,"currency":"TRY","buyerMemberId":` + bid + `}`, `{"negativeAmountLimit":-1}`,
+		`{"subMerchantMemberId":1,"subMerchantMemberPrice":"1"}`, `{"excludedSubMerchantMemberIds":"x"}`,
+	}
+	for _, rt := range routes {
+		for _, b := range bodies {
+			var body []byte
+			if rt.method != http.MethodGet {
+				body = []byte(b)
+			}
+			w := do(t, m, rt.method, rt.path+"?page=-1&size=x&isBuyer=2&minAmount=abc&walletTransactionType=X&memberIds=a", body)
+			if w.Code >= 500 {
+				t.Errorf("%s %s %q: %d %s", rt.method, rt.path, b, w.Code, w.Body.String())
+			}
+			if w.Code != http.StatusOK {
+				errorBody(t, w, w.Code)
+			}
+		}
+	}
+	// The one valid move among them: the fund transfer of 1 (its card
+	// member is not a fund-transfer field, and unknown members are ignored).
+	balanceIs(t, m, buyer, "11")
+}
