@@ -16,7 +16,7 @@ import (
 // domainTags are the tags that name a feature's domain; every scenario has
 // at least one.
 var domainTags = []string{"@non3ds", "@3ds", "@checkout", "@webhook", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness", "@reliability", "@rbs",
-	"@preauth", "@installment", "@stored-card", "@wallet"}
+	"@preauth", "@installment", "@stored-card", "@wallet", "@marketplace"}
 
 func pickles(t *testing.T) []*messages.Pickle {
 	t.Helper()
@@ -47,7 +47,7 @@ func TestEveryFolderIsEmbedded(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness", "reliability", "threeds", "checkout", "webhooks",
-		"preauth", "installments", "storedcards", "wallet"} {
+		"preauth", "installments", "storedcards", "wallet", "marketplace"} {
 		if !folders[f] {
 			t.Errorf("no feature in %s/", f)
 		}
@@ -116,6 +116,7 @@ var mockOnly = []struct{ prefix, tag string }{
 	// wording are the mock's.
 	{"the registration is refused", "@mock"},
 	{"the move is refused for lack of balance", "@mock"},
+	{"the approval of item", "@mock"}, // failedReason wording is the mock's
 }
 
 func TestMockOnlyScenariosAreTagged(t *testing.T) {

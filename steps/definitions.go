@@ -42,6 +42,7 @@ func Definitions() []Definition {
 	defs = append(defs, installmentDefinitions()...)
 	defs = append(defs, rbsDefinitions()...)
 	defs = append(defs, walletDefinitions()...)
+	defs = append(defs, marketplaceDefinitions()...)
 	return defs
 }
 

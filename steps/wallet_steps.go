@@ -30,6 +30,8 @@ type walletWorld struct {
 	moveErr    error
 	// found is the result of the last member search.
 	found *craftgate.MemberList
+	// market is the marketplace part (marketplace_steps.go).
+	market *marketWorld
 }
 
 func (w *World) wal() *walletWorld {
