@@ -35,7 +35,9 @@ func marketplaceDefinitions() []Definition {
 			func(ctx context.Context, w *World, a []string) error { return w.changeSplit(ctx, a[0], a[1], a[2]) }},
 
 		{`^the seller of item ` + ReItem + ` is ` + reName + ` with a payout of ` + ReAmount + ` at a rate of ` + ReAmount + `%, the merchant keeping ` + ReAmount + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.itemPayout(ctx, a[0], a[1], a[2], a[3], a[4]) }},
+			func(ctx context.Context, w *World, a []string) error {
+				return w.itemPayout(ctx, a[0], a[1], a[2], a[3], a[4])
+			}},
 		{`^the marketplace (?:items|item) ([\d, and]+) (?:are|is) (waiting for approval|approved)$`,
 			func(ctx context.Context, w *World, a []string) error { return w.itemsAre(ctx, a[0], a[1]) }},
 		{`^every approval succeeds$`, method((*World).approvalsSucceed)},
