@@ -47,8 +47,8 @@ import (
 //     NO_RECORD_FOUND when nothing was settled. Blockage days are not
 //     modelled;
 //   - approvals live beside the payment store, not in it (one entry per
-//     approved item, dropped when its payment is evicted), and are not
-//     written to the state file.
+//     approved item, dropped when its payment is evicted), and are kept in
+//     the state file (wallet_state.go).
 
 // maxApprovalItems bounds one approve or disapprove call.
 const maxApprovalItems = 1000

@@ -45,8 +45,8 @@ import (
 //     default, up to 1000;
 //   - members are never evicted: the mock holds at most maxMembers and
 //     refuses more with CodeMemberCapacity;
-//   - members, wallets and their movements are not written to the state
-//     file (state.go): a restarted mock starts without them.
+//   - members, wallets, their movements and remittances are kept in the
+//     state file (wallet_state.go).
 
 // maxMembers bounds the members of one mock.
 const maxMembers = 100_000

@@ -27,6 +27,7 @@ import (
 // What it holds: every payment the store holds (transactions, refund
 // state, 3-D Secure state, strings), CANCEL and transaction refund
 // records, 3-D Secure sessions (ACS tokens), checkout tokens, stored cards,
+// members, wallets and marketplace approvals (wallet_state.go, version 2),
 // the id counters, the merchant settings (webhook key included: the file
 // is written with mode 0600) and the clock offset. What it does not hold:
 // webhook records and pending deliveries, the fault configuration (flags
@@ -96,6 +97,10 @@ type stateBatch struct {
 	Checkouts []stateCheckout
 	Cards     []stateCard
 	Saved     []stateSaved
+	// Book and Approvals are the wallets and the marketplace approvals
+	// (wallet_state.go; version 2, End batch only).
+	Book      *stateBook
+	Approvals []stateApproval
 	End       bool
 	// IDs are the id counters when the snapshot ended (End batch only):
 	// records made while it was written may be in it, so new ids start
@@ -372,6 +377,7 @@ func (m *Mock) SaveState(w io.Writer) error {
 	slices.SortFunc(saved, func(a, b stateSaved) int { return cmpInt64(a.PaymentID, b.PaymentID) })
 	b.Cards, b.Saved = cards, saved
 	b.IDs = [4]int64{m.ids.payment.Load(), m.ids.tx.Load(), m.ids.refund.Load(), m.ids.txRefund.Load()}
+	b.Book, b.Approvals = m.book.snapshot(), m.market.snapshot() // wallet_state.go
 	return flush(true)
 }
 
@@ -412,7 +418,9 @@ func (m *Mock) snapshotPayment(p *payment) (statePayment, paymentMark, bool) {
 	// The card number (field 3) is saved masked: no full PAN reaches the
 	// disk. Payments only carry catalogue cards, whose masked forms are
 	// unique, so restorePayment maps it back.
-	sp.Texts[3] = craftgate.MaskPAN(sp.Texts[3])
+	if sp.Texts[3] != "" { // "": a wallet-only payment has no card (walletpay.go)
+		sp.Texts[3] = craftgate.MaskPAN(sp.Texts[3])
+	}
 	sp.Txs = make([]stateTx, p.txCount)
 	for i := range sp.Txs {
 		t := s.tx(p, i)
@@ -511,6 +519,10 @@ func (m *Mock) loadState(r io.Reader) error {
 			}
 		}
 		m.restoreVault(b.Cards, b.Saved)
+		if b.Book != nil {
+			m.book.restore(b.Book)
+		}
+		m.market.restore(b.Approvals)
 		if b.End {
 			h.Payment, h.Tx, h.Refund, h.TxRefund = max(h.Payment, b.IDs[0]), max(h.Tx, b.IDs[1]), max(h.Refund, b.IDs[2]), max(h.TxRefund, b.IDs[3])
 			break
