@@ -15,13 +15,15 @@ import (
 
 // Wallet paths.
 const (
-	PathDeposits             = "/payment/v1/deposits"
-	PathDepositsFundTransfer = "/payment/v1/deposits/fund-transfer"
-	PathMerchantWallet       = "/wallet/v1/merchants/me/wallet"
-	PathMerchantWalletReset  = "/wallet/v1/merchants/me/wallet/reset-balance"
-	PathRemittancesSend      = "/wallet/v1/remittances/send"
-	PathRemittancesReceive   = "/wallet/v1/remittances/receive"
-	PathRemittances          = "/wallet/v1/remittances"
+	PathDeposits                = "/payment/v1/deposits"
+	PathDepositsFundTransfer    = "/payment/v1/deposits/fund-transfer"
+	PathDepositsThreeDSInit     = "/payment/v1/deposits/3ds-init"
+	PathDepositsThreeDSComplete = "/payment/v1/deposits/3ds-complete"
+	PathMerchantWallet          = "/wallet/v1/merchants/me/wallet"
+	PathMerchantWalletReset     = "/wallet/v1/merchants/me/wallet/reset-balance"
+	PathRemittancesSend         = "/wallet/v1/remittances/send"
+	PathRemittancesReceive      = "/wallet/v1/remittances/receive"
+	PathRemittances             = "/wallet/v1/remittances"
 )
 
 // Wallet transaction types (walletTransactionType) the mock produces.
@@ -186,6 +188,37 @@ type DepositPayment struct {
 	PaymentType              string                    `json:"paymentType"`
 	PaymentStatus            string                    `json:"paymentStatus"`
 	WalletTransaction        *DepositWalletTransaction `json:"walletTransaction,omitempty"`
+}
+
+// InitThreeDSDepositRequest is the body of POST
+// /payment/v1/deposits/3ds-init: a deposit with the callbackUrl the
+// buyer's browser returns to after the bank's page (flows.md section 2).
+type InitThreeDSDepositRequest struct {
+	DepositRequest
+	CallbackURL string `json:"callbackUrl"`
+	// AdditionalParams may ask for callback version 2
+	// (ThreeDSCallbackVersionParam).
+	AdditionalParams map[string]any `json:"additionalParams,omitempty"`
+}
+
+// InitThreeDSDeposit starts a 3-D Secure top-up: the answer has the same
+// shape as a payment's 3ds-init (htmlContent, paymentId, redirectUrl).
+func (c *Client) InitThreeDSDeposit(ctx context.Context, req *InitThreeDSDepositRequest) (*InitThreeDSPaymentResponse, error) {
+	var r InitThreeDSPaymentResponse
+	if err := c.Do(ctx, http.MethodPost, PathDepositsThreeDSInit, nil, req, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// CompleteThreeDSDeposit completes a verified 3-D Secure top-up; the
+// wallet is credited then.
+func (c *Client) CompleteThreeDSDeposit(ctx context.Context, paymentID int64) (*DepositPayment, error) {
+	var d DepositPayment
+	if err := c.Do(ctx, http.MethodPost, PathDepositsThreeDSComplete, nil, completeThreeDSRequest{PaymentID: paymentID}, &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
 }
 
 // FundTransferDepositRequest is the body of POST

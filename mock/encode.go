@@ -80,9 +80,9 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = appendField(b, "paymentChannel", text.channel)
 	if p.source == sourceCheckout {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"CHECKOUT_FORM"`...)
-	} else if p.walletPrice == 0 {
+	} else if p.walletPrice == 0 && p.cardFlags&payDeposit == 0 {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"API"`...)
-	} else { // wallet payments (walletpay.go): no bank for a wallet-only one
+	} else { // wallet payments and top-ups (walletpay.go): no bank for a wallet-only one
 		b = append(b, `,"paymentType":"`...)
 		b = append(b, p.paymentType()...)
 		if card != nil {

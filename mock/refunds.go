@@ -37,6 +37,8 @@ func notRefundable(p *payment) *apiError {
 		return errValidation(CodePaymentNotRefundable, "paymentId "+id+": the 3-D Secure payment is not completed (paymentStatus "+p.status()+") and cannot be refunded")
 	case p.refund == refundFull:
 		return errValidation(CodePaymentNotRefundable, "paymentId "+id+": the payment is already fully refunded")
+	case p.isDeposit(): // walletpay.go
+		return errValidation(CodePaymentNotRefundable, "paymentId "+id+" is a wallet top-up (DEPOSIT_PAYMENT): its money is in the wallet, not refundable here")
 	}
 	return nil
 }

@@ -197,6 +197,8 @@ const (
 	opDisapproveTxs
 	opUpdateTx
 	opSettleToWallets
+	opDepositThreeDSInit
+	opDepositThreeDSComplete
 	numOps
 )
 
@@ -249,6 +251,8 @@ var opNames = [numOps]string{
 	opDisapproveTxs:          "POST " + pathDisapproveTxs,
 	opUpdateTx:               "PUT " + pathPaymentTxs + "/{id}",
 	opSettleToWallets:        "POST " + pathWalletSettlements,
+	opDepositThreeDSInit:     "POST " + pathDepositsThreeDSInit,
+	opDepositThreeDSComplete: "POST " + pathDepositsThreeDSComplete,
 }
 
 // String returns the operation's name.

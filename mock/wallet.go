@@ -23,6 +23,9 @@ import (
 //	GET|POST /wallet/v1/remittances/{id}                       retrieve: every official client sends
 //	                                                           GET, the docs say POST (D≠C): both accepted
 //	POST     /payment/v1/deposits                              card top-up (non-3DS)
+//	POST     /payment/v1/deposits/3ds-init                     card top-up with 3-D Secure: the
+//	                                                           bank's page and callback of threeds.go
+//	POST     /payment/v1/deposits/3ds-complete {paymentId}      completes it: the wallet is credited
 //	POST     /payment/v1/deposits/fund-transfer                top-up after a bank transfer
 //
 // Every movement is one wallet transaction and one WALLET_TX_CREATED
@@ -51,7 +54,15 @@ import (
 //     stored card (CodeUnsupportedFeature); the deposit's id has its own
 //     counter and is the wallet transaction's transactionId; deposits are
 //     not kept for retrieval (no retrieve endpoint is documented);
-//   - 3-D Secure and APM deposits are not modelled (no route: 404);
+//   - a 3-D Secure deposit is stored as a payment without items
+//     (paymentType DEPOSIT_PAYMENT, retrievable with GET
+//     /payment/v1/card-payments/{id}, never refundable there) that goes
+//     through the card's outcomes at THREEDS_INIT, verification and
+//     THREEDS_COMPLETE exactly as a 3-D Secure payment does (callback v1,
+//     or v2 with additionalParams.threeDSCallbackVersion 2); the wallet is
+//     credited when it completes, under the payment's lock; each
+//     3ds-complete refuses the other's payments;
+//   - APM deposits are not modelled (no route: 404);
 //   - a wallet keeps its newest maxWalletTxs movements for search, the
 //     oldest dropped first (the balance is unaffected); remittances, the
 //     newest maxRemittances, older ones answer 404;
@@ -640,6 +651,147 @@ func (m *Mock) createDeposit(c *call) {
 		PaymentType: craftgate.PaymentTypeDeposit, PaymentStatus: craftgate.StatusSuccess, WalletTransaction: wt})
 }
 
+// threeDSDepositRequest is the body of POST /payment/v1/deposits/3ds-init.
+type threeDSDepositRequest struct {
+	craftgate.DepositRequest
+	CallbackURL      string         `json:"callbackUrl"`
+	AdditionalParams map[string]any `json:"additionalParams"`
+}
+
+// initThreeDSDeposit serves POST /payment/v1/deposits/3ds-init.
+func (m *Mock) initThreeDSDeposit(c *call) {
+	var req threeDSDepositRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	now, en := m.Now(), c.en()
+	d := draft{threeDS: true, price: price, paidPrice: price, currency: ci, buyerMemberID: req.BuyerMemberID,
+		conversationID: req.ConversationID, posAlias: req.PosAlias, cardFlags: payDeposit}
+	if e := validateCard(req.Card, now, en, &d); e != nil {
+		c.fail(e)
+		return
+	}
+	if ci != 0 && !d.card.MultiCurrency {
+		c.fail(errValidation(CodeCurrencyNotSupportedByCard, "currency "+req.Currency+" requires a multi-currency (foreign) test card"))
+		return
+	}
+	if e := m.checkDepositMember(req.BuyerMemberID, ci); e != nil {
+		c.fail(e)
+		return
+	}
+	if e := checkCallbackURL(req.CallbackURL); e != nil {
+		c.fail(e)
+		return
+	}
+	version, e := callbackVersion(req.AdditionalParams)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	out := craftgate.TestCards().Outcome(d.card.Number, craftgate.StepThreeDSInit)
+	down := m.bankOutage(d.card, now)
+	id := nextRange(&m.ids.payment, 1)
+	txFirst := nextRange(&m.ids.tx, 0)
+	if out.Fails || down != nil {
+		d.failStep = stepThreeDSInit
+		if down != nil {
+			d.failStep, d.outage = stepOutage, down.index
+		}
+		p := m.store.insertPayment(&d, id, txFirst, now.Unix(), true)
+		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
+		if down != nil {
+			c.fail(outageError(down.index))
+			return
+		}
+		c.fail(m.paymentFailure(failureAt(d.card, craftgate.StepThreeDSInit), out.Code, en))
+		return
+	}
+	s := &threeDSSession{token: randomToken(), callbackURL: req.CallbackURL, v2: version == 2, md: -1}
+	m.threeDS.Store(id, s)
+	d.pending = true
+	m.store.insertPayment(&d, id, txFirst, now.Unix(), false)
+	m.sendThreeDSRedirect(c, id, s)
+}
+
+// completeThreeDSDeposit serves POST /payment/v1/deposits/3ds-complete.
+func (m *Mock) completeThreeDSDeposit(c *call) {
+	var req completeRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	if req.PaymentID <= 0 {
+		c.fail(errRequired("paymentId"))
+		return
+	}
+	p, card, step, down, declined, refuse := m.finishThreeDS(req.PaymentID, true)
+	if refuse != nil {
+		c.fail(refuse)
+		return
+	}
+	en := c.en()
+	m.emitPayment(EventAPIAuth, p, declined)
+	if declined {
+		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
+		if down != nil {
+			c.fail(outageError(down.index))
+			return
+		}
+		c.fail(m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en))
+		return
+	}
+	c.sendData(http.StatusOK, m.renderDeposit(p))
+}
+
+// creditDeposit credits a completed 3-D Secure deposit to its wallet; the
+// caller holds p.mu. The member, its wallet and its currency were checked
+// at 3ds-init, and neither is ever deleted.
+func (m *Mock) creditDeposit(p *payment) {
+	var evs []walletEvent
+	b := &m.book
+	b.mu.Lock()
+	w, e := b.payerWallet(p.buyerMemberID, p.currency)
+	if e == nil {
+		_ = b.move(w, p.paidPrice, craftgate.WalletTxDepositFromCard, p.id, m.nowUnix(), &evs) // a credit never fails
+	}
+	b.mu.Unlock()
+	m.emitWallet(evs)
+}
+
+// renderDeposit is the DepositPayment of a completed 3-D Secure deposit.
+func (m *Mock) renderDeposit(p *payment) craftgate.DepositPayment {
+	text := m.store.text(p)
+	var refs []byte
+	ref := func(kind uint64, digits int) string {
+		refs = m.appendRef(refs[:0], kind, p.id, digits)
+		return string(refs)
+	}
+	out := craftgate.DepositPayment{ID: p.id, CreatedDate: m.dateText(p.created), Price: p.paidPrice.toAmount(),
+		Currency: craftgate.Currencies[p.currency], BuyerMemberID: p.buyerMemberID, ConversationID: text.conversationID,
+		BankCommissionRate: money(0).toAmount(), BankCommissionRateAmount: money(0).toAmount(),
+		AuthCode: ref(refAuthCode, authCodeDigits), HostReference: ref(refHostReference, hostReferenceDigits),
+		TransID: ref(refTransID, transIDDigits), OrderID: ref(refOrderID, orderIDDigits),
+		PaymentType: craftgate.PaymentTypeDeposit, PaymentStatus: craftgate.StatusSuccess}
+	b := &m.book
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if w, e := b.payerWallet(p.buyerMemberID, p.currency); e == nil {
+		for i := len(w.txs) - 1; i >= 0; i-- {
+			if t := w.txs[i]; t.txID == p.id && t.typ == craftgate.WalletTxDepositFromCard {
+				out.WalletTransaction = &craftgate.DepositWalletTransaction{ID: t.id, WalletTransactionType: t.typ, Amount: t.amount.toAmount(), WalletID: w.id}
+				break
+			}
+		}
+	}
+	return out
+}
+
 // createFundTransferDeposit serves POST /payment/v1/deposits/fund-transfer.
 func (m *Mock) createFundTransferDeposit(c *call) {
 	var req craftgate.FundTransferDepositRequest
@@ -693,6 +845,10 @@ func matchWalletRoute(path string) (rt route, idText string, ok bool) {
 		return route{method: http.MethodPost, body: true, handler: (*Mock).createDeposit, op: opDeposit}, "", true
 	case pathDepositsFundTransfer:
 		return route{method: http.MethodPost, body: true, handler: (*Mock).createFundTransferDeposit, op: opFundTransferDeposit}, "", true
+	case pathDepositsThreeDSInit:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).initThreeDSDeposit, op: opDepositThreeDSInit}, "", true
+	case pathDepositsThreeDSComplete:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).completeThreeDSDeposit, op: opDepositThreeDSComplete}, "", true
 	case pathApproveTxs:
 		return route{method: http.MethodPost, body: true, handler: (*Mock).approveTransactions, op: opApproveTxs}, "", true
 	case pathDisapproveTxs:
@@ -731,21 +887,23 @@ func matchWalletRoute(path string) (rt route, idText string, ok bool) {
 
 // Paths of members.go and wallet.go.
 const (
-	pathMembers              = craftgate.PathMembers
-	pathWalletMembers        = "/wallet/v1/members"
-	pathWalletsInfix         = "/wallets/"
-	pathWallets              = "/wallet/v1/wallets"
-	pathMerchantWallet       = craftgate.PathMerchantWallet
-	pathMerchantWalletReset  = craftgate.PathMerchantWalletReset
-	pathRemittancesSend      = craftgate.PathRemittancesSend
-	pathRemittancesReceive   = craftgate.PathRemittancesReceive
-	pathRemittances          = craftgate.PathRemittances
-	pathDeposits             = craftgate.PathDeposits
-	pathDepositsFundTransfer = craftgate.PathDepositsFundTransfer
-	pathPaymentTxs           = craftgate.PathPaymentTransactions
-	pathApproveTxs           = craftgate.PathApprovePaymentTransactions
-	pathDisapproveTxs        = craftgate.PathDisapprovePaymentTransactions
-	pathWalletSettlements    = craftgate.PathInstantWalletSettlements
+	pathMembers                 = craftgate.PathMembers
+	pathWalletMembers           = "/wallet/v1/members"
+	pathWalletsInfix            = "/wallets/"
+	pathWallets                 = "/wallet/v1/wallets"
+	pathMerchantWallet          = craftgate.PathMerchantWallet
+	pathMerchantWalletReset     = craftgate.PathMerchantWalletReset
+	pathRemittancesSend         = craftgate.PathRemittancesSend
+	pathRemittancesReceive      = craftgate.PathRemittancesReceive
+	pathRemittances             = craftgate.PathRemittances
+	pathDeposits                = craftgate.PathDeposits
+	pathDepositsFundTransfer    = craftgate.PathDepositsFundTransfer
+	pathDepositsThreeDSInit     = craftgate.PathDepositsThreeDSInit
+	pathDepositsThreeDSComplete = craftgate.PathDepositsThreeDSComplete
+	pathPaymentTxs              = craftgate.PathPaymentTransactions
+	pathApproveTxs              = craftgate.PathApprovePaymentTransactions
+	pathDisapproveTxs           = craftgate.PathDisapprovePaymentTransactions
+	pathWalletSettlements       = craftgate.PathInstantWalletSettlements
 )
 
 // Second-method routes of members.go and wallet.go.

@@ -83,9 +83,27 @@ func (d *draft) acceptWallet(req *craftgate.CreatePaymentRequest, wallet money) 
 	return nil
 }
 
+// payDeposit marks, in payment.cardFlags, a 3-D Secure wallet top-up
+// (wallet.go): a card payment without items whose money goes to the wallet
+// of buyerMemberId on completion.
+const payDeposit uint8 = 1 << 7
+
+// isDeposit reports whether p is a 3-D Secure wallet top-up.
+func (p *payment) isDeposit() bool { return p.cardFlags&payDeposit != 0 }
+
+// depositMismatch explains a 3ds-complete sent to the wrong endpoint.
+func (p *payment) depositMismatch() string {
+	if p.isDeposit() {
+		return "it is a wallet top-up: complete it with POST " + pathDepositsThreeDSComplete
+	}
+	return "it is a payment, not a wallet top-up: complete it with POST " + pathThreeDSComplete
+}
+
 // paymentType is the payment's paymentType.
 func (p *payment) paymentType() string {
 	switch {
+	case p.isDeposit():
+		return craftgate.PaymentTypeDeposit
 	case p.walletPrice == 0:
 		return "CARD_PAYMENT"
 	case p.walletPrice == p.paidPrice:
