@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/merchant"
 )
 
 // Members and the closed-loop wallet (flows.md sections 10 and 11):
@@ -116,7 +117,13 @@ func walletDefinitions() []Definition {
 			func(ctx context.Context, w *World, a []string) error {
 				return w.topUp(ctx, a[0], a[1] == "has topped", a[2], a[3], a[4])
 			}},
+		{`^` + reName + ` starts a 3-D Secure top-up of ` + ReAmount + ` ` + ReCurrency + ` with ` + ReCard + `$`,
+			func(ctx context.Context, w *World, a []string) error {
+				return w.startThreeDSTopUp(ctx, a[0], a[1], a[2], a[3])
+			}},
+		{`^the merchant completes the 3-D Secure top-up$`, method((*World).completeThreeDSTopUp)},
 		{`^the top-up succeeds$`, method((*World).topUpSucceeds)},
+		{`^the top-up is refused$`, method((*World).topUpRefused)},
 		{`^the top-up is declined with error group ` + ReGroup + `$`,
 			func(_ context.Context, w *World, a []string) error { return w.topUpDeclined(a[0]) }},
 		{`^the merchant credits a bank transfer of ` + ReAmount + ` ` + ReCurrency + ` to the wallet of ` + reName + `$`,
@@ -490,6 +497,61 @@ func (w *World) topUp(ctx context.Context, name string, mustSucceed bool, amount
 	return nil
 }
 
+// startThreeDSTopUp starts a 3-D Secure top-up; the buyer's journey
+// through the bank's page is then the 3-D Secure payment's
+// (threeds_steps.go), and the merchant completes it as a top-up.
+func (w *World) startThreeDSTopUp(ctx context.Context, name, amount, currency, spec string) error {
+	a, err := ParseAmount(amount)
+	if err != nil {
+		return err
+	}
+	card, err := ParseCard(w.cards, spec)
+	if err != nil {
+		return err
+	}
+	mb, err := w.requireMember(name)
+	if err != nil {
+		return err
+	}
+	cb, err := w.merchantURL(merchant.PathCallback)
+	if err != nil {
+		return err
+	}
+	w.startPayment(card, nil)
+	req := &craftgate.InitThreeDSDepositRequest{DepositRequest: craftgate.DepositRequest{Price: a, Currency: currency,
+		BuyerMemberID: mb.ID, ConversationID: newConversationID(), Card: &craftgate.Card{CardHolderName: cardHolderName,
+			CardNumber: card.Number, ExpireMonth: defaultExpireMonth, ExpireYear: defaultExpireYear, CVC: card.DefaultCVC()}},
+		CallbackURL: cb}
+	if w.callbackVersion == 2 {
+		req.AdditionalParams = map[string]any{craftgate.ThreeDSCallbackVersionParam: 2}
+	}
+	resp, err := w.client.InitThreeDSDeposit(ctx, req)
+	w.err = err
+	if err != nil {
+		if craftgate.AsError(err) == nil {
+			return fmt.Errorf("steps: 3-D Secure top-up with %s: %w", card, err)
+		}
+		return fmt.Errorf("expected the 3-D Secure top-up with %s to start, got %s", card, describeErr(err))
+	}
+	w.threeDS, w.paymentID = resp, resp.PaymentID
+	w.noteAttempt(craftgate.StepThreeDSInit, card, resp.PaymentID, nil)
+	return nil
+}
+
+func (w *World) completeThreeDSTopUp(ctx context.Context) error {
+	if w.paymentID == 0 || w.threeDS == nil {
+		return errors.New("steps: no 3-D Secure top-up to complete: start one first")
+	}
+	x := w.wal()
+	x.deposit, x.moveErr = w.client.CompleteThreeDSDeposit(ctx, w.paymentID)
+	w.err = x.moveErr
+	if x.moveErr != nil && craftgate.AsError(x.moveErr) == nil {
+		return fmt.Errorf("steps: completing top-up %d: %w", w.paymentID, x.moveErr)
+	}
+	w.note(EvidenceCard, craftgate.MaskPAN(w.card.Number), craftgate.StepThreeDSComplete)
+	return nil
+}
+
 func (w *World) topUpSucceeds(context.Context) error {
 	x := w.wal()
 	if x.moveErr != nil || x.deposit == nil {
@@ -505,6 +567,14 @@ func (w *World) topUpSucceeds(context.Context) error {
 		m.amount("walletTransaction.amount", x.deposit.Price, x.deposit.WalletTransaction.Amount)
 	}
 	return m.err(fmt.Sprintf("top-up %d", x.deposit.ID))
+}
+
+func (w *World) topUpRefused(context.Context) error {
+	ce := craftgate.AsError(w.wal().moveErr)
+	if ce == nil || ce.HTTPStatus < 400 || ce.HTTPStatus > 499 {
+		return fmt.Errorf("expected the top-up to be refused, got %s", describeErr(w.wal().moveErr))
+	}
+	return nil
 }
 
 func (w *World) topUpDeclined(group string) error {

@@ -141,3 +141,24 @@ Feature: Closed-loop wallet
     And the refund gives 30.00 back to the wallet and 10.00 to the card
     And the wallet of "Deniz" holds 30.00 TRY
     And the wallet's last movement is "REFUND_TX_DEPOSIT" of 30.00 for "Deniz"
+
+  @3ds
+  Scenario: A 3-D Secure card top-up credits the wallet once completed
+    Given "Deniz" has a wallet
+    When "Deniz" starts a 3-D Secure top-up of 80.40 TRY with a successful credit card
+    And the buyer verifies the payment at the bank
+    Then the merchant receives a callback whose hash verifies
+    And the wallet of "Deniz" holds 0.00 TRY
+    When the merchant completes the 3-D Secure top-up
+    Then the top-up succeeds
+    And the wallet of "Deniz" holds 80.40 TRY
+    And the wallet's last movement is "DEPOSIT_FROM_CARD" of 80.40 for "Deniz"
+
+  @3ds
+  Scenario: A 3-D Secure top-up the buyer rejects at the bank credits nothing
+    Given "Deniz" has a wallet
+    When "Deniz" starts a 3-D Secure top-up of 80.40 TRY with a successful credit card
+    And the buyer rejects the payment at the bank
+    And the merchant completes the 3-D Secure top-up
+    Then the top-up is refused
+    And the wallet of "Deniz" holds 0.00 TRY
