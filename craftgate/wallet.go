@@ -221,6 +221,63 @@ func (c *Client) CompleteThreeDSDeposit(ctx context.Context, paymentID int64) (*
 	return &d, nil
 }
 
+// WalletTransactionRefund is a refund of a wallet top-up to where the
+// money came from (the card, or the bank account of a transfer).
+type WalletTransactionRefund struct {
+	ID                  int64      `json:"id"`
+	CreatedDate         string     `json:"createdDate"`
+	RefundStatus        string     `json:"refundStatus"`
+	RefundPrice         Amount     `json:"refundPrice"`
+	AuthCode            string     `json:"authCode,omitempty"`
+	HostReference       string     `json:"hostReference,omitempty"`
+	TransID             string     `json:"transId,omitempty"`
+	TransactionID       int64      `json:"transactionId"`
+	TransactionType     string     `json:"transactionType"`
+	WalletTransactionID int64      `json:"walletTransactionId"`
+	PaymentError        *ErrorBody `json:"paymentError,omitempty"`
+}
+
+// PathWalletTransactions prefixes the refund paths of wallet movements.
+const PathWalletTransactions = "/payment/v1/wallet-transactions"
+
+// WalletTransactionRefundsPath is the refunds path of wallet transaction id.
+func WalletTransactionRefundsPath(id int64) string {
+	return idPath(PathWalletTransactions, id) + "/refunds"
+}
+
+// RefundableWalletTransactionAmount returns how much of top-up id can
+// still be refunded.
+func (c *Client) RefundableWalletTransactionAmount(ctx context.Context, id int64) (Amount, error) {
+	var r struct {
+		RefundableAmount Amount `json:"refundableAmount"`
+	}
+	err := c.Do(ctx, http.MethodGet, idPath(PathWalletTransactions, id)+"/refundable-amount", nil, nil, &r)
+	return r.RefundableAmount, err
+}
+
+// RefundWalletTransaction refunds price of top-up id to where it came from.
+func (c *Client) RefundWalletTransaction(ctx context.Context, id int64, price Amount) (*WalletTransactionRefund, error) {
+	var r WalletTransactionRefund
+	body := struct {
+		RefundPrice Amount `json:"refundPrice"`
+	}{price}
+	if err := c.Do(ctx, http.MethodPost, WalletTransactionRefundsPath(id), nil, body, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// ListWalletTransactionRefunds returns the refunds of top-up id.
+func (c *Client) ListWalletTransactionRefunds(ctx context.Context, id int64) ([]WalletTransactionRefund, error) {
+	var r struct {
+		Items []WalletTransactionRefund `json:"items"`
+	}
+	if err := c.Do(ctx, http.MethodGet, WalletTransactionRefundsPath(id), nil, nil, &r); err != nil {
+		return nil, err
+	}
+	return r.Items, nil
+}
+
 // FundTransferDepositRequest is the body of POST
 // /payment/v1/deposits/fund-transfer: credit a wallet after a bank
 // transfer was received.

@@ -318,4 +318,7 @@ const (
 	// CodeInvalidApproval: approve or disapprove without
 	// paymentTransactionIds, or with more than maxApprovalItems (HTTP 400).
 	CodeInvalidApproval = "2213"
+	// CodeWalletTxNotRefundable: a wallet transaction refund names a
+	// movement that is not a top-up (HTTP 400).
+	CodeWalletTxNotRefundable = "2214"
 )

@@ -210,7 +210,9 @@ func TestWalletRoutesRobust(t *testing.T) {
 		{http.MethodPost, craftgate.PathRemittances + "/1"}, {http.MethodPost, craftgate.PathDeposits},
 		{http.MethodPost, craftgate.PathDepositsFundTransfer}, {http.MethodPost, craftgate.PathApprovePaymentTransactions},
 		{http.MethodPost, craftgate.PathDisapprovePaymentTransactions}, {http.MethodPut, craftgate.PathPaymentTransactions + "/1"},
-		{http.MethodPost, craftgate.PathInstantWalletSettlements},
+		{http.MethodPost, craftgate.PathInstantWalletSettlements}, {http.MethodPost, craftgate.PathDepositsThreeDSInit},
+		{http.MethodPost, craftgate.PathDepositsThreeDSComplete}, {http.MethodPost, craftgate.WalletTransactionRefundsPath(1)},
+		{http.MethodGet, craftgate.WalletTransactionRefundsPath(1)}, {http.MethodGet, craftgate.PathWalletTransactions + "/1/refundable-amount"},
 	}
 	bodies := []string{``, `null`, `[]`, `{`, `"x"`, `{"price":"abc"}`, `{"price":1e400}`, `{"price":-0.000000001,"currency":"TRY"}`,
 		`{"memberId":-1,"price":1,"currency":"TRY","description":"x"}`, `{"memberId":9223372036854775807,"price":9999999999.99999999,"currency":"TRY","description":"x"}`,

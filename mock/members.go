@@ -99,6 +99,12 @@ type book struct {
 	remitOrder     []int64 // oldest first, for eviction
 
 	nextMember, nextWallet, nextWalletTx, nextRemittance, nextDeposit int64
+
+	// txRefunds are the refunds of top-ups by wallet transaction id,
+	// txRefundIDs their ids in order (wallet_refunds.go).
+	txRefunds          map[int64][]walletTxRefund
+	txRefundIDs        []int64
+	nextWalletTxRefund int64
 }
 
 // initBook sets the id bases from the seed.
@@ -109,6 +115,7 @@ func (b *book) initBook(seed int64) {
 	b.members, b.byExtID = map[int64]*member{}, map[string]int64{}
 	b.wallets, b.memberWallet = map[int64]*wallet{}, map[int64]int64{}
 	b.remittances = map[int64]*remittance{}
+	b.txRefunds, b.nextWalletTxRefund = map[int64][]walletTxRefund{}, idBase(seed, kindWalletTxRefund)
 }
 
 // take returns the next id of a counter; the caller holds b.mu.

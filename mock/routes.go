@@ -199,6 +199,9 @@ const (
 	opSettleToWallets
 	opDepositThreeDSInit
 	opDepositThreeDSComplete
+	opWalletTxRefundable
+	opRefundWalletTx
+	opListWalletTxRefunds
 	numOps
 )
 
@@ -253,6 +256,9 @@ var opNames = [numOps]string{
 	opSettleToWallets:        "POST " + pathWalletSettlements,
 	opDepositThreeDSInit:     "POST " + pathDepositsThreeDSInit,
 	opDepositThreeDSComplete: "POST " + pathDepositsThreeDSComplete,
+	opWalletTxRefundable:     "GET " + pathWalletTxs + "/{id}/refundable-amount",
+	opRefundWalletTx:         "POST " + pathWalletTxs + "/{id}/refunds",
+	opListWalletTxRefunds:    "GET " + pathWalletTxs + "/{id}/refunds",
 }
 
 // String returns the operation's name.

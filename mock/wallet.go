@@ -51,9 +51,11 @@ import (
 //   - a card deposit follows the card's catalogue outcome at the non-3DS
 //     payment step and bank outages (faults.go); a declined deposit is a
 //     422 and moves nothing; deposits cannot store the card, nor use a
-//     stored card (CodeUnsupportedFeature); the deposit's id has its own
-//     counter and is the wallet transaction's transactionId; deposits are
-//     not kept for retrieval (no retrieve endpoint is documented);
+//     stored card (CodeUnsupportedFeature); a card deposit is stored as a
+//     payment without items (paymentType DEPOSIT_PAYMENT, its id the wallet
+//     transaction's transactionId), retrievable with GET
+//     /payment/v1/card-payments/{id} and never refundable there; a
+//     fund-transfer deposit's id has its own counter;
 //   - a 3-D Secure deposit is stored as a payment without items
 //     (paymentType DEPOSIT_PAYMENT, retrievable with GET
 //     /payment/v1/card-payments/{id}, never refundable there) that goes
@@ -609,7 +611,8 @@ func (m *Mock) createDeposit(c *call) {
 		return
 	}
 	now, en := m.Now(), c.en()
-	var d draft
+	d := draft{price: price, paidPrice: price, currency: ci, buyerMemberID: req.BuyerMemberID,
+		conversationID: req.ConversationID, posAlias: req.PosAlias, cardFlags: payDeposit}
 	if e := validateCard(req.Card, now, en, &d); e != nil {
 		c.fail(e)
 		return
@@ -622,33 +625,37 @@ func (m *Mock) createDeposit(c *call) {
 		c.fail(e)
 		return
 	}
+	// The deposit is stored as a payment without items (walletpay.go), so
+	// that it can be retrieved and its wallet movement refunded to the
+	// card; a declined one is stored failed, as a payment is.
 	step := craftgate.StepNon3DSPayment
-	if down := m.bankOutage(d.card, now); down != nil {
+	out := craftgate.TestCards().Outcome(d.card.Number, step)
+	if out.Fails {
+		d.failStep = stepNon3DS
+	}
+	down := m.bankOutage(d.card, now)
+	if down != nil {
+		d.failStep, d.outage = stepOutage, down.index
+	}
+	id := nextRange(&m.ids.payment, 1)
+	p := m.store.insertPayment(&d, id, nextRange(&m.ids.tx, 0), now.Unix(), out.Fails || down != nil)
+	m.emitPayment(EventAPIAuth, p, out.Fails || down != nil)
+	switch {
+	case down != nil:
+		c.w.Header()[PaymentIDHeader] = []string{itoa(id)}
 		c.fail(outageError(down.index))
 		return
-	}
-	if out := craftgate.TestCards().Outcome(d.card.Number, step); out.Fails {
+	case out.Fails:
+		c.w.Header()[PaymentIDHeader] = []string{itoa(id)}
 		c.fail(m.paymentFailure(failureAt(d.card, step), out.Code, en))
 		return
 	}
-	// The member or wallet cannot vanish (neither is ever deleted), so the
-	// credit succeeds; its currency was checked above.
-	id, wt, e := m.credit(req.BuyerMemberID, ci, price, craftgate.WalletTxDepositFromCard)
-	if e != nil {
-		c.fail(e)
-		return
-	}
-	var refs []byte
-	ref := func(kind uint64, digits int) string {
-		refs = m.appendRef(refs[:0], kind, id, digits)
-		return string(refs)
-	}
-	c.sendData(http.StatusOK, craftgate.DepositPayment{ID: id, CreatedDate: m.dateText(now.Unix()), Price: price.toAmount(),
-		Currency: req.Currency, BuyerMemberID: req.BuyerMemberID, ConversationID: req.ConversationID,
-		BankCommissionRate: money(0).toAmount(), BankCommissionRateAmount: money(0).toAmount(),
-		AuthCode: ref(refAuthCode, authCodeDigits), HostReference: ref(refHostReference, hostReferenceDigits),
-		TransID: ref(refTransID, transIDDigits), OrderID: ref(refOrderID, orderIDDigits),
-		PaymentType: craftgate.PaymentTypeDeposit, PaymentStatus: craftgate.StatusSuccess, WalletTransaction: wt})
+	// The member and its wallet cannot vanish (neither is ever deleted)
+	// and the currency was checked: the credit succeeds.
+	p.mu.Lock()
+	m.creditDeposit(p)
+	p.mu.Unlock()
+	c.sendData(http.StatusOK, m.renderDeposit(p))
 }
 
 // threeDSDepositRequest is the body of POST /payment/v1/deposits/3ds-init.
@@ -856,6 +863,12 @@ func matchWalletRoute(path string) (rt route, idText string, ok bool) {
 	case pathWalletSettlements:
 		return route{method: http.MethodPost, body: true, handler: (*Mock).settleToWallets, op: opSettleToWallets}, "", true
 	}
+	if id, ok := walletTxIDOf(path, "/refundable-amount"); ok {
+		return route{method: http.MethodGet, handler: (*Mock).walletTxRefundable, op: opWalletTxRefundable}, id, true
+	}
+	if id, ok := walletTxIDOf(path, "/refunds"); ok {
+		return route{method: http.MethodPost, body: true, handler: (*Mock).refundWalletTx, alt: &routeListWalletTxRefunds, op: opRefundWalletTx}, id, true
+	}
 	if id, found := strings.CutPrefix(path, pathPaymentTxs+"/"); found && isDigits(id) {
 		return route{method: http.MethodPut, body: true, handler: (*Mock).updateTransaction, op: opUpdateTx}, id, true
 	}
@@ -900,6 +913,7 @@ const (
 	pathDepositsFundTransfer    = craftgate.PathDepositsFundTransfer
 	pathDepositsThreeDSInit     = craftgate.PathDepositsThreeDSInit
 	pathDepositsThreeDSComplete = craftgate.PathDepositsThreeDSComplete
+	pathWalletTxs               = craftgate.PathWalletTransactions
 	pathPaymentTxs              = craftgate.PathPaymentTransactions
 	pathApproveTxs              = craftgate.PathApprovePaymentTransactions
 	pathDisapproveTxs           = craftgate.PathDisapprovePaymentTransactions
@@ -911,4 +925,5 @@ var (
 	routeSearchMembers          = route{method: http.MethodGet, handler: (*Mock).searchMembers, op: opSearchMembers}
 	routeUpdateMember           = route{method: http.MethodPut, body: true, handler: (*Mock).updateMember, op: opUpdateMember}
 	routeRetrieveRemittancePost = route{method: http.MethodPost, handler: (*Mock).retrieveRemittance, op: opRetrieveRemittancePost}
+	routeListWalletTxRefunds    = route{method: http.MethodGet, handler: (*Mock).listWalletTxRefunds, op: opListWalletTxRefunds}
 )

@@ -1,5 +1,10 @@
 package mock
 
+import (
+	"cmp"
+	"slices"
+)
+
 // The members, wallets and marketplace approvals in the state file
 // (state.go, version 2). They travel in the snapshot's last batch, read at
 // its end under book.mu: a move of money made while a snapshot is being
@@ -15,6 +20,12 @@ type stateBook struct {
 	Remittances                                                       []stateRemittance
 	MerchantWallet                                                    int64 // 0: none yet
 	NextMember, NextWallet, NextWalletTx, NextRemittance, NextDeposit int64
+	TxRefunds                                                         []stateWalletTxRefund
+	NextWalletTxRefund                                                int64
+}
+
+type stateWalletTxRefund struct {
+	ID, Created, WalletTxID, TransactionID, Price int64
 }
 
 type stateMember struct {
@@ -78,6 +89,13 @@ func (b *book) snapshot() *stateBook {
 	if b.merchantWallet != nil {
 		sb.MerchantWallet = b.merchantWallet.id
 	}
+	sb.NextWalletTxRefund = b.nextWalletTxRefund
+	for _, rs := range b.txRefunds {
+		for _, r := range rs {
+			sb.TxRefunds = append(sb.TxRefunds, stateWalletTxRefund{ID: r.id, Created: r.created, WalletTxID: r.walletTxID,
+				TransactionID: r.transactionID, Price: int64(r.price)})
+		}
+	}
 	for _, id := range b.remitOrder {
 		r := b.remittances[id]
 		sb.Remittances = append(sb.Remittances, stateRemittance{ID: r.id, MemberID: r.memberID, Created: r.created,
@@ -115,6 +133,16 @@ func (b *book) restore(sb *stateBook) {
 		} else if w.id == sb.MerchantWallet {
 			b.merchantWallet = w
 		}
+	}
+	b.txRefunds, b.txRefundIDs = map[int64][]walletTxRefund{}, nil
+	if sb.NextWalletTxRefund != 0 {
+		b.nextWalletTxRefund = sb.NextWalletTxRefund
+	}
+	slices.SortFunc(sb.TxRefunds, func(x, y stateWalletTxRefund) int { return cmp.Compare(x.ID, y.ID) })
+	for _, r := range sb.TxRefunds {
+		b.txRefunds[r.WalletTxID] = append(b.txRefunds[r.WalletTxID], walletTxRefund{id: r.ID, created: r.Created,
+			walletTxID: r.WalletTxID, transactionID: r.TransactionID, price: money(r.Price)})
+		b.txRefundIDs = append(b.txRefundIDs, r.ID)
 	}
 	b.remittances, b.remitOrder = map[int64]*remittance{}, nil
 	for _, s := range sb.Remittances {

@@ -27,6 +27,10 @@ func TestWalletStateRoundTrip(t *testing.T) {
 		PaymentTransactionID: part.PaymentTransactions[1].ID, RefundPrice: amt("30"), RefundDestinationType: "WALLET"}), &txr)
 	var rem craftgate.Remittance
 	data(t, do(t, a, http.MethodPost, craftgate.PathRemittancesSend, craftgate.RemittanceRequest{MemberID: buyer, Price: amt("5"), Currency: "TRY", Description: "x"}), &rem)
+	var dp craftgate.DepositPayment
+	data(t, do(t, a, http.MethodPost, craftgate.PathDeposits, craftgate.DepositRequest{Price: amt("60"), Currency: "TRY", BuyerMemberID: buyer,
+		Card: &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: successCard, ExpireYear: "2044", ExpireMonth: "07", CVC: "000"}}), &dp)
+	data(t, do(t, a, http.MethodPost, craftgate.WalletTransactionRefundsPath(dp.WalletTransaction.ID), map[string]any{"refundPrice": 15}), &craftgate.WalletTransactionRefund{})
 	split := splitPayment(t, a, sellers, craftgate.PaymentGroupProduct)
 	approve(t, a, craftgate.PathApprovePaymentTransactions, false, split.PaymentTransactions[0].ID)
 
@@ -37,6 +41,8 @@ func TestWalletStateRoundTrip(t *testing.T) {
 		craftgate.PathCardPayments + "/" + strconv.FormatInt(full.ID, 10), craftgate.PathCardPayments + "/" + strconv.FormatInt(part.ID, 10),
 		craftgate.PathCardPayments + "/" + strconv.FormatInt(split.ID, 10),
 		craftgate.PathRefundTransactions + "/" + strconv.FormatInt(txr.ID, 10), craftgate.PathRemittances + "/" + strconv.FormatInt(rem.ID, 10),
+		craftgate.WalletTransactionRefundsPath(dp.WalletTransaction.ID), craftgate.PathCardPayments + "/" + strconv.FormatInt(dp.ID, 10),
+		craftgate.PathWalletTransactions + "/" + strconv.FormatInt(dp.WalletTransaction.ID, 10) + "/refundable-amount",
 	}
 	before := map[string]string{}
 	for _, p := range paths {

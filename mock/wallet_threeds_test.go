@@ -114,3 +114,64 @@ func TestThreeDSDeposit(t *testing.T) {
 		}
 	})
 }
+
+func TestWalletTransactionRefunds(t *testing.T) {
+	m := newTestMock(t)
+	buyer := walletBuyer(t, m, "b", "0", "50")
+	card := &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: successCard, ExpireYear: "2044", ExpireMonth: "07", CVC: "000"}
+	var dp craftgate.DepositPayment
+	data(t, do(t, m, http.MethodPost, craftgate.PathDeposits, craftgate.DepositRequest{Price: amt("100"), Currency: "TRY", BuyerMemberID: buyer, Card: card}), &dp)
+	if p := retrieve(t, m, dp.ID); p.PaymentType != "DEPOSIT_PAYMENT" || p.PaymentStatus != "SUCCESS" {
+		t.Fatalf("the deposit as a payment: %+v", p)
+	}
+	wtx := strconv.FormatInt(dp.WalletTransaction.ID, 10)
+	refundable := func(want string) {
+		t.Helper()
+		var r struct{ RefundableAmount craftgate.Amount }
+		data(t, do(t, m, http.MethodGet, craftgate.PathWalletTransactions+"/"+wtx+"/refundable-amount", nil), &r)
+		if !amountEq(r.RefundableAmount, want) {
+			t.Fatalf("refundable %s, want %s", r.RefundableAmount, want)
+		}
+	}
+	refundable("100")
+	pay(t, m, walletPayment(buyer, "70")) // spent: 30 left in the wallet
+	refundable("30")
+	var r craftgate.WalletTransactionRefund
+	data(t, do(t, m, http.MethodPost, craftgate.WalletTransactionRefundsPath(dp.WalletTransaction.ID), map[string]any{"refundPrice": 20}), &r)
+	if r.RefundStatus != "SUCCESS" || r.TransactionID != dp.ID || r.TransactionType != "WALLET_TX" || r.WalletTransactionID != dp.WalletTransaction.ID {
+		t.Fatalf("%+v", r)
+	}
+	balanceIs(t, m, buyer, "10")
+	refundable("10")
+	e := validationError(t, do(t, m, http.MethodPost, craftgate.WalletTransactionRefundsPath(dp.WalletTransaction.ID), map[string]any{"refundPrice": 10.01}))
+	if e.ErrorCode != CodeRefundExceedsRefundable {
+		t.Fatal(e)
+	}
+	var l struct {
+		Items []craftgate.WalletTransactionRefund
+	}
+	data(t, do(t, m, http.MethodGet, craftgate.WalletTransactionRefundsPath(dp.WalletTransaction.ID), nil), &l)
+	if len(l.Items) != 1 || l.Items[0].ID != r.ID {
+		t.Fatalf("%+v", l)
+	}
+	var txs craftgate.WalletTransactionList
+	data(t, do(t, m, http.MethodGet, craftgate.WalletTransactionsPath(memberWallet(t, m, buyer).ID)+"?walletTransactionType=CANCEL_REFUND_WALLET_TO_CARD", nil), &txs)
+	if len(txs.Items) != 1 || !amountEq(txs.Items[0].Amount, "-20") || txs.Items[0].TransactionID != r.ID {
+		t.Fatalf("%+v", txs)
+	}
+	// The next day: REFUND_WALLET_TX_TO_CARD. A redeem is not refundable.
+	m.Advance(24 * 3600e9)
+	data(t, do(t, m, http.MethodPost, craftgate.WalletTransactionRefundsPath(dp.WalletTransaction.ID), map[string]any{"refundPrice": 10}), &r)
+	data(t, do(t, m, http.MethodGet, craftgate.WalletTransactionsPath(memberWallet(t, m, buyer).ID), nil), &txs)
+	last := txs.Items[len(txs.Items)-1]
+	if last.WalletTransactionType != "REFUND_WALLET_TX_TO_CARD" || !amountEq(last.Amount, "-10") {
+		t.Fatalf("%+v", last)
+	}
+	redeem := txs.Items[1]
+	if e := validationError(t, do(t, m, http.MethodGet, craftgate.PathWalletTransactions+"/"+strconv.FormatInt(redeem.ID, 10)+"/refundable-amount", nil)); e.ErrorCode != CodeWalletTxNotRefundable {
+		t.Fatal(e)
+	}
+	if e := errorBody(t, do(t, m, http.MethodGet, craftgate.PathWalletTransactions+"/1/refunds", nil), http.StatusNotFound); e.ErrorCode != CodeWalletNotFound {
+		t.Fatal(e)
+	}
+}
