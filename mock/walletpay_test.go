@@ -236,6 +236,7 @@ func TestWalletMoneyConserved(t *testing.T) {
 	var mu sync.Mutex
 	funded := money(buyers * 500 * moneyUnit)
 	var payments []*craftgate.Payment
+	var deposits []int64 // the card top-ups' wallet transactions
 	var wg sync.WaitGroup
 	for g := range workers {
 		wg.Add(1)
@@ -246,7 +247,7 @@ func TestWalletMoneyConserved(t *testing.T) {
 				buyer := ids[x%buyers]
 				cents := money(1 + x>>8%10000) // 0.01 .. 100.00
 				var w *httptest.ResponseRecorder
-				switch x >> 30 % 6 {
+				switch x >> 30 % 8 {
 				case 0, 1:
 					wp := "100"
 					if x>>40%2 == 0 {
@@ -285,6 +286,27 @@ func TestWalletMoneyConserved(t *testing.T) {
 					w = do(t, m, http.MethodPost, craftgate.PathRemittancesSend, craftgate.RemittanceRequest{MemberID: buyer, Price: (cents * moneyCent).toAmount(), Currency: "TRY", Description: "gift"})
 				case 5:
 					w = do(t, m, http.MethodPost, craftgate.PathRemittancesReceive, craftgate.RemittanceRequest{MemberID: buyer, Price: (cents * moneyCent).toAmount(), Currency: "TRY", Description: "back"})
+				case 6:
+					w = do(t, m, http.MethodPost, craftgate.PathDeposits, craftgate.DepositRequest{Price: (cents * moneyCent).toAmount(), Currency: "TRY", BuyerMemberID: buyer,
+						Card: &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: successCard, ExpireYear: "2044", ExpireMonth: "07", CVC: "000"}})
+					if w.Code == http.StatusOK {
+						var d craftgate.DepositPayment
+						data(t, w, &d)
+						mu.Lock()
+						deposits = append(deposits, d.WalletTransaction.ID)
+						mu.Unlock()
+					}
+				case 7:
+					mu.Lock()
+					var wtx int64
+					if len(deposits) > 0 {
+						wtx = deposits[int(x>>12)%len(deposits)]
+					}
+					mu.Unlock()
+					if wtx == 0 {
+						continue
+					}
+					w = do(t, m, http.MethodPost, craftgate.WalletTransactionRefundsPath(wtx), map[string]any{"refundPrice": (cents * moneyCent / 2).toAmount()})
 				}
 				if w.Code != http.StatusOK && w.Code != http.StatusBadRequest {
 					t.Errorf("status %d: %s", w.Code, w.Body.String())
@@ -312,6 +334,17 @@ func TestWalletMoneyConserved(t *testing.T) {
 		p.mu.Unlock()
 	}
 	st := m.store
+	// Card top-ups (payments of their own) in, their refunds to the card out.
+	for id := st.payments.low(); id <= m.ids.payment.Load(); id++ {
+		if p := st.payment(id); p != nil && p.isDeposit() && p.succeeded() {
+			expected += p.paidPrice
+		}
+	}
+	for _, rs := range m.book.txRefunds {
+		for _, r := range rs {
+			expected -= r.price
+		}
+	}
 	for id := st.cancels.low(); id <= m.ids.refund.Load(); id++ {
 		if c := st.cancel(id); c != nil {
 			expected += c.wallet
@@ -341,7 +374,7 @@ func TestWalletMoneyConserved(t *testing.T) {
 	if total != expected {
 		t.Fatalf("wallets hold %s; fund transfers, wallet payments and refunds to wallets say %s", total, expected)
 	}
-	if len(payments) < 100 {
-		t.Fatalf("only %d payments succeeded: the test exercises too little", len(payments))
+	if len(payments) < 100 || len(deposits) < 100 || len(m.book.txRefunds) < 20 {
+		t.Fatalf("only %d payments, %d top-ups and %d refunded top-ups: the test exercises too little", len(payments), len(deposits), len(m.book.txRefunds))
 	}
 }
