@@ -64,8 +64,9 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = p.price.appendTo(b)
 	b = append(b, `,"paidPrice":`...)
 	b = p.paidPrice.appendTo(b)
+	wallet := st.walletPrice(p) // walletpay.go
 	b = append(b, `,"walletPrice":`...)
-	b = p.walletPrice.appendTo(b)
+	b = wallet.appendTo(b)
 	b = append(b, `,"currency":"`...)
 	b = append(b, craftgate.Currencies[p.currency]...)
 	b = append(b, '"')
@@ -80,11 +81,11 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = appendField(b, "paymentChannel", text.channel)
 	if p.source == sourceCheckout {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"CHECKOUT_FORM"`...)
-	} else if p.walletPrice == 0 && p.cardFlags&payDeposit == 0 {
+	} else if wallet == 0 && p.cardFlags&payDeposit == 0 {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"API"`...)
 	} else { // wallet payments and top-ups (walletpay.go): no bank for a wallet-only one
 		b = append(b, `,"paymentType":"`...)
-		b = append(b, p.paymentType()...)
+		b = append(b, p.paymentType(wallet)...)
 		if card != nil {
 			b = append(b, `","paymentProvider":"BANK`...)
 		}

@@ -403,7 +403,7 @@ func (m *Mock) snapshotPayment(p *payment) (statePayment, paymentMark, bool) {
 	sp := statePayment{ID: p.id, Created: p.created, BuyerMemberID: p.buyerMemberID, Price: int64(p.price), PaidPrice: int64(p.paidPrice),
 		TxFirst: p.txFirst, ConvPrev: p.convPrev, Refund: uint8(p.refund), Phase: uint8(p.phase), Source: p.source, FailStep: p.failStep,
 		Currency: p.currency, Group: p.group, Installment: p.installment, AuthPhase: uint8(p.authPhase), CardFlags: p.cardFlags,
-		Md: p.md, Partial: p.partial, Failed: p.failed, ThreeDS: p.threeDS, Kept: p.kept, WalletPrice: int64(p.walletPrice)}
+		Md: p.md, Partial: p.partial, Failed: p.failed, ThreeDS: p.threeDS, Kept: p.kept, WalletPrice: int64(s.walletPrice(p))}
 	if p.failStep == stepOutage && p.outage > 0 {
 		if names := craftgate.TestCards().GroupNames(); int(p.outage) <= len(names) {
 			sp.OutageGroup = names[p.outage-1]
@@ -571,7 +571,9 @@ func (s *store) restorePayment(sp *statePayment, names []string, ks *keptSet) er
 	p.refund, p.phase, p.source, p.failStep = refundState(sp.Refund), payPhase(sp.Phase), sp.Source, sp.FailStep
 	p.currency, p.group, p.installment, p.authPhase, p.cardFlags = sp.Currency, sp.Group, sp.Installment, authPhase(sp.AuthPhase), sp.CardFlags
 	p.md, p.partial, p.failed, p.threeDS = sp.Md, sp.Partial, sp.Failed, sp.ThreeDS
-	p.walletPrice = money(sp.WalletPrice)
+	if sp.WalletPrice != 0 {
+		s.setWalletPrice(sp.ID, money(sp.WalletPrice)) // walletpay.go
+	}
 	if sp.OutageGroup != "" {
 		p.outage = uint8(slices.Index(names, sp.OutageGroup) + 1)
 	}

@@ -47,14 +47,15 @@ import (
 //
 // Measured (memory_test.go, `go test ./mock/ -run TestMemoryFootprint -v
 // -memfootprint`): a payment with three items and a 36-character
-// conversationId takes 388 bytes of heap, index included: 1,000,000 of
-// them 370 MiB of heap and 729 MiB of RSS (the garbage collector's
-// headroom at GOGC=100); at a capacity of 250,000, 93 MiB of heap and 210
+// conversationId takes 372 bytes of heap, index included: 1,000,000 of
+// them 355 MiB of heap and 680 MiB of RSS (the garbage collector's
+// headroom at GOGC=100); at a capacity of 250,000, 89 MiB of heap and 200
 // MiB of RSS however many are made. The default capacity thus holds about
-// 740 MiB of heap; set GOMEMLIMIT to keep the RSS near it. (It was 372
-// bytes before walletPrice joined the payment record: 8 bytes more per
-// record, and a chunk of 512 records then fills 7 pages of 8 KiB instead
-// of 6.)
+// 710 MiB of heap; set GOMEMLIMIT to keep the RSS near it. A walletPrice
+// is kept beside the record, only for the payments that have one
+// (walletpay.go): in the record, its 8 bytes would make a chunk of 512
+// payments fill 7 pages of 8 KiB instead of 6, 16 bytes more per payment
+// (388, measured).
 
 // DefaultStoreCapacity is the payment capacity when Config.StoreCapacity
 // is 0.
@@ -124,7 +125,6 @@ type payment struct {
 	buyerMemberID int64
 	price         money
 	paidPrice     money
-	walletPrice   money // the wallet-paid part of paidPrice (walletpay.go)
 	txFirst       int64 // the transactions' ids are txFirst...txFirst+txCount-1
 	convPrev      int64 // previous payment whose conversationId has the same hash
 
@@ -140,7 +140,6 @@ func (p *payment) copyFrom(src *payment) {
 	p.id, p.created, p.buyerMemberID, p.price, p.paidPrice = src.id, src.created, src.buyerMemberID, src.price, src.paidPrice
 	p.txFirst, p.convPrev, p.text = src.txFirst, src.convPrev, src.text
 	p.authPhase, p.cardFlags = src.authPhase, src.cardFlags
-	p.walletPrice = src.walletPrice
 }
 
 // pending reports whether p waits for 3-D Secure verification or
@@ -279,6 +278,12 @@ type store struct {
 	// vault holds the stored cards, with its own lock (cards.go). It is
 	// not bounded by capacity: cards are few next to payments.
 	vault vault
+
+	// walletPrices holds the walletPrice of the payments flagged payWallet
+	// (walletpay.go), beside the records so that card payments pay nothing
+	// for it.
+	walletPrices     sync.Map // payment id (int64) -> money
+	walletPriceCount atomic.Int64
 }
 
 // storeCounts are the store's live and evicted record counts.
@@ -520,7 +525,11 @@ func (s *store) insertPayment(d *draft, id, txFirst, created int64, failed bool)
 	}
 	p.currency, p.group, p.installment = d.currency, d.group, d.installment
 	p.authPhase, p.cardFlags = d.authPhase, d.cardFlags
-	p.buyerMemberID, p.price, p.paidPrice, p.walletPrice = d.buyerMemberID, d.price, d.paidPrice, d.walletPrice
+	p.buyerMemberID, p.price, p.paidPrice = d.buyerMemberID, d.price, d.paidPrice
+	if d.walletPrice != 0 { // beside the record (walletpay.go), before it is published
+		s.setWalletPrice(id, d.walletPrice)
+		p.cardFlags |= payWallet
+	}
 	p.txFirst, p.txCount = txFirst, uint32(len(d.txs))
 	for i := range d.txs {
 		dt := &d.txs[i]

@@ -322,7 +322,7 @@ func TestWalletMoneyConserved(t *testing.T) {
 	for _, pr := range payments {
 		p := m.store.payment(pr.ID)
 		p.mu.Lock()
-		expected -= p.walletPrice
+		expected -= m.store.walletPrice(p)
 		var refunded money
 		for i := range int(p.txCount) {
 			t := m.store.tx(p, i)
@@ -377,4 +377,23 @@ func TestWalletMoneyConserved(t *testing.T) {
 	if len(payments) < 100 || len(deposits) < 100 || len(m.book.txRefunds) < 20 {
 		t.Fatalf("only %d payments, %d top-ups and %d refunded top-ups: the test exercises too little", len(payments), len(deposits), len(m.book.txRefunds))
 	}
+}
+
+// TestWalletPricesBounded makes more wallet payments than the store
+// holds: the walletPrices beside the records are dropped with their
+// payments, and the payments still held keep theirs.
+func TestWalletPricesBounded(t *testing.T) {
+	m := newTestMock(t, func(c *Config) { c.StoreCapacity = 600 })
+	buyer := walletBuyer(t, m, "b", "1000", "0")
+	var last *craftgate.Payment
+	for range 3000 {
+		last = pay(t, m, walletPayment(buyer, "0.10"))
+	}
+	if n := m.store.walletPriceCount.Load(); n > int64(600+3*slabSize) {
+		t.Fatalf("%d wallet prices kept for a store of 600 payments", n)
+	}
+	if got := retrieve(t, m, last.ID); !amountEq(got.WalletPrice, "0.10") || got.PaymentType != "CARD_AND_WALLET_PAYMENT" {
+		t.Fatalf("%+v", got)
+	}
+	balanceIs(t, m, buyer, "700")
 }
