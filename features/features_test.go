@@ -117,6 +117,8 @@ var mockOnly = []struct{ prefix, tag string }{
 	{"the registration is refused", "@mock"},
 	{"the move is refused for lack of balance", "@mock"},
 	{"the approval of item", "@mock"}, // failedReason wording is the mock's
+	// Settlement touches every approved item of the merchant.
+	{"the merchant settles the approved earnings", "@serial"},
 }
 
 func TestMockOnlyScenariosAreTagged(t *testing.T) {

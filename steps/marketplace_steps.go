@@ -31,6 +31,9 @@ func marketplaceDefinitions() []Definition {
 			func(ctx context.Context, w *World, a []string) error { return w.approveWithUnknown(ctx, a[0]) }},
 		{`^the merchant withdraws the approval of (?:items|item) ([\d, and]+)$`,
 			func(ctx context.Context, w *World, a []string) error { return w.approveItems(ctx, false, a[0], false) }},
+		{`^the merchant settles the approved earnings into the sellers' wallets$`, method((*World).settleToWallets)},
+		{`^the settlement answers ` + ReGroup + `$`,
+			func(_ context.Context, w *World, a []string) error { return w.settlementAnswers(a[0]) }},
 		{`^the merchant gives item ` + ReItem + ` to ` + reName + ` for a share of ` + ReAmount + `$`,
 			func(ctx context.Context, w *World, a []string) error { return w.changeSplit(ctx, a[0], a[1], a[2]) }},
 
@@ -38,7 +41,7 @@ func marketplaceDefinitions() []Definition {
 			func(ctx context.Context, w *World, a []string) error {
 				return w.itemPayout(ctx, a[0], a[1], a[2], a[3], a[4])
 			}},
-		{`^the marketplace (?:items|item) ([\d, and]+) (?:are|is) (waiting for approval|approved)$`,
+		{`^the marketplace (?:items|item) ([\d, and]+) (?:are|is) (waiting for approval|approved|paid out)$`,
 			func(ctx context.Context, w *World, a []string) error { return w.itemsAre(ctx, a[0], a[1]) }},
 		{`^every approval succeeds$`, method((*World).approvalsSucceed)},
 		{`^no approval succeeds$`, method((*World).noApprovalSucceeds)},
@@ -53,6 +56,7 @@ type marketWorld struct {
 	sellers  map[int]string           // 1-based item -> seller name
 	shares   map[int]craftgate.Amount // 1-based item -> seller's share
 	approval *craftgate.ApprovalResponse
+	settled  *craftgate.InstantWalletSettlement
 	asked    []int64 // the transaction ids of the last approval call
 	changed  *craftgate.PaymentTransaction
 	err      error
@@ -237,10 +241,8 @@ func (w *World) currentTransaction(ctx context.Context, item string) (*craftgate
 }
 
 func (w *World) itemsAre(ctx context.Context, list, state string) error {
-	want := craftgate.TransactionWaitingForApproval
-	if state == "approved" {
-		want = craftgate.TransactionApproved
-	}
+	want := map[string]string{"waiting for approval": craftgate.TransactionWaitingForApproval,
+		"approved": craftgate.TransactionApproved, "paid out": craftgate.TransactionPayoutStarted}[state]
 	p, err := w.client.RetrievePayment(ctx, w.paymentID)
 	if err != nil {
 		return fmt.Errorf("expected payment %d to be retrievable, got %s", w.paymentID, describeErr(err))
@@ -317,6 +319,26 @@ func (w *World) approvalFails(item, reason string) error {
 		return nil
 	}
 	return fmt.Errorf("item %s (transaction %d) is not in the approval answer", item, tx.ID)
+}
+
+func (w *World) settleToWallets(ctx context.Context) error {
+	x := w.mkt()
+	x.settled, x.err = w.client.SettleToWallets(ctx, &craftgate.InstantWalletSettlementRequest{})
+	if x.err != nil {
+		return fmt.Errorf("steps: instant wallet settlement: %s", describeErr(x.err))
+	}
+	return nil
+}
+
+func (w *World) settlementAnswers(status string) error {
+	x := w.mkt()
+	if x.settled == nil {
+		return errors.New("steps: no settlement made")
+	}
+	if x.settled.SettlementResultStatus != status {
+		return fmt.Errorf("settlement: expected settlementResultStatus %s, got %s", status, x.settled.SettlementResultStatus)
+	}
+	return nil
 }
 
 func (w *World) changeRefused(context.Context) error {

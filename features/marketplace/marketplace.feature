@@ -78,3 +78,19 @@ Feature: Marketplace split payments and approval
     And the buyer has paid the marketplace basket without 3-D Secure with a successful credit card
     When the merchant gives item 1 to "Kitapçı" for a share of 30.01
     Then the change is refused
+
+  @serial
+  Scenario: Approved earnings are settled into the seller's wallet
+    Given "Kitapçı" has a wallet
+    And "Zanaatkâr" has a wallet
+    And "Kitapçı" sells item 1 for a share of 27.00
+    And "Zanaatkâr" sells item 2 for a share of 42.00
+    And the buyer has paid the marketplace basket without 3-D Secure with a successful credit card
+    And the merchant approves item 1
+    When the merchant settles the approved earnings into the sellers' wallets
+    Then the settlement answers "SUCCESS"
+    And the wallet of "Kitapçı" holds 27.00 TRY
+    And the wallet's last movement is "SETTLEMENT_EARNINGS" of 27.00 for "Kitapçı"
+    And the marketplace item 1 is paid out
+    And the wallet of "Zanaatkâr" holds 0.00 TRY
+    And the marketplace item 2 is waiting for approval
