@@ -2,10 +2,12 @@ package steps
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/merchant"
@@ -92,6 +94,10 @@ func walletDefinitions() []Definition {
 		{`^the search finds the seller ` + reName + ` only$`,
 			func(_ context.Context, w *World, a []string) error { return w.searchFindsOnly(a[0]) }},
 
+		{`^the merchant receives a signed "WALLET_CREATED" webhook for the wallet of ` + reName + `$`,
+			func(ctx context.Context, w *World, a []string) error { return w.walletWebhook(ctx, a[0], "", "") }},
+		{`^the merchant receives a signed "WALLET_TX_CREATED" webhook for the wallet of ` + reName + ` about ` + ReGroup + ` of ` + ReAmount + `$`,
+			func(ctx context.Context, w *World, a []string) error { return w.walletWebhook(ctx, a[0], a[1], a[2]) }},
 		{`^the merchant opens a wallet for ` + reName + `$`,
 			func(ctx context.Context, w *World, a []string) error { return w.openWallet(ctx, a[0], "0") }},
 		{`^` + reName + ` has a wallet$`,
@@ -141,6 +147,89 @@ func walletDefinitions() []Definition {
 		{`^the refund gives ` + ReAmount + ` back to the wallet and ` + ReAmount + ` to the card$`,
 			func(_ context.Context, w *World, a []string) error { return w.refundSplit(a[0], a[1]) }},
 	}
+}
+
+// walletPayload is the payload of WALLET_CREATED and WALLET_TX_CREATED
+// (flows.md 9.1).
+type walletPayload struct {
+	Currency              string            `json:"currency"`
+	WalletID              int64             `json:"walletId"`
+	MemberID              int64             `json:"memberId"`
+	NegativeAmountLimit   *craftgate.Amount `json:"negativeAmountLimit"`
+	WalletTransactionType string            `json:"walletTransactionType"`
+	ID                    int64             `json:"id"`
+	TransactionID         int64             `json:"transactionId"`
+	Amount                *craftgate.Amount `json:"amount"`
+}
+
+// walletWebhook waits for the merchant to accept a signed wallet webhook
+// about the wallet of name: WALLET_CREATED when typ is empty, else the
+// WALLET_TX_CREATED of a movement of that type and amount; payloadId is
+// the wallet id (the documented sample's).
+func (w *World) walletWebhook(ctx context.Context, name, typ, amount string) error {
+	r, err := w.receiver()
+	if err != nil {
+		return err
+	}
+	mb, err := w.requireMember(name)
+	if err != nil {
+		return err
+	}
+	wl, err := w.memberWallet(ctx, name)
+	if err != nil {
+		return err
+	}
+	var want craftgate.Amount
+	event := "WALLET_CREATED"
+	if typ != "" {
+		event = "WALLET_TX_CREATED"
+		if want, err = ParseAmount(amount); err != nil {
+			return err
+		}
+	}
+	sched, err := w.providerSchedule(ctx)
+	if err != nil {
+		return err
+	}
+	id := strconv.FormatInt(wl.ID, 10)
+	wctx, cancel := context.WithTimeout(ctx, sched.longest())
+	defer cancel()
+	var got walletPayload
+	d, err := r.WaitDelivery(wctx, func(d merchant.Delivery) bool {
+		if d.Event.EventType != event || d.Event.PayloadID != id || !d.Verified || !is2xx(d.HTTPStatus) {
+			return false
+		}
+		var p walletPayload
+		if json.Unmarshal(d.Event.Payload, &p) != nil {
+			return false
+		}
+		if typ != "" && (p.WalletTransactionType != typ || p.Amount == nil || !p.Amount.Equal(want.Decimal)) {
+			return false
+		}
+		got = p
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("expected the merchant to accept a signed %s webhook for wallet %s %s within %s, got %s", event, id, typ,
+			sched.longest().Round(time.Millisecond), w.deliveriesOf(r, id, err))
+	}
+	w.webhook = &d
+	var m mismatches
+	m.check("status", craftgate.StatusSuccess, d.Event.Status)
+	m.check("payload.walletId", wl.ID, got.WalletID)
+	m.check("payload.memberId", mb.ID, got.MemberID)
+	m.check("payload.currency", wl.Currency, got.Currency)
+	if typ == "" && (got.NegativeAmountLimit == nil || !got.NegativeAmountLimit.Equal(wl.NegativeAmountLimit.Decimal)) {
+		m.addf("payload.negativeAmountLimit: expected %s, got %v", wl.NegativeAmountLimit, got.NegativeAmountLimit)
+	}
+	if typ != "" && got.ID == 0 {
+		m.addf("payload.id: expected the wallet transaction's id, got none")
+	}
+	if err := m.err(event + " webhook for wallet " + id); err != nil {
+		return err
+	}
+	w.note(EvidenceWebhook, fmt.Sprintf("%s for wallet %s: x-cg-signature-v1 verified", event, id), "")
+	return nil
 }
 
 // memberRequest is a complete, valid member of the kind asked for.
