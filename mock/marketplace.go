@@ -242,7 +242,9 @@ func (m *Mock) approvable(id int64, approve bool) string {
 	return ""
 }
 
-// updateTransaction serves PUT /payment/v1/payment-transactions/{id}.
+// updateTransaction serves PUT /payment/v1/payment-transactions/{id}. The
+// clients also send blockageResolvedDate, which the docs do not list: it
+// is accepted and ignored (blockage days are not modelled).
 func (m *Mock) updateTransaction(c *call) {
 	var req craftgate.UpdatePaymentTransactionRequest
 	if e := decodeJSON(c.body, &req); e != nil {

@@ -122,7 +122,11 @@ func (b *book) initBook(seed int64) {
 func take(n *int64) int64 { id := *n; *n++; return id }
 
 // memberRequest is what create and update share; create adds
-// memberExternalId.
+// memberExternalId. Where the docs and the clients differ, both are
+// accepted: settlementEarningsDestination, which the clients send and the
+// docs list only in answers, is taken and answered; negativeWalletAmountLimit,
+// which the JAVA client still sends (deprecated there), is accepted and
+// ignored: the wallet's negativeAmountLimit is the one that counts.
 type memberRequest struct {
 	craftgate.UpdateMemberRequest
 	MemberExternalID          string            `json:"memberExternalId"`
