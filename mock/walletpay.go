@@ -126,7 +126,9 @@ func (s *store) setWalletPrice(id int64, v money) {
 	if _, had := s.walletPrices.Swap(id, v); had {
 		return
 	}
-	if n := s.walletPriceCount.Add(1); s.capacity > 0 && n > s.capacity+2*slabSize {
+	// At most capacity + 2 chunks are held, and one more chunk is freed one
+	// round late: past 4 chunks more, a sweep frees at least a chunk's worth.
+	if n := s.walletPriceCount.Add(1); s.capacity > 0 && n > s.capacity+4*slabSize {
 		s.walletPrices.Range(func(key, _ any) bool {
 			if id := key.(int64); id < s.prevPayLow && s.keptPayment(id) == nil {
 				s.walletPrices.Delete(key)

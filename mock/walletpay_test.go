@@ -389,7 +389,7 @@ func TestWalletPricesBounded(t *testing.T) {
 	for range 3000 {
 		last = pay(t, m, walletPayment(buyer, "0.10"))
 	}
-	if n := m.store.walletPriceCount.Load(); n > int64(600+3*slabSize) {
+	if n := m.store.walletPriceCount.Load(); n > int64(600+4*slabSize) {
 		t.Fatalf("%d wallet prices kept for a store of 600 payments", n)
 	}
 	if got := retrieve(t, m, last.ID); !amountEq(got.WalletPrice, "0.10") || got.PaymentType != "CARD_AND_WALLET_PAYMENT" {
