@@ -63,9 +63,10 @@ const (
 // settlement (each checks and then changes several items); the rendering
 // of payments reads states without it.
 type market struct {
-	mu     sync.Mutex
-	states sync.Map // payment transaction id (int64) -> uint8
-	count  atomic.Int64
+	mu      sync.Mutex
+	states  sync.Map // payment transaction id (int64) -> uint8
+	count   atomic.Int64
+	sweepAt int64 // guarded by mu: the count past which set sweeps
 }
 
 func (k *market) state(txID int64) uint8 {
@@ -76,7 +77,7 @@ func (k *market) state(txID int64) uint8 {
 }
 
 // set records a state; the caller holds k.mu. Entries of evicted items
-// are dropped once they outnumber the store's capacity.
+// are swept once the entries outnumber the store's capacity.
 func (k *market) set(m *Mock, txID int64, st uint8) {
 	if st == 0 {
 		if _, had := k.states.LoadAndDelete(txID); had {
@@ -85,7 +86,7 @@ func (k *market) set(m *Mock, txID int64, st uint8) {
 		return
 	}
 	if _, had := k.states.Swap(txID, st); !had {
-		if k.count.Add(1) > m.store.capacity && m.store.capacity > 0 {
+		if n := k.count.Add(1); m.store.capacity > 0 && n > max(m.store.capacity, k.sweepAt) {
 			k.states.Range(func(key, _ any) bool {
 				if m.store.transaction(key.(int64)) == nil {
 					k.states.Delete(key)
@@ -93,6 +94,9 @@ func (k *market) set(m *Mock, txID int64, st uint8) {
 				}
 				return true
 			})
+			// Amortised: the next sweep comes after as many new entries
+			// as survived this one.
+			k.sweepAt = 2*k.count.Load() + slabSize
 		}
 	}
 }

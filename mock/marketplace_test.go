@@ -240,3 +240,21 @@ func TestWalletRoutesRobust(t *testing.T) {
 	// member is not a fund-transfer field, and unknown members are ignored).
 	balanceIs(t, m, buyer, "11")
 }
+
+// TestApprovalsBounded approves items of more payments than the store
+// holds: the approvals of evicted items are swept.
+func TestApprovalsBounded(t *testing.T) {
+	m := newTestMock(t, func(c *Config) { c.StoreCapacity = 600 })
+	sellers := threeSellers(t, m)
+	var last *craftgate.Payment
+	for range 3000 {
+		last = splitPayment(t, m, sellers, craftgate.PaymentGroupProduct)
+		approve(t, m, craftgate.PathApprovePaymentTransactions, false, last.PaymentTransactions[0].ID)
+	}
+	if n := m.market.count.Load(); n > 2*(600+3*slabSize)+slabSize {
+		t.Fatalf("%d approvals kept for a store of 600 payments", n)
+	}
+	if got := statuses(t, m, last.ID); got[0] != "APPROVED" {
+		t.Fatalf("%v", got)
+	}
+}
