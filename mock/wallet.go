@@ -68,6 +68,10 @@ import (
 //   - a wallet keeps its newest maxWalletTxs movements for search, the
 //     oldest dropped first (the balance is unaffected); remittances, the
 //     newest maxRemittances, older ones answer 404;
+//   - a movement's transactionId is what moved the money: the payment of
+//     a PAYMENT_REDEEM or card top-up, the remittance, the refund (see
+//     walletpay.go), the fund-transfer deposit's own id, and for a
+//     MERCHANT_BALANCE_RESET the merchant wallet's id;
 //   - search: walletTransactionType or walletTransactionTypes (repeated or
 //     comma-separated) filter by type, min/maxAmount by signed amount,
 //     min/maxCreatedDate by date; results by ascending id.
