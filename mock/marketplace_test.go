@@ -260,3 +260,47 @@ func TestApprovalsBounded(t *testing.T) {
 		t.Fatalf("%v", got)
 	}
 }
+
+// FuzzWalletRoutes sends fuzzed bodies to the member, wallet and
+// marketplace routes that move or create things: no answer is a 5xx, and
+// every wallet's balance stays the sum of its movements (the floor is
+// checked by TestWalletMoneyConserved: a lowered negativeAmountLimit may
+// leave a wallet below it).
+func FuzzWalletRoutes(f *testing.F) {
+	m := newTestMock(f)
+	buyer := walletBuyer(f, m, "b", "100", "10")
+	seller := createMember(f, m, sellerReq("s", craftgate.MemberTypePersonal)).ID
+	paths := []struct{ method, path string }{
+		{http.MethodPost, craftgate.PathMembers}, {http.MethodPost, craftgate.MemberWalletsPath(seller)},
+		{http.MethodPost, craftgate.PathRemittancesSend}, {http.MethodPost, craftgate.PathRemittancesReceive},
+		{http.MethodPost, craftgate.PathDepositsFundTransfer}, {http.MethodPost, craftgate.PathDeposits},
+		{http.MethodPost, craftgate.PathCardPayments}, {http.MethodPost, craftgate.PathRefunds},
+		{http.MethodPost, craftgate.PathApprovePaymentTransactions}, {http.MethodPost, craftgate.PathInstantWalletSettlements},
+		{http.MethodPut, craftgate.MemberWalletsPath(buyer) + "/" + strconv.FormatInt(memberWallet(f, m, buyer).ID, 10)},
+	}
+	b := strconv.FormatInt(buyer, 10)
+	f.Add(uint8(2), `{"memberId":`+b+`,"price":1.5,"currency":"TRY","description":"x"}`)
+	f.Add(uint8(3), `{"memberId":`+b+`,"price":1000,"currency":"TRY","description":"x"}`)
+	f.Add(uint8(4), `{"buyerMemberId":`+b+`,"price":0.00000001,"currency":"TRY"}`)
+	f.Add(uint8(6), string(mustJSON(f, walletPayment(buyer, "100"))))
+	f.Add(uint8(6), string(mustJSON(f, walletPayment(buyer, "33.33"))))
+	f.Add(uint8(10), `{"negativeAmountLimit":1e3}`)
+	f.Add(uint8(0), `{"memberExternalId":"x","isSubMerchant":true,"memberType":"PERSONAL","iban":"TR00"}`)
+	f.Fuzz(func(t *testing.T, which uint8, body string) {
+		rt := paths[int(which)%len(paths)]
+		if w := do(t, m, rt.method, rt.path, []byte(body)); w.Code >= 500 {
+			t.Fatalf("%s %s %q: %d %s", rt.method, rt.path, body, w.Code, w.Body.String())
+		}
+		m.book.mu.Lock()
+		defer m.book.mu.Unlock()
+		for _, w := range m.book.wallets {
+			var sum money
+			for _, tx := range w.txs {
+				sum += tx.amount
+			}
+			if sum != w.amount {
+				t.Fatalf("wallet %d: balance %s, movements %s", w.id, w.amount, sum)
+			}
+		}
+	})
+}
