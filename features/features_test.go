@@ -16,7 +16,7 @@ import (
 // domainTags are the tags that name a feature's domain; every scenario has
 // at least one.
 var domainTags = []string{"@non3ds", "@3ds", "@checkout", "@webhook", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness", "@reliability", "@rbs",
-	"@preauth", "@installment", "@stored-card"}
+	"@preauth", "@installment", "@stored-card", "@wallet", "@marketplace"}
 
 func pickles(t *testing.T) []*messages.Pickle {
 	t.Helper()
@@ -47,7 +47,7 @@ func TestEveryFolderIsEmbedded(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness", "reliability", "threeds", "checkout", "webhooks",
-		"preauth", "installments", "storedcards"} {
+		"preauth", "installments", "storedcards", "wallet", "marketplace"} {
 		if !folders[f] {
 			t.Errorf("no feature in %s/", f)
 		}
@@ -112,6 +112,13 @@ var mockOnly = []struct{ prefix, tag string }{
 	{"the provider holds exactly one", "@mock"},
 	{"the provider holds no payment", "@mock"},
 	{"the checkout page shows the form as expired", "@mock"},
+	// Members and wallets (wallet_steps.go): the refusals' HTTP status and
+	// wording are the mock's.
+	{"the registration is refused", "@mock"},
+	{"the move is refused for lack of balance", "@mock"},
+	{"the approval of item", "@mock"}, // failedReason wording is the mock's
+	// Settlement touches every approved item of the merchant.
+	{"the merchant settles the approved earnings", "@serial"},
 }
 
 func TestMockOnlyScenariosAreTagged(t *testing.T) {

@@ -105,6 +105,10 @@ func (m *Mock) initCheckout(c *call) {
 		c.fail(e)
 		return
 	}
+	if e := m.checkSellers(&d); e != nil { // marketplace.go
+		c.fail(e)
+		return
+	}
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
 		c.fail(e)
 		return
@@ -114,7 +118,7 @@ func (m *Mock) initCheckout(c *call) {
 		c.fail(errValidation(CodeUnsupportedFeature, "cardUserKey/allowOnlyStoredCards: stored cards are not supported by the mock's checkout page"))
 		return
 	case req.DepositPayment:
-		c.fail(errValidation(CodeUnsupportedFeature, "depositPayment is not supported by the mock (no wallets)"))
+		c.fail(errValidation(CodeUnsupportedFeature, "depositPayment: the mock's checkout page does not top up wallets; use POST /payment/v1/deposits or deposits/3ds-init"))
 		return
 	case req.AlwaysStoreCardAfterPayment:
 		c.fail(errValidation(CodeUnsupportedFeature, "alwaysStoreCardAfterPayment is not supported by the mock"))

@@ -64,7 +64,10 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = p.price.appendTo(b)
 	b = append(b, `,"paidPrice":`...)
 	b = p.paidPrice.appendTo(b)
-	b = append(b, `,"walletPrice":0,"currency":"`...)
+	wallet := st.walletPrice(p) // walletpay.go
+	b = append(b, `,"walletPrice":`...)
+	b = wallet.appendTo(b)
+	b = append(b, `,"currency":"`...)
 	b = append(b, craftgate.Currencies[p.currency]...)
 	b = append(b, '"')
 	if p.buyerMemberID != 0 {
@@ -78,8 +81,15 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = appendField(b, "paymentChannel", text.channel)
 	if p.source == sourceCheckout {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"CHECKOUT_FORM"`...)
-	} else {
+	} else if wallet == 0 && p.cardFlags&payDeposit == 0 {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"API"`...)
+	} else { // wallet payments and top-ups (walletpay.go): no bank for a wallet-only one
+		b = append(b, `,"paymentType":"`...)
+		b = append(b, p.paymentType(wallet)...)
+		if card != nil {
+			b = append(b, `","paymentProvider":"BANK`...)
+		}
+		b = append(b, `","paymentSource":"API"`...)
 	}
 	if g := groupName(p.group); g != "" {
 		b = append(b, `,"paymentGroup":"`...)
@@ -104,11 +114,13 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	} else {
 		b = append(b, `,"bankCommissionRate":0,"bankCommissionRateAmount":0,"paidWithStoredCard":false`...)
 	}
-	cj := m.cardFields(card)
-	b = append(b, cj.head...)
-	b = appendField(b, "cardHolderName", text.holder)
-	b = append(b, cj.tail...)
-	if p.succeeded() {
+	if card != nil { // nil: a wallet-only payment (walletpay.go)
+		cj := m.cardFields(card)
+		b = append(b, cj.head...)
+		b = appendField(b, "cardHolderName", text.holder)
+		b = append(b, cj.tail...)
+	}
+	if p.succeeded() && card != nil {
 		b = append(b, `,"authCode":"`...)
 		b = m.appendRef(b, refAuthCode, p.id, authCodeDigits)
 		b = append(b, `","hostReference":"`...)
@@ -119,7 +131,7 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	}
 	if o := text.bankOrderID; o != "" {
 		b = appendField(b, "orderId", o)
-	} else {
+	} else if card != nil {
 		b = append(b, `,"orderId":"`...)
 		b = m.appendRef(b, refOrderID, p.id, orderIDDigits)
 		b = append(b, '"')
@@ -129,7 +141,9 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 		b = strconv.AppendInt(b, int64(p.md), 10)
 	}
 	b = appendField(b, "requestedPosAlias", text.posAlias)
-	b = append(b, posJSON...)
+	if card != nil {
+		b = append(b, posJSON...)
+	}
 	if p.cardFlags&cardSaved != 0 {
 		// storeCardAfterSuccessPayment: the stored card's keys (cards.go).
 		k := m.store.vault.savedFor(p.id)
@@ -144,19 +158,22 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = append(b, `,"refundStatus":"`...)
 	b = append(b, p.refund.String()...)
 	b = append(b, `","paymentTransactions":[`...)
+	var small [8]money
+	shares := st.walletShares(p, small[:0]) // each item's walletPrice (walletpay.go)
 	for i := range int(p.txCount) {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		name, ext := text.items.next(), text.items.next()
-		b = appendTransaction(b, p, p.txFirst+int64(i), st.tx(p, i), rate, name, ext)
+		id, t := p.txFirst+int64(i), st.tx(p, i)
+		b = appendTransaction(b, p, id, t, rate, name, ext, shares[i], m.transactionStatus(id, t))
 	}
 	return append(b, ']', '}')
 }
 
 // appendTransaction appends one craftgate.PaymentTransaction; the caller
 // holds p.mu.
-func appendTransaction(b []byte, p *payment, id int64, t *transaction, rate money, name, externalID string) []byte {
+func appendTransaction(b []byte, p *payment, id int64, t *transaction, rate money, name, externalID string, wallet money, status string) []byte {
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, id, 10)
 	b = appendField(b, "name", name)
@@ -165,7 +182,9 @@ func appendTransaction(b []byte, p *payment, id int64, t *transaction, rate mone
 	b = t.price.appendTo(b)
 	b = append(b, `,"paidPrice":`...)
 	b = t.paidPrice.appendTo(b)
-	b = append(b, `,"walletPrice":0,"merchantCommissionRate":`...)
+	b = append(b, `,"walletPrice":`...)
+	b = wallet.appendTo(b)
+	b = append(b, `,"merchantCommissionRate":`...)
 	b = rate.appendTo(b)
 	b = append(b, `,"merchantCommissionRateAmount":`...)
 	b = (t.paidPrice - t.price).appendTo(b)
@@ -182,7 +201,7 @@ func appendTransaction(b []byte, p *payment, id int64, t *transaction, rate mone
 		b = t.subMerchantPrice.appendTo(b)
 	}
 	b = append(b, `,"transactionStatus":"`...)
-	b = append(b, t.status()...)
+	b = append(b, status...) // marketplace.go
 	b = append(b, `","refundablePrice":`...)
 	b = p.refundable(t).appendTo(b)
 	return append(b, '}')
@@ -194,11 +213,8 @@ func (m *Mock) appendCancel(b []byte, c *cancelRecord) []byte {
 	b = strconv.AppendInt(b, c.id, 10)
 	b = append(b, `,"createdDate":"`...)
 	b = m.appendUnix(b, c.created)
-	b = append(b, `","status":"SUCCESS","refundType":"CANCEL","refundDestinationType":"PROVIDER","refundPrice":`...)
-	b = c.price.appendTo(b)
-	b = append(b, `,"refundBankPrice":`...)
-	b = c.price.appendTo(b)
-	b = append(b, `,"refundWalletPrice":0`...)
+	b = append(b, `","status":"SUCCESS","refundType":"CANCEL",`...)
+	b = appendDestination(b, c.price, refundWallet{c.wallet, c.toWallet}) // walletpay.go
 	b = appendField(b, "conversationId", m.store.cancelConversation(c))
 	b = append(b, `,"authCode":"`...)
 	b = m.appendRef(b, refAuthCode, c.id, authCodeDigits)
@@ -215,14 +231,11 @@ func (m *Mock) appendCancel(b []byte, c *cancelRecord) []byte {
 
 // appendRefund appends a whole-payment REFUND as a craftgate.PaymentRefund:
 // no top-level id (endpoints.md B.8), one entry per transaction refund.
-func (m *Mock) appendRefund(b []byte, p *payment, conversationID string, total money, created int64, rs []*txRefundRecord) []byte {
+func (m *Mock) appendRefund(b []byte, p *payment, conversationID string, total money, created int64, rs []*txRefundRecord, rw refundWallet) []byte {
 	b = append(b, `{"createdDate":"`...)
 	b = m.appendUnix(b, created)
-	b = append(b, `","status":"SUCCESS","refundType":"REFUND","refundDestinationType":"PROVIDER","refundPrice":`...)
-	b = total.appendTo(b)
-	b = append(b, `,"refundBankPrice":`...)
-	b = total.appendTo(b)
-	b = append(b, `,"refundWalletPrice":0`...)
+	b = append(b, `","status":"SUCCESS","refundType":"REFUND",`...)
+	b = appendDestination(b, total, rw) // walletpay.go
 	b = appendField(b, "conversationId", conversationID)
 	b = append(b, `,"currency":`...)
 	b = appendString(b, craftgate.Currencies[p.currency])
@@ -244,11 +257,8 @@ func (m *Mock) appendTxRefund(b []byte, r *txRefundRecord) []byte {
 	b = strconv.AppendInt(b, r.id, 10)
 	b = append(b, `,"createdDate":"`...)
 	b = m.appendUnix(b, r.created)
-	b = append(b, `","status":"SUCCESS","refundDestinationType":"PROVIDER","refundPrice":`...)
-	b = r.price.appendTo(b)
-	b = append(b, `,"refundBankPrice":`...)
-	b = r.price.appendTo(b)
-	b = append(b, `,"refundWalletPrice":0`...)
+	b = append(b, `","status":"SUCCESS",`...)
+	b = appendDestination(b, r.price, refundWallet{r.wallet, r.toWallet}) // walletpay.go
 	b = appendField(b, "conversationId", m.store.txRefundConversation(r))
 	b = append(b, `,"authCode":"`...)
 	b = m.appendRef(b, refAuthCode, r.id, authCodeDigits)
@@ -321,14 +331,6 @@ func (p *payment) refundable(t *transaction) money {
 // paidPrice less the sub-merchant's price (the mock charges no bank
 // commission).
 func (t *transaction) merchantPayout() money { return t.paidPrice - t.subMerchantPrice }
-
-// status is transactionStatus: marketplace items wait for approval.
-func (t *transaction) status() string {
-	if t.subMerchantID != 0 {
-		return "WAITING_FOR_APPROVAL"
-	}
-	return "APPROVED"
-}
 
 // failureDescription is the errorDescription of a catalogue failure:
 // Turkish by default (the documented examples are Turkish), English when

@@ -87,7 +87,7 @@ func (m *Mock) paymentModel(p *payment, en bool) craftgate.Payment {
 			ID: p.txFirst + int64(i), Name: text.items.next(), ExternalID: text.items.next(), Price: t.price.amount(), PaidPrice: t.paidPrice.amount(),
 			WalletPrice: money(0).amount(), MerchantCommissionRate: p.commissionRate().amount(),
 			MerchantCommissionRateAmount: (t.paidPrice - t.price).amount(), MerchantPayoutAmount: t.merchantPayout().amount(),
-			TransactionStatus: t.status(), RefundablePrice: p.refundable(t).ptr(),
+			TransactionStatus: m.transactionStatus(p.txFirst+int64(i), t), RefundablePrice: p.refundable(t).ptr(),
 		}
 		if t.subMerchantID != 0 {
 			tx.SubMerchantMemberID = t.subMerchantID
@@ -238,7 +238,7 @@ func TestRefundEncodingMatchesEncodingJSON(t *testing.T) {
 	for range 100 {
 		cid := nasty[rng.IntN(len(nasty))]
 		created := testStart.Unix() + rng.Int64N(1e8)
-		c := m.store.insertCancel(nextRange(&m.ids.refund, 1), rng.Int64N(1e9), created, money(rng.Int64N(int64(maxMoney))), 0, cid)
+		c := m.store.insertCancel(nextRange(&m.ids.refund, 1), rng.Int64N(1e9), created, money(rng.Int64N(int64(maxMoney))), 0, cid, refundWallet{})
 		sameAsEncodingJSON(t, m.appendCancel(nil, c), m.cancelModel(c))
 
 		p := &payment{id: c.paymentID, currency: 2}
@@ -252,7 +252,7 @@ func TestRefundEncodingMatchesEncodingJSON(t *testing.T) {
 			RefundDestinationType: "PROVIDER", RefundPrice: (price + 1).amount(), RefundBankPrice: (price + 1).amount(),
 			RefundWalletPrice: money(0).amount(), ConversationID: cid, Currency: craftgate.Currencies[2], PaymentID: p.id,
 			PaymentTransactionRefunds: []craftgate.PaymentTransactionRefund{m.txRefundModel(recs[0]), m.txRefundModel(recs[1])}}
-		sameAsEncodingJSON(t, m.appendRefund(nil, p, cid, price+1, created, recs), want)
+		sameAsEncodingJSON(t, m.appendRefund(nil, p, cid, price+1, created, recs, refundWallet{}), want)
 	}
 }
 

@@ -273,3 +273,52 @@ func errNotAuthenticated(id int64, md int) *apiError {
 	return errValidation(CodeThreeDSNotAuthenticated, "paymentId "+strconv.FormatInt(id, 10)+
 		": 3-D Secure authentication was not accepted (mdStatus "+strconv.Itoa(md)+")")
 }
+
+// Members and wallets (members.go, wallet.go). Synthetic codes in their
+// own range, 2200 and up, so that they cannot collide with other blocks.
+const (
+	// CodeMemberNotFound: no member has the id (HTTP 404).
+	CodeMemberNotFound = "2200"
+	// CodeInvalidMember: a member field is missing or malformed for the
+	// member's kind (HTTP 400; the description names the field).
+	CodeInvalidMember = "2201"
+	// CodeInvalidIBAN: iban is not a valid TR IBAN (HTTP 400).
+	CodeInvalidIBAN = "2202"
+	// CodeMemberExternalIDTaken: another member has the memberExternalId
+	// (HTTP 400).
+	CodeMemberExternalIDTaken = "2203"
+	// CodeWalletNotFound: the member has no wallet, or no wallet has the
+	// id (HTTP 404).
+	CodeWalletNotFound = "2204"
+	// CodeWalletExists: the member already has a wallet (HTTP 400).
+	CodeWalletExists = "2205"
+	// CodeInsufficientWalletBalance: the move would take the wallet below
+	// -negativeAmountLimit (HTTP 400).
+	CodeInsufficientWalletBalance = "2206"
+	// CodeWalletCurrencyMismatch: the currency is not the wallet's
+	// (HTTP 400).
+	CodeWalletCurrencyMismatch = "2207"
+	// CodeWalletBalanceMismatch: reset-balance walletAmount is not the
+	// merchant wallet's balance (HTTP 400).
+	CodeWalletBalanceMismatch = "2208"
+	// CodeRemittanceNotFound: no remittance has the id, or it was evicted
+	// (HTTP 404).
+	CodeRemittanceNotFound = "2209"
+	// CodeMemberCapacity: the mock holds maxMembers members and refuses
+	// more (HTTP 400).
+	CodeMemberCapacity = "2210"
+	// CodeWalletCardNotAllowed: a payment wholly from the wallet
+	// (walletPrice == paidPrice) carries a card (HTTP 400).
+	CodeWalletCardNotAllowed = "2211"
+	// CodeTransactionNotUpdatable: PUT payment-transactions/{id} breaks a
+	// rule of flows.md 10.4 (not a PRODUCT payment, not successful,
+	// refunded, approved, not a marketplace item, nothing changed; HTTP
+	// 400).
+	CodeTransactionNotUpdatable = "2212"
+	// CodeInvalidApproval: approve or disapprove without
+	// paymentTransactionIds, or with more than maxApprovalItems (HTTP 400).
+	CodeInvalidApproval = "2213"
+	// CodeWalletTxNotRefundable: a wallet transaction refund names a
+	// movement that is not a top-up (HTTP 400).
+	CodeWalletTxNotRefundable = "2214"
+)

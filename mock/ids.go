@@ -26,11 +26,14 @@ type idGen struct {
 	payment, tx, refund, txRefund atomic.Int64
 }
 
+// idBase is the first id of a kind for a seed: ids in [1e6, 1e9), short,
+// positive, JSON-safe.
+func idBase(seed int64, kind uint64) int64 {
+	return 1_000_000 + int64(splitmix64(uint64(seed)^kind*0x9e3779b97f4a7c15)%999_000_000)
+}
+
 func (g *idGen) init(seed int64) {
-	base := func(kind uint64) int64 {
-		// Ids in [1e6, 1e9): short, positive, JSON-safe.
-		return 1_000_000 + int64(splitmix64(uint64(seed)^kind*0x9e3779b97f4a7c15)%999_000_000)
-	}
+	base := func(kind uint64) int64 { return idBase(seed, kind) }
 	g.payment.Store(base(kindPayment) - 1)
 	g.tx.Store(base(kindTransaction) - 1)
 	g.refund.Store(base(kindRefund) - 1)

@@ -2,7 +2,9 @@
 // http.Handler that checks the signature of, validates and answers the card
 // payment (non-3DS and 3-D Secure), pre-authorisation and post-auth
 // (preauth.go), checkout form, retrieve, refund, stored-card (cards.go),
-// installment and BIN (installments.go) endpoints the way the sandbox
+// installment and BIN (installments.go), member (members.go), wallet
+// (wallet.go, walletpay.go, wallet_refunds.go) and marketplace
+// (marketplace.go) endpoints the way the sandbox
 // documents them, with outcomes taken from the
 // embedded test-card catalogue (craftgate.TestCards), deterministic ids, a
 // controllable clock, signed merchant webhooks, and a hot path and store
@@ -181,6 +183,9 @@ type Mock struct {
 	snap      *snapshotter // nil without a state file
 
 	postAuthFactor money // Config.PostAuthMargin in money units per unit (preauth.go)
+
+	book   book   // members and wallets (members.go, wallet.go)
+	market market // marketplace approvals (marketplace.go)
 }
 
 // scratch holds one request's reusable state.
@@ -249,6 +254,7 @@ func New(cfg Config) (*Mock, error) {
 		m.maxBody = DefaultMaxBodyBytes
 	}
 	m.ids.init(cfg.Seed)
+	m.book.initBook(cfg.Seed)
 	capacity := cfg.StoreCapacity
 	if capacity == 0 {
 		capacity = DefaultStoreCapacity

@@ -25,8 +25,8 @@ func (m *Mock) createPayment(c *call) {
 	}
 	now := m.Now()
 	en := c.en()
-	var small [4]draftTx // the basket of most payments, on the stack
-	d := draft{txs: small[:0]}
+	var small [4]draftTx                                 // the basket of most payments, on the stack
+	d := draft{txs: small[:0], walletOK: true}           // walletPrice accepted (walletpay.go)
 	if e := m.resolveCard(&req, &d, now, en); e != nil { // stored cards (cards.go)
 		c.fail(e)
 		return
@@ -35,18 +35,29 @@ func (m *Mock) createPayment(c *call) {
 		c.fail(e)
 		return
 	}
+	if e := m.checkSellers(&d); e != nil { // marketplace.go
+		c.fail(e)
+		return
+	}
 	splitPaidPrice(&d)
-	step := d.authStep() // PRE_AUTH for a pre-authorisation (preauth.go)
-	out := craftgate.TestCards().Outcome(d.card.Number, step)
+	step := d.authStep()                                // PRE_AUTH for a pre-authorisation (preauth.go)
+	out := craftgate.TestCards().Outcome(d.pan(), step) // a wallet-only payment has no card: no failure
 	if out.Fails {
 		d.failStep = failStepOf(step)
 	}
-	down := m.bankOutage(d.card, now)
+	var down *outage
+	if d.card != nil {
+		down = m.bankOutage(d.card, now)
+	}
 	if down != nil {
 		out.Fails, d.failStep, d.outage = true, stepOutage, down.index
 	}
-	id := nextRange(&m.ids.payment, 1)
-	txFirst := nextRange(&m.ids.tx, len(d.txs))
+	// Ids, and the wallet's debit when walletPrice > 0 (walletpay.go).
+	id, txFirst, werr := m.reservePayment(&d, out.Fails, now.Unix())
+	if werr != nil {
+		c.fail(werr)
+		return
+	}
 	if d.saveCard != nil && !out.Fails {
 		m.saveCardOf(&d, id, now) // storeCardAfterSuccessPayment (cards.go)
 	}
@@ -54,7 +65,7 @@ func (m *Mock) createPayment(c *call) {
 	if m.log != nil && m.log.Enabled(c.r.Context(), slog.LevelDebug) {
 		m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: payment",
 			slog.Int64("id", p.id), slog.String("status", p.status()),
-			slog.String("card", craftgate.MaskPAN(d.card.Number)), slog.String("paidPrice", p.paidPrice.String()))
+			slog.String("card", craftgate.MaskPAN(d.pan())), slog.String("paidPrice", p.paidPrice.String()))
 	}
 	m.emitPayment(EventAPIAuth, p, out.Fails)
 	if out.Fails {

@@ -19,7 +19,8 @@ func TestCreatePaymentSuccess(t *testing.T) {
 	req.PosAlias = "my-pos"
 	req.Card.CardHolderName = "Haluk Dëmir\\ Ünlü\t\u2028"
 	req.Items[1].ExternalID = "sku-2"
-	req.Items[2].SubMerchantMemberID = 9
+	seller := createMember(t, m, sellerReq("seller-9", craftgate.MemberTypeLimitedCompany)).ID // wallet_test.go
+	req.Items[2].SubMerchantMemberID = seller
 	sp := amt("18")
 	req.Items[2].SubMerchantMemberPrice = &sp
 
@@ -119,7 +120,7 @@ func TestCreatePaymentSuccess(t *testing.T) {
 		t.Errorf("tx 0 status %s", s)
 	}
 	sm := p.PaymentTransactions[2]
-	if sm.TransactionStatus != "WAITING_FOR_APPROVAL" || sm.SubMerchantMemberID != 9 || sm.SubMerchantMemberPrice == nil ||
+	if sm.TransactionStatus != "WAITING_FOR_APPROVAL" || sm.SubMerchantMemberID != seller || sm.SubMerchantMemberPrice == nil ||
 		!amountEq(*sm.SubMerchantMemberPrice, "18") || !amountEq(sm.MerchantPayoutAmount, "4.01") {
 		t.Errorf("marketplace tx %+v", sm)
 	}

@@ -17,14 +17,12 @@ import (
 // never refund more than was paid, and every acknowledged refund is
 // retrievable (money_test.go checks it under -race).
 
-// checkDestination accepts PROVIDER (the default) and its deprecated alias
-// CARD. WALLET needs a buyer wallet, which the mock does not model.
+// checkDestination accepts PROVIDER (the default), its deprecated alias
+// CARD, and WALLET (the buyer's wallet, walletpay.go).
 func checkDestination(d string) *apiError {
 	switch d {
-	case "", craftgate.RefundDestinationProvider, "CARD":
+	case "", craftgate.RefundDestinationProvider, "CARD", craftgate.RefundDestinationWallet:
 		return nil
-	case craftgate.RefundDestinationWallet:
-		return errValidation(CodeUnsupportedFeature, "refundDestinationType WALLET is not supported by the mock (no wallets); use PROVIDER")
 	}
 	return errValidation(CodeInvalidRefundDestination, "refundDestinationType must be PROVIDER or WALLET")
 }
@@ -39,6 +37,8 @@ func notRefundable(p *payment) *apiError {
 		return errValidation(CodePaymentNotRefundable, "paymentId "+id+": the 3-D Secure payment is not completed (paymentStatus "+p.status()+") and cannot be refunded")
 	case p.refund == refundFull:
 		return errValidation(CodePaymentNotRefundable, "paymentId "+id+": the payment is already fully refunded")
+	case p.isDeposit(): // walletpay.go
+		return errValidation(CodePaymentNotRefundable, "paymentId "+id+" is a wallet top-up (DEPOSIT_PAYMENT): its money is in the wallet, not refundable here")
 	}
 	return nil
 }
@@ -87,12 +87,30 @@ func (m *Mock) refundPayment(c *call) {
 		c.fail(e)
 		return
 	}
-	if e := m.refundFailure(p, en); e != nil {
+	n := int(p.txCount)
+	// The wallet side (walletpay.go): each item's wallet-paid part goes
+	// back to the wallet, the card-paid part to the card or the wallet.
+	var small [8]money
+	shares := m.store.walletShares(p, small[:0])
+	plan := refundPlan{toWallet: destinationWallet(req.RefundDestinationType)}
+	for i := range n {
+		t := m.store.tx(p, i)
+		d := walletBack(shares[i], t.refunded, t.refundable())
+		plan.deposit += d
+		plan.card += t.refundable() - d
+	}
+	if e := m.checkRefundWallet(p, &plan); e != nil {
 		p.mu.Unlock()
 		c.fail(e)
 		return
 	}
-	n := int(p.txCount)
+	if plan.bankPart() > 0 {
+		if e := m.refundFailure(p, en); e != nil {
+			p.mu.Unlock()
+			c.fail(e)
+			return
+		}
+	}
 	if !p.partial && m.sameDay(p.created, now) {
 		// CANCEL: nothing was refunded yet, so the whole paidPrice.
 		for i := range n {
@@ -100,8 +118,11 @@ func (m *Mock) refundPayment(c *call) {
 			t.refunded = t.paidPrice
 		}
 		p.refund = refundFull
-		rec := m.store.insertCancel(nextRange(&m.ids.refund, 1), p.id, now, p.paidPrice, p.currency, req.ConversationID)
+		rec := m.store.insertCancel(nextRange(&m.ids.refund, 1), p.id, now, p.paidPrice, p.currency, req.ConversationID,
+			plan.record(plan.deposit, plan.card))
+		evs := m.creditRefund(p, &plan, true, rec.id, now)
 		p.mu.Unlock()
+		m.emitWallet(evs)
 		m.logRefund(c, "CANCEL", p.id, rec.id, rec.price)
 		m.emit(EventRefund, craftgate.StatusSuccess, itoa(rec.id), p.id)
 		c.out = append(c.out, `{"data":`...)
@@ -119,20 +140,23 @@ func (m *Mock) refundPayment(c *call) {
 		if left <= 0 {
 			continue
 		}
-		ds = append(ds, txRefundDraft{txID: p.txFirst + int64(i), price: left})
+		d := walletBack(shares[i], t.refunded, left)
+		ds = append(ds, txRefundDraft{txID: p.txFirst + int64(i), price: left, rw: plan.record(d, left-d)})
 		t.refunded = t.paidPrice
 		total += left
 	}
 	p.refund = refundFull
 	first := nextRange(&m.ids.txRefund, len(ds))
 	recs := m.store.insertTxRefunds(first, p.id, now, p.currency, req.ConversationID, ds)
+	evs := m.creditRefund(p, &plan, true, p.id, now)
 	p.mu.Unlock()
+	m.emitWallet(evs)
 	m.logRefund(c, "REFUND", p.id, first, total)
 	// A REFUND has no payment-refund id of its own (endpoints.md B.8): its
 	// webhook names the payment.
 	m.emit(EventRefund, craftgate.StatusSuccess, itoa(p.id), p.id)
 	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendRefund(c.out, p, req.ConversationID, total, now, recs)
+	c.out = m.appendRefund(c.out, p, req.ConversationID, total, now, recs, plan.record(plan.deposit, plan.card))
 	c.out = append(c.out, '}')
 	c.send(http.StatusOK)
 }
@@ -204,10 +228,21 @@ func (m *Mock) refundTransaction(c *call) {
 			left.String()+" of paymentTransactionId "+strconv.FormatInt(txID, 10)))
 		return
 	}
-	if e := m.refundFailure(p, en); e != nil {
+	i := int(txID - p.txFirst)
+	var small [8]money
+	d := walletBack(m.store.walletShares(p, small[:0])[i], t.refunded, price) // walletpay.go
+	plan := refundPlan{toWallet: destinationWallet(req.RefundDestinationType), deposit: d, card: price - d}
+	if e := m.checkRefundWallet(p, &plan); e != nil {
 		p.mu.Unlock()
 		c.fail(e)
 		return
+	}
+	if plan.bankPart() > 0 {
+		if e := m.refundFailure(p, en); e != nil {
+			p.mu.Unlock()
+			c.fail(e)
+			return
+		}
 	}
 	t.refunded += price
 	p.partial = true
@@ -219,8 +254,10 @@ func (m *Mock) refundTransaction(c *call) {
 		}
 	}
 	rec := m.store.insertTxRefunds(nextRange(&m.ids.txRefund, 1), p.id, now, p.currency, req.ConversationID,
-		[]txRefundDraft{{txID: txID, price: price}})[0]
+		[]txRefundDraft{{txID: txID, price: price, rw: plan.record(plan.deposit, plan.card)}})[0]
+	evs := m.creditRefund(p, &plan, false, rec.id, now)
 	p.mu.Unlock()
+	m.emitWallet(evs)
 	m.logRefund(c, "REFUND_TX", p.id, rec.id, price)
 	m.emit(EventRefundTx, craftgate.StatusSuccess, itoa(rec.id), p.id)
 	c.out = append(c.out, `{"data":`...)

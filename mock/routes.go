@@ -142,7 +142,7 @@ func matchRoute(path string) (rt route, idText string, ok bool) {
 	if tok, found := strings.CutPrefix(path, pathCheckoutPage+"/"); found && isToken(tok) {
 		return route{method: http.MethodGet, handler: (*Mock).checkoutPage, alt: &routeCheckoutPagePay, page: true, op: opCheckoutPage}, tok, true
 	}
-	return route{}, "", false
+	return matchWalletRoute(path) // members and wallets (members.go, wallet.go)
 }
 
 // op identifies an operation: a route and method. Fault rules name
@@ -175,6 +175,33 @@ const (
 	opDeleteStoredCard
 	opSearchInstallments
 	opRetrieveBin
+
+	// Members and wallets (members.go, wallet.go).
+	opCreateMember
+	opSearchMembers
+	opRetrieveMember
+	opUpdateMember
+	opCreateWallet
+	opRetrieveMemberWallet
+	opUpdateWallet
+	opRetrieveMerchantWallet
+	opResetMerchantWallet
+	opSearchWalletTxs
+	opSendRemittance
+	opReceiveRemittance
+	opRetrieveRemittance
+	opRetrieveRemittancePost
+	opDeposit
+	opFundTransferDeposit
+	opApproveTxs
+	opDisapproveTxs
+	opUpdateTx
+	opSettleToWallets
+	opDepositThreeDSInit
+	opDepositThreeDSComplete
+	opWalletTxRefundable
+	opRefundWalletTx
+	opListWalletTxRefunds
 	numOps
 )
 
@@ -206,6 +233,32 @@ var opNames = [numOps]string{
 	opDeleteStoredCard:     "DELETE " + pathStoredCards,
 	opSearchInstallments:   "GET " + pathInstallments,
 	opRetrieveBin:          "GET " + pathBins + "/{binNumber}",
+
+	opCreateMember:           "POST " + pathMembers,
+	opSearchMembers:          "GET " + pathMembers,
+	opRetrieveMember:         "GET " + pathMembers + "/{id}",
+	opUpdateMember:           "PUT " + pathMembers + "/{id}",
+	opCreateWallet:           "POST " + pathWalletMembers + "/{memberId}/wallets",
+	opRetrieveMemberWallet:   "GET " + pathWalletMembers + "/{memberId}/wallet",
+	opUpdateWallet:           "PUT " + pathWalletMembers + "/{memberId}/wallets/{walletId}",
+	opRetrieveMerchantWallet: "GET " + pathMerchantWallet,
+	opResetMerchantWallet:    "POST " + pathMerchantWalletReset,
+	opSearchWalletTxs:        "GET " + pathWallets + "/{walletId}/wallet-transactions",
+	opSendRemittance:         "POST " + pathRemittancesSend,
+	opReceiveRemittance:      "POST " + pathRemittancesReceive,
+	opRetrieveRemittance:     "GET " + pathRemittances + "/{id}",
+	opRetrieveRemittancePost: "POST " + pathRemittances + "/{id}",
+	opDeposit:                "POST " + pathDeposits,
+	opFundTransferDeposit:    "POST " + pathDepositsFundTransfer,
+	opApproveTxs:             "POST " + pathApproveTxs,
+	opDisapproveTxs:          "POST " + pathDisapproveTxs,
+	opUpdateTx:               "PUT " + pathPaymentTxs + "/{id}",
+	opSettleToWallets:        "POST " + pathWalletSettlements,
+	opDepositThreeDSInit:     "POST " + pathDepositsThreeDSInit,
+	opDepositThreeDSComplete: "POST " + pathDepositsThreeDSComplete,
+	opWalletTxRefundable:     "GET " + pathWalletTxs + "/{id}/refundable-amount",
+	opRefundWalletTx:         "POST " + pathWalletTxs + "/{id}/refunds",
+	opListWalletTxRefunds:    "GET " + pathWalletTxs + "/{id}/refunds",
 }
 
 // String returns the operation's name.

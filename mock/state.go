@@ -27,12 +27,14 @@ import (
 // What it holds: every payment the store holds (transactions, refund
 // state, 3-D Secure state, strings), CANCEL and transaction refund
 // records, 3-D Secure sessions (ACS tokens), checkout tokens, stored cards,
+// members, wallets and marketplace approvals (wallet_state.go, version 2),
 // the id counters, the merchant settings (webhook key included: the file
 // is written with mode 0600) and the clock offset. What it does not hold:
 // webhook records and pending deliveries, the fault configuration (flags
 // or the admin route set it again), evicted records.
 //
-// Format: the line "gatecheck-mock-state 1\n" (the version), then a gob
+// Format: the line "gatecheck-mock-state 2\n" (the version; files of
+// version 1 are read too), then a gob
 // stream: one stateHeader, then stateBatch values of up to 4096 records
 // each, the last one with End set. A file of another version, or written
 // by a mock with another seed (ids and bank references derive from it), is
@@ -52,10 +54,16 @@ import (
 // it. Eviction pauses while a snapshot is written.
 
 // stateMagic starts every state file; the number is the format version.
-const stateMagic = "gatecheck-mock-state 1\n"
+const stateMagic = "gatecheck-mock-state 2\n"
+
+// stateMagicV1 starts the files of version 1, which are still read:
+// version 2 only added fields (wallet prices and refund destinations,
+// walletpay.go), which gob leaves at zero when a file lacks them, and zero
+// is what every version-1 payment and refund had (no wallet).
+const stateMagicV1 = "gatecheck-mock-state 1\n"
 
 // stateVersion is the version of stateHeader and stateBatch.
-const stateVersion = 1
+const stateVersion = 2
 
 // DefaultSnapshotInterval is the snapshot period when
 // Config.SnapshotInterval is 0.
@@ -89,6 +97,10 @@ type stateBatch struct {
 	Checkouts []stateCheckout
 	Cards     []stateCard
 	Saved     []stateSaved
+	// Book and Approvals are the wallets and the marketplace approvals
+	// (wallet_state.go; version 2, End batch only).
+	Book      *stateBook
+	Approvals []stateApproval
 	End       bool
 	// IDs are the id counters when the snapshot ended (End batch only):
 	// records made while it was written may be in it, so new ids start
@@ -105,6 +117,8 @@ type statePayment struct {
 	Partial, Failed, ThreeDS, Kept                                                      bool
 	// OutageGroup is the error group of a bank-outage failure.
 	OutageGroup string
+	// WalletPrice is the wallet-paid part of paidPrice (version 2).
+	WalletPrice int64
 	// Texts are the fields of the payment's text block, in order.
 	Texts []string
 	Txs   []stateTx
@@ -120,6 +134,8 @@ type stateCancel struct {
 	ID, PaymentID, Created, Price int64
 	Currency                      uint8
 	ConversationID                string
+	Wallet                        int64 // version 2: refundWalletPrice
+	ToWallet                      bool  // version 2: refundDestinationType WALLET
 }
 
 // stateTxRefund is a transaction refund record.
@@ -127,6 +143,8 @@ type stateTxRefund struct {
 	ID, PaymentID, TxID, Created, Price int64
 	Currency                            uint8
 	ConversationID                      string
+	Wallet                              int64 // version 2: refundWalletPrice
+	ToWallet                            bool  // version 2: refundDestinationType WALLET
 }
 
 // stateThreeDS is a 3-D Secure session.
@@ -268,7 +286,7 @@ func (m *Mock) SaveState(w io.Writer) error {
 			continue
 		}
 		b.Cancels = append(b.Cancels, stateCancel{ID: c.id, PaymentID: c.paymentID, Created: c.created, Price: int64(c.price),
-			Currency: c.currency, ConversationID: s.cancelConversation(c)})
+			Currency: c.currency, ConversationID: s.cancelConversation(c), Wallet: int64(c.wallet), ToWallet: c.toWallet})
 		if full() {
 			if err := flush(false); err != nil {
 				return err
@@ -284,7 +302,7 @@ func (m *Mock) SaveState(w io.Writer) error {
 			continue
 		}
 		b.TxRefunds = append(b.TxRefunds, stateTxRefund{ID: r.id, PaymentID: r.paymentID, TxID: r.txID, Created: r.created,
-			Price: int64(r.price), Currency: r.currency, ConversationID: s.txRefundConversation(r)})
+			Price: int64(r.price), Currency: r.currency, ConversationID: s.txRefundConversation(r), Wallet: int64(r.wallet), ToWallet: r.toWallet})
 		if full() {
 			if err := flush(false); err != nil {
 				return err
@@ -359,6 +377,7 @@ func (m *Mock) SaveState(w io.Writer) error {
 	slices.SortFunc(saved, func(a, b stateSaved) int { return cmpInt64(a.PaymentID, b.PaymentID) })
 	b.Cards, b.Saved = cards, saved
 	b.IDs = [4]int64{m.ids.payment.Load(), m.ids.tx.Load(), m.ids.refund.Load(), m.ids.txRefund.Load()}
+	b.Book, b.Approvals = m.book.snapshot(), m.market.snapshot() // wallet_state.go
 	return flush(true)
 }
 
@@ -384,7 +403,7 @@ func (m *Mock) snapshotPayment(p *payment) (statePayment, paymentMark, bool) {
 	sp := statePayment{ID: p.id, Created: p.created, BuyerMemberID: p.buyerMemberID, Price: int64(p.price), PaidPrice: int64(p.paidPrice),
 		TxFirst: p.txFirst, ConvPrev: p.convPrev, Refund: uint8(p.refund), Phase: uint8(p.phase), Source: p.source, FailStep: p.failStep,
 		Currency: p.currency, Group: p.group, Installment: p.installment, AuthPhase: uint8(p.authPhase), CardFlags: p.cardFlags,
-		Md: p.md, Partial: p.partial, Failed: p.failed, ThreeDS: p.threeDS, Kept: p.kept}
+		Md: p.md, Partial: p.partial, Failed: p.failed, ThreeDS: p.threeDS, Kept: p.kept, WalletPrice: int64(s.walletPrice(p))}
 	if p.failStep == stepOutage && p.outage > 0 {
 		if names := craftgate.TestCards().GroupNames(); int(p.outage) <= len(names) {
 			sp.OutageGroup = names[p.outage-1]
@@ -399,7 +418,9 @@ func (m *Mock) snapshotPayment(p *payment) (statePayment, paymentMark, bool) {
 	// The card number (field 3) is saved masked: no full PAN reaches the
 	// disk. Payments only carry catalogue cards, whose masked forms are
 	// unique, so restorePayment maps it back.
-	sp.Texts[3] = craftgate.MaskPAN(sp.Texts[3])
+	if sp.Texts[3] != "" { // "": a wallet-only payment has no card (walletpay.go)
+		sp.Texts[3] = craftgate.MaskPAN(sp.Texts[3])
+	}
 	sp.Txs = make([]stateTx, p.txCount)
 	for i := range sp.Txs {
 		t := s.tx(p, i)
@@ -425,7 +446,7 @@ func (m *Mock) LoadState(r io.Reader) error {
 func (m *Mock) loadState(r io.Reader) error {
 	br := bufio.NewReaderSize(r, 1<<20)
 	magic := make([]byte, len(stateMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != stateMagic {
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != stateMagic && string(magic) != stateMagicV1 {
 		return fmt.Errorf("not a gatecheck mock state file of version %d", stateVersion)
 	}
 	dec := gob.NewDecoder(br)
@@ -434,7 +455,7 @@ func (m *Mock) loadState(r io.Reader) error {
 		return fmt.Errorf("header: %w", err)
 	}
 	switch {
-	case h.Version != stateVersion:
+	case h.Version != stateVersion && h.Version != 1:
 		return fmt.Errorf("version %d, this mock reads version %d", h.Version, stateVersion)
 	case h.Seed != m.cfg.Seed:
 		return fmt.Errorf("written by a mock with seed %d, this one has seed %d: start it with the same seed", h.Seed, m.cfg.Seed)
@@ -466,6 +487,7 @@ func (m *Mock) loadState(r io.Reader) error {
 		for _, c := range b.Cancels {
 			rec := s.cancels.slot(c.ID)
 			rec.id, rec.paymentID, rec.created, rec.price, rec.currency = c.ID, c.PaymentID, c.Created, money(c.Price), c.Currency
+			rec.wallet, rec.toWallet = money(c.Wallet), c.ToWallet
 			w, ref := s.cstrs.reserve(fieldSize(c.ConversationID), c.ID)
 			w.put(c.ConversationID)
 			rec.text = ref
@@ -475,6 +497,7 @@ func (m *Mock) loadState(r io.Reader) error {
 		for _, t := range b.TxRefunds {
 			rec := s.txRefunds.slot(t.ID)
 			rec.id, rec.paymentID, rec.txID, rec.created, rec.price, rec.currency = t.ID, t.PaymentID, t.TxID, t.Created, money(t.Price), t.Currency
+			rec.wallet, rec.toWallet = money(t.Wallet), t.ToWallet
 			w, ref := s.rstrs.reserve(fieldSize(t.ConversationID), t.ID)
 			w.put(t.ConversationID)
 			rec.text = ref
@@ -496,6 +519,10 @@ func (m *Mock) loadState(r io.Reader) error {
 			}
 		}
 		m.restoreVault(b.Cards, b.Saved)
+		if b.Book != nil {
+			m.book.restore(b.Book)
+		}
+		m.market.restore(b.Approvals)
 		if b.End {
 			h.Payment, h.Tx, h.Refund, h.TxRefund = max(h.Payment, b.IDs[0]), max(h.Tx, b.IDs[1]), max(h.Refund, b.IDs[2]), max(h.TxRefund, b.IDs[3])
 			break
@@ -523,6 +550,9 @@ func (s *store) restorePayment(sp *statePayment, names []string, ks *keptSet) er
 		return fmt.Errorf("payment %d: %d strings for %d transactions", sp.ID, len(sp.Texts), len(sp.Txs))
 	}
 	pan, ok := unmaskCatalogue(sp.Texts[3])
+	if sp.Texts[3] == "" && sp.WalletPrice == sp.PaidPrice { // a wallet-only payment has no card
+		pan, ok = "", true
+	}
 	if !ok {
 		return fmt.Errorf("payment %d: its card is not in the catalogue", sp.ID)
 	}
@@ -541,6 +571,9 @@ func (s *store) restorePayment(sp *statePayment, names []string, ks *keptSet) er
 	p.refund, p.phase, p.source, p.failStep = refundState(sp.Refund), payPhase(sp.Phase), sp.Source, sp.FailStep
 	p.currency, p.group, p.installment, p.authPhase, p.cardFlags = sp.Currency, sp.Group, sp.Installment, authPhase(sp.AuthPhase), sp.CardFlags
 	p.md, p.partial, p.failed, p.threeDS = sp.Md, sp.Partial, sp.Failed, sp.ThreeDS
+	if sp.WalletPrice != 0 {
+		s.setWalletPrice(sp.ID, money(sp.WalletPrice)) // walletpay.go
+	}
 	if sp.OutageGroup != "" {
 		p.outage = uint8(slices.Index(names, sp.OutageGroup) + 1)
 	}

@@ -119,6 +119,10 @@ func (m *Mock) initThreeDS(c *call) {
 		c.fail(e)
 		return
 	}
+	if e := m.checkSellers(&d); e != nil { // marketplace.go
+		c.fail(e)
+		return
+	}
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
 		c.fail(e)
 		return
@@ -155,7 +159,12 @@ func (m *Mock) initThreeDS(c *call) {
 	d.pending = true
 	p := m.store.insertPayment(&d, id, txFirst, now.Unix(), false)
 	m.logThreeDS(c, p, "init")
+	m.sendThreeDSRedirect(c, id, s)
+}
 
+// sendThreeDSRedirect answers a 3ds-init (of a payment or a deposit,
+// wallet.go): the page that takes the browser to the bank.
+func (m *Mock) sendThreeDSRedirect(c *call, id int64, s *threeDSSession) {
 	acs := m.publicBase(c.r) + pathACS + "/" + itoa(id) + "?t=" + s.token
 	html := renderPage("redirect", struct {
 		Title string
@@ -338,6 +347,9 @@ func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
 		} else {
 			p.refund = refundNot
 			f.status = craftgate.StatusSuccess
+			if p.isDeposit() {
+				m.creditDeposit(p) // a 3-D Secure wallet top-up (wallet.go)
+			}
 		}
 		f.completeStatus, f.conversationData = craftgate.CompleteStatusCompleted, m.conversationData(p.id)
 	}
@@ -414,46 +426,13 @@ func (m *Mock) completeThreeDS(c *call) {
 		c.fail(errRequired("paymentId"))
 		return
 	}
-	p := m.store.payment(req.PaymentID)
-	if p == nil {
-		c.fail(m.paymentNotFound("paymentId "+itoa(req.PaymentID)+": payment", req.PaymentID))
-		return
-	}
-	card := m.store.card(p)
-	en := c.en()
-	id := itoa(p.id)
-	down := m.bankOutage(card, m.Now())
-
-	p = m.store.lock(p)
-	var refuse *apiError
-	switch {
-	case !p.threeDS:
-		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+" is not a 3-D Secure payment")
-	case p.phase == phaseInitThreeDS:
-		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+": 3-D Secure verification is not done yet (paymentStatus INIT_THREEDS)")
-	case p.phase == phaseCallbackThreeDS:
-	case p.failed && p.failStep == stepThreeDSVerify:
-		refuse = errNotAuthenticated(p.id, int(p.md))
-	default:
-		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+" is already completed (paymentStatus "+p.status()+")")
-	}
+	p, card, step, down, declined, refuse := m.finishThreeDS(req.PaymentID, false)
 	if refuse != nil {
-		p.mu.Unlock()
 		c.fail(refuse)
 		return
 	}
-	p.phase = phaseFinal
-	step, declined := completionDecline(p, card) // THREEDS_COMPLETE, or PRE_AUTH for a pre-authorisation (preauth.go)
-	declined = declined || down != nil
-	switch {
-	case down != nil:
-		p.failed, p.failStep, p.outage = true, stepOutage, down.index
-	case declined:
-		p.failed, p.failStep = true, failStepOf(step)
-	default:
-		p.refund = refundNot
-	}
-	p.mu.Unlock()
+	en := c.en()
+	id := itoa(p.id)
 	m.logThreeDS(c, p, "complete")
 	m.emitPayment(EventAPIAuth, p, declined)
 	if declined {
@@ -469,6 +448,55 @@ func (m *Mock) completeThreeDS(c *call) {
 	c.out = m.appendPayment(c.out, p, en)
 	c.out = append(c.out, '}')
 	c.send(http.StatusOK)
+}
+
+// finishThreeDS applies 3ds-complete to payment paymentID: a payment, or
+// with deposit a 3-D Secure deposit (wallet.go). It returns the payment
+// and, when it was declined, the step and the outage; refuse when it
+// cannot be completed.
+func (m *Mock) finishThreeDS(paymentID int64, deposit bool) (p *payment, card *craftgate.TestCard, step craftgate.Step, down *outage, declined bool, refuse *apiError) {
+	p = m.store.payment(paymentID)
+	if p == nil {
+		return nil, nil, "", nil, false, m.paymentNotFound("paymentId "+itoa(paymentID)+": payment", paymentID)
+	}
+	card = m.store.card(p)
+	id := itoa(p.id)
+	down = m.bankOutage(card, m.Now())
+
+	p = m.store.lock(p)
+	switch {
+	case !p.threeDS:
+		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+" is not a 3-D Secure payment")
+	case p.isDeposit() != deposit: // walletpay.go
+		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+": "+p.depositMismatch())
+	case p.phase == phaseInitThreeDS:
+		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+": 3-D Secure verification is not done yet (paymentStatus INIT_THREEDS)")
+	case p.phase == phaseCallbackThreeDS:
+	case p.failed && p.failStep == stepThreeDSVerify:
+		refuse = errNotAuthenticated(p.id, int(p.md))
+	default:
+		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+" is already completed (paymentStatus "+p.status()+")")
+	}
+	if refuse != nil {
+		p.mu.Unlock()
+		return p, card, "", nil, false, refuse
+	}
+	p.phase = phaseFinal
+	step, declined = completionDecline(p, card) // THREEDS_COMPLETE, or PRE_AUTH for a pre-authorisation (preauth.go)
+	declined = declined || down != nil
+	switch {
+	case down != nil:
+		p.failed, p.failStep, p.outage = true, stepOutage, down.index
+	case declined:
+		p.failed, p.failStep = true, failStepOf(step)
+	default:
+		p.refund = refundNot
+		if deposit {
+			m.creditDeposit(p) // under p.mu, with the state change (wallet.go)
+		}
+	}
+	p.mu.Unlock()
+	return p, card, step, down, declined, nil
 }
 
 func (m *Mock) logThreeDS(c *call, p *payment, what string) {

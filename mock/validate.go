@@ -37,10 +37,11 @@ import (
 //   - cvc is required for plain cards; a stored card (cardUserKey +
 //     cardToken, cards.go) pays without one.
 //   - paymentPhase may be AUTH (or absent) or PRE_AUTH (preauth.go).
-//   - Wallet payments (walletPrice > 0) are a documented feature the mock
-//     does not model yet: they are refused with CodeUnsupportedFeature
-//     rather than silently answered wrong, as is
-//     storeCardAfterSuccessPayment with 3-D Secure (cards.go).
+//   - Wallet payments (walletPrice > 0) are taken by POST
+//     /payment/v1/card-payments only (walletpay.go); 3ds-init, checkout
+//     and pre-authorisations refuse them with CodeUnsupportedFeature
+//     rather than answer them wrong, as is storeCardAfterSuccessPayment
+//     with 3-D Secure (cards.go).
 
 // holderForbidden are the characters cardHolderName must not contain.
 const holderForbidden = `<>"%;&+()|=!`
@@ -116,6 +117,11 @@ type draft struct {
 	authPhase authPhase       // phaseAuth or phasePreAuth
 	cardFlags uint8           // cardPaidStored, cardSaved
 	saveCard  *craftgate.Card // storeCardAfterSuccessPayment: the card to store on success
+
+	// Wallet payments (walletpay.go): walletOK is set by the one endpoint
+	// that takes them; walletPrice is the wallet-paid part of paidPrice.
+	walletOK    bool
+	walletPrice money
 }
 
 // draftTx is one validated basket item.
@@ -129,6 +135,13 @@ type draftTx struct {
 func validatePayment(req *craftgate.CreatePaymentRequest, now time.Time, en bool, p *draft) *apiError {
 	if err := validateOrder(req, p); err != nil {
 		return err
+	}
+	if p.walletOnly() { // walletpay.go: no card, no card rules
+		if req.Card != nil {
+			return errValidation(CodeWalletCardNotAllowed, "card must be omitted when walletPrice equals paidPrice (a payment wholly from the wallet)")
+		}
+		p.fillEchoes(req)
+		return nil
 	}
 	if err := validateCard(req.Card, now, en, p); err != nil {
 		return err
@@ -151,13 +164,18 @@ func validatePayment(req *craftgate.CreatePaymentRequest, now time.Time, en bool
 		}
 	}
 
+	p.fillEchoes(req)
+	return nil
+}
+
+// fillEchoes copies the fields of req the payment only echoes.
+func (p *draft) fillEchoes(req *craftgate.CreatePaymentRequest) {
 	p.conversationID = req.ConversationID
 	p.externalID = req.ExternalID
 	p.channel = req.PaymentChannel
 	p.buyerMemberID = req.BuyerMemberID
 	p.bankOrderID = req.BankOrderID
 	p.posAlias = req.PosAlias
-	return nil
 }
 
 // validateOrder checks everything of req but the card: phase, amounts,
@@ -185,7 +203,9 @@ func validateOrder(req *craftgate.CreatePaymentRequest, p *draft) *apiError {
 	case wallet > p.paidPrice:
 		return errValidation(CodeWalletPriceExceedsPaidPrice, "paidPrice must be greater than or equal to walletPrice")
 	case wallet > 0:
-		return errValidation(CodeUnsupportedFeature, "walletPrice: wallet payments are not supported by the mock; send walletPrice 0")
+		if e := p.acceptWallet(req, wallet); e != nil { // walletpay.go
+			return e
+		}
 	}
 
 	if req.Currency == "" {

@@ -38,7 +38,15 @@ func TestPaymentValidation(t *testing.T) {
 		{"paidPrice negative", func(r *craftgate.CreatePaymentRequest) { r.PaidPrice = amt("-0.01") }, CodeInvalidAmount, "paidPrice"},
 		{"walletPrice negative", func(r *craftgate.CreatePaymentRequest) { r.WalletPrice = amt("-1") }, CodeInvalidAmount, "walletPrice"},
 		{"walletPrice above paidPrice", func(r *craftgate.CreatePaymentRequest) { r.WalletPrice = amt("100.01") }, CodeWalletPriceExceedsPaidPrice, "walletPrice"},
-		{"wallet payment unsupported", func(r *craftgate.CreatePaymentRequest) { r.WalletPrice = amt("10") }, CodeUnsupportedFeature, "walletPrice"},
+		{"wallet payment without buyer", func(r *craftgate.CreatePaymentRequest) { r.WalletPrice = amt("10") }, CodeRequiredField, "buyerMemberId"},
+		{"wallet payment of an unknown buyer", func(r *craftgate.CreatePaymentRequest) { r.WalletPrice = amt("10"); r.BuyerMemberID = 5 }, CodeMemberNotFound, "buyerMemberId"},
+		{"wallet-only payment with a card", func(r *craftgate.CreatePaymentRequest) { r.WalletPrice = r.PaidPrice; r.BuyerMemberID = 5 }, CodeWalletCardNotAllowed, "card"},
+		{"partial wallet payment without a card", func(r *craftgate.CreatePaymentRequest) { r.WalletPrice = amt("10"); r.BuyerMemberID = 5; r.Card = nil }, CodeRequiredField, "card"},
+		{"wallet pre-authorisation", func(r *craftgate.CreatePaymentRequest) {
+			r.WalletPrice = amt("10")
+			r.BuyerMemberID = 5
+			r.PaymentPhase = craftgate.PhasePreAuth
+		}, CodeUnsupportedFeature, "walletPrice"},
 		{"currency missing", func(r *craftgate.CreatePaymentRequest) { r.Currency = "" }, CodeRequiredField, "currency"},
 		{"currency unknown", func(r *craftgate.CreatePaymentRequest) { r.Currency = "XTS" }, CodeInvalidCurrency, "currency"},
 		{"currency lower case", func(r *craftgate.CreatePaymentRequest) { r.Currency = "try" }, CodeInvalidCurrency, "currency"},

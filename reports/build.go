@@ -253,7 +253,7 @@ func summarize(r *Report) Summary {
 
 // evidenceOrder is the order evidence kinds are shown in.
 var evidenceOrder = []string{EvidencePayment, EvidenceRefund, EvidenceCard, EvidenceErrorGroup, EvidenceSignature,
-	EvidenceCallback, EvidenceWebhook, EvidenceToken}
+	EvidenceCallback, EvidenceWebhook, EvidenceToken, EvidenceMember, EvidenceWallet, EvidenceRemittance}
 
 // evidenceCollector gathers distinct evidence values by kind, in order of
 // appearance.

@@ -111,4 +111,7 @@ const (
 	EvidenceWebhook    = "webhook"
 	EvidenceCallback   = "callback"
 	EvidenceToken      = "token"
+	EvidenceMember     = "member"
+	EvidenceWallet     = "wallet"
+	EvidenceRemittance = "remittance"
 )

@@ -123,6 +123,12 @@ func evidenceLabel(kind string) string {
 		return "Webhooks"
 	case EvidenceToken:
 		return "Tokens"
+	case EvidenceMember:
+		return "Member ids"
+	case EvidenceWallet:
+		return "Wallet ids"
+	case EvidenceRemittance:
+		return "Remittance ids"
 	}
 	return kind
 }

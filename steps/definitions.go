@@ -41,6 +41,8 @@ func Definitions() []Definition {
 	defs = append(defs, storedCardDefinitions()...)
 	defs = append(defs, installmentDefinitions()...)
 	defs = append(defs, rbsDefinitions()...)
+	defs = append(defs, walletDefinitions()...)
+	defs = append(defs, marketplaceDefinitions()...)
 	return defs
 }
 

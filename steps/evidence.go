@@ -16,6 +16,9 @@ const (
 	EvidenceCallback   = "callback"   // a callback the merchant verified
 	EvidenceWebhook    = "webhook"    // a webhook the merchant verified
 	EvidenceToken      = "token"      // a checkout token
+	EvidenceMember     = "member"     // a member id (wallet_steps.go)
+	EvidenceWallet     = "wallet"     // a wallet id
+	EvidenceRemittance = "remittance" // a remittance id
 )
 
 // Evidence is one fact a scenario established: what sign-off reports show

@@ -50,10 +50,7 @@ func ParseAmounts(s string) ([]craftgate.Amount, error) {
 	if s == "" {
 		return nil, errors.New("steps: empty list of amounts")
 	}
-	var parts []string
-	for _, p := range strings.Split(s, ",") {
-		parts = append(parts, strings.Split(p, " and ")...)
-	}
+	parts := splitList(s)
 	out := make([]craftgate.Amount, 0, len(parts))
 	for _, p := range parts {
 		a, err := ParseAmount(p)
@@ -63,6 +60,15 @@ func ParseAmounts(s string) ([]craftgate.Amount, error) {
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// splitList splits a list written "a and b" or "a, b and c".
+func splitList(s string) []string {
+	var parts []string
+	for _, p := range strings.Split(s, ",") {
+		parts = append(parts, strings.Split(p, " and ")...)
+	}
+	return parts
 }
 
 // ParseItem parses a 1-based basket item number.

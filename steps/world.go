@@ -140,6 +140,10 @@ type World struct {
 	// ext is the pre-authorisation, installment and stored-card part of
 	// the scenario, made on first use (preauth_steps.go).
 	ext *extWorld
+
+	// wallet is the member and wallet part of the scenario, made on first
+	// use (wallet_steps.go).
+	wallet *walletWorld
 }
 
 // NewWorld returns a fresh World for t.

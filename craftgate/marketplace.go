@@ -1,0 +1,110 @@
+package craftgate
+
+import (
+	"context"
+	"net/http"
+)
+
+// Marketplace (flows.md section 10, endpoints.md A.8): basket items carry
+// a sub-merchant (PaymentItem.SubMerchantMemberID, a member registered as a
+// seller) and its share (SubMerchantMemberPrice); such items wait for the
+// merchant's approval (transactionStatus WAITING_FOR_APPROVAL) before they
+// are paid out, and their split can be changed until then.
+
+// Marketplace paths.
+const (
+	PathPaymentTransactions           = "/payment/v1/payment-transactions"
+	PathApprovePaymentTransactions    = "/payment/v1/payment-transactions/approve"
+	PathDisapprovePaymentTransactions = "/payment/v1/payment-transactions/disapprove"
+	PathInstantWalletSettlements      = "/settlement/v1/instant-wallet-settlements"
+)
+
+// Transaction statuses of marketplace items (transactionStatus).
+const (
+	TransactionWaitingForApproval = "WAITING_FOR_APPROVAL"
+	TransactionApproved           = "APPROVED"
+	TransactionPayoutStarted      = "PAYOUT_STARTED"
+)
+
+// Approval statuses (approvalStatus).
+const (
+	ApprovalSuccess = "SUCCESS"
+	ApprovalFailure = "FAILURE"
+)
+
+// ApprovalRequest is the body of approve and disapprove: the items, and
+// whether they stand or fall together.
+type ApprovalRequest struct {
+	PaymentTransactionIDs []int64 `json:"paymentTransactionIds"`
+	IsTransactional       bool    `json:"isTransactional"`
+}
+
+// ApprovalItem is the outcome for one item.
+type ApprovalItem struct {
+	PaymentTransactionID int64  `json:"paymentTransactionId"`
+	ApprovalStatus       string `json:"approvalStatus"`
+	FailedReason         string `json:"failedReason,omitempty"`
+}
+
+// ApprovalResponse is the answer of approve and disapprove.
+type ApprovalResponse struct {
+	Size  int            `json:"size"`
+	Items []ApprovalItem `json:"items"`
+}
+
+// UpdatePaymentTransactionRequest is the body of PUT
+// /payment/v1/payment-transactions/{id}: the item's new seller and/or
+// seller's share.
+type UpdatePaymentTransactionRequest struct {
+	SubMerchantMemberID    int64  `json:"subMerchantMemberId"`
+	SubMerchantMemberPrice Amount `json:"subMerchantMemberPrice"`
+}
+
+// InstantWalletSettlementRequest is the body of POST
+// /settlement/v1/instant-wallet-settlements.
+type InstantWalletSettlementRequest struct {
+	ExcludedSubMerchantMemberIDs []int64 `json:"excludedSubMerchantMemberIds,omitempty"`
+}
+
+// InstantWalletSettlement is its answer: SUCCESS, FAILURE or
+// NO_RECORD_FOUND.
+type InstantWalletSettlement struct {
+	SettlementResultStatus string `json:"settlementResultStatus"`
+}
+
+func (c *Client) approval(ctx context.Context, path string, req *ApprovalRequest) (*ApprovalResponse, error) {
+	var r ApprovalResponse
+	if err := c.Do(ctx, http.MethodPost, path, nil, req, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// ApprovePaymentTransactions approves marketplace items for payout.
+func (c *Client) ApprovePaymentTransactions(ctx context.Context, req *ApprovalRequest) (*ApprovalResponse, error) {
+	return c.approval(ctx, PathApprovePaymentTransactions, req)
+}
+
+// DisapprovePaymentTransactions withdraws approvals (before payout).
+func (c *Client) DisapprovePaymentTransactions(ctx context.Context, req *ApprovalRequest) (*ApprovalResponse, error) {
+	return c.approval(ctx, PathDisapprovePaymentTransactions, req)
+}
+
+// UpdatePaymentTransaction changes the seller and/or the seller's share of
+// marketplace item id before it is approved.
+func (c *Client) UpdatePaymentTransaction(ctx context.Context, id int64, req *UpdatePaymentTransactionRequest) (*PaymentTransaction, error) {
+	var t PaymentTransaction
+	if err := c.Do(ctx, http.MethodPut, idPath(PathPaymentTransactions, id), nil, req, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// SettleToWallets credits the approved sellers' earnings to their wallets.
+func (c *Client) SettleToWallets(ctx context.Context, req *InstantWalletSettlementRequest) (*InstantWalletSettlement, error) {
+	var s InstantWalletSettlement
+	if err := c.Do(ctx, http.MethodPost, PathInstantWalletSettlements, nil, req, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}

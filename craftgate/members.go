@@ -1,0 +1,195 @@
+package craftgate
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Members: the merchant's buyers and sub-merchants (endpoints.md A.9 and
+// B.15, flows.md sections 10 and 11). A member may be a buyer, a
+// sub-merchant (seller of a marketplace) or both; buyers get wallets
+// (wallet.go), sub-merchants get a share of marketplace items
+// (marketplace.go).
+
+// PathMembers is the members path; /{id} addresses one member.
+const PathMembers = "/onboarding/v1/members"
+
+// Member types (memberType), required for sub-merchants.
+const (
+	MemberTypePersonal       = "PERSONAL"
+	MemberTypePrivateCompany = "PRIVATE_COMPANY"
+	MemberTypeLimitedCompany = "LIMITED_OR_JOINT_STOCK_COMPANY"
+)
+
+// Settlement earnings destinations (settlementEarningsDestination).
+const (
+	SettlementToIBAN        = "IBAN"
+	SettlementToWallet      = "WALLET"
+	SettlementToCrossBorder = "CROSS_BORDER"
+)
+
+// CreateMemberRequest is the body of POST /onboarding/v1/members. Which
+// fields are required depends on the member: see endpoints.md B.15.
+type CreateMemberRequest struct {
+	MemberExternalID                         string  `json:"memberExternalId"`
+	Address                                  string  `json:"address,omitempty"`
+	Email                                    string  `json:"email,omitempty"`
+	PhoneNumber                              string  `json:"phoneNumber,omitempty"`
+	IsBuyer                                  bool    `json:"isBuyer"`
+	IsSubMerchant                            bool    `json:"isSubMerchant"`
+	MemberType                               string  `json:"memberType,omitempty"`
+	Name                                     string  `json:"name,omitempty"`
+	ContactName                              string  `json:"contactName,omitempty"`
+	ContactSurname                           string  `json:"contactSurname,omitempty"`
+	LegalCompanyTitle                        string  `json:"legalCompanyTitle,omitempty"`
+	TaxOffice                                string  `json:"taxOffice,omitempty"`
+	TaxNumber                                string  `json:"taxNumber,omitempty"`
+	IBAN                                     string  `json:"iban,omitempty"`
+	SettlementEarningsDestination            string  `json:"settlementEarningsDestination,omitempty"`
+	SubMerchantMaximumAllowedNegativeBalance *Amount `json:"subMerchantMaximumAllowedNegativeBalance,omitempty"`
+	SettlementDelayCount                     *int    `json:"settlementDelayCount,omitempty"`
+	// NegativeWalletAmountLimit is deprecated (JAVA client): use the
+	// wallet's negativeAmountLimit.
+	NegativeWalletAmountLimit *Amount `json:"negativeWalletAmountLimit,omitempty"`
+}
+
+// UpdateMemberRequest is the body of PUT /onboarding/v1/members/{id}: the
+// create fields but memberExternalId.
+type UpdateMemberRequest struct {
+	Address                                  string  `json:"address,omitempty"`
+	Email                                    string  `json:"email,omitempty"`
+	PhoneNumber                              string  `json:"phoneNumber,omitempty"`
+	IsBuyer                                  bool    `json:"isBuyer"`
+	IsSubMerchant                            bool    `json:"isSubMerchant"`
+	MemberType                               string  `json:"memberType,omitempty"`
+	Name                                     string  `json:"name,omitempty"`
+	ContactName                              string  `json:"contactName,omitempty"`
+	ContactSurname                           string  `json:"contactSurname,omitempty"`
+	LegalCompanyTitle                        string  `json:"legalCompanyTitle,omitempty"`
+	TaxOffice                                string  `json:"taxOffice,omitempty"`
+	TaxNumber                                string  `json:"taxNumber,omitempty"`
+	IBAN                                     string  `json:"iban,omitempty"`
+	SettlementEarningsDestination            string  `json:"settlementEarningsDestination,omitempty"`
+	SubMerchantMaximumAllowedNegativeBalance *Amount `json:"subMerchantMaximumAllowedNegativeBalance,omitempty"`
+	SettlementDelayCount                     *int    `json:"settlementDelayCount,omitempty"`
+}
+
+// Member is the member response (endpoints.md B.15).
+type Member struct {
+	ID                                       int64   `json:"id"`
+	CreatedDate                              string  `json:"createdDate"`
+	UpdatedDate                              string  `json:"updatedDate"`
+	Status                                   string  `json:"status"`
+	IsBuyer                                  bool    `json:"isBuyer"`
+	IsSubMerchant                            bool    `json:"isSubMerchant"`
+	MemberType                               string  `json:"memberType,omitempty"`
+	MemberExternalID                         string  `json:"memberExternalId"`
+	Name                                     string  `json:"name,omitempty"`
+	Address                                  string  `json:"address,omitempty"`
+	Email                                    string  `json:"email,omitempty"`
+	PhoneNumber                              string  `json:"phoneNumber,omitempty"`
+	ContactName                              string  `json:"contactName,omitempty"`
+	ContactSurname                           string  `json:"contactSurname,omitempty"`
+	LegalCompanyTitle                        string  `json:"legalCompanyTitle,omitempty"`
+	TaxOffice                                string  `json:"taxOffice,omitempty"`
+	TaxNumber                                string  `json:"taxNumber,omitempty"`
+	SettlementEarningsDestination            string  `json:"settlementEarningsDestination,omitempty"`
+	IBAN                                     string  `json:"iban,omitempty"`
+	SubMerchantMaximumAllowedNegativeBalance *Amount `json:"subMerchantMaximumAllowedNegativeBalance,omitempty"`
+	SettlementDelayCount                     int     `json:"settlementDelayCount"`
+}
+
+// SearchMembersRequest filters GET /onboarding/v1/members; zero fields are
+// not sent.
+type SearchMembersRequest struct {
+	IsBuyer          *bool
+	IsSubMerchant    *bool
+	MemberType       string
+	MemberExternalID string
+	MemberIDs        []int64
+	Name             string
+	Page, Size       int
+}
+
+// Query returns the request's query parameters; memberIds travel as a
+// comma-separated list (what the official clients send).
+func (r *SearchMembersRequest) Query() url.Values {
+	q := url.Values{}
+	if r.IsBuyer != nil {
+		q.Set("isBuyer", strconv.FormatBool(*r.IsBuyer))
+	}
+	if r.IsSubMerchant != nil {
+		q.Set("isSubMerchant", strconv.FormatBool(*r.IsSubMerchant))
+	}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("memberType", r.MemberType)
+	set("memberExternalId", r.MemberExternalID)
+	set("name", r.Name)
+	if len(r.MemberIDs) > 0 {
+		s := ""
+		for i, id := range r.MemberIDs {
+			if i > 0 {
+				s += ","
+			}
+			s += strconv.FormatInt(id, 10)
+		}
+		q.Set("memberIds", s)
+	}
+	if r.Page > 0 {
+		q.Set("page", strconv.Itoa(r.Page))
+	}
+	if r.Size > 0 {
+		q.Set("size", strconv.Itoa(r.Size))
+	}
+	return q
+}
+
+// MemberList is a page of members.
+type MemberList struct {
+	Items     []Member `json:"items"`
+	Page      int      `json:"page"`
+	Size      int      `json:"size"`
+	TotalSize int64    `json:"totalSize"`
+}
+
+// CreateMember creates a buyer and/or sub-merchant member.
+func (c *Client) CreateMember(ctx context.Context, req *CreateMemberRequest) (*Member, error) {
+	var m Member
+	if err := c.Do(ctx, http.MethodPost, PathMembers, nil, req, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// UpdateMember updates member id (PUT /onboarding/v1/members/{id}).
+func (c *Client) UpdateMember(ctx context.Context, id int64, req *UpdateMemberRequest) (*Member, error) {
+	var m Member
+	if err := c.Do(ctx, http.MethodPut, idPath(PathMembers, id), nil, req, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// RetrieveMember returns member id.
+func (c *Client) RetrieveMember(ctx context.Context, id int64) (*Member, error) {
+	var m Member
+	if err := c.Do(ctx, http.MethodGet, idPath(PathMembers, id), nil, nil, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// SearchMembers returns a page of the members matching req.
+func (c *Client) SearchMembers(ctx context.Context, req *SearchMembersRequest) (*MemberList, error) {
+	var l MemberList
+	if err := c.Do(ctx, http.MethodGet, PathMembers, req.Query(), nil, &l); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}

@@ -1,0 +1,933 @@
+package mock
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// The closed-loop wallet (endpoints.md A.7 and B.14, flows.md section 11).
+//
+//	POST     /wallet/v1/members/{memberId}/wallets             create a member's wallet
+//	GET      /wallet/v1/members/{memberId}/wallet              retrieve it
+//	PUT      /wallet/v1/members/{memberId}/wallets/{walletId}  change negativeAmountLimit
+//	GET      /wallet/v1/merchants/me/wallet                    the merchant's own wallet
+//	POST     /wallet/v1/merchants/me/wallet/reset-balance      set it back to zero
+//	GET      /wallet/v1/wallets/{walletId}/wallet-transactions search a wallet's movements
+//	POST     /wallet/v1/remittances/send | /receive            merchant -> member | member -> merchant
+//	GET|POST /wallet/v1/remittances/{id}                       retrieve: every official client sends
+//	                                                           GET, the docs say POST (D≠C): both accepted
+//	POST     /payment/v1/deposits                              card top-up (non-3DS)
+//	POST     /payment/v1/deposits/3ds-init                     card top-up with 3-D Secure: the
+//	                                                           bank's page and callback of threeds.go
+//	POST     /payment/v1/deposits/3ds-complete {paymentId}      completes it: the wallet is credited
+//	POST     /payment/v1/deposits/fund-transfer                top-up after a bank transfer
+//
+// Every movement is one wallet transaction and one WALLET_TX_CREATED
+// webhook (payloadId the wallet id, as in the documented sample); a new
+// wallet is one WALLET_CREATED webhook (flows.md 9.1).
+//
+// Money is conserved exactly: every move happens under book.mu, together
+// with the balance check it depends on, in the mock's fixed-point money.
+// A remittance moves the same amount out of one wallet and into the other;
+// a deposit adds to one wallet what the card or the transfer brought in.
+//
+// MOCK DECISIONS where the reference is silent:
+//   - a member has at most one wallet (the retrieve path is singular); a
+//     second create is refused (CodeWalletExists); currency defaults to TRY;
+//   - a member wallet may go down to -negativeAmountLimit and no further
+//     (CodeInsufficientWalletBalance); lowering the limit below the current
+//     debt is allowed (no move is made; the next debit is refused);
+//   - the merchant's wallet is one TRY wallet created at the first need,
+//     with no lower bound: it is the merchant's side of the remittances,
+//     and reset-balance (walletAmount must equal the balance, as
+//     documented) brings it back to zero with a MERCHANT_BALANCE_RESET;
+//   - amounts must match the wallet's currency (CodeWalletCurrencyMismatch);
+//   - a card deposit follows the card's catalogue outcome at the non-3DS
+//     payment step and bank outages (faults.go); a declined deposit is a
+//     422 and moves nothing; deposits cannot store the card, nor use a
+//     stored card (CodeUnsupportedFeature); a card deposit is stored as a
+//     payment without items (paymentType DEPOSIT_PAYMENT, its id the wallet
+//     transaction's transactionId), retrievable with GET
+//     /payment/v1/card-payments/{id} and never refundable there; a
+//     fund-transfer deposit's id has its own counter;
+//   - a 3-D Secure deposit is stored as a payment without items
+//     (paymentType DEPOSIT_PAYMENT, retrievable with GET
+//     /payment/v1/card-payments/{id}, never refundable there) that goes
+//     through the card's outcomes at THREEDS_INIT, verification and
+//     THREEDS_COMPLETE exactly as a 3-D Secure payment does (callback v1,
+//     or v2 with additionalParams.threeDSCallbackVersion 2); the wallet is
+//     credited when it completes, under the payment's lock; each
+//     3ds-complete refuses the other's payments;
+//   - APM deposits are not modelled (no route: 404);
+//   - a wallet keeps its newest maxWalletTxs movements for search, the
+//     oldest dropped first (the balance is unaffected); remittances, the
+//     newest maxRemittances, older ones answer 404;
+//   - a movement's transactionId is what moved the money: the payment of
+//     a PAYMENT_REDEEM or card top-up, the remittance, the refund (see
+//     walletpay.go), the fund-transfer deposit's own id, and for a
+//     MERCHANT_BALANCE_RESET the merchant wallet's id;
+//   - search: walletTransactionType or walletTransactionTypes (repeated or
+//     comma-separated) filter by type, min/maxAmount by signed amount,
+//     min/maxCreatedDate by date; results by ascending id.
+
+// Bounds of the wallet domain.
+const (
+	maxWalletTxs   = 10_000
+	maxRemittances = 100_000
+)
+
+// wallet is one wallet; fields change only under book.mu.
+type wallet struct {
+	id, memberID     int64 // memberID 0: the merchant's wallet
+	created, updated int64
+	amount, limit    money
+	currency         uint8
+	txs              []walletTx // oldest first, at most maxWalletTxs
+}
+
+// walletTx is one movement.
+type walletTx struct {
+	id, created, txID int64
+	amount            money
+	typ               string // a craftgate.WalletTx... constant
+}
+
+// remittance is one remittance.
+type remittance struct {
+	id, memberID, created int64
+	price                 money
+	currency              uint8
+	receive               bool
+	reason, description   string
+}
+
+// walletEvent is a webhook to send once book.mu is released.
+type walletEvent struct {
+	eventType, payloadID string
+	payload              json.RawMessage
+}
+
+// move adds amount to w as one movement of type typ, recording it and
+// queueing its webhook; a debit below the wallet's floor fails and moves
+// nothing. The caller holds book.mu.
+func (b *book) move(w *wallet, amount money, typ string, txID, now int64, evs *[]walletEvent) *apiError {
+	if amount < 0 {
+		if e := w.canPay(-amount); e != nil {
+			return e
+		}
+	}
+	w.amount += amount
+	w.updated = now
+	t := walletTx{id: take(&b.nextWalletTx), created: now, txID: txID, amount: amount, typ: typ}
+	if len(w.txs) >= maxWalletTxs {
+		w.txs = slices.Delete(w.txs, 0, len(w.txs)-maxWalletTxs+1)
+	}
+	w.txs = append(w.txs, t)
+	payload := struct {
+		Currency              string           `json:"currency"`
+		WalletTransactionType string           `json:"walletTransactionType"`
+		ID                    int64            `json:"id"`
+		MemberID              int64            `json:"memberId,omitempty"`
+		TransactionID         int64            `json:"transactionId"`
+		WalletID              int64            `json:"walletId"`
+		Amount                craftgate.Amount `json:"amount"`
+	}{craftgate.Currencies[w.currency], typ, t.id, w.memberID, txID, w.id, amount.toAmount()}
+	p, _ := json.Marshal(payload)
+	*evs = append(*evs, walletEvent{EventWalletTxCreated, strconv.FormatInt(w.id, 10), p})
+	return nil
+}
+
+// Webhook event types of the wallet (flows.md 9.1).
+const (
+	EventWalletCreated   = "WALLET_CREATED"
+	EventWalletTxCreated = "WALLET_TX_CREATED"
+)
+
+// emitWallet sends the queued webhooks; the caller no longer holds book.mu.
+func (m *Mock) emitWallet(evs []walletEvent) {
+	for _, e := range evs {
+		m.emitPayload(e.eventType, craftgate.StatusSuccess, e.payloadID, 0, e.payload)
+	}
+}
+
+// merchant returns the merchant's wallet, creating it; the caller holds
+// book.mu.
+func (b *book) merchant(now int64) *wallet {
+	if b.merchantWallet == nil {
+		try, _ := currencyIndex(craftgate.CurrencyTRY)
+		b.merchantWallet = &wallet{id: take(&b.nextWallet), created: now, updated: now, currency: try}
+		b.wallets[b.merchantWallet.id] = b.merchantWallet
+	}
+	return b.merchantWallet
+}
+
+// memberWalletOf returns member id's wallet, or the 404 that explains why
+// there is none; the caller holds book.mu.
+func (b *book) memberWalletOf(id int64, field string) (*wallet, *apiError) {
+	if b.members[id] == nil {
+		return nil, errNotFound(CodeMemberNotFound, field+" "+strconv.FormatInt(id, 10)+": member not found")
+	}
+	w := b.wallets[b.memberWallet[id]]
+	if w == nil {
+		return nil, errNotFound(CodeWalletNotFound, field+" "+strconv.FormatInt(id, 10)+": the member has no wallet")
+	}
+	return w, nil
+}
+
+// renderWallet is the Wallet response; the caller holds book.mu.
+func (m *Mock) renderWallet(w *wallet) craftgate.Wallet {
+	return craftgate.Wallet{ID: w.id, CreatedDate: m.dateText(w.created), UpdatedDate: m.dateText(w.updated),
+		Amount: w.amount.toAmount(), WithdrawalAmount: money(0).toAmount(), NegativeAmountLimit: w.limit.toAmount(),
+		Currency: craftgate.Currencies[w.currency], MemberID: w.memberID}
+}
+
+// nonNegative converts an optional amount that must not be negative.
+func nonNegative(field string, a craftgate.Amount) (money, *apiError) {
+	v, prob := moneyOf(a)
+	if prob != amountOK || v < 0 {
+		return 0, errValidation(CodeInvalidAmount, field+" must be zero or a positive amount with at most 8 decimal places")
+	}
+	return v, nil
+}
+
+// createWallet serves POST /wallet/v1/members/{memberId}/wallets.
+func (m *Mock) createWallet(c *call) {
+	var req craftgate.CreateWalletRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	limit, e := nonNegative("negativeAmountLimit", req.NegativeAmountLimit)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	cur := req.Currency
+	if cur == "" {
+		cur = craftgate.CurrencyTRY
+	}
+	ci, ok := currencyIndex(cur)
+	if !ok {
+		c.fail(errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(cur, 10))+" is not a supported currency"))
+		return
+	}
+	now := m.nowUnix()
+	b := &m.book
+	b.mu.Lock()
+	if b.members[c.id] == nil {
+		b.mu.Unlock()
+		c.fail(errNotFound(CodeMemberNotFound, "member "+c.idText+" not found"))
+		return
+	}
+	if _, has := b.memberWallet[c.id]; has {
+		b.mu.Unlock()
+		c.fail(errValidation(CodeWalletExists, "member "+c.idText+" already has a wallet"))
+		return
+	}
+	w := &wallet{id: take(&b.nextWallet), memberID: c.id, created: now, updated: now, limit: limit, currency: ci}
+	b.wallets[w.id], b.memberWallet[c.id] = w, w.id
+	out := m.renderWallet(w)
+	b.mu.Unlock()
+	payload, _ := json.Marshal(struct {
+		Currency            string           `json:"currency"`
+		WalletID            int64            `json:"walletId"`
+		MemberID            int64            `json:"memberId"`
+		NegativeAmountLimit craftgate.Amount `json:"negativeAmountLimit"`
+	}{out.Currency, out.ID, out.MemberID, out.NegativeAmountLimit})
+	m.emitPayload(EventWalletCreated, craftgate.StatusSuccess, strconv.FormatInt(out.ID, 10), 0, payload)
+	c.sendData(http.StatusOK, out)
+}
+
+// retrieveMemberWallet serves GET /wallet/v1/members/{memberId}/wallet.
+func (m *Mock) retrieveMemberWallet(c *call) {
+	b := &m.book
+	b.mu.Lock()
+	w, e := b.memberWalletOf(c.id, "member")
+	var out craftgate.Wallet
+	if e == nil {
+		out = m.renderWallet(w)
+	}
+	b.mu.Unlock()
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	c.sendData(http.StatusOK, out)
+}
+
+// updateWallet serves PUT /wallet/v1/members/{memberId}/wallets/{walletId};
+// c.id is the wallet id, the member id is read from the path.
+func (m *Mock) updateWallet(c *call) {
+	var req craftgate.UpdateWalletRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	limit, e := nonNegative("negativeAmountLimit", req.NegativeAmountLimit)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	memberID, _ := walletPathIDs(c.r.URL.Path)
+	b := &m.book
+	b.mu.Lock()
+	w, e := b.memberWalletOf(memberID, "member")
+	if e == nil && w.id != c.id {
+		e = errNotFound(CodeWalletNotFound, "wallet "+c.idText+" is not the wallet of member "+strconv.FormatInt(memberID, 10))
+	}
+	var out craftgate.Wallet
+	if e == nil {
+		w.limit, w.updated = limit, m.nowUnix()
+		out = m.renderWallet(w)
+	}
+	b.mu.Unlock()
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	c.sendData(http.StatusOK, out)
+}
+
+// retrieveMerchantWallet serves GET /wallet/v1/merchants/me/wallet.
+func (m *Mock) retrieveMerchantWallet(c *call) {
+	b := &m.book
+	b.mu.Lock()
+	out := m.renderWallet(b.merchant(m.nowUnix()))
+	b.mu.Unlock()
+	c.sendData(http.StatusOK, out)
+}
+
+// resetMerchantWallet serves POST /wallet/v1/merchants/me/wallet/reset-balance.
+func (m *Mock) resetMerchantWallet(c *call) {
+	var req craftgate.ResetMerchantWalletRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	v, prob := moneyOf(req.WalletAmount)
+	if prob != amountOK {
+		c.fail(errValidation(CodeInvalidAmount, "walletAmount must be an amount with at most 8 decimal places"))
+		return
+	}
+	now := m.nowUnix()
+	var evs []walletEvent
+	b := &m.book
+	b.mu.Lock()
+	w := b.merchant(now)
+	if v != w.amount {
+		b.mu.Unlock()
+		c.fail(errValidation(CodeWalletBalanceMismatch, "walletAmount "+v.String()+" is not the merchant wallet's balance"))
+		return
+	}
+	if w.amount != 0 {
+		_ = b.move(w, -w.amount, craftgate.WalletTxMerchantBalanceReset, w.id, now, &evs) // never fails: no floor
+	}
+	out := m.renderWallet(w)
+	b.mu.Unlock()
+	m.emitWallet(evs)
+	c.sendData(http.StatusOK, out)
+}
+
+// walletTxTypes are the movement types search accepts: the documented
+// WalletTransactionType enum (auth-and-envelope.md section 6).
+var walletTxTypes = []string{
+	"PAYMENT_REDEEM", "REFUND_DEPOSIT", "REFUND_TX_DEPOSIT", "WITHDRAW", "CANCEL_REFUND_WALLET_TO_CARD",
+	"REFUND_WALLET_TX_TO_CARD", "REFUND_WALLET_TX_FUND_TRANSFER", "CANCEL_REFUND_TO_WALLET", "REFUND_TX_TO_WALLET",
+	"MANUAL_REFUND_TX_TO_WALLET", "SETTLEMENT_EARNINGS", "DEPOSIT_FROM_CARD", "DEPOSIT_FROM_APM",
+	"DEPOSIT_FROM_FUND_TRANSFER", "REMITTANCE", "LOYALTY", "WITHDRAW_CANCEL", "MERCHANT_BALANCE_RESET",
+}
+
+// searchWalletTransactions serves GET /wallet/v1/wallets/{walletId}/wallet-transactions.
+func (m *Mock) searchWalletTransactions(c *call) {
+	q := c.r.URL.Query()
+	page, size, e := paging(q)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	var types []string
+	for _, name := range []string{"walletTransactionType", "walletTransactionTypes"} {
+		for _, v := range q[name] {
+			for _, t := range strings.Split(v, ",") {
+				if t = strings.TrimSpace(t); t == "" {
+					continue
+				}
+				if !slices.Contains(walletTxTypes, t) {
+					c.fail(errValidation(CodeInvalidQuery, name+" "+strconv.Quote(truncate(t, 40))+" is not a wallet transaction type"))
+					return
+				}
+				types = append(types, t)
+			}
+		}
+	}
+	amount := func(name string) (*money, *apiError) {
+		s := q.Get(name)
+		if s == "" {
+			return nil, nil
+		}
+		a, err := craftgate.ParseAmount(s)
+		v, prob := moneyOf(a)
+		if err != nil || prob != amountOK {
+			return nil, errValidation(CodeInvalidQuery, name+" must be an amount, got "+strconv.Quote(truncate(s, 20)))
+		}
+		return &v, nil
+	}
+	minA, e := amount("minAmount")
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	maxA, e := amount("maxAmount")
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	minD, e := m.queryDate(q, "minCreatedDate")
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	maxD, e := m.queryDate(q, "maxCreatedDate")
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	out := craftgate.WalletTransactionList{Items: []craftgate.WalletTransaction{}, Page: page, Size: size}
+	b := &m.book
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w := b.wallets[c.id]
+	if w == nil {
+		c.fail(errNotFound(CodeWalletNotFound, "wallet "+c.idText+" not found"))
+		return
+	}
+	skip := page * size
+	for i := range w.txs {
+		t := &w.txs[i]
+		switch {
+		case len(types) > 0 && !slices.Contains(types, t.typ),
+			minA != nil && t.amount < *minA, maxA != nil && t.amount > *maxA,
+			minD != nil && t.created < *minD, maxD != nil && t.created > *maxD:
+			continue
+		}
+		out.TotalSize++
+		if skip > 0 {
+			skip--
+			continue
+		}
+		if len(out.Items) < size {
+			out.Items = append(out.Items, craftgate.WalletTransaction{ID: t.id, CreatedDate: m.dateText(t.created),
+				WalletTransactionType: t.typ, Amount: t.amount.toAmount(), TransactionID: t.txID, WalletID: w.id})
+		}
+	}
+	c.sendData(http.StatusOK, out)
+}
+
+// reasonPattern bounds remittanceReasonType: the docs name one value
+// (REDEEM_ONLY_LOYALTY, the default); the mock accepts any enum-shaped one.
+var reasonPattern = regexp.MustCompile(`^[A-Z][A-Z_]{0,63}$`)
+
+// sendRemittance serves POST /wallet/v1/remittances/send.
+func (m *Mock) sendRemittance(c *call) { m.remit(c, false) }
+
+// receiveRemittance serves POST /wallet/v1/remittances/receive.
+func (m *Mock) receiveRemittance(c *call) { m.remit(c, true) }
+
+// remit moves money between the merchant's wallet and a member's.
+func (m *Mock) remit(c *call, receive bool) {
+	var req craftgate.RemittanceRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	if req.MemberID <= 0 {
+		c.fail(errRequired("memberId"))
+		return
+	}
+	price, e := checkAmount("price", req.Price)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	if req.Currency == "" {
+		c.fail(errRequired("currency"))
+		return
+	}
+	ci, ok := currencyIndex(req.Currency)
+	if !ok {
+		c.fail(errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(req.Currency, 10))+" is not a supported currency"))
+		return
+	}
+	desc := strings.TrimSpace(req.Description)
+	if desc == "" {
+		c.fail(errRequired("description"))
+		return
+	}
+	if len(desc) > maxMemberText {
+		c.fail(errValidation(CodeInvalidMember, "description must be at most 256 characters"))
+		return
+	}
+	reason := req.RemittanceReasonType
+	if reason == "" {
+		reason = craftgate.RemittanceRedeemOnlyLoyalty
+	} else if !reasonPattern.MatchString(reason) {
+		c.fail(errValidation(CodeInvalidQuery, "remittanceReasonType must be an enum value such as REDEEM_ONLY_LOYALTY"))
+		return
+	}
+	now := m.nowUnix()
+	var evs []walletEvent
+	b := &m.book
+	b.mu.Lock()
+	w, e := b.memberWalletOf(req.MemberID, "memberId")
+	if e == nil && w.currency != ci {
+		e = errValidation(CodeWalletCurrencyMismatch, "currency "+req.Currency+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
+	}
+	merchant := b.merchant(now)
+	if e == nil && merchant.currency != ci {
+		e = errValidation(CodeWalletCurrencyMismatch, "the merchant's wallet is in "+craftgate.Currencies[merchant.currency]+"; remittances in "+req.Currency+" are not possible")
+	}
+	rm := &remittance{memberID: req.MemberID, created: now, price: price, currency: ci, receive: receive, reason: reason, description: desc}
+	if e == nil {
+		rm.id = take(&b.nextRemittance)
+		from, to := merchant, w
+		if receive {
+			from, to = w, merchant
+		}
+		// The debit first: it is the one that can fail, before anything moved.
+		if e = b.move(from, -price, craftgate.WalletTxRemittance, rm.id, now, &evs); e == nil {
+			_ = b.move(to, price, craftgate.WalletTxRemittance, rm.id, now, &evs) // a credit never fails
+			b.remittances[rm.id] = rm
+			b.remitOrder = append(b.remitOrder, rm.id)
+			if len(b.remitOrder) > maxRemittances {
+				delete(b.remittances, b.remitOrder[0])
+				b.remitOrder = slices.Delete(b.remitOrder, 0, 1)
+			}
+		}
+	}
+	b.mu.Unlock()
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	m.emitWallet(evs)
+	c.sendData(http.StatusOK, m.renderRemittance(rm))
+}
+
+// retrieveRemittance serves GET and POST /wallet/v1/remittances/{id}.
+func (m *Mock) retrieveRemittance(c *call) {
+	b := &m.book
+	b.mu.Lock()
+	rm := b.remittances[c.id]
+	b.mu.Unlock()
+	if rm == nil { // remittances never change once stored
+		c.fail(errNotFound(CodeRemittanceNotFound, "remittance "+c.idText+" not found (the mock keeps the newest "+strconv.Itoa(maxRemittances)+")"))
+		return
+	}
+	c.sendData(http.StatusOK, m.renderRemittance(rm))
+}
+
+func (m *Mock) renderRemittance(rm *remittance) craftgate.Remittance {
+	typ := craftgate.RemittanceSend
+	if rm.receive {
+		typ = craftgate.RemittanceReceive
+	}
+	return craftgate.Remittance{ID: rm.id, CreatedDate: m.dateText(rm.created), Status: "ACTIVE", Price: rm.price.toAmount(),
+		Currency: craftgate.Currencies[rm.currency], MemberID: rm.memberID, RemittanceType: typ,
+		RemittanceReasonType: rm.reason, Description: rm.description}
+}
+
+// depositTarget checks a deposit's amount, currency and member, and
+// returns its money and currency.
+func depositTarget(price craftgate.Amount, currency string, memberID int64) (money, uint8, *apiError) {
+	v, e := checkAmount("price", price)
+	if e != nil {
+		return 0, 0, e
+	}
+	if currency == "" {
+		return 0, 0, errRequired("currency")
+	}
+	ci, ok := currencyIndex(currency)
+	if !ok {
+		return 0, 0, errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(currency, 10))+" is not a supported currency")
+	}
+	if memberID <= 0 {
+		return 0, 0, errRequired("buyerMemberId")
+	}
+	return v, ci, nil
+}
+
+// credit adds a deposit to member id's wallet and returns the deposit id
+// and the movement.
+func (m *Mock) credit(memberID int64, ci uint8, price money, typ string) (int64, *craftgate.DepositWalletTransaction, *apiError) {
+	now := m.nowUnix()
+	var evs []walletEvent
+	b := &m.book
+	b.mu.Lock()
+	w, e := b.memberWalletOf(memberID, "buyerMemberId")
+	if e == nil && w.currency != ci {
+		e = errValidation(CodeWalletCurrencyMismatch, "currency "+craftgate.Currencies[ci]+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
+	}
+	if e != nil {
+		b.mu.Unlock()
+		return 0, nil, e
+	}
+	id := take(&b.nextDeposit)
+	_ = b.move(w, price, typ, id, now, &evs) // a credit never fails
+	t := w.txs[len(w.txs)-1]
+	b.mu.Unlock()
+	m.emitWallet(evs)
+	return id, &craftgate.DepositWalletTransaction{ID: t.id, WalletTransactionType: typ, Amount: price.toAmount(), WalletID: w.id}, nil
+}
+
+// checkDepositMember fails when the member or its wallet is missing, so
+// that a card is not charged for a deposit that cannot be credited.
+func (m *Mock) checkDepositMember(memberID int64, ci uint8) *apiError {
+	b := &m.book
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w, e := b.memberWalletOf(memberID, "buyerMemberId")
+	if e == nil && w.currency != ci {
+		e = errValidation(CodeWalletCurrencyMismatch, "currency "+craftgate.Currencies[ci]+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
+	}
+	return e
+}
+
+// createDeposit serves POST /payment/v1/deposits.
+func (m *Mock) createDeposit(c *call) {
+	var req craftgate.DepositRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	if req.Card != nil && req.Card.StoreCardAfterSuccessPayment {
+		c.fail(errValidation(CodeUnsupportedFeature, "card.storeCardAfterSuccessPayment is not supported by the mock's deposits"))
+		return
+	}
+	now, en := m.Now(), c.en()
+	d := draft{price: price, paidPrice: price, currency: ci, buyerMemberID: req.BuyerMemberID,
+		conversationID: req.ConversationID, posAlias: req.PosAlias, cardFlags: payDeposit}
+	if e := validateCard(req.Card, now, en, &d); e != nil {
+		c.fail(e)
+		return
+	}
+	if ci != 0 && !d.card.MultiCurrency { // Currencies[0] is TRY
+		c.fail(errValidation(CodeCurrencyNotSupportedByCard, "currency "+req.Currency+" requires a multi-currency (foreign) test card"))
+		return
+	}
+	if e := m.checkDepositMember(req.BuyerMemberID, ci); e != nil {
+		c.fail(e)
+		return
+	}
+	// The deposit is stored as a payment without items (walletpay.go), so
+	// that it can be retrieved and its wallet movement refunded to the
+	// card; a declined one is stored failed, as a payment is.
+	step := craftgate.StepNon3DSPayment
+	out := craftgate.TestCards().Outcome(d.card.Number, step)
+	if out.Fails {
+		d.failStep = stepNon3DS
+	}
+	down := m.bankOutage(d.card, now)
+	if down != nil {
+		d.failStep, d.outage = stepOutage, down.index
+	}
+	id := nextRange(&m.ids.payment, 1)
+	p := m.store.insertPayment(&d, id, nextRange(&m.ids.tx, 0), now.Unix(), out.Fails || down != nil)
+	m.emitPayment(EventAPIAuth, p, out.Fails || down != nil)
+	switch {
+	case down != nil:
+		c.w.Header()[PaymentIDHeader] = []string{itoa(id)}
+		c.fail(outageError(down.index))
+		return
+	case out.Fails:
+		c.w.Header()[PaymentIDHeader] = []string{itoa(id)}
+		c.fail(m.paymentFailure(failureAt(d.card, step), out.Code, en))
+		return
+	}
+	// The member and its wallet cannot vanish (neither is ever deleted)
+	// and the currency was checked: the credit succeeds.
+	p.mu.Lock()
+	m.creditDeposit(p)
+	p.mu.Unlock()
+	c.sendData(http.StatusOK, m.renderDeposit(p))
+}
+
+// threeDSDepositRequest is the body of POST /payment/v1/deposits/3ds-init.
+type threeDSDepositRequest struct {
+	craftgate.DepositRequest
+	CallbackURL      string         `json:"callbackUrl"`
+	AdditionalParams map[string]any `json:"additionalParams"`
+}
+
+// initThreeDSDeposit serves POST /payment/v1/deposits/3ds-init.
+func (m *Mock) initThreeDSDeposit(c *call) {
+	var req threeDSDepositRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	now, en := m.Now(), c.en()
+	d := draft{threeDS: true, price: price, paidPrice: price, currency: ci, buyerMemberID: req.BuyerMemberID,
+		conversationID: req.ConversationID, posAlias: req.PosAlias, cardFlags: payDeposit}
+	if e := validateCard(req.Card, now, en, &d); e != nil {
+		c.fail(e)
+		return
+	}
+	if ci != 0 && !d.card.MultiCurrency {
+		c.fail(errValidation(CodeCurrencyNotSupportedByCard, "currency "+req.Currency+" requires a multi-currency (foreign) test card"))
+		return
+	}
+	if e := m.checkDepositMember(req.BuyerMemberID, ci); e != nil {
+		c.fail(e)
+		return
+	}
+	if e := checkCallbackURL(req.CallbackURL); e != nil {
+		c.fail(e)
+		return
+	}
+	version, e := callbackVersion(req.AdditionalParams)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	out := craftgate.TestCards().Outcome(d.card.Number, craftgate.StepThreeDSInit)
+	down := m.bankOutage(d.card, now)
+	id := nextRange(&m.ids.payment, 1)
+	txFirst := nextRange(&m.ids.tx, 0)
+	if out.Fails || down != nil {
+		d.failStep = stepThreeDSInit
+		if down != nil {
+			d.failStep, d.outage = stepOutage, down.index
+		}
+		p := m.store.insertPayment(&d, id, txFirst, now.Unix(), true)
+		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
+		if down != nil {
+			c.fail(outageError(down.index))
+			return
+		}
+		c.fail(m.paymentFailure(failureAt(d.card, craftgate.StepThreeDSInit), out.Code, en))
+		return
+	}
+	s := &threeDSSession{token: randomToken(), callbackURL: req.CallbackURL, v2: version == 2, md: -1}
+	m.threeDS.Store(id, s)
+	d.pending = true
+	m.store.insertPayment(&d, id, txFirst, now.Unix(), false)
+	m.sendThreeDSRedirect(c, id, s)
+}
+
+// completeThreeDSDeposit serves POST /payment/v1/deposits/3ds-complete.
+func (m *Mock) completeThreeDSDeposit(c *call) {
+	var req completeRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	if req.PaymentID <= 0 {
+		c.fail(errRequired("paymentId"))
+		return
+	}
+	p, card, step, down, declined, refuse := m.finishThreeDS(req.PaymentID, true)
+	if refuse != nil {
+		c.fail(refuse)
+		return
+	}
+	en := c.en()
+	m.emitPayment(EventAPIAuth, p, declined)
+	if declined {
+		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
+		if down != nil {
+			c.fail(outageError(down.index))
+			return
+		}
+		c.fail(m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en))
+		return
+	}
+	c.sendData(http.StatusOK, m.renderDeposit(p))
+}
+
+// creditDeposit credits a completed 3-D Secure deposit to its wallet; the
+// caller holds p.mu. The member, its wallet and its currency were checked
+// at 3ds-init, and neither is ever deleted.
+func (m *Mock) creditDeposit(p *payment) {
+	var evs []walletEvent
+	b := &m.book
+	b.mu.Lock()
+	w, e := b.payerWallet(p.buyerMemberID, p.currency)
+	if e == nil {
+		_ = b.move(w, p.paidPrice, craftgate.WalletTxDepositFromCard, p.id, m.nowUnix(), &evs) // a credit never fails
+	}
+	b.mu.Unlock()
+	m.emitWallet(evs)
+}
+
+// renderDeposit is the DepositPayment of a completed 3-D Secure deposit.
+func (m *Mock) renderDeposit(p *payment) craftgate.DepositPayment {
+	text := m.store.text(p)
+	var refs []byte
+	ref := func(kind uint64, digits int) string {
+		refs = m.appendRef(refs[:0], kind, p.id, digits)
+		return string(refs)
+	}
+	out := craftgate.DepositPayment{ID: p.id, CreatedDate: m.dateText(p.created), Price: p.paidPrice.toAmount(),
+		Currency: craftgate.Currencies[p.currency], BuyerMemberID: p.buyerMemberID, ConversationID: text.conversationID,
+		BankCommissionRate: money(0).toAmount(), BankCommissionRateAmount: money(0).toAmount(),
+		AuthCode: ref(refAuthCode, authCodeDigits), HostReference: ref(refHostReference, hostReferenceDigits),
+		TransID: ref(refTransID, transIDDigits), OrderID: ref(refOrderID, orderIDDigits),
+		PaymentType: craftgate.PaymentTypeDeposit, PaymentStatus: craftgate.StatusSuccess}
+	b := &m.book
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if w, e := b.payerWallet(p.buyerMemberID, p.currency); e == nil {
+		for i := len(w.txs) - 1; i >= 0; i-- {
+			if t := w.txs[i]; t.txID == p.id && t.typ == craftgate.WalletTxDepositFromCard {
+				out.WalletTransaction = &craftgate.DepositWalletTransaction{ID: t.id, WalletTransactionType: t.typ, Amount: t.amount.toAmount(), WalletID: w.id}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// createFundTransferDeposit serves POST /payment/v1/deposits/fund-transfer.
+func (m *Mock) createFundTransferDeposit(c *call) {
+	var req craftgate.FundTransferDepositRequest
+	if e := decodeJSON(c.body, &req); e != nil {
+		c.fail(e)
+		return
+	}
+	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	_, wt, e := m.credit(req.BuyerMemberID, ci, price, craftgate.WalletTxDepositFromFundTransfer)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	c.sendData(http.StatusOK, craftgate.FundTransferDeposit{Price: price.toAmount(), Currency: req.Currency,
+		BuyerMemberID: req.BuyerMemberID, ConversationID: req.ConversationID, WalletTransaction: wt})
+}
+
+// walletPathIDs parses /wallet/v1/members/{memberId}/wallets/{walletId}.
+func walletPathIDs(path string) (memberID, walletID int64) {
+	rest, ok := strings.CutPrefix(path, pathWalletMembers+"/")
+	if !ok {
+		return 0, 0
+	}
+	mid, wid, ok := strings.Cut(rest, pathWalletsInfix)
+	if !ok || !isDigits(mid) || !isDigits(wid) {
+		return 0, 0
+	}
+	return parseID(mid), parseID(wid)
+}
+
+// matchWalletRoute finds the routes of members.go, wallet.go and
+// marketplace.go; matchRoute
+// calls it for paths it does not know.
+func matchWalletRoute(path string) (rt route, idText string, ok bool) {
+	switch path {
+	case pathMembers:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).createMember, alt: &routeSearchMembers, op: opCreateMember}, "", true
+	case pathMerchantWallet:
+		return route{method: http.MethodGet, handler: (*Mock).retrieveMerchantWallet, op: opRetrieveMerchantWallet}, "", true
+	case pathMerchantWalletReset:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).resetMerchantWallet, op: opResetMerchantWallet}, "", true
+	case pathRemittancesSend:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).sendRemittance, op: opSendRemittance}, "", true
+	case pathRemittancesReceive:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).receiveRemittance, op: opReceiveRemittance}, "", true
+	case pathDeposits:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).createDeposit, op: opDeposit}, "", true
+	case pathDepositsFundTransfer:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).createFundTransferDeposit, op: opFundTransferDeposit}, "", true
+	case pathDepositsThreeDSInit:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).initThreeDSDeposit, op: opDepositThreeDSInit}, "", true
+	case pathDepositsThreeDSComplete:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).completeThreeDSDeposit, op: opDepositThreeDSComplete}, "", true
+	case pathApproveTxs:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).approveTransactions, op: opApproveTxs}, "", true
+	case pathDisapproveTxs:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).disapproveTransactions, op: opDisapproveTxs}, "", true
+	case pathWalletSettlements:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).settleToWallets, op: opSettleToWallets}, "", true
+	}
+	if id, ok := walletTxIDOf(path, "/refundable-amount"); ok {
+		return route{method: http.MethodGet, handler: (*Mock).walletTxRefundable, op: opWalletTxRefundable}, id, true
+	}
+	if id, ok := walletTxIDOf(path, "/refunds"); ok {
+		return route{method: http.MethodPost, body: true, handler: (*Mock).refundWalletTx, alt: &routeListWalletTxRefunds, op: opRefundWalletTx}, id, true
+	}
+	if id, found := strings.CutPrefix(path, pathPaymentTxs+"/"); found && isDigits(id) {
+		return route{method: http.MethodPut, body: true, handler: (*Mock).updateTransaction, op: opUpdateTx}, id, true
+	}
+	if id, found := strings.CutPrefix(path, pathMembers+"/"); found && isDigits(id) {
+		return route{method: http.MethodGet, handler: (*Mock).retrieveMember, alt: &routeUpdateMember, op: opRetrieveMember}, id, true
+	}
+	if rest, found := strings.CutPrefix(path, pathWalletMembers+"/"); found {
+		if id, ok := strings.CutSuffix(rest, "/wallets"); ok && isDigits(id) {
+			return route{method: http.MethodPost, body: true, handler: (*Mock).createWallet, op: opCreateWallet}, id, true
+		}
+		if id, ok := strings.CutSuffix(rest, "/wallet"); ok && isDigits(id) {
+			return route{method: http.MethodGet, handler: (*Mock).retrieveMemberWallet, op: opRetrieveMemberWallet}, id, true
+		}
+		if mid, wid := walletPathIDs(path); mid != 0 || wid != 0 {
+			_, w, _ := strings.Cut(rest, pathWalletsInfix)
+			return route{method: http.MethodPut, body: true, handler: (*Mock).updateWallet, op: opUpdateWallet}, w, true
+		}
+	}
+	if rest, found := strings.CutPrefix(path, pathWallets+"/"); found {
+		if id, ok := strings.CutSuffix(rest, "/wallet-transactions"); ok && isDigits(id) {
+			return route{method: http.MethodGet, handler: (*Mock).searchWalletTransactions, op: opSearchWalletTxs}, id, true
+		}
+	}
+	if id, found := strings.CutPrefix(path, pathRemittances+"/"); found && isDigits(id) {
+		return route{method: http.MethodGet, handler: (*Mock).retrieveRemittance, alt: &routeRetrieveRemittancePost, op: opRetrieveRemittance}, id, true
+	}
+	return route{}, "", false
+}
+
+// Paths of members.go and wallet.go.
+const (
+	pathMembers                 = craftgate.PathMembers
+	pathWalletMembers           = "/wallet/v1/members"
+	pathWalletsInfix            = "/wallets/"
+	pathWallets                 = "/wallet/v1/wallets"
+	pathMerchantWallet          = craftgate.PathMerchantWallet
+	pathMerchantWalletReset     = craftgate.PathMerchantWalletReset
+	pathRemittancesSend         = craftgate.PathRemittancesSend
+	pathRemittancesReceive      = craftgate.PathRemittancesReceive
+	pathRemittances             = craftgate.PathRemittances
+	pathDeposits                = craftgate.PathDeposits
+	pathDepositsFundTransfer    = craftgate.PathDepositsFundTransfer
+	pathDepositsThreeDSInit     = craftgate.PathDepositsThreeDSInit
+	pathDepositsThreeDSComplete = craftgate.PathDepositsThreeDSComplete
+	pathWalletTxs               = craftgate.PathWalletTransactions
+	pathPaymentTxs              = craftgate.PathPaymentTransactions
+	pathApproveTxs              = craftgate.PathApprovePaymentTransactions
+	pathDisapproveTxs           = craftgate.PathDisapprovePaymentTransactions
+	pathWalletSettlements       = craftgate.PathInstantWalletSettlements
+)
+
+// Second-method routes of members.go and wallet.go.
+var (
+	routeSearchMembers          = route{method: http.MethodGet, handler: (*Mock).searchMembers, op: opSearchMembers}
+	routeUpdateMember           = route{method: http.MethodPut, body: true, handler: (*Mock).updateMember, op: opUpdateMember}
+	routeRetrieveRemittancePost = route{method: http.MethodPost, handler: (*Mock).retrieveRemittance, op: opRetrieveRemittancePost}
+	routeListWalletTxRefunds    = route{method: http.MethodGet, handler: (*Mock).listWalletTxRefunds, op: opListWalletTxRefunds}
+)
