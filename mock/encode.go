@@ -78,6 +78,8 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = appendField(b, "paymentChannel", text.channel)
 	if p.source == sourceCheckout {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"CHECKOUT_FORM"`...)
+	} else if p.source == sourcePayByLink {
+		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"PAY_BY_LINK"`...)
 	} else {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"API"`...)
 	}

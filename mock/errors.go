@@ -230,6 +230,19 @@ const (
 	CodeInvalidCardAlias = "2047"
 )
 
+// Pay-by-link products, rewards and fraud (products.go, loyalty.go,
+// fraud.go). Craftgate documents none of these codes; the mock's are in
+// their own range.
+const (
+	// CodeProductNotFound: no pay-by-link product with that id (HTTP 404).
+	CodeProductNotFound = "2100"
+	// CodeInvalidProduct: a product field has a value the mock does not
+	// accept: orderId without stock 1, stock below 1 or below soldCount,
+	// a malformed or past expiresAt, a status other than ACTIVE/PASSIVE,
+	// an over-long name or description (HTTP 400).
+	CodeInvalidProduct = "2101"
+)
+
 // descSignature is the documented description of a signature mismatch.
 const descSignature = "Signature is not equal!"
 

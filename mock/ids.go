@@ -24,7 +24,18 @@ const (
 // give the same ids, and different seeds give visibly different ranges.
 type idGen struct {
 	payment, tx, refund, txRefund atomic.Int64
+	// Pay-by-link products and fraud (products.go, fraud.go).
+	product, fraudCheck, fraudValue atomic.Int64
 }
+
+// Kinds of the pay-by-link and fraud ids (apart from the list above, so
+// that the bank references of existing seeds stay the same).
+const (
+	kindProduct uint64 = 0x200 + iota
+	kindFraudCheck
+	kindFraudValue
+	kindProductToken
+)
 
 func (g *idGen) init(seed int64) {
 	base := func(kind uint64) int64 {
@@ -35,6 +46,9 @@ func (g *idGen) init(seed int64) {
 	g.tx.Store(base(kindTransaction) - 1)
 	g.refund.Store(base(kindRefund) - 1)
 	g.txRefund.Store(base(kindTxRefund) - 1)
+	g.product.Store(base(kindProduct) - 1)
+	g.fraudCheck.Store(base(kindFraudCheck) - 1)
+	g.fraudValue.Store(base(kindFraudValue) - 1)
 }
 
 // nextRange reserves n consecutive ids and returns the first.

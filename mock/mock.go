@@ -181,6 +181,8 @@ type Mock struct {
 	snap      *snapshotter // nil without a state file
 
 	postAuthFactor money // Config.PostAuthMargin in money units per unit (preauth.go)
+
+	products productStore // pay-by-link products (products.go)
 }
 
 // scratch holds one request's reusable state.

@@ -74,6 +74,11 @@ var (
 	routeExpireCheckout   = route{method: http.MethodDelete, handler: (*Mock).expireCheckout, op: opExpireCheckout}
 	routeACSPost          = route{method: http.MethodPost, handler: (*Mock).acsPost, page: true, op: opACSPost}
 	routeCheckoutPagePay  = route{method: http.MethodPost, handler: (*Mock).checkoutPay, page: true, op: opCheckoutPagePay}
+	// Pay-by-link products (products.go).
+	routeSearchProducts  = route{method: http.MethodGet, handler: (*Mock).searchProducts, op: opSearchProducts}
+	routeDeleteProduct   = route{method: http.MethodDelete, handler: (*Mock).deleteProduct, op: opDeleteProduct}
+	routeRetrieveProduct = route{method: http.MethodGet, handler: (*Mock).retrieveProduct, alt: &routeDeleteProduct, op: opRetrieveProduct}
+	routeLinkPagePay     = route{method: http.MethodPost, handler: (*Mock).linkPay, page: true, op: opLinkPagePay}
 )
 
 // matchRoute finds the route for path. For the {id} routes it also returns
@@ -115,6 +120,19 @@ func matchRoute(path string) (rt route, idText string, ok bool) {
 		return route{method: http.MethodPost, body: true, handler: (*Mock).deleteStoredCard, op: opDeleteStoredCardPost}, "", true
 	case pathInstallments:
 		return route{method: http.MethodGet, handler: (*Mock).searchInstallments, op: opSearchInstallments}, "", true
+	case pathProducts:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).createProduct, alt: &routeSearchProducts, op: opCreateProduct}, "", true
+	}
+	if id, found := strings.CutPrefix(path, pathProducts+"/"); found && isDigits(id) {
+		return route{method: http.MethodPut, body: true, handler: (*Mock).updateProduct, alt: &routeRetrieveProduct, op: opUpdateProduct}, id, true
+	}
+	if tok, found := strings.CutPrefix(path, pathLinkPage+"/"); found {
+		if t, qr := strings.CutSuffix(tok, pathQRSuffix); qr && isToken(t) {
+			return route{method: http.MethodGet, handler: (*Mock).linkPage, page: true, op: opLinkQR}, tok, true
+		}
+		if isToken(tok) {
+			return route{method: http.MethodGet, handler: (*Mock).linkPage, alt: &routeLinkPagePay, page: true, op: opLinkPage}, tok, true
+		}
 	}
 	if rest, found := strings.CutPrefix(path, pathCardPayments+"/"); found {
 		if id, ok := strings.CutSuffix(rest, pathPostAuthSuffix); ok && isDigits(id) {
@@ -175,6 +193,15 @@ const (
 	opDeleteStoredCard
 	opSearchInstallments
 	opRetrieveBin
+	// Pay-by-link products (products.go).
+	opCreateProduct
+	opSearchProducts
+	opUpdateProduct
+	opRetrieveProduct
+	opDeleteProduct
+	opLinkPage
+	opLinkPagePay
+	opLinkQR
 	numOps
 )
 
@@ -206,6 +233,15 @@ var opNames = [numOps]string{
 	opDeleteStoredCard:     "DELETE " + pathStoredCards,
 	opSearchInstallments:   "GET " + pathInstallments,
 	opRetrieveBin:          "GET " + pathBins + "/{binNumber}",
+
+	opCreateProduct:   "POST " + pathProducts,
+	opSearchProducts:  "GET " + pathProducts,
+	opUpdateProduct:   "PUT " + pathProducts + "/{id}",
+	opRetrieveProduct: "GET " + pathProducts + "/{id}",
+	opDeleteProduct:   "DELETE " + pathProducts + "/{id}",
+	opLinkPage:        "GET " + pathLinkPage + "/{token}",
+	opLinkPagePay:     "POST " + pathLinkPage + "/{token}",
+	opLinkQR:          "GET " + pathLinkPage + "/{token}" + pathQRSuffix,
 }
 
 // String returns the operation's name.
