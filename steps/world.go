@@ -140,6 +140,10 @@ type World struct {
 	// ext is the pre-authorisation, installment and stored-card part of
 	// the scenario, made on first use (preauth_steps.go).
 	ext *extWorld
+
+	// link is the pay-by-link part of the scenario, made on first use
+	// (link_steps.go).
+	link *linkWorld
 }
 
 // NewWorld returns a fresh World for t.
