@@ -41,7 +41,9 @@ func linkDefinitions() []Definition {
 		{`^the buyer has paid through the payment link with ` + ReCard + `$`,
 			func(ctx context.Context, w *World, a []string) error { return w.hasPaidThroughLink(ctx, a[0]) }},
 		{`^the merchant (deactivates|reactivates) the payment link$`,
-			func(ctx context.Context, w *World, a []string) error { return w.setLinkStatus(ctx, a[0] == "reactivates") }},
+			func(ctx context.Context, w *World, a []string) error {
+				return w.setLinkStatus(ctx, a[0] == "reactivates")
+			}},
 		{`^the merchant renames the payment link to "([^"]+)"$`,
 			func(ctx context.Context, w *World, a []string) error { return w.renameLink(ctx, a[0]) }},
 		{`^the merchant deletes the payment link$`, method((*World).deleteLink)},
