@@ -132,6 +132,7 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	}
 	b = appendField(b, "requestedPosAlias", text.posAlias)
 	b = append(b, posJSON...)
+	b = m.appendExtras(b, p.id) // fraudId, fraudAction, loyalty (side.go)
 	if p.cardFlags&cardSaved != 0 {
 		// storeCardAfterSuccessPayment: the stored card's keys (cards.go).
 		k := m.store.vault.savedFor(p.id)

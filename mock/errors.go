@@ -241,6 +241,26 @@ const (
 	// a malformed or past expiresAt, a status other than ACTIVE/PASSIVE,
 	// an over-long name or description (HTTP 400).
 	CodeInvalidProduct = "2101"
+	// CodeInvalidLoyalty: card.loyalty is malformed: an unknown type, reward
+	// missing for REWARD_MONEY or sent for another type, negative or zero
+	// reward amounts (HTTP 400).
+	CodeInvalidLoyalty = "2110"
+	// CodeNoRewardPos: reward usage with a card outside the Bonus and
+	// Garanti BBVA CC families, "no suitable POS found for reward
+	// transaction" (documented text, undocumented code; HTTP 400).
+	CodeNoRewardPos = "2111"
+	// CodeInvalidFraudValue: a fraud value-list or fraud-check request with
+	// a malformed field (list name, type, value, label, duration, operation,
+	// checkStatus; HTTP 400).
+	CodeInvalidFraudValue = "2120"
+	// CodeFraudListNotFound: no value list (or value) of that name (or id)
+	// (HTTP 404).
+	CodeFraudListNotFound = "2121"
+	// CodeFraudCheckNotFound: no fraud check with that id (HTTP 404).
+	CodeFraudCheckNotFound = "2122"
+	// CodeFraudStoreFull: the mock's bound on value lists or values per
+	// list is reached (HTTP 400).
+	CodeFraudStoreFull = "2123"
 )
 
 // descSignature is the documented description of a signature mismatch.

@@ -183,6 +183,8 @@ type Mock struct {
 	postAuthFactor money // Config.PostAuthMargin in money units per unit (preauth.go)
 
 	products productStore // pay-by-link products (products.go)
+	fraud    fraudStore   // fraud value lists and checks (fraud.go)
+	side     sideTable    // rewards and fraud results of payments (side.go)
 }
 
 // scratch holds one request's reusable state.
