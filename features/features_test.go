@@ -16,7 +16,7 @@ import (
 // domainTags are the tags that name a feature's domain; every scenario has
 // at least one.
 var domainTags = []string{"@non3ds", "@3ds", "@checkout", "@webhook", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness", "@reliability", "@rbs",
-	"@preauth", "@installment", "@stored-card", "@paybylink"}
+	"@preauth", "@installment", "@stored-card", "@paybylink", "@multi-currency", "@reward", "@fraud"}
 
 func pickles(t *testing.T) []*messages.Pickle {
 	t.Helper()
