@@ -47,7 +47,7 @@ func TestEveryFolderIsEmbedded(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness", "reliability", "threeds", "checkout", "webhooks",
-		"preauth", "installments", "storedcards", "paybylink"} {
+		"preauth", "installments", "storedcards", "paybylink", "rewards", "fraud"} {
 		if !folders[f] {
 			t.Errorf("no feature in %s/", f)
 		}
@@ -112,6 +112,9 @@ var mockOnly = []struct{ prefix, tag string }{
 	{"the provider holds exactly one", "@mock"},
 	{"the provider holds no payment", "@mock"},
 	{"the checkout page shows the form as expired", "@mock"},
+	// The fraud rules of the gatecheck mock (mock/fraud.go).
+	{"the buyer's IP address is on the merchant's", "@mock"},
+	{"the buyer's email address is on the merchant's", "@mock"},
 }
 
 func TestMockOnlyScenariosAreTagged(t *testing.T) {

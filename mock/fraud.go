@@ -150,7 +150,7 @@ type fraudCheck struct {
 
 // fraudStore holds the lists and checks.
 type fraudStore struct {
-	lists  atomic.Int64 // len(byName), read without the lock: no list, no evaluation
+	values atomic.Int64 // values held (expired ones included), read without the lock: none, no evaluation
 	mu     sync.Mutex
 	byName map[string]*fraudList
 	checks map[int64]*fraudCheck
@@ -191,14 +191,18 @@ func (fs *fraudStore) has(list, value string, now time.Time) bool {
 // (nil when none) and, for a match, the id of the check it recorded.
 func (m *Mock) evaluateFraud(req *craftgate.CreatePaymentRequest, d *draft, now time.Time) (*fraudRule, int64) {
 	fs := &m.fraud
-	if fs.lists.Load() == 0 {
+	if fs.values.Load() == 0 {
 		return nil, 0
 	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	in := fraudInput{clientIP: req.ClientIP, fingerprint: fingerprint(d.card.Number)}
+	defer fs.recount() // has drops expired values
+	in := fraudInput{clientIP: req.ClientIP}
 	if req.FraudParams != nil {
 		in.email = req.FraudParams.BuyerEmail
+	}
+	if fs.byName[fraudRules[2].list] != nil || fs.byName[fraudRules[5].list] != nil {
+		in.fingerprint = fingerprint(d.card.Number) // only when a card rule has a list
 	}
 	for i := range fraudRules {
 		r := &fraudRules[i]
@@ -364,7 +368,6 @@ func (m *Mock) putFraudValue(name, kind, label, value string, seconds int64) *ap
 	case l == nil:
 		l = &fraudList{name: name, kind: kind}
 		fs.byName[name] = l
-		fs.lists.Store(int64(len(fs.byName)))
 	case l.kind != kind:
 		return errValidation(CodeInvalidFraudValue, "list "+name+" holds "+l.kind+" values, not "+kind)
 	}
@@ -380,7 +383,17 @@ func (m *Mock) putFraudValue(name, kind, label, value string, seconds int64) *ap
 		return errValidation(CodeFraudStoreFull, "list "+name+" holds the mock's maximum of "+strconv.Itoa(maxFraudValues)+" values; remove some first")
 	}
 	l.values = append(vals, fraudValue{id: nextRange(&m.ids.fraudValue, 1), label: label, value: value, expires: expires})
+	fs.recount()
 	return nil
+}
+
+// recount sets values; the caller holds mu.
+func (fs *fraudStore) recount() {
+	n := 0
+	for _, l := range fs.byName {
+		n += len(l.values)
+	}
+	fs.values.Store(int64(n))
 }
 
 // listJSON renders a list; the caller holds mu.
@@ -439,7 +452,7 @@ func (m *Mock) deleteFraudValueList(c *call) {
 	fs.mu.Lock()
 	_, ok := fs.byName[c.idText]
 	delete(fs.byName, c.idText)
-	fs.lists.Store(int64(len(fs.byName)))
+	fs.recount()
 	fs.mu.Unlock()
 	if !ok {
 		c.fail(errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found"))
@@ -461,6 +474,7 @@ func (m *Mock) deleteFraudValue(c *call) {
 		l.values = slices.DeleteFunc(l.values, func(v fraudValue) bool { return v.id == id })
 		found = len(l.values) < n
 	}
+	fs.recount()
 	fs.mu.Unlock()
 	if !found {
 		c.fail(errNotFound(CodeFraudListNotFound, "value "+idText+" of list "+name+" not found"))

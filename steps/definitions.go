@@ -39,6 +39,8 @@ func Definitions() []Definition {
 	defs = append(defs, faultDefinitions()...)
 	defs = append(defs, preAuthDefinitions()...)
 	defs = append(defs, linkDefinitions()...)
+	defs = append(defs, loyaltyDefinitions()...)
+	defs = append(defs, fraudDefinitions()...)
 	defs = append(defs, storedCardDefinitions()...)
 	defs = append(defs, installmentDefinitions()...)
 	defs = append(defs, rbsDefinitions()...)

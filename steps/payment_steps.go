@@ -144,6 +144,7 @@ func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest
 		Items: items,
 	}
 	w.tailorRequest(req) // phase, paid price, externalId the scenario chose (preauth_steps.go)
+	w.tailorExtras(req)  // reward, client IP and buyer email the scenario chose (loyalty_steps.go)
 	return req, nil
 }
 
