@@ -259,3 +259,24 @@ func TestProductStoreIsBounded(t *testing.T) {
 		t.Fatalf("held %d products", len(ps.byID))
 	}
 }
+
+// The merchant learns of a link payment by the API_AUTH webhook of the
+// payment (flows.md section 8: no link-specific callback).
+func TestLinkPaymentWebhook(t *testing.T) {
+	rc := startReceiver(t)
+	l := startLive(t, withWebhooks(rc, 0.0001))
+	b := newBrowser(t)
+	p, err := l.client.CreateProduct(context.Background(), productRequest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, page := b.get(p.URL)
+	status, done := b.submit(l.srv.URL, oneForm(t, page), cardForm(successCard))
+	if status != http.StatusOK || !strings.Contains(done, "Reference ") {
+		t.Fatalf("pay: %d\n%s", status, done)
+	}
+	hooks := waitHooks(t, l.m, 1, 5*time.Second)
+	if len(hooks) != 1 || hooks[0].EventType != EventAPIAuth || hooks[0].Status != craftgate.StatusSuccess || !strings.Contains(done, "Reference "+hooks[0].PayloadID+".") {
+		t.Fatalf("webhooks %+v\n%s", hooks, done)
+	}
+}

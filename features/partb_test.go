@@ -1,5 +1,7 @@
 package features_test
 
+// Tests of the multi-currency and reward features (issue 6, part B).
+
 import (
 	"testing"
 
@@ -59,5 +61,48 @@ func TestMultiCurrencyRowsMatchTheCatalogue(t *testing.T) {
 	}
 	for card := range rows {
 		t.Errorf("%s: card %s is not a multi-currency card of the catalogue", uri, craftgate.MaskPAN(card))
+	}
+}
+
+// TestRewardInquiryRowsMatchTheCatalogue keeps the reward-inquiry outline
+// equal to the catalogue's cards with reward types.
+func TestRewardInquiryRowsMatchTheCatalogue(t *testing.T) {
+	const uri, name = "rewards/rewards.feature", "The reward inquiry of a <family> card answers the catalogue's rewards"
+	docs, err := features.Documents(features.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for _, d := range docs {
+		if d.Uri != uri {
+			continue
+		}
+		for _, c := range d.Feature.Children {
+			if c.Scenario == nil || c.Scenario.Name != name {
+				continue
+			}
+			for _, ex := range c.Scenario.Examples {
+				for _, r := range ex.TableBody {
+					rows[r.Cells[0].Value] = true
+				}
+			}
+		}
+	}
+	n := 0
+	for _, tc := range craftgate.TestCards().RewardCards() {
+		if tc.Reward == nil || len(tc.Reward.RewardTypes) == 0 {
+			continue // extra-installment cards: no inquiry data
+		}
+		n++
+		if !rows[tc.Number] {
+			t.Errorf("%s: no row for the catalogue's reward card %s", uri, tc.Masked())
+		}
+		delete(rows, tc.Number)
+	}
+	if n == 0 {
+		t.Fatal("the catalogue has no reward-inquiry cards")
+	}
+	for card := range rows {
+		t.Errorf("%s: card %s has no reward types in the catalogue", uri, craftgate.MaskPAN(card))
 	}
 }
