@@ -187,9 +187,22 @@ func (fs *fraudStore) has(list, value string, now time.Time) bool {
 	return slices.ContainsFunc(l.live(now), func(v fraudValue) bool { return v.value == value })
 }
 
-// evaluate runs the rules on a validated payment: the rule that matched
-// (nil when none) and, for a match, the id of the check it recorded.
-func (m *Mock) evaluateFraud(req *craftgate.CreatePaymentRequest, d *draft, now time.Time) (*fraudRule, int64) {
+// fraudPayment is what the rules and a check keep of a payment: the
+// request's clientIp and buyer email, and the draft's numbers. The draft's
+// strings (card number, conversationId) are passed apart and never kept
+// as they are, so that the draft, and its basket, stay on the handler's
+// stack.
+type fraudPayment struct {
+	clientIP, email string
+	paidPrice       money
+	buyerID         int64
+	currency        uint8
+}
+
+// evaluateFraud runs the rules on a validated payment: the rule that
+// matched (nil when none) and, for a match, the id of the check it
+// recorded.
+func (m *Mock) evaluateFraud(fp fraudPayment, pan, conv string, now time.Time) (*fraudRule, int64) {
 	fs := &m.fraud
 	if fs.values.Load() == 0 {
 		return nil, 0
@@ -197,12 +210,9 @@ func (m *Mock) evaluateFraud(req *craftgate.CreatePaymentRequest, d *draft, now 
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	defer fs.recount() // has drops expired values
-	in := fraudInput{clientIP: req.ClientIP}
-	if req.FraudParams != nil {
-		in.email = req.FraudParams.BuyerEmail
-	}
+	in := fraudInput{clientIP: fp.clientIP, email: fp.email}
 	if fs.byName[fraudRules[2].list] != nil || fs.byName[fraudRules[5].list] != nil {
-		in.fingerprint = fingerprint(d.card.Number) // only when a card rule has a list
+		in.fingerprint = fingerprint(pan) // only when a card rule has a list
 	}
 	for i := range fraudRules {
 		r := &fraudRules[i]
@@ -210,7 +220,7 @@ func (m *Mock) evaluateFraud(req *craftgate.CreatePaymentRequest, d *draft, now 
 			continue
 		}
 		fc := &fraudCheck{id: nextRange(&m.ids.fraudCheck, 1), rule: r, checkStatus: craftgate.FraudCheckWaiting, created: now,
-			paidPrice: d.paidPrice, currency: d.currency, conv: d.conversationID, buyerID: d.buyerMemberID, clientIP: req.ClientIP}
+			paidPrice: fp.paidPrice, currency: fp.currency, conv: strings.Clone(conv), buyerID: fp.buyerID, clientIP: fp.clientIP}
 		fs.addCheck(fc)
 		return r, fc.id
 	}

@@ -76,7 +76,11 @@ func (m *Mock) beforeBank(req *craftgate.CreatePaymentRequest, d *draft, now tim
 		}
 		x.loyalty = lo
 	}
-	if r, id := m.evaluateFraud(req, d, now); r != nil {
+	fp := fraudPayment{clientIP: req.ClientIP, paidPrice: d.paidPrice, buyerID: d.buyerMemberID, currency: d.currency}
+	if req.FraudParams != nil {
+		fp.email = req.FraudParams.BuyerEmail
+	}
+	if r, id := m.evaluateFraud(fp, d.card.Number, d.conversationID, now); r != nil {
 		if r.action == fraudBlock {
 			return x, fraudBlocked(r, id)
 		}
