@@ -2,7 +2,8 @@
 // http.Handler that checks the signature of, validates and answers the card
 // payment (non-3DS and 3-D Secure), pre-authorisation and post-auth
 // (preauth.go), checkout form, retrieve, refund, stored-card (cards.go),
-// installment and BIN (installments.go) endpoints the way the sandbox
+// installment and BIN (installments.go), pay-by-link product (products.go),
+// reward (loyalty.go) and fraud (fraud.go) endpoints the way the sandbox
 // documents them, with outcomes taken from the
 // embedded test-card catalogue (craftgate.TestCards), deterministic ids, a
 // controllable clock, signed merchant webhooks, and a hot path and store
@@ -21,6 +22,7 @@
 //
 //	GET|POST /_mock/acs/{paymentId}?t=TOKEN  3-D Secure verification (token from 3ds-init)
 //	GET|POST /_mock/checkout/{token}         checkout card form
+//	GET|POST /_mock/link/{token}             a pay-by-link product's card form (products.go)
 //
 // Mock extensions to the API: the X-Gatecheck-Payment-Id response header
 // on declined create-payment, 3ds-init and 3ds-complete calls
