@@ -208,3 +208,31 @@ func TestFraudChecksAreBounded(t *testing.T) {
 		t.Fatalf("held %d checks", len(fs.checks))
 	}
 }
+
+// 3ds-init runs the same checks: a BLOCK stops the init, a REVIEW and a
+// reward stay with the payment through verification.
+func TestFraudAndRewardAtThreeDSInit(t *testing.T) {
+	m := newTestMock(t)
+	addValue(t, m, craftgate.FraudValueRequest{ListName: "blockedClientIps", Type: "IP", Value: "10.9.9.1"})
+	addValue(t, m, craftgate.FraudValueRequest{ListName: "reviewClientIps", Type: "IP", Value: "10.9.9.2"})
+	req := threeDSRequest(rewardBonusCard, "https://merchant.test/cb", false)
+	req.ClientIP = "10.9.9.1"
+	if e := errorBody(t, do(t, m, http.MethodPost, pathThreeDSInit, req), http.StatusUnprocessableEntity); e.ErrorGroup != "FRAUD_CHECK_BLOCK" {
+		t.Fatalf("blocked init: %+v", e)
+	}
+	req.ClientIP = "10.9.9.2"
+	req.Card.Loyalty = &craftgate.Loyalty{Type: "REWARD_MONEY", Reward: &craftgate.Reward{CardRewardMoney: amt("3"), FirmRewardMoney: amt("0")}}
+	var init craftgate.InitThreeDSPaymentResponse
+	data(t, do(t, m, http.MethodPost, pathThreeDSInit, req), &init)
+	p := retrieve(t, m, init.PaymentID)
+	if p.PaymentStatus != craftgate.StatusInitThreeDS || p.FraudAction != craftgate.FraudReview || p.FraudID == 0 ||
+		p.Loyalty == nil || !amountEq(p.Loyalty.Reward.CardRewardMoney, "3") {
+		t.Fatalf("3ds-init payment %+v", p)
+	}
+	// The reward of a card outside the reward families is refused at init too.
+	req = threeDSRequest(successCard, "https://merchant.test/cb", false)
+	req.Card.Loyalty = &craftgate.Loyalty{Type: "REWARD_MONEY", Reward: &craftgate.Reward{CardRewardMoney: amt("3"), FirmRewardMoney: amt("0")}}
+	if e := validationError(t, do(t, m, http.MethodPost, pathThreeDSInit, req)); e.ErrorCode != CodeNoRewardPos {
+		t.Fatalf("reward at init: %+v", e)
+	}
+}

@@ -51,8 +51,11 @@ import (
 //     clients do not send it: both are accepted (D≠C), an absent channel
 //     keeping the product's. Stock may not go below soldCount;
 //   - search: name is a case-insensitive substring, the other filters exact
-//     (minPrice/maxPrice inclusive); creation order; paged like the card
-//     search;
+//     (minPrice/maxPrice inclusive; id, orderId, conversationId, externalId
+//     as the clients send them; minExpiresAt/maxExpiresAt are not
+//     modelled and ignored); creation order; paged like the card search;
+//   - multiPayment is kept and echoed, but split payment is not modelled:
+//     the page takes one payment of the whole price;
 //   - qrCodeUrl is a mock page that shows the link's address as text: the
 //     mock has no QR encoder (a real QR image was judged not worth a
 //     dependency or a hand-written encoder);
