@@ -78,6 +78,8 @@ type Card struct {
 	StoreCardAfterSuccessPayment bool   `json:"storeCardAfterSuccessPayment,omitempty"`
 	CardUserKey                  string `json:"cardUserKey,omitempty"`
 	CardToken                    string `json:"cardToken,omitempty"`
+	// Loyalty uses the card's rewards for this payment (loyalty.go).
+	Loyalty *Loyalty `json:"loyalty,omitempty"`
 }
 
 // PaymentItem is one basket item; the items' prices must sum to price.
@@ -140,6 +142,7 @@ type Payment struct {
 	Pos                          *MerchantPos `json:"pos,omitempty"`
 	FraudID                      int64        `json:"fraudId,omitempty"`
 	FraudAction                  string       `json:"fraudAction,omitempty"`
+	Loyalty                      *Loyalty     `json:"loyalty,omitempty"` // the reward used, echoed (loyalty.go)
 	CardUserKey                  string       `json:"cardUserKey,omitempty"`
 	CardToken                    string       `json:"cardToken,omitempty"`
 	PaymentError                 *ErrorBody   `json:"paymentError,omitempty"`

@@ -16,7 +16,7 @@ import (
 // domainTags are the tags that name a feature's domain; every scenario has
 // at least one.
 var domainTags = []string{"@non3ds", "@3ds", "@checkout", "@webhook", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness", "@reliability", "@rbs",
-	"@preauth", "@installment", "@stored-card", "@wallet", "@marketplace"}
+	"@preauth", "@installment", "@stored-card", "@wallet", "@marketplace", "@paybylink", "@multi-currency", "@reward", "@fraud"}
 
 func pickles(t *testing.T) []*messages.Pickle {
 	t.Helper()
@@ -47,7 +47,7 @@ func TestEveryFolderIsEmbedded(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness", "reliability", "threeds", "checkout", "webhooks",
-		"preauth", "installments", "storedcards", "wallet", "marketplace"} {
+		"preauth", "installments", "storedcards", "wallet", "marketplace", "paybylink", "rewards", "fraud"} {
 		if !folders[f] {
 			t.Errorf("no feature in %s/", f)
 		}
@@ -119,6 +119,9 @@ var mockOnly = []struct{ prefix, tag string }{
 	{"the approval of item", "@mock"}, // failedReason wording is the mock's
 	// Settlement touches every approved item of the merchant.
 	{"the merchant settles the approved earnings", "@serial"},
+	// The fraud rules of the gatecheck mock (mock/fraud.go).
+	{"the buyer's IP address is on the merchant's", "@mock"},
+	{"the buyer's email address is on the merchant's", "@mock"},
 }
 
 func TestMockOnlyScenariosAreTagged(t *testing.T) {

@@ -515,7 +515,7 @@ func (m *Mock) resolveCard(req *craftgate.CreatePaymentRequest, d *draft, now ti
 			}
 		}
 		req.Card = &craftgate.Card{CardHolderName: sc.holder, CardNumber: sc.pan, ExpireMonth: fmt.Sprintf("%02d", sc.month),
-			ExpireYear: strconv.Itoa(sc.year), CVC: cvc}
+			ExpireYear: strconv.Itoa(sc.year), CVC: cvc, Loyalty: c.Loyalty}
 		d.cardFlags |= cardPaidStored
 		return nil
 	}

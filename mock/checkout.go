@@ -63,6 +63,11 @@ type checkoutSession struct {
 	price        money // paidPrice, for display
 	currency     string
 	items        []pageItem
+	// page is the path of the page's form (pathCheckoutPage or, for a
+	// pay-by-link product, pathLinkPage), source the paymentSource of its
+	// payments (sourceCheckout, sourcePayByLink).
+	page   string
+	source uint8
 
 	mu        sync.Mutex
 	state     uint8
@@ -155,6 +160,7 @@ func (m *Mock) initCheckout(c *call) {
 	s := &checkoutSession{
 		token: newUUID(), callbackURL: req.CallbackURL, expires: m.Now().Add(ttl), order: order,
 		installments: installments, onlyCredit: req.AllowOnlyCreditCard, price: d.paidPrice, currency: currency,
+		page: pathCheckoutPage, source: sourceCheckout,
 	}
 	for i, it := range d.txs {
 		name := it.name
@@ -244,7 +250,7 @@ type installmentOption struct {
 func (m *Mock) renderCheckout(s *checkoutSession, errMsg, holder, month, year string, installment int) []byte {
 	f := checkoutForm{
 		Title: "Checkout", Amount: displayAmount(s.price, s.currency), Order: mockMerchantName,
-		Expires: s.expires.In(m.loc).Format("02.01.2006 15:04"), Error: errMsg, Action: pathCheckoutPage + "/" + s.token,
+		Expires: s.expires.In(m.loc).Format("02.01.2006 15:04"), Error: errMsg, Action: s.page + "/" + s.token,
 		Holder: holder, Month: month, Year: year, Items: s.items,
 	}
 	for _, n := range s.installments {
@@ -298,12 +304,6 @@ func (m *Mock) checkoutPay(c *call) {
 		c.sendMessage(http.StatusNotFound, "Checkout not found", "This payment page does not exist.")
 		return
 	}
-	form := c.r.PostForm
-	holder, month, year := strings.TrimSpace(form.Get("cardHolderName")), strings.TrimSpace(form.Get("expireMonth")), strings.TrimSpace(form.Get("expireYear"))
-	installment, err := strconv.Atoi(form.Get("installment"))
-	if form.Get("installment") == "" {
-		installment, err = 1, nil
-	}
 	now := m.Now()
 
 	s.mu.Lock()
@@ -315,22 +315,54 @@ func (m *Mock) checkoutPay(c *call) {
 	case s.expired(now):
 		c.sendMessage(http.StatusGone, "Expired", "This payment page has expired.")
 		return
-	case err != nil || !slices.Contains(s.installments, installment):
-		c.sendHTML(http.StatusOK, m.renderCheckout(s, "Choose one of the installment options offered.", holder, month, year, 1))
+	}
+	p, failed := m.payOnPage(c, s, now)
+	if p == nil {
 		return
+	}
+	s.state, s.paymentID = checkoutPaid, p.id
+	if !failed {
+		m.emit(EventCheckoutFormAuth, craftgate.StatusSuccess, s.token, p.id)
+	}
+	heading, msg := "Payment received", "Your payment was successful."
+	if failed {
+		heading, msg = "Payment declined", "Your bank declined the payment."
+	}
+	c.sendHTML(http.StatusOK, renderPage("callback", struct {
+		Title, Heading, Message string
+		Post                    autoPost
+	}{heading, heading, msg, autoPost{Action: s.callbackURL, Fields: []formField{{"token", s.token}}, Button: "Return to the merchant"}}))
+}
+
+// payOnPage validates the card form posted to a hosted page (the checkout
+// page, a pay-by-link product's page) and pays: the card's non-3DS
+// outcome, stored with the session's paymentSource. A form the buyer got
+// wrong is answered with the form and its error, and p is nil. The caller
+// holds s.mu (or, for a product, the product store's lock) and answers a
+// payment itself.
+func (m *Mock) payOnPage(c *call, s *checkoutSession, now time.Time) (p *payment, failed bool) {
+	form := c.r.PostForm
+	holder, month, year := strings.TrimSpace(form.Get("cardHolderName")), strings.TrimSpace(form.Get("expireMonth")), strings.TrimSpace(form.Get("expireYear"))
+	installment, err := strconv.Atoi(form.Get("installment"))
+	if form.Get("installment") == "" {
+		installment, err = 1, nil
+	}
+	if err != nil || !slices.Contains(s.installments, installment) {
+		c.sendHTML(http.StatusOK, m.renderCheckout(s, "Choose one of the installment options offered.", holder, month, year, 1))
+		return nil, false
 	}
 	req := s.order
 	req.Installment = installment
 	req.Card = &craftgate.Card{CardHolderName: holder, CardNumber: cleanCardNumber(form.Get("cardNumber")),
 		ExpireMonth: month, ExpireYear: year, CVC: strings.TrimSpace(form.Get("cvc"))}
-	d := draft{source: sourceCheckout}
+	d := draft{source: s.source}
 	if e := validatePayment(&req, now, true, &d); e != nil {
 		c.sendHTML(http.StatusOK, m.renderCheckout(s, craftgate.MaskPANs(e.desc), holder, month, year, installment))
-		return
+		return nil, false
 	}
 	if s.onlyCredit && d.card.CardType != "CREDIT_CARD" {
 		c.sendHTML(http.StatusOK, m.renderCheckout(s, "Only credit cards are accepted for this payment.", holder, month, year, installment))
-		return
+		return nil, false
 	}
 	splitPaidPrice(&d)
 	step := d.authStep() // paymentPhase PRE_AUTH at init: the PRE_AUTH outcome (preauth.go)
@@ -342,23 +374,12 @@ func (m *Mock) checkoutPay(c *call) {
 		out.Fails, d.failStep, d.outage = true, stepOutage, down.index
 	}
 	id := nextRange(&m.ids.payment, 1)
-	p := m.store.insertPayment(&d, id, nextRange(&m.ids.tx, len(d.txs)), now.Unix(), out.Fails)
-	s.state, s.paymentID = checkoutPaid, p.id
+	p = m.store.insertPayment(&d, id, nextRange(&m.ids.tx, len(d.txs)), now.Unix(), out.Fails)
 	if m.log != nil && m.log.Enabled(c.r.Context(), slog.LevelDebug) {
-		m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: checkout payment", slog.Int64("id", p.id),
+		m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: hosted page payment", slog.Int64("id", p.id),
 			slog.String("status", p.status()), slog.String("card", craftgate.MaskPAN(d.card.Number)))
 	}
-	if !out.Fails {
-		m.emit(EventCheckoutFormAuth, craftgate.StatusSuccess, s.token, p.id)
-	}
-	heading, msg := "Payment received", "Your payment was successful."
-	if out.Fails {
-		heading, msg = "Payment declined", "Your bank declined the payment."
-	}
-	c.sendHTML(http.StatusOK, renderPage("callback", struct {
-		Title, Heading, Message string
-		Post                    autoPost
-	}{heading, heading, msg, autoPost{Action: s.callbackURL, Fields: []formField{{"token", s.token}}, Button: "Return to the merchant"}}))
+	return p, out.Fails
 }
 
 // retrieveCheckout serves GET /payment/v1/checkout-payments/{token}.

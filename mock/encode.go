@@ -81,6 +81,8 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = appendField(b, "paymentChannel", text.channel)
 	if p.source == sourceCheckout {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"CHECKOUT_FORM"`...)
+	} else if p.source == sourcePayByLink {
+		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"PAY_BY_LINK"`...)
 	} else if wallet == 0 && p.cardFlags&payDeposit == 0 {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"API"`...)
 	} else { // wallet payments and top-ups (walletpay.go): no bank for a wallet-only one
@@ -144,6 +146,7 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	if card != nil {
 		b = append(b, posJSON...)
 	}
+	b = m.appendExtras(b, p.id) // fraudId, fraudAction, loyalty (side.go)
 	if p.cardFlags&cardSaved != 0 {
 		// storeCardAfterSuccessPayment: the stored card's keys (cards.go).
 		k := m.store.vault.savedFor(p.id)

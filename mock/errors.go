@@ -86,7 +86,7 @@ const (
 	CodeTransactionRefundNotFound = "1204"
 	// CodeEvicted: the id existed but the record was evicted from the
 	// bounded store (Config.StoreCapacity; store.go states the rule).
-	CodeEvicted = "1206"
+	CodeEvicted = "1209"
 
 	// Validation, HTTP 400, no errorGroup.
 
@@ -182,7 +182,7 @@ const (
 	// CodeInvalidSettings: a /_mock/v1/settings value is invalid.
 	CodeInvalidSettings = "2039"
 	// CodeInvalidFaults: a /_mock/v1/faults configuration is invalid.
-	CodeInvalidFaults = "2040"
+	CodeInvalidFaults = "2048"
 
 	// CodeCheckoutNotFound: no checkout token like that (HTTP 404).
 	CodeCheckoutNotFound = "1205"
@@ -228,6 +228,39 @@ const (
 	// CodeInvalidCardAlias: cardAlias is longer than 100 characters
 	// (HTTP 400).
 	CodeInvalidCardAlias = "2047"
+)
+
+// Pay-by-link products, rewards and fraud (products.go, loyalty.go,
+// fraud.go). Craftgate documents none of these codes; the mock's are in
+// their own range.
+const (
+	// CodeProductNotFound: no pay-by-link product with that id (HTTP 404).
+	CodeProductNotFound = "2100"
+	// CodeInvalidProduct: a product field has a value the mock does not
+	// accept: orderId without stock 1, stock below 1 or below soldCount,
+	// a malformed or past expiresAt, a status other than ACTIVE/PASSIVE,
+	// an over-long name or description (HTTP 400).
+	CodeInvalidProduct = "2101"
+	// CodeInvalidLoyalty: card.loyalty is malformed: an unknown type, reward
+	// missing for REWARD_MONEY or sent for another type, negative or zero
+	// reward amounts (HTTP 400).
+	CodeInvalidLoyalty = "2110"
+	// CodeNoRewardPos: reward usage with a card outside the Bonus and
+	// Garanti BBVA CC families, "no suitable POS found for reward
+	// transaction" (documented text, undocumented code; HTTP 400).
+	CodeNoRewardPos = "2111"
+	// CodeInvalidFraudValue: a fraud value-list or fraud-check request with
+	// a malformed field (list name, type, value, label, duration, operation,
+	// checkStatus; HTTP 400).
+	CodeInvalidFraudValue = "2120"
+	// CodeFraudListNotFound: no value list (or value) of that name (or id)
+	// (HTTP 404).
+	CodeFraudListNotFound = "2121"
+	// CodeFraudCheckNotFound: no fraud check with that id (HTTP 404).
+	CodeFraudCheckNotFound = "2122"
+	// CodeFraudStoreFull: the mock's bound on value lists or values per
+	// list is reached (HTTP 400).
+	CodeFraudStoreFull = "2123"
 )
 
 // descSignature is the documented description of a signature mismatch.

@@ -274,3 +274,18 @@ func referenceDuplicate(b []byte) (string, bool) {
 		}
 	}
 }
+
+// FuzzLinkRewardsFraud fuzzes the pay-by-link, reward and fraud endpoints
+// that take a POST body, and payments with a reward.
+func FuzzLinkRewardsFraud(f *testing.F) {
+	rewarded := paymentRequest(rewardBonusCard)
+	rewarded.ClientIP = "10.0.0.9"
+	rewarded.Card.Loyalty = &craftgate.Loyalty{Type: "REWARD_MONEY", Reward: &craftgate.Reward{CardRewardMoney: amt("1"), FirmRewardMoney: amt("0.5")}}
+	fuzzJSON(f, []string{pathProducts, pathCardLoyalties, pathFraudValueLists, pathFraudValueLists + "/cards" + pathFingerprintsSuffix, pathCardPayments},
+		productRequest(), rewarded,
+		craftgate.RetrieveLoyaltiesRequest{CardNumber: rewardBonusCard, ExpireYear: "2044", ExpireMonth: "07"},
+		craftgate.FraudValueRequest{ListName: "reviewClientIps", Type: "IP", Value: "10.0.0.9", DurationInSeconds: 60},
+		craftgate.CardFingerprintRequest{Operation: "PAYMENT", OperationID: 1000001},
+		[]byte(`{"listName":"blockedCardNumbers","type":"CARD","paymentId":99999999999999999999}`),
+		[]byte(`{"name":"x","description":"y","price":1,"currency":"TRY","enabledInstallments":[0,13],"orderId":"o","stock":-1,"expiresAt":"2099-13-40T25:61:61"}`))
+}

@@ -24,6 +24,8 @@ const (
 // give the same ids, and different seeds give visibly different ranges.
 type idGen struct {
 	payment, tx, refund, txRefund atomic.Int64
+	// Pay-by-link products and fraud (products.go, fraud.go).
+	product, fraudCheck, fraudValue atomic.Int64
 }
 
 // idBase is the first id of a kind for a seed: ids in [1e6, 1e9), short,
@@ -32,12 +34,24 @@ func idBase(seed int64, kind uint64) int64 {
 	return 1_000_000 + int64(splitmix64(uint64(seed)^kind*0x9e3779b97f4a7c15)%999_000_000)
 }
 
+// Kinds of the pay-by-link and fraud ids (apart from the list above, so
+// that the bank references of existing seeds stay the same).
+const (
+	kindProduct uint64 = 0x300 + iota
+	kindFraudCheck
+	kindFraudValue
+	kindProductToken
+)
+
 func (g *idGen) init(seed int64) {
 	base := func(kind uint64) int64 { return idBase(seed, kind) }
 	g.payment.Store(base(kindPayment) - 1)
 	g.tx.Store(base(kindTransaction) - 1)
 	g.refund.Store(base(kindRefund) - 1)
 	g.txRefund.Store(base(kindTxRefund) - 1)
+	g.product.Store(base(kindProduct) - 1)
+	g.fraudCheck.Store(base(kindFraudCheck) - 1)
+	g.fraudValue.Store(base(kindFraudValue) - 1)
 }
 
 // nextRange reserves n consecutive ids and returns the first.

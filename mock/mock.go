@@ -3,8 +3,9 @@
 // payment (non-3DS and 3-D Secure), pre-authorisation and post-auth
 // (preauth.go), checkout form, retrieve, refund, stored-card (cards.go),
 // installment and BIN (installments.go), member (members.go), wallet
-// (wallet.go, walletpay.go, wallet_refunds.go) and marketplace
-// (marketplace.go) endpoints the way the sandbox
+// (wallet.go, walletpay.go, wallet_refunds.go), marketplace
+// (marketplace.go), pay-by-link product (products.go), reward (loyalty.go)
+// and fraud (fraud.go) endpoints the way the sandbox
 // documents them, with outcomes taken from the
 // embedded test-card catalogue (craftgate.TestCards), deterministic ids, a
 // controllable clock, signed merchant webhooks, and a hot path and store
@@ -23,6 +24,7 @@
 //
 //	GET|POST /_mock/acs/{paymentId}?t=TOKEN  3-D Secure verification (token from 3ds-init)
 //	GET|POST /_mock/checkout/{token}         checkout card form
+//	GET|POST /_mock/link/{token}             a pay-by-link product's card form (products.go)
 //
 // Mock extensions to the API: the X-Gatecheck-Payment-Id response header
 // on declined create-payment, 3ds-init and 3ds-complete calls
@@ -184,8 +186,11 @@ type Mock struct {
 
 	postAuthFactor money // Config.PostAuthMargin in money units per unit (preauth.go)
 
-	book   book   // members and wallets (members.go, wallet.go)
-	market market // marketplace approvals (marketplace.go)
+	book     book         // members and wallets (members.go, wallet.go)
+	market   market       // marketplace approvals (marketplace.go)
+	products productStore // pay-by-link products (products.go)
+	fraud    fraudStore   // fraud value lists and checks (fraud.go)
+	side     sideTable    // rewards and fraud results of payments (side.go)
 }
 
 // scratch holds one request's reusable state.

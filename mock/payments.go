@@ -40,6 +40,11 @@ func (m *Mock) createPayment(c *call) {
 		return
 	}
 	splitPaidPrice(&d)
+	extras, e := m.beforeBank(&req, &d, now, en) // rewards and fraud rules (side.go)
+	if e != nil {
+		c.fail(e)
+		return
+	}
 	step := d.authStep()                                // PRE_AUTH for a pre-authorisation (preauth.go)
 	out := craftgate.TestCards().Outcome(d.pan(), step) // a wallet-only payment has no card: no failure
 	if out.Fails {
@@ -62,6 +67,7 @@ func (m *Mock) createPayment(c *call) {
 		m.saveCardOf(&d, id, now) // storeCardAfterSuccessPayment (cards.go)
 	}
 	p := m.store.insertPayment(&d, id, txFirst, now.Unix(), out.Fails)
+	m.afterInsert(p.id, extras)
 	if m.log != nil && m.log.Enabled(c.r.Context(), slog.LevelDebug) {
 		m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: payment",
 			slog.Int64("id", p.id), slog.String("status", p.status()),

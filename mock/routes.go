@@ -74,6 +74,15 @@ var (
 	routeExpireCheckout   = route{method: http.MethodDelete, handler: (*Mock).expireCheckout, op: opExpireCheckout}
 	routeACSPost          = route{method: http.MethodPost, handler: (*Mock).acsPost, page: true, op: opACSPost}
 	routeCheckoutPagePay  = route{method: http.MethodPost, handler: (*Mock).checkoutPay, page: true, op: opCheckoutPagePay}
+	// Pay-by-link products (products.go).
+	routeSearchProducts  = route{method: http.MethodGet, handler: (*Mock).searchProducts, op: opSearchProducts}
+	routeDeleteProduct   = route{method: http.MethodDelete, handler: (*Mock).deleteProduct, op: opDeleteProduct}
+	routeRetrieveProduct = route{method: http.MethodGet, handler: (*Mock).retrieveProduct, alt: &routeDeleteProduct, op: opRetrieveProduct}
+	routeLinkPagePay     = route{method: http.MethodPost, handler: (*Mock).linkPay, page: true, op: opLinkPagePay}
+	// Fraud (fraud.go). GET /fraud/v1/value-lists is the documented form of
+	// the clients' GET /fraud/v1/value-lists/all (D≠C: both are routes).
+	routeAllFraudListsDocs = route{method: http.MethodGet, handler: (*Mock).allFraudValueLists, op: opAllFraudValueListsDocs}
+	routeDeleteFraudList   = route{method: http.MethodDelete, handler: (*Mock).deleteFraudValueList, op: opDeleteFraudValueList}
 )
 
 // matchRoute finds the route for path. For the {id} routes it also returns
@@ -115,6 +124,45 @@ func matchRoute(path string) (rt route, idText string, ok bool) {
 		return route{method: http.MethodPost, body: true, handler: (*Mock).deleteStoredCard, op: opDeleteStoredCardPost}, "", true
 	case pathInstallments:
 		return route{method: http.MethodGet, handler: (*Mock).searchInstallments, op: opSearchInstallments}, "", true
+	case pathProducts:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).createProduct, alt: &routeSearchProducts, op: opCreateProduct}, "", true
+	case pathCardLoyalties:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).retrieveLoyalties, op: opRetrieveLoyalties}, "", true
+	case pathFraudValueLists:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).addFraudValue, alt: &routeAllFraudListsDocs, op: opAddFraudValue}, "", true
+	case pathFraudValueListsAll:
+		return route{method: http.MethodGet, handler: (*Mock).allFraudValueLists, op: opAllFraudValueLists}, "", true
+	case pathFraudRules:
+		return route{method: http.MethodGet, handler: (*Mock).searchFraudRules, op: opSearchFraudRules}, "", true
+	case pathFraudChecks:
+		return route{method: http.MethodGet, handler: (*Mock).searchFraudChecks, op: opSearchFraudChecks}, "", true
+	}
+	if rest, found := strings.CutPrefix(path, pathFraudValueLists+"/"); found {
+		if name, ok := strings.CutSuffix(rest, pathFingerprintsSuffix); ok && isToken(name) {
+			return route{method: http.MethodPost, body: true, handler: (*Mock).addCardFingerprint, op: opAddCardFingerprint}, rest, true
+		}
+		if name, value, ok := strings.Cut(rest, pathFraudValuesSeparator); ok && isToken(name) && isDigits(value) {
+			return route{method: http.MethodDelete, handler: (*Mock).deleteFraudValue, op: opDeleteFraudValue}, rest, true
+		}
+		if isToken(rest) {
+			return route{method: http.MethodGet, handler: (*Mock).fraudValueList, alt: &routeDeleteFraudList, op: opFraudValueList}, rest, true
+		}
+	}
+	if rest, found := strings.CutPrefix(path, pathFraudChecks+"/"); found {
+		if id, ok := strings.CutSuffix(rest, pathCheckStatusSuffix); ok && isDigits(id) {
+			return route{method: http.MethodPut, body: true, handler: (*Mock).updateFraudCheckStatus, op: opUpdateFraudCheckStatus}, rest, true
+		}
+	}
+	if id, found := strings.CutPrefix(path, pathProducts+"/"); found && isDigits(id) {
+		return route{method: http.MethodPut, body: true, handler: (*Mock).updateProduct, alt: &routeRetrieveProduct, op: opUpdateProduct}, id, true
+	}
+	if tok, found := strings.CutPrefix(path, pathLinkPage+"/"); found {
+		if t, qr := strings.CutSuffix(tok, pathQRSuffix); qr && isToken(t) {
+			return route{method: http.MethodGet, handler: (*Mock).linkPage, page: true, op: opLinkQR}, tok, true
+		}
+		if isToken(tok) {
+			return route{method: http.MethodGet, handler: (*Mock).linkPage, alt: &routeLinkPagePay, page: true, op: opLinkPage}, tok, true
+		}
 	}
 	if rest, found := strings.CutPrefix(path, pathCardPayments+"/"); found {
 		if id, ok := strings.CutSuffix(rest, pathPostAuthSuffix); ok && isDigits(id) {
@@ -202,6 +250,27 @@ const (
 	opWalletTxRefundable
 	opRefundWalletTx
 	opListWalletTxRefunds
+	// Pay-by-link products (products.go).
+	opCreateProduct
+	opSearchProducts
+	opUpdateProduct
+	opRetrieveProduct
+	opDeleteProduct
+	opLinkPage
+	opLinkPagePay
+	opLinkQR
+	// Rewards and fraud (loyalty.go, fraud.go).
+	opRetrieveLoyalties
+	opAddFraudValue
+	opAllFraudValueLists
+	opAllFraudValueListsDocs
+	opFraudValueList
+	opDeleteFraudValueList
+	opDeleteFraudValue
+	opAddCardFingerprint
+	opSearchFraudRules
+	opSearchFraudChecks
+	opUpdateFraudCheckStatus
 	numOps
 )
 
@@ -259,6 +328,26 @@ var opNames = [numOps]string{
 	opWalletTxRefundable:     "GET " + pathWalletTxs + "/{id}/refundable-amount",
 	opRefundWalletTx:         "POST " + pathWalletTxs + "/{id}/refunds",
 	opListWalletTxRefunds:    "GET " + pathWalletTxs + "/{id}/refunds",
+	opCreateProduct:          "POST " + pathProducts,
+	opSearchProducts:         "GET " + pathProducts,
+	opUpdateProduct:          "PUT " + pathProducts + "/{id}",
+	opRetrieveProduct:        "GET " + pathProducts + "/{id}",
+	opDeleteProduct:          "DELETE " + pathProducts + "/{id}",
+	opLinkPage:               "GET " + pathLinkPage + "/{token}",
+	opLinkPagePay:            "POST " + pathLinkPage + "/{token}",
+	opLinkQR:                 "GET " + pathLinkPage + "/{token}" + pathQRSuffix,
+
+	opRetrieveLoyalties:      "POST " + pathCardLoyalties,
+	opAddFraudValue:          "POST " + pathFraudValueLists,
+	opAllFraudValueLists:     "GET " + pathFraudValueListsAll,
+	opAllFraudValueListsDocs: "GET " + pathFraudValueLists,
+	opFraudValueList:         "GET " + pathFraudValueLists + "/{listName}",
+	opDeleteFraudValueList:   "DELETE " + pathFraudValueLists + "/{listName}",
+	opDeleteFraudValue:       "DELETE " + pathFraudValueLists + "/{listName}/values/{valueId}",
+	opAddCardFingerprint:     "POST " + pathFraudValueLists + "/{listName}" + pathFingerprintsSuffix,
+	opSearchFraudRules:       "GET " + pathFraudRules,
+	opSearchFraudChecks:      "GET " + pathFraudChecks,
+	opUpdateFraudCheckStatus: "PUT " + pathFraudChecks + "/{id}" + pathCheckStatusSuffix,
 }
 
 // String returns the operation's name.

@@ -107,7 +107,7 @@ type payment struct {
 	failed      bool
 	phase       payPhase
 	threeDS     bool
-	source      uint8 // sourceAPI or sourceCheckout
+	source      uint8 // sourceAPI, sourceCheckout or sourcePayByLink
 	failStep    uint8 // the step whose failure paymentError reports (stepNon3DS...)
 	md          int8  // mdStatus of a verified 3-D Secure payment; -1 when none
 	currency    uint8 // index into craftgate.Currencies
@@ -161,6 +161,7 @@ const (
 const (
 	sourceAPI uint8 = iota
 	sourceCheckout
+	sourcePayByLink // a pay-by-link product's page (products.go)
 )
 
 // Steps a stored failure can come from (payment.failStep).

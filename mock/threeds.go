@@ -133,6 +133,11 @@ func (m *Mock) initThreeDS(c *call) {
 		return
 	}
 	splitPaidPrice(&d)
+	extras, e := m.beforeBank(&req.CreatePaymentRequest, &d, now, en) // rewards and fraud rules (side.go)
+	if e != nil {
+		c.fail(e)
+		return
+	}
 	out := craftgate.TestCards().Outcome(d.card.Number, craftgate.StepThreeDSInit)
 	down := m.bankOutage(d.card, now)
 	id := nextRange(&m.ids.payment, 1)
@@ -143,6 +148,7 @@ func (m *Mock) initThreeDS(c *call) {
 			d.failStep, d.outage = stepOutage, down.index
 		}
 		p := m.store.insertPayment(&d, id, txFirst, now.Unix(), true)
+		m.afterInsert(p.id, extras)
 		m.logThreeDS(c, p, "init refused")
 		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
 		if down != nil {
@@ -158,6 +164,7 @@ func (m *Mock) initThreeDS(c *call) {
 	m.threeDS.Store(id, s)
 	d.pending = true
 	p := m.store.insertPayment(&d, id, txFirst, now.Unix(), false)
+	m.afterInsert(p.id, extras)
 	m.logThreeDS(c, p, "init")
 	m.sendThreeDSRedirect(c, id, s)
 }

@@ -125,30 +125,9 @@ func (w *World) payOnCheckoutPage(ctx context.Context, spec string) error {
 	if page.Status != http.StatusOK {
 		return fmt.Errorf("steps: the checkout page answered HTTP %d: %s", page.Status, excerpt(page.Body))
 	}
-	f, err := ParseForm(page)
+	req, err := w.cardFormRequest(ctx, page, card)
 	if err != nil {
 		return fmt.Errorf("steps: the checkout page: %w", err)
-	}
-	cvc := card.DefaultCVC()
-	if w.cvc != nil {
-		cvc = *w.cvc
-	}
-	month, year := defaultExpireMonth, defaultExpireYear
-	if w.expYear != "" {
-		month, year = w.expMonth, w.expYear
-	}
-	set := map[string]string{"cardHolderName": cardHolderName, "cardNumber": card.Number,
-		"expireMonth": month, "expireYear": year, "cvc": cvc}
-	if _, ok := f.Get("installment"); ok {
-		set["installment"] = strconv.Itoa(w.installment)
-	}
-	var press *Button
-	if len(f.Buttons) > 0 {
-		press = &f.Buttons[0]
-	}
-	req, err := f.Request(ctx, set, press)
-	if err != nil {
-		return fmt.Errorf("steps: filling the checkout page: %w", err)
 	}
 	back, err := b.do(req)
 	if err != nil {
@@ -176,6 +155,39 @@ func (w *World) payOnCheckoutPage(ctx context.Context, spec string) error {
 	}
 	w.checkoutCallback, w.callbackAnswer = v, answer.Status
 	return nil
+}
+
+// cardFormRequest fills a hosted page's card form (the checkout page, a
+// payment link's page) as the buyer would, with the scenario's security
+// code, expiry and installment choice, and returns the request its first
+// button sends.
+func (w *World) cardFormRequest(ctx context.Context, page Page, card CardChoice) (*http.Request, error) {
+	f, err := ParseForm(page)
+	if err != nil {
+		return nil, err
+	}
+	cvc := card.DefaultCVC()
+	if w.cvc != nil {
+		cvc = *w.cvc
+	}
+	month, year := defaultExpireMonth, defaultExpireYear
+	if w.expYear != "" {
+		month, year = w.expMonth, w.expYear
+	}
+	set := map[string]string{"cardHolderName": cardHolderName, "cardNumber": card.Number,
+		"expireMonth": month, "expireYear": year, "cvc": cvc}
+	if _, ok := f.Get("installment"); ok {
+		set["installment"] = strconv.Itoa(w.installment)
+	}
+	var press *Button
+	if len(f.Buttons) > 0 {
+		press = &f.Buttons[0]
+	}
+	req, err := f.Request(ctx, set, press)
+	if err != nil {
+		return nil, fmt.Errorf("filling the card form: %w", err)
+	}
+	return req, nil
 }
 
 func (w *World) hasPaidOnCheckoutPage(ctx context.Context, spec string) error {

@@ -144,6 +144,7 @@ func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest
 		Items: items,
 	}
 	w.tailorRequest(req) // phase, paid price, externalId the scenario chose (preauth_steps.go)
+	w.tailorExtras(req)  // reward, client IP and buyer email the scenario chose (loyalty_steps.go)
 	return req, nil
 }
 
@@ -225,6 +226,22 @@ func (w *World) locateDeclined(ctx context.Context) error {
 		return nil
 	}
 	conv := w.request.ConversationID
+	ids, err := w.paymentIDsByConversation(ctx, conv)
+	if err != nil {
+		return fmt.Errorf("steps: searching the declined payment: %w", err)
+	}
+	if len(ids) > 0 {
+		w.paymentID = ids[0]
+		return nil
+	}
+	return fmt.Errorf("steps: the declined payment with %s cannot be found: no %s header and no payment with conversationId %q", w.card, headerPaymentID, conv)
+}
+
+// paymentIDsByConversation returns the ids of the payments with the
+// conversationId conv, failed ones included: from the reporting search
+// (sandbox) or the mock's admin list, the first that has any; none when
+// neither has.
+func (w *World) paymentIDsByConversation(ctx context.Context, conv string) ([]int64, error) {
 	for _, path := range []string{pathReportingSearch, pathMockPaymentsList} {
 		var page struct {
 			Items []struct {
@@ -236,14 +253,18 @@ func (w *World) locateDeclined(ctx context.Context) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("steps: searching the declined payment: %w", err)
+			return nil, err
 		}
-		if len(page.Items) > 0 {
-			w.paymentID = page.Items[0].ID
-			return nil
+		if len(page.Items) == 0 {
+			continue
 		}
+		ids := make([]int64, 0, len(page.Items))
+		for _, it := range page.Items {
+			ids = append(ids, it.ID)
+		}
+		return ids, nil
 	}
-	return fmt.Errorf("steps: the declined payment with %s cannot be found: no %s header and no payment with conversationId %q", w.card, headerPaymentID, conv)
+	return nil, nil
 }
 
 func (w *World) retrievePayment(ctx context.Context) error {

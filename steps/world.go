@@ -144,6 +144,13 @@ type World struct {
 	// wallet is the member and wallet part of the scenario, made on first
 	// use (wallet_steps.go).
 	wallet *walletWorld
+	// link is the pay-by-link part of the scenario, made on first use
+	// (link_steps.go).
+	link *linkWorld
+	// rewards and fraud are the reward and fraud parts of the scenario,
+	// made on first use (loyalty_steps.go, fraud_steps.go).
+	rewards *rewardWorld
+	fraud   *fraudWorld
 }
 
 // NewWorld returns a fresh World for t.
@@ -168,6 +175,7 @@ func NewWorld(t Target) (*World, error) {
 func (w *World) Close(ctx context.Context) error {
 	var errs []error
 	errs = append(errs, w.closeRBS())
+	errs = append(errs, w.closeFraud(ctx))
 	if w.failingHooks {
 		if w.target.Merchant != nil {
 			w.target.Merchant.FailWebhooks(0)

@@ -1,0 +1,108 @@
+package features_test
+
+// Tests of the multi-currency and reward features (issue 6, part B).
+
+import (
+	"testing"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/features"
+)
+
+// TestMultiCurrencyRowsMatchTheCatalogue keeps the multi-currency outline
+// equal to the catalogue's multi-currency cards: one row per card, with the
+// card's association, in a currency other than TRY.
+func TestMultiCurrencyRowsMatchTheCatalogue(t *testing.T) {
+	const uri, name = "payments/multicurrency.feature", "A multi-currency <association> card pays in <currency>"
+	docs, err := features.Documents(features.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, d := range docs {
+		if d.Uri != uri {
+			continue
+		}
+		for _, c := range d.Feature.Children {
+			if c.Scenario == nil || c.Scenario.Name != name {
+				continue
+			}
+			for _, ex := range c.Scenario.Examples {
+				col := map[string]int{}
+				for i, h := range ex.TableHeader.Cells {
+					col[h.Value] = i
+				}
+				for _, r := range ex.TableBody {
+					card, assoc, cur := r.Cells[col["card"]].Value, r.Cells[col["association"]].Value, r.Cells[col["currency"]].Value
+					if _, dup := rows[card]; dup {
+						t.Errorf("card %s is listed twice", craftgate.MaskPAN(card))
+					}
+					if cur == craftgate.CurrencyTRY || !craftgate.IsCurrency(cur) {
+						t.Errorf("card %s: currency %q is not a foreign currency", craftgate.MaskPAN(card), cur)
+					}
+					rows[card] = assoc
+				}
+			}
+		}
+	}
+	want := craftgate.TestCards().MultiCurrency()
+	if len(want) == 0 {
+		t.Fatal("the catalogue has no multi-currency cards")
+	}
+	for _, tc := range want {
+		assoc, ok := rows[tc.Number]
+		switch {
+		case !ok:
+			t.Errorf("%s: no row for the catalogue's multi-currency card %s", uri, tc.Masked())
+		case assoc != tc.Association:
+			t.Errorf("%s: card %s: association %s, the catalogue says %s", uri, tc.Masked(), assoc, tc.Association)
+		}
+		delete(rows, tc.Number)
+	}
+	for card := range rows {
+		t.Errorf("%s: card %s is not a multi-currency card of the catalogue", uri, craftgate.MaskPAN(card))
+	}
+}
+
+// TestRewardInquiryRowsMatchTheCatalogue keeps the reward-inquiry outline
+// equal to the catalogue's cards with reward types.
+func TestRewardInquiryRowsMatchTheCatalogue(t *testing.T) {
+	const uri, name = "rewards/rewards.feature", "The reward inquiry of a <family> card answers the catalogue's rewards"
+	docs, err := features.Documents(features.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for _, d := range docs {
+		if d.Uri != uri {
+			continue
+		}
+		for _, c := range d.Feature.Children {
+			if c.Scenario == nil || c.Scenario.Name != name {
+				continue
+			}
+			for _, ex := range c.Scenario.Examples {
+				for _, r := range ex.TableBody {
+					rows[r.Cells[0].Value] = true
+				}
+			}
+		}
+	}
+	n := 0
+	for _, tc := range craftgate.TestCards().RewardCards() {
+		if tc.Reward == nil || len(tc.Reward.RewardTypes) == 0 {
+			continue // extra-installment cards: no inquiry data
+		}
+		n++
+		if !rows[tc.Number] {
+			t.Errorf("%s: no row for the catalogue's reward card %s", uri, tc.Masked())
+		}
+		delete(rows, tc.Number)
+	}
+	if n == 0 {
+		t.Fatal("the catalogue has no reward-inquiry cards")
+	}
+	for card := range rows {
+		t.Errorf("%s: card %s has no reward types in the catalogue", uri, craftgate.MaskPAN(card))
+	}
+}
