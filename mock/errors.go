@@ -273,3 +273,17 @@ func errNotAuthenticated(id int64, md int) *apiError {
 	return errValidation(CodeThreeDSNotAuthenticated, "paymentId "+strconv.FormatInt(id, 10)+
 		": 3-D Secure authentication was not accepted (mdStatus "+strconv.Itoa(md)+")")
 }
+
+// APM codes (apm.go); synthetic like the ones above (HTTP 400).
+const (
+	// CodeInvalidApmParam: an APM-specific input (apmUserIdentity or an
+	// additionalParams value flows.md section 5 lists) is missing or
+	// malformed.
+	CodeInvalidApmParam = "2150"
+	// CodeApmTypeNotEnabled: apmType is not an APM enabled for the
+	// merchant at this endpoint.
+	CodeApmTypeNotEnabled = "2151"
+	// CodeApmNotCompletable: complete of an APM payment that is not a
+	// WAITING OTP_REQUIRED one.
+	CodeApmNotCompletable = "2152"
+)

@@ -171,6 +171,7 @@ type Mock struct {
 	hooks       *hooks
 	threeDS     sync.Map // payment id (int64) -> *threeDSSession
 	checkouts   sync.Map // token (string) -> *checkoutSession
+	apm         apmStore // APM payments (apm.go)
 	tokens      tokenQueue
 
 	faults    atomic.Pointer[faultSet] // nil: no faults

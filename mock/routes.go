@@ -61,6 +61,13 @@ const (
 	pathStats             = "/_mock/v1/stats"
 	pathACS               = "/_mock/acs"
 	pathCheckoutPage      = "/_mock/checkout"
+
+	// APM (apm.go).
+	pathAPMPayments          = "/payment/v1/apm-payments"
+	pathAPMInit              = "/payment/v1/apm-payments/init"
+	pathAPMComplete          = "/payment/v1/apm-payments/complete"
+	pathInstantTransferBanks = "/payment/v1/instant-transfer-banks"
+	pathAPMPage              = "/_mock/apm"
 )
 
 // Second-method routes, shared (routes are returned by value).
@@ -74,6 +81,7 @@ var (
 	routeExpireCheckout   = route{method: http.MethodDelete, handler: (*Mock).expireCheckout, op: opExpireCheckout}
 	routeACSPost          = route{method: http.MethodPost, handler: (*Mock).acsPost, page: true, op: opACSPost}
 	routeCheckoutPagePay  = route{method: http.MethodPost, handler: (*Mock).checkoutPay, page: true, op: opCheckoutPagePay}
+	routeAPMPagePost      = route{method: http.MethodPost, handler: (*Mock).apmPage, page: true, op: opAPMPagePost}
 )
 
 // matchRoute finds the route for path. For the {id} routes it also returns
@@ -115,6 +123,17 @@ func matchRoute(path string) (rt route, idText string, ok bool) {
 		return route{method: http.MethodPost, body: true, handler: (*Mock).deleteStoredCard, op: opDeleteStoredCardPost}, "", true
 	case pathInstallments:
 		return route{method: http.MethodGet, handler: (*Mock).searchInstallments, op: opSearchInstallments}, "", true
+	case pathAPMInit:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).initAPM, op: opAPMInit}, "", true
+	case pathAPMComplete:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).completeAPM, op: opAPMComplete}, "", true
+	case pathAPMPayments:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).createDirectAPM, op: opAPMDirect}, "", true
+	case pathInstantTransferBanks:
+		return route{method: http.MethodGet, handler: (*Mock).instantTransferBankList, op: opInstantTransferBanks}, "", true
+	}
+	if id, found := strings.CutPrefix(path, pathAPMPage+"/"); found && isDigits(id) {
+		return route{method: http.MethodGet, handler: (*Mock).apmPage, alt: &routeAPMPagePost, page: true, op: opAPMPage}, id, true
 	}
 	if rest, found := strings.CutPrefix(path, pathCardPayments+"/"); found {
 		if id, ok := strings.CutSuffix(rest, pathPostAuthSuffix); ok && isDigits(id) {
@@ -175,6 +194,12 @@ const (
 	opDeleteStoredCard
 	opSearchInstallments
 	opRetrieveBin
+	opAPMInit
+	opAPMComplete
+	opAPMDirect
+	opInstantTransferBanks
+	opAPMPage
+	opAPMPagePost
 	numOps
 )
 
@@ -206,6 +231,12 @@ var opNames = [numOps]string{
 	opDeleteStoredCard:     "DELETE " + pathStoredCards,
 	opSearchInstallments:   "GET " + pathInstallments,
 	opRetrieveBin:          "GET " + pathBins + "/{binNumber}",
+	opAPMInit:              "POST " + pathAPMInit,
+	opAPMComplete:          "POST " + pathAPMComplete,
+	opAPMDirect:            "POST " + pathAPMPayments,
+	opInstantTransferBanks: "GET " + pathInstantTransferBanks,
+	opAPMPage:              "GET " + pathAPMPage + "/{paymentId}",
+	opAPMPagePost:          "POST " + pathAPMPage + "/{paymentId}",
 }
 
 // String returns the operation's name.
