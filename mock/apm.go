@@ -324,6 +324,7 @@ func (m *Mock) initAPM(c *call) {
 		m.apm.add(p)
 		m.logAPM(c, p, "refused at init")
 		m.emit(EventAPIAuth, craftgate.StatusFailure, itoa(p.id), p.id)
+		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)} // like a card decline (payments.go)
 		c.fail(apmGroupError(group, p.errDesc))
 		return
 	}

@@ -140,6 +140,9 @@ type World struct {
 	// ext is the pre-authorisation, installment and stored-card part of
 	// the scenario, made on first use (preauth_steps.go).
 	ext *extWorld
+
+	// apm is the APM part of the scenario, made on first use (apm_steps.go).
+	apm *apmWorld
 }
 
 // NewWorld returns a fresh World for t.
