@@ -141,6 +141,7 @@ type apmPayment struct {
 	errCode        string
 	errDesc        string
 	txs            []apmTx
+	bnpl           *bnplLoan // BNPL loans only (bnpl.go)
 }
 
 // apmTx is one item of an APM payment.
@@ -148,6 +149,7 @@ type apmTx struct {
 	id               int64
 	price, paid      money
 	name, externalID string
+	refunded         money // BNPL transaction refunds (bnpl.go)
 }
 
 // apmStore holds the APM payments: a map and the ids in creation order,
@@ -157,17 +159,21 @@ type apmStore struct {
 	byID    map[int64]*apmPayment
 	order   []int64
 	evicted map[int64]struct{} // bounded like byID
+	txOwner map[int64]int64    // transaction id -> payment id, of the kept payments
 }
 
 func (s *apmStore) add(p *apmPayment) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.byID == nil {
-		s.byID, s.evicted = map[int64]*apmPayment{}, map[int64]struct{}{}
+		s.byID, s.evicted, s.txOwner = map[int64]*apmPayment{}, map[int64]struct{}{}, map[int64]int64{}
 	}
 	if len(s.order) >= apmCapacity {
 		old := s.order[0]
 		s.order = s.order[1:]
+		for _, t := range s.byID[old].txs {
+			delete(s.txOwner, t.id)
+		}
 		delete(s.byID, old)
 		if len(s.evicted) >= apmCapacity {
 			clear(s.evicted)
@@ -176,6 +182,26 @@ func (s *apmStore) add(p *apmPayment) {
 	}
 	s.byID[p.id] = p
 	s.order = append(s.order, p.id)
+	for _, t := range p.txs {
+		s.txOwner[t.id] = p.id
+	}
+}
+
+// transaction returns the payment and transaction of a transaction id,
+// or nil; the caller locks s.mu to read them.
+func (s *apmStore) transaction(txID int64) (*apmPayment, *apmTx) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.byID[s.txOwner[txID]]
+	if p == nil {
+		return nil, nil
+	}
+	for i := range p.txs {
+		if p.txs[i].id == txID {
+			return p, &p.txs[i]
+		}
+	}
+	return nil, nil
 }
 
 // get returns the payment id, or nil; the caller locks s.mu to read it.
@@ -525,6 +551,9 @@ func (m *Mock) apmSession(c *call) (*apmPayment, bool) {
 			tok = t
 		}
 	}
+	if p != nil && (p.bnpl != nil) != strings.HasPrefix(c.r.URL.Path, pathBNPLPage+"/") {
+		p = nil
+	}
 	if p == nil || p.direct || p.token == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(p.token)) != 1 {
 		c.sendMessage(http.StatusNotFound, "Not found", "There is no such payment at this provider.")
 		return nil, false
@@ -542,8 +571,11 @@ var apmPages = template.Must(template.Must(pages.Clone()).Parse(`
 {{if .App}}<p class="note">Confirm the payment in the {{.Provider}} app.</p>{{end}}
 <form id="apm" method="post" action="{{.Action}}">
 <input type="hidden" name="t" value="{{.Token}}">
-<div class="buttons"><button type="submit" name="action" value="approve" id="approve">Approve</button>
-<button type="submit" name="action" value="reject" id="reject" class="secondary">Reject</button></div>
+{{if .Loan}}<p class="note">Shopping-loan application: {{.Loan}}</p>
+<div class="buttons"><button type="submit" name="action" value="apply" id="apply">Apply for the loan</button>
+<button type="submit" name="action" value="abandon" id="abandon" class="secondary">Abandon</button></div>
+{{else}}<div class="buttons"><button type="submit" name="action" value="approve" id="approve">Approve</button>
+<button type="submit" name="action" value="reject" id="reject" class="secondary">Reject</button></div>{{end}}
 </form>
 </div><div class="foot">Gatecheck mock APM provider — not a real wallet</div></div>
 {{template "foot" .}}{{end}}
@@ -556,18 +588,26 @@ func (m *Mock) apmPage(c *call) {
 		return
 	}
 	if a := c.r.PostForm.Get("action"); c.r.Method == http.MethodPost && a != "" {
-		m.apmAnswer(c, p, a)
+		if p.bnpl != nil {
+			m.bnplAnswer(c, p, a)
+		} else {
+			m.apmAnswer(c, p, a)
+		}
 		return
 	}
 	m.apm.mu.Lock()
 	returned := p.returned || p.status != craftgate.StatusWaiting
 	m.apm.mu.Unlock()
+	base, loan := pathAPMPage, ""
+	if p.bnpl != nil {
+		base, loan = pathBNPLPage, bnplPageNote(p.bnpl.outcome)
+	}
 	var b bytes.Buffer
 	err := apmPages.ExecuteTemplate(&b, "apm", struct {
-		Title, Provider, Amount, Merchant, PaymentID, Action, Token string
-		Returned, App                                               bool
+		Title, Provider, Amount, Merchant, PaymentID, Action, Token, Loan string
+		Returned, App                                                     bool
 	}{"APM payment", p.apmType, displayAmount(p.paid, craftgate.Currencies[p.currency]), mockMerchantName, itoa(p.id),
-		pathAPMPage + "/" + itoa(p.id), p.token, returned, p.action == craftgate.ApmActionWaitForWebhook})
+		base + "/" + itoa(p.id), p.token, loan, returned, p.action == craftgate.ApmActionWaitForWebhook})
 	if err != nil {
 		panic("mock: render apm: " + err.Error()) // a bug: answered as a 500
 	}

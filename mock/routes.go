@@ -68,6 +68,16 @@ const (
 	pathAPMComplete          = "/payment/v1/apm-payments/complete"
 	pathInstantTransferBanks = "/payment/v1/instant-transfer-banks"
 	pathAPMPage              = "/_mock/apm"
+
+	// BNPL (bnpl.go).
+	pathBNPLOffers   = "/payment/v1/bnpl-payments/offers"
+	pathBNPLInit     = "/payment/v1/bnpl-payments/init"
+	pathBNPLVerify   = "/payment/v1/bnpl-payments/verify"
+	pathBNPLPayments = "/payment/v1/bnpl-payments"
+	pathBNPLPage     = "/_mock/bnpl"
+
+	pathBNPLApproveSuffix = "/approve"
+	pathBNPLVerifySuffix  = "/verify"
 )
 
 // Second-method routes, shared (routes are returned by value).
@@ -82,6 +92,7 @@ var (
 	routeACSPost          = route{method: http.MethodPost, handler: (*Mock).acsPost, page: true, op: opACSPost}
 	routeCheckoutPagePay  = route{method: http.MethodPost, handler: (*Mock).checkoutPay, page: true, op: opCheckoutPagePay}
 	routeAPMPagePost      = route{method: http.MethodPost, handler: (*Mock).apmPage, page: true, op: opAPMPagePost}
+	routeBNPLPagePost     = route{method: http.MethodPost, handler: (*Mock).apmPage, page: true, op: opBNPLPagePost}
 )
 
 // matchRoute finds the route for path. For the {id} routes it also returns
@@ -131,6 +142,23 @@ func matchRoute(path string) (rt route, idText string, ok bool) {
 		return route{method: http.MethodPost, body: true, handler: (*Mock).createDirectAPM, op: opAPMDirect}, "", true
 	case pathInstantTransferBanks:
 		return route{method: http.MethodGet, handler: (*Mock).instantTransferBankList, op: opInstantTransferBanks}, "", true
+	case pathBNPLOffers:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).bnplOffers, op: opBNPLOffers}, "", true
+	case pathBNPLInit:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).bnplInit, op: opBNPLInit}, "", true
+	case pathBNPLVerify:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).bnplVerifyDocs, op: opBNPLVerifyDocs}, "", true
+	}
+	if rest, found := strings.CutPrefix(path, pathBNPLPayments+"/"); found {
+		if id, ok := strings.CutSuffix(rest, pathBNPLApproveSuffix); ok && isDigits(id) {
+			return route{method: http.MethodPost, handler: (*Mock).bnplApprove, op: opBNPLApprove}, id, true
+		}
+		if id, ok := strings.CutSuffix(rest, pathBNPLVerifySuffix); ok && isDigits(id) {
+			return route{method: http.MethodPost, handler: (*Mock).bnplVerify, op: opBNPLVerify}, id, true
+		}
+	}
+	if id, found := strings.CutPrefix(path, pathBNPLPage+"/"); found && isDigits(id) {
+		return route{method: http.MethodGet, handler: (*Mock).apmPage, alt: &routeBNPLPagePost, page: true, op: opBNPLPage}, id, true
 	}
 	if id, found := strings.CutPrefix(path, pathAPMPage+"/"); found && isDigits(id) {
 		return route{method: http.MethodGet, handler: (*Mock).apmPage, alt: &routeAPMPagePost, page: true, op: opAPMPage}, id, true
@@ -200,6 +228,13 @@ const (
 	opInstantTransferBanks
 	opAPMPage
 	opAPMPagePost
+	opBNPLOffers
+	opBNPLInit
+	opBNPLApprove
+	opBNPLVerify
+	opBNPLVerifyDocs
+	opBNPLPage
+	opBNPLPagePost
 	numOps
 )
 
@@ -237,6 +272,13 @@ var opNames = [numOps]string{
 	opInstantTransferBanks: "GET " + pathInstantTransferBanks,
 	opAPMPage:              "GET " + pathAPMPage + "/{paymentId}",
 	opAPMPagePost:          "POST " + pathAPMPage + "/{paymentId}",
+	opBNPLOffers:           "POST " + pathBNPLOffers,
+	opBNPLInit:             "POST " + pathBNPLInit,
+	opBNPLApprove:          "POST " + pathBNPLPayments + "/{paymentId}" + pathBNPLApproveSuffix,
+	opBNPLVerify:           "POST " + pathBNPLPayments + "/{paymentId}" + pathBNPLVerifySuffix,
+	opBNPLVerifyDocs:       "POST " + pathBNPLVerify,
+	opBNPLPage:             "GET " + pathBNPLPage + "/{paymentId}",
+	opBNPLPagePost:         "POST " + pathBNPLPage + "/{paymentId}",
 }
 
 // String returns the operation's name.
