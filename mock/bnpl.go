@@ -618,7 +618,6 @@ func (m *Mock) refundAPMTransaction(c *call, req *craftgate.RefundTransactionReq
 	return true
 }
 
-
 // EventBnplNotification is the webhook of a loan's status change
 // (flows.md 9.1): payloadId the payment id, payload its state.
 const EventBnplNotification = "BNPL_NOTIFICATION"

@@ -110,12 +110,18 @@ func TestBnplValidation(t *testing.T) {
 		{"bad category", func(r *craftgate.InitBnplPaymentRequest) { r.CartItems[0].Type = "CARS" }, CodeInvalidBnplCart},
 		{"no quantity", func(r *craftgate.InitBnplPaymentRequest) { r.CartItems[0].Quantity = 0 }, CodeInvalidBnplCart},
 		{"sum", func(r *craftgate.InitBnplPaymentRequest) { r.CartItems[1].Quantity = 3 }, CodeInvalidBnplCart},
-		{"zip email", func(r *craftgate.InitBnplPaymentRequest) { r.ApmType = craftgate.BnplZip; delete(r.AdditionalParams, "buyerEmail") }, CodeRequiredField},
+		{"zip email", func(r *craftgate.InitBnplPaymentRequest) {
+			r.ApmType = craftgate.BnplZip
+			delete(r.AdditionalParams, "buyerEmail")
+		}, CodeRequiredField},
 		{"haso tckn", func(r *craftgate.InitBnplPaymentRequest) {
 			r.ApmType = craftgate.BnplHaso
 			r.AdditionalParams["buyerIdentityNumber"] = "123"
 		}, CodeInvalidApmParam},
-		{"paycell term", func(r *craftgate.InitBnplPaymentRequest) { r.ApmType = craftgate.BnplPaycell; delete(r.AdditionalParams, "term") }, CodeRequiredField},
+		{"paycell term", func(r *craftgate.InitBnplPaymentRequest) {
+			r.ApmType = craftgate.BnplPaycell
+			delete(r.AdditionalParams, "term")
+		}, CodeRequiredField},
 		{"maslak bank", func(r *craftgate.InitBnplPaymentRequest) { r.BankCode = "" }, CodeRequiredField},
 		{"unknown bank", func(r *craftgate.InitBnplPaymentRequest) { r.BankCode = "7777" }, CodeInvalidApmParam},
 		{"provider", func(r *craftgate.InitBnplPaymentRequest) { r.ApmType = "PAPARA" }, CodeApmTypeNotEnabled},
