@@ -65,7 +65,7 @@ func apmDefinitions() []Definition {
 		{`^the buyer (approves|rejects) the payment at the APM provider$`,
 			func(ctx context.Context, w *World, a []string) error { return w.atAPMProvider(ctx, a[0]) }},
 		{`^the buyer returns to the APM provider's page and approves again$`,
-			func(ctx context.Context, w *World, _ []string) error { return w.apmAgain(ctx) }},
+			func(ctx context.Context, w *World, _ []string) error { return w.apmAgain(ctx, "approve") }},
 		{`^the merchant completes the APM payment with code "(\d+)"$`,
 			func(ctx context.Context, w *World, a []string) error { return w.completeAPM(ctx, a[0]) }},
 		{`^the APM completion succeeds$`, func(_ context.Context, w *World, _ []string) error { return w.apmCompleted() }},
@@ -259,11 +259,13 @@ func (w *World) pressAtAPM(ctx context.Context, page Page, action string) error 
 	return w.postCallback(ctx, back)
 }
 
-func (w *World) apmAgain(ctx context.Context) error {
+// apmAgain presses the page's button again: approve at an APM provider,
+// apply at a BNPL bank.
+func (w *World) apmAgain(ctx context.Context, action string) error {
 	if w.apm == nil || w.apm.page == nil {
-		return errors.New("steps: the buyer has not been to the APM provider's page yet")
+		return errors.New("steps: the buyer has not been to the provider's page yet")
 	}
-	return w.pressAtAPM(ctx, *w.apm.page, "approve")
+	return w.pressAtAPM(ctx, *w.apm.page, action)
 }
 
 // completeAPM sends the code the buyer typed (otpCode, or iWallet's

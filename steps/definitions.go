@@ -39,6 +39,7 @@ func Definitions() []Definition {
 	defs = append(defs, faultDefinitions()...)
 	defs = append(defs, preAuthDefinitions()...)
 	defs = append(defs, apmDefinitions()...)
+	defs = append(defs, bnplDefinitions()...)
 	defs = append(defs, storedCardDefinitions()...)
 	defs = append(defs, installmentDefinitions()...)
 	defs = append(defs, rbsDefinitions()...)

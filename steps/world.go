@@ -143,6 +143,8 @@ type World struct {
 
 	// apm is the APM part of the scenario, made on first use (apm_steps.go).
 	apm *apmWorld
+	// bnpl is the BNPL part of the scenario, made on first use (bnpl_steps.go).
+	bnpl *bnplWorld
 }
 
 // NewWorld returns a fresh World for t.
