@@ -202,3 +202,27 @@ func TestApmDirect(t *testing.T) {
 		t.Errorf("%+v", e)
 	}
 }
+
+// TestApmStoreBounded checks the APM store keeps apmCapacity payments,
+// drops the oldest first and answers an evicted id with 404 "evicted".
+func TestApmStoreBounded(t *testing.T) {
+	m := newTestMock(t)
+	for i := int64(1); i <= apmCapacity+1; i++ {
+		m.apm.add(&apmPayment{id: i, txs: []apmTx{{id: 1_000_000_000 + i}}})
+	}
+	if p := m.apm.get(1); p != nil {
+		t.Fatal("the oldest payment was kept")
+	}
+	if p, _ := m.apm.transaction(1_000_000_001); p != nil {
+		t.Error("the oldest payment's transaction was kept")
+	}
+	if m.apm.get(2) == nil || m.apm.get(apmCapacity+1) == nil {
+		t.Error("a newer payment was dropped")
+	}
+	if e := m.apmNotFound(1); e.code != CodeEvicted {
+		t.Errorf("evicted id answered %s", e.code)
+	}
+	if len(m.apm.byID) != apmCapacity || len(m.apm.txOwner) != apmCapacity {
+		t.Errorf("store holds %d payments, %d transactions", len(m.apm.byID), len(m.apm.txOwner))
+	}
+}
