@@ -242,6 +242,25 @@ func (m *Mock) newAPM(apmType string, req *craftgate.CreatePaymentRequest) (*apm
 	return p, nil
 }
 
+// disabledAPMs returns the set of types.
+func disabledAPMs(types []string) map[string]bool {
+	out := make(map[string]bool, len(types))
+	for _, t := range types {
+		out[t] = true
+	}
+	return out
+}
+
+// apmNotEnabled refuses an apmType the merchant has not enabled (bnpl.md
+// section 1: "an apmType that is not enabled for the merchant should fail
+// init/offers with a validation error"; MOCK DECISION: CodeApmTypeNotEnabled).
+func (m *Mock) apmNotEnabled(apmType string) *apiError {
+	if !m.disabledAPMs[apmType] {
+		return nil
+	}
+	return errValidation(CodeApmTypeNotEnabled, "apmType "+apmType+" is not enabled for the merchant (panel: APM Management)")
+}
+
 // apmGroupError is the 422 of an APM error group, with the group's
 // catalogue code.
 func apmGroupError(group, desc string) *apiError {
@@ -327,6 +346,10 @@ func (m *Mock) initAPM(c *call) {
 			" is not an APM enabled for the merchant at init (direct APMs FUND_TRANSFER and CASH_ON_DELIVERY use POST "+craftgate.PathApmPayments+")"))
 		return
 	}
+	if e := m.apmNotEnabled(req.ApmType); e != nil {
+		c.fail(e)
+		return
+	}
 	p, e := m.newAPM(req.ApmType, &craftgate.CreatePaymentRequest{Price: req.Price, PaidPrice: req.PaidPrice, Currency: req.Currency,
 		PaymentGroup: req.PaymentGroup, ConversationID: req.ConversationID, ExternalID: req.ExternalID,
 		PaymentChannel: req.PaymentChannel, BuyerMemberID: req.BuyerMemberID, Items: req.Items})
@@ -363,10 +386,14 @@ func (m *Mock) initAPM(c *call) {
 		resp.RedirectURL = page
 	case craftgate.ApmActionShowHTMLContent:
 		// The buyer's browser renders it; its form leads to the bank's page.
-		resp.HTMLContent = base64.StdEncoding.EncodeToString(renderPage("redirect", struct {
-			Title string
-			Post  autoPost
-		}{"Instant transfer", autoPost{Action: page, Button: "Continue to your bank"}}))
+		var b bytes.Buffer
+		if err := apmPages.ExecuteTemplate(&b, "apmredirect", struct {
+			Title, Provider string
+			Post            autoPost
+		}{"Instant transfer", p.apmType, autoPost{Action: page, Button: "Continue to your bank"}}); err != nil {
+			panic("mock: render apmredirect: " + err.Error()) // a bug: answered as a 500
+		}
+		resp.HTMLContent = base64.StdEncoding.EncodeToString(b.Bytes())
 	case craftgate.ApmActionOTPRequired:
 		if req.ApmType == craftgate.ApmMetropol {
 			resp.AdditionalData = map[string]any{"metropolWalletList": []map[string]any{{"walletId": 1, "productId": 1, "walletName": "Mock Metropol wallet"}}}
@@ -476,7 +503,7 @@ func (m *Mock) createDirectAPM(c *call) {
 	p.direct, p.action, p.status = true, craftgate.ApmActionNone, craftgate.StatusSuccess
 	m.apm.add(p)
 	m.logAPM(c, p, "direct")
-	c.sendData(http.StatusOK, m.apmPaymentView(p, c.en()))
+	c.sendData(http.StatusOK, m.apmPaymentView(p))
 }
 
 // instantTransferBankList serves GET /payment/v1/instant-transfer-banks.
@@ -506,12 +533,12 @@ func (m *Mock) retrieveAPM(c *call) bool {
 		c.fail(m.apmNotFound(c.id))
 		return true
 	}
-	c.sendData(http.StatusOK, m.apmPaymentView(p, c.en()))
+	c.sendData(http.StatusOK, m.apmPaymentView(p))
 	return true
 }
 
 // apmPaymentView is the PaymentResponse of an APM payment.
-func (m *Mock) apmPaymentView(p *apmPayment, _ bool) *craftgate.Payment {
+func (m *Mock) apmPaymentView(p *apmPayment) *craftgate.Payment {
 	m.apm.mu.Lock()
 	defer m.apm.mu.Unlock()
 	amt := func(v money) craftgate.Amount { return craftgate.MustAmount(v.String()) }
@@ -563,6 +590,10 @@ func (m *Mock) apmSession(c *call) (*apmPayment, bool) {
 
 // apmPages are the provider's pages (the shared layout of pages.go).
 var apmPages = template.Must(template.Must(pages.Clone()).Parse(`
+{{define "apmredirect"}}{{template "head" .}}<div class="card"><div class="head"><h1>{{.Provider}}</h1><span class="badge">Gatecheck mock</span></div>
+<div class="body center"><p>Connecting to your bank for the transfer…</p>
+{{template "autopost" .Post}}</div></div>
+{{template "foot" .}}{{end}}
 {{define "apm"}}{{template "head" .}}<div class="card"><div class="head bank"><h1>{{.Provider}}</h1><span class="badge">Gatecheck mock</span></div>
 <div class="body">
 {{if .Returned}}<p class="warn">This payment was already answered. Submitting again reports ALREADY_RETURNED to the merchant.</p>{{end}}

@@ -176,6 +176,9 @@ func (m *Mock) bnplOffers(c *call) {
 		return
 	}
 	price, e := checkAmount("price", req.Price)
+	if en := m.apmNotEnabled(req.ApmType); en != nil {
+		e = en
+	}
 	if e == nil {
 		e = checkBnplCurrency(req.Currency)
 	}
@@ -297,6 +300,10 @@ func (m *Mock) bnplInit(c *call) {
 	case !bnplProviders[req.ApmType]:
 		c.fail(errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
 			" is not a BNPL provider enabled for the merchant (MASLAK, ALFABANK, TOM_FINANCE, HASO, ZIP, PAYCELL)"))
+		return
+	}
+	if e := m.apmNotEnabled(req.ApmType); e != nil {
+		c.fail(e)
 		return
 	}
 	if e := checkBnplCurrency(req.Currency); e != nil {
@@ -452,7 +459,7 @@ func (m *Mock) bnplApprove(c *call) {
 	m.apm.mu.Unlock()
 	m.logAPM(c, p, "bnpl approve")
 	m.bnplNotify(p.id, craftgate.StatusSuccess, craftgate.ApmActionNone)
-	c.sendData(http.StatusOK, m.apmPaymentView(p, c.en()))
+	c.sendData(http.StatusOK, m.apmPaymentView(p))
 }
 
 // bnplVerifyState resolves an unknown status (MOCK DECISION: verify

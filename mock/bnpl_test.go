@@ -204,3 +204,24 @@ func TestBnplNotification(t *testing.T) {
 		t.Errorf("payload %s (%v)", recs[0].Payload, err)
 	}
 }
+
+// TestApmTypeNotEnabled checks Config.DisabledAPMs refuses init and offers.
+func TestApmTypeNotEnabled(t *testing.T) {
+	m := newTestMock(t, func(c *Config) { c.DisabledAPMs = []string{craftgate.ApmPapara, craftgate.BnplMaslak} })
+	paths := []struct {
+		path string
+		body any
+	}{
+		{craftgate.PathApmInit, apmRequest(craftgate.ApmPapara)},
+		{craftgate.PathBnplInit, bnplRequest(craftgate.BnplMaslak, "0064")},
+		{craftgate.PathBnplOffers, craftgate.BnplOffersRequest{ApmType: craftgate.BnplMaslak, Price: amt("100"), Currency: "TRY",
+			Items: bnplRequest(craftgate.BnplMaslak, "").CartItems}},
+	}
+	for _, p := range paths {
+		if e := validationError(t, do(t, m, http.MethodPost, p.path, p.body)); e.ErrorCode != CodeApmTypeNotEnabled {
+			t.Errorf("%s: %+v", p.path, e)
+		}
+	}
+	var r craftgate.InitApmPaymentResponse
+	data(t, do(t, m, http.MethodPost, craftgate.PathApmInit, apmRequest(craftgate.ApmPayPal)), &r)
+}
