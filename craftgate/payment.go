@@ -146,6 +146,7 @@ type Payment struct {
 	CardUserKey                  string       `json:"cardUserKey,omitempty"`
 	CardToken                    string       `json:"cardToken,omitempty"`
 	PaymentError                 *ErrorBody   `json:"paymentError,omitempty"`
+	ApmType                      string       `json:"apmType,omitempty"` // APM payments (apm.go)
 	// RefundStatus (NO_REFUND, NOT_REFUNDED, PARTIAL_REFUNDED, FULLY_REFUNDED)
 	// is a reporting-API field (flows.md section 0); gatecheck's mock also
 	// returns it on the payment so flows can assert on it. The sandbox's

@@ -16,7 +16,7 @@ import (
 // domainTags are the tags that name a feature's domain; every scenario has
 // at least one.
 var domainTags = []string{"@non3ds", "@3ds", "@checkout", "@webhook", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness", "@reliability", "@rbs",
-	"@preauth", "@installment", "@stored-card", "@wallet", "@marketplace", "@paybylink", "@multi-currency", "@reward", "@fraud"}
+	"@preauth", "@installment", "@stored-card", "@wallet", "@marketplace", "@paybylink", "@multi-currency", "@reward", "@fraud", "@apm", "@bnpl"}
 
 func pickles(t *testing.T) []*messages.Pickle {
 	t.Helper()
@@ -47,7 +47,7 @@ func TestEveryFolderIsEmbedded(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness", "reliability", "threeds", "checkout", "webhooks",
-		"preauth", "installments", "storedcards", "wallet", "marketplace", "paybylink", "rewards", "fraud"} {
+		"preauth", "installments", "storedcards", "wallet", "marketplace", "paybylink", "rewards", "fraud", "apm", "bnpl"} {
 		if !folders[f] {
 			t.Errorf("no feature in %s/", f)
 		}

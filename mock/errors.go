@@ -355,3 +355,32 @@ const (
 	// movement that is not a top-up (HTTP 400).
 	CodeWalletTxNotRefundable = "2214"
 )
+
+// APM codes (apm.go); synthetic like the ones above (HTTP 400).
+const (
+	// CodeInvalidApmParam: an APM-specific input (apmUserIdentity or an
+	// additionalParams value flows.md section 5 lists) is missing or
+	// malformed.
+	CodeInvalidApmParam = "2150"
+	// CodeApmTypeNotEnabled: apmType is not an APM enabled for the
+	// merchant at this endpoint.
+	CodeApmTypeNotEnabled = "2151"
+	// CodeApmNotCompletable: complete of an APM payment that is not a
+	// WAITING OTP_REQUIRED one.
+	CodeApmNotCompletable = "2152"
+
+	// BNPL codes (bnpl.go).
+
+	// CodeInvalidBnplCart: a BNPL basket item lacks its category code,
+	// quantity or unit price, or the basket does not add up to price.
+	CodeInvalidBnplCart = "2160"
+	// CodeBnplNotApprovable: approve of a loan that is not WAITING /
+	// APPROVAL_REQUIRED (or of a payment that is not a BNPL loan).
+	CodeBnplNotApprovable = "2161"
+	// CodeBnplCancelNotAllowed: a whole-payment refund (cancel) of an
+	// approved ALFABANK or TOM_FINANCE loan, or of a failed or cancelled one.
+	CodeBnplCancelNotAllowed = "2162"
+	// CodeBnplRefundNotAllowed: a transaction refund of a loan not yet
+	// approved (or cancelled), or for more than is left.
+	CodeBnplRefundNotAllowed = "2163"
+)

@@ -143,6 +143,9 @@ type Config struct {
 	// the pre-authorised amount, between 1 and 5; zero means
 	// DefaultPostAuthMargin, 1.5 (preauth.go).
 	PostAuthMargin decimal.Decimal
+	// DisabledAPMs are apmTypes (APM or BNPL) not enabled for the merchant
+	// in the panel: their init and offers are refused (apm.go).
+	DisabledAPMs []string
 }
 
 // DefaultMaxBodyBytes is the body limit when Config.MaxBodyBytes is 0.
@@ -175,7 +178,11 @@ type Mock struct {
 	hooks       *hooks
 	threeDS     sync.Map // payment id (int64) -> *threeDSSession
 	checkouts   sync.Map // token (string) -> *checkoutSession
+	apm         apmStore // APM payments (apm.go)
 	tokens      tokenQueue
+
+	// disabledAPMs is Config.DisabledAPMs as a set; read-only.
+	disabledAPMs map[string]bool
 
 	faults    atomic.Pointer[faultSet] // nil: no faults
 	maxConc   int64
@@ -243,6 +250,7 @@ func New(cfg Config) (*Mock, error) {
 		drain:       make(chan struct{}),
 
 		postAuthFactor: postAuthFactor,
+		disabledAPMs:   disabledAPMs(cfg.DisabledAPMs),
 	}
 	if m.callbackKey == "" {
 		m.callbackKey = DefaultCallbackKey

@@ -155,6 +155,9 @@ func trimCatalogueNote(s string) string {
 // retrievePayment serves GET /payment/v1/card-payments/{id}: any payment,
 // failed ones included (with paymentError).
 func (m *Mock) retrievePayment(c *call) {
+	if m.retrieveAPM(c) { // APM payments (apm.go)
+		return
+	}
 	p := m.store.payment(c.id)
 	if p == nil {
 		c.fail(m.paymentNotFound("payment "+c.idText, c.id))

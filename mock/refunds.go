@@ -70,6 +70,9 @@ func (m *Mock) refundPayment(c *call) {
 		c.fail(e)
 		return
 	}
+	if m.refundAPMPayment(c, &req) { // APM payments and BNPL loans (bnpl.go)
+		return
+	}
 	p := m.store.payment(req.PaymentID)
 	if p == nil {
 		c.fail(m.paymentNotFound("paymentId "+strconv.FormatInt(req.PaymentID, 10)+": payment", req.PaymentID))
@@ -171,6 +174,9 @@ func (m *Mock) refundTransaction(c *call) {
 	}
 	if req.PaymentTransactionID <= 0 {
 		c.fail(errRequired("paymentTransactionId"))
+		return
+	}
+	if m.refundAPMTransaction(c, &req) { // APM payments and BNPL loans (bnpl.go)
 		return
 	}
 	price, e := checkAmount("refundPrice", req.RefundPrice)

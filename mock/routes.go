@@ -61,6 +61,23 @@ const (
 	pathStats             = "/_mock/v1/stats"
 	pathACS               = "/_mock/acs"
 	pathCheckoutPage      = "/_mock/checkout"
+
+	// APM (apm.go).
+	pathAPMPayments          = "/payment/v1/apm-payments"
+	pathAPMInit              = "/payment/v1/apm-payments/init"
+	pathAPMComplete          = "/payment/v1/apm-payments/complete"
+	pathInstantTransferBanks = "/payment/v1/instant-transfer-banks"
+	pathAPMPage              = "/_mock/apm"
+
+	// BNPL (bnpl.go).
+	pathBNPLOffers   = "/payment/v1/bnpl-payments/offers"
+	pathBNPLInit     = "/payment/v1/bnpl-payments/init"
+	pathBNPLVerify   = "/payment/v1/bnpl-payments/verify"
+	pathBNPLPayments = "/payment/v1/bnpl-payments"
+	pathBNPLPage     = "/_mock/bnpl"
+
+	pathBNPLApproveSuffix = "/approve"
+	pathBNPLVerifySuffix  = "/verify"
 )
 
 // Second-method routes, shared (routes are returned by value).
@@ -83,6 +100,8 @@ var (
 	// the clients' GET /fraud/v1/value-lists/all (D≠C: both are routes).
 	routeAllFraudListsDocs = route{method: http.MethodGet, handler: (*Mock).allFraudValueLists, op: opAllFraudValueListsDocs}
 	routeDeleteFraudList   = route{method: http.MethodDelete, handler: (*Mock).deleteFraudValueList, op: opDeleteFraudValueList}
+	routeAPMPagePost       = route{method: http.MethodPost, handler: (*Mock).apmPage, page: true, op: opAPMPagePost}
+	routeBNPLPagePost      = route{method: http.MethodPost, handler: (*Mock).apmPage, page: true, op: opBNPLPagePost}
 )
 
 // matchRoute finds the route for path. For the {id} routes it also returns
@@ -136,6 +155,20 @@ func matchRoute(path string) (rt route, idText string, ok bool) {
 		return route{method: http.MethodGet, handler: (*Mock).searchFraudRules, op: opSearchFraudRules}, "", true
 	case pathFraudChecks:
 		return route{method: http.MethodGet, handler: (*Mock).searchFraudChecks, op: opSearchFraudChecks}, "", true
+	case pathAPMInit:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).initAPM, op: opAPMInit}, "", true
+	case pathAPMComplete:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).completeAPM, op: opAPMComplete}, "", true
+	case pathAPMPayments:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).createDirectAPM, op: opAPMDirect}, "", true
+	case pathInstantTransferBanks:
+		return route{method: http.MethodGet, handler: (*Mock).instantTransferBankList, op: opInstantTransferBanks}, "", true
+	case pathBNPLOffers:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).bnplOffers, op: opBNPLOffers}, "", true
+	case pathBNPLInit:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).bnplInit, op: opBNPLInit}, "", true
+	case pathBNPLVerify:
+		return route{method: http.MethodPost, body: true, handler: (*Mock).bnplVerifyDocs, op: opBNPLVerifyDocs}, "", true
 	}
 	if rest, found := strings.CutPrefix(path, pathFraudValueLists+"/"); found {
 		if name, ok := strings.CutSuffix(rest, pathFingerprintsSuffix); ok && isToken(name) {
@@ -163,6 +196,20 @@ func matchRoute(path string) (rt route, idText string, ok bool) {
 		if isToken(tok) {
 			return route{method: http.MethodGet, handler: (*Mock).linkPage, alt: &routeLinkPagePay, page: true, op: opLinkPage}, tok, true
 		}
+	}
+	if rest, found := strings.CutPrefix(path, pathBNPLPayments+"/"); found {
+		if id, ok := strings.CutSuffix(rest, pathBNPLApproveSuffix); ok && isDigits(id) {
+			return route{method: http.MethodPost, handler: (*Mock).bnplApprove, op: opBNPLApprove}, id, true
+		}
+		if id, ok := strings.CutSuffix(rest, pathBNPLVerifySuffix); ok && isDigits(id) {
+			return route{method: http.MethodPost, handler: (*Mock).bnplVerify, op: opBNPLVerify}, id, true
+		}
+	}
+	if id, found := strings.CutPrefix(path, pathBNPLPage+"/"); found && isDigits(id) {
+		return route{method: http.MethodGet, handler: (*Mock).apmPage, alt: &routeBNPLPagePost, page: true, op: opBNPLPage}, id, true
+	}
+	if id, found := strings.CutPrefix(path, pathAPMPage+"/"); found && isDigits(id) {
+		return route{method: http.MethodGet, handler: (*Mock).apmPage, alt: &routeAPMPagePost, page: true, op: opAPMPage}, id, true
 	}
 	if rest, found := strings.CutPrefix(path, pathCardPayments+"/"); found {
 		if id, ok := strings.CutSuffix(rest, pathPostAuthSuffix); ok && isDigits(id) {
@@ -271,6 +318,19 @@ const (
 	opSearchFraudRules
 	opSearchFraudChecks
 	opUpdateFraudCheckStatus
+	opAPMInit
+	opAPMComplete
+	opAPMDirect
+	opInstantTransferBanks
+	opAPMPage
+	opAPMPagePost
+	opBNPLOffers
+	opBNPLInit
+	opBNPLApprove
+	opBNPLVerify
+	opBNPLVerifyDocs
+	opBNPLPage
+	opBNPLPagePost
 	numOps
 )
 
@@ -348,6 +408,19 @@ var opNames = [numOps]string{
 	opSearchFraudRules:       "GET " + pathFraudRules,
 	opSearchFraudChecks:      "GET " + pathFraudChecks,
 	opUpdateFraudCheckStatus: "PUT " + pathFraudChecks + "/{id}" + pathCheckStatusSuffix,
+	opAPMInit:                "POST " + pathAPMInit,
+	opAPMComplete:            "POST " + pathAPMComplete,
+	opAPMDirect:              "POST " + pathAPMPayments,
+	opInstantTransferBanks:   "GET " + pathInstantTransferBanks,
+	opAPMPage:                "GET " + pathAPMPage + "/{paymentId}",
+	opAPMPagePost:            "POST " + pathAPMPage + "/{paymentId}",
+	opBNPLOffers:             "POST " + pathBNPLOffers,
+	opBNPLInit:               "POST " + pathBNPLInit,
+	opBNPLApprove:            "POST " + pathBNPLPayments + "/{paymentId}" + pathBNPLApproveSuffix,
+	opBNPLVerify:             "POST " + pathBNPLPayments + "/{paymentId}" + pathBNPLVerifySuffix,
+	opBNPLVerifyDocs:         "POST " + pathBNPLVerify,
+	opBNPLPage:               "GET " + pathBNPLPage + "/{paymentId}",
+	opBNPLPagePost:           "POST " + pathBNPLPage + "/{paymentId}",
 }
 
 // String returns the operation's name.

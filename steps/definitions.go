@@ -41,6 +41,8 @@ func Definitions() []Definition {
 	defs = append(defs, linkDefinitions()...)
 	defs = append(defs, loyaltyDefinitions()...)
 	defs = append(defs, fraudDefinitions()...)
+	defs = append(defs, apmDefinitions()...)
+	defs = append(defs, bnplDefinitions()...)
 	defs = append(defs, storedCardDefinitions()...)
 	defs = append(defs, installmentDefinitions()...)
 	defs = append(defs, rbsDefinitions()...)

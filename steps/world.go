@@ -151,6 +151,10 @@ type World struct {
 	// made on first use (loyalty_steps.go, fraud_steps.go).
 	rewards *rewardWorld
 	fraud   *fraudWorld
+	// apm is the APM part of the scenario, made on first use (apm_steps.go).
+	apm *apmWorld
+	// bnpl is the BNPL part of the scenario, made on first use (bnpl_steps.go).
+	bnpl *bnplWorld
 }
 
 // NewWorld returns a fresh World for t.
