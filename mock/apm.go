@@ -399,9 +399,10 @@ func (m *Mock) initAPM(c *call) {
 			resp.AdditionalData = map[string]any{"metropolWalletList": []map[string]any{{"walletId": 1, "productId": 1, "walletName": "Mock Metropol wallet"}}}
 		}
 	}
+	paid := p.status == craftgate.StatusSuccess
 	m.apm.add(p)
 	m.logAPM(c, p, "init "+action)
-	if p.status == craftgate.StatusSuccess {
+	if paid {
 		m.emit(EventAPIAuth, craftgate.StatusSuccess, itoa(p.id), p.id)
 	}
 	c.sendData(http.StatusOK, &resp)
@@ -628,6 +629,7 @@ func (m *Mock) apmPage(c *call) {
 	}
 	m.apm.mu.Lock()
 	returned := p.returned || p.status != craftgate.StatusWaiting
+	app := p.action == craftgate.ApmActionWaitForWebhook
 	m.apm.mu.Unlock()
 	base, loan := pathAPMPage, ""
 	if p.bnpl != nil {
@@ -638,7 +640,7 @@ func (m *Mock) apmPage(c *call) {
 		Title, Provider, Amount, Merchant, PaymentID, Action, Token, Loan string
 		Returned, App                                                     bool
 	}{"APM payment", p.apmType, displayAmount(p.paid, craftgate.Currencies[p.currency]), mockMerchantName, itoa(p.id),
-		base + "/" + itoa(p.id), p.token, loan, returned, p.action == craftgate.ApmActionWaitForWebhook})
+		base + "/" + itoa(p.id), p.token, loan, returned, app})
 	if err != nil {
 		panic("mock: render apm: " + err.Error()) // a bug: answered as a 500
 	}
