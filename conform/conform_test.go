@@ -451,3 +451,37 @@ Feature: wrong schedule
 		t.Fatalf("want the last attempt's delay reported, got %+v %+v", res.Scenarios, res.Failures)
 	}
 }
+
+// TestCallbackEvidenceNamesItsFlow: the APM, BNPL and 3-D Secure scenarios
+// share the callback steps, and the evidence says which flow's callback
+// the merchant verified.
+func TestCallbackEvidenceNamesItsFlow(t *testing.T) {
+	res, err := conform.Run(context.Background(), conform.Options{Target: startMock(t), Tags: "@apm,@bnpl,@3ds && ~@serial && ~@error-card",
+		Format: "progress", Output: io.Discard, Concurrency: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reportFailures(t, res)
+	want := map[string]string{"@apm": "APM callback", "@bnpl": "BNPL callback", "@3ds": "3DS callback"}
+	found := map[string]bool{}
+	for _, o := range res.Outcomes {
+		for _, e := range o.Evidence {
+			if e.Kind != steps.EvidenceCallback {
+				continue
+			}
+			for tag, prefix := range want {
+				if slices.Contains(o.Tags, tag) {
+					if !strings.HasPrefix(e.Value, prefix) {
+						t.Errorf("%s (%s): callback evidence %q", o.Name, tag, e.Value)
+					}
+					found[tag] = true
+				}
+			}
+		}
+	}
+	for tag := range want {
+		if !found[tag] {
+			t.Errorf("no callback evidence from a %s scenario", tag)
+		}
+	}
+}

@@ -183,6 +183,7 @@ func (w *World) applyLoan(ctx context.Context, apmType, bank, action string) err
 }
 
 func (w *World) initLoan(ctx context.Context, req *craftgate.InitBnplPaymentRequest) error {
+	w.bnplState() // marks the scenario a BNPL one (callbackFlow)
 	s := w.apmState()
 	s.apmType, s.init, s.page = req.ApmType, nil, nil
 	w.payment, w.declined, w.retrieved, w.callback, w.paymentID = nil, nil, nil, nil, 0

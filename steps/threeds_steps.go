@@ -306,7 +306,7 @@ func (w *World) callbackVerifies(ctx context.Context) error {
 	if form.Get("hashParams") != "" {
 		version = "v2 (hashParams)"
 	}
-	w.note(EvidenceCallback, fmt.Sprintf("3DS callback of payment %d: %s hash verified by the merchant", w.paymentID, version), "")
+	w.note(EvidenceCallback, fmt.Sprintf("%s callback of payment %d: %s hash verified by the merchant", w.callbackFlow(), w.paymentID, version), "")
 	return nil
 }
 
@@ -444,7 +444,7 @@ func (w *World) forgedRejected(ctx context.Context) error {
 	if err := m.err(fmt.Sprintf("forged callback of payment %d", w.paymentID)); err != nil {
 		return err
 	}
-	w.note(EvidenceSignature, fmt.Sprintf("forged 3DS callback of payment %d rejected (HTTP %d)", w.paymentID, w.forgedAnswer), "")
+	w.note(EvidenceSignature, fmt.Sprintf("forged %s callback of payment %d rejected (HTTP %d)", w.callbackFlow(), w.paymentID, w.forgedAnswer), "")
 	return nil
 }
 
@@ -475,4 +475,17 @@ func fieldList(v url.Values) string {
 // error messages.
 func excerpt(body []byte) string {
 	return truncateText(craftgate.MaskPANs(pageText(body)), 200)
+}
+
+// callbackFlow names the flow whose browser callback the scenario checks,
+// for the evidence: the APM and BNPL steps share the 3-D Secure callback
+// steps (the same form POST and hash).
+func (w *World) callbackFlow() string {
+	switch {
+	case w.bnpl != nil:
+		return "BNPL"
+	case w.apm != nil:
+		return "APM"
+	}
+	return "3DS"
 }
