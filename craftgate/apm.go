@@ -157,31 +157,19 @@ type InstantTransferBank struct {
 // A payment the APM provider refuses at once returns an *Error with HTTP
 // 422 and its APM errorGroup.
 func (c *Client) InitApmPayment(ctx context.Context, req *InitApmPaymentRequest) (*InitApmPaymentResponse, error) {
-	var r InitApmPaymentResponse
-	if err := c.Do(ctx, http.MethodPost, PathApmInit, nil, req, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[InitApmPaymentResponse](ctx, c, http.MethodPost, PathApmInit, nil, req)
 }
 
 // CompleteApmPayment completes an OTP_REQUIRED APM payment (POST
 // /payment/v1/apm-payments/complete).
 func (c *Client) CompleteApmPayment(ctx context.Context, req *CompleteApmPaymentRequest) (*CompleteApmPaymentResponse, error) {
-	var r CompleteApmPaymentResponse
-	if err := c.Do(ctx, http.MethodPost, PathApmComplete, nil, req, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[CompleteApmPaymentResponse](ctx, c, http.MethodPost, PathApmComplete, nil, req)
 }
 
 // CreateApmPayment records an offline APM payment (POST
 // /payment/v1/apm-payments) and returns it.
 func (c *Client) CreateApmPayment(ctx context.Context, req *CreateApmPaymentRequest) (*Payment, error) {
-	var p Payment
-	if err := c.Do(ctx, http.MethodPost, PathApmPayments, nil, req, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return doInto[Payment](ctx, c, http.MethodPost, PathApmPayments, nil, req)
 }
 
 // InstantTransferBanks lists the banks active for instant transfer (GET

@@ -166,40 +166,24 @@ type BnplVerifyDocsResponse struct {
 
 // BnplOffers asks for the payment plans of a basket.
 func (c *Client) BnplOffers(ctx context.Context, req *BnplOffersRequest) (*BnplOffersResponse, error) {
-	var r BnplOffersResponse
-	if err := c.Do(ctx, http.MethodPost, PathBnplOffers, nil, req, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[BnplOffersResponse](ctx, c, http.MethodPost, PathBnplOffers, nil, req)
 }
 
 // InitBnplPayment starts a loan application.
 func (c *Client) InitBnplPayment(ctx context.Context, req *InitBnplPaymentRequest) (*InitApmPaymentResponse, error) {
-	var r InitApmPaymentResponse
-	if err := c.Do(ctx, http.MethodPost, PathBnplInit, nil, req, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[InitApmPaymentResponse](ctx, c, http.MethodPost, PathBnplInit, nil, req)
 }
 
 // ApproveBnplPayment approves a loan that is APPROVAL_REQUIRED (POST
 // /payment/v1/bnpl-payments/{id}/approve, no body) and returns the payment.
 func (c *Client) ApproveBnplPayment(ctx context.Context, id int64) (*Payment, error) {
-	var p Payment
-	if err := c.Do(ctx, http.MethodPost, idPath(PathBnplPayments, id)+BnplApproveSuffix, nil, nil, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return doInto[Payment](ctx, c, http.MethodPost, idPath(PathBnplPayments, id)+BnplApproveSuffix, nil, nil)
 }
 
 // VerifyBnplPayment re-queries a loan the clients' way (POST
 // /payment/v1/bnpl-payments/{id}/verify, no body).
 func (c *Client) VerifyBnplPayment(ctx context.Context, id int64) (*BnplVerifyResponse, error) {
-	var r BnplVerifyResponse
-	if err := c.Do(ctx, http.MethodPost, idPath(PathBnplPayments, id)+BnplVerifySuffix, nil, nil, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[BnplVerifyResponse](ctx, c, http.MethodPost, idPath(PathBnplPayments, id)+BnplVerifySuffix, nil, nil)
 }
 
 // VerifyBnplPaymentDocs re-queries a loan the docs' way (POST

@@ -139,21 +139,13 @@ type StoredCardList struct {
 
 // StoreCard stores a card (POST /payment/v1/cards).
 func (c *Client) StoreCard(ctx context.Context, req *StoreCardRequest) (*StoredCard, error) {
-	var out StoredCard
-	if err := c.Do(ctx, http.MethodPost, PathStoredCards, nil, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[StoredCard](ctx, c, http.MethodPost, PathStoredCards, nil, req)
 }
 
 // UpdateStoredCard changes a stored card's expiry and, optionally, its
 // alias (POST /payment/v1/cards/update).
 func (c *Client) UpdateStoredCard(ctx context.Context, req *UpdateStoredCardRequest) (*StoredCard, error) {
-	var out StoredCard
-	if err := c.Do(ctx, http.MethodPost, PathStoredCardsUpdate, nil, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[StoredCard](ctx, c, http.MethodPost, PathStoredCardsUpdate, nil, req)
 }
 
 // DeleteStoredCard deletes a stored card (POST /payment/v1/cards/delete,
@@ -164,9 +156,5 @@ func (c *Client) DeleteStoredCard(ctx context.Context, req *DeleteStoredCardRequ
 
 // SearchStoredCards searches the vault (GET /payment/v1/cards).
 func (c *Client) SearchStoredCards(ctx context.Context, req *SearchStoredCardsRequest) (*StoredCardList, error) {
-	var out StoredCardList
-	if err := c.Do(ctx, http.MethodGet, PathStoredCards, req.Query(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[StoredCardList](ctx, c, http.MethodGet, PathStoredCards, req.Query(), nil)
 }

@@ -65,11 +65,7 @@ type InitCheckoutPaymentResponse struct {
 // InitCheckoutPayment creates a checkout page (POST
 // /payment/v1/checkout-payments/init).
 func (c *Client) InitCheckoutPayment(ctx context.Context, req *InitCheckoutPaymentRequest) (*InitCheckoutPaymentResponse, error) {
-	var r InitCheckoutPaymentResponse
-	if err := c.Do(ctx, http.MethodPost, PathCheckoutInit, nil, req, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[InitCheckoutPaymentResponse](ctx, c, http.MethodPost, PathCheckoutInit, nil, req)
 }
 
 // tokenPath is the path of one checkout token; the token is escaped as a
@@ -90,11 +86,7 @@ func (c *Client) RetrieveCheckoutPayment(ctx context.Context, token string) (*Pa
 	if err != nil {
 		return nil, err
 	}
-	var p Payment
-	if err := c.Do(ctx, http.MethodGet, path, nil, nil, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return doInto[Payment](ctx, c, http.MethodGet, path, nil, nil)
 }
 
 // ExpireCheckoutPayment expires an unused checkout token (DELETE

@@ -157,6 +157,16 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	return DecodeResponse(resp.StatusCode, b, out)
 }
 
+// doInto is Do for the methods that answer one object: it decodes the data
+// envelope into a new T.
+func doInto[T any](ctx context.Context, c *Client, method, path string, query url.Values, in any) (*T, error) {
+	var out T
+	if err := c.Do(ctx, method, path, query, in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // DecodeResponse decodes a Craftgate response body: the data envelope into
 // out on success, the error envelope into an *Error otherwise. An empty
 // body is a success without content (deletes may answer 200 or 204 empty).
@@ -208,56 +218,32 @@ func idPath(base string, id int64) string { return base + "/" + strconv.FormatIn
 // CreatePayment makes a non-3DS card payment (POST /payment/v1/card-payments).
 // A declined card returns an *Error with HTTP 422 and the card's errorGroup.
 func (c *Client) CreatePayment(ctx context.Context, req *CreatePaymentRequest) (*Payment, error) {
-	var p Payment
-	if err := c.Do(ctx, http.MethodPost, PathCardPayments, nil, req, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return doInto[Payment](ctx, c, http.MethodPost, PathCardPayments, nil, req)
 }
 
 // RetrievePayment fetches a payment in any status, failed ones included.
 func (c *Client) RetrievePayment(ctx context.Context, id int64) (*Payment, error) {
-	var p Payment
-	if err := c.Do(ctx, http.MethodGet, idPath(PathCardPayments, id), nil, nil, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return doInto[Payment](ctx, c, http.MethodGet, idPath(PathCardPayments, id), nil, nil)
 }
 
 // RefundPayment refunds or cancels a whole payment. Craftgate decides which:
 // CANCEL before the bank's end of day with no earlier partial refund,
 // REFUND otherwise.
 func (c *Client) RefundPayment(ctx context.Context, req *RefundPaymentRequest) (*PaymentRefund, error) {
-	var r PaymentRefund
-	if err := c.Do(ctx, http.MethodPost, PathRefunds, nil, req, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[PaymentRefund](ctx, c, http.MethodPost, PathRefunds, nil, req)
 }
 
 // RetrieveRefund fetches a payment refund by id.
 func (c *Client) RetrieveRefund(ctx context.Context, id int64) (*PaymentRefund, error) {
-	var r PaymentRefund
-	if err := c.Do(ctx, http.MethodGet, idPath(PathRefunds, id), nil, nil, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[PaymentRefund](ctx, c, http.MethodGet, idPath(PathRefunds, id), nil, nil)
 }
 
 // RefundTransaction refunds (part of) one payment transaction.
 func (c *Client) RefundTransaction(ctx context.Context, req *RefundTransactionRequest) (*PaymentTransactionRefund, error) {
-	var r PaymentTransactionRefund
-	if err := c.Do(ctx, http.MethodPost, PathRefundTransactions, nil, req, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[PaymentTransactionRefund](ctx, c, http.MethodPost, PathRefundTransactions, nil, req)
 }
 
 // RetrieveTransactionRefund fetches a transaction refund by id.
 func (c *Client) RetrieveTransactionRefund(ctx context.Context, id int64) (*PaymentTransactionRefund, error) {
-	var r PaymentTransactionRefund
-	if err := c.Do(ctx, http.MethodGet, idPath(PathRefundTransactions, id), nil, nil, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[PaymentTransactionRefund](ctx, c, http.MethodGet, idPath(PathRefundTransactions, id), nil, nil)
 }

@@ -183,20 +183,12 @@ func (c *Client) AddCardFingerprint(ctx context.Context, listName string, req *C
 // AllFraudValueLists reads every list (GET /fraud/v1/value-lists/all, the
 // official clients' path).
 func (c *Client) AllFraudValueLists(ctx context.Context) (*FraudValueLists, error) {
-	var out FraudValueLists
-	if err := c.Do(ctx, http.MethodGet, PathFraudValueListsAll, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[FraudValueLists](ctx, c, http.MethodGet, PathFraudValueListsAll, nil, nil)
 }
 
 // FraudValueListByName reads one list.
 func (c *Client) FraudValueListByName(ctx context.Context, listName string) (*FraudValueList, error) {
-	var out FraudValueList
-	if err := c.Do(ctx, http.MethodGet, PathFraudValueLists+"/"+url.PathEscape(listName), nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[FraudValueList](ctx, c, http.MethodGet, PathFraudValueLists+"/"+url.PathEscape(listName), nil, nil)
 }
 
 // DeleteFraudValueList deletes a list and its values.
@@ -211,20 +203,12 @@ func (c *Client) DeleteFraudValue(ctx context.Context, listName, valueID string)
 
 // SearchFraudRules lists the fraud rules (GET /fraud/v1/rules).
 func (c *Client) SearchFraudRules(ctx context.Context) (*FraudRuleList, error) {
-	var out FraudRuleList
-	if err := c.Do(ctx, http.MethodGet, PathFraudRules, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[FraudRuleList](ctx, c, http.MethodGet, PathFraudRules, nil, nil)
 }
 
 // SearchFraudChecks searches the fraud checks (GET /fraud/v1/fraud-checks).
 func (c *Client) SearchFraudChecks(ctx context.Context, req *SearchFraudChecksRequest) (*FraudCheckList, error) {
-	var out FraudCheckList
-	if err := c.Do(ctx, http.MethodGet, PathFraudChecks, req.Query(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[FraudCheckList](ctx, c, http.MethodGet, PathFraudChecks, req.Query(), nil)
 }
 
 // UpdateFraudCheckStatus closes (or reopens) a review: FraudCheckFraud,

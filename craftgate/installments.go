@@ -127,11 +127,7 @@ type BinNumber struct {
 // SearchInstallments returns the installment options for a card (by BIN)
 // or for every card family (GET /installment/v1/installments).
 func (c *Client) SearchInstallments(ctx context.Context, req *SearchInstallmentsRequest) (*InstallmentSearch, error) {
-	var out InstallmentSearch
-	if err := c.Do(ctx, http.MethodGet, PathInstallments, req.Query(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[InstallmentSearch](ctx, c, http.MethodGet, PathInstallments, req.Query(), nil)
 }
 
 // RetrieveBin describes the card behind a BIN, its first 8 digits (GET
@@ -141,11 +137,7 @@ func (c *Client) RetrieveBin(ctx context.Context, bin string) (*BinNumber, error
 	if _, err := strconv.ParseUint(bin, 10, 64); err != nil || len(bin) < 6 || len(bin) > 8 {
 		return nil, fmt.Errorf("craftgate: BIN %q: want the card's first 6 to 8 digits", MaskPANs(bin))
 	}
-	var out BinNumber
-	if err := c.Do(ctx, http.MethodGet, PathBins+"/"+bin, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[BinNumber](ctx, c, http.MethodGet, PathBins+"/"+bin, nil, nil)
 }
 
 // BinOf returns the BIN of a card number as the API uses it: its first 8

@@ -90,9 +90,5 @@ type CardLoyalties struct {
 // RetrieveLoyalties asks which rewards a card has
 // (POST /payment/v1/card-loyalties/retrieve).
 func (c *Client) RetrieveLoyalties(ctx context.Context, req *RetrieveLoyaltiesRequest) (*CardLoyalties, error) {
-	var out CardLoyalties
-	if err := c.Do(ctx, http.MethodPost, PathCardLoyalties, nil, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[CardLoyalties](ctx, c, http.MethodPost, PathCardLoyalties, nil, req)
 }

@@ -73,11 +73,7 @@ type InstantWalletSettlement struct {
 }
 
 func (c *Client) approval(ctx context.Context, path string, req *ApprovalRequest) (*ApprovalResponse, error) {
-	var r ApprovalResponse
-	if err := c.Do(ctx, http.MethodPost, path, nil, req, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[ApprovalResponse](ctx, c, http.MethodPost, path, nil, req)
 }
 
 // ApprovePaymentTransactions approves marketplace items for payout.
@@ -93,18 +89,10 @@ func (c *Client) DisapprovePaymentTransactions(ctx context.Context, req *Approva
 // UpdatePaymentTransaction changes the seller and/or the seller's share of
 // marketplace item id before it is approved.
 func (c *Client) UpdatePaymentTransaction(ctx context.Context, id int64, req *UpdatePaymentTransactionRequest) (*PaymentTransaction, error) {
-	var t PaymentTransaction
-	if err := c.Do(ctx, http.MethodPut, idPath(PathPaymentTransactions, id), nil, req, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return doInto[PaymentTransaction](ctx, c, http.MethodPut, idPath(PathPaymentTransactions, id), nil, req)
 }
 
 // SettleToWallets credits the approved sellers' earnings to their wallets.
 func (c *Client) SettleToWallets(ctx context.Context, req *InstantWalletSettlementRequest) (*InstantWalletSettlement, error) {
-	var s InstantWalletSettlement
-	if err := c.Do(ctx, http.MethodPost, PathInstantWalletSettlements, nil, req, &s); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return doInto[InstantWalletSettlement](ctx, c, http.MethodPost, PathInstantWalletSettlements, nil, req)
 }

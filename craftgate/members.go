@@ -160,36 +160,20 @@ type MemberList struct {
 
 // CreateMember creates a buyer and/or sub-merchant member.
 func (c *Client) CreateMember(ctx context.Context, req *CreateMemberRequest) (*Member, error) {
-	var m Member
-	if err := c.Do(ctx, http.MethodPost, PathMembers, nil, req, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return doInto[Member](ctx, c, http.MethodPost, PathMembers, nil, req)
 }
 
 // UpdateMember updates member id (PUT /onboarding/v1/members/{id}).
 func (c *Client) UpdateMember(ctx context.Context, id int64, req *UpdateMemberRequest) (*Member, error) {
-	var m Member
-	if err := c.Do(ctx, http.MethodPut, idPath(PathMembers, id), nil, req, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return doInto[Member](ctx, c, http.MethodPut, idPath(PathMembers, id), nil, req)
 }
 
 // RetrieveMember returns member id.
 func (c *Client) RetrieveMember(ctx context.Context, id int64) (*Member, error) {
-	var m Member
-	if err := c.Do(ctx, http.MethodGet, idPath(PathMembers, id), nil, nil, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return doInto[Member](ctx, c, http.MethodGet, idPath(PathMembers, id), nil, nil)
 }
 
 // SearchMembers returns a page of the members matching req.
 func (c *Client) SearchMembers(ctx context.Context, req *SearchMembersRequest) (*MemberList, error) {
-	var l MemberList
-	if err := c.Do(ctx, http.MethodGet, PathMembers, req.Query(), nil, &l); err != nil {
-		return nil, err
-	}
-	return &l, nil
+	return doInto[MemberList](ctx, c, http.MethodGet, PathMembers, req.Query(), nil)
 }

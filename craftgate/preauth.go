@@ -35,9 +35,5 @@ func PostAuthPath(id int64) string { return idPath(PathCardPayments, id) + PathP
 // phase POST_AUTH. A card the bank declines at post-auth returns an *Error
 // with HTTP 422 and its errorGroup.
 func (c *Client) PostAuthPayment(ctx context.Context, id int64, req *PostAuthPaymentRequest) (*Payment, error) {
-	var p Payment
-	if err := c.Do(ctx, http.MethodPost, PostAuthPath(id), nil, req, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return doInto[Payment](ctx, c, http.MethodPost, PostAuthPath(id), nil, req)
 }

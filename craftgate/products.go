@@ -137,30 +137,18 @@ func productPath(id int64) string { return PathProducts + "/" + strconv.FormatIn
 
 // CreateProduct creates a pay-by-link product (POST /craftlink/v1/products).
 func (c *Client) CreateProduct(ctx context.Context, req *CreateProductRequest) (*Product, error) {
-	var out Product
-	if err := c.Do(ctx, http.MethodPost, PathProducts, nil, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[Product](ctx, c, http.MethodPost, PathProducts, nil, req)
 }
 
 // UpdateProduct replaces a product's fields and status
 // (PUT /craftlink/v1/products/{id}).
 func (c *Client) UpdateProduct(ctx context.Context, id int64, req *UpdateProductRequest) (*Product, error) {
-	var out Product
-	if err := c.Do(ctx, http.MethodPut, productPath(id), nil, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[Product](ctx, c, http.MethodPut, productPath(id), nil, req)
 }
 
 // RetrieveProduct reads a product (GET /craftlink/v1/products/{id}).
 func (c *Client) RetrieveProduct(ctx context.Context, id int64) (*Product, error) {
-	var out Product
-	if err := c.Do(ctx, http.MethodGet, productPath(id), nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[Product](ctx, c, http.MethodGet, productPath(id), nil, nil)
 }
 
 // DeleteProduct deletes a product (DELETE /craftlink/v1/products/{id}); the
@@ -171,9 +159,5 @@ func (c *Client) DeleteProduct(ctx context.Context, id int64) error {
 
 // SearchProducts searches products (GET /craftlink/v1/products).
 func (c *Client) SearchProducts(ctx context.Context, req *SearchProductsRequest) (*ProductList, error) {
-	var out ProductList
-	if err := c.Do(ctx, http.MethodGet, PathProducts, req.Query(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doInto[ProductList](ctx, c, http.MethodGet, PathProducts, req.Query(), nil)
 }

@@ -81,11 +81,7 @@ func (r *InitThreeDSPaymentResponse) DecodedHTML() (string, error) {
 // /payment/v1/card-payments/3ds-init). A card that fails already at init
 // returns an *Error with HTTP 422 and its errorGroup.
 func (c *Client) InitThreeDSPayment(ctx context.Context, req *InitThreeDSPaymentRequest) (*InitThreeDSPaymentResponse, error) {
-	var r InitThreeDSPaymentResponse
-	if err := c.Do(ctx, http.MethodPost, PathThreeDSInit, nil, req, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[InitThreeDSPaymentResponse](ctx, c, http.MethodPost, PathThreeDSInit, nil, req)
 }
 
 // completeThreeDSRequest is the body of 3ds-complete.
@@ -98,9 +94,5 @@ type completeThreeDSRequest struct {
 // callback with a valid hash, status SUCCESS and completeStatus WAITING. A
 // bank decline returns an *Error with HTTP 422 and its errorGroup.
 func (c *Client) CompleteThreeDSPayment(ctx context.Context, paymentID int64) (*Payment, error) {
-	var p Payment
-	if err := c.Do(ctx, http.MethodPost, PathThreeDSComplete, nil, completeThreeDSRequest{PaymentID: paymentID}, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return doInto[Payment](ctx, c, http.MethodPost, PathThreeDSComplete, nil, completeThreeDSRequest{PaymentID: paymentID})
 }

@@ -204,21 +204,13 @@ type InitThreeDSDepositRequest struct {
 // InitThreeDSDeposit starts a 3-D Secure top-up: the answer has the same
 // shape as a payment's 3ds-init (htmlContent, paymentId, redirectUrl).
 func (c *Client) InitThreeDSDeposit(ctx context.Context, req *InitThreeDSDepositRequest) (*InitThreeDSPaymentResponse, error) {
-	var r InitThreeDSPaymentResponse
-	if err := c.Do(ctx, http.MethodPost, PathDepositsThreeDSInit, nil, req, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[InitThreeDSPaymentResponse](ctx, c, http.MethodPost, PathDepositsThreeDSInit, nil, req)
 }
 
 // CompleteThreeDSDeposit completes a verified 3-D Secure top-up; the
 // wallet is credited then.
 func (c *Client) CompleteThreeDSDeposit(ctx context.Context, paymentID int64) (*DepositPayment, error) {
-	var d DepositPayment
-	if err := c.Do(ctx, http.MethodPost, PathDepositsThreeDSComplete, nil, completeThreeDSRequest{PaymentID: paymentID}, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return doInto[DepositPayment](ctx, c, http.MethodPost, PathDepositsThreeDSComplete, nil, completeThreeDSRequest{PaymentID: paymentID})
 }
 
 // WalletTransactionRefund is a refund of a wallet top-up to where the
@@ -322,11 +314,7 @@ type Remittance struct {
 }
 
 func (c *Client) wallet(ctx context.Context, method, path string, in any) (*Wallet, error) {
-	var w Wallet
-	if err := c.Do(ctx, method, path, nil, in, &w); err != nil {
-		return nil, err
-	}
-	return &w, nil
+	return doInto[Wallet](ctx, c, method, path, nil, in)
 }
 
 // CreateMemberWallet creates member memberID's wallet.
@@ -358,39 +346,23 @@ func (c *Client) ResetMerchantWalletBalance(ctx context.Context, req *ResetMerch
 
 // SearchWalletTransactions returns a page of wallet walletID's movements.
 func (c *Client) SearchWalletTransactions(ctx context.Context, walletID int64, req *SearchWalletTransactionsRequest) (*WalletTransactionList, error) {
-	var l WalletTransactionList
-	if err := c.Do(ctx, http.MethodGet, WalletTransactionsPath(walletID), req.Query(), nil, &l); err != nil {
-		return nil, err
-	}
-	return &l, nil
+	return doInto[WalletTransactionList](ctx, c, http.MethodGet, WalletTransactionsPath(walletID), req.Query(), nil)
 }
 
 // Deposit tops up a member's wallet with a card (non-3DS). A declined
 // card returns an *Error with HTTP 422.
 func (c *Client) Deposit(ctx context.Context, req *DepositRequest) (*DepositPayment, error) {
-	var d DepositPayment
-	if err := c.Do(ctx, http.MethodPost, PathDeposits, nil, req, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return doInto[DepositPayment](ctx, c, http.MethodPost, PathDeposits, nil, req)
 }
 
 // FundTransferDeposit credits a member's wallet with a received bank
 // transfer.
 func (c *Client) FundTransferDeposit(ctx context.Context, req *FundTransferDepositRequest) (*FundTransferDeposit, error) {
-	var d FundTransferDeposit
-	if err := c.Do(ctx, http.MethodPost, PathDepositsFundTransfer, nil, req, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return doInto[FundTransferDeposit](ctx, c, http.MethodPost, PathDepositsFundTransfer, nil, req)
 }
 
 func (c *Client) remittance(ctx context.Context, method, path string, in any) (*Remittance, error) {
-	var r Remittance
-	if err := c.Do(ctx, method, path, nil, in, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[Remittance](ctx, c, method, path, nil, in)
 }
 
 // SendRemittance moves money from the merchant to a member's wallet.
