@@ -34,7 +34,8 @@ import (
 //
 // MOCK DECISION (the reference documents no APM test accounts except the
 // Pluxee code 843195): the APM error groups are reached by apmUserIdentity
-// at init (apmErrorIdentities: 0000000000000001 .. 0000000000000005), and
+// at init (apmErrorIdentities: 0000000000000018, ...26, ...34, ...42 and
+// ...59, Luhn-valid so that reports mask them like any card number), and
 // at complete by the code: the right code is 123456 (otpCode) or 1234
 // (iWallet passCode); 999999 has expired (APM_VERIFICATION_CODE_ERROR);
 // any other code is APM_INVALID_VERIFICATION_CODE. A refused APM payment
@@ -77,11 +78,11 @@ const (
 // apmErrorIdentities maps the apmUserIdentity values that make the
 // provider refuse an init to their error group (MOCK DECISION).
 var apmErrorIdentities = map[string]string{
-	"0000000000000001": "APM_ACCOUNT_NOT_FOUND",
-	"0000000000000002": "APM_ACCOUNT_PERMISSION_DENIED",
-	"0000000000000003": "APM_VALIDATION_ERROR",
-	"0000000000000004": "APM_VPOS_ERROR",
-	"0000000000000005": "APM_ERROR",
+	"0000000000000018": "APM_ACCOUNT_NOT_FOUND",
+	"0000000000000026": "APM_ACCOUNT_PERMISSION_DENIED",
+	"0000000000000034": "APM_VALIDATION_ERROR",
+	"0000000000000042": "APM_VPOS_ERROR",
+	"0000000000000059": "APM_ERROR",
 }
 
 // APMErrorIdentities returns a copy of the apmUserIdentity values that

@@ -10,7 +10,7 @@ import (
 // bnpl.go): no panic, never a 500, a success or the error envelope.
 func FuzzAPMAndBNPL(f *testing.F) {
 	edenred := apmRequest(craftgate.ApmEdenred)
-	edenred.ApmUserIdentity = "0000000000000001"
+	edenred.ApmUserIdentity = "0000000000000018"
 	bnpl := bnplRequest(craftgate.BnplMaslak, "0064")
 	fuzzJSON(f, []string{pathAPMInit, pathAPMComplete, pathAPMPayments, pathBNPLOffers, pathBNPLInit, pathBNPLVerify},
 		apmRequest(craftgate.ApmPapara), edenred, bnpl,

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -32,6 +33,10 @@ func runSignoffForTest(t *testing.T, extra ...string) (dir, stdout, stderr strin
 	}
 	return filepath.Join(parent, entries[0].Name()), out.String(), errb.String()
 }
+
+// sixteenDigits finds a 16-digit run not touching other digits (nor a
+// decimal point: JUnit times have long fractions).
+var sixteenDigits = regexp.MustCompile(`(^|[^0-9.])[0-9]{16}([^0-9]|$)`)
 
 func TestSignoffAgainstEmbeddedMock(t *testing.T) {
 	dir, stdout, stderr := runSignoffForTest(t)
@@ -105,6 +110,12 @@ func TestSignoffAgainstEmbeddedMock(t *testing.T) {
 		}
 		if craftgate.MaskPANs(string(data)) != string(data) {
 			t.Errorf("%s holds a card-like number that is not masked", what)
+		}
+		// Nothing in a report has the length of a card number unmasked:
+		// ids are shorter, and voucher cards (APM user identities) are
+		// card numbers too.
+		if m := sixteenDigits.Find(data); m != nil {
+			t.Errorf("%s holds an unmasked 16-digit number %s", what, craftgate.MaskPAN(strings.Trim(string(m), "\"<>|`(), ")))
 		}
 		for _, secret := range []string{"signoff-secret-key-XYZ", "signoff-api-key"} {
 			if bytes.Contains(data, []byte(secret)) {

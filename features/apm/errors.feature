@@ -2,8 +2,8 @@
 Feature: The APM error groups reach the merchant as payment errors
   An APM provider refuses a payment with one of the APM error groups of the
   test-card page. The sandbox documents no accounts that produce them, so
-  the mock decides: a voucher card (apmUserIdentity) 0000000000000001 to
-  0000000000000005 is refused at init with one group each, and at
+  the mock decides: a voucher card (apmUserIdentity) 0000000000000018 to
+  0000000000000059 is refused at init with one group each, and at
   completion the code 999999 has expired and any code but 123456 is
   invalid. A Go test keeps the outline's rows and the catalogue's APM
   groups identical.
@@ -19,11 +19,11 @@ Feature: The APM error groups reach the merchant as payment errors
 
     Examples:
       | card             | group                         |
-      | 0000000000000001 | APM_ACCOUNT_NOT_FOUND         |
-      | 0000000000000002 | APM_ACCOUNT_PERMISSION_DENIED |
-      | 0000000000000003 | APM_VALIDATION_ERROR          |
-      | 0000000000000004 | APM_VPOS_ERROR                |
-      | 0000000000000005 | APM_ERROR                     |
+      | 0000000000000018 | APM_ACCOUNT_NOT_FOUND         |
+      | 0000000000000026 | APM_ACCOUNT_PERMISSION_DENIED |
+      | 0000000000000034 | APM_VALIDATION_ERROR          |
+      | 0000000000000042 | APM_VPOS_ERROR                |
+      | 0000000000000059 | APM_ERROR                     |
 
   Scenario Outline: <group> code <card> is refused at completion
     Given the buyer starts an EDENRED APM payment
