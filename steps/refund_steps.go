@@ -62,19 +62,29 @@ func (w *World) transaction(item string) (craftgate.PaymentTransaction, error) {
 
 // refundWhole refunds or cancels the whole payment under test, declined
 // ones included.
-func (w *World) refundWhole(ctx context.Context) error {
+func (w *World) refundWhole(ctx context.Context) error { return w.refundWholeTo(ctx, "") }
+
+// refundWholeTo is refundWhole with a refundDestinationType ("" for the
+// provider's default, PROVIDER).
+func (w *World) refundWholeTo(ctx context.Context, destination string) error {
 	if w.paymentID == 0 {
 		return errors.New("steps: no payment to refund: pay first")
 	}
-	w.refund, w.err = w.client.RefundPayment(ctx, &craftgate.RefundPaymentRequest{PaymentID: w.paymentID, ConversationID: newConversationID()})
+	w.refund, w.err = w.client.RefundPayment(ctx, &craftgate.RefundPaymentRequest{PaymentID: w.paymentID,
+		RefundDestinationType: destination, ConversationID: newConversationID()})
 	if w.err != nil && craftgate.AsError(w.err) == nil {
-		return fmt.Errorf("steps: refunding payment %d: %w", w.paymentID, w.err)
+		return fmt.Errorf("steps: refunding payment %d%s: %w", w.paymentID, toDestination(destination), w.err)
 	}
 	w.noteRefund(w.refund, w.err)
 	return nil
 }
 
 func (w *World) refundItem(ctx context.Context, amount, item string) error {
+	return w.refundItemTo(ctx, amount, item, "")
+}
+
+// refundItemTo is refundItem with a refundDestinationType.
+func (w *World) refundItemTo(ctx context.Context, amount, item, destination string) error {
 	a, err := ParseAmount(amount)
 	if err != nil {
 		return err
@@ -84,10 +94,10 @@ func (w *World) refundItem(ctx context.Context, amount, item string) error {
 		return err
 	}
 	w.itemRefundTx = tx.ID
-	w.itemRefund, w.err = w.client.RefundTransaction(ctx, &craftgate.RefundTransactionRequest{
-		PaymentTransactionID: tx.ID, RefundPrice: a, ConversationID: newConversationID()})
+	w.itemRefund, w.err = w.client.RefundTransaction(ctx, &craftgate.RefundTransactionRequest{PaymentTransactionID: tx.ID, RefundPrice: a,
+		RefundDestinationType: destination, ConversationID: newConversationID()})
 	if w.err != nil && craftgate.AsError(w.err) == nil {
-		return fmt.Errorf("steps: refunding transaction %d: %w", tx.ID, w.err)
+		return fmt.Errorf("steps: refunding transaction %d%s: %w", tx.ID, toDestination(destination), w.err)
 	}
 	if w.err == nil {
 		w.itemRefunds = append(w.itemRefunds, w.itemRefund)
@@ -95,6 +105,14 @@ func (w *World) refundItem(ctx context.Context, amount, item string) error {
 	}
 	w.noteRefund(nil, w.err)
 	return nil
+}
+
+// toDestination words a refund destination for an error message.
+func toDestination(destination string) string {
+	if destination == craftgate.RefundDestinationWallet {
+		return " to the wallet"
+	}
+	return ""
 }
 
 func (w *World) hasRefundedItem(ctx context.Context, amount, item string) error {

@@ -141,9 +141,13 @@ func walletDefinitions() []Definition {
 			func(ctx context.Context, w *World, a []string) error { return w.payFromWallet(ctx, a[0], a[1], a[2]) }},
 		{`^the payment is a (wallet|card and wallet) payment with ` + ReAmount + ` from the wallet$`,
 			func(_ context.Context, w *World, a []string) error { return w.isWalletPayment(a[0], a[1]) }},
-		{`^the merchant refunds the whole payment to the wallet$`, method((*World).refundWholeToWallet)},
+		{`^the merchant refunds the whole payment to the wallet$`, func(ctx context.Context, w *World, _ []string) error {
+			return w.refundWholeTo(ctx, craftgate.RefundDestinationWallet)
+		}},
 		{`^the merchant refunds ` + ReAmount + ` of item ` + ReItem + ` to the wallet$`,
-			func(ctx context.Context, w *World, a []string) error { return w.refundItemToWallet(ctx, a[0], a[1]) }},
+			func(ctx context.Context, w *World, a []string) error {
+				return w.refundItemTo(ctx, a[0], a[1], craftgate.RefundDestinationWallet)
+			}},
 		{`^the refund gives ` + ReAmount + ` back to the wallet and ` + ReAmount + ` to the card$`,
 			func(_ context.Context, w *World, a []string) error { return w.refundSplit(a[0], a[1]) }},
 	}
@@ -751,42 +755,6 @@ func (w *World) isWalletPayment(kind, amount string) error {
 		m.addf("binNumber: expected none for a payment wholly from the wallet, got %q", p.BinNumber)
 	}
 	return m.err(fmt.Sprintf("payment %d", p.ID))
-}
-
-func (w *World) refundWholeToWallet(ctx context.Context) error {
-	if w.paymentID == 0 {
-		return errors.New("steps: no payment to refund: pay first")
-	}
-	w.refund, w.err = w.client.RefundPayment(ctx, &craftgate.RefundPaymentRequest{PaymentID: w.paymentID,
-		RefundDestinationType: craftgate.RefundDestinationWallet, ConversationID: newConversationID()})
-	if w.err != nil && craftgate.AsError(w.err) == nil {
-		return fmt.Errorf("steps: refunding payment %d to the wallet: %w", w.paymentID, w.err)
-	}
-	w.noteRefund(w.refund, w.err)
-	return nil
-}
-
-func (w *World) refundItemToWallet(ctx context.Context, amount, item string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	tx, err := w.transaction(item)
-	if err != nil {
-		return err
-	}
-	w.itemRefundTx = tx.ID
-	w.itemRefund, w.err = w.client.RefundTransaction(ctx, &craftgate.RefundTransactionRequest{PaymentTransactionID: tx.ID, RefundPrice: a,
-		RefundDestinationType: craftgate.RefundDestinationWallet, ConversationID: newConversationID()})
-	if w.err != nil && craftgate.AsError(w.err) == nil {
-		return fmt.Errorf("steps: refunding transaction %d to the wallet: %w", tx.ID, w.err)
-	}
-	if w.err == nil {
-		w.itemRefunds = append(w.itemRefunds, w.itemRefund)
-		w.note(EvidenceRefund, "transaction refund "+strconv.FormatInt(w.itemRefund.ID, 10), "")
-	}
-	w.noteRefund(nil, w.err)
-	return nil
 }
 
 // refundSplit checks the last refund's wallet and bank parts: the whole
