@@ -232,13 +232,7 @@ func (w *World) pressAtAPM(ctx context.Context, page Page, action string) error 
 	if err != nil {
 		return fmt.Errorf("steps: APM payment %d: the provider's page: %w", w.paymentID, err)
 	}
-	var press *Button
-	for _, bt := range f.Buttons {
-		if bt.Value == action {
-			press = &bt
-			break
-		}
-	}
+	press := f.Button(action)
 	if press == nil {
 		return fmt.Errorf("steps: APM payment %d: the provider's page has no button to %s (buttons %v)", w.paymentID, action, f.Buttons)
 	}

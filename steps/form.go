@@ -79,6 +79,16 @@ func (f *Form) Get(name string) (string, bool) {
 	return "", false
 }
 
+// Button returns the form's submit button with the given value, or nil.
+func (f *Form) Button(value string) *Button {
+	for i := range f.Buttons {
+		if f.Buttons[i].Value == value {
+			return &f.Buttons[i]
+		}
+	}
+	return nil
+}
+
 func (f *Form) fieldNames() string {
 	names := make([]string, len(f.Fields))
 	for i, fl := range f.Fields {

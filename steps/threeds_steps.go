@@ -168,13 +168,7 @@ func (w *World) pressAtBank(ctx context.Context, bank Page, action string) error
 	if _, ok := f.Get("otp"); ok {
 		set["otp"] = smsCode
 	}
-	var press *Button
-	for _, bt := range f.Buttons {
-		if bt.Value == action {
-			press = &bt
-			break
-		}
-	}
+	press := f.Button(action)
 	if press == nil {
 		return fmt.Errorf("steps: payment %d: the bank's page has no button to %s (buttons %v)", w.paymentID, action, f.Buttons)
 	}
