@@ -248,8 +248,8 @@ const (
 type faultSet struct {
 	seed    int64
 	rules   []*faultRule
-	byOp    [numOps][]*faultRule // rules with a fault, in order
-	latency [numOps]*faultRule   // the rule giving the operation's latency
+	byOp    [][]*faultRule // op -> rules with a fault, in order
+	latency []*faultRule   // op -> the rule giving the operation's latency
 	outages []*outage
 }
 
@@ -335,18 +335,19 @@ func (m *Mock) compileFaults(cfg FaultConfig) (*faultSet, error) {
 	if len(cfg.Outages) > maxOutages {
 		return nil, fmt.Errorf("at most %d outages, got %d", maxOutages, len(cfg.Outages))
 	}
-	fs := &faultSet{seed: m.cfg.Seed}
+	nOps := len(m.routes.names)
+	fs := &faultSet{seed: m.cfg.Seed, byOp: make([][]*faultRule, nOps), latency: make([]*faultRule, nOps)}
 	if cfg.Seed != nil {
 		fs.seed = *cfg.Seed
 	}
 	for i, spec := range cfg.Rules {
-		r, err := compileRule(i, spec, fs.seed)
+		r, err := compileRule(m.routes, i, spec, fs.seed)
 		if err != nil {
 			return nil, fmt.Errorf("rules[%d]: %w", i, err)
 		}
 		fs.rules = append(fs.rules, r)
 	}
-	for o := op(1); o < numOps; o++ {
+	for o := op(1); int(o) < nOps; o++ {
 		for _, r := range fs.rules {
 			if !r.all && r.op != o {
 				continue
@@ -370,15 +371,15 @@ func (m *Mock) compileFaults(cfg FaultConfig) (*faultSet, error) {
 	return fs, nil
 }
 
-func compileRule(i int, spec FaultRule, seed int64) (*faultRule, error) {
+func compileRule(routes *router, i int, spec FaultRule, seed int64) (*faultRule, error) {
 	spec.Fired, spec.Spent = 0, false
 	r := &faultRule{index: i, key: splitmix64(uint64(seed) ^ uint64(i+1)*0xd6e8feb86659fd93)}
 	if spec.Operation == "*" {
 		r.all = true
-	} else if k := slices.Index(opNames[:], spec.Operation); k > 0 {
-		r.op = op(k)
+	} else if k, ok := routes.opByName(spec.Operation); ok {
+		r.op = k
 	} else {
-		return nil, fmt.Errorf("operation %q is not \"*\" nor one of: %s", truncate(spec.Operation, 60), strings.Join(Operations(), ", "))
+		return nil, fmt.Errorf("operation %q is not \"*\" nor one of: %s", truncate(spec.Operation, 60), strings.Join(routes.names[1:], ", "))
 	}
 	if spec.Latency != nil {
 		l, err := compileLatency(*spec.Latency)
@@ -806,7 +807,17 @@ func (m *Mock) dispatch(c *call, rt *route) {
 			return
 		}
 	}
-	rt.handler(m, c)
+	m.run(c, rt)
+}
+
+// run calls the route's handler and writes the error it returns in the
+// provider's envelope.
+func (m *Mock) run(c *call, rt *route) {
+	err := rt.handle(m, c)
+	if e, ok := err.(*apiError); err == nil || ok && e == nil || c.wrote {
+		return // answered (a typed nil *apiError is no error)
+	}
+	c.fail(asAPIError(err))
 }
 
 // inject runs one call under the fault configuration.
@@ -818,7 +829,7 @@ func (m *Mock) inject(c *call, rt *route, fs *faultSet) {
 		return
 	}
 	if f == nil {
-		rt.handler(m, c)
+		m.run(c, rt)
 		return
 	}
 	after := f.spec.After || f.kind == kindSlowBody
@@ -840,7 +851,7 @@ func (m *Mock) inject(c *call, rt *route, fs *faultSet) {
 			c.w.Header()["Retry-After"] = []string{f.retry}
 		}
 		c.fail(&apiError{status: f.status, code: CodeInjectedError,
-			desc: fmt.Sprintf("injected fault: HTTP %d from fault rule %d on %s; %s", f.status, f.index, rt.op, what)})
+			desc: fmt.Sprintf("injected fault: HTTP %d from fault rule %d on %s; %s", f.status, f.index, rt.name, what)})
 	case kindRateLimit:
 		g, _ := craftgate.TestCards().Group(tooManyRequests)
 		c.w.Header()["Retry-After"] = []string{f.retry}
@@ -853,7 +864,7 @@ func (m *Mock) inject(c *call, rt *route, fs *faultSet) {
 			return
 		}
 		c.fail(&apiError{status: http.StatusGatewayTimeout, code: CodeInjectedTimeout,
-			desc: fmt.Sprintf("injected timeout: held for %s by fault rule %d on %s; %s", f.hold, f.index, rt.op, what)})
+			desc: fmt.Sprintf("injected timeout: held for %s by fault rule %d on %s; %s", f.hold, f.index, rt.name, what)})
 	case kindReset:
 		c.reset()
 	}
@@ -865,7 +876,7 @@ func (m *Mock) buffered(c *call, rt *route) *bufferedWriter {
 	buf := &bufferedWriter{h: http.Header{}}
 	c.w = buf
 	defer func() { c.w = real }()
-	rt.handler(m, c)
+	m.run(c, rt)
 	return buf
 }
 
