@@ -23,14 +23,22 @@ import (
 )
 
 // rbsStep adapts a step that needs the scenario's RBS state.
-func rbsStep(f func(w *World, ctx context.Context, rw *rbsWorld, args []string) error) StepFunc {
-	return func(ctx context.Context, w *World, args []string) error {
-		rw, err := w.rbsWorld()
-		if err != nil {
-			return err
-		}
-		return f(w, ctx, rw, args)
+func rbsStep(f func(w *World, ctx context.Context, rw *rbsWorld, args []string) error) Step {
+	return rbsStepFunc(f)
+}
+
+// rbsStepFunc is a step of the RBS world; it takes its arguments as a
+// slice, so its arity is not checked (-1).
+type rbsStepFunc func(w *World, ctx context.Context, rw *rbsWorld, args []string) error
+
+func (f rbsStepFunc) Arity() int { return -1 }
+
+func (f rbsStepFunc) Run(ctx context.Context, w *World, args []string) error {
+	rw, err := w.rbsWorld()
+	if err != nil {
+		return err
 	}
+	return f(w, ctx, rw, args)
 }
 
 const reAmountCur = ReAmount + " " + ReCurrency
