@@ -12,7 +12,7 @@ import (
 )
 
 // extWorld is the part of a scenario about pre-authorisation,
-// installments and BIN, and stored cards (issue 6, part A).
+// installments and BIN, and stored cards.
 type extWorld struct {
 	// Request options: tailorRequest applies them to every payment the
 	// scenario makes from then on.
