@@ -361,11 +361,17 @@ type envelope struct {
 	// ErrorCodeCap is the classic getOrderStatus.do's ErrorCode (the
 	// decoder matches names case-insensitively, so the exact key wins).
 	ErrorCodeCap ErrorCode `json:"ErrorCode"`
-	Error        *struct {
-		Code        ErrorCode `json:"code"`
-		Message     string    `json:"message"`
-		Description string    `json:"description"`
-	} `json:"error"`
+	// Error is an object in the envelope answers ({code, message,
+	// description}), a string in paymentOrderBinding.do and
+	// instantPayment.do, a boolean in createBindingNoPayment.do.
+	Error json.RawMessage `json:"error"`
+}
+
+// envelopeError is the object form of "error".
+type envelopeError struct {
+	Code        ErrorCode `json:"code"`
+	Message     string    `json:"message"`
+	Description string    `json:"description"`
 }
 
 // DecodeResponse decodes a gateway answer to method: an errorCode other
@@ -385,11 +391,15 @@ func DecodeResponse(method string, status int, body []byte, out any) error {
 	}
 	if env.Success != nil && !*env.Success {
 		e := &Error{Method: method, HTTPStatus: status, Code: CodeWrongState, Message: env.ErrorMessage}
-		if env.Error != nil {
-			if env.Error.Code.Present {
-				e.Code = env.Error.Code.Code
+		var obj envelopeError
+		if len(env.Error) > 0 && env.Error[0] == '{' && json.Unmarshal(env.Error, &obj) == nil {
+			if obj.Code.Present {
+				e.Code = obj.Code.Code
 			}
-			e.Message = env.Error.Message + env.Error.Description
+			e.Message = obj.Message
+			if e.Message == "" {
+				e.Message = obj.Description
+			}
 		}
 		return e
 	}

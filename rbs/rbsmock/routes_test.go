@@ -2,6 +2,10 @@ package rbsmock
 
 import (
 	"bufio"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -128,5 +132,59 @@ func TestShapeCodes(t *testing.T) {
 	}
 	if _, err := ParseJSONCodes("bool"); err == nil {
 		t.Error("ParseJSONCodes(bool): want an error")
+	}
+}
+
+// TestEveryRouteSurvivesJunk sends random parameters, by GET and POST,
+// form and JSON, to every path of the table: the mock answers each with
+// its error envelope and never a 5xx.
+func TestEveryRouteSurvivesJunk(t *testing.T) {
+	m, err := New(Config{UserName: "u", Password: "p", Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	names := []string{"userName", "password", "orderId", "mdOrder", "MDORDER", "orderNumber", "amount", "bindingId", "clientId",
+		"pan", "$PAN", "cvc", "paRes", "threeDSServerTransId", "qrId", "size", "from", "to", "transactionStates", "params",
+		"paymentToken", "merchant", "orderBundle", "newExpiry", "expiryDate", "cardholderName", "uuid", "backUrl", "returnUrl"}
+	values := []string{"", "u", "p", "0", "-1", "1000", "[", "{}", `{"cartItems":{"items":[{}]}}`, "4111111111111111", "eyJ9",
+		"20260101000000", "DEPOSITED", "203012", "https://x.test/", strings.Repeat("я", 100), "\x00"}
+	seed := uint64(1)
+	next := func(n int) int { seed = seed*6364136223846793005 + 1442695040888963407; return int((seed >> 33) % uint64(n)) }
+	for i := range routes {
+		r := &routes[i]
+		paths := append(append([]string{}, r.bank...), r.router)
+		for _, p := range paths {
+			if p == "" {
+				continue
+			}
+			for k := range 12 {
+				q := url.Values{"userName": {"u"}, "password": {"p"}}
+				for range next(6) {
+					q.Set(names[next(len(names))], values[next(len(values))])
+				}
+				var req *http.Request
+				switch k % 3 {
+				case 0:
+					req = httptest.NewRequest(http.MethodGet, p+"?"+q.Encode(), nil)
+				case 1:
+					req = httptest.NewRequest(http.MethodPost, p, strings.NewReader(q.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				default:
+					obj := map[string]string{}
+					for k := range q {
+						obj[k] = q.Get(k)
+					}
+					b, _ := json.Marshal(obj)
+					req = httptest.NewRequest(http.MethodPost, p, strings.NewReader(string(b)))
+					req.Header.Set("Content-Type", "application/json")
+				}
+				w := httptest.NewRecorder()
+				m.ServeHTTP(w, req)
+				if w.Code >= 500 || !json.Valid(w.Body.Bytes()) {
+					t.Fatalf("%s %s: HTTP %d %s", req.Method, req.URL, w.Code, w.Body)
+				}
+			}
+		}
 	}
 }
