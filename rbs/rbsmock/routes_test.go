@@ -150,7 +150,10 @@ func TestEveryRouteSurvivesJunk(t *testing.T) {
 	values := []string{"", "u", "p", "0", "-1", "1000", "[", "{}", `{"cartItems":{"items":[{}]}}`, "4111111111111111", "eyJ9",
 		"20260101000000", "DEPOSITED", "203012", "https://x.test/", strings.Repeat("я", 100), "\x00"}
 	seed := uint64(1)
-	next := func(n int) int { seed = seed*6364136223846793005 + 1442695040888963407; return int((seed >> 33) % uint64(n)) }
+	next := func(n int) int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int((seed >> 33) % uint64(n))
+	}
 	for i := range routes {
 		r := &routes[i]
 		paths := append(append([]string{}, r.bank...), r.router)
