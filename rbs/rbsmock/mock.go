@@ -125,6 +125,10 @@ type Config struct {
 	// Currencies are the ISO 4217 numeric codes the merchant may use;
 	// empty means 643, 840 and 978.
 	Currencies []int
+	// JSONCodes is the JSON type of every errorCode and actionCode the
+	// mock answers: CodesDocumented (the per-method shapes of the
+	// gateway's examples), CodesNumber or CodesString.
+	JSONCodes string
 }
 
 // Mock is an in-process RBS gateway. It is safe for concurrent use.
@@ -141,6 +145,11 @@ type Mock struct {
 	mu       sync.Mutex
 	orders   map[string]*order
 	byNumber map[string]*order
+	// bindings (stored cards) by bindingId; qrs (SBP QR codes) by qrId;
+	// threeDS2 (3-D Secure 2 transactions) by threeDSServerTransId.
+	bindings map[string]*binding
+	qrs      map[string]*order
+	threeDS2 map[string]*order
 
 	cb *deliverer
 }
@@ -176,6 +185,11 @@ func New(cfg Config) (*Mock, error) {
 		cfg.CallbackMaxFailures = DefaultMaxFailures
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	codes, err := ParseJSONCodes(cfg.JSONCodes)
+	if err != nil {
+		return nil, err
+	}
+	cfg.JSONCodes = codes
 	m := &Mock{
 		cfg:        cfg,
 		clock:      cfg.Clock,
@@ -185,6 +199,9 @@ func New(cfg Config) (*Mock, error) {
 		currencies: map[int]bool{},
 		orders:     map[string]*order{},
 		byNumber:   map[string]*order{},
+		bindings:   map[string]*binding{},
+		qrs:        map[string]*order{},
+		threeDS2:   map[string]*order{},
 	}
 	if m.clock == nil {
 		m.clock = realClock{}
@@ -282,16 +299,20 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (m *Mock) route(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
-	case strings.HasPrefix(p, BankPath+"/"):
-		m.serveAPI(w, r, false, strings.TrimPrefix(p, BankPath+"/"))
-	case strings.HasPrefix(p, RouterPath+"/"):
-		m.serveAPI(w, r, true, strings.TrimPrefix(p, RouterPath+"/"))
+	case p == finish3DSPagePath:
+		m.serveFinish3DS(w, r)
+	case isAPIPath(p):
+		m.serveAPI(w, r)
+	case p == sbpBankPath:
+		m.serveSBPBank(w, r)
 	case p == bankPagePath || p == routerPagePath || (strings.HasPrefix(p, "/payment/merchants/gatecheck/payment_") && strings.HasSuffix(p, ".html")):
 		m.servePaymentPage(w, r)
 	case p == payPath:
 		m.servePay(w, r)
 	case p == acsPath:
 		m.serveACS(w, r)
+	case strings.HasPrefix(p, acsPath+"/"):
+		m.serve3DSMethod(w, r)
 	case p == alfaPayPagePath:
 		m.serveAlfaPayPage(w, r)
 	case strings.HasPrefix(p, adminPath+"/"):
@@ -308,7 +329,13 @@ const (
 	payPath         = "/payment/pay"
 	acsPath         = "/payment/acs"
 	alfaPayPagePath = "/alfapay/goto-alfapay"
-	adminPath       = "/_mock/rbs"
+	// finish3DSPagePath is the gateway's own termUrl: where the ACS
+	// returns the payer after a paymentorder.do 3-D Secure.
+	finish3DSPagePath = BankPath + "/finish3ds.do"
+	// sbpBankPath is the page that plays the buyer's bank app: the SBP
+	// QR payload points at it.
+	sbpBankPath = "/sbp/bank"
+	adminPath   = "/_mock/rbs"
 )
 
 // mountPrefix is the path the handler is mounted under: what

@@ -81,6 +81,18 @@ table{border-collapse:collapse;font-size:.85rem;margin-top:.5rem} td,th{border:1
 </form>
 {{template "foot" .}}{{end}}
 
+{{define "sbp"}}{{template "head" .}}
+<h1>Your bank: SBP payment</h1>
+<p>Pay <strong id="amount">{{.Amount}} {{.Currency}}</strong> to the merchant for order {{.Number}} by the Faster Payments System.</p>
+{{if .Description}}<p>{{.Description}}</p>{{end}}
+<p class="note">The QR code expires at {{.Deadline}}.</p>
+<form method="post" action="{{.Action}}">
+<input type="hidden" name="qrId" value="{{.OrderID}}"><input type="hidden" name="t" value="{{.Token}}">
+<button type="submit" name="action" value="pay">Pay</button>
+<button type="submit" name="action" value="reject">Reject</button>
+</form>
+{{template "foot" .}}{{end}}
+
 {{define "message"}}{{template "head" .}}
 <h1>{{.Title}}</h1><p id="message">{{.Message}}</p>
 {{template "foot" .}}{{end}}
@@ -313,7 +325,12 @@ func (m *Mock) serveACS(w http.ResponseWriter, r *http.Request) {
 	if want == "" {
 		want = acsPassword
 	}
-	if r.Method == http.MethodGet {
+	if r.Method == http.MethodGet || f.Get("action") == "" {
+		// GET, or the merchant's auto-post of PaReq/MD/TermUrl (creq for
+		// 3-D Secure 2): show the page.
+		if term := f.Get("TermUrl"); term != "" && o.direct && o.tds2 == "" && absoluteHTTP(term) {
+			o.termURL = term
+		}
 		d := o.pageData(now)
 		d.Title, d.Action, d.Token = "3-D Secure", m.pathBase(r)+acsPath, o.acsToken
 		d.Masked, d.Password = craftgate.MaskPAN(o.acsCard.tc.Number), want
@@ -321,9 +338,16 @@ func (m *Mock) serveACS(w http.ResponseWriter, r *http.Request) {
 		m.render(w, http.StatusOK, "acs", d)
 		return
 	}
+	confirmed := f.Get("action") == "confirm" && subtle.ConstantTimeCompare([]byte(f.Get("password")), []byte(want)) == 1
+	if o.direct {
+		next := m.directACSDoneLocked(o, confirmed)
+		m.mu.Unlock()
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
 	var ev *event
 	var next string
-	if f.Get("action") == "confirm" && subtle.ConstantTimeCompare([]byte(f.Get("password")), []byte(want)) == 1 {
+	if confirmed {
 		ev, next = m.finishLocked(o, o.acsCard, rbs.PaymentWayCard, 5, now)
 	} else {
 		o.card = &paidCard{maskedPan: rbs.GatewayMaskedPAN(o.acsCard.tc.Number), expiry: o.acsCard.expiry,
