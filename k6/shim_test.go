@@ -33,62 +33,84 @@ type module struct {
 }
 
 var (
-	importLine = regexp.MustCompile(`^import (\w+) from '(k6/[a-z]+)';$`)
-	exportLine = regexp.MustCompile(`^export (const|function) (\w+)`)
+	defaultImport = regexp.MustCompile(`^import (\w+) from '([^']+)';$`)
+	namedImport   = regexp.MustCompile(`^import \{ ([\w, ]+) \} from '([^']+)';$`)
+	exportLine    = regexp.MustCompile(`^export (const|function) (\w+)`)
 )
 
-// transform turns the ES module into a script, since goja runs scripts:
-// each default import of a k6 module becomes a constant bound to the shim,
-// each `export` is dropped, and the script's value is an object of the
-// exports. A form of import or export it does not know fails the test.
+// transform turns an ES module into a script, since goja runs scripts:
+// each import becomes a constant bound to __modules[specifier] (a k6
+// module's shim, or another module's exports), each `export` is dropped
+// (`export default function` names __default), and the script, wrapped in
+// a function for the module's own scope, evaluates to an object of the
+// exports. A form of import or export it does not know
+// fails the test.
 func transform(src string) (script string, names []string, err error) {
 	var b strings.Builder
+	var exports []string
+	// The module's own scope, so modules loaded into one runtime do not
+	// clash (a module's top level is not the global scope).
+	b.WriteString("(function () {\n")
 	for n, line := range strings.Split(src, "\n") {
 		switch {
-		case importLine.MatchString(line):
-			m := importLine.FindStringSubmatch(line)
-			fmt.Fprintf(&b, "const %s = __k6[%q];\n", m[1], m[2])
+		case defaultImport.MatchString(line):
+			m := defaultImport.FindStringSubmatch(line)
+			fmt.Fprintf(&b, "const %s = __modules[%q];\n", m[1], m[2])
+		case namedImport.MatchString(line):
+			m := namedImport.FindStringSubmatch(line)
+			fmt.Fprintf(&b, "const { %s } = __modules[%q];\n", m[1], m[2])
+		case strings.HasPrefix(line, "export default function"):
+			exports = append(exports, "default: __default")
+			b.WriteString("function __default" + strings.TrimPrefix(line, "export default function") + "\n")
 		case exportLine.MatchString(line):
 			m := exportLine.FindStringSubmatch(line)
 			names = append(names, m[2])
+			exports = append(exports, m[2]+": "+m[2])
 			b.WriteString(strings.TrimPrefix(line, "export ") + "\n")
 		case strings.HasPrefix(line, "import") || strings.HasPrefix(line, "export"):
-			return "", nil, fmt.Errorf("line %d: %q: the test loads only `import x from 'k6/...'` and `export const|function`", n+1, line)
+			return "", nil, fmt.Errorf("line %d: %q: the test loads only `import x from`, `import { x } from`, `export const|function` and `export default function`", n+1, line)
 		default:
 			b.WriteString(line + "\n")
 		}
 	}
-	b.WriteString("({")
-	for i, name := range names {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s: %s", name, name)
-	}
-	b.WriteString("})\n")
+	b.WriteString("return {" + strings.Join(exports, ", ") + "};\n})()\n")
 	return b.String(), names, nil
 }
 
-func load(t *testing.T) *module {
+// newRuntime is a goja runtime whose __modules has the shims of k6/crypto
+// and k6/encoding.
+func newRuntime(t *testing.T) (*goja.Runtime, *goja.Object) {
 	t.Helper()
-	src, err := os.ReadFile("craftgate.js")
+	vm := goja.New()
+	mods := vm.NewObject()
+	must(t, mods.Set("k6/crypto", cryptoShim(vm)))
+	must(t, mods.Set("k6/encoding", encodingShim(vm)))
+	must(t, vm.Set("__modules", mods))
+	return vm, mods
+}
+
+// runModule loads one module file into vm and returns its exports.
+func runModule(t *testing.T, vm *goja.Runtime, file string) *goja.Object {
+	t.Helper()
+	src, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	script, _, err := transform(string(src))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", file, err)
 	}
-	vm := goja.New()
-	mods := vm.NewObject()
-	must(t, mods.Set("k6/crypto", cryptoShim(vm)))
-	must(t, mods.Set("k6/encoding", encodingShim(vm)))
-	must(t, vm.Set("__k6", mods))
-	v, err := vm.RunScript("craftgate.js", script)
+	v, err := vm.RunScript(file, script)
 	if err != nil {
-		t.Fatalf("loading craftgate.js: %v", err)
+		t.Fatalf("loading %s: %v", file, err)
 	}
-	return &module{t: t, vm: vm, exports: v.ToObject(vm)}
+	return v.ToObject(vm)
+}
+
+func load(t *testing.T) *module {
+	t.Helper()
+	vm, _ := newRuntime(t)
+	return &module{t: t, vm: vm, exports: runModule(t, vm, "craftgate.js")}
 }
 
 func must(t *testing.T, err error) {
