@@ -404,3 +404,38 @@ func TestStripesSpread(t *testing.T) {
 		}
 	}
 }
+
+func TestComplete(t *testing.T) {
+	seq, err := ParseSequence("0,1/4,1/2,1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg := func(text string) Segment {
+		s, err := Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	tests := []struct {
+		segs []string
+		err  string
+	}{
+		{[]string{"0:1/4", "1/4:1/2", "1/2:1"}, ""},
+		{[]string{"1/2:1", "0:1/4", "1/4:1/2"}, ""},
+		{[]string{"0:1/4", "1/2:1"}, "misses the execution segments 1/4:1/2"},
+		{[]string{"0:1/4", "1/4:1/2", "1/4:1/2", "1/2:1"}, "appears twice"},
+		{[]string{"0:1/4", "1/4:3/4", "1/2:1"}, "not a segment"},
+		{nil, "misses"},
+	}
+	for _, tt := range tests {
+		var segs []Segment
+		for _, s := range tt.segs {
+			segs = append(segs, seg(s))
+		}
+		err := Complete(seq, segs)
+		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("Complete(%v) = %v, want %q", tt.segs, err, tt.err)
+		}
+	}
+}
