@@ -61,7 +61,7 @@ Feature: Alfa-Bank RBS bindings: paying again with a stored card
   Scenario: A card is stored without a payment and found by its number
     When the merchant stores test card "2200000000000053" for the customer "client-13" without a payment
     Then the gateway lists 1 binding for the customer "client-13"
-    And the gateway lists 1 binding of test card "2200000000000053"
+    And the bindings of test card "2200000000000053" include the customer "client-13"
 
   Scenario: Another customer's binding cannot pay
     Given the customer "client-14" has paid a one-phase order of 500.00 RUB with test card "5555555555555599"
