@@ -431,6 +431,9 @@ func (m *Mock) decline(_ *http.Request, p params, router bool) (*reply, *apiErro
 	}
 	o.acsToken, o.acsCard, o.alfaPayToken = "", nil, ""
 	o.status, o.actionDesc = rbs.StatusDeclined, "Declined by the merchant"
+	if o.qr != nil && o.qr.status == qrStarted {
+		o.qr.status = qrRejected
+	}
 	rep.body = opOK(router)
 	return rep, nil
 }
