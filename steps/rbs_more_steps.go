@@ -38,6 +38,9 @@ func rbsMoreDefinitions() []Definition {
 		{`^the binding shows the card as "([0-9*]+)"(?: expiring "(\d{6})")?$`, rbsStep((*World).rbsBindingShows)},
 		{`^the merchant pays a new order of ` + reAmountCur + ` for the customer "([^"]+)" with the binding( and CVC "\d{3}")?$`, rbsStep((*World).rbsPayWithBinding)},
 		{`^the merchant (removes|restores) the binding$`, rbsStep((*World).rbsToggleBinding)},
+		{`^the merchant has registered an order of ` + reAmountCur + ` for the customer "([^"]+)" payable only with the binding$`, rbsStep((*World).rbsRegisterForBinding)},
+		{`^the payment page asks only for the CVC of the card "([0-9*]+)"$`, rbsStep((*World).rbsPageAsksCVC)},
+		{`^the payer pays with the stored card's CVC$`, rbsStep((*World).rbsPayCVC)},
 		{`^the merchant extends the binding to "(\d{6})"$`, rbsStep((*World).rbsExtendBinding)},
 		{`^the merchant stores test card "(\d+)" for the customer "([^"]+)" without a payment$`, rbsStep((*World).rbsStoreCard)},
 		{`^the bindings of test card "(\d+)" include the customer "([^"]+)"$`, rbsStep((*World).rbsBindingsOfCard)},
@@ -146,6 +149,55 @@ func (w *World) rbsPayWithBinding(ctx context.Context, rw *rbsWorld, a []string)
 	}
 	_, err := rw.bankClient().PaymentOrderBinding(ctx, rw.order.OrderID, b.BindingID, cvc)
 	return rbsKeep(rw, err)
+}
+
+func (w *World) rbsRegisterForBinding(ctx context.Context, rw *rbsWorld, a []string) error {
+	if rw.binding == nil {
+		return errors.New("steps: no binding listed in this scenario")
+	}
+	b := *rw.binding
+	am, err := ParseAmount(a[0])
+	if err != nil {
+		return err
+	}
+	req, err := rw.newRequest(am, a[1])
+	if err != nil {
+		return err
+	}
+	req.ClientID, req.BindingID = rw.customer(a[2]), b.BindingID
+	if err := w.rbsRegister(ctx, rw, rw.bankClient(), req, false); err != nil {
+		return err
+	}
+	rw.binding = &b
+	if rw.err != nil {
+		return fmt.Errorf("the gateway refused the registration: %w", rw.err)
+	}
+	return nil
+}
+
+func (w *World) rbsPageAsksCVC(ctx context.Context, rw *rbsWorld, a []string) error {
+	if err := w.rbsOpenPage(ctx, rw, nil); err != nil {
+		return err
+	}
+	f, err := ParseForm(rw.page)
+	if err != nil {
+		return err
+	}
+	_, cvc := f.Get("cvc")
+	_, pan := f.Get("pan")
+	if !cvc || pan || !strings.Contains(pageText(rw.page.Body), a[0]) {
+		return fmt.Errorf("the payment page is not the CVC-only page of %s: %s", a[0], truncateText(craftgate.MaskPANs(pageText(rw.page.Body)), 300))
+	}
+	return nil
+}
+
+func (w *World) rbsPayCVC(ctx context.Context, rw *rbsWorld, _ []string) error {
+	next, _, err := rw.browser.submit(ctx, rw.page, map[string]string{"cvc": "123"}, &Button{Name: "action", Value: "binding"})
+	if err != nil {
+		return err
+	}
+	rw.page = next
+	return nil
 }
 
 func (w *World) rbsToggleBinding(ctx context.Context, rw *rbsWorld, a []string) error {

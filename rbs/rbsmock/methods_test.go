@@ -391,3 +391,45 @@ func TestLastOrdersAddParamsInstantAndWallets(t *testing.T) {
 		t.Error("a declining wallet card paid")
 	}
 }
+
+func TestOrderWithBindingIDAsksOnlyForTheCVC(t *testing.T) {
+	h := newHarness(t)
+	first := h.registerFor("client-cvc", 1000, false)
+	h.pay(first.FormURL, "5555555555555599", "")
+	bs, err := h.bank.GetBindings(bg, "client-cvc")
+	if err != nil || len(bs) != 1 {
+		t.Fatalf("%v %v", bs, err)
+	}
+	req := h.registerReq(500)
+	req.ClientID, req.BindingID = "client-cvc", bs[0].BindingID
+	reg, err := h.bank.Register(bg, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := h.page(reg.FormURL)
+	if !strings.Contains(string(page.Body), "555555**5599") || strings.Contains(string(page.Body), `name="pan"`) {
+		t.Fatalf("the page is not the CVC-only page:\n%s", page.Body)
+	}
+	if again := h.submit(page, map[string]string{"cvc": "12"}, "binding"); !strings.Contains(string(again.Body), "CVC") {
+		t.Errorf("a 2-digit CVC was taken: %s", again.URL)
+	}
+	end := h.submit(page, map[string]string{"cvc": "123"}, "binding")
+	if end.URL.Path != "/return" {
+		t.Errorf("landed on %s", end.URL)
+	}
+	if st := h.status(h.bank, reg.OrderID); st.Status() != rbs.StatusDeposited || st.PaymentWay != rbs.PaymentWayCardBinding {
+		t.Errorf("%v %s", st.Status(), st.PaymentWay)
+	}
+}
+
+func TestRouterDirectPayment(t *testing.T) {
+	h := newHarness(t)
+	reg := h.register(h.router, false, 1000)
+	pay, err := h.router.PaymentOrder(bg, &rbs.PaymentOrderRequest{OrderID: reg.OrderID, PAN: "5555555555555599", CVC: "123", Expiry: "203012", Cardholder: "TEST CARDHOLDER"})
+	if err != nil || pay.Redirect == "" {
+		t.Fatalf("%+v %v", pay, err)
+	}
+	if st := h.status(h.router, reg.OrderID); st.State != "DEPOSITED" {
+		t.Errorf("router state %q", st.State)
+	}
+}
