@@ -148,6 +148,9 @@ type Mock struct {
 	// bindings (stored cards) by bindingId; qrs (SBP QR codes) by qrId;
 	// threeDS2 (3-D Secure 2 transactions) by threeDSServerTransId.
 	bindings map[string]*binding
+	// byClient and byCard index the bindings by clientId and card number.
+	byClient map[string][]*binding
+	byCard   map[string][]*binding
 	qrs      map[string]*order
 	threeDS2 map[string]*order
 
@@ -200,6 +203,8 @@ func New(cfg Config) (*Mock, error) {
 		orders:     map[string]*order{},
 		byNumber:   map[string]*order{},
 		bindings:   map[string]*binding{},
+		byClient:   map[string][]*binding{},
+		byCard:     map[string][]*binding{},
 		qrs:        map[string]*order{},
 		threeDS2:   map[string]*order{},
 	}
