@@ -23,9 +23,10 @@
 //	POST /_mock/rbs/clock/advance    duration=24h + credentials; moves the clock
 //	POST /_mock/rbs/callbacks        credentials [+ mdOrder]; the callback deliveries
 //
-// errorCode answers follow rbs-gateway.md §5 per method, with the wire
-// types the gateway's examples show (methodKind), unless Config.JSONCodes
-// forces numbers or strings everywhere.
+// errorCode answers follow the per-method tables of the gateway's
+// documentation (https://alfa.rbsuat.com/sandbox/ru/integration/api/rest.html),
+// with the wire types its examples show (methodKind), unless
+// Config.JSONCodes forces numbers or strings everywhere.
 //
 // MOCK DECISIONS where the reference is silent (each repeated next to its
 // code): API errors are HTTP 200 with errorCode; transport problems carry
