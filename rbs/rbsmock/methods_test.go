@@ -42,6 +42,11 @@ func TestUnpaidOrderReportsNoPaymentAttempt(t *testing.T) {
 	if st.ActionCode != "-100" || st.ActionCodeDescription == "" {
 		t.Errorf("unpaid order: actionCode %q %q, want -100 with a description", st.ActionCode, st.ActionCodeDescription)
 	}
+	ru := h.registerReq(1000)
+	ru.Language = "ru"
+	if out, err := h.bank.Register(bg, ru); err != nil || h.status(h.bank, out.OrderID).ActionCodeDescription != "Не было попыток оплаты" {
+		t.Errorf("Russian description of -100: %v", err)
+	}
 	h.pay(reg.FormURL, "5555555555555599", "")
 	if st := h.status(h.bank, reg.OrderID); st.ActionCode != "0" || st.ActionCodeDescription != "" {
 		t.Errorf("paid order: actionCode %q %q", st.ActionCode, st.ActionCodeDescription)
