@@ -33,46 +33,49 @@ const stepRBSDirect craftgate.Step = "RBS_DIRECT"
 
 func rbsMoreDefinitions() []Definition {
 	return []Definition{
-		{`^the customer "([^"]+)" has paid a one-phase order of ` + reAmountCur + ` with test card "(\d+)"$`, rbsStep((*World).rbsCustomerPaid)},
-		{`^the gateway lists (\d+) bindings? for the customer "([^"]+)"$`, rbsStep((*World).rbsListsBindings)},
-		{`^the binding shows the card as "([0-9*]+)"(?: expiring "(\d{6})")?$`, rbsStep((*World).rbsBindingShows)},
-		{`^the merchant pays a new order of ` + reAmountCur + ` for the customer "([^"]+)" with the binding( and CVC "\d{3}")?$`, rbsStep((*World).rbsPayWithBinding)},
-		{`^the merchant (removes|restores) the binding$`, rbsStep((*World).rbsToggleBinding)},
-		{`^the merchant extends the binding to "(\d{6})"$`, rbsStep((*World).rbsExtendBinding)},
-		{`^the merchant stores test card "(\d+)" for the customer "([^"]+)" without a payment$`, rbsStep((*World).rbsStoreCard)},
-		{`^the gateway lists (\d+) bindings? of test card "(\d+)"$`, rbsStep((*World).rbsBindingsOfCard)},
+		{`^the customer "([^"]+)" has paid a one-phase order of ` + reAmountCur + ` with test card "(\d+)"$`, rbsStep(4, (*World).rbsCustomerPaid)},
+		{`^the gateway lists (\d+) bindings? for the customer "([^"]+)"$`, rbsStep(2, (*World).rbsListsBindings)},
+		{`^the binding shows the card as "([0-9*]+)"(?: expiring "(\d{6})")?$`, rbsStep(2, (*World).rbsBindingShows)},
+		{`^the merchant pays a new order of ` + reAmountCur + ` for the customer "([^"]+)" with the binding( and CVC "\d{3}")?$`, rbsStep(4, (*World).rbsPayWithBinding)},
+		{`^the merchant (removes|restores) the binding$`, rbsStep(1, (*World).rbsToggleBinding)},
+		{`^the merchant has registered an order of ` + reAmountCur + ` for the customer "([^"]+)" payable only with the binding$`, rbsStep(3, (*World).rbsRegisterForBinding)},
+		{`^the payment page asks only for the CVC of the card "([0-9*]+)"$`, rbsStep(1, (*World).rbsPageAsksCVC)},
+		{`^the payer pays with the stored card's CVC$`, rbsStep(0, (*World).rbsPayCVC)},
+		{`^the merchant extends the binding to "(\d{6})"$`, rbsStep(1, (*World).rbsExtendBinding)},
+		{`^the merchant stores test card "(\d+)" for the customer "([^"]+)" without a payment$`, rbsStep(2, (*World).rbsStoreCard)},
+		{`^the bindings of test card "(\d+)" include the customer "([^"]+)"$`, rbsStep(2, (*World).rbsBindingsOfCard)},
 
-		{`^the merchant asks for an SBP QR code for the order$`, rbsStep((*World).rbsAskQR)},
-		{`^the buyer (pays|rejects) in their bank app$`, rbsStep((*World).rbsBankApp)},
-		{`^the buyer's bank app refuses the QR code$`, rbsStep((*World).rbsBankAppRefuses)},
-		{`^the SBP QR status is "([A-Z_]+)" and the order is "([A-Z]+)"$`, rbsStep((*World).rbsQRStatus)},
-		{`^the merchant withdraws the SBP QR code$`, rbsStep((*World).rbsWithdrawQR)},
-		{`^the order's payment session expires$`, rbsStep((*World).rbsSessionExpires)},
+		{`^the merchant asks for an SBP QR code for the order$`, rbsStep(0, (*World).rbsAskQR)},
+		{`^the buyer (pays|rejects) in their bank app$`, rbsStep(1, (*World).rbsBankApp)},
+		{`^the buyer's bank app refuses the QR code$`, rbsStep(0, (*World).rbsBankAppRefuses)},
+		{`^the SBP QR status is "([A-Z_]+)" and the order is "([A-Z]+)"$`, rbsStep(2, (*World).rbsQRStatus)},
+		{`^the merchant withdraws the SBP QR code$`, rbsStep(0, (*World).rbsWithdrawQR)},
+		{`^the order's payment session expires$`, rbsStep(0, (*World).rbsSessionExpires)},
 
-		{`^the merchant's page sends test card "(\d+)" with paymentorder\.do$`, rbsStep((*World).rbsDirectPay)},
-		{`^the gateway asks for 3-D Secure (1|2)$`, rbsStep((*World).rbsAsks3DS)},
-		{`^the merchant's page repeats paymentorder\.do with the 3-D Secure 2 transaction$`, rbsStep((*World).rbsDirectPay2)},
-		{`^the payer (confirms|fails) 3-D Secure at the ACS$`, rbsStep((*World).rbsDirectACS)},
-		{`^the merchant finishes 3-D Secure with the gateway$`, rbsStep((*World).rbsDirectFinish)},
-		{`^the classic order status is (\d) with the card "([0-9*]+)"$`, rbsStep((*World).rbsClassicStatus)},
-		{`^the gateway reports test card "(\d+)" as (enrolled|not enrolled) in 3-D Secure$`, rbsStep((*World).rbsEnrollment)},
+		{`^the merchant's page sends test card "(\d+)" with paymentorder\.do$`, rbsStep(1, (*World).rbsDirectPay)},
+		{`^the gateway asks for 3-D Secure (1|2)$`, rbsStep(1, (*World).rbsAsks3DS)},
+		{`^the merchant's page repeats paymentorder\.do with the 3-D Secure 2 transaction$`, rbsStep(0, (*World).rbsDirectPay2)},
+		{`^the payer (confirms|fails) 3-D Secure at the ACS$`, rbsStep(1, (*World).rbsDirectACS)},
+		{`^the merchant finishes 3-D Secure with the gateway$`, rbsStep(0, (*World).rbsDirectFinish)},
+		{`^the classic order status is (\d) with the card "([0-9*]+)"$`, rbsStep(2, (*World).rbsClassicStatus)},
+		{`^the gateway reports test card "(\d+)" as (enrolled|not enrolled) in 3-D Secure$`, rbsStep(2, (*World).rbsEnrollment)},
 
-		{`^the buyer pays ` + reAmountCur + ` with (Apple Pay|Google Pay|Samsung Pay)$`, rbsStep((*World).rbsWalletPay)},
-		{`^the merchant pays ` + reAmountCur + ` in one call with test card "(\d+)"$`, rbsStep((*World).rbsInstantPay)},
+		{`^the buyer pays ` + reAmountCur + ` with (Apple Pay|Google Pay|Samsung Pay)$`, rbsStep(3, (*World).rbsWalletPay)},
+		{`^the merchant pays ` + reAmountCur + ` in one call with test card "(\d+)"$`, rbsStep(3, (*World).rbsInstantPay)},
 
-		{`^the merchant has registered a one-phase order of ` + reAmountCur + ` with a cart$`, rbsStep((*World).rbsRegisterWithCart)},
-		{`^the order has (\d+) fiscal receipts?$`, rbsStep((*World).rbsReceiptCount)},
-		{`^fiscal receipt (\d+) is a (payment|refund|closing) receipt of ` + reAmountCur + `$`, rbsStep((*World).rbsReceiptIs)},
-		{`^the merchant closes the receipt with ` + reAmountCur + `$`, rbsStep((*World).rbsCloseReceipt)},
+		{`^the merchant has registered a one-phase order of ` + reAmountCur + ` with a cart$`, rbsStep(2, (*World).rbsRegisterWithCart)},
+		{`^the order has (\d+) fiscal receipts?$`, rbsStep(1, (*World).rbsReceiptCount)},
+		{`^fiscal receipt (\d+) is a (payment|refund|closing) receipt of ` + reAmountCur + `$`, rbsStep(4, (*World).rbsReceiptIs)},
+		{`^the merchant closes the receipt with ` + reAmountCur + `$`, rbsStep(2, (*World).rbsCloseReceipt)},
 
-		{`^the merchant lists the day's orders in states? "([A-Z,]+)"$`, rbsStep((*World).rbsListOrders)},
-		{`^the list (holds|lacks) the order$`, rbsStep((*World).rbsListHolds)},
-		{`^the merchant adds the parameter "([A-Za-z0-9_]+)" = "([^"]*)" to the order$`, rbsStep((*World).rbsAddParam)},
-		{`^the order carries the parameter "([A-Za-z0-9_]+)" = "([^"]*)"$`, rbsStep((*World).rbsCarriesParam)},
+		{`^the merchant lists the orders of the order's time in states? "([A-Z,]+)"$`, rbsStep(1, (*World).rbsListOrders)},
+		{`^the list (holds|lacks) the order$`, rbsStep(1, (*World).rbsListHolds)},
+		{`^the merchant adds the parameter "([A-Za-z0-9_]+)" = "([^"]*)" to the order$`, rbsStep(2, (*World).rbsAddParam)},
+		{`^the order carries the parameter "([A-Za-z0-9_]+)" = "([^"]*)"$`, rbsStep(2, (*World).rbsCarriesParam)},
 
-		{`^the merchant's client sends every call as HTTP GET$`, rbsStep((*World).rbsUseGET)},
-		{`^an Alfa-Bank RBS mock answering every code as a (number|string)$`, rbsStep((*World).rbsCodesMock)},
-		{`^every answer of an order's life decodes into strictly typed structs$`, rbsStep((*World).rbsStrictLife)},
+		{`^the merchant's client sends every call as HTTP GET$`, rbsStep(0, (*World).rbsUseGET)},
+		{`^an Alfa-Bank RBS mock answering every code as a (number|string)$`, rbsStep(1, (*World).rbsCodesMock)},
+		{`^every answer of an order's life decodes into strictly typed structs$`, rbsStep(0, (*World).rbsStrictLife)},
 	}
 }
 
@@ -95,7 +98,7 @@ func (w *World) rbsRegisterFor(ctx context.Context, rw *rbsWorld, client, amount
 	if err != nil {
 		return err
 	}
-	req.ClientID = client
+	req.ClientID = rw.customer(client)
 	if err := w.rbsRegister(ctx, rw, rw.bankClient(), req, false); err != nil {
 		return err
 	}
@@ -107,7 +110,7 @@ func (w *World) rbsRegisterFor(ctx context.Context, rw *rbsWorld, client, amount
 
 func (w *World) rbsListsBindings(ctx context.Context, rw *rbsWorld, a []string) error {
 	want, _ := strconv.Atoi(a[0])
-	bs, err := rw.bankClient().GetBindings(ctx, a[1])
+	bs, err := rw.bankClient().GetBindings(ctx, rw.customer(a[1]))
 	if err != nil {
 		return err
 	}
@@ -148,6 +151,55 @@ func (w *World) rbsPayWithBinding(ctx context.Context, rw *rbsWorld, a []string)
 	return rbsKeep(rw, err)
 }
 
+func (w *World) rbsRegisterForBinding(ctx context.Context, rw *rbsWorld, a []string) error {
+	if rw.binding == nil {
+		return errors.New("steps: no binding listed in this scenario")
+	}
+	b := *rw.binding
+	am, err := ParseAmount(a[0])
+	if err != nil {
+		return err
+	}
+	req, err := rw.newRequest(am, a[1])
+	if err != nil {
+		return err
+	}
+	req.ClientID, req.BindingID = rw.customer(a[2]), b.BindingID
+	if err := w.rbsRegister(ctx, rw, rw.bankClient(), req, false); err != nil {
+		return err
+	}
+	rw.binding = &b
+	if rw.err != nil {
+		return fmt.Errorf("the gateway refused the registration: %w", rw.err)
+	}
+	return nil
+}
+
+func (w *World) rbsPageAsksCVC(ctx context.Context, rw *rbsWorld, a []string) error {
+	if err := w.rbsOpenPage(ctx, rw, nil); err != nil {
+		return err
+	}
+	f, err := ParseForm(rw.page)
+	if err != nil {
+		return err
+	}
+	_, cvc := f.Get("cvc")
+	_, pan := f.Get("pan")
+	if !cvc || pan || !strings.Contains(pageText(rw.page.Body), a[0]) {
+		return fmt.Errorf("the payment page is not the CVC-only page of %s: %s", a[0], truncateText(craftgate.MaskPANs(pageText(rw.page.Body)), 300))
+	}
+	return nil
+}
+
+func (w *World) rbsPayCVC(ctx context.Context, rw *rbsWorld, _ []string) error {
+	next, _, err := rw.browser.submit(ctx, rw.page, map[string]string{"cvc": "123"}, &Button{Name: "action", Value: "binding"})
+	if err != nil {
+		return err
+	}
+	rw.page = next
+	return nil
+}
+
 func (w *World) rbsToggleBinding(ctx context.Context, rw *rbsWorld, a []string) error {
 	if rw.binding == nil {
 		return errors.New("steps: no binding listed in this scenario")
@@ -170,7 +222,7 @@ func (w *World) rbsExtendBinding(ctx context.Context, rw *rbsWorld, a []string) 
 
 func (w *World) rbsStoreCard(ctx context.Context, rw *rbsWorld, a []string) error {
 	y := time.Now().Year() + 3
-	b, err := rw.bankClient().CreateBindingNoPayment(ctx, a[1], a[0], strconv.Itoa(y)+"12", "TEST CARDHOLDER")
+	b, err := rw.bankClient().CreateBindingNoPayment(ctx, rw.customer(a[1]), a[0], strconv.Itoa(y)+"12", "TEST CARDHOLDER")
 	if err := rbsKeep(rw, err); err != nil {
 		return err
 	}
@@ -182,15 +234,32 @@ func (w *World) rbsStoreCard(ctx context.Context, rw *rbsWorld, a []string) erro
 }
 
 func (w *World) rbsBindingsOfCard(ctx context.Context, rw *rbsWorld, a []string) error {
-	want, _ := strconv.Atoi(a[0])
-	bs, err := rw.bankClient().GetBindingsByCard(ctx, a[1], "")
+	bs, err := rw.bankClient().GetBindingsByCard(ctx, a[0], "")
 	if err != nil {
 		return err
 	}
-	if len(bs) != want {
-		return fmt.Errorf("the gateway lists %d bindings of %s, want %d", len(bs), craftgate.MaskPAN(a[1]), want)
+	client := rw.customer(a[1])
+	for _, b := range bs {
+		if b.ClientID == client {
+			return nil
+		}
 	}
-	return nil
+	return fmt.Errorf("the %d bindings of %s do not include the customer %q", len(bs), craftgate.MaskPAN(a[0]), a[1])
+}
+
+// customer is the clientId of a customer named in a scenario: the name
+// with a suffix of the scenario's own, so scenarios running at once (a
+// load run against one gateway) never share a customer's bindings.
+func (rw *rbsWorld) customer(name string) string {
+	if rw.customers == nil {
+		rw.customers = map[string]string{}
+	}
+	id, ok := rw.customers[name]
+	if !ok {
+		id = newOrderNumber(name)
+		rw.customers[name] = id
+	}
+	return id
 }
 
 // --- SBP ---
@@ -564,15 +633,16 @@ func (w *World) rbsCloseReceipt(ctx context.Context, rw *rbsWorld, a []string) e
 // --- reconciliation and order parameters ---
 
 func (w *World) rbsListOrders(ctx context.Context, rw *rbsWorld, a []string) error {
-	// The period is the day around the order's registration, read on the
-	// gateway's own clock (its "date").
+	// The period is the minutes around the order's registration, read on
+	// the gateway's own clock (its "date"): short, so a gateway full of
+	// other orders (a load run) still lists few.
 	st, err := w.rbsRefresh(ctx, rw)
 	if err != nil {
 		return err
 	}
 	now := time.UnixMilli(int64(st.Date))
 	msk := time.FixedZone("MSK", 3*3600)
-	from, to := now.Add(-48*time.Hour).In(msk), now.Add(48*time.Hour).In(msk)
+	from, to := now.Add(-time.Minute).In(msk), now.Add(time.Minute).In(msk)
 	rw.orders = nil
 	for page := 0; page < 50; page++ {
 		got, err := rw.bankClient().GetLastOrders(ctx, &rbs.LastOrdersRequest{Size: 200, Page: page, From: from.Format("20060102150405"),

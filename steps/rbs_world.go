@@ -73,6 +73,8 @@ type rbsWorld struct {
 	tds2    string
 	orders  []rbs.OrderStatusExtended
 	codes   string
+	// customers maps the customers a scenario names to their clientId.
+	customers map[string]string
 }
 
 // goLivePayment is one RetailCRM go-live test payment.

@@ -61,10 +61,20 @@ Feature: Alfa-Bank RBS bindings: paying again with a stored card
   Scenario: A card is stored without a payment and found by its number
     When the merchant stores test card "2200000000000053" for the customer "client-13" without a payment
     Then the gateway lists 1 binding for the customer "client-13"
-    And the gateway lists 1 binding of test card "2200000000000053"
+    And the bindings of test card "2200000000000053" include the customer "client-13"
 
   Scenario: Another customer's binding cannot pay
     Given the customer "client-14" has paid a one-phase order of 500.00 RUB with test card "5555555555555599"
     And the gateway lists 1 binding for the customer "client-14"
     When the merchant pays a new order of 10.00 RUB for the customer "client-15" with the binding
     Then the gateway refuses with errorCode 1
+
+  Scenario: An order registered for a stored card asks only for its CVC
+    Given the customer "client-16" has paid a one-phase order of 500.00 RUB with test card "5555555555555599"
+    And the gateway lists 1 binding for the customer "client-16"
+    And the merchant has registered an order of 42.00 RUB for the customer "client-16" payable only with the binding
+    Then the payment page asks only for the CVC of the card "555555**5599"
+    When the payer pays with the stored card's CVC
+    Then the payer returns to the merchant's return URL with the order id
+    And the RBS order has status 2 "DEPOSITED"
+    And the RBS order was paid by "CARD_BINDING"

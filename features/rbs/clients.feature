@@ -5,7 +5,8 @@ Feature: Alfa-Bank RBS as strict and GET-mode clients call it
   strings in its tables and shows numbers in several examples; the mock
   answers each method as its example does by default, and with
   --rbs-json-codes number or string answers every code as that one type,
-  so a merchant can check a strictly typed client against either.
+  so a merchant can check a strictly typed client against either. The
+  strict scenarios start an RBS mock of their own in that mode.
 
   Scenario: A client in GET mode pays and reads an order
     Given an Alfa-Bank RBS merchant with test credentials

@@ -12,15 +12,15 @@ Feature: Alfa-Bank RBS reconciliation and order parameters
 
   Scenario: A paid order is listed among the deposited ones
     Given a one-phase order of 450.00 RUB was paid with test card "5555555555555599"
-    When the merchant lists the day's orders in state "DEPOSITED"
+    When the merchant lists the orders of the order's time in state "DEPOSITED"
     Then the list holds the order
-    When the merchant lists the day's orders in state "CREATED,DECLINED"
+    When the merchant lists the orders of the order's time in state "CREATED,DECLINED"
     Then the list lacks the order
 
   Scenario: A refunded order moves to the refunded ones
     Given a one-phase order of 450.00 RUB was paid with test card "5555555555555599"
     And the merchant refunds 450.00 RUB
-    When the merchant lists the day's orders in states "REFUNDED"
+    When the merchant lists the orders of the order's time in states "REFUNDED"
     Then the list holds the order
 
   Scenario: Parameters added to an order come back with its status

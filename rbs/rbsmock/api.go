@@ -123,6 +123,9 @@ func (m *Mock) registerOrder(r *http.Request, p params, router, preAuth bool) (*
 	if o.language = p.get("language"); o.language != "" && !slices.Contains(languages, o.language) {
 		return nil, fail(rbs.CodeWrongParameter, "Wrong language")
 	}
+	if o.language == "ru" {
+		o.actionDesc = descNoPaymentAttemptRU
+	}
 	if o.description = p.get("description"); utf8.RuneCountInString(o.description) > 598 {
 		return nil, fail(rbs.CodeWrongParameter, "Description is too long")
 	}
@@ -431,6 +434,9 @@ func (m *Mock) decline(_ *http.Request, p params, router bool) (*reply, *apiErro
 	}
 	o.acsToken, o.acsCard, o.alfaPayToken = "", nil, ""
 	o.status, o.actionDesc = rbs.StatusDeclined, "Declined by the merchant"
+	if o.qr != nil && o.qr.status == qrStarted {
+		o.qr.status = qrRejected
+	}
 	rep.body = opOK(router)
 	return rep, nil
 }

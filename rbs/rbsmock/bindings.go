@@ -3,7 +3,6 @@ package rbsmock
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -58,8 +57,8 @@ func (m *Mock) bindLocked(o *order, c *enteredCard, way string, now time.Time) *
 	if o.clientID == "" || o.bindingNotNeeded || way != rbs.PaymentWayCard {
 		return nil
 	}
-	for _, b := range m.bindings {
-		if b.clientID == o.clientID && b.tc == c.tc && b.active {
+	for _, b := range m.byClient[o.clientID] {
+		if b.tc == c.tc && b.active {
 			o.bindingID = b.id
 			return nil
 		}
@@ -73,6 +72,8 @@ func (m *Mock) newBindingLocked(clientID string, tc *rbs.TestCard, expiry, holde
 	n := uint64(len(m.bindings)+1) | 1<<40
 	b := &binding{id: m.orderID(n), clientID: clientID, tc: tc, expiry: expiry, holder: holder, active: true, created: now}
 	m.bindings[b.id] = b
+	m.byClient[clientID] = append(m.byClient[clientID], b)
+	m.byCard[tc.Number] = append(m.byCard[tc.Number], b)
 	return b
 }
 
@@ -163,17 +164,15 @@ func payInfo(o *order) string {
 	return "Operation declined. Please check the data and available balance of the card, redirecting..."
 }
 
-// clientBindings lists a client's bindings, oldest first.
+// clientBindingsLocked lists a client's active bindings, oldest first.
 func (m *Mock) clientBindingsLocked(clientID string, showExpired bool, now time.Time) []*binding {
 	var out []*binding
-	for _, b := range m.bindings {
-		if b.clientID == clientID && b.active && (showExpired || !b.expired(now)) {
+	for _, b := range m.byClient[clientID] {
+		if b.active && (showExpired || !b.expired(now)) {
 			out = append(out, b)
 		}
 	}
-	slices.SortFunc(out, func(a, b *binding) int { return strings.Compare(a.id, b.id) })
-	slices.SortStableFunc(out, func(a, b *binding) int { return a.created.Compare(b.created) })
-	return out
+	return out // in creation order
 }
 
 // getBindings lists a client's active bindings.
@@ -225,14 +224,10 @@ func (m *Mock) getBindingsByCardOrID(_ *http.Request, p params, _ bool) (*reply,
 		number = pan
 	}
 	var list []map[string]any
-	var all []*binding
-	for _, b := range m.bindings {
-		if b.tc.Number == number && b.active && (p.get("showExpired") == "true" || !b.expired(now)) {
-			all = append(all, b)
+	for _, b := range m.byCard[number] {
+		if !b.active || (p.get("showExpired") != "true" && b.expired(now)) {
+			continue
 		}
-	}
-	slices.SortFunc(all, func(a, b *binding) int { return a.created.Compare(b.created) })
-	for _, b := range all {
 		list = append(list, map[string]any{"bindingId": b.id, "maskedPan": b.masked(), "expiryDate": b.expiry, "clientId": b.clientID})
 	}
 	if len(list) == 0 {

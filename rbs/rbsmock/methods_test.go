@@ -42,6 +42,11 @@ func TestUnpaidOrderReportsNoPaymentAttempt(t *testing.T) {
 	if st.ActionCode != "-100" || st.ActionCodeDescription == "" {
 		t.Errorf("unpaid order: actionCode %q %q, want -100 with a description", st.ActionCode, st.ActionCodeDescription)
 	}
+	ru := h.registerReq(1000)
+	ru.Language = "ru"
+	if out, err := h.bank.Register(bg, ru); err != nil || h.status(h.bank, out.OrderID).ActionCodeDescription != "Не было попыток оплаты" {
+		t.Errorf("Russian description of -100: %v", err)
+	}
 	h.pay(reg.FormURL, "5555555555555599", "")
 	if st := h.status(h.bank, reg.OrderID); st.ActionCode != "0" || st.ActionCodeDescription != "" {
 		t.Errorf("paid order: actionCode %q %q", st.ActionCode, st.ActionCodeDescription)
@@ -389,5 +394,47 @@ func TestLastOrdersAddParamsInstantAndWallets(t *testing.T) {
 	_, err = h.bank.WalletPay(bg, &rbs.WalletPayRequest{Method: rbs.MethodApplePay, Merchant: "gatecheck", OrderNumber: h.orderNumber(), Token: []byte(`{"card":"0119"}`), Amount: 990})
 	if err == nil {
 		t.Error("a declining wallet card paid")
+	}
+}
+
+func TestOrderWithBindingIDAsksOnlyForTheCVC(t *testing.T) {
+	h := newHarness(t)
+	first := h.registerFor("client-cvc", 1000, false)
+	h.pay(first.FormURL, "5555555555555599", "")
+	bs, err := h.bank.GetBindings(bg, "client-cvc")
+	if err != nil || len(bs) != 1 {
+		t.Fatalf("%v %v", bs, err)
+	}
+	req := h.registerReq(500)
+	req.ClientID, req.BindingID = "client-cvc", bs[0].BindingID
+	reg, err := h.bank.Register(bg, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := h.page(reg.FormURL)
+	if !strings.Contains(string(page.Body), "555555**5599") || strings.Contains(string(page.Body), `name="pan"`) {
+		t.Fatalf("the page is not the CVC-only page:\n%s", page.Body)
+	}
+	if again := h.submit(page, map[string]string{"cvc": "12"}, "binding"); !strings.Contains(string(again.Body), "CVC") {
+		t.Errorf("a 2-digit CVC was taken: %s", again.URL)
+	}
+	end := h.submit(page, map[string]string{"cvc": "123"}, "binding")
+	if end.URL.Path != "/return" {
+		t.Errorf("landed on %s", end.URL)
+	}
+	if st := h.status(h.bank, reg.OrderID); st.Status() != rbs.StatusDeposited || st.PaymentWay != rbs.PaymentWayCardBinding {
+		t.Errorf("%v %s", st.Status(), st.PaymentWay)
+	}
+}
+
+func TestRouterDirectPayment(t *testing.T) {
+	h := newHarness(t)
+	reg := h.register(h.router, false, 1000)
+	pay, err := h.router.PaymentOrder(bg, &rbs.PaymentOrderRequest{OrderID: reg.OrderID, PAN: "5555555555555599", CVC: "123", Expiry: "203012", Cardholder: "TEST CARDHOLDER"})
+	if err != nil || pay.Redirect == "" {
+		t.Fatalf("%+v %v", pay, err)
+	}
+	if st := h.status(h.router, reg.OrderID); st.State != "DEPOSITED" {
+		t.Errorf("router state %q", st.State)
 	}
 }

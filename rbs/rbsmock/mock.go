@@ -6,26 +6,27 @@
 //
 // Routes, relative to wherever the handler is mounted (http.StripPrefix
 // works: the mock finds its prefix and writes it into every URL it hands
-// out):
+// out). The gateway methods are one route table (routes.go): one row per
+// method with its bank paths (/payment/rest/..., the wallets under
+// /payment/<wallet>/payment.do), its router path (/v1/...) where the
+// router has it, and its handler; every method takes GET (parameters in
+// the query) and POST (a form or JSON). Beside them:
 //
-//	POST /payment/rest/{method}.do   bank variant: form requests (JSON accepted), JSON answers
-//	POST /v1/{method}.do             router variant: JSON requests (forms accepted), JSON answers
-//	POST /v1/alfapay/paymentOrder.do router only: the Alfa Pay redirect
 //	GET  /payment/merchants/gatecheck/payment_{lang}.html?mdOrder=ID  payment page (formUrl, bank)
 //	GET  /wl/payment.html?mdOrder=ID&language=xx                      payment page (formUrl, router)
 //	POST /payment/pay                card form submission
-//	GET|POST /payment/acs?mdOrder=ID&t=TOKEN     3-D Secure ACS page
+//	GET|POST /payment/acs?mdOrder=ID&t=TOKEN     3-D Secure ACS page (also the direct payments' acsUrl)
+//	GET|POST /payment/rest/finish3ds.do          the gateway's own termUrl of direct payments
 //	GET|POST /alfapay/goto-alfapay?orderId=ID&t=TOKEN  Alfa Pay page
+//	GET|POST /sbp/bank?qrId=ID&t=TOKEN           the buyer's bank app for an SBP QR code
 //	GET  /_mock/rbs/clock            {"now":...}
 //	POST /_mock/rbs/clock/advance    duration=24h + credentials; moves the clock
 //	POST /_mock/rbs/callbacks        credentials [+ mdOrder]; the callback deliveries
 //
-// Methods: register.do, registerPreAuth.do, deposit.do, reverse.do,
-// refund.do, decline.do, getOrderStatusExtended.do. errorCode answers
-// follow rbs-gateway.md §5 per method, with the wire types the reference
-// shows: register.do omits errorCode on success and quotes it on error,
-// deposit/reverse/refund/decline answer a number, getOrderStatusExtended.do
-// a string; the router quotes every errorCode.
+// errorCode answers follow the per-method tables of the gateway's
+// documentation (https://alfa.rbsuat.com/sandbox/ru/integration/api/rest.html),
+// with the wire types its examples show (methodKind), unless
+// Config.JSONCodes forces numbers or strings everywhere.
 //
 // MOCK DECISIONS where the reference is silent (each repeated next to its
 // code): API errors are HTTP 200 with errorCode; transport problems carry
@@ -148,6 +149,9 @@ type Mock struct {
 	// bindings (stored cards) by bindingId; qrs (SBP QR codes) by qrId;
 	// threeDS2 (3-D Secure 2 transactions) by threeDSServerTransId.
 	bindings map[string]*binding
+	// byClient and byCard index the bindings by clientId and card number.
+	byClient map[string][]*binding
+	byCard   map[string][]*binding
 	qrs      map[string]*order
 	threeDS2 map[string]*order
 
@@ -200,6 +204,8 @@ func New(cfg Config) (*Mock, error) {
 		orders:     map[string]*order{},
 		byNumber:   map[string]*order{},
 		bindings:   map[string]*binding{},
+		byClient:   map[string][]*binding{},
+		byCard:     map[string][]*binding{},
 		qrs:        map[string]*order{},
 		threeDS2:   map[string]*order{},
 	}

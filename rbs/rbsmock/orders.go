@@ -16,8 +16,12 @@ import (
 const actionSessionExpired = -2007
 
 // descNoPaymentAttempt is actionCodeDescription of an order nobody has
-// tried to pay (actionCode -100).
-const descNoPaymentAttempt = "No payment attempts"
+// tried to pay (actionCode -100); descNoPaymentAttemptRU is the gateway's
+// Russian text, for orders registered with language=ru.
+const (
+	descNoPaymentAttempt   = "No payment attempts"
+	descNoPaymentAttemptRU = "Не было попыток оплаты"
+)
 
 // order is one registered order. Guarded by Mock.mu.
 type order struct {

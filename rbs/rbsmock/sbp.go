@@ -35,7 +35,7 @@ type sbpQR struct {
 }
 
 // actionSBPRejected is the actionCode of an SBP payment the buyer refused
-// in their bank app. MOCK DECISION: the reference lists none; 5 is the
+// in their bank app. MOCK DECISION: the documentation lists none; 5 is the
 // mock's "declined" code.
 const actionSBPRejected = rbs.ActionDeclinedByIssuer
 
