@@ -1,0 +1,442 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/xuri/excelize/v2"
+)
+
+// get sends a signed GET with a query.
+func get(t testing.TB, m http.Handler, path string, q url.Values) *httptest.ResponseRecorder {
+	t.Helper()
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	return do(t, m, http.MethodGet, path, nil)
+}
+
+func searchPayments(t testing.TB, m http.Handler, q url.Values) craftgate.ReportingPaymentList {
+	t.Helper()
+	var out craftgate.ReportingPaymentList
+	data(t, get(t, m, craftgate.PathReportingPayments, q), &out)
+	return out
+}
+
+func ids(list craftgate.ReportingPaymentList) []int64 {
+	var out []int64
+	for _, p := range list.Items {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+// TestReportingSearchFilters pays by card (one declined), by 3-D Secure
+// pending, and by APM, and checks that each filter of the payment search
+// finds exactly what it should, newest first, with paging.
+func TestReportingSearchFilters(t *testing.T) {
+	m := newTestMock(t)
+	a := paymentRequest(successCard)
+	a.ConversationID, a.ExternalID = "conv-a", "ext-a"
+	pa := pay(t, m, a)
+	b := paymentRequest(successCard)
+	b.ConversationID, b.Installment, b.Price, b.PaidPrice = "conv-b", 3, amt("200"), amt("210")
+	b.Items = []craftgate.PaymentItem{{Name: "x", Price: amt("200")}}
+	pb := pay(t, m, b)
+	declined := paymentRequest(craftgate.TestCards().FailingAt(craftgate.StepNon3DSPayment)[0].Number)
+	declined.ConversationID = "conv-declined"
+	if w := do(t, m, http.MethodPost, craftgate.PathCardPayments, declined); w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("declined card: %d %s", w.Code, w.Body.String())
+	}
+	var apm craftgate.Payment
+	data(t, do(t, m, http.MethodPost, craftgate.PathApmPayments, &craftgate.CreateApmPaymentRequest{ApmType: craftgate.ApmCashOnDelivery,
+		Price: amt("10"), PaidPrice: amt("10"), Currency: "TRY", ConversationID: "conv-apm", Items: []craftgate.PaymentItem{{Name: "a", Price: amt("10")}}}), &apm)
+
+	all := searchPayments(t, m, nil)
+	if all.TotalSize != 4 || len(all.Items) != 4 || all.Items[0].ID != apm.ID || all.Items[3].ID != pa.ID {
+		t.Fatalf("all: total %d, ids %v", all.TotalSize, ids(all))
+	}
+	txID := strconv.FormatInt(pa.PaymentTransactions[1].ID, 10)
+	for _, tc := range []struct {
+		name string
+		q    url.Values
+		want []int64
+	}{
+		{"conversationId", url.Values{"conversationId": {"conv-b"}}, []int64{pb.ID}},
+		{"externalId", url.Values{"externalId": {"ext-a"}}, []int64{pa.ID}},
+		{"paymentId", url.Values{"paymentId": {strconv.FormatInt(pb.ID, 10)}}, []int64{pb.ID}},
+		{"paymentTransactionId", url.Values{"paymentTransactionId": {txID}}, []int64{pa.ID}},
+		{"paymentType APM", url.Values{"paymentType": {"APM"}}, []int64{apm.ID}},
+		{"paymentStatus SUCCESS card", url.Values{"paymentStatus": {"SUCCESS"}, "paymentType": {"CARD_PAYMENT"}}, []int64{pb.ID, pa.ID}},
+		{"installment", url.Values{"installment": {"3"}}, []int64{pb.ID}},
+		{"min and max paid price", url.Values{"minPaidPrice": {"100"}, "maxPaidPrice": {"205.5"}, "paymentStatus": {"SUCCESS"}}, []int64{pa.ID}},
+		{"lastFourDigits", url.Values{"lastFourDigits": {successCard[12:]}, "paymentStatus": {"SUCCESS"}}, []int64{pb.ID, pa.ID}},
+		{"binNumber", url.Values{"binNumber": {successCard[:6]}}, []int64{pb.ID, pa.ID}},
+		{"isThreeDS", url.Values{"isThreeDS": {"true"}}, nil},
+		{"currency", url.Values{"currency": {"USD"}}, nil},
+		{"dates", url.Values{"minCreatedDate": {"2025-06-15T00:00:00"}, "maxCreatedDate": {"2025-06-15T23:59:59"}, "size": {"1"}}, []int64{apm.ID}},
+		{"page", url.Values{"page": {"1"}, "size": {"3"}}, []int64{pa.ID}},
+		{"no match", url.Values{"minCreatedDate": {"2025-06-16T00:00:00"}}, nil},
+	} {
+		got := ids(searchPayments(t, m, tc.q))
+		if len(got) != len(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+			}
+		}
+	}
+	for _, q := range []url.Values{{"size": {"100000"}}, {"page": {"-1"}}, {"currency": {"XXX"}}, {"minPaidPrice": {"ten"}},
+		{"isThreeDS": {"maybe"}}, {"paymentId": {"x"}}, {"minCreatedDate": {"yesterday"}}} {
+		validationError(t, get(t, m, craftgate.PathReportingPayments, q))
+	}
+}
+
+// TestReportingRefunds refunds part of an item and checks that the
+// refund appears in both refund searches and in the payment's views, and
+// that refundablePrice went down by the refunded amount.
+func TestReportingRefunds(t *testing.T) {
+	m := newTestMock(t)
+	p := pay(t, m, paymentRequest(successCard))
+	tx := p.PaymentTransactions[0]
+	var r craftgate.PaymentTransactionRefund
+	data(t, do(t, m, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{PaymentTransactionID: tx.ID,
+		RefundPrice: amt("10.50"), ConversationID: "partial-1"}), &r)
+
+	var rp craftgate.ReportingPayment
+	data(t, get(t, m, craftgate.PathReportingPayments+"/"+itoa(p.ID), nil), &rp)
+	if !amountEq(rp.RefundablePrice, "89.5") || rp.RefundStatus != "PARTIAL_REFUNDED" || len(rp.Refunds) != 1 ||
+		rp.Refunds[0].ID != r.ID || !amountEq(rp.Refunds[0].RefundPrice, "10.5") || rp.Refunds[0].PaymentType != craftgate.PaymentTypeCard {
+		t.Fatalf("reporting payment: %+v", rp)
+	}
+	var refunds craftgate.ReportingRefundList
+	data(t, get(t, m, craftgate.PathReportingRefunds, url.Values{"paymentId": {itoa(p.ID)}}), &refunds)
+	if refunds.TotalSize != 1 || refunds.Items[0].RefundType != craftgate.RefundTypeRefund || refunds.Items[0].ConversationID != "partial-1" {
+		t.Fatalf("refund search: %+v", refunds)
+	}
+	var txRefunds craftgate.ReportingTransactionRefundList
+	data(t, get(t, m, craftgate.PathReportingRefundTransactions, url.Values{"paymentTransactionId": {itoa(tx.ID)}, "minRefundPrice": {"10"}}), &txRefunds)
+	if txRefunds.TotalSize != 1 || txRefunds.Items[0].PaymentTransactionID != tx.ID {
+		t.Fatalf("transaction refund search: %+v", txRefunds)
+	}
+	data(t, get(t, m, craftgate.PathReportingRefundTransactions, url.Values{"minRefundPrice": {"11"}}), &txRefunds)
+	if txRefunds.TotalSize != 0 {
+		t.Fatalf("minRefundPrice 11 found %+v", txRefunds)
+	}
+	data(t, get(t, m, craftgate.PathReportingPayments+"/"+itoa(p.ID)+"/transactions/"+itoa(tx.ID)+"/refunds", nil), &txRefunds)
+	if len(txRefunds.Items) != 1 {
+		t.Fatalf("item refunds: %+v", txRefunds)
+	}
+	data(t, get(t, m, craftgate.PathReportingPayments+"/"+itoa(p.ID)+"/refunds", nil), &refunds)
+	if len(refunds.Items) != 1 {
+		t.Fatalf("payment refunds: %+v", refunds)
+	}
+	var txs craftgate.ReportingTransactionList
+	data(t, get(t, m, craftgate.PathReportingPayments+"/"+itoa(p.ID)+"/transactions", nil), &txs)
+	if len(txs.Items) != 3 || txs.Items[0].RefundStatus != "PARTIAL_REFUNDED" || !amountEq(*txs.Items[0].RefundablePrice, "19.5") ||
+		txs.Items[1].RefundStatus != "NOT_REFUNDED" || txs.Items[0].PayoutStatus != craftgate.PayoutStatusWaitingForPayout {
+		t.Fatalf("transactions: %+v", txs.Items)
+	}
+	for _, path := range []string{"/999", "/abc", "/" + itoa(p.ID) + "/transactions/12/refunds"} {
+		errorBody(t, get(t, m, craftgate.PathReportingPayments+path, nil), http.StatusNotFound)
+	}
+}
+
+// TestReportFiles downloads the day's transaction and payment reports as
+// CSV and XLSX, parses them and compares them with the payments made.
+func TestReportFiles(t *testing.T) {
+	m := newTestMock(t)
+	made := map[string]bool{}
+	for i := range 3 {
+		r := paymentRequest(successCard)
+		r.ConversationID = "file-" + strconv.Itoa(i)
+		made[itoa(pay(t, m, r).ID)] = true
+	}
+	first := pay(t, m, paymentRequest(successCard))
+	made[itoa(first.ID)] = true
+	data(t, do(t, m, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{
+		PaymentTransactionID: first.PaymentTransactions[0].ID, RefundPrice: amt("5")}), &craftgate.PaymentTransactionRefund{})
+	m.Advance(24 * time.Hour)
+	pay(t, m, paymentRequest(successCard)) // another day: not in the report
+
+	for _, typ := range []string{"CSV", "XLSX"} {
+		w := get(t, m, craftgate.PathTransactionReports, url.Values{"reportDate": {"2025-06-15"}, "fileType": {typ}})
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", typ, w.Code, w.Body.String())
+		}
+		rows := parseReport(t, typ, w.Body.Bytes())
+		if len(rows[0]) != len(transactionColumns) || rows[0][0] != "transactionType" {
+			t.Fatalf("%s header %v", typ, rows[0])
+		}
+		seen := map[string]int{}
+		refunds := 0
+		for _, row := range rows[1:] {
+			switch row[0] {
+			case "PAYMENT":
+				seen[row[2]]++
+				if row[16] == "" || row[16][6:12] != "******" {
+					t.Errorf("%s card column %q not masked", typ, row[16])
+				}
+			case "REFUND":
+				refunds++
+				if row[2] != itoa(first.ID) || row[12] != "5" {
+					t.Errorf("%s refund row %v", typ, row)
+				}
+			}
+		}
+		for id := range made {
+			if seen[id] != 1 {
+				t.Errorf("%s: payment %s appears %d times", typ, id, seen[id])
+			}
+		}
+		if len(seen) != len(made) || refunds != 1 {
+			t.Errorf("%s: %d payments, %d refunds: %v", typ, len(seen), refunds, rows)
+		}
+		w = get(t, m, craftgate.PathPaymentReports, url.Values{"reportDate": {"2025-06-15"}, "fileType": {typ}})
+		prow := parseReport(t, typ, w.Body.Bytes())
+		if len(prow) != 1+len(made) || prow[0][0] != "paymentId" {
+			t.Errorf("%s payment report: %v", typ, prow)
+		}
+	}
+	for _, q := range []url.Values{{"reportDate": {"2025-06-17"}, "fileType": {"CSV"}}, {"reportDate": {"2025-06-15"}, "fileType": {"PDF"}},
+		{"reportDate": {"15.06.2025"}, "fileType": {"CSV"}}, {"fileType": {"CSV"}}, {"reportDate": {"2025-06-15"}}} {
+		validationError(t, get(t, m, craftgate.PathTransactionReports, q))
+	}
+	var d craftgate.ReportDemand
+	data(t, do(t, m, http.MethodPost, craftgate.PathReportDemands, craftgate.ReportDemandRequest{StartDate: "2025-06-15T00:00:00",
+		EndDate: "2025-06-16T23:59:59", ReportType: "PAYMENT", ReportPeriod: "DAILY"}), &d)
+	w := get(t, m, craftgate.PathReports+"/"+itoa(d.ID), url.Values{"fileType": {"CSV"}})
+	if rows := parseReport(t, "CSV", w.Body.Bytes()); len(rows) != 1+len(made)+1 {
+		t.Errorf("demanded report: %d rows", len(rows))
+	}
+	errorBody(t, get(t, m, craftgate.PathReports+"/77", url.Values{"fileType": {"CSV"}}), http.StatusNotFound)
+	validationError(t, do(t, m, http.MethodPost, craftgate.PathReportDemands, craftgate.ReportDemandRequest{StartDate: "2025-07-01T00:00:00",
+		EndDate: "2025-07-02T00:00:00", ReportType: "PAYMENT"}))
+}
+
+// parseReport parses a CSV or XLSX report into rows of text.
+func parseReport(t testing.TB, typ string, b []byte) [][]string {
+	t.Helper()
+	if typ == "CSV" {
+		rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil {
+			t.Fatalf("CSV: %v", err)
+		}
+		return rows
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("XLSX: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Report")
+	if err != nil {
+		t.Fatalf("XLSX rows: %v", err)
+	}
+	return rows
+}
+
+// TestSettlementPayouts pays a marketplace basket to a seller with two
+// blockage days, and checks that the payout row appears only once the
+// item is approved and the clock has passed the blockage, with the net
+// amount after a partial refund.
+func TestSettlementPayouts(t *testing.T) {
+	m := newTestMock(t)
+	sreq := sellerReq("payee", craftgate.MemberTypeLimitedCompany)
+	two := 2
+	sreq.SettlementDelayCount = &two
+	seller := createMember(t, m, sreq).ID
+	bounce := sellerReq("no-iban", craftgate.MemberTypeLimitedCompany)
+	bounce.IBAN = bounceIBAN
+	bouncer := createMember(t, m, bounce).ID
+	p := splitPayment(t, m, [3]int64{seller, seller, bouncer}, craftgate.PaymentGroupProduct)
+	data(t, do(t, m, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{
+		PaymentTransactionID: p.PaymentTransactions[0].ID, RefundPrice: amt("15")}), &craftgate.PaymentTransactionRefund{})
+	rows := func() []craftgate.PayoutRow {
+		var out craftgate.PayoutRowList
+		data(t, get(t, m, craftgate.PathSettlementFileRows, url.Values{"fileStatus": {"APPROVED"}, "startDate": {"2025-06-01T00:00:00"},
+			"endDate": {"2025-07-01T00:00:00"}}), &out)
+		return out.Items
+	}
+	sellerRow := func() *craftgate.PayoutRow {
+		for _, r := range rows() {
+			if r.MerchantID == seller {
+				return &r
+			}
+		}
+		return nil
+	}
+	if r := rows(); len(r) != 0 {
+		t.Fatalf("rows before any blockage: %+v", r)
+	}
+	m.Advance(24 * time.Hour)
+	if r := rows(); len(r) != 1 || r[0].MerchantType != craftgate.MerchantTypeMerchant || !amountEq(r[0].PayoutAmount, "11.5") {
+		// the merchant keeps 15 - 13.5 of item 1, 8 of item 2, 2 of item 3
+		t.Fatalf("merchant row after a day: %+v", r)
+	}
+	m.Advance(24 * time.Hour)
+	if r := sellerRow(); r != nil {
+		t.Fatalf("paid out before approval: %+v", r)
+	}
+	approve(t, m, craftgate.PathApprovePaymentTransactions, false, p.PaymentTransactions[0].ID, p.PaymentTransactions[1].ID, p.PaymentTransactions[2].ID)
+	r := sellerRow()
+	if r == nil || !amountEq(r.PayoutAmount, "55.5") || r.PayoutDate != "2025-06-17T00:00:00" || r.IBAN == "" {
+		// 27 scaled by 15/30 left, plus 42
+		t.Fatalf("seller row: %+v (all %+v)", r, rows())
+	}
+	var txs craftgate.ReportingTransactionList
+	data(t, get(t, m, craftgate.PathReportingPayments+"/"+itoa(p.ID)+"/transactions", nil), &txs)
+	if txs.Items[1].PayoutStatus != craftgate.PayoutStatusPayoutCompleted || txs.Items[1].BlockageResolvedDate != "2025-06-17T00:00:00" {
+		t.Errorf("transaction payout state: %+v", txs.Items[1])
+	}
+	var d craftgate.PayoutDetail
+	data(t, get(t, m, craftgate.PathPayoutDetails+"/"+itoa(r.PayoutID), nil), &d)
+	if len(d.PayoutTransactions) != 2 || d.BounceStatus != "NOT_BOUNCED" || !amountEq(d.PayoutAmount, "55.5") {
+		t.Errorf("detail: %+v", d)
+	}
+	var bounced craftgate.PayoutBouncedList
+	data(t, get(t, m, craftgate.PathBouncedSubMerchantRows, url.Values{"startDate": {"2025-06-01T00:00:00"}, "endDate": {"2025-07-01T00:00:00"}}), &bounced)
+	if len(bounced.Items) != 1 || !amountEq(bounced.Items[0].PayoutAmount, "18") {
+		t.Errorf("bounced: %+v", bounced)
+	}
+	var done craftgate.PayoutCompletedList
+	data(t, get(t, m, craftgate.PathPayoutCompletedTransactions, url.Values{"startDate": {"2025-06-17T00:00:00"}, "endDate": {"2025-06-17T00:00:00"},
+		"settlementFileId": {"20250617"}}), &done)
+	if done.TotalSize != 2 || done.Items[0].PayoutID != r.PayoutID {
+		t.Errorf("completed: %+v", done)
+	}
+	errorBody(t, get(t, m, craftgate.PathPayoutDetails+"/12", nil), http.StatusNotFound)
+	validationError(t, get(t, m, craftgate.PathSettlementFileRows, url.Values{"fileStatus": {"APPROVED"}}))
+	validationError(t, get(t, m, craftgate.PathSettlementFileRows, url.Values{"startDate": {"2025-06-01T00:00:00"}, "endDate": {"2025-07-01T00:00:00"}}))
+}
+
+// TestPayoutAccounts creates, searches, updates and deletes.
+func TestPayoutAccounts(t *testing.T) {
+	m := newTestMock(t)
+	seller := createMember(t, m, sellerReq("s", craftgate.MemberTypeLimitedCompany)).ID
+	var a craftgate.PayoutAccount
+	data(t, do(t, m, http.MethodPost, craftgate.PathPayoutAccounts, craftgate.CreatePayoutAccountRequest{Type: "WISE", ExternalAccountID: "ext-1",
+		Currency: "USD", AccountOwner: "SUB_MERCHANT_MEMBER", SubMerchantMemberID: seller}), &a)
+	var list craftgate.PayoutAccountList
+	data(t, get(t, m, craftgate.PathPayoutAccounts, url.Values{"currency": {"USD"}, "subMerchantMemberId": {itoa(seller)}}), &list)
+	if list.TotalSize != 1 || list.Items[0] != a {
+		t.Fatalf("search: %+v", list)
+	}
+	if w := do(t, m, http.MethodPut, craftgate.PathPayoutAccounts+"/"+itoa(a.ID), craftgate.UpdatePayoutAccountRequest{Type: "WISE", ExternalAccountID: "ext-2"}); w.Code != 200 {
+		t.Fatalf("update: %s", w.Body.String())
+	}
+	data(t, get(t, m, craftgate.PathPayoutAccounts, nil), &list)
+	if list.Items[0].ExternalAccountID != "ext-2" {
+		t.Fatalf("after update: %+v", list)
+	}
+	if w := do(t, m, http.MethodDelete, craftgate.PathPayoutAccounts+"/"+itoa(a.ID), nil); w.Code != 200 {
+		t.Fatalf("delete: %s", w.Body.String())
+	}
+	errorBody(t, do(t, m, http.MethodDelete, craftgate.PathPayoutAccounts+"/"+itoa(a.ID), nil), http.StatusNotFound)
+	for _, bad := range []craftgate.CreatePayoutAccountRequest{{ExternalAccountID: "x", Currency: "USD", AccountOwner: "MERCHANT"},
+		{Type: "BANK", ExternalAccountID: "x", Currency: "USD", AccountOwner: "MERCHANT"},
+		{Type: "WISE", ExternalAccountID: "x", Currency: "USD", AccountOwner: "SUB_MERCHANT_MEMBER"}} {
+		validationError(t, do(t, m, http.MethodPost, craftgate.PathPayoutAccounts, bad))
+	}
+}
+
+// TestWithdrawals checks the balance rules: a withdrawal debits the
+// wallet, one above the balance or in another currency is refused and
+// changes nothing, a cancel credits it back, and it is paid out at
+// midnight.
+func TestWithdrawals(t *testing.T) {
+	m := newTestMock(t)
+	seller := createMember(t, m, sellerReq("w", craftgate.MemberTypeLimitedCompany)).ID
+	createWallet(t, m, seller, "0")
+	data(t, do(t, m, http.MethodPost, craftgate.PathRemittancesSend, craftgate.RemittanceRequest{MemberID: seller, Price: amt("100"),
+		Currency: "TRY", Description: "earnings"}), &craftgate.Remittance{})
+	for _, bad := range []craftgate.CreateWithdrawRequest{{MemberID: seller, Price: amt("100.01"), Currency: "TRY"},
+		{MemberID: seller, Price: amt("10"), Currency: "USD"}, {MemberID: seller, Price: amt("-1"), Currency: "TRY"}} {
+		validationError(t, do(t, m, http.MethodPost, craftgate.PathWithdraws, bad))
+		if w := memberWallet(t, m, seller); !amountEq(w.Amount, "100") {
+			t.Fatalf("balance after a refusal: %s", w.Amount)
+		}
+	}
+	var w1, w2 craftgate.Withdraw
+	data(t, do(t, m, http.MethodPost, craftgate.PathWithdraws, craftgate.CreateWithdrawRequest{MemberID: seller, Price: amt("60"), Currency: "TRY"}), &w1)
+	data(t, do(t, m, http.MethodPost, craftgate.PathWithdraws, craftgate.CreateWithdrawRequest{MemberID: seller, Price: amt("40"), Currency: "TRY"}), &w2)
+	if w := memberWallet(t, m, seller); !amountEq(w.Amount, "0") || w1.PayoutStatus != craftgate.PayoutStatusWaitingForPayout {
+		t.Fatalf("after withdrawals: %s %+v", w.Amount, w1)
+	}
+	var c craftgate.Withdraw
+	data(t, do(t, m, http.MethodPost, craftgate.PathWithdraws+"/"+itoa(w2.ID)+"/cancel", nil), &c)
+	if c.Status != "PASSIVE" || !amountEq(memberWallet(t, m, seller).Amount, "40") {
+		t.Fatalf("cancel: %+v", c)
+	}
+	validationError(t, do(t, m, http.MethodPost, craftgate.PathWithdraws+"/"+itoa(w2.ID)+"/cancel", nil))
+	m.Advance(24 * time.Hour)
+	var got craftgate.Withdraw
+	data(t, get(t, m, craftgate.PathWithdraws+"/"+itoa(w1.ID), nil), &got)
+	if got.PayoutStatus != craftgate.PayoutStatusPayoutCompleted || got.PayoutID == 0 {
+		t.Fatalf("paid out: %+v", got)
+	}
+	validationError(t, do(t, m, http.MethodPost, craftgate.PathWithdraws+"/"+itoa(w1.ID)+"/cancel", nil))
+	var list craftgate.WithdrawList
+	data(t, get(t, m, craftgate.PathWithdraws, url.Values{"memberId": {itoa(seller)}, "payoutStatus": {"PAYOUT_COMPLETED"}}), &list)
+	if list.TotalSize != 1 || list.Items[0].ID != w1.ID {
+		t.Fatalf("search: %+v", list)
+	}
+	errorBody(t, get(t, m, craftgate.PathWithdraws+"/999", nil), http.StatusNotFound)
+}
+
+// TestMarkAsRefunded records refunds made elsewhere: the payment's state
+// changes as for a refund, and reporting shows them.
+func TestMarkAsRefunded(t *testing.T) {
+	m := newTestMock(t)
+	p := pay(t, m, paymentRequest(successCard))
+	var r craftgate.PaymentTransactionRefund
+	data(t, do(t, m, http.MethodPost, craftgate.PathRefundTransactionsMarkRefunded, craftgate.MarkTransactionAsRefundedRequest{
+		PaymentTransactionID: p.PaymentTransactions[0].ID, RefundPrice: amt("30")}), &r)
+	validationError(t, do(t, m, http.MethodPost, craftgate.PathRefundTransactionsMarkRefunded, craftgate.MarkTransactionAsRefundedRequest{
+		PaymentTransactionID: p.PaymentTransactions[0].ID, RefundPrice: amt("1")}))
+	var list struct {
+		Items []craftgate.PaymentTransactionRefund `json:"items"`
+	}
+	data(t, do(t, m, http.MethodPost, craftgate.PathRefundsMarkAsRefunded, craftgate.MarkAsRefundedRequest{PaymentID: p.ID}), &list)
+	if len(list.Items) != 2 || retrieve(t, m, p.ID).RefundStatus != "FULLY_REFUNDED" {
+		t.Fatalf("mark as refunded: %+v", list)
+	}
+	validationError(t, do(t, m, http.MethodPost, craftgate.PathRefundsMarkAsRefunded, craftgate.MarkAsRefundedRequest{PaymentID: p.ID}))
+	var rp craftgate.ReportingPayment
+	data(t, get(t, m, craftgate.PathReportingPayments+"/"+itoa(p.ID), nil), &rp)
+	if len(rp.Refunds) != 3 || !amountEq(rp.RefundablePrice, "0") {
+		t.Fatalf("reporting: %+v", rp)
+	}
+}
+
+// TestBankAccountRecords injects transfers through the admin route and
+// finds them.
+func TestBankAccountRecords(t *testing.T) {
+	m := newTestMock(t)
+	var rec craftgate.BankAccountTrackingRecord
+	data(t, do(t, m, http.MethodPost, pathBankRecords, map[string]any{"senderName": "Haluk Demir", "senderIban": validIBAN,
+		"description": "Order 42", "currency": "TRY", "amount": 150.25}), &rec)
+	data(t, do(t, m, http.MethodPost, pathBankRecords, map[string]any{"senderName": "Other", "currency": "USD", "amount": 1}), &craftgate.BankAccountTrackingRecord{})
+	var list craftgate.BankAccountTrackingRecordList
+	data(t, get(t, m, craftgate.PathBankAccountTrackingRecords, url.Values{"description": {"order 42"}, "currency": {"TRY"}}), &list)
+	if list.TotalSize != 1 || list.Items[0].ID != rec.ID || !amountEq(list.Items[0].Amount, "150.25") || list.Items[0].RecordType != "RECEIVE" {
+		t.Fatalf("search: %+v", list)
+	}
+	var one craftgate.BankAccountTrackingRecord
+	data(t, get(t, m, craftgate.PathBankAccountTrackingRecords+"/"+itoa(rec.ID), nil), &one)
+	if one.Key != rec.Key {
+		t.Fatalf("retrieve: %+v", one)
+	}
+	errorBody(t, get(t, m, craftgate.PathBankAccountTrackingRecords+"/404", nil), http.StatusNotFound)
+	validationError(t, do(t, m, http.MethodPost, pathBankRecords, map[string]any{"currency": "TRY", "amount": 1}))
+}

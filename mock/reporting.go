@@ -1,0 +1,556 @@
+package mock
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// Payment reporting (https://developer.craftgate.io/en/api/payment-reporting):
+//
+//	GET /payment-reporting/v1/payments                                  search, paged, newest first
+//	GET /payment-reporting/v1/payments/{id}                             one payment, with refunds
+//	GET /payment-reporting/v1/payments/{id}/transactions                items with payout status
+//	GET /payment-reporting/v1/payments/{id}/refunds                     its refunds
+//	GET /payment-reporting/v1/payments/{id}/transactions/{txId}/refunds one item's refunds
+//	GET /payment-reporting/v1/refunds                                   search payment refunds
+//	GET /payment-reporting/v1/refund-transactions                       search transaction refunds
+//
+// Reporting is a view of the store, never a copy: every answer is rendered
+// from the same records the payment API changes (the card store of
+// store.go and the APM/BNPL store of apm.go), so what reporting says always
+// agrees with what the payment API did. A search walks the payments newest
+// first (ids come from one counter, so id order is creation order), checks
+// the cheap filters on the record and renders only the candidates.
+//
+// MOCK DECISION: each transaction refund (a partial refund, or one item of
+// a whole-payment REFUND) is listed by GET /payment-reporting/v1/refunds as
+// a REFUND with the transaction refund's id, beside the CANCELs: the store
+// keeps no separate record of a whole-payment REFUND.
+
+// repHead is what the cheap filters read of a payment.
+type repHead struct {
+	id, created, buyer int64
+	status             string
+	currency           uint8
+	paid               money
+	installment        int
+	threeDS            bool
+}
+
+// paymentIDs returns every payment id the mock holds, card and APM, newest
+// first.
+func (m *Mock) paymentIDs() []int64 {
+	s := m.store
+	var ids []int64
+	for id := m.ids.payment.Load(); id >= s.payments.low() && id >= s.payments.base; id-- {
+		if s.payment(id) != nil {
+			ids = append(ids, id)
+		}
+	}
+	if ks := s.kept.Load(); ks != nil {
+		for id := range ks.byID {
+			ids = append(ids, id)
+		}
+	}
+	m.apm.mu.Lock()
+	ids = append(ids, m.apm.order...)
+	m.apm.mu.Unlock()
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	slices.Reverse(ids)
+	return ids
+}
+
+// head reads the cheap fields of payment id.
+func (m *Mock) head(id int64) (repHead, bool) {
+	if p := m.store.payment(id); p != nil {
+		p = m.store.lock(p)
+		defer p.mu.Unlock()
+		return repHead{id: id, created: p.created, buyer: p.buyerMemberID, status: p.status(), currency: p.currency,
+			paid: p.paidPrice, installment: int(p.installment), threeDS: p.threeDS}, true
+	}
+	a := m.apm.get(id)
+	if a == nil {
+		return repHead{}, false
+	}
+	m.apm.mu.Lock()
+	defer m.apm.mu.Unlock()
+	return repHead{id: id, created: a.created, buyer: a.buyerMemberID, status: a.status, currency: a.currency,
+		paid: a.paid, installment: 1}, true
+}
+
+// paymentView renders payment id as a PaymentResponse, from whichever
+// store holds it.
+func (m *Mock) paymentView(id int64) (*craftgate.Payment, bool) {
+	if p := m.store.payment(id); p != nil {
+		var out craftgate.Payment
+		if err := json.Unmarshal(m.appendPayment(nil, p, false), &out); err != nil {
+			return nil, false
+		}
+		return &out, true
+	}
+	if a := m.apm.get(id); a != nil {
+		return m.apmPaymentView(a), true
+	}
+	return nil, false
+}
+
+// reportingPayment is the reporting view of a payment, with its refunds.
+func (m *Mock) reportingPayment(p *craftgate.Payment) craftgate.ReportingPayment {
+	rp := craftgate.ReportingPayment{Payment: *p, RefundablePrice: craftgate.MustAmount("0"), Refunds: []craftgate.ReportingPaymentRefund{}}
+	var total money
+	for _, t := range p.PaymentTransactions {
+		if t.RefundablePrice != nil {
+			v, _ := moneyOf(*t.RefundablePrice)
+			total += v
+		}
+	}
+	rp.RefundablePrice = total.toAmount()
+	if rp.RefundStatus == "" {
+		rp.RefundStatus = refundNone.String()
+		if p.PaymentStatus == craftgate.StatusSuccess {
+			rp.RefundStatus = refundNot.String()
+		}
+	}
+	rp.Refunds = m.paymentRefunds(refundFilter{paymentID: p.ID}, p.PaymentType)
+	return rp
+}
+
+// refundFilter is what the refund searches filter on; zero fields match
+// everything.
+type refundFilter struct {
+	id, paymentID, txID, buyer int64
+	conversationID, status     string
+	currency                   int // the currency's index + 1; 0: any
+	minPrice, maxPrice         money
+	hasMin, hasMax             bool
+	minDate, maxDate           *int64
+	afterSettlement            *bool
+}
+
+func (f *refundFilter) match(id, paymentID, txID, created int64, price money, currency uint8, conv string) bool {
+	switch {
+	case f.id != 0 && f.id != id, f.paymentID != 0 && f.paymentID != paymentID, f.txID != 0 && f.txID != txID,
+		f.conversationID != "" && f.conversationID != conv, f.status != "" && f.status != craftgate.StatusSuccess,
+		f.currency != 0 && int(currency)+1 != f.currency, f.hasMin && price < f.minPrice, f.hasMax && price > f.maxPrice,
+		f.minDate != nil && created < *f.minDate, f.maxDate != nil && created > *f.maxDate,
+		f.afterSettlement != nil && *f.afterSettlement:
+		return false
+	}
+	return true
+}
+
+// paymentRefunds lists the CANCELs and transaction refunds matching f as
+// payment refunds, newest first.
+func (m *Mock) paymentRefunds(f refundFilter, paymentType string) []craftgate.ReportingPaymentRefund {
+	s := m.store
+	out := []craftgate.ReportingPaymentRefund{}
+	buyerOK := func(pid int64) bool {
+		if f.buyer == 0 {
+			return true
+		}
+		h, ok := m.head(pid)
+		return ok && h.buyer == f.buyer
+	}
+	for id := m.ids.refund.Load(); id >= s.cancels.low() && id >= s.cancels.base; id-- {
+		c := s.cancel(id)
+		if c == nil || !f.match(c.id, c.paymentID, 0, c.created, c.price, c.currency, s.cancelConversation(c)) || !buyerOK(c.paymentID) {
+			continue
+		}
+		var pc craftgate.PaymentRefund
+		if json.Unmarshal(m.appendCancel(nil, c), &pc) != nil {
+			continue
+		}
+		out = append(out, craftgate.ReportingPaymentRefund{ID: pc.ID, CreatedDate: pc.CreatedDate, Status: pc.Status, RefundType: pc.RefundType,
+			RefundDestinationType: pc.RefundDestinationType, RefundPrice: pc.RefundPrice, RefundBankPrice: pc.RefundBankPrice,
+			RefundWalletPrice: pc.RefundWalletPrice, ConversationID: pc.ConversationID, AuthCode: pc.AuthCode,
+			HostReference: pc.HostReference, TransID: pc.TransID, PaymentType: m.paymentTypeOf(c.paymentID, paymentType),
+			PaymentID: pc.PaymentID, Currency: pc.Currency})
+	}
+	txf := f
+	txf.txID = 0
+	for _, r := range m.txRefunds(txf, paymentType) {
+		out = append(out, craftgate.ReportingPaymentRefund{ID: r.ID, CreatedDate: r.CreatedDate, Status: r.Status,
+			RefundType: craftgate.RefundTypeRefund, RefundDestinationType: r.RefundDestinationType, RefundPrice: r.RefundPrice,
+			RefundBankPrice: r.RefundBankPrice, RefundWalletPrice: r.RefundWalletPrice, ConversationID: r.ConversationID,
+			AuthCode: r.AuthCode, HostReference: r.HostReference, TransID: r.TransID, PaymentType: r.PaymentType,
+			PaymentID: r.PaymentID, Currency: r.Currency})
+	}
+	slices.SortStableFunc(out, func(a, b craftgate.ReportingPaymentRefund) int { return strings.Compare(b.CreatedDate, a.CreatedDate) })
+	return out
+}
+
+// txRefunds lists the transaction refunds matching f, newest first.
+func (m *Mock) txRefunds(f refundFilter, paymentType string) []craftgate.ReportingPaymentTransactionRefund {
+	s := m.store
+	out := []craftgate.ReportingPaymentTransactionRefund{}
+	for id := m.ids.txRefund.Load(); id >= s.txRefunds.low() && id >= s.txRefunds.base; id-- {
+		r := s.txRefund(id)
+		if r == nil || !f.match(r.id, r.paymentID, r.txID, r.created, r.price, r.currency, s.txRefundConversation(r)) {
+			continue
+		}
+		if f.buyer != 0 {
+			if h, ok := m.head(r.paymentID); !ok || h.buyer != f.buyer {
+				continue
+			}
+		}
+		var t craftgate.PaymentTransactionRefund
+		if json.Unmarshal(m.appendTxRefund(nil, r), &t) != nil {
+			continue
+		}
+		out = append(out, craftgate.ReportingPaymentTransactionRefund{PaymentTransactionRefund: t, PaymentType: m.paymentTypeOf(r.paymentID, paymentType)})
+	}
+	return out
+}
+
+// paymentTypeOf is the paymentType of payment id; known when the caller
+// already has it.
+func (m *Mock) paymentTypeOf(id int64, known string) string {
+	if known != "" {
+		return known
+	}
+	if p, ok := m.paymentView(id); ok {
+		return p.PaymentType
+	}
+	return craftgate.PaymentTypeCard
+}
+
+// paymentQuery is a parsed payment search.
+type paymentQuery struct {
+	page, size                                     int
+	paymentID, txID, buyer, subMerchant, posID     int64
+	conversationID, externalID, orderID            string
+	paymentType, provider, status, source, channel string
+	bin, lastFour                                  string
+	currency                                       int // index + 1; 0: any
+	minPaid, maxPaid                               money
+	hasMin, hasMax                                 bool
+	installment                                    int
+	threeDS                                        *bool
+	minDate, maxDate                               *int64
+}
+
+// queryInt reads an optional positive integer query parameter.
+func queryInt(q url.Values, name string) (int64, *apiError) {
+	s := q.Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, errValidation(CodeInvalidQuery, name+" must be a positive whole number, got "+strconv.Quote(truncate(s, 20)))
+	}
+	return n, nil
+}
+
+// queryMoney reads an optional amount query parameter.
+func queryMoney(q url.Values, name string) (money, bool, *apiError) {
+	s := q.Get(name)
+	if s == "" {
+		return 0, false, nil
+	}
+	a, err := craftgate.ParseAmount(s)
+	if err != nil {
+		return 0, false, errValidation(CodeInvalidQuery, name+" must be an amount, got "+strconv.Quote(truncate(s, 20)))
+	}
+	v, prob := moneyOf(a)
+	if prob != amountOK || v < 0 {
+		return 0, false, errValidation(CodeInvalidQuery, name+" must be an amount of at most 8 decimal places, got "+strconv.Quote(truncate(s, 20)))
+	}
+	return v, true, nil
+}
+
+// queryCurrency reads an optional currency filter: the currency's index
+// + 1, 0 when absent.
+func queryCurrency(q url.Values) (int, *apiError) {
+	s := q.Get("currency")
+	if s == "" {
+		return 0, nil
+	}
+	ci, ok := currencyIndex(s)
+	if !ok {
+		return 0, errValidation(CodeInvalidCurrency, "currency must be a currency code such as TRY, got "+strconv.Quote(truncate(s, 10)))
+	}
+	return int(ci) + 1, nil
+}
+
+// queryBool reads an optional true/false query parameter.
+func queryBool(q url.Values, name string) (*bool, *apiError) {
+	s := q.Get(name)
+	if s == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return nil, errValidation(CodeInvalidQuery, name+" must be true or false, got "+strconv.Quote(truncate(s, 12)))
+	}
+	return &v, nil
+}
+
+// errs returns the first non-nil error.
+func errs(es ...*apiError) *apiError {
+	for _, e := range es {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func (m *Mock) parsePaymentQuery(q url.Values) (*paymentQuery, *apiError) {
+	pq := &paymentQuery{conversationID: q.Get("conversationId"), externalID: q.Get("externalId"), orderID: q.Get("orderId"),
+		paymentType: q.Get("paymentType"), provider: q.Get("paymentProvider"), status: q.Get("paymentStatus"),
+		source: q.Get("paymentSource"), channel: q.Get("paymentChannel"), bin: q.Get("binNumber"), lastFour: q.Get("lastFourDigits")}
+	var e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12 *apiError
+	pq.page, pq.size, e1 = paging(q)
+	pq.paymentID, e2 = queryInt(q, "paymentId")
+	pq.txID, e3 = queryInt(q, "paymentTransactionId")
+	pq.buyer, e4 = queryInt(q, "buyerMemberId")
+	pq.subMerchant, e5 = queryInt(q, "subMerchantMemberId")
+	pq.posID, e6 = queryInt(q, "merchantPosId")
+	pq.currency, e7 = queryCurrency(q)
+	pq.minPaid, pq.hasMin, e8 = queryMoney(q, "minPaidPrice")
+	pq.maxPaid, pq.hasMax, e9 = queryMoney(q, "maxPaidPrice")
+	var inst int64
+	inst, e10 = queryInt(q, "installment")
+	pq.installment = int(inst)
+	pq.threeDS, e11 = queryBool(q, "isThreeDS")
+	pq.minDate, e12 = m.queryDate(q, "minCreatedDate")
+	if e := errs(e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12); e != nil {
+		return nil, e
+	}
+	var e *apiError
+	if pq.maxDate, e = m.queryDate(q, "maxCreatedDate"); e != nil {
+		return nil, e
+	}
+	return pq, nil
+}
+
+// cheap checks the filters a record answers without rendering.
+func (pq *paymentQuery) cheap(h *repHead) bool {
+	switch {
+	case pq.paymentID != 0 && h.id != pq.paymentID, pq.buyer != 0 && h.buyer != pq.buyer,
+		pq.status != "" && h.status != pq.status, pq.currency != 0 && int(h.currency)+1 != pq.currency,
+		pq.hasMin && h.paid < pq.minPaid, pq.hasMax && h.paid > pq.maxPaid,
+		pq.installment != 0 && h.installment != pq.installment, pq.threeDS != nil && *pq.threeDS != h.threeDS,
+		pq.minDate != nil && h.created < *pq.minDate, pq.maxDate != nil && h.created > *pq.maxDate:
+		return false
+	}
+	return true
+}
+
+// full checks the filters that need the rendered payment.
+func (pq *paymentQuery) full(p *craftgate.Payment) bool {
+	switch {
+	case pq.conversationID != "" && p.ConversationID != pq.conversationID, pq.externalID != "" && p.ExternalID != pq.externalID,
+		pq.orderID != "" && p.OrderID != pq.orderID, pq.paymentType != "" && p.PaymentType != pq.paymentType,
+		pq.provider != "" && p.PaymentProvider != pq.provider, pq.source != "" && p.PaymentSource != pq.source,
+		pq.channel != "" && p.PaymentChannel != pq.channel, pq.lastFour != "" && p.LastFourDigits != pq.lastFour,
+		pq.bin != "" && (p.BinNumber == "" || !strings.HasPrefix(p.BinNumber, pq.bin) && !strings.HasPrefix(pq.bin, p.BinNumber)),
+		pq.posID != 0 && (p.Pos == nil || p.Pos.ID != pq.posID):
+		return false
+	}
+	if pq.txID == 0 && pq.subMerchant == 0 {
+		return true
+	}
+	for _, t := range p.PaymentTransactions {
+		if (pq.txID == 0 || t.ID == pq.txID) && (pq.subMerchant == 0 || t.SubMerchantMemberID == pq.subMerchant) {
+			return true
+		}
+	}
+	return false
+}
+
+// searchPayments returns the payments matching pq, newest first.
+func (m *Mock) matchingPayments(pq *paymentQuery) []*craftgate.Payment {
+	var out []*craftgate.Payment
+	for _, id := range m.paymentIDs() {
+		h, ok := m.head(id)
+		if !ok || !pq.cheap(&h) {
+			continue
+		}
+		p, ok := m.paymentView(id)
+		if ok && pq.full(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// pageOf cuts page page of size out of items.
+func pageOf[T any](items []T, page, size int) []T {
+	lo := min(page*size, len(items))
+	return items[lo:min(lo+size, len(items))]
+}
+
+// searchReportingPayments serves GET /payment-reporting/v1/payments.
+func (m *Mock) searchReportingPayments(c *call) error {
+	pq, e := m.parsePaymentQuery(c.r.URL.Query())
+	if e != nil {
+		return e
+	}
+	all := m.matchingPayments(pq)
+	out := craftgate.ReportingPaymentList{Items: []craftgate.ReportingPayment{}, Page: pq.page, Size: pq.size, TotalSize: int64(len(all))}
+	for _, p := range pageOf(all, pq.page, pq.size) {
+		out.Items = append(out.Items, m.reportingPayment(p))
+	}
+	c.sendData(http.StatusOK, out)
+	return nil
+}
+
+// reportingPaymentOf finds the payment of the {id} wildcard.
+func (m *Mock) reportingPaymentOf(c *call, name string) (*craftgate.Payment, *apiError) {
+	text := c.param(name)
+	id, err := strconv.ParseInt(text, 10, 64)
+	if err == nil {
+		if p, ok := m.paymentView(id); ok {
+			return p, nil
+		}
+	}
+	return nil, m.paymentNotFound("payment "+truncate(text, 40), id)
+}
+
+// retrieveReportingPayment serves GET /payment-reporting/v1/payments/{id}.
+func (m *Mock) retrieveReportingPayment(c *call) error {
+	p, e := m.reportingPaymentOf(c, "id")
+	if e != nil {
+		return e
+	}
+	c.sendData(http.StatusOK, m.reportingPayment(p))
+	return nil
+}
+
+// reportingTransactions is a payment's transactions with their payout
+// state (settlement.go).
+func (m *Mock) reportingTransactions(p *craftgate.Payment) []craftgate.ReportingPaymentTransaction {
+	h, _ := m.head(p.ID)
+	out := make([]craftgate.ReportingPaymentTransaction, 0, len(p.PaymentTransactions))
+	zero := craftgate.MustAmount("0")
+	for _, t := range p.PaymentTransactions {
+		rt := craftgate.ReportingPaymentTransaction{PaymentTransaction: t, CreatedDate: p.CreatedDate, TransactionStatusDate: p.CreatedDate,
+			BankCommissionRate: zero, BankCommissionRateAmount: zero, RefundStatus: refundNone.String()}
+		if t.RefundablePrice == nil {
+			t.RefundablePrice = &zero
+			rt.RefundablePrice = &zero
+		}
+		sub := zero
+		if t.SubMerchantMemberPayoutAmount != nil {
+			sub = *t.SubMerchantMemberPayoutAmount
+		}
+		rt.Payout = craftgate.Payout{PaidPrice: t.PaidPrice, Parity: craftgate.MustAmount("1"), Currency: p.Currency,
+			MerchantPayoutAmount: t.MerchantPayoutAmount, SubMerchantMemberPayoutAmount: sub}
+		if p.PaymentStatus == craftgate.StatusSuccess {
+			left, _ := moneyOf(*t.RefundablePrice)
+			paid, _ := moneyOf(t.PaidPrice)
+			switch {
+			case left == paid:
+				rt.RefundStatus = refundNot.String()
+			case left == 0:
+				rt.RefundStatus = refundFull.String()
+			default:
+				rt.RefundStatus = refundPartial.String()
+			}
+			resolved := m.blockageResolved(h.created, t.SubMerchantMemberID)
+			rt.BlockageResolvedDate = m.dateText(resolved)
+			rt.PayoutStatus = m.payoutStatus(t.ID, t.SubMerchantMemberID, resolved)
+		}
+		out = append(out, rt)
+	}
+	return out
+}
+
+// retrieveReportingTransactions serves GET
+// /payment-reporting/v1/payments/{id}/transactions.
+func (m *Mock) retrieveReportingTransactions(c *call) error {
+	p, e := m.reportingPaymentOf(c, "id")
+	if e != nil {
+		return e
+	}
+	c.sendData(http.StatusOK, craftgate.ReportingTransactionList{Items: m.reportingTransactions(p)})
+	return nil
+}
+
+// retrieveReportingRefunds serves GET /payment-reporting/v1/payments/{id}/refunds.
+func (m *Mock) retrieveReportingRefunds(c *call) error {
+	p, e := m.reportingPaymentOf(c, "id")
+	if e != nil {
+		return e
+	}
+	items := m.paymentRefunds(refundFilter{paymentID: p.ID}, p.PaymentType)
+	c.sendData(http.StatusOK, craftgate.ReportingRefundList{Items: items, Size: len(items), TotalSize: int64(len(items))})
+	return nil
+}
+
+// retrieveReportingTxRefunds serves GET
+// /payment-reporting/v1/payments/{paymentId}/transactions/{txId}/refunds.
+func (m *Mock) retrieveReportingTxRefunds(c *call) error {
+	p, e := m.reportingPaymentOf(c, "paymentId")
+	if e != nil {
+		return e
+	}
+	text := c.param("txId")
+	txID, _ := strconv.ParseInt(text, 10, 64)
+	found := false
+	for _, t := range p.PaymentTransactions {
+		found = found || t.ID == txID
+	}
+	if !found {
+		return errNotFound(CodePaymentTransactionNotFound, "payment transaction "+truncate(text, 40)+" of payment "+strconv.FormatInt(p.ID, 10)+" not found")
+	}
+	items := m.txRefunds(refundFilter{paymentID: p.ID, txID: txID}, p.PaymentType)
+	c.sendData(http.StatusOK, craftgate.ReportingTransactionRefundList{Items: items, Size: len(items), TotalSize: int64(len(items))})
+	return nil
+}
+
+// parseRefundQuery reads the filters of the refund searches.
+func (m *Mock) parseRefundQuery(q url.Values) (refundFilter, int, int, *apiError) {
+	f := refundFilter{conversationID: q.Get("conversationId"), status: q.Get("status")}
+	var e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11 *apiError
+	page, size, e1 := paging(q)
+	f.id, e2 = queryInt(q, "id")
+	f.paymentID, e3 = queryInt(q, "paymentId")
+	f.txID, e4 = queryInt(q, "paymentTransactionId")
+	f.buyer, e5 = queryInt(q, "buyerMemberId")
+	f.currency, e6 = queryCurrency(q)
+	f.minPrice, f.hasMin, e7 = queryMoney(q, "minRefundPrice")
+	if !f.hasMin && e7 == nil { // the documentation's name for it
+		f.minPrice, f.hasMin, e7 = queryMoney(q, "minPaidPrice")
+	}
+	f.maxPrice, f.hasMax, e8 = queryMoney(q, "maxRefundPrice")
+	if !f.hasMax && e8 == nil {
+		f.maxPrice, f.hasMax, e8 = queryMoney(q, "maxPaidPrice")
+	}
+	f.afterSettlement, e9 = queryBool(q, "isAfterSettlement")
+	f.minDate, e10 = m.queryDate(q, "minCreatedDate")
+	f.maxDate, e11 = m.queryDate(q, "maxCreatedDate")
+	return f, page, size, errs(e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11)
+}
+
+// searchReportingRefunds serves GET /payment-reporting/v1/refunds.
+func (m *Mock) searchReportingRefunds(c *call) error {
+	f, page, size, e := m.parseRefundQuery(c.r.URL.Query())
+	if e != nil {
+		return e
+	}
+	f.txID = 0
+	all := m.paymentRefunds(f, "")
+	c.sendData(http.StatusOK, craftgate.ReportingRefundList{Items: pageOf(all, page, size), Page: page, Size: size, TotalSize: int64(len(all))})
+	return nil
+}
+
+// searchReportingTxRefunds serves GET /payment-reporting/v1/refund-transactions.
+func (m *Mock) searchReportingTxRefunds(c *call) error {
+	f, page, size, e := m.parseRefundQuery(c.r.URL.Query())
+	if e != nil {
+		return e
+	}
+	all := m.txRefunds(f, "")
+	c.sendData(http.StatusOK, craftgate.ReportingTransactionRefundList{Items: pageOf(all, page, size), Page: page, Size: size, TotalSize: int64(len(all))})
+	return nil
+}
