@@ -440,3 +440,39 @@ func TestBankAccountRecords(t *testing.T) {
 	errorBody(t, get(t, m, craftgate.PathBankAccountTrackingRecords+"/404", nil), http.StatusNotFound)
 	validationError(t, do(t, m, http.MethodPost, pathBankRecords, map[string]any{"currency": "TRY", "amount": 1}))
 }
+
+// TestReportingPaymentKinds checks that payments of every kind appear in
+// the reporting search with their type and status: a wallet payment, a
+// card and wallet payment, a 3-D Secure payment still waiting for the
+// buyer, and a BNPL loan.
+func TestReportingPaymentKinds(t *testing.T) {
+	m := newTestMock(t)
+	buyer := walletBuyer(t, m, "rb", "150", "0")
+	wallet := pay(t, m, walletPayment(buyer, "100"))
+	mixed := pay(t, m, walletPayment(buyer, "40"))
+	var init craftgate.InitThreeDSPaymentResponse
+	data(t, do(t, m, http.MethodPost, craftgate.PathThreeDSInit, threeDSRequest(successCard, "https://merchant.example/cb", false)), &init)
+	loan, _ := bnplApply(t, m, bnplRequest(craftgate.BnplMaslak, "0064"), "apply")
+	for _, tc := range []struct {
+		q          url.Values
+		id         int64
+		typ, state string
+	}{
+		{url.Values{"paymentType": {craftgate.PaymentTypeWallet}}, wallet.ID, craftgate.PaymentTypeWallet, craftgate.StatusSuccess},
+		{url.Values{"paymentType": {craftgate.PaymentTypeCardAndWallet}}, mixed.ID, craftgate.PaymentTypeCardAndWallet, craftgate.StatusSuccess},
+		{url.Values{"isThreeDS": {"true"}}, init.PaymentID, craftgate.PaymentTypeCard, craftgate.StatusInitThreeDS},
+		{url.Values{"paymentStatus": {craftgate.StatusInitThreeDS}}, init.PaymentID, craftgate.PaymentTypeCard, craftgate.StatusInitThreeDS},
+		{url.Values{"paymentId": {itoa(loan)}}, loan, craftgate.PaymentTypeAPM, ""},
+		{url.Values{"buyerMemberId": {itoa(buyer)}, "paymentType": {craftgate.PaymentTypeWallet}}, wallet.ID, craftgate.PaymentTypeWallet, craftgate.StatusSuccess},
+	} {
+		got := searchPayments(t, m, tc.q)
+		if got.TotalSize != 1 || got.Items[0].ID != tc.id || got.Items[0].PaymentType != tc.typ || tc.state != "" && got.Items[0].PaymentStatus != tc.state {
+			t.Errorf("%v: %+v", tc.q, got.Items)
+		}
+	}
+	var txs craftgate.ReportingTransactionList
+	data(t, get(t, m, craftgate.PathReportingPayments+"/"+itoa(init.PaymentID)+"/transactions", nil), &txs)
+	if len(txs.Items) != 3 || txs.Items[0].PayoutStatus != "" || txs.Items[0].RefundStatus != "NO_REFUND" {
+		t.Errorf("pending 3-D Secure transactions: %+v", txs.Items)
+	}
+}

@@ -367,20 +367,39 @@ func (pq *paymentQuery) full(p *craftgate.Payment) bool {
 	return false
 }
 
-// searchPayments returns the payments matching pq, newest first.
-func (m *Mock) matchingPayments(pq *paymentQuery) []*craftgate.Payment {
-	var out []*craftgate.Payment
+// needsView reports whether a filter needs the rendered payment.
+func (pq *paymentQuery) needsView() bool {
+	return pq.conversationID != "" || pq.externalID != "" || pq.orderID != "" || pq.paymentType != "" || pq.provider != "" ||
+		pq.source != "" || pq.channel != "" || pq.lastFour != "" || pq.bin != "" || pq.posID != 0 || pq.txID != 0 || pq.subMerchant != 0
+}
+
+// matchingPayments returns the number of payments matching pq and the
+// page asked for, newest first. Only the payments a filter needs to see
+// rendered, and those of the page, are rendered.
+func (m *Mock) matchingPayments(pq *paymentQuery) (int, []*craftgate.Payment) {
+	lo := pq.page * pq.size
+	n := 0
+	var page []*craftgate.Payment
 	for _, id := range m.paymentIDs() {
 		h, ok := m.head(id)
 		if !ok || !pq.cheap(&h) {
 			continue
 		}
-		p, ok := m.paymentView(id)
-		if ok && pq.full(p) {
-			out = append(out, p)
+		inPage := n >= lo && n < lo+pq.size
+		if !pq.needsView() && !inPage {
+			n++
+			continue
 		}
+		p, ok := m.paymentView(id)
+		if !ok || !pq.full(p) {
+			continue
+		}
+		if inPage {
+			page = append(page, p)
+		}
+		n++
 	}
-	return out
+	return n, page
 }
 
 // pageOf cuts page page of size out of items.
@@ -395,9 +414,9 @@ func (m *Mock) searchReportingPayments(c *call) error {
 	if e != nil {
 		return e
 	}
-	all := m.matchingPayments(pq)
-	out := craftgate.ReportingPaymentList{Items: []craftgate.ReportingPayment{}, Page: pq.page, Size: pq.size, TotalSize: int64(len(all))}
-	for _, p := range pageOf(all, pq.page, pq.size) {
+	total, page := m.matchingPayments(pq)
+	out := craftgate.ReportingPaymentList{Items: []craftgate.ReportingPayment{}, Page: pq.page, Size: pq.size, TotalSize: int64(total)}
+	for _, p := range page {
 		out.Items = append(out.Items, m.reportingPayment(p))
 	}
 	c.sendData(http.StatusOK, out)

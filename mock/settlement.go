@@ -140,8 +140,14 @@ func (p *payee) bounced(member int64) bool {
 	return member != 0 && (p.destination == "" || p.destination == craftgate.SettlementToIBAN) && (p.iban == "" || p.iban == bounceIBAN)
 }
 
-// payouts computes every payout made by now, oldest day first.
-func (m *Mock) payouts() []*payout {
+// maxBlockageDays is the longest blockage a member may have
+// (settlementDelayCount, members.go).
+const maxBlockageDays = 365
+
+// payouts computes the payouts made by now whose day is in [from, to],
+// oldest day first. Only the payments that can have one are read: those
+// made from maxBlockageDays before from up to to.
+func (m *Mock) payouts(from, to int64) []*payout {
 	type key struct {
 		day, member int64
 		currency    string
@@ -159,7 +165,7 @@ func (m *Mock) payouts() []*payout {
 	}
 	for _, id := range m.paymentIDs() {
 		h, ok := m.head(id)
-		if !ok || h.status != craftgate.StatusSuccess {
+		if !ok || h.status != craftgate.StatusSuccess || h.created > to || h.created < from-(maxBlockageDays+1)*86400 {
 			continue
 		}
 		p, ok := m.paymentView(id)
@@ -190,7 +196,9 @@ func (m *Mock) payouts() []*payout {
 	}
 	out := make([]*payout, 0, len(byKey))
 	for _, po := range byKey {
-		out = append(out, po)
+		if po.day >= from && po.day <= to {
+			out = append(out, po)
+		}
 	}
 	slices.SortFunc(out, func(a, b *payout) int {
 		if c := cmpInt64(a.day, b.day); c != 0 {
@@ -277,7 +285,7 @@ func (m *Mock) searchPayoutRows(c *call) error {
 	}
 	var rows []craftgate.PayoutRow
 	if status == "APPROVED" {
-		for _, po := range m.payouts() {
+		for _, po := range m.payouts(start, end) {
 			if po.day >= start && po.day <= end {
 				rows = append(rows, m.payoutRow(po))
 			}
@@ -295,7 +303,7 @@ func (m *Mock) searchBouncedPayouts(c *call) error {
 		return e
 	}
 	out := craftgate.PayoutBouncedList{Items: []craftgate.PayoutBouncedRow{}}
-	for _, po := range m.payouts() {
+	for _, po := range m.payouts(start, end) {
 		if po.day < start || po.day > end {
 			continue
 		}
@@ -315,7 +323,8 @@ func (m *Mock) searchBouncedPayouts(c *call) error {
 // retrievePayoutDetails serves GET
 // /settlement-reporting/v1/settlement-file/payout-details/{id}.
 func (m *Mock) retrievePayoutDetails(c *call) error {
-	for _, po := range m.payouts() {
+	day := (c.id/10_000 - 1) * 86400 // the payout's day, within a day (payout ids above)
+	for _, po := range m.payouts(day-86400, day+2*86400) {
 		if po.id != c.id || c.idText != strconv.FormatInt(c.id, 10) {
 			continue
 		}
@@ -359,7 +368,7 @@ func (m *Mock) searchPayoutCompleted(c *call) error {
 	}
 	typ := q.Get("settlementType")
 	var items []craftgate.PayoutCompletedTransaction
-	for _, po := range m.payouts() {
+	for _, po := range m.payouts(start, end) {
 		if po.day < start || po.day > end || fileID != 0 && m.settlementFileID(po.day) != fileID {
 			continue
 		}
