@@ -476,3 +476,70 @@ func TestReportingPaymentKinds(t *testing.T) {
 		t.Errorf("pending 3-D Secure transactions: %+v", txs.Items)
 	}
 }
+
+// TestReconciliationWhilePaying runs searches, report files, payouts and
+// withdrawals while payments and refunds are made: every answer is a 200
+// and the money of the withdrawals adds up (run with -race).
+func TestReconciliationWhilePaying(t *testing.T) {
+	m := newTestMock(t)
+	seller := createMember(t, m, sellerReq("c", craftgate.MemberTypeLimitedCompany)).ID
+	createWallet(t, m, seller, "0")
+	data(t, do(t, m, http.MethodPost, craftgate.PathRemittancesSend, craftgate.RemittanceRequest{MemberID: seller, Price: amt("10"),
+		Currency: "TRY", Description: "earnings"}), &craftgate.Remittance{})
+	done := make(chan string, 8)
+	for g := range 3 {
+		go func() {
+			for i := range 20 {
+				var p craftgate.Payment
+				w := do(t, m, http.MethodPost, craftgate.PathCardPayments, paymentRequest(successCard))
+				if err := craftgate.DecodeResponse(w.Code, w.Body.Bytes(), &p); err != nil {
+					done <- "payment: " + err.Error()
+					return
+				}
+				if i%2 == g%2 {
+					do(t, m, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{
+						PaymentTransactionID: p.PaymentTransactions[0].ID, RefundPrice: amt("1")})
+				}
+			}
+			done <- ""
+		}()
+	}
+	for _, path := range []string{craftgate.PathReportingPayments + "?size=5", craftgate.PathReportingRefundTransactions,
+		craftgate.PathTransactionReports + "?reportDate=2025-06-15&fileType=XLSX",
+		craftgate.PathSettlementFileRows + "?fileStatus=APPROVED&startDate=2025-06-01T00:00:00&endDate=2025-07-01T00:00:00"} {
+		go func() {
+			for range 10 {
+				if w := do(t, m, http.MethodGet, path, nil); w.Code != http.StatusOK {
+					done <- path + ": " + w.Body.String()
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	go func() {
+		for range 20 {
+			do(t, m, http.MethodPost, craftgate.PathWithdraws, craftgate.CreateWithdrawRequest{MemberID: seller, Price: amt("1"), Currency: "TRY"})
+		}
+		done <- ""
+	}()
+	timeout := time.After(60 * time.Second)
+	for range 8 {
+		select {
+		case msg := <-done:
+			if msg != "" {
+				t.Error(msg)
+			}
+		case <-timeout:
+			t.Fatal("the concurrent calls did not finish within 60 s")
+		}
+	}
+	var list craftgate.WithdrawList
+	data(t, get(t, m, craftgate.PathWithdraws, url.Values{"memberId": {itoa(seller)}}), &list)
+	if list.TotalSize != 10 || !amountEq(memberWallet(t, m, seller).Amount, "0") {
+		t.Errorf("%d withdrawals of 1 from 10, balance %s", list.TotalSize, memberWallet(t, m, seller).Amount)
+	}
+	if got := searchPayments(t, m, nil).TotalSize; got != 60 {
+		t.Errorf("%d payments reported, 60 made", got)
+	}
+}
