@@ -30,6 +30,7 @@ Feature: Reconciling the day's money in the back office
       | CSV    |
       | XLSX   |
 
+  @refund
   Scenario: A partial refund appears in the refund search and lowers what is left to refund
     Given the buyer has paid without 3-D Secure with a successful credit card
     When the merchant refunds 10.00 of item 1
