@@ -282,9 +282,16 @@ func (c *Client) SearchWithdraws(ctx context.Context, q url.Values) (*WithdrawLi
 	return doInto[WithdrawList](ctx, c, http.MethodGet, PathWithdraws, q, nil)
 }
 
-// MarkAsRefunded records a whole payment as refunded outside Craftgate.
-func (c *Client) MarkAsRefunded(ctx context.Context, req *MarkAsRefundedRequest) (*PaymentRefund, error) {
-	return doInto[PaymentRefund](ctx, c, http.MethodPost, PathRefundsMarkAsRefunded, nil, req)
+// PaymentTransactionRefundList lists transaction refunds (the answer of
+// MarkAsRefunded).
+type PaymentTransactionRefundList struct {
+	Items []PaymentTransactionRefund `json:"items"`
+}
+
+// MarkAsRefunded records a whole payment as refunded outside Craftgate;
+// the answer lists the transaction refunds recorded.
+func (c *Client) MarkAsRefunded(ctx context.Context, req *MarkAsRefundedRequest) (*PaymentTransactionRefundList, error) {
+	return doInto[PaymentTransactionRefundList](ctx, c, http.MethodPost, PathRefundsMarkAsRefunded, nil, req)
 }
 
 // MarkTransactionAsRefunded records a transaction refund made outside

@@ -543,3 +543,101 @@ func TestReconciliationWhilePaying(t *testing.T) {
 		t.Errorf("%d payments reported, 60 made", got)
 	}
 }
+
+// TestReconciliationClient calls every reconciliation method of the
+// client against a live mock: paths, query names and typed answers agree.
+func TestReconciliationClient(t *testing.T) {
+	l := startLive(t)
+	ctx, c := t.Context(), l.client
+	p, err := c.CreatePayment(ctx, paymentRequest(successCard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := c.MarkTransactionAsRefunded(ctx, &craftgate.MarkTransactionAsRefundedRequest{PaymentTransactionID: p.PaymentTransactions[0].ID, RefundPrice: amt("5")})
+	if err != nil || !amountEq(tr.RefundPrice, "5") {
+		t.Fatalf("mark transaction: %+v %v", tr, err)
+	}
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	list, err := c.SearchReportingPayments(ctx, &craftgate.SearchReportingPaymentsRequest{PaymentID: p.ID, Size: 5})
+	must("search payments", err)
+	if list.TotalSize != 1 || !amountEq(list.Items[0].RefundablePrice, "95") {
+		t.Fatalf("search: %+v", list)
+	}
+	txs, err := c.RetrieveReportingTransactions(ctx, p.ID)
+	must("transactions", err)
+	refunds, err := c.RetrieveReportingPaymentRefunds(ctx, p.ID)
+	must("payment refunds", err)
+	txRefunds, err := c.RetrieveReportingTransactionRefunds(ctx, p.ID, p.PaymentTransactions[0].ID)
+	must("item refunds", err)
+	if len(txs.Items) != 3 || len(refunds.Items) != 1 || len(txRefunds.Items) != 1 {
+		t.Fatalf("%d transactions, %d refunds, %d item refunds", len(txs.Items), len(refunds.Items), len(txRefunds.Items))
+	}
+	p2, err := c.CreatePayment(ctx, paymentRequest(successCard))
+	must("second payment", err)
+	whole, err := c.MarkAsRefunded(ctx, &craftgate.MarkAsRefundedRequest{PaymentID: p2.ID})
+	must("mark as refunded", err)
+	if len(whole.Items) != 3 || !amountEq(whole.Items[1].RefundPrice, "50") {
+		t.Fatalf("mark as refunded: %+v", whole)
+	}
+	d, err := c.DemandReport(ctx, &craftgate.ReportDemandRequest{StartDate: "2025-06-15T00:00:00", EndDate: "2025-06-15T23:59:59", ReportType: "TRANSACTION"})
+	must("demand", err)
+	b, err := c.DownloadReport(ctx, d.ID, craftgate.FileTypeXLSX)
+	must("download", err)
+	if rows := parseReport(t, "XLSX", b); len(rows) < 2 {
+		t.Fatalf("report rows %v", rows)
+	}
+	if _, err := c.DownloadTransactionReport(ctx, "2030-01-01", craftgate.FileTypeCSV); craftgate.AsError(err) == nil || craftgate.AsError(err).Code != CodeInvalidReportDate {
+		t.Fatalf("future report: %v", err)
+	}
+	acct, err := c.CreatePayoutAccount(ctx, &craftgate.CreatePayoutAccountRequest{Type: "WISE", ExternalAccountID: "e", Currency: "EUR", AccountOwner: "MERCHANT"})
+	must("create account", err)
+	must("update account", c.UpdatePayoutAccount(ctx, acct.ID, &craftgate.UpdatePayoutAccountRequest{Type: "WISE", ExternalAccountID: "f"}))
+	accts, err := c.SearchPayoutAccounts(ctx, url.Values{"accountOwner": {"MERCHANT"}})
+	must("search accounts", err)
+	must("delete account", c.DeletePayoutAccount(ctx, acct.ID))
+	if accts.TotalSize != 1 || accts.Items[0].ExternalAccountID != "f" {
+		t.Fatalf("accounts: %+v", accts)
+	}
+	l.m.Advance(48 * time.Hour)
+	span := url.Values{"fileStatus": {"APPROVED"}, "startDate": {"2025-06-01T00:00:00"}, "endDate": {"2025-07-01T00:00:00"}}
+	rows, err := c.SearchPayoutRows(ctx, span)
+	must("payout rows", err)
+	if len(rows.Items) != 1 {
+		t.Fatalf("payout rows: %+v", rows)
+	}
+	detail, err := c.RetrievePayoutDetails(ctx, rows.Items[0].PayoutID)
+	must("payout detail", err)
+	done, err := c.SearchPayoutCompletedTransactions(ctx, span)
+	must("completed", err)
+	bounced, err := c.SearchBouncedPayouts(ctx, span)
+	must("bounced", err)
+	if len(detail.PayoutTransactions) != 3 || done.TotalSize != 3 || len(bounced.Items) != 0 { // the second payment is fully refunded: 0 each
+		t.Fatalf("detail %+v, completed %+v, bounced %+v", detail, done, bounced)
+	}
+	seller := createMember(t, l.m, sellerReq("cl", craftgate.MemberTypeLimitedCompany)).ID
+	createWallet(t, l.m, seller, "0")
+	data(t, do(t, l.m, http.MethodPost, craftgate.PathRemittancesSend, craftgate.RemittanceRequest{MemberID: seller, Price: amt("10"),
+		Currency: "TRY", Description: "x"}), &craftgate.Remittance{})
+	wd, err := c.CreateWithdraw(ctx, &craftgate.CreateWithdrawRequest{MemberID: seller, Price: amt("4"), Currency: "TRY"})
+	must("withdraw", err)
+	cancelled, err := c.CancelWithdraw(ctx, wd.ID)
+	must("cancel", err)
+	wds, err := c.SearchWithdraws(ctx, url.Values{"memberId": {itoa(seller)}})
+	must("search withdraws", err)
+	if cancelled.Status != "PASSIVE" || wds.TotalSize != 1 {
+		t.Fatalf("cancelled %+v, search %+v", cancelled, wds)
+	}
+	data(t, do(t, l.m, http.MethodPost, pathBankRecords, map[string]any{"senderName": "S", "currency": "TRY", "amount": 3}), &craftgate.BankAccountTrackingRecord{})
+	recs, err := c.SearchBankAccountRecords(ctx, nil)
+	must("bank records", err)
+	rec, err := c.RetrieveBankAccountRecord(ctx, recs.Items[0].ID)
+	must("bank record", err)
+	if rec.SenderName != "S" {
+		t.Fatalf("record %+v", rec)
+	}
+}

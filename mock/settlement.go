@@ -37,7 +37,9 @@ import (
 // paid on one day in one currency; its amount is net of refunds: a
 // sub-merchant is paid subMerchantMemberPrice scaled by the part of the
 // item not refunded, the merchant the rest of what is left of the item.
-// Payout ids are the payout day (days since 1970-01-01) times 10,000 plus
+// A refund made after the payout changes that payout's row too (the mock
+// does not carry a negative line into a later payout), and a fully
+// refunded item has no line. Payout ids are the payout day (days since 1970-01-01) times 10,000 plus
 // the payout's rank in that day (the merchant first, then members by id),
 // so they are stable; a settlement file's id (settlementFileId) is the
 // day as yyyyMMdd.
@@ -154,6 +156,9 @@ func (m *Mock) payouts(from, to int64) []*payout {
 	}
 	byKey := map[key]*payout{}
 	add := func(day, member int64, currency string, txID int64, amount money) {
+		if amount == 0 {
+			return // a fully refunded item pays nothing
+		}
 		k := key{day, member, currency}
 		po := byKey[k]
 		if po == nil {
