@@ -78,8 +78,8 @@ func (m *Mock) reportRows(payments bool, from, to int64) (cols []string, rows []
 		}
 	}
 	if payments {
-		for _, p := range views {
-			rp := m.reportingPayment(p)
+		for _, rp := range m.reportingPayments(views, false) {
+			p := &rp.Payment
 			rows = append(rows, []string{itoa(p.ID), p.CreatedDate, p.ConversationID, p.ExternalID, p.PaymentStatus, p.PaymentType,
 				p.PaymentSource, p.PaymentProvider, p.Price.String(), p.PaidPrice.String(), p.WalletPrice.String(),
 				rp.RefundablePrice.String(), rp.RefundStatus, p.Currency, strconv.Itoa(p.Installment), strconv.FormatBool(p.IsThreeDS),
@@ -101,7 +101,11 @@ func (m *Mock) reportRows(payments bool, from, to int64) (cols []string, rows []
 	f := refundFilter{minDate: &from}
 	last := to - 1
 	f.maxDate = &last
-	for _, r := range m.paymentRefunds(f, "") {
+	types := make(map[int64]string, len(views))
+	for _, p := range views {
+		types[p.ID] = p.PaymentType
+	}
+	for _, r := range m.paymentRefunds(f, types) {
 		txID := ""
 		if r.RefundType == craftgate.RefundTypeRefund {
 			if t := m.store.txRefund(r.ID); t != nil {

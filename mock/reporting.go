@@ -101,25 +101,44 @@ func (m *Mock) paymentView(id int64) (*craftgate.Payment, bool) {
 	return nil, false
 }
 
-// reportingPayment is the reporting view of a payment, with its refunds.
-func (m *Mock) reportingPayment(p *craftgate.Payment) craftgate.ReportingPayment {
-	rp := craftgate.ReportingPayment{Payment: *p, RefundablePrice: craftgate.MustAmount("0"), Refunds: []craftgate.ReportingPaymentRefund{}}
-	var total money
-	for _, t := range p.PaymentTransactions {
-		if t.RefundablePrice != nil {
-			v, _ := moneyOf(*t.RefundablePrice)
-			total += v
+// reportingPayments are the reporting views of ps, with their refunds
+// when withRefunds (found in one pass over the refund records).
+func (m *Mock) reportingPayments(ps []*craftgate.Payment, withRefunds bool) []craftgate.ReportingPayment {
+	out := make([]craftgate.ReportingPayment, len(ps))
+	ids := make(map[int64]int, len(ps))
+	for i, p := range ps {
+		rp := craftgate.ReportingPayment{Payment: *p, Refunds: []craftgate.ReportingPaymentRefund{}}
+		var total money
+		for _, t := range p.PaymentTransactions {
+			if t.RefundablePrice != nil {
+				v, _ := moneyOf(*t.RefundablePrice)
+				total += v
+			}
+		}
+		rp.RefundablePrice = total.toAmount()
+		if rp.RefundStatus == "" { // APM payments
+			rp.RefundStatus = refundNone.String()
+			if p.PaymentStatus == craftgate.StatusSuccess {
+				rp.RefundStatus = refundNot.String()
+			}
+		}
+		out[i], ids[p.ID] = rp, i
+	}
+	if withRefunds && len(ps) > 0 {
+		f := refundFilter{payments: ids}
+		if len(ps) == 1 {
+			f.paymentID = ps[0].ID
+		}
+		types := make(map[int64]string, len(ps))
+		for _, p := range ps {
+			types[p.ID] = p.PaymentType
+		}
+		for _, r := range m.paymentRefunds(f, types) {
+			rp := &out[ids[r.PaymentID]]
+			rp.Refunds = append(rp.Refunds, r)
 		}
 	}
-	rp.RefundablePrice = total.toAmount()
-	if rp.RefundStatus == "" {
-		rp.RefundStatus = refundNone.String()
-		if p.PaymentStatus == craftgate.StatusSuccess {
-			rp.RefundStatus = refundNot.String()
-		}
-	}
-	rp.Refunds = m.paymentRefunds(refundFilter{paymentID: p.ID}, p.PaymentType)
-	return rp
+	return out
 }
 
 // refundFilter is what the refund searches filter on; zero fields match
@@ -132,6 +151,7 @@ type refundFilter struct {
 	hasMin, hasMax             bool
 	minDate, maxDate           *int64
 	afterSettlement            *bool
+	payments                   map[int64]int // when not nil, only these payments' refunds
 }
 
 func (f *refundFilter) match(id, paymentID, txID, created int64, price money, currency uint8, conv string) bool {
@@ -143,12 +163,16 @@ func (f *refundFilter) match(id, paymentID, txID, created int64, price money, cu
 		f.afterSettlement != nil && *f.afterSettlement:
 		return false
 	}
+	if f.payments != nil {
+		_, ok := f.payments[paymentID]
+		return ok
+	}
 	return true
 }
 
 // paymentRefunds lists the CANCELs and transaction refunds matching f as
 // payment refunds, newest first.
-func (m *Mock) paymentRefunds(f refundFilter, paymentType string) []craftgate.ReportingPaymentRefund {
+func (m *Mock) paymentRefunds(f refundFilter, types map[int64]string) []craftgate.ReportingPaymentRefund {
 	s := m.store
 	out := []craftgate.ReportingPaymentRefund{}
 	buyerOK := func(pid int64) bool {
@@ -170,12 +194,12 @@ func (m *Mock) paymentRefunds(f refundFilter, paymentType string) []craftgate.Re
 		out = append(out, craftgate.ReportingPaymentRefund{ID: pc.ID, CreatedDate: pc.CreatedDate, Status: pc.Status, RefundType: pc.RefundType,
 			RefundDestinationType: pc.RefundDestinationType, RefundPrice: pc.RefundPrice, RefundBankPrice: pc.RefundBankPrice,
 			RefundWalletPrice: pc.RefundWalletPrice, ConversationID: pc.ConversationID, AuthCode: pc.AuthCode,
-			HostReference: pc.HostReference, TransID: pc.TransID, PaymentType: m.paymentTypeOf(c.paymentID, paymentType),
+			HostReference: pc.HostReference, TransID: pc.TransID, PaymentType: m.paymentTypeOf(c.paymentID, types),
 			PaymentID: pc.PaymentID, Currency: pc.Currency})
 	}
 	txf := f
 	txf.txID = 0
-	for _, r := range m.txRefunds(txf, paymentType) {
+	for _, r := range m.txRefunds(txf, types) {
 		out = append(out, craftgate.ReportingPaymentRefund{ID: r.ID, CreatedDate: r.CreatedDate, Status: r.Status,
 			RefundType: craftgate.RefundTypeRefund, RefundDestinationType: r.RefundDestinationType, RefundPrice: r.RefundPrice,
 			RefundBankPrice: r.RefundBankPrice, RefundWalletPrice: r.RefundWalletPrice, ConversationID: r.ConversationID,
@@ -187,7 +211,7 @@ func (m *Mock) paymentRefunds(f refundFilter, paymentType string) []craftgate.Re
 }
 
 // txRefunds lists the transaction refunds matching f, newest first.
-func (m *Mock) txRefunds(f refundFilter, paymentType string) []craftgate.ReportingPaymentTransactionRefund {
+func (m *Mock) txRefunds(f refundFilter, types map[int64]string) []craftgate.ReportingPaymentTransactionRefund {
 	s := m.store
 	out := []craftgate.ReportingPaymentTransactionRefund{}
 	for id := m.ids.txRefund.Load(); id >= s.txRefunds.low() && id >= s.txRefunds.base; id-- {
@@ -204,21 +228,23 @@ func (m *Mock) txRefunds(f refundFilter, paymentType string) []craftgate.Reporti
 		if json.Unmarshal(m.appendTxRefund(nil, r), &t) != nil {
 			continue
 		}
-		out = append(out, craftgate.ReportingPaymentTransactionRefund{PaymentTransactionRefund: t, PaymentType: m.paymentTypeOf(r.paymentID, paymentType)})
+		out = append(out, craftgate.ReportingPaymentTransactionRefund{PaymentTransactionRefund: t, PaymentType: m.paymentTypeOf(r.paymentID, types)})
 	}
 	return out
 }
 
-// paymentTypeOf is the paymentType of payment id; known when the caller
-// already has it.
-func (m *Mock) paymentTypeOf(id int64, known string) string {
-	if known != "" {
-		return known
+// paymentTypeOf is the paymentType of payment id, remembered in types
+// (which callers may fill with the types they know).
+func (m *Mock) paymentTypeOf(id int64, types map[int64]string) string {
+	if t, ok := types[id]; ok {
+		return t
 	}
+	t := craftgate.PaymentTypeCard
 	if p, ok := m.paymentView(id); ok {
-		return p.PaymentType
+		t = p.PaymentType
 	}
-	return craftgate.PaymentTypeCard
+	types[id] = t
+	return t
 }
 
 // paymentQuery is a parsed payment search.
@@ -416,9 +442,7 @@ func (m *Mock) searchReportingPayments(c *call) error {
 	}
 	total, page := m.matchingPayments(pq)
 	out := craftgate.ReportingPaymentList{Items: []craftgate.ReportingPayment{}, Page: pq.page, Size: pq.size, TotalSize: int64(total)}
-	for _, p := range page {
-		out.Items = append(out.Items, m.reportingPayment(p))
-	}
+	out.Items = append(out.Items, m.reportingPayments(page, true)...)
 	c.sendData(http.StatusOK, out)
 	return nil
 }
@@ -441,7 +465,7 @@ func (m *Mock) retrieveReportingPayment(c *call) error {
 	if e != nil {
 		return e
 	}
-	c.sendData(http.StatusOK, m.reportingPayment(p))
+	c.sendData(http.StatusOK, m.reportingPayments([]*craftgate.Payment{p}, true)[0])
 	return nil
 }
 
@@ -501,7 +525,7 @@ func (m *Mock) retrieveReportingRefunds(c *call) error {
 	if e != nil {
 		return e
 	}
-	items := m.paymentRefunds(refundFilter{paymentID: p.ID}, p.PaymentType)
+	items := m.paymentRefunds(refundFilter{paymentID: p.ID}, map[int64]string{p.ID: p.PaymentType})
 	c.sendData(http.StatusOK, craftgate.ReportingRefundList{Items: items, Size: len(items), TotalSize: int64(len(items))})
 	return nil
 }
@@ -522,7 +546,7 @@ func (m *Mock) retrieveReportingTxRefunds(c *call) error {
 	if !found {
 		return errNotFound(CodePaymentTransactionNotFound, "payment transaction "+truncate(text, 40)+" of payment "+strconv.FormatInt(p.ID, 10)+" not found")
 	}
-	items := m.txRefunds(refundFilter{paymentID: p.ID, txID: txID}, p.PaymentType)
+	items := m.txRefunds(refundFilter{paymentID: p.ID, txID: txID}, map[int64]string{p.ID: p.PaymentType})
 	c.sendData(http.StatusOK, craftgate.ReportingTransactionRefundList{Items: items, Size: len(items), TotalSize: int64(len(items))})
 	return nil
 }
@@ -558,7 +582,7 @@ func (m *Mock) searchReportingRefunds(c *call) error {
 		return e
 	}
 	f.txID = 0
-	all := m.paymentRefunds(f, "")
+	all := m.paymentRefunds(f, map[int64]string{})
 	c.sendData(http.StatusOK, craftgate.ReportingRefundList{Items: pageOf(all, page, size), Page: page, Size: size, TotalSize: int64(len(all))})
 	return nil
 }
@@ -569,7 +593,7 @@ func (m *Mock) searchReportingTxRefunds(c *call) error {
 	if e != nil {
 		return e
 	}
-	all := m.txRefunds(f, "")
+	all := m.txRefunds(f, map[int64]string{})
 	c.sendData(http.StatusOK, craftgate.ReportingTransactionRefundList{Items: pageOf(all, page, size), Page: page, Size: size, TotalSize: int64(len(all))})
 	return nil
 }
