@@ -69,7 +69,7 @@ func (m *Mock) reportRows(payments bool, from, to int64) (cols []string, rows []
 	ids := m.paymentIDs()
 	var views []*craftgate.Payment
 	for i := len(ids) - 1; i >= 0; i-- { // oldest first
-		h, ok := m.head(ids[i])
+		h, ok := m.head(ids[i], false)
 		if !ok || h.created < from || h.created >= to {
 			continue
 		}

@@ -641,3 +641,31 @@ func TestReconciliationClient(t *testing.T) {
 		t.Fatalf("record %+v", rec)
 	}
 }
+
+// BenchmarkReportingSearch measures the payment search and the day's
+// transaction report over a store of 20,000 payments:
+//
+//	go test -run '^$' -bench ReportingSearch -benchtime 20x ./mock/
+func BenchmarkReportingSearch(b *testing.B) {
+	m := newTestMock(b)
+	req := paymentRequest(successCard)
+	body := mustJSON(b, req)
+	for range 20_000 {
+		if w := do(b, m, http.MethodPost, craftgate.PathCardPayments, body); w.Code != http.StatusOK {
+			b.Fatal(w.Body.String())
+		}
+	}
+	for _, bc := range []struct{ name, path string }{
+		{"page of 10", craftgate.PathReportingPayments + "?size=10"},
+		{"conversationId", craftgate.PathReportingPayments + "?conversationId=none"},
+		{"CSV report of the day", craftgate.PathTransactionReports + "?reportDate=2025-06-15&fileType=CSV"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if w := do(b, m, http.MethodGet, bc.path, nil); w.Code != http.StatusOK {
+					b.Fatal(w.Body.String())
+				}
+			}
+		})
+	}
+}

@@ -33,7 +33,8 @@ import (
 // a REFUND with the transaction refund's id, beside the CANCELs: the store
 // keeps no separate record of a whole-payment REFUND.
 
-// repHead is what the cheap filters read of a payment.
+// repHead is what the cheap filters read of a payment: its record and
+// (withText) its strings.
 type repHead struct {
 	id, created, buyer int64
 	status             string
@@ -41,6 +42,8 @@ type repHead struct {
 	paid               money
 	installment        int
 	threeDS            bool
+	hasText            bool
+	conv, ext, channel string
 }
 
 // paymentIDs returns every payment id the mock holds, card and APM, newest
@@ -67,13 +70,20 @@ func (m *Mock) paymentIDs() []int64 {
 	return ids
 }
 
-// head reads the cheap fields of payment id.
-func (m *Mock) head(id int64) (repHead, bool) {
+// head reads the cheap fields of payment id; withText adds its
+// conversationId, externalId and paymentChannel.
+func (m *Mock) head(id int64, withText bool) (repHead, bool) {
 	if p := m.store.payment(id); p != nil {
+		var h repHead
+		if withText {
+			t := m.store.text(p)
+			h.hasText, h.conv, h.ext, h.channel = true, t.conversationID, t.externalID, t.channel
+		}
 		p = m.store.lock(p)
 		defer p.mu.Unlock()
-		return repHead{id: id, created: p.created, buyer: p.buyerMemberID, status: p.status(), currency: p.currency,
-			paid: p.paidPrice, installment: int(p.installment), threeDS: p.threeDS}, true
+		h.id, h.created, h.buyer, h.status, h.currency = id, p.created, p.buyerMemberID, p.status(), p.currency
+		h.paid, h.installment, h.threeDS = p.paidPrice, int(p.installment), p.threeDS
+		return h, true
 	}
 	a := m.apm.get(id)
 	if a == nil {
@@ -82,7 +92,7 @@ func (m *Mock) head(id int64) (repHead, bool) {
 	m.apm.mu.Lock()
 	defer m.apm.mu.Unlock()
 	return repHead{id: id, created: a.created, buyer: a.buyerMemberID, status: a.status, currency: a.currency,
-		paid: a.paid, installment: 1}, true
+		paid: a.paid, installment: 1, hasText: true, conv: a.conversationID, ext: a.externalID, channel: a.channel}, true
 }
 
 // paymentView renders payment id as a PaymentResponse, from whichever
@@ -179,7 +189,7 @@ func (m *Mock) paymentRefunds(f refundFilter, types map[int64]string) []craftgat
 		if f.buyer == 0 {
 			return true
 		}
-		h, ok := m.head(pid)
+		h, ok := m.head(pid, false)
 		return ok && h.buyer == f.buyer
 	}
 	for id := m.ids.refund.Load(); id >= s.cancels.low() && id >= s.cancels.base; id-- {
@@ -220,7 +230,7 @@ func (m *Mock) txRefunds(f refundFilter, types map[int64]string) []craftgate.Rep
 			continue
 		}
 		if f.buyer != 0 {
-			if h, ok := m.head(r.paymentID); !ok || h.buyer != f.buyer {
+			if h, ok := m.head(r.paymentID, false); !ok || h.buyer != f.buyer {
 				continue
 			}
 		}
@@ -365,10 +375,17 @@ func (pq *paymentQuery) cheap(h *repHead) bool {
 		pq.status != "" && h.status != pq.status, pq.currency != 0 && int(h.currency)+1 != pq.currency,
 		pq.hasMin && h.paid < pq.minPaid, pq.hasMax && h.paid > pq.maxPaid,
 		pq.installment != 0 && h.installment != pq.installment, pq.threeDS != nil && *pq.threeDS != h.threeDS,
-		pq.minDate != nil && h.created < *pq.minDate, pq.maxDate != nil && h.created > *pq.maxDate:
+		pq.minDate != nil && h.created < *pq.minDate, pq.maxDate != nil && h.created > *pq.maxDate,
+		h.hasText && (pq.conversationID != "" && h.conv != pq.conversationID || pq.externalID != "" && h.ext != pq.externalID ||
+			pq.channel != "" && h.channel != pq.channel):
 		return false
 	}
 	return true
+}
+
+// needsText reports whether a filter reads a payment's strings.
+func (pq *paymentQuery) needsText() bool {
+	return pq.conversationID != "" || pq.externalID != "" || pq.channel != ""
 }
 
 // full checks the filters that need the rendered payment.
@@ -395,8 +412,8 @@ func (pq *paymentQuery) full(p *craftgate.Payment) bool {
 
 // needsView reports whether a filter needs the rendered payment.
 func (pq *paymentQuery) needsView() bool {
-	return pq.conversationID != "" || pq.externalID != "" || pq.orderID != "" || pq.paymentType != "" || pq.provider != "" ||
-		pq.source != "" || pq.channel != "" || pq.lastFour != "" || pq.bin != "" || pq.posID != 0 || pq.txID != 0 || pq.subMerchant != 0
+	return pq.orderID != "" || pq.paymentType != "" || pq.provider != "" || pq.source != "" || pq.lastFour != "" || pq.bin != "" ||
+		pq.posID != 0 || pq.txID != 0 || pq.subMerchant != 0 // the text filters are read cheaply (head)
 }
 
 // matchingPayments returns the number of payments matching pq and the
@@ -406,8 +423,9 @@ func (m *Mock) matchingPayments(pq *paymentQuery) (int, []*craftgate.Payment) {
 	lo := pq.page * pq.size
 	n := 0
 	var page []*craftgate.Payment
+	text := pq.needsText()
 	for _, id := range m.paymentIDs() {
-		h, ok := m.head(id)
+		h, ok := m.head(id, text)
 		if !ok || !pq.cheap(&h) {
 			continue
 		}
@@ -472,7 +490,7 @@ func (m *Mock) retrieveReportingPayment(c *call) error {
 // reportingTransactions is a payment's transactions with their payout
 // state (settlement.go).
 func (m *Mock) reportingTransactions(p *craftgate.Payment) []craftgate.ReportingPaymentTransaction {
-	h, _ := m.head(p.ID)
+	h, _ := m.head(p.ID, false)
 	out := make([]craftgate.ReportingPaymentTransaction, 0, len(p.PaymentTransactions))
 	zero := craftgate.MustAmount("0")
 	for _, t := range p.PaymentTransactions {
