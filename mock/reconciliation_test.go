@@ -669,3 +669,27 @@ func BenchmarkReportingSearch(b *testing.B) {
 		})
 	}
 }
+
+// TestSettlementSearchesAsDocumentedPOSTs calls the settlement-file
+// searches as the documentation shows them (POST with a JSON body) and as
+// the clients send them (GET with a query): same answers.
+func TestSettlementSearchesAsDocumentedPOSTs(t *testing.T) {
+	m := newTestMock(t)
+	pay(t, m, paymentRequest(successCard))
+	m.Advance(24 * time.Hour)
+	span := map[string]any{"startDate": "2025-06-01T00:00:00", "endDate": "2025-07-01T00:00:00", "page": 0, "size": 10}
+	var posted, got craftgate.PayoutCompletedList
+	data(t, do(t, m, http.MethodPost, craftgate.PathPayoutCompletedTransactions, span), &posted)
+	data(t, get(t, m, craftgate.PathPayoutCompletedTransactions, url.Values{"startDate": {"2025-06-01T00:00:00"}, "endDate": {"2025-07-01T00:00:00"}}), &got)
+	if posted.TotalSize != 3 || !sameJSON(t, posted, got) {
+		t.Fatalf("POST %+v, GET %+v", posted, got)
+	}
+	var bounced craftgate.PayoutBouncedList
+	data(t, do(t, m, http.MethodPost, craftgate.PathBouncedSubMerchantRows, span), &bounced)
+	var d craftgate.PayoutDetail
+	data(t, do(t, m, http.MethodPost, craftgate.PathPayoutDetails+"/"+itoa(posted.Items[0].PayoutID), nil), &d)
+	if len(d.PayoutTransactions) != 3 {
+		t.Fatalf("detail %+v", d)
+	}
+	validationError(t, do(t, m, http.MethodPost, craftgate.PathPayoutCompletedTransactions, map[string]any{"startDate": "2025-06-01T00:00:00"}))
+}

@@ -128,6 +128,10 @@ func routeTable() []endpoint {
 		{"GET " + craftgate.PathBouncedSubMerchantRows, (*Mock).searchBouncedPayouts, signed},
 		{"GET " + craftgate.PathPayoutDetails + "/{id}", (*Mock).retrievePayoutDetails, signed},
 		{"GET " + craftgate.PathPayoutCompletedTransactions, (*Mock).searchPayoutCompleted, signed},
+		// The documentation's POST forms of the three settlement-file searches.
+		{"POST " + craftgate.PathBouncedSubMerchantRows, (*Mock).searchBouncedPayouts, signed},
+		{"POST " + craftgate.PathPayoutDetails + "/{id}", (*Mock).retrievePayoutDetails, signed},
+		{"POST " + craftgate.PathPayoutCompletedTransactions, (*Mock).searchPayoutCompleted, signed},
 		{"POST " + craftgate.PathWithdraws, (*Mock).createWithdraw, signedJSON},
 		{"GET " + craftgate.PathWithdraws, (*Mock).searchWithdraws, signed},
 		{"GET " + craftgate.PathWithdraws + "/{id}", (*Mock).retrieveWithdraw, signed},

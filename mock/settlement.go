@@ -1,7 +1,9 @@
 package mock
 
 import (
+	"bytes"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync"
@@ -242,9 +244,34 @@ func (m *Mock) settlementFileID(day int64) int64 {
 	return int64(y*10000 + int(mo)*100 + d)
 }
 
-// payoutRange reads the required startDate and endDate.
-func (m *Mock) payoutRange(c *call) (int64, int64, *apiError) {
+// settlementQuery is the query of a settlement-reporting call, with the
+// members of its JSON body when it has one: the documentation describes
+// these searches as POSTs with a body, the official clients as GETs with
+// a query, and the mock answers both.
+func settlementQuery(c *call) (url.Values, *apiError) {
 	q := c.r.URL.Query()
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		return q, nil
+	}
+	var body map[string]any
+	if e := decodeJSON(c.body, &body); e != nil {
+		return nil, e
+	}
+	for k, v := range body {
+		switch v := v.(type) {
+		case string:
+			q.Set(k, v)
+		case float64:
+			q.Set(k, strconv.FormatFloat(v, 'f', -1, 64))
+		case bool:
+			q.Set(k, strconv.FormatBool(v))
+		}
+	}
+	return q, nil
+}
+
+// payoutRange reads the required startDate and endDate.
+func (m *Mock) payoutRange(q url.Values) (int64, int64, *apiError) {
 	start, e := m.queryDate(q, "startDate")
 	if e != nil {
 		return 0, 0, e
@@ -280,7 +307,7 @@ func (m *Mock) searchPayoutRows(c *call) error {
 	if status == "" {
 		return errRequired("fileStatus")
 	}
-	start, end, e := m.payoutRange(c)
+	start, end, e := m.payoutRange(q)
 	if e != nil {
 		return e
 	}
@@ -303,7 +330,11 @@ func (m *Mock) searchPayoutRows(c *call) error {
 // searchBouncedPayouts serves GET
 // /settlement-reporting/v1/settlement-file/bounced-sub-merchant-rows.
 func (m *Mock) searchBouncedPayouts(c *call) error {
-	start, end, e := m.payoutRange(c)
+	q, e := settlementQuery(c)
+	if e != nil {
+		return e
+	}
+	start, end, e := m.payoutRange(q)
 	if e != nil {
 		return e
 	}
@@ -358,8 +389,11 @@ func orDefault(s, d string) string {
 // searchPayoutCompleted serves GET
 // /settlement-reporting/v2/settlement-file/payout-completed-transactions.
 func (m *Mock) searchPayoutCompleted(c *call) error {
-	q := c.r.URL.Query()
-	start, end, e := m.payoutRange(c)
+	q, e := settlementQuery(c)
+	if e != nil {
+		return e
+	}
+	start, end, e := m.payoutRange(q)
 	if e != nil {
 		return e
 	}
