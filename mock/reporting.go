@@ -164,10 +164,12 @@ type refundFilter struct {
 	payments                   map[int64]int // when not nil, only these payments' refunds
 }
 
-func (f *refundFilter) match(id, paymentID, txID, created int64, price money, currency uint8, conv string) bool {
+// match checks a refund record; conv reads its conversationId, only
+// when the filter needs it.
+func (f *refundFilter) match(id, paymentID, txID, created int64, price money, currency uint8, conv func() string) bool {
 	switch {
 	case f.id != 0 && f.id != id, f.paymentID != 0 && f.paymentID != paymentID, f.txID != 0 && f.txID != txID,
-		f.conversationID != "" && f.conversationID != conv, f.status != "" && f.status != craftgate.StatusSuccess,
+		f.conversationID != "" && f.conversationID != conv(), f.status != "" && f.status != craftgate.StatusSuccess,
 		f.currency != 0 && int(currency)+1 != f.currency, f.hasMin && price < f.minPrice, f.hasMax && price > f.maxPrice,
 		f.minDate != nil && created < *f.minDate, f.maxDate != nil && created > *f.maxDate,
 		f.afterSettlement != nil && *f.afterSettlement:
@@ -194,7 +196,8 @@ func (m *Mock) paymentRefunds(f refundFilter, types map[int64]string) []craftgat
 	}
 	for id := m.ids.refund.Load(); id >= s.cancels.low() && id >= s.cancels.base; id-- {
 		c := s.cancel(id)
-		if c == nil || !f.match(c.id, c.paymentID, 0, c.created, c.price, c.currency, s.cancelConversation(c)) || !buyerOK(c.paymentID) {
+		if c == nil || !f.match(c.id, c.paymentID, 0, c.created, c.price, c.currency, func() string { return s.cancelConversation(c) }) ||
+			!buyerOK(c.paymentID) {
 			continue
 		}
 		var pc craftgate.PaymentRefund
@@ -226,7 +229,7 @@ func (m *Mock) txRefunds(f refundFilter, types map[int64]string) []craftgate.Rep
 	out := []craftgate.ReportingPaymentTransactionRefund{}
 	for id := m.ids.txRefund.Load(); id >= s.txRefunds.low() && id >= s.txRefunds.base; id-- {
 		r := s.txRefund(id)
-		if r == nil || !f.match(r.id, r.paymentID, r.txID, r.created, r.price, r.currency, s.txRefundConversation(r)) {
+		if r == nil || !f.match(r.id, r.paymentID, r.txID, r.created, r.price, r.currency, func() string { return s.txRefundConversation(r) }) {
 			continue
 		}
 		if f.buyer != 0 {
