@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,17 +67,20 @@ func maskedCard(p *craftgate.Payment) string {
 
 // reportRows renders the rows of a report over [from, to) (Unix seconds).
 func (m *Mock) reportRows(payments bool, from, to int64) (cols []string, rows [][]string) {
-	ids := m.paymentIDs()
 	var views []*craftgate.Payment
-	for i := len(ids) - 1; i >= 0; i-- { // oldest first
-		h, ok := m.head(ids[i], false)
+	for id := range m.paymentIDs() {
+		h, ok := m.head(id, false)
+		if ok && h.created < from-clockSlack {
+			break
+		}
 		if !ok || h.created < from || h.created >= to {
 			continue
 		}
-		if p, ok := m.paymentView(ids[i]); ok {
+		if p, ok := m.paymentView(id); ok {
 			views = append(views, p)
 		}
 	}
+	slices.Reverse(views) // oldest first
 	if payments {
 		for _, rp := range m.reportingPayments(views, false) {
 			p := &rp.Payment

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"encoding/json"
+	"iter"
 	"net/http"
 	"net/url"
 	"slices"
@@ -46,29 +47,56 @@ type repHead struct {
 	conv, ext, channel string
 }
 
-// paymentIDs returns every payment id the mock holds, card and APM, newest
-// first.
-func (m *Mock) paymentIDs() []int64 {
-	s := m.store
-	var ids []int64
-	for id := m.ids.payment.Load(); id >= s.payments.low() && id >= s.payments.base; id-- {
-		if s.payment(id) != nil {
-			ids = append(ids, id)
+// paymentIDs yields every payment id the mock holds, card and APM,
+// newest first, without copying the store's ids: the slab's ids are walked
+// down, merged with the few held elsewhere (relocated 3-D Secure payments,
+// APM payments), which are sorted.
+func (m *Mock) paymentIDs() iter.Seq[int64] {
+	return func(yield func(int64) bool) {
+		s := m.store
+		var extra []int64
+		if ks := s.kept.Load(); ks != nil {
+			for id := range ks.byID {
+				extra = append(extra, id)
+			}
+		}
+		m.apm.mu.Lock()
+		extra = append(extra, m.apm.order...)
+		m.apm.mu.Unlock()
+		slices.Sort(extra)
+		last := int64(-1)
+		emit := func(id int64) bool {
+			if id == last {
+				return true
+			}
+			last = id
+			return yield(id)
+		}
+		j := len(extra) - 1
+		low := max(s.payments.low(), s.payments.base)
+		for id := m.ids.payment.Load(); id >= low; id-- {
+			for ; j >= 0 && extra[j] >= id; j-- {
+				if !emit(extra[j]) {
+					return
+				}
+			}
+			if s.payments.at(id) != nil && s.payment(id) != nil && !emit(id) {
+				return
+			}
+		}
+		for ; j >= 0; j-- {
+			if !emit(extra[j]) {
+				return
+			}
 		}
 	}
-	if ks := s.kept.Load(); ks != nil {
-		for id := range ks.byID {
-			ids = append(ids, id)
-		}
-	}
-	m.apm.mu.Lock()
-	ids = append(ids, m.apm.order...)
-	m.apm.mu.Unlock()
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	slices.Reverse(ids)
-	return ids
 }
+
+// clockSlack is how far back the mock's clock may have stepped between
+// two payments (Advance only moves it forward; the machine's clock may be
+// corrected back a little): walking payments newest first, one created
+// more than clockSlack before a range's start ends the walk.
+const clockSlack = 3600
 
 // head reads the cheap fields of payment id; withText adds its
 // conversationId, externalId and paymentChannel.
@@ -427,8 +455,11 @@ func (m *Mock) matchingPayments(pq *paymentQuery) (int, []*craftgate.Payment) {
 	n := 0
 	var page []*craftgate.Payment
 	text := pq.needsText()
-	for _, id := range m.paymentIDs() {
+	for id := range m.paymentIDs() {
 		h, ok := m.head(id, text)
+		if ok && pq.minDate != nil && h.created < *pq.minDate-clockSlack {
+			break
+		}
 		if !ok || !pq.cheap(&h) {
 			continue
 		}

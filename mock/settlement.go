@@ -170,8 +170,11 @@ func (m *Mock) payouts(from, to int64) []*payout {
 		po.amount += amount
 		po.txs = append(po.txs, craftgate.PayoutDetailTransaction{TransactionID: txID, TransactionType: "PAYMENT", PayoutAmount: amount.toAmount()})
 	}
-	for _, id := range m.paymentIDs() {
+	for id := range m.paymentIDs() {
 		h, ok := m.head(id, false)
+		if ok && h.created < from-(maxBlockageDays+1)*86400-clockSlack {
+			break
+		}
 		if !ok || h.status != craftgate.StatusSuccess || h.created > to || h.created < from-(maxBlockageDays+1)*86400 {
 			continue
 		}
