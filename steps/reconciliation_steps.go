@@ -52,7 +52,7 @@ func reconciliationDefinitions() []Definition {
 		{`^every payment made appears once in the report with its paid price$`, method((*World).reportHasPayments)},
 		{`^the refund search finds the refund of ` + ReAmount + ` for item ` + ReItem + `$`,
 			func(ctx context.Context, w *World, a []string) error { return w.refundFound(ctx, a[0], a[1]) }},
-		{`^the payment report shows ` + ReAmount + ` left to refund$`,
+		{`^the reporting API shows ` + ReAmount + ` left to refund on the payment$`,
 			func(ctx context.Context, w *World, a []string) error { return w.reportedRefundable(ctx, a[0]) }},
 		{`^a registered ` + reSellerType + ` seller ` + reName + ` paid out (\d+) days? after each sale$`,
 			func(ctx context.Context, w *World, a []string) error {

@@ -36,7 +36,7 @@ Feature: Reconciling the day's money in the back office
     When the merchant refunds 10.00 of item 1
     Then the item refund succeeds with 10.00 TRY
     And the refund search finds the refund of 10.00 for item 1
-    And the payment report shows 90.00 left to refund
+    And the reporting API shows 90.00 left to refund on the payment
 
   @mock @clock
   Scenario: After the blockage days the seller's payout row shows the net amount
