@@ -386,6 +386,18 @@ func TestWithdrawals(t *testing.T) {
 		t.Fatalf("paid out: %+v", got)
 	}
 	validationError(t, do(t, m, http.MethodPost, craftgate.PathWithdraws+"/"+itoa(w1.ID)+"/cancel", nil))
+	var d craftgate.PayoutDetail
+	data(t, get(t, m, craftgate.PathPayoutDetails+"/"+itoa(got.PayoutID), nil), &d)
+	if d.MerchantID != seller || !amountEq(d.PayoutAmount, "60") || len(d.PayoutTransactions) != 1 ||
+		d.PayoutTransactions[0].TransactionID != w1.ID || d.PayoutTransactions[0].TransactionType != "WITHDRAW" {
+		t.Fatalf("the withdrawal's payout: %+v", d)
+	}
+	var done craftgate.PayoutCompletedList
+	data(t, get(t, m, craftgate.PathPayoutCompletedTransactions, url.Values{"startDate": {"2025-06-01T00:00:00"}, "endDate": {"2025-07-01T00:00:00"},
+		"settlementType": {"WITHDRAW"}}), &done)
+	if done.TotalSize != 1 || done.Items[0].PayoutID != got.PayoutID {
+		t.Fatalf("completed withdrawals: %+v", done)
+	}
 	var list craftgate.WithdrawList
 	data(t, get(t, m, craftgate.PathWithdraws, url.Values{"memberId": {itoa(seller)}, "payoutStatus": {"PAYOUT_COMPLETED"}}), &list)
 	if list.TotalSize != 1 || list.Items[0].ID != w1.ID {

@@ -115,6 +115,20 @@ type payout struct {
 	currency string
 	amount   money
 	txs      []craftgate.PayoutDetailTransaction
+	withdraw bool // a withdrawal's payout (withdrawals.go): settlementType WITHDRAW
+}
+
+// Settlement types of payouts (settlementType).
+const (
+	settlementTypeSettlement = "SETTLEMENT"
+	settlementTypeWithdraw   = "WITHDRAW"
+)
+
+func (po *payout) settlementType() string {
+	if po.withdraw {
+		return settlementTypeWithdraw
+	}
+	return settlementTypeSettlement
 }
 
 // payee is what a payout row says of its payee.
@@ -210,9 +224,13 @@ func (m *Mock) payouts(from, to int64) []*payout {
 			out = append(out, po)
 		}
 	}
+	out = append(out, m.withdrawPayouts(from, to)...)
 	slices.SortFunc(out, func(a, b *payout) int {
 		if c := cmpInt64(a.day, b.day); c != 0 {
 			return c
+		}
+		if a.withdraw || b.withdraw { // numbered on their own (withdrawPayouts)
+			return cmpBool(a.withdraw, b.withdraw)
 		}
 		if c := cmpInt64(a.member, b.member); c != 0 {
 			return c
@@ -224,11 +242,24 @@ func (m *Mock) payouts(from, to int64) []*payout {
 		if i == 0 || out[i-1].day != po.day {
 			rank = 0
 		}
+		if po.withdraw {
+			continue // numbered by withdrawPayouts
+		}
 		rank++
 		po.id = (po.day/86400+1)*10_000 + rank
 		slices.SortFunc(po.txs, func(a, b craftgate.PayoutDetailTransaction) int { return cmpInt64(a.TransactionID, b.TransactionID) })
 	}
 	return out
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case b:
+		return -1
+	}
+	return 1
 }
 
 func cmpString(a, b string) int {
@@ -415,7 +446,7 @@ func (m *Mock) searchPayoutCompleted(c *call) error {
 			continue
 		}
 		pe := m.payeeOf(po.member)
-		if pe.bounced(po.member) || typ != "" && typ != "SETTLEMENT" {
+		if pe.bounced(po.member) || typ != "" && typ != po.settlementType() {
 			continue
 		}
 		row := m.payoutRow(po)

@@ -23,7 +23,10 @@ import (
 // not hold, is refused and changes nothing. It is paid out at the next
 // midnight on the mock's clock (payoutStatus PAYOUT_COMPLETED, payoutId
 // set); until then it can be cancelled, which credits the wallet back
-// (CANCEL_WITHDRAW).
+// (CANCEL_WITHDRAW). A paid withdrawal is a payout of its own in the
+// settlement reports (settlementType WITHDRAW, one WITHDRAW transaction),
+// numbered after the day's settlement payouts: the day's payout id base
+// plus 5,000 plus its rank among the day's paid withdrawals.
 //
 // MOCK DECISION: a withdrawal's status is ACTIVE, and PASSIVE once
 // cancelled (the clients' Status enumeration); the negative balance a
@@ -51,8 +54,9 @@ func (m *Mock) paidAt(w *withdrawal) int64 {
 	return time.Date(y, mo, d+1, 0, 0, 0, 0, m.loc).Unix()
 }
 
-// renderWithdraw is the Withdraw response; the caller holds recon.mu.
-func (m *Mock) renderWithdraw(w *withdrawal) craftgate.Withdraw {
+// renderWithdraw is the Withdraw response; payoutIDs are
+// withdrawPayoutIDs, or nil to compute them. The caller holds recon.mu.
+func (m *Mock) renderWithdraw(w *withdrawal, payoutIDs map[int64]int64) craftgate.Withdraw {
 	out := craftgate.Withdraw{ID: w.id, CreatedDate: m.dateText(w.created), Status: "ACTIVE", MemberID: w.memberID,
 		Price: w.price.toAmount(), Description: w.description, Currency: craftgate.Currencies[w.currency],
 		PayoutStatus: craftgate.PayoutStatusWaitingForPayout}
@@ -60,7 +64,51 @@ func (m *Mock) renderWithdraw(w *withdrawal) craftgate.Withdraw {
 	case w.cancelled:
 		out.Status = "PASSIVE"
 	case m.nowUnix() >= m.paidAt(w):
-		out.PayoutStatus, out.PayoutID = craftgate.PayoutStatusPayoutCompleted, w.id
+		if payoutIDs == nil {
+			payoutIDs = m.withdrawPayoutIDs()
+		}
+		out.PayoutStatus, out.PayoutID = craftgate.PayoutStatusPayoutCompleted, payoutIDs[w.id]
+	}
+	return out
+}
+
+// withdrawRankBase is added to a day's payout id base for its
+// withdrawals' payouts, after the settlement payouts.
+const withdrawRankBase = 5_000
+
+// withdrawPayoutIDs are the payout ids of every withdrawal not cancelled
+// (paid or to be paid), by withdrawal id; the caller holds recon.mu.
+func (m *Mock) withdrawPayoutIDs() map[int64]int64 {
+	ids := make(map[int64]int64, len(m.recon.withdraws))
+	ranks := map[int64]int64{}
+	for _, w := range m.recon.withdraws { // ascending ids
+		if w.cancelled {
+			continue
+		}
+		day := m.paidAt(w)
+		ranks[day]++
+		ids[w.id] = (day/86400+1)*10_000 + withdrawRankBase + ranks[day]
+	}
+	return ids
+}
+
+// withdrawPayouts are the payouts of the withdrawals paid by now whose day
+// is in [from, to].
+func (m *Mock) withdrawPayouts(from, to int64) []*payout {
+	now := m.nowUnix()
+	r := &m.recon
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*payout
+	ids := m.withdrawPayoutIDs()
+	for _, w := range r.withdraws {
+		day := m.paidAt(w)
+		if w.cancelled || day > now || day < from || day > to {
+			continue
+		}
+		out = append(out, &payout{id: ids[w.id], day: day, member: w.memberID, currency: craftgate.Currencies[w.currency],
+			amount: w.price, withdraw: true, txs: []craftgate.PayoutDetailTransaction{{TransactionID: w.id,
+				TransactionType: settlementTypeWithdraw, PayoutAmount: w.price.toAmount()}}})
 	}
 	return out
 }
@@ -110,7 +158,7 @@ func (m *Mock) createWithdraw(c *call) error {
 	if e == nil {
 		r.withdraws = bounded(r.withdraws, wd)
 	}
-	out := m.renderWithdraw(wd)
+	out := m.renderWithdraw(wd, nil)
 	r.mu.Unlock()
 	b.mu.Unlock()
 	if e != nil {
@@ -157,7 +205,7 @@ func (m *Mock) cancelWithdraw(c *call) error {
 			return craftgate.Withdraw{}, e
 		}
 		w.cancelled = true
-		return m.renderWithdraw(w), nil
+		return m.renderWithdraw(w, nil), nil
 	}()
 	r.mu.Unlock()
 	b.mu.Unlock()
@@ -178,7 +226,7 @@ func (m *Mock) retrieveWithdraw(c *call) error {
 	if e != nil {
 		return e
 	}
-	c.sendData(http.StatusOK, m.renderWithdraw(w))
+	c.sendData(http.StatusOK, m.renderWithdraw(w, nil))
 	return nil
 }
 
@@ -212,6 +260,7 @@ func (m *Mock) searchWithdraws(c *call) error {
 	r := &m.recon
 	r.mu.Lock()
 	var all []craftgate.Withdraw
+	payoutIDs := m.withdrawPayoutIDs()
 	for i := len(r.withdraws) - 1; i >= 0; i-- {
 		w := r.withdraws[i]
 		switch {
@@ -219,7 +268,7 @@ func (m *Mock) searchWithdraws(c *call) error {
 			from != nil && w.created < *from, to != nil && w.created > *to:
 			continue
 		}
-		out := m.renderWithdraw(w)
+		out := m.renderWithdraw(w, payoutIDs)
 		if status != "" && out.PayoutStatus != status {
 			continue
 		}
