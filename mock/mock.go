@@ -444,6 +444,27 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.dispatch(c, rt)
 }
 
+// dispatch runs the route's handler, with the installed faults.
+func (m *Mock) dispatch(c *call, rt *route) {
+	if rt.op != opAdmin {
+		if fs := m.faults.Load(); fs != nil {
+			m.inject(c, rt, fs)
+			return
+		}
+	}
+	m.run(c, rt)
+}
+
+// run calls the route's handler and writes the error it returns in the
+// provider's envelope.
+func (m *Mock) run(c *call, rt *route) {
+	err := rt.handle(m, c)
+	if e, ok := err.(*apiError); err == nil || ok && e == nil || c.wrote {
+		return // answered (a typed nil *apiError is no error)
+	}
+	c.fail(asAPIError(err))
+}
+
 // quotedOrNone quotes a header value for an error description.
 func quotedOrNone(s string) string {
 	if s == "" {

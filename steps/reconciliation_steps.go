@@ -45,29 +45,21 @@ func (w *World) reconw() *reconWorld {
 
 func reconciliationDefinitions() []Definition {
 	return []Definition{
-		{`^the buyer has made (\d+) payments without 3-D Secure with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payTimes(ctx, a[0], a[1]) }},
-		{`^the merchant downloads the day's (transaction|payment) report as (CSV|XLSX)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.downloadReport(ctx, a[0], a[1]) }},
-		{`^every payment made appears once in the report with its paid price$`, method((*World).reportHasPayments)},
-		{`^the refund search finds the refund of ` + ReAmount + ` for item ` + ReItem + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.refundFound(ctx, a[0], a[1]) }},
-		{`^the reporting API shows ` + ReAmount + ` left to refund on the payment$`,
-			func(ctx context.Context, w *World, a []string) error { return w.reportedRefundable(ctx, a[0]) }},
+		{`^the buyer has made (\d+) payments without 3-D Secure with ` + ReCard + `$`, step2((*World).payTimes)},
+		{`^the merchant downloads the day's (transaction|payment) report as (CSV|XLSX)$`, step2((*World).downloadReport)},
+		{`^every payment made appears once in the report with its paid price$`, step0((*World).reportHasPayments)},
+		{`^the refund search finds the refund of ` + ReAmount + ` for item ` + ReItem + `$`, step2((*World).refundFound)},
+		{`^the reporting API shows ` + ReAmount + ` left to refund on the payment$`, step1((*World).reportedRefundable)},
 		{`^a registered ` + reSellerType + ` seller ` + reName + ` paid out (\d+) days? after each sale$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.registered(ctx, func(ctx context.Context, n string) error { return w.registerDelayedSeller(ctx, a[0], n, a[2]) }, a[1])
-			}},
-		{`^(\d+) days? pass(?:es)?$`,
-			func(ctx context.Context, w *World, a []string) error { return w.daysPass(ctx, a[0]) }},
-		{`^the settlement file shows a payout of ` + ReAmount + ` ` + ReCurrency + ` to ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payoutShown(ctx, a[0], a[1], a[2]) }},
-		{`^the settlement file shows no payout to ` + reName + ` yet$`,
-			func(ctx context.Context, w *World, a []string) error { return w.noPayout(ctx, a[0]) }},
-		{`^` + reName + ` asks to withdraw ` + ReAmount + ` ` + ReCurrency + ` from the wallet$`,
-			func(ctx context.Context, w *World, a []string) error { return w.askWithdraw(ctx, a[0], a[1], a[2]) }},
-		{`^the withdrawal is refused$`, method((*World).withdrawRefused)},
-		{`^the withdrawal is accepted and waits for the payout$`, method((*World).withdrawAccepted)},
+			step3(func(w *World, ctx context.Context, kind, name, days string) error {
+				return w.registered(ctx, func(ctx context.Context, n string) error { return w.registerDelayedSeller(ctx, kind, n, days) }, name)
+			})},
+		{`^(\d+) days? pass(?:es)?$`, step1((*World).daysPass)},
+		{`^the settlement file shows a payout of ` + ReAmount + ` ` + ReCurrency + ` to ` + reName + `$`, step3((*World).payoutShown)},
+		{`^the settlement file shows no payout to ` + reName + ` yet$`, step1((*World).noPayout)},
+		{`^` + reName + ` asks to withdraw ` + ReAmount + ` ` + ReCurrency + ` from the wallet$`, step3((*World).askWithdraw)},
+		{`^the withdrawal is refused$`, step0((*World).withdrawRefused)},
+		{`^the withdrawal is accepted and waits for the payout$`, step0((*World).withdrawAccepted)},
 	}
 }
 
