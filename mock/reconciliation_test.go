@@ -482,6 +482,17 @@ func TestReportingPaymentKinds(t *testing.T) {
 			t.Errorf("%v: %+v", tc.q, got.Items)
 		}
 	}
+	var rl craftgate.ReportingPayment
+	data(t, get(t, m, craftgate.PathReportingPayments+"/"+itoa(loan), nil), &rl)
+	if !amountEq(rl.RefundablePrice, "100") || rl.RefundStatus != "NOT_REFUNDED" {
+		t.Fatalf("BNPL loan before a refund: %+v", rl)
+	}
+	data(t, do(t, m, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{
+		PaymentTransactionID: rl.PaymentTransactions[0].ID, RefundPrice: amt("10")}), &craftgate.PaymentTransactionRefund{})
+	data(t, get(t, m, craftgate.PathReportingPayments+"/"+itoa(loan), nil), &rl)
+	if !amountEq(rl.RefundablePrice, "90") || rl.RefundStatus != "PARTIAL_REFUNDED" {
+		t.Fatalf("BNPL loan after a refund of 10: %+v", rl)
+	}
 	var txs craftgate.ReportingTransactionList
 	data(t, get(t, m, craftgate.PathReportingPayments+"/"+itoa(init.PaymentID)+"/transactions", nil), &txs)
 	if len(txs.Items) != 3 || txs.Items[0].PayoutStatus != "" || txs.Items[0].RefundStatus != "NO_REFUND" {

@@ -134,9 +134,43 @@ func (m *Mock) paymentView(id int64) (*craftgate.Payment, bool) {
 		return &out, true
 	}
 	if a := m.apm.get(id); a != nil {
-		return m.apmPaymentView(a), true
+		return m.apmReportingView(a), true
 	}
 	return nil, false
+}
+
+// apmReportingView is the PaymentResponse of an APM payment with what the
+// reporting API adds: each transaction's refundablePrice (what is left of
+// it after BNPL refunds, bnpl.go) and the payment's refundStatus.
+func (m *Mock) apmReportingView(a *apmPayment) *craftgate.Payment {
+	p := m.apmPaymentView(a)
+	m.apm.mu.Lock()
+	defer m.apm.mu.Unlock()
+	cancelled := a.bnpl != nil && a.bnpl.cancelled
+	p.RefundStatus = refundNone.String()
+	if a.status != craftgate.StatusSuccess {
+		return p
+	}
+	var left, paid money
+	for i := range p.PaymentTransactions {
+		t := &a.txs[i]
+		v := t.paid - t.refunded
+		if cancelled {
+			v = 0
+		}
+		amount := v.toAmount()
+		p.PaymentTransactions[i].RefundablePrice = &amount
+		left, paid = left+v, paid+t.paid
+	}
+	switch {
+	case left == paid:
+		p.RefundStatus = refundNot.String()
+	case left == 0:
+		p.RefundStatus = refundFull.String()
+	default:
+		p.RefundStatus = refundPartial.String()
+	}
+	return p
 }
 
 // reportingPayments are the reporting views of ps, with their refunds
