@@ -337,7 +337,7 @@ type paymentQuery struct {
 	minDate, maxDate                               *int64
 }
 
-// queryInt reads an optional positive integer query parameter.
+// queryInt reads an optional whole-number query parameter (0 or more).
 func queryInt(q url.Values, name string) (int64, *apiError) {
 	s := q.Get(name)
 	if s == "" {
@@ -404,6 +404,8 @@ func errs(es ...*apiError) *apiError {
 	return nil
 }
 
+// parsePaymentQuery reads the filters and paging of a payment search;
+// a malformed value is a 400 naming it.
 func (m *Mock) parsePaymentQuery(q url.Values) (*paymentQuery, *apiError) {
 	pq := &paymentQuery{conversationID: q.Get("conversationId"), externalID: q.Get("externalId"), orderID: q.Get("orderId"),
 		paymentType: q.Get("paymentType"), provider: q.Get("paymentProvider"), status: q.Get("paymentStatus"),
