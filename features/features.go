@@ -1,7 +1,8 @@
 // Package features holds gatecheck's conformance suite: Gherkin feature
 // files, one folder per domain (payments, refunds, security, validation,
 // robustness, reliability, threeds, checkout, webhooks, preauth,
-// installments, storedcards, wallet, marketplace, paybylink, rewards, fraud),
+// installments, storedcards, wallet, marketplace, paybylink, rewards, fraud,
+// reconciliation),
 // embedded in the binary.
 //
 // The features are written once, in the provider's business words, and run
@@ -10,7 +11,7 @@
 // domain and phase (@non3ds @3ds @checkout @webhook @error-card @refund
 // @cancel @security @validation @robustness @reliability @preauth
 // @installment @stored-card @wallet @marketplace @paybylink @reward @fraud
-// @multi-currency); @mock marks scenarios that
+// @multi-currency @reconciliation); @mock marks scenarios that
 // need a facility only gatecheck's mock has (clock control, merchant
 // settings, webhook records, mock-only endpoints and fields, or an HTTP
 // status the provider does not document), so that `--tags '~@mock'`

@@ -16,7 +16,7 @@ import (
 // domainTags are the tags that name a feature's domain; every scenario has
 // at least one.
 var domainTags = []string{"@non3ds", "@3ds", "@checkout", "@webhook", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness", "@reliability", "@rbs",
-	"@preauth", "@installment", "@stored-card", "@wallet", "@marketplace", "@paybylink", "@multi-currency", "@reward", "@fraud", "@apm", "@bnpl"}
+	"@preauth", "@installment", "@stored-card", "@wallet", "@marketplace", "@paybylink", "@multi-currency", "@reward", "@fraud", "@apm", "@bnpl", "@reconciliation"}
 
 func pickles(t *testing.T) []*messages.Pickle {
 	t.Helper()
@@ -47,7 +47,7 @@ func TestEveryFolderIsEmbedded(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness", "reliability", "threeds", "checkout", "webhooks",
-		"preauth", "installments", "storedcards", "wallet", "marketplace", "paybylink", "rewards", "fraud", "apm", "bnpl"} {
+		"preauth", "installments", "storedcards", "wallet", "marketplace", "paybylink", "rewards", "fraud", "apm", "bnpl", "reconciliation"} {
 		if !folders[f] {
 			t.Errorf("no feature in %s/", f)
 		}
@@ -122,6 +122,9 @@ var mockOnly = []struct{ prefix, tag string }{
 	// The fraud rules of the gatecheck mock (mock/fraud.go).
 	{"the buyer's IP address is on the merchant's", "@mock"},
 	{"the buyer's email address is on the merchant's", "@mock"},
+	// Days pass on the mock's clock only (reconciliation_steps.go).
+	{"1 day passes", "@clock"},
+	{"1 day passes", "@mock"},
 }
 
 func TestMockOnlyScenariosAreTagged(t *testing.T) {

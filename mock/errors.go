@@ -396,3 +396,31 @@ func asAPIError(err error) *apiError {
 	}
 	return &apiError{status: http.StatusInternalServerError, code: CodeInternalError, desc: "internal mock error"}
 }
+
+// Reporting, report files, settlement, withdrawals and bank-account
+// tracking (reporting.go, filereports.go, settlement.go, withdrawals.go,
+// bankaccounts.go): synthetic codes 2300 and up.
+const (
+	// CodeInvalidReportDate: a report date is malformed or in the future
+	// on the mock's clock (HTTP 400).
+	CodeInvalidReportDate = "2300"
+	// CodeInvalidFileType: fileType is not CSV or XLSX (HTTP 400).
+	CodeInvalidFileType = "2301"
+	// CodeReportNotFound: no report demand has the id (HTTP 404).
+	CodeReportNotFound = "2302"
+	// CodePayoutAccountNotFound: no payout account has the id (HTTP 404).
+	CodePayoutAccountNotFound = "2303"
+	// CodeInvalidPayoutAccount: a payout account field is missing or
+	// malformed (HTTP 400).
+	CodeInvalidPayoutAccount = "2304"
+	// CodePayoutNotFound: no payout has the id (HTTP 404).
+	CodePayoutNotFound = "2305"
+	// CodeWithdrawNotFound: no withdrawal has the id (HTTP 404).
+	CodeWithdrawNotFound = "2306"
+	// CodeWithdrawNotCancellable: the withdrawal was cancelled or paid out
+	// already (HTTP 400).
+	CodeWithdrawNotCancellable = "2307"
+	// CodeBankRecordNotFound: no bank-account tracking record has the id
+	// (HTTP 404).
+	CodeBankRecordNotFound = "2308"
+)

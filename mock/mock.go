@@ -196,6 +196,7 @@ type Mock struct {
 
 	book     book         // members and wallets (members.go, wallet.go)
 	market   market       // marketplace approvals (marketplace.go)
+	recon    recon        // payout accounts, withdrawals, bank transfers, report demands (settlement.go)
 	products productStore // pay-by-link products (products.go)
 	fraud    fraudStore   // fraud value lists and checks (fraud.go)
 	side     sideTable    // rewards and fraud results of payments (side.go)

@@ -106,6 +106,40 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathBnplVerify, writes((*Mock).bnplVerifyDocs), signedJSON},
 		{"POST " + craftgate.PathBnplPayments + "/{paymentId}/approve", writes((*Mock).bnplApprove), signed},
 		{"POST " + craftgate.PathBnplPayments + "/{paymentId}/verify", writes((*Mock).bnplVerify), signed},
+		// Reporting (reporting.go), report files (filereports.go), settlement
+		// and payouts (settlement.go), withdrawals and refunds marked as made
+		// elsewhere (withdrawals.go), bank-account tracking (bankaccounts.go).
+		{"GET " + craftgate.PathReportingPayments, (*Mock).searchReportingPayments, signed},
+		{"GET " + craftgate.PathReportingPayments + "/{id}", (*Mock).retrieveReportingPayment, signed},
+		{"GET " + craftgate.PathReportingPayments + "/{id}/transactions", (*Mock).retrieveReportingTransactions, signed},
+		{"GET " + craftgate.PathReportingPayments + "/{id}/refunds", (*Mock).retrieveReportingRefunds, signed},
+		{"GET " + craftgate.PathReportingPayments + "/{paymentId}/transactions/{txId}/refunds", (*Mock).retrieveReportingTxRefunds, signed},
+		{"GET " + craftgate.PathReportingRefunds, (*Mock).searchReportingRefunds, signed},
+		{"GET " + craftgate.PathReportingRefundTransactions, (*Mock).searchReportingTxRefunds, signed},
+		{"GET " + craftgate.PathTransactionReports, (*Mock).transactionReport, signed},
+		{"GET " + craftgate.PathPaymentReports, (*Mock).paymentReport, signed},
+		{"POST " + craftgate.PathReportDemands, (*Mock).demandReport, signedJSON},
+		{"GET " + craftgate.PathReports + "/{id}", (*Mock).downloadReport, signed},
+		{"POST " + craftgate.PathPayoutAccounts, (*Mock).createPayoutAccount, signedJSON},
+		{"GET " + craftgate.PathPayoutAccounts, (*Mock).searchPayoutAccounts, signed},
+		{"PUT " + craftgate.PathPayoutAccounts + "/{id}", (*Mock).updatePayoutAccount, signedJSON},
+		{"DELETE " + craftgate.PathPayoutAccounts + "/{id}", (*Mock).deletePayoutAccount, signed},
+		{"GET " + craftgate.PathSettlementFileRows, (*Mock).searchPayoutRows, signed},
+		{"GET " + craftgate.PathBouncedSubMerchantRows, (*Mock).searchBouncedPayouts, signed},
+		{"GET " + craftgate.PathPayoutDetails + "/{id}", (*Mock).retrievePayoutDetails, signed},
+		{"GET " + craftgate.PathPayoutCompletedTransactions, (*Mock).searchPayoutCompleted, signed},
+		// The documentation's POST forms of the three settlement-file searches.
+		{"POST " + craftgate.PathBouncedSubMerchantRows, (*Mock).searchBouncedPayouts, signed},
+		{"POST " + craftgate.PathPayoutDetails + "/{id}", (*Mock).retrievePayoutDetails, signed},
+		{"POST " + craftgate.PathPayoutCompletedTransactions, (*Mock).searchPayoutCompleted, signed},
+		{"POST " + craftgate.PathWithdraws, (*Mock).createWithdraw, signedJSON},
+		{"GET " + craftgate.PathWithdraws, (*Mock).searchWithdraws, signed},
+		{"GET " + craftgate.PathWithdraws + "/{id}", (*Mock).retrieveWithdraw, signed},
+		{"POST " + craftgate.PathWithdraws + "/{id}/cancel", (*Mock).cancelWithdraw, signed},
+		{"POST " + craftgate.PathRefundsMarkAsRefunded, (*Mock).markAsRefunded, signedJSON},
+		{"POST " + craftgate.PathRefundTransactionsMarkRefunded, (*Mock).markTxAsRefunded, signedJSON},
+		{"GET " + craftgate.PathBankAccountTrackingRecords, (*Mock).searchBankRecords, signed},
+		{"GET " + craftgate.PathBankAccountTrackingRecords + "/{id}", (*Mock).retrieveBankRecord, signed},
 
 		// Pages of the buyer's browser: not signed.
 		{"GET " + pathACS + "/{paymentId}", writes((*Mock).acsGet), page},
@@ -131,6 +165,7 @@ func routeTable() []endpoint {
 		{"GET " + pathFaults, writes((*Mock).getFaults), signed},
 		{"POST " + pathFaults, writes((*Mock).postFaults), signedJSON},
 		{"GET " + pathStats, writes((*Mock).getStats), signed},
+		{"POST " + pathBankRecords, (*Mock).injectBankRecord, signedJSON}, // bankaccounts.go
 	}
 }
 
@@ -146,6 +181,7 @@ const (
 	pathWebhooks     = "/_mock/v1/webhooks"
 	pathFaults       = "/_mock/v1/faults"
 	pathStats        = "/_mock/v1/stats"
+	pathBankRecords  = "/_mock/v1/bank-account-records"
 	pathACS          = "/_mock/acs"
 	pathCheckoutPage = "/_mock/checkout"
 	pathLinkPage     = "/_mock/link"

@@ -114,6 +114,7 @@ func Definitions() []Definition {
 	defs = append(defs, rbsDefinitions()...)
 	defs = append(defs, walletDefinitions()...)
 	defs = append(defs, marketplaceDefinitions()...)
+	defs = append(defs, reconciliationDefinitions()...)
 	return defs
 }
 

@@ -260,9 +260,9 @@ func (w *World) registerBuyer(ctx context.Context, name string) error {
 	return w.register(ctx, name, &req)
 }
 
-// registerSeller registers a seller of the kind, leaving the field
-// without out (as features name it) and with iban when not empty.
-func (w *World) registerSeller(ctx context.Context, kind, name, without, iban string) error {
+// sellerRequest is the registration of a seller of the kind (as
+// features name it), paid to sellerIBAN.
+func sellerRequest(kind, name string) craftgate.CreateMemberRequest {
 	req := memberRequest(name)
 	req.IsSubMerchant, req.MemberType, req.IBAN = true, sellerTypes[kind], sellerIBAN
 	req.SettlementEarningsDestination = craftgate.SettlementToIBAN
@@ -272,6 +272,13 @@ func (w *World) registerSeller(ctx context.Context, kind, name, without, iban st
 	if req.MemberType == craftgate.MemberTypeLimitedCompany {
 		req.Name = name + " A.Ş."
 	}
+	return req
+}
+
+// registerSeller registers a seller of the kind, leaving the field
+// without out (as features name it) and with iban when not empty.
+func (w *World) registerSeller(ctx context.Context, kind, name, without, iban string) error {
+	req := sellerRequest(kind, name)
 	if iban != "" {
 		req.IBAN = iban
 	}

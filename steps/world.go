@@ -155,6 +155,9 @@ type World struct {
 	apm *apmWorld
 	// bnpl is the BNPL part of the scenario, made on first use (bnpl_steps.go).
 	bnpl *bnplWorld
+	// recon is the reconciliation part of the scenario, made on first use
+	// (reconciliation_steps.go).
+	recon *reconWorld
 }
 
 // NewWorld returns a fresh World for t.

@@ -1,0 +1,251 @@
+package craftgate
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Payment reporting (https://developer.craftgate.io/en/api/payment-reporting):
+// searches over payments, their transactions and refunds.
+const (
+	PathReportingPayments           = "/payment-reporting/v1/payments"
+	PathReportingRefunds            = "/payment-reporting/v1/refunds"
+	PathReportingRefundTransactions = "/payment-reporting/v1/refund-transactions"
+)
+
+// PaymentTypeCard is the paymentType of a card payment.
+const PaymentTypeCard = "CARD_PAYMENT"
+
+// Payout statuses of a transaction (payoutStatus in the reporting API).
+const (
+	PayoutStatusWaitingForPayout = "WAITING_FOR_PAYOUT"
+	PayoutStatusPayoutStarted    = "PAYOUT_STARTED"
+	PayoutStatusPayoutCompleted  = "PAYOUT_COMPLETED"
+)
+
+// ReportingPayment is a payment as the reporting API answers it: the
+// PaymentResponse fields plus what is left to refund, the retry count and
+// the payment's refunds.
+type ReportingPayment struct {
+	Payment
+	RefundablePrice Amount                   `json:"refundablePrice"`
+	RetryCount      int                      `json:"retryCount"`
+	Refunds         []ReportingPaymentRefund `json:"refunds"`
+}
+
+// ReportingPaymentRefund is a refund of a whole payment (a CANCEL or a
+// REFUND) in the reporting API.
+type ReportingPaymentRefund struct {
+	ID                    int64      `json:"id"`
+	CreatedDate           string     `json:"createdDate"`
+	Status                string     `json:"status"`
+	RefundType            string     `json:"refundType"`
+	RefundDestinationType string     `json:"refundDestinationType"`
+	RefundPrice           Amount     `json:"refundPrice"`
+	RefundBankPrice       Amount     `json:"refundBankPrice"`
+	RefundWalletPrice     Amount     `json:"refundWalletPrice"`
+	ConversationID        string     `json:"conversationId,omitempty"`
+	AuthCode              string     `json:"authCode,omitempty"`
+	HostReference         string     `json:"hostReference,omitempty"`
+	TransID               string     `json:"transId,omitempty"`
+	PaymentType           string     `json:"paymentType"`
+	PaymentID             int64      `json:"paymentId"`
+	Currency              string     `json:"currency"`
+	PaymentError          *ErrorBody `json:"paymentError,omitempty"`
+}
+
+// ReportingPaymentTransactionRefund is one refund of one payment
+// transaction in the reporting API.
+type ReportingPaymentTransactionRefund struct {
+	PaymentTransactionRefund
+	PaymentType  string     `json:"paymentType"`
+	PaymentError *ErrorBody `json:"paymentError,omitempty"`
+}
+
+// Payout is what a transaction pays out, in the payout currency.
+type Payout struct {
+	PaidPrice                     Amount `json:"paidPrice"`
+	Parity                        Amount `json:"parity"`
+	Currency                      string `json:"currency"`
+	MerchantPayoutAmount          Amount `json:"merchantPayoutAmount"`
+	SubMerchantMemberPayoutAmount Amount `json:"subMerchantMemberPayoutAmount"`
+}
+
+// ReportingPaymentTransaction is a payment transaction with its payout
+// state, as GET /payment-reporting/v1/payments/{id}/transactions answers.
+type ReportingPaymentTransaction struct {
+	PaymentTransaction
+	CreatedDate              string `json:"createdDate"`
+	TransactionStatusDate    string `json:"transactionStatusDate"`
+	BlockageResolvedDate     string `json:"blockageResolvedDate,omitempty"`
+	BankCommissionRate       Amount `json:"bankCommissionRate"`
+	BankCommissionRateAmount Amount `json:"bankCommissionRateAmount"`
+	Payout                   Payout `json:"payout"`
+	RefundStatus             string `json:"refundStatus"`
+	PayoutStatus             string `json:"payoutStatus"`
+}
+
+// ReportingPaymentList is a page of payments.
+type ReportingPaymentList struct {
+	Items     []ReportingPayment `json:"items"`
+	Page      int                `json:"page"`
+	Size      int                `json:"size"`
+	TotalSize int64              `json:"totalSize"`
+}
+
+// ReportingRefundList is a page (or all) of payment refunds.
+type ReportingRefundList struct {
+	Items     []ReportingPaymentRefund `json:"items"`
+	Page      int                      `json:"page"`
+	Size      int                      `json:"size"`
+	TotalSize int64                    `json:"totalSize"`
+}
+
+// ReportingTransactionRefundList is a page (or all) of transaction refunds.
+type ReportingTransactionRefundList struct {
+	Items     []ReportingPaymentTransactionRefund `json:"items"`
+	Page      int                                 `json:"page"`
+	Size      int                                 `json:"size"`
+	TotalSize int64                               `json:"totalSize"`
+}
+
+// ReportingTransactionList lists a payment's transactions.
+type ReportingTransactionList struct {
+	Items []ReportingPaymentTransaction `json:"items"`
+}
+
+// SearchReportingPaymentsRequest filters GET /payment-reporting/v1/payments.
+// Zero fields are not sent. Dates are yyyy-MM-ddTHH:mm:ss.
+type SearchReportingPaymentsRequest struct {
+	Page, Size                                                          int
+	PaymentID, PaymentTransactionID, BuyerMemberID, SubMerchantMemberID int64
+	ConversationID, ExternalID, OrderID                                 string
+	PaymentType, PaymentProvider, PaymentStatus, PaymentSource          string
+	PaymentChannel, BinNumber, LastFourDigits, Currency                 string
+	MinPaidPrice, MaxPaidPrice                                          *Amount
+	Installment                                                         int
+	IsThreeDS                                                           *bool
+	MinCreatedDate, MaxCreatedDate                                      string
+}
+
+// Query encodes the request's non-zero fields.
+func (r *SearchReportingPaymentsRequest) Query() url.Values {
+	q := url.Values{}
+	setPaging(q, r.Page, r.Size)
+	setInt(q, "paymentId", r.PaymentID)
+	setInt(q, "paymentTransactionId", r.PaymentTransactionID)
+	setInt(q, "buyerMemberId", r.BuyerMemberID)
+	setInt(q, "subMerchantMemberId", r.SubMerchantMemberID)
+	setInt(q, "installment", int64(r.Installment))
+	for k, v := range map[string]string{"conversationId": r.ConversationID, "externalId": r.ExternalID, "orderId": r.OrderID,
+		"paymentType": r.PaymentType, "paymentProvider": r.PaymentProvider, "paymentStatus": r.PaymentStatus,
+		"paymentSource": r.PaymentSource, "paymentChannel": r.PaymentChannel, "binNumber": r.BinNumber,
+		"lastFourDigits": r.LastFourDigits, "currency": r.Currency, "minCreatedDate": r.MinCreatedDate, "maxCreatedDate": r.MaxCreatedDate} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	setAmount(q, "minPaidPrice", r.MinPaidPrice)
+	setAmount(q, "maxPaidPrice", r.MaxPaidPrice)
+	if r.IsThreeDS != nil {
+		q.Set("isThreeDS", strconv.FormatBool(*r.IsThreeDS))
+	}
+	return q
+}
+
+// SearchReportingRefundsRequest filters GET /payment-reporting/v1/refunds
+// and (with PaymentTransactionID and IsAfterSettlement) GET
+// /payment-reporting/v1/refund-transactions.
+type SearchReportingRefundsRequest struct {
+	Page, Size                                         int
+	ID, PaymentID, PaymentTransactionID, BuyerMemberID int64
+	ConversationID, Status, Currency                   string
+	MinRefundPrice, MaxRefundPrice                     *Amount
+	IsAfterSettlement                                  *bool
+	MinCreatedDate, MaxCreatedDate                     string
+}
+
+// Query encodes the request's non-zero fields.
+func (r *SearchReportingRefundsRequest) Query() url.Values {
+	q := url.Values{}
+	setPaging(q, r.Page, r.Size)
+	setInt(q, "id", r.ID)
+	setInt(q, "paymentId", r.PaymentID)
+	setInt(q, "paymentTransactionId", r.PaymentTransactionID)
+	setInt(q, "buyerMemberId", r.BuyerMemberID)
+	for k, v := range map[string]string{"conversationId": r.ConversationID, "status": r.Status, "currency": r.Currency,
+		"minCreatedDate": r.MinCreatedDate, "maxCreatedDate": r.MaxCreatedDate} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	setAmount(q, "minRefundPrice", r.MinRefundPrice)
+	setAmount(q, "maxRefundPrice", r.MaxRefundPrice)
+	if r.IsAfterSettlement != nil {
+		q.Set("isAfterSettlement", strconv.FormatBool(*r.IsAfterSettlement))
+	}
+	return q
+}
+
+func setPaging(q url.Values, page, size int) {
+	if page > 0 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	if size > 0 {
+		q.Set("size", strconv.Itoa(size))
+	}
+}
+
+func setInt(q url.Values, k string, v int64) {
+	if v != 0 {
+		q.Set(k, strconv.FormatInt(v, 10))
+	}
+}
+
+func setAmount(q url.Values, k string, v *Amount) {
+	if v != nil {
+		q.Set(k, v.String())
+	}
+}
+
+// SearchReportingPayments searches payments (GET /payment-reporting/v1/payments).
+func (c *Client) SearchReportingPayments(ctx context.Context, req *SearchReportingPaymentsRequest) (*ReportingPaymentList, error) {
+	return doInto[ReportingPaymentList](ctx, c, http.MethodGet, PathReportingPayments, req.Query(), nil)
+}
+
+// RetrieveReportingPayment answers GET /payment-reporting/v1/payments/{id}.
+func (c *Client) RetrieveReportingPayment(ctx context.Context, id int64) (*ReportingPayment, error) {
+	return doInto[ReportingPayment](ctx, c, http.MethodGet, idPath(PathReportingPayments, id), nil, nil)
+}
+
+// RetrieveReportingTransactions answers GET
+// /payment-reporting/v1/payments/{id}/transactions.
+func (c *Client) RetrieveReportingTransactions(ctx context.Context, paymentID int64) (*ReportingTransactionList, error) {
+	return doInto[ReportingTransactionList](ctx, c, http.MethodGet, idPath(PathReportingPayments, paymentID)+"/transactions", nil, nil)
+}
+
+// RetrieveReportingPaymentRefunds answers GET
+// /payment-reporting/v1/payments/{id}/refunds.
+func (c *Client) RetrieveReportingPaymentRefunds(ctx context.Context, paymentID int64) (*ReportingRefundList, error) {
+	return doInto[ReportingRefundList](ctx, c, http.MethodGet, idPath(PathReportingPayments, paymentID)+"/refunds", nil, nil)
+}
+
+// RetrieveReportingTransactionRefunds answers GET
+// /payment-reporting/v1/payments/{id}/transactions/{txId}/refunds.
+func (c *Client) RetrieveReportingTransactionRefunds(ctx context.Context, paymentID, txID int64) (*ReportingTransactionRefundList, error) {
+	p := idPath(idPath(PathReportingPayments, paymentID)+"/transactions", txID) + "/refunds"
+	return doInto[ReportingTransactionRefundList](ctx, c, http.MethodGet, p, nil, nil)
+}
+
+// SearchReportingRefunds searches payment refunds (GET /payment-reporting/v1/refunds).
+func (c *Client) SearchReportingRefunds(ctx context.Context, req *SearchReportingRefundsRequest) (*ReportingRefundList, error) {
+	return doInto[ReportingRefundList](ctx, c, http.MethodGet, PathReportingRefunds, req.Query(), nil)
+}
+
+// SearchReportingTransactionRefunds searches transaction refunds (GET
+// /payment-reporting/v1/refund-transactions).
+func (c *Client) SearchReportingTransactionRefunds(ctx context.Context, req *SearchReportingRefundsRequest) (*ReportingTransactionRefundList, error) {
+	return doInto[ReportingTransactionRefundList](ctx, c, http.MethodGet, PathReportingRefundTransactions, req.Query(), nil)
+}
