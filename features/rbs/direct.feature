@@ -14,7 +14,7 @@ Feature: Alfa-Bank RBS payments from the merchant's own card form
     Given an Alfa-Bank RBS merchant with test credentials
     And the merchant has registered a one-phase order of 300.00 RUB
 
-  Scenario: A card without 3-D Secure is paid at once
+  Scenario: A card without 3-D Secure sent from the merchant's page is paid at once
     When the merchant's page sends test card "5555555555555599" with paymentorder.do
     Then the RBS order has status 2 "DEPOSITED"
     And the classic order status is 2 with the card "555555**5599"
