@@ -41,8 +41,7 @@ func BenchmarkScenarioVsHandWritten(b *testing.B) {
 	if sc == nil {
 		b.Fatal("scenario not found")
 	}
-	st := newVUStats()
-	v := &vu{st: st, flows: map[string]*Flow{}, steps: map[string]*Histogram{}, samples: map[string]bool{}, target: target}
+	v := benchVU(target)
 	client, err := craftgate.New(craftgate.WithBaseURL(srv.URL), craftgate.WithAPIKey("k"), craftgate.WithSecretKey("s"), craftgate.WithDoer(doer))
 	if err != nil {
 		b.Fatal(err)
@@ -67,9 +66,11 @@ func BenchmarkScenarioVsHandWritten(b *testing.B) {
 		handWritten()
 		t1 := time.Now()
 		if v.runScenario(ctx, sc, 10*time.Second) {
-			b.Fatal("scenario failed", v.samples)
+			b.Fatal("scenario failed", v.s.eng.samples)
 		}
 		t2 := time.Now()
+		v.flush()
+		drain(v.s.eng)
 		th += t1.Sub(t0)
 		ts += t2.Sub(t1)
 	}
@@ -77,4 +78,23 @@ func BenchmarkScenarioVsHandWritten(b *testing.B) {
 	b.ReportMetric(float64(th.Nanoseconds())/n, "handwritten-ns/it")
 	b.ReportMetric(float64(ts.Nanoseconds())/n, "scenario-ns/it")
 	b.ReportMetric(float64(th)/float64(ts), "throughput-ratio")
+}
+
+// benchVU is a VU outside a run: its samples are drained and dropped.
+func benchVU(target steps.Target) *vu {
+	e := &engine{ch: make(chan *[]Sample, 16), samples: map[string]bool{}, timeout: 10 * time.Second}
+	e.opts.Target = target
+	s := &scenarioRun{name: "bench", eng: e}
+	return s.newVU()
+}
+
+func drain(e *engine) {
+	for {
+		select {
+		case b := <-e.ch:
+			e.pool.Put(b)
+		default:
+			return
+		}
+	}
 }
