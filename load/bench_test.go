@@ -2,6 +2,8 @@ package load
 
 import (
 	"context"
+	cryptorand "crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -49,12 +51,7 @@ func BenchmarkScenarioVsHandWritten(b *testing.B) {
 	card := craftgate.TestCards().Find(func(c *craftgate.TestCard) bool { return c.CardType == "CREDIT_CARD" })
 	ctx := context.Background()
 	handWritten := func() {
-		p, err := client.CreatePayment(ctx, &craftgate.CreatePaymentRequest{
-			Price: craftgate.MustAmount("100.00"), PaidPrice: craftgate.MustAmount("100.00"), Installment: 1, Currency: "TRY",
-			PaymentGroup: craftgate.PaymentGroupProduct,
-			Card:         &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: card.Number, ExpireYear: "2044", ExpireMonth: "07", CVC: "000"},
-			Items:        []craftgate.PaymentItem{{Name: "item 1", Price: craftgate.MustAmount("60.00")}, {Name: "item 2", Price: craftgate.MustAmount("40.00")}},
-		})
+		p, err := client.CreatePayment(ctx, sameRequest(card.Number))
 		if err != nil || p.PaymentStatus != craftgate.StatusSuccess || len(p.PaymentTransactions) != 2 {
 			b.Fatal("hand-written flow failed", err)
 		}
@@ -96,5 +93,20 @@ func drain(e *engine) {
 		default:
 			return
 		}
+	}
+}
+
+// sameRequest is, written by hand, the request the scenario "A successful
+// credit card pays a basket of two items" sends: the same basket, card
+// holder, expiry, item names and external ids, and a fresh conversation id.
+func sameRequest(number string) *craftgate.CreatePaymentRequest {
+	var id [8]byte
+	_, _ = cryptorand.Read(id[:])
+	return &craftgate.CreatePaymentRequest{
+		Price: craftgate.MustAmount("100.00"), PaidPrice: craftgate.MustAmount("100.00"), Installment: 1, Currency: "TRY",
+		PaymentGroup: craftgate.PaymentGroupProduct, ConversationID: "gatecheck-" + hex.EncodeToString(id[:]),
+		Card: &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: number, ExpireYear: "2044", ExpireMonth: "07", CVC: "000"},
+		Items: []craftgate.PaymentItem{{Name: "Item 1", ExternalID: "item-1", Price: craftgate.MustAmount("60.00")},
+			{Name: "Item 2", ExternalID: "item-2", Price: craftgate.MustAmount("40.00")}},
 	}
 }

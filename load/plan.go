@@ -171,6 +171,16 @@ func newPicker(p *Plan, mix []MixEntry) (*picker, error) {
 	return pk, nil
 }
 
+// any reports whether any scenario the picker can choose has tag.
+func (pk *picker) any(tag string) bool {
+	for _, sc := range pk.scenarios {
+		if MatchTags(tag, sc.Tags) {
+			return true
+		}
+	}
+	return false
+}
+
 // pick maps u in [0,1) to a scenario.
 func (pk *picker) pick(u float64) *Scenario {
 	x := u * pk.cum[len(pk.cum)-1]

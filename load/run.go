@@ -342,8 +342,18 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		e.opts.Target.Doer = opts.Target.Doer
 	}
 
-	// 3-D Secure, checkout and webhook scenarios need the merchant side.
-	release, err := steps.PrepareTarget(ctx, &opts.Target, opts.TimeScale)
+	// 3-D Secure, checkout and webhook scenarios need the merchant side;
+	// the mock's webhooks go to it only when a scenario awaits one.
+	prepare := steps.PrepareTargetWithoutWebhooks
+	for _, p := range runs {
+		if p.run.pk.any("@webhook") {
+			prepare = func(ctx context.Context, t *steps.Target) (func(), error) {
+				return steps.PrepareTarget(ctx, t, opts.TimeScale)
+			}
+			break
+		}
+	}
+	release, err := prepare(ctx, &opts.Target)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
