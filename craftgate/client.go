@@ -24,8 +24,8 @@ const (
 // ClientVersion is sent as x-client-version.
 const ClientVersion = "gatecheck:0.1"
 
-// Doer sends an HTTP request. *http.Client satisfies it; the k6 extension
-// supplies one that goes through the VU's HTTP machinery.
+// Doer sends an HTTP request. *http.Client satisfies it; the load engine
+// supplies one that records each request's metrics.
 type Doer interface {
 	Do(*http.Request) (*http.Response, error)
 }

@@ -3,7 +3,7 @@
 // envelope, the 3-D Secure callback hash and webhook signature verifiers, and
 // the embedded sandbox test-card catalogue.
 //
-// The package imports neither godog nor k6: the step library, the mock
-// provider and the k6 extension all build on it, so every signature and every
-// card outcome in gatecheck has exactly one definition, here.
+// The package imports no runner: the step library, the mock provider and
+// the load engine all build on it, so every signature and every card
+// outcome in gatecheck has exactly one definition, here.
 package craftgate

@@ -24,6 +24,10 @@ const (
 	PathRemittancesSend         = "/wallet/v1/remittances/send"
 	PathRemittancesReceive      = "/wallet/v1/remittances/receive"
 	PathRemittances             = "/wallet/v1/remittances"
+	// PathWalletMembers and PathWallets are the prefixes of a member's
+	// wallet routes and of a wallet's transactions.
+	PathWalletMembers = "/wallet/v1/members"
+	PathWallets       = "/wallet/v1/wallets"
 )
 
 // Wallet transaction types (walletTransactionType) the mock produces.
@@ -56,17 +60,17 @@ const (
 
 // MemberWalletsPath is where member id's wallet is created (POST).
 func MemberWalletsPath(memberID int64) string {
-	return idPath("/wallet/v1/members", memberID) + "/wallets"
+	return idPath(PathWalletMembers, memberID) + "/wallets"
 }
 
 // MemberWalletPath is where member id's wallet is retrieved (GET).
 func MemberWalletPath(memberID int64) string {
-	return idPath("/wallet/v1/members", memberID) + "/wallet"
+	return idPath(PathWalletMembers, memberID) + "/wallet"
 }
 
 // WalletTransactionsPath is the wallet transaction search of wallet id.
 func WalletTransactionsPath(walletID int64) string {
-	return idPath("/wallet/v1/wallets", walletID) + "/wallet-transactions"
+	return idPath(PathWallets, walletID) + "/wallet-transactions"
 }
 
 // Wallet is a member's or the merchant's wallet. Amount is the balance;

@@ -10,7 +10,7 @@ import (
 	"github.com/gatecheck/gatecheck/mock"
 )
 
-// Tests of the APM features (issue 6, item 2).
+// Tests of the APM features.
 
 // TestApmErrorOutlinesMatchCatalogue keeps the APM error outlines equal
 // to the catalogue's APM groups (BNPL_CANCELLED belongs to BNPL), and the

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 )
@@ -384,3 +385,14 @@ const (
 	// approved (or cancelled), or for more than is left.
 	CodeBnplRefundNotAllowed = "2163"
 )
+
+// asAPIError turns a handler's error into the envelope's error: an
+// *apiError as it is, anything else an internal error (its text is not
+// shown to the client).
+func asAPIError(err error) *apiError {
+	var e *apiError
+	if errors.As(err, &e) {
+		return e
+	}
+	return &apiError{status: http.StatusInternalServerError, code: CodeInternalError, desc: "internal mock error"}
+}

@@ -2,12 +2,10 @@ package mock
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -248,8 +246,8 @@ const (
 type faultSet struct {
 	seed    int64
 	rules   []*faultRule
-	byOp    [numOps][]*faultRule // rules with a fault, in order
-	latency [numOps]*faultRule   // the rule giving the operation's latency
+	byOp    [][]*faultRule // op -> rules with a fault, in order
+	latency []*faultRule   // op -> the rule giving the operation's latency
 	outages []*outage
 }
 
@@ -335,18 +333,19 @@ func (m *Mock) compileFaults(cfg FaultConfig) (*faultSet, error) {
 	if len(cfg.Outages) > maxOutages {
 		return nil, fmt.Errorf("at most %d outages, got %d", maxOutages, len(cfg.Outages))
 	}
-	fs := &faultSet{seed: m.cfg.Seed}
+	nOps := len(m.routes.names)
+	fs := &faultSet{seed: m.cfg.Seed, byOp: make([][]*faultRule, nOps), latency: make([]*faultRule, nOps)}
 	if cfg.Seed != nil {
 		fs.seed = *cfg.Seed
 	}
 	for i, spec := range cfg.Rules {
-		r, err := compileRule(i, spec, fs.seed)
+		r, err := compileRule(m.routes, i, spec, fs.seed)
 		if err != nil {
 			return nil, fmt.Errorf("rules[%d]: %w", i, err)
 		}
 		fs.rules = append(fs.rules, r)
 	}
-	for o := op(1); o < numOps; o++ {
+	for o := op(1); int(o) < nOps; o++ {
 		for _, r := range fs.rules {
 			if !r.all && r.op != o {
 				continue
@@ -370,15 +369,15 @@ func (m *Mock) compileFaults(cfg FaultConfig) (*faultSet, error) {
 	return fs, nil
 }
 
-func compileRule(i int, spec FaultRule, seed int64) (*faultRule, error) {
+func compileRule(routes *router, i int, spec FaultRule, seed int64) (*faultRule, error) {
 	spec.Fired, spec.Spent = 0, false
 	r := &faultRule{index: i, key: splitmix64(uint64(seed) ^ uint64(i+1)*0xd6e8feb86659fd93)}
 	if spec.Operation == "*" {
 		r.all = true
-	} else if k := slices.Index(opNames[:], spec.Operation); k > 0 {
-		r.op = op(k)
+	} else if k, ok := routes.opByName(spec.Operation); ok {
+		r.op = k
 	} else {
-		return nil, fmt.Errorf("operation %q is not \"*\" nor one of: %s", truncate(spec.Operation, 60), strings.Join(Operations(), ", "))
+		return nil, fmt.Errorf("operation %q is not \"*\" nor one of: %s", truncate(spec.Operation, 60), strings.Join(routes.names[1:], ", "))
 	}
 	if spec.Latency != nil {
 		l, err := compileLatency(*spec.Latency)
@@ -387,8 +386,7 @@ func compileRule(i int, spec FaultRule, seed int64) (*faultRule, error) {
 		}
 		r.lat = l
 	}
-	switch spec.Fault {
-	case "":
+	if spec.Fault == "" {
 		if r.lat == nil {
 			return nil, errors.New("a rule needs a fault or a latency")
 		}
@@ -397,26 +395,52 @@ func compileRule(i int, spec FaultRule, seed int64) (*faultRule, error) {
 		}
 		r.spec = spec
 		return r, nil
-	case FaultError:
-		r.kind = kindError
-	case FaultRateLimit:
-		r.kind = kindRateLimit
-	case FaultTimeout:
-		r.kind = kindTimeout
-	case FaultReset:
-		r.kind = kindReset
-	case FaultSlowBody:
-		r.kind = kindSlowBody
-	default:
+	}
+	kind, ok := faultKindOf(spec.Fault)
+	if !ok {
 		return nil, fmt.Errorf("fault must be %s, %s, %s, %s or %s, got %q", FaultError, FaultRateLimit, FaultTimeout, FaultReset, FaultSlowBody, truncate(spec.Fault, 30))
 	}
+	r.kind = kind
+	if err := r.compileFiring(&spec); err != nil {
+		return nil, err
+	}
+	if err := checkKindFields(r.kind, &spec); err != nil {
+		return nil, err
+	}
+	if err := r.compileKindParams(&spec); err != nil {
+		return nil, err
+	}
+	r.spec = spec
+	return r, nil
+}
+
+// faultKindOf returns the kind of a FaultRule.Fault.
+func faultKindOf(fault string) (faultKind, bool) {
+	switch fault {
+	case FaultError:
+		return kindError, true
+	case FaultRateLimit:
+		return kindRateLimit, true
+	case FaultTimeout:
+		return kindTimeout, true
+	case FaultReset:
+		return kindReset, true
+	case FaultSlowBody:
+		return kindSlowBody, true
+	}
+	return kindNone, false
+}
+
+// compileFiring reads when a fault fires: rate and count (a rule with a
+// count only fires every time until the count is spent).
+func (r *faultRule) compileFiring(spec *FaultRule) error {
 	switch {
 	case math.IsNaN(spec.Rate) || spec.Rate < 0 || spec.Rate > 1:
-		return nil, errors.New("rate must be a probability from 0 to 1")
+		return errors.New("rate must be a probability from 0 to 1")
 	case spec.Count < 0:
-		return nil, errors.New("count must not be negative")
+		return errors.New("count must not be negative")
 	case spec.Rate == 0 && spec.Count == 0:
-		return nil, errors.New("a fault needs a rate above 0 or a count")
+		return errors.New("a fault needs a rate above 0 or a count")
 	case spec.Rate == 0:
 		spec.Rate = 1
 	}
@@ -426,21 +450,29 @@ func compileRule(i int, spec FaultRule, seed int64) (*faultRule, error) {
 	}
 	r.limited = spec.Count > 0
 	r.remaining.Store(spec.Count)
-	if spec.After && r.kind != kindError && r.kind != kindTimeout && r.kind != kindReset {
-		return nil, fmt.Errorf("after applies to %s, %s and %s faults only", FaultError, FaultTimeout, FaultReset)
+	return nil
+}
+
+// checkKindFields refuses fields that do not apply to the fault's kind.
+func checkKindFields(kind faultKind, spec *FaultRule) error {
+	switch {
+	case spec.After && kind != kindError && kind != kindTimeout && kind != kindReset:
+		return fmt.Errorf("after applies to %s, %s and %s faults only", FaultError, FaultTimeout, FaultReset)
+	case spec.Status != 0 && kind != kindError:
+		return errors.New("status applies to error faults only")
+	case spec.RetryAfter != "" && kind != kindError && kind != kindRateLimit:
+		return errors.New("retryAfter applies to error and rateLimit faults only")
+	case spec.Hold != "" && kind != kindTimeout:
+		return errors.New("hold applies to timeout faults only")
+	case (spec.Chunk != 0 || spec.Every != "") && kind != kindSlowBody:
+		return errors.New("chunk and every apply to slowBody faults only")
 	}
-	if spec.Status != 0 && r.kind != kindError {
-		return nil, errors.New("status applies to error faults only")
-	}
-	if spec.RetryAfter != "" && r.kind != kindError && r.kind != kindRateLimit {
-		return nil, errors.New("retryAfter applies to error and rateLimit faults only")
-	}
-	if spec.Hold != "" && r.kind != kindTimeout {
-		return nil, errors.New("hold applies to timeout faults only")
-	}
-	if (spec.Chunk != 0 || spec.Every != "") && r.kind != kindSlowBody {
-		return nil, errors.New("chunk and every apply to slowBody faults only")
-	}
+	return nil
+}
+
+// compileKindParams reads the kind's own parameters, with their defaults
+// and bounds.
+func (r *faultRule) compileKindParams(spec *FaultRule) error {
 	var err error
 	switch r.kind {
 	case kindError:
@@ -448,12 +480,12 @@ func compileRule(i int, spec FaultRule, seed int64) (*faultRule, error) {
 			spec.Status = http.StatusServiceUnavailable
 		}
 		if spec.Status < 500 || spec.Status > 599 {
-			return nil, fmt.Errorf("status must be 500 to 599, got %d", spec.Status)
+			return fmt.Errorf("status must be 500 to 599, got %d", spec.Status)
 		}
 		r.status = spec.Status
 		var d time.Duration
 		if d, err = parseSpecDuration("retryAfter", spec.RetryAfter, 0, maxRetryAfter, true); err != nil {
-			return nil, err
+			return err
 		}
 		if spec.RetryAfter != "" {
 			r.retry = retryAfterValue(d)
@@ -461,12 +493,12 @@ func compileRule(i int, spec FaultRule, seed int64) (*faultRule, error) {
 	case kindRateLimit:
 		d, err := parseSpecDuration("retryAfter", spec.RetryAfter, defaultRetryAfter, maxRetryAfter, true)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		r.retry = retryAfterValue(d)
 	case kindTimeout:
 		if r.hold, err = parseSpecDuration("hold", spec.Hold, DefaultHold, MaxHold, false); err != nil {
-			return nil, err
+			return err
 		}
 	case kindSlowBody:
 		r.chunk = spec.Chunk
@@ -474,14 +506,13 @@ func compileRule(i int, spec FaultRule, seed int64) (*faultRule, error) {
 			r.chunk = defaultSlowChunk
 		}
 		if r.chunk < 1 || r.chunk > maxSlowChunk {
-			return nil, fmt.Errorf("chunk must be 1 to %d bytes, got %d", maxSlowChunk, spec.Chunk)
+			return fmt.Errorf("chunk must be 1 to %d bytes, got %d", maxSlowChunk, spec.Chunk)
 		}
 		if r.every, err = parseSpecDuration("every", spec.Every, defaultSlowEvery, maxSlowEvery, true); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	r.spec = spec
-	return r, nil
+	return nil
 }
 
 // retryAfterValue is a Retry-After header value: whole seconds, rounded up.
@@ -593,370 +624,4 @@ func (m *Mock) parseOutageTime(field, v string, now, def time.Time) (time.Time, 
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("%s %q: want +duration, %s or RFC 3339", field, truncate(v, 40), craftgate.DateTimeLayout)
-}
-
-// SetFaults installs cfg, replacing the fault configuration (counters
-// restart). An empty configuration removes every fault.
-func (m *Mock) SetFaults(cfg FaultConfig) error {
-	cfg.Rules = dropSpent(slices.Clone(cfg.Rules))
-	fs, err := m.compileFaults(cfg)
-	if err != nil {
-		return fmt.Errorf("mock: faults: %w", err)
-	}
-	m.faults.Store(fs)
-	return nil
-}
-
-// Faults returns the installed fault configuration: counts are what is
-// left, Fired how often each rule fired, outage windows absolute.
-func (m *Mock) Faults() FaultConfig {
-	fs := m.faults.Load()
-	if fs == nil {
-		return FaultConfig{}
-	}
-	seed := fs.seed
-	cfg := FaultConfig{Seed: &seed}
-	for _, r := range fs.rules {
-		s := r.spec
-		if s.Latency != nil {
-			l := *s.Latency
-			s.Latency = &l
-		}
-		if r.limited {
-			s.Count = r.remaining.Load()
-			s.Spent = s.Count == 0
-		}
-		s.Fired = r.fired.Load()
-		cfg.Rules = append(cfg.Rules, s)
-	}
-	for _, o := range fs.outages {
-		s := o.spec
-		s.BINs = append([]string(nil), s.BINs...)
-		cfg.Outages = append(cfg.Outages, s)
-	}
-	return cfg
-}
-
-// getFaults serves GET /_mock/v1/faults.
-func (m *Mock) getFaults(c *call) {
-	c.sendData(http.StatusOK, faultsView(m.Faults()))
-}
-
-// postFaults serves POST /_mock/v1/faults: replaces the configuration.
-// Spent rules of a GET answer (rate 0, count 0) are dropped, so that what
-// GET answered can be posted back.
-func (m *Mock) postFaults(c *call) {
-	var cfg FaultConfig
-	if e := decodeJSON(c.body, &cfg); e != nil {
-		c.fail(e)
-		return
-	}
-	if err := strictFaults(c.body, &cfg); err != nil {
-		c.fail(errValidation(CodeInvalidFaults, "faults: "+truncate(err.Error(), 200)))
-		return
-	}
-	cfg.Rules = dropSpent(cfg.Rules)
-	if err := m.SetFaults(cfg); err != nil {
-		c.fail(errValidation(CodeInvalidFaults, strings.TrimPrefix(err.Error(), "mock: ")))
-		return
-	}
-	c.sendData(http.StatusOK, faultsView(m.Faults()))
-}
-
-// dropSpent removes the spent rules' faults: a spent rule of a GET
-// answer posted back keeps only its latency, if it has one.
-func dropSpent(rules []FaultRule) []FaultRule {
-	out := rules[:0]
-	for _, r := range rules {
-		if r.Spent {
-			if r.Latency == nil {
-				continue
-			}
-			r = FaultRule{Operation: r.Operation, Latency: r.Latency}
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
-// faultsView makes sure the lists render as [] rather than null.
-func faultsView(cfg FaultConfig) any {
-	if cfg.Rules == nil {
-		cfg.Rules = []FaultRule{}
-	}
-	if cfg.Outages == nil {
-		cfg.Outages = []BankOutage{}
-	}
-	return struct {
-		Seed    *int64       `json:"seed,omitempty"`
-		Rules   []FaultRule  `json:"rules"`
-		Outages []BankOutage `json:"outages"`
-	}{cfg.Seed, cfg.Rules, cfg.Outages}
-}
-
-// draw returns the k-th 64-bit number of draw n of stream key.
-func draw(key, n, k uint64) uint64 {
-	return splitmix64(key ^ splitmix64(n<<2|k))
-}
-
-// unit maps a draw to [0, 1).
-func unit(x uint64) float64 { return float64(x>>11) / (1 << 53) }
-
-// sample draws the n-th delay.
-func (d *latencyDist) sample(key, n uint64) time.Duration {
-	switch d.dist {
-	case LatencyFixed:
-		return d.a
-	case LatencyUniform:
-		if d.b == d.a {
-			return d.a
-		}
-		return d.a + time.Duration(draw(key, n, 1)%uint64(d.b-d.a+1))
-	}
-	// Box-Muller: u1 in (0, 1], u2 in [0, 1).
-	u1 := 1 - unit(draw(key, n, 1))
-	u2 := unit(draw(key, n, 2))
-	z := math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
-	v := math.Exp(d.mu + d.sigma*z)
-	if v >= float64(d.b) || math.IsNaN(v) {
-		return d.b
-	}
-	return time.Duration(v)
-}
-
-// fire decides whether r fires on this call.
-func (r *faultRule) fire() bool {
-	n := r.calls.Add(1)
-	if !r.always && draw(r.key, n, 0) >= r.threshold {
-		return false
-	}
-	if r.limited {
-		for {
-			left := r.remaining.Load()
-			if left <= 0 {
-				return false
-			}
-			if r.remaining.CompareAndSwap(left, left-1) {
-				break
-			}
-		}
-	}
-	r.fired.Add(1)
-	return true
-}
-
-// decide draws the latency and the fault (nil for none) of one call of o.
-func (fs *faultSet) decide(o op) (time.Duration, *faultRule) {
-	var lat time.Duration
-	if r := fs.latency[o]; r != nil {
-		lat = r.lat.sample(r.key^0x1a7e, r.latCalls.Add(1))
-	}
-	for _, r := range fs.byOp[o] {
-		if r.fire() {
-			return lat, r
-		}
-	}
-	return lat, nil
-}
-
-// outageFor returns the outage that covers card now, or nil.
-func (fs *faultSet) outageFor(card *craftgate.TestCard, now time.Time) *outage {
-	for _, o := range fs.outages {
-		if now.Before(o.from) || !now.Before(o.until) {
-			continue
-		}
-		if o.bank != "" && card.Bank != "" && strings.Contains(foldBank(card.Bank), o.bank) {
-			return o
-		}
-		for _, b := range o.bins {
-			if strings.HasPrefix(card.Number, b) {
-				return o
-			}
-		}
-	}
-	return nil
-}
-
-// bankOutage returns the outage covering card at now, or nil.
-func (m *Mock) bankOutage(card *craftgate.TestCard, now time.Time) *outage {
-	fs := m.faults.Load()
-	if fs == nil || len(fs.outages) == 0 {
-		return nil
-	}
-	return fs.outageFor(card, now)
-}
-
-// outageError is the answer to a payment during an outage of group index
-// (outage.index).
-func outageError(index uint8) *apiError {
-	names := craftgate.TestCards().GroupNames()
-	if index == 0 || int(index) > len(names) {
-		index = uint8(slices.Index(names, DefaultOutageGroup) + 1)
-	}
-	name := names[index-1]
-	g, _ := craftgate.TestCards().Group(name)
-	return errPayment(g.Code, name, g.Label+" (the issuing bank is unavailable: mock bank outage)")
-}
-
-// dispatch runs the route's handler, with the installed faults.
-func (m *Mock) dispatch(c *call, rt *route) {
-	if rt.op != opAdmin {
-		if fs := m.faults.Load(); fs != nil {
-			m.inject(c, rt, fs)
-			return
-		}
-	}
-	rt.handler(m, c)
-}
-
-// inject runs one call under the fault configuration.
-func (m *Mock) inject(c *call, rt *route, fs *faultSet) {
-	lat, f := fs.decide(rt.op)
-	ctx := c.r.Context()
-	if lat > 0 && !m.pause(ctx, lat) {
-		c.wrote, c.status = true, 0 // the client gave up: not processed
-		return
-	}
-	if f == nil {
-		rt.handler(m, c)
-		return
-	}
-	after := f.spec.After || f.kind == kindSlowBody
-	if after {
-		buf := m.buffered(c, rt)
-		if f.kind == kindSlowBody {
-			m.trickle(c, buf, f)
-			return
-		}
-		c.wrote = false
-	}
-	what := "the request was not processed"
-	if after {
-		what = "the request was processed, its answer lost"
-	}
-	switch f.kind {
-	case kindError:
-		if f.retry != "" {
-			c.w.Header()["Retry-After"] = []string{f.retry}
-		}
-		c.fail(&apiError{status: f.status, code: CodeInjectedError,
-			desc: fmt.Sprintf("injected fault: HTTP %d from fault rule %d on %s; %s", f.status, f.index, rt.op, what)})
-	case kindRateLimit:
-		g, _ := craftgate.TestCards().Group(tooManyRequests)
-		c.w.Header()["Retry-After"] = []string{f.retry}
-		e := errPayment(g.Code, tooManyRequests, "too many requests (injected rate limit, fault rule "+strconv.Itoa(f.index)+"); retry after "+f.retry+" s")
-		e.status = http.StatusTooManyRequests
-		c.fail(e)
-	case kindTimeout:
-		if !m.pause(ctx, f.hold) {
-			c.wrote, c.status = true, 0 // the client gave up, as intended
-			return
-		}
-		c.fail(&apiError{status: http.StatusGatewayTimeout, code: CodeInjectedTimeout,
-			desc: fmt.Sprintf("injected timeout: held for %s by fault rule %d on %s; %s", f.hold, f.index, rt.op, what)})
-	case kindReset:
-		c.reset()
-	}
-}
-
-// buffered runs the handler with its answer kept in a buffer.
-func (m *Mock) buffered(c *call, rt *route) *bufferedWriter {
-	real := c.w
-	buf := &bufferedWriter{h: http.Header{}}
-	c.w = buf
-	defer func() { c.w = real }()
-	rt.handler(m, c)
-	return buf
-}
-
-// pause waits d. It reports false when the client went away first; the
-// mock draining cuts the wait short (true).
-func (m *Mock) pause(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-m.drain:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// reset closes the connection without an answer: hijacked and closed with
-// SO_LINGER 0 (a TCP RST) over HTTP/1, an aborted stream otherwise.
-func (c *call) reset() {
-	c.wrote, c.status = true, 0
-	conn, _, err := http.NewResponseController(c.w).Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0)
-	}
-	_ = conn.Close()
-}
-
-// trickle writes a buffered answer chunk by chunk.
-func (m *Mock) trickle(c *call, buf *bufferedWriter, f *faultRule) {
-	h := c.w.Header()
-	for k, v := range buf.h {
-		h[k] = v
-	}
-	delete(h, "Content-Length")
-	status := buf.status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	c.wrote, c.status = true, status
-	c.w.WriteHeader(status)
-	rc := http.NewResponseController(c.w)
-	ctx := c.r.Context()
-	deadline := time.Now().Add(MaxHold)
-	b := buf.body
-	for len(b) > 0 {
-		n := min(f.chunk, len(b))
-		if _, err := c.w.Write(b[:n]); err != nil {
-			return
-		}
-		_ = rc.Flush()
-		b = b[n:]
-		if len(b) > 0 && f.every > 0 && time.Now().Before(deadline) && !m.pause(ctx, f.every) {
-			return
-		}
-	}
-}
-
-// bufferedWriter keeps an answer so that a fault can replace, lose or
-// trickle it.
-type bufferedWriter struct {
-	h      http.Header
-	status int
-	body   []byte
-}
-
-func (w *bufferedWriter) Header() http.Header { return w.h }
-
-func (w *bufferedWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-}
-
-func (w *bufferedWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	w.body = append(w.body, p...)
-	return len(p), nil
-}
-
-// Drain makes the mock finish quickly what is in flight before a
-// shutdown: injected delays and holds end at once (held requests answer
-// 504), slow bodies are written out, and no new delay starts. Close calls
-// it; so does the server's shutdown when registered with
-// http.Server.RegisterOnShutdown. It may be called more than once.
-func (m *Mock) Drain() {
-	m.drainOnce.Do(func() { close(m.drain) })
 }

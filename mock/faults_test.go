@@ -125,8 +125,12 @@ func TestFaultDrawsAreDeterministic(t *testing.T) {
 			{Operation: "POST /payment/v1/card-payments", Fault: FaultError, Rate: 0.3},
 		}})
 		fs := m.faults.Load()
+		create, ok := m.routes.opByName("POST /payment/v1/card-payments")
+		if !ok {
+			t.Fatal("no create-payment operation in the route table")
+		}
 		for range 200 {
-			lat, f := fs.decide(opCreatePayment)
+			lat, f := fs.decide(create)
 			fired, lats = append(fired, f != nil), append(lats, lat)
 		}
 		return fired, lats

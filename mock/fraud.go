@@ -72,17 +72,6 @@ const (
 	maxCardFingerprintAge = 2 * time.Hour
 )
 
-// Paths of the fraud endpoints.
-const (
-	pathFraudChecks          = "/fraud/v1/fraud-checks"
-	pathFraudRules           = "/fraud/v1/rules"
-	pathFraudValueLists      = "/fraud/v1/value-lists"
-	pathFraudValueListsAll   = "/fraud/v1/value-lists/all"
-	pathCheckStatusSuffix    = "/check-status"
-	pathFingerprintsSuffix   = "/card-fingerprints"
-	pathFraudValuesSeparator = "/values/"
-)
-
 // Fraud actions (side entries and checks).
 const (
 	fraudNone uint8 = iota
@@ -306,7 +295,7 @@ func (m *Mock) addFraudValue(c *call) {
 
 // addCardFingerprint serves POST /fraud/v1/value-lists/{listName}/card-fingerprints.
 func (m *Mock) addCardFingerprint(c *call) {
-	name, _ := strings.CutSuffix(c.idText, pathFingerprintsSuffix)
+	name := c.param("listName")
 	var req craftgate.CardFingerprintRequest
 	if e := decodeJSON(c.body, &req); e != nil {
 		c.fail(e)
@@ -474,7 +463,7 @@ func (m *Mock) deleteFraudValueList(c *call) {
 
 // deleteFraudValue serves DELETE /fraud/v1/value-lists/{listName}/values/{valueId}.
 func (m *Mock) deleteFraudValue(c *call) {
-	name, idText, _ := strings.Cut(c.idText, pathFraudValuesSeparator)
+	name, idText := c.param("listName"), c.param("valueId")
 	id := parseID(idText)
 	fs := &m.fraud
 	fs.mu.Lock()
@@ -602,7 +591,7 @@ func (m *Mock) updateFraudCheckStatus(c *call) {
 		c.fail(errValidation(CodeInvalidFraudValue, "checkStatus must be FRAUD, NOT_FRAUD or WAITING"))
 		return
 	}
-	id := parseID(strings.TrimSuffix(c.idText, pathCheckStatusSuffix))
+	id := c.id
 	fs := &m.fraud
 	fs.mu.Lock()
 	fc := fs.checks[id]

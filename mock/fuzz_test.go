@@ -141,7 +141,7 @@ func FuzzParseFaults(f *testing.F) {
 			t.Fatalf("the installed configuration does not install again: %v", err)
 		}
 		if fs := m.faults.Load(); fs != nil {
-			for o := op(1); o < numOps; o++ {
+			for o := op(1); int(o) < len(m.routes.names); o++ {
 				if lat, _ := fs.decide(o); lat < 0 || lat > MaxHold {
 					t.Fatalf("latency %v", lat)
 				}

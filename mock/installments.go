@@ -135,18 +135,22 @@ func checkBin(bin string) *apiError {
 	return nil
 }
 
-// retrieveBin serves GET /installment/v1/bins/{binNumber}.
-func (m *Mock) retrieveBin(c *call) {
-	if e := checkBin(c.idText); e != nil {
-		c.fail(e)
-		return
+// retrieveBin serves GET /installment/v1/bins/{binNumber}. A segment that
+// is not digits names no BIN: not found, like any unknown id.
+func (m *Mock) retrieveBin(c *call) error {
+	bin := c.param("binNumber")
+	if !isDigits(bin) {
+		return errNotFound(CodeBinNotFound, "binNumber "+truncate(bin, 20)+" is not a BIN (digits)")
 	}
-	tc := binCard(c.idText)
+	if e := checkBin(bin); e != nil {
+		return e
+	}
+	tc := binCard(bin)
 	if tc == nil {
-		c.fail(errNotFound(CodeBinNotFound, "binNumber "+c.idText+" is not the BIN of a sandbox test card"))
-		return
+		return errNotFound(CodeBinNotFound, "binNumber "+bin+" is not the BIN of a sandbox test card")
 	}
-	c.sendData(http.StatusOK, binOf(c.idText, tc))
+	c.sendData(http.StatusOK, binOf(bin, tc))
+	return nil
 }
 
 // binOf describes tc for an inquiry about bin.

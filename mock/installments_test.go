@@ -52,7 +52,7 @@ func TestRetrieveBin(t *testing.T) {
 		"12345":            {400, CodeInvalidBinNumber},
 		"123456789":        {400, CodeInvalidBinNumber},
 		"5258640000000001": {400, CodeInvalidBinNumber},
-		"5258abcd":         {404, CodeRouteNotFound},
+		"5258abcd":         {404, CodeBinNotFound},
 	} {
 		w := do(t, m, http.MethodGet, craftgate.PathBins+"/"+bin, nil)
 		if e := errorBody(t, w, want.status); e.ErrorCode != want.code || contains(w.Body.String(), "5258640000000001") {

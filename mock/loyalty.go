@@ -42,9 +42,6 @@ import (
 //   - wallet payments cannot use rewards (documented); the mock refuses every
 //     walletPrice above zero anyway (validateOrder).
 
-// pathCardLoyalties is the reward inquiry.
-const pathCardLoyalties = "/payment/v1/card-loyalties/retrieve"
-
 // rewardFamilies are the card families reward usage succeeds with.
 var rewardFamilies = []string{"Bonus", "Garanti BBVA CC"}
 

@@ -168,6 +168,7 @@ type Mock struct {
 	ids       idGen
 	store     *store
 	scratch   sync.Pool // *scratch
+	routes    *router   // the compiled route table (routetable.go)
 	cardCache sync.Map  // *craftgate.TestCard -> *cardJSON
 	ctJSON    []string  // shared, never modified
 
@@ -279,6 +280,11 @@ func New(cfg Config) (*Mock, error) {
 	m.store = newStore(&m.ids, capacity, lifetime, m.nowUnix, m.forgetThreeDS)
 	m.tokens.capacity = capacity
 	m.hooks.capacity = capacity
+	routes, err := newRouter(routeTable())
+	if err != nil {
+		return nil, err
+	}
+	m.routes = routes
 	m.scratch.New = func() any { return &scratch{body: make([]byte, 0, 2048), out: make([]byte, 0, 4096)} }
 	if err := m.SetFaults(cfg.Faults); err != nil {
 		return nil, fmt.Errorf("mock: Config.Faults: %w", err)
@@ -299,10 +305,14 @@ type call struct {
 	body   []byte
 	out    []byte
 	id     int64  // the {id} path segment, parsed
-	idText string // the {id} (or checkout {token}) path segment as received
+	idText string // the route's last wildcard segment ({id}, {token}...) as received
+	params pathValues
 	wrote  bool
 	status int
 }
+
+// param returns the path segment of the route's wildcard {name}.
+func (c *call) param(name string) string { return c.params.get(name) }
 
 // en reports whether the request asks for English descriptions (lang: en).
 func (c *call) en() bool {
@@ -376,24 +386,19 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
-	rt, idText, ok := matchRoute(r.URL.Path)
-	if !ok {
+	var vals [maxParams]string
+	node := m.routes.match(r.URL.Path, &vals)
+	if node == nil {
 		c.fail(errNotFound(CodeRouteNotFound, "no route "+truncate(r.URL.Path, 100)))
 		return
 	}
-	if r.Method != rt.method {
-		alt := rt.alt
-		for alt != nil && r.Method != alt.method {
-			alt = alt.alt // a third method: POST, GET and DELETE /payment/v1/cards
-		}
-		if alt == nil {
-			allow := rt.allow()
-			c.fail(&apiError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed, allow: allow,
-				desc: "method " + truncate(r.Method, 20) + " is not allowed on " + r.URL.Path + "; use " + allow})
-			return
-		}
-		rt = *alt
+	mr, allow := node.find(r.Method)
+	if mr == nil {
+		c.fail(&apiError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed, allow: allow,
+			desc: "method " + truncate(r.Method, 20) + " is not allowed on " + r.URL.Path + "; use " + allow})
+		return
 	}
+	rt := &mr.route
 	if m.maxConc > 0 && rt.op != opAdmin {
 		counted = true
 		if m.inflight.Add(1) > m.maxConc {
@@ -404,12 +409,14 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if idText != "" {
-		c.idText, c.id = idText, parseID(idText)
+	if mr.n > 0 {
+		c.params = pathValues{names: &mr.params, values: vals, n: mr.n}
+		c.idText = vals[mr.n-1]
+		c.id = parseID(c.idText)
 	}
-	if rt.page {
+	if rt.kind == page {
 		// Browser pages: no signature; the handler reads the form.
-		m.dispatch(c, &rt)
+		m.dispatch(c, rt)
 		return
 	}
 	body, err := readBody(r, m.maxBody, s.body)
@@ -428,12 +435,33 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.fail(e)
 		return
 	}
-	if rt.body && !isJSONContentType(header(r.Header, "Content-Type")) {
+	if rt.kind == signedJSON && !isJSONContentType(header(r.Header, "Content-Type")) {
 		c.fail(&apiError{status: http.StatusUnsupportedMediaType, code: CodeUnsupportedMediaType,
 			desc: "Content-Type must be application/json, got " + truncate(quotedOrNone(header(r.Header, "Content-Type")), 60)})
 		return
 	}
-	m.dispatch(c, &rt)
+	m.dispatch(c, rt)
+}
+
+// dispatch runs the route's handler, with the installed faults.
+func (m *Mock) dispatch(c *call, rt *route) {
+	if rt.op != opAdmin {
+		if fs := m.faults.Load(); fs != nil {
+			m.inject(c, rt, fs)
+			return
+		}
+	}
+	m.run(c, rt)
+}
+
+// run calls the route's handler and writes the error it returns in the
+// provider's envelope.
+func (m *Mock) run(c *call, rt *route) {
+	err := rt.handle(m, c)
+	if e, ok := err.(*apiError); err == nil || ok && e == nil || c.wrote {
+		return // answered (a typed nil *apiError is no error)
+	}
+	c.fail(asAPIError(err))
 }
 
 // quotedOrNone quotes a header value for an error description.

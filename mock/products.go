@@ -61,13 +61,6 @@ import (
 //     dependency or a hand-written encoder);
 //   - the store keeps at most maxProducts products and forgets the oldest.
 
-// pathProducts is the product collection; pathLinkPage the buyer's page.
-const (
-	pathProducts = "/craftlink/v1/products"
-	pathLinkPage = "/_mock/link"
-	pathQRSuffix = "/qr"
-)
-
 // maxProducts bounds the product store.
 const maxProducts = 10_000
 
@@ -410,10 +403,14 @@ func (p *product) closedReason(now time.Time) (int, string, string) {
 	return 0, "", ""
 }
 
-// linkPage serves GET /_mock/link/{token} (and, with the /qr suffix, the
-// qrCodeUrl page).
-func (m *Mock) linkPage(c *call) {
-	token, qr := strings.CutSuffix(c.idText, pathQRSuffix)
+// linkPage serves GET /_mock/link/{token}.
+func (m *Mock) linkPage(c *call) { m.serveLinkPage(c, false) }
+
+// linkQR serves GET /_mock/link/{token}/qr, the qrCodeUrl page.
+func (m *Mock) linkQR(c *call) { m.serveLinkPage(c, true) }
+
+func (m *Mock) serveLinkPage(c *call, qr bool) {
+	token := c.param("token")
 	ps := &m.products
 	ps.mu.Lock()
 	defer ps.mu.Unlock()

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 )
@@ -77,16 +76,6 @@ func (b *book) walletTxOf(c *call) (*wallet, *walletTx, *apiError) {
 			": only DEPOSIT_FROM_CARD and DEPOSIT_FROM_FUND_TRANSFER top-ups are refunded this way")
 	}
 	return w, t, nil
-}
-
-// walletTxIDOf reads {id} of /payment/v1/wallet-transactions/{id}/...
-func walletTxIDOf(path, suffix string) (string, bool) {
-	rest, ok := strings.CutPrefix(path, pathWalletTxs+"/")
-	if !ok {
-		return "", false
-	}
-	id, ok := strings.CutSuffix(rest, suffix)
-	return id, ok && isDigits(id)
 }
 
 // walletTxRefundable serves GET .../wallet-transactions/{id}/refundable-amount.

@@ -95,9 +95,9 @@ func (p *payment) isDeposit() bool { return p.cardFlags&payDeposit != 0 }
 // depositMismatch explains a 3ds-complete sent to the wrong endpoint.
 func (p *payment) depositMismatch() string {
 	if p.isDeposit() {
-		return "it is a wallet top-up: complete it with POST " + pathDepositsThreeDSComplete
+		return "it is a wallet top-up: complete it with POST " + craftgate.PathDepositsThreeDSComplete
 	}
-	return "it is a payment, not a wallet top-up: complete it with POST " + pathThreeDSComplete
+	return "it is a payment, not a wallet top-up: complete it with POST " + craftgate.PathThreeDSComplete
 }
 
 // payWallet marks, in payment.cardFlags, a payment with a walletPrice:

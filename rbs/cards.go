@@ -17,6 +17,10 @@ var testCardsJSON []byte
 // Action codes the mock answers (rbs-gateway.md §6: 0 is approved; the
 // others are values seen in third-party mappings).
 const (
+	// ActionNoPaymentAttempt is the actionCode of an order nobody has
+	// tried to pay yet ("Не было попыток оплаты" in the gateway's action
+	// code list, as integrations quote it).
+	ActionNoPaymentAttempt  = -100
 	ActionApproved          = 0
 	ActionDeclinedByIssuer  = 5
 	ActionInsufficientFunds = 116
@@ -49,6 +53,9 @@ type TestCard struct {
 	// is what the ACS accepts there.
 	ThreeDS  bool   `json:"threeDS"`
 	Password string `json:"password,omitempty"`
+	// ThreeDS2 makes a direct payment (paymentorder.do) of the card run
+	// 3-D Secure 2 (3DS method, then a challenge) instead of 3-D Secure 1.
+	ThreeDS2 bool `json:"threeDS2,omitempty"`
 	// Outcome is success or decline; a decline carries ActionCode.
 	Outcome               string `json:"outcome"`
 	ActionCode            int    `json:"actionCode,omitempty"`

@@ -31,6 +31,31 @@ const (
 	MethodDecline                = "decline.do"
 	MethodGetOrderStatusExtended = "getOrderStatusExtended.do"
 	MethodAlfaPayPaymentOrder    = "alfapay/paymentOrder.do"
+	MethodGetOrderStatus         = "getOrderStatus.do"
+	MethodPaymentOrder           = "paymentorder.do"
+	MethodFinish3DS              = "finish3dsPayment.do"
+	MethodFinish3DSVer2          = "finish3dsVer2Payment.do"
+	MethodVerifyEnrollment       = "verifyEnrollment.do"
+	MethodPaymentOrderBinding    = "paymentOrderBinding.do"
+	MethodGetBindings            = "getBindings.do"
+	MethodGetBindingsByCardOrID  = "getBindingsByCardOrId.do"
+	MethodUnBindCard             = "unBindCard.do"
+	MethodBindCard               = "bindCard.do"
+	MethodExtendBinding          = "extendBinding.do"
+	MethodCreateBindingNoPayment = "createBindingNoPayment.do"
+	MethodSBPGetQR               = "sbp/c2b/qr/dynamic/get.do"
+	MethodSBPStatus              = "sbp/c2b/qr/status.do"
+	MethodSBPReject              = "sbp/c2b/qr/dynamic/reject.do"
+	MethodGetLastOrders          = "getLastOrdersForMerchants.do"
+	MethodAddParams              = "addParams.do"
+	MethodInstantPayment         = "instantPayment.do"
+	MethodGetReceiptStatus       = "getReceiptStatus.do"
+	MethodCloseOfdReceipt        = "closeOfdReceipt.do"
+	// The wallets' methods live beside /payment/rest, under /payment:
+	// relative to a bank base URL they are "../<wallet>/payment.do".
+	MethodApplePay   = "applepay/payment.do"
+	MethodGooglePay  = "google/payment.do"
+	MethodSamsungPay = "samsung/payment.do"
 )
 
 // Variant is the wire variant a Client speaks.
@@ -66,6 +91,8 @@ type Client struct {
 	lang     string
 	variant  Variant
 	doer     Doer
+	// get sends every call as GET with the parameters in the query.
+	get bool
 }
 
 // Option configures a Client.
@@ -88,6 +115,11 @@ func WithVariant(v Variant) Option { return func(c *Client) { c.variant = v } }
 
 // WithDoer sets the HTTP transport (default http.DefaultClient).
 func WithDoer(d Doer) Option { return func(c *Client) { c.doer = d } }
+
+// WithGET makes the client send every method as an HTTP GET with its
+// parameters in the query string, as some merchant clients do; the gateway
+// accepts GET and POST alike.
+func WithGET() Option { return func(c *Client) { c.get = true } }
 
 // WithLanguage sets the default language (ISO 639-1) sent with requests
 // that name none.
@@ -251,27 +283,64 @@ const maxResponseBytes = 4 << 20
 // than 0 is an *Error; an answer that is not JSON wraps
 // ErrUnexpectedResponse.
 func (c *Client) Call(ctx context.Context, method string, params []Param, out any) error {
-	all := append(c.auth(), params...)
-	if c.lang != "" && !hasParam(params, "language") {
+	status, b, err := c.send(ctx, method, append(c.auth(), params...))
+	if err != nil {
+		return err
+	}
+	return DecodeResponse(method, status, b, out)
+}
+
+// send sends method with params (the default language added) and returns
+// the answer's status and body.
+func (c *Client) send(ctx context.Context, method string, all []Param) (int, []byte, error) {
+	if c.lang != "" && !hasParam(all, "language") {
 		all = append(all, Str("language", c.lang))
 	}
-	body, ctype := EncodeBody(c.variant, all)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL+"/"+method, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("rbs: %s: %w", method, err)
+	target := c.methodURL(method)
+	var req *http.Request
+	var err error
+	if c.get {
+		body, _ := EncodeBody(VariantBank, all)
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, target+"?"+string(body), nil)
+	} else {
+		body, ctype := EncodeBody(c.variant, all)
+		if isWalletMethod(method) {
+			body, ctype = EncodeBody(VariantRouter, all)
+		}
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+		if err == nil {
+			req.Header.Set("Content-Type", ctype)
+		}
 	}
-	req.Header.Set("Content-Type", ctype)
+	if err != nil {
+		return 0, nil, fmt.Errorf("rbs: %s: %w", method, err)
+	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.doer.Do(req)
 	if err != nil {
-		return fmt.Errorf("rbs: %s: %w", method, err)
+		return 0, nil, fmt.Errorf("rbs: %s: %w", method, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
-		return fmt.Errorf("rbs: %s: read answer: %w", method, err)
+		return 0, nil, fmt.Errorf("rbs: %s: read answer: %w", method, err)
 	}
-	return DecodeResponse(method, resp.StatusCode, b, out)
+	return resp.StatusCode, b, nil
+}
+
+// isWalletMethod reports the Apple, Google and Samsung Pay payment.do,
+// which live under /payment/<wallet>/ and take JSON.
+func isWalletMethod(method string) bool {
+	return method == MethodApplePay || method == MethodGooglePay || method == MethodSamsungPay
+}
+
+// methodURL is the method's address: the base URL and the method, except
+// the wallets', which sit beside /payment/rest.
+func (c *Client) methodURL(method string) string {
+	if isWalletMethod(method) {
+		return strings.TrimSuffix(c.baseURL, "/rest") + "/" + method
+	}
+	return c.baseURL + "/" + method
 }
 
 func hasParam(ps []Param, name string) bool {
@@ -289,11 +358,20 @@ type envelope struct {
 	ErrorCode    ErrorCode `json:"errorCode"`
 	ErrorMessage string    `json:"errorMessage"`
 	Success      *bool     `json:"success"`
-	Error        *struct {
-		Code        ErrorCode `json:"code"`
-		Message     string    `json:"message"`
-		Description string    `json:"description"`
-	} `json:"error"`
+	// ErrorCodeCap is the classic getOrderStatus.do's ErrorCode (the
+	// decoder matches names case-insensitively, so the exact key wins).
+	ErrorCodeCap ErrorCode `json:"ErrorCode"`
+	// Error is an object in the envelope answers ({code, message,
+	// description}), a string in paymentOrderBinding.do and
+	// instantPayment.do, a boolean in createBindingNoPayment.do.
+	Error json.RawMessage `json:"error"`
+}
+
+// envelopeError is the object form of "error".
+type envelopeError struct {
+	Code        ErrorCode `json:"code"`
+	Message     string    `json:"message"`
+	Description string    `json:"description"`
 }
 
 // DecodeResponse decodes a gateway answer to method: an errorCode other
@@ -308,13 +386,20 @@ func DecodeResponse(method string, status int, body []byte, out any) error {
 	if env.ErrorCode.Present && env.ErrorCode.Code != 0 {
 		return &Error{Method: method, HTTPStatus: status, Code: env.ErrorCode.Code, Message: env.ErrorMessage}
 	}
+	if env.ErrorCodeCap.Present && env.ErrorCodeCap.Code != 0 && (method != MethodGetOrderStatus || env.ErrorCodeCap.Code != CodeClassicDeclined) {
+		return &Error{Method: method, HTTPStatus: status, Code: env.ErrorCodeCap.Code, Message: env.ErrorMessage}
+	}
 	if env.Success != nil && !*env.Success {
 		e := &Error{Method: method, HTTPStatus: status, Code: CodeWrongState, Message: env.ErrorMessage}
-		if env.Error != nil {
-			if env.Error.Code.Present {
-				e.Code = env.Error.Code.Code
+		var obj envelopeError
+		if len(env.Error) > 0 && env.Error[0] == '{' && json.Unmarshal(env.Error, &obj) == nil {
+			if obj.Code.Present {
+				e.Code = obj.Code.Code
 			}
-			e.Message = env.Error.Message + env.Error.Description
+			e.Message = obj.Message
+			if e.Message == "" {
+				e.Message = obj.Description
+			}
 		}
 		return e
 	}

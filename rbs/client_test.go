@@ -22,7 +22,10 @@ type fakeDoer struct {
 }
 
 func (f *fakeDoer) Do(r *http.Request) (*http.Response, error) {
-	b, _ := io.ReadAll(r.Body)
+	var b []byte
+	if r.Body != nil {
+		b, _ = io.ReadAll(r.Body)
+	}
 	f.req, f.sent = r, string(b)
 	return &http.Response{StatusCode: f.status, Body: io.NopCloser(strings.NewReader(f.body)), Header: http.Header{}}, nil
 }

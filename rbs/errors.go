@@ -90,6 +90,11 @@ const (
 	CodeUnknownOrder     = 6 // status, deposit, reverse, refund: order not found
 	CodeWrongState       = 7 // operation impossible in the order's state, limits, system error
 	CodeEmptyAmount      = 12
-	CodeFeatureConflict  = 13
-	CodeBadFeatures      = 14
+	// CodeClassicDeclined is getOrderStatus.do's ErrorCode 2: the answer
+	// is a status, of a payment the issuer declined. The binding methods
+	// use 2 for a binding in the wrong state or none found.
+	CodeClassicDeclined = 2
+	CodeBindingState    = 2
+	CodeFeatureConflict = 13
+	CodeBadFeatures     = 14
 )

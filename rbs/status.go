@@ -73,11 +73,19 @@ const (
 	OperationRefunded            = "refunded"
 	OperationDeclinedByTimeout   = "declinedByTimeout"
 	OperationDeclinedCardPresent = "declinedCardPresent"
+	// Binding callbacks go to the merchant's static callback URL.
+	OperationBindingCreated         = "bindingCreated"
+	OperationBindingActivityChanged = "bindingActivityChanged"
 )
 
 // Payment ways the mock and the client know (getOrderStatusExtended
 // paymentWay, router allowedPaymentWays).
 const (
-	PaymentWayCard    = "CARD"
-	PaymentWayAlfaPay = "ALFAPAY"
+	PaymentWayCard        = "CARD"
+	PaymentWayCardBinding = "CARD_BINDING"
+	PaymentWayAlfaPay     = "ALFAPAY"
+	PaymentWaySBP         = "SBP_C2B"
+	PaymentWayApplePay    = "APPLE_PAY"
+	PaymentWayGooglePay   = "GOOGLE_PAY_TOKENIZED"
+	PaymentWaySamsungPay  = "SAMSUNG_PAY"
 )

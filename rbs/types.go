@@ -81,6 +81,10 @@ type RegisterRequest struct {
 	AllowedPaymentWays []string
 	// AutocompletionDate and AutoReverseDate are registerPreAuth.do only.
 	AutocompletionDate, AutoReverseDate string
+	// OrderBundle is the cart (JSON) for fiscal receipts; BindingID
+	// restricts the order to one stored card.
+	OrderBundle json.RawMessage
+	BindingID   string
 }
 
 func (r *RegisterRequest) params() []Param {
@@ -109,6 +113,10 @@ func (r *RegisterRequest) params() []Param {
 		b, _ := json.Marshal(r.JSONParams) // a map of strings always encodes
 		p = append(p, Raw("jsonParams", b))
 	}
+	if len(r.OrderBundle) > 0 {
+		p = append(p, Raw("orderBundle", r.OrderBundle))
+	}
+	p = appendOpt(p, "bindingId", r.BindingID)
 	if len(r.AllowedPaymentWays) > 0 {
 		b, _ := json.Marshal(r.AllowedPaymentWays)
 		p = append(p, Raw("allowedPaymentWays", b))

@@ -30,24 +30,24 @@ var istanbul = func() *time.Location {
 func checkoutDefinitions() []Definition {
 	return []Definition{
 		{`^the merchant has created a checkout form for the basket$`,
-			func(ctx context.Context, w *World, _ []string) error { return w.createCheckout(ctx, "") }},
+			step0(func(w *World, ctx context.Context) error { return w.createCheckout(ctx, "") })},
 		{`^the merchant has created a checkout form for the basket valid for (\d+) minutes$`,
-			func(ctx context.Context, w *World, a []string) error { return w.createCheckout(ctx, a[0]) }},
+			step1((*World).createCheckout)},
 		{`^the buyer pays on the checkout page with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payOnCheckoutPage(ctx, a[0]) }},
+			step1((*World).payOnCheckoutPage)},
 		{`^the buyer has paid on the checkout page with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.hasPaidOnCheckoutPage(ctx, a[0]) }},
-		{`^the merchant retrieves the checkout payment by its token$`, method((*World).retrieveCheckout)},
-		{`^the merchant expires the checkout form$`, method((*World).expireCheckout)},
+			step1((*World).hasPaidOnCheckoutPage)},
+		{`^the merchant retrieves the checkout payment by its token$`, step0((*World).retrieveCheckout)},
+		{`^the merchant expires the checkout form$`, step0((*World).expireCheckout)},
 
-		{`^the merchant receives the checkout callback with the form's token$`, method((*World).checkoutCallbackReceived)},
-		{`^the checkout payment matches the merchant's order$`, method((*World).checkoutMatchesOrder)},
+		{`^the merchant receives the checkout callback with the form's token$`, step0((*World).checkoutCallbackReceived)},
+		{`^the checkout payment matches the merchant's order$`, step0((*World).checkoutMatchesOrder)},
 		{`^the checkout payment failed with error group ` + ReGroup + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.checkoutFailed(a[0]) }},
-		{`^the checkout form's token retrieves no payment$`, method((*World).checkoutNotRetrievable)},
-		{`^the checkout page shows the form as expired$`, method((*World).checkoutPageExpired)},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.checkoutFailed(a0) })},
+		{`^the checkout form's token retrieves no payment$`, step0((*World).checkoutNotRetrievable)},
+		{`^the checkout page shows the form as expired$`, step0((*World).checkoutPageExpired)},
 		{`^the checkout form's token expires (\d+) minutes after it was created$`,
-			func(ctx context.Context, w *World, a []string) error { return w.checkoutExpiresIn(ctx, a[0]) }},
+			step1((*World).checkoutExpiresIn)},
 	}
 }
 

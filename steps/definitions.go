@@ -8,9 +8,17 @@ import (
 	"strings"
 )
 
-// StepFunc is the one Go signature of every step: the scenario's World and
-// the sentence's captured arguments, in order, as written in the feature.
-type StepFunc func(ctx context.Context, w *World, args []string) error
+// Step is what a definition runs: a World method, or a function of the
+// World, with one string parameter per capturing group of the sentence.
+// The adapters step0 to step5 make one from a method expression such as
+// step2((*World).refundItem); TestStepArity checks that every pattern has
+// as many capturing groups as its step has parameters.
+type Step interface {
+	// Arity is the number of captured arguments the step takes.
+	Arity() int
+	// Run runs the step with the sentence's captured arguments, in order.
+	Run(ctx context.Context, w *World, args []string) error
+}
 
 // Definition binds a sentence to its meaning.
 type Definition struct {
@@ -18,12 +26,70 @@ type Definition struct {
 	// one argument of Fn.
 	Pattern string
 	// Fn runs the step.
-	Fn StepFunc
+	Fn Step
 }
 
-// method adapts a World method without arguments.
-func method(f func(*World, context.Context) error) StepFunc {
-	return func(ctx context.Context, w *World, _ []string) error { return f(w, ctx) }
+// The typed step adapters, by number of captured arguments.
+type (
+	step0 func(*World, context.Context) error
+	step1 func(*World, context.Context, string) error
+	step2 func(*World, context.Context, string, string) error
+	step3 func(*World, context.Context, string, string, string) error
+	step4 func(*World, context.Context, string, string, string, string) error
+	step5 func(*World, context.Context, string, string, string, string, string) error
+)
+
+func (f step0) Arity() int { return 0 }
+func (f step1) Arity() int { return 1 }
+func (f step2) Arity() int { return 2 }
+func (f step3) Arity() int { return 3 }
+func (f step4) Arity() int { return 4 }
+func (f step5) Arity() int { return 5 }
+
+// errArity is returned when a step is run with the wrong number of
+// arguments (a pattern that does not match its step; TestStepArity).
+var errArity = errors.New("steps: wrong number of captured arguments for the step")
+
+func (f step0) Run(ctx context.Context, w *World, a []string) error {
+	if len(a) != 0 {
+		return errArity
+	}
+	return f(w, ctx)
+}
+
+func (f step1) Run(ctx context.Context, w *World, a []string) error {
+	if len(a) != 1 {
+		return errArity
+	}
+	return f(w, ctx, a[0])
+}
+
+func (f step2) Run(ctx context.Context, w *World, a []string) error {
+	if len(a) != 2 {
+		return errArity
+	}
+	return f(w, ctx, a[0], a[1])
+}
+
+func (f step3) Run(ctx context.Context, w *World, a []string) error {
+	if len(a) != 3 {
+		return errArity
+	}
+	return f(w, ctx, a[0], a[1], a[2])
+}
+
+func (f step4) Run(ctx context.Context, w *World, a []string) error {
+	if len(a) != 4 {
+		return errArity
+	}
+	return f(w, ctx, a[0], a[1], a[2], a[3])
+}
+
+func (f step5) Run(ctx context.Context, w *World, a []string) error {
+	if len(a) != 5 {
+		return errArity
+	}
+	return f(w, ctx, a[0], a[1], a[2], a[3], a[4])
 }
 
 // Definitions returns every step definition, a fresh slice each call.
@@ -58,7 +124,7 @@ type Bound struct {
 }
 
 // Run runs the bound step on w.
-func (b Bound) Run(ctx context.Context, w *World) error { return b.Fn(ctx, w, b.Args) }
+func (b Bound) Run(ctx context.Context, w *World) error { return b.Fn.Run(ctx, w, b.Args) }
 
 // ErrUndefined is returned by Matcher.Match for a sentence no definition
 // matches.

@@ -36,6 +36,29 @@ func TestDefinitionsCompileAndAreUnique(t *testing.T) {
 	}
 }
 
+// TestStepArity checks that every pattern has as many capturing groups as
+// its step takes arguments, so a mismatch fails here, not in a run.
+func TestStepArity(t *testing.T) {
+	unchecked := 0
+	for _, d := range Definitions() {
+		n := d.Fn.Arity()
+		if n < 0 {
+			unchecked++
+			continue
+		}
+		if groups := mustCompile(t, d.Pattern).NumSubexp(); groups != n {
+			t.Errorf("pattern %q has %d capturing groups, its step takes %d", d.Pattern, groups, n)
+		}
+	}
+	if unchecked > 0 {
+		t.Logf("%d RBS steps take their arguments as a slice (arity not checked)", unchecked)
+	}
+	// A step run with the wrong number of arguments is an error, not a panic.
+	if err := step2(func(*World, context.Context, string, string) error { return nil }).Run(context.Background(), &World{}, []string{"x"}); !errors.Is(err, errArity) {
+		t.Errorf("step2 with one argument: %v, want errArity", err)
+	}
+}
+
 // TestEveryFeatureStepMatchesOneDefinition is the suite's "no undefined,
 // no ambiguous step" check, independent of any runner.
 func TestEveryFeatureStepMatchesOneDefinition(t *testing.T) {
@@ -69,7 +92,7 @@ func TestEveryFeatureStepMatchesOneDefinition(t *testing.T) {
 }
 
 func TestMatcherErrors(t *testing.T) {
-	fn := func(context.Context, *World, []string) error { return nil }
+	fn := step1(func(*World, context.Context, string) error { return nil })
 	m, err := NewMatcher([]Definition{{`^a (\d+)$`, fn}, {`^a (.+)$`, fn}})
 	if err != nil {
 		t.Fatal(err)
@@ -94,10 +117,10 @@ func TestMatcherErrors(t *testing.T) {
 func TestGodogHandlerShapeAndCall(t *testing.T) {
 	var gotArgs []string
 	var gotWorld *World
-	d := Definition{`^pay ([0-9.]+) of item (\d+)$`, func(_ context.Context, w *World, a []string) error {
-		gotWorld, gotArgs = w, a
+	d := Definition{`^pay ([0-9.]+) of item (\d+)$`, step2(func(w *World, _ context.Context, a0, a1 string) error {
+		gotWorld, gotArgs = w, []string{a0, a1}
 		return errors.New("boom")
-	}}
+	})}
 	h := GodogHandler(d)
 	ft := reflect.TypeOf(h)
 	if ft.NumIn() != 3 || ft.In(0) != typeContext || ft.In(1) != typeString || ft.In(2) != typeString {
@@ -120,7 +143,7 @@ func TestGodogHandlerShapeAndCall(t *testing.T) {
 		t.Errorf("without a World: %v, want errNoWorld", err)
 	}
 
-	ok := GodogHandler(Definition{`^ok$`, func(context.Context, *World, []string) error { return nil }})
+	ok := GodogHandler(Definition{`^ok$`, step0(func(*World, context.Context) error { return nil })})
 	if _, err := ok.(func(context.Context) (context.Context, error))(ctx); err != nil {
 		t.Errorf("a passing step returned %v", err)
 	}

@@ -88,56 +88,56 @@ type faultPlan struct {
 func faultDefinitions() []Definition {
 	return []Definition{
 		{`^the merchant retries payments up to (\d+) times with a timeout of (\d+(?:ms|s)) per attempt$`,
-			func(_ context.Context, w *World, a []string) error { return w.setRetryPolicy(a[0], a[1]) }},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error { return w.setRetryPolicy(a0, a1) })},
 		{`^the provider answers HTTP (5\d\d) to the next (\d+) payment calls?( after taking the payment)?$`,
-			func(ctx context.Context, w *World, a []string) error {
-				status, _ := strconv.Atoi(a[0])
-				return w.addFault(ctx, a[1], map[string]any{"fault": "error", "status": status, "after": a[2] != ""})
-			}},
+			step3(func(w *World, ctx context.Context, a0, a1, a2 string) error {
+				status, _ := strconv.Atoi(a0)
+				return w.addFault(ctx, a1, map[string]any{"fault": "error", "status": status, "after": a2 != ""})
+			})},
 		{`^the provider rate-limits the next (\d+) payment calls? for (\d+) seconds?$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.addFault(ctx, a[0], map[string]any{"fault": "rateLimit", "retryAfter": a[1] + "s"})
-			}},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error {
+				return w.addFault(ctx, a0, map[string]any{"fault": "rateLimit", "retryAfter": a1 + "s"})
+			})},
 		{`^the provider resets the connection of the next (\d+) payment calls? after taking the payment$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.addFault(ctx, a[0], map[string]any{"fault": "reset", "after": true})
-			}},
+			step1(func(w *World, ctx context.Context, a0 string) error {
+				return w.addFault(ctx, a0, map[string]any{"fault": "reset", "after": true})
+			})},
 		{`^the provider holds the next (\d+) payment calls? for (\d+(?:ms|s)) after taking the payment$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.addFault(ctx, a[0], map[string]any{"fault": "timeout", "hold": a[1], "after": true})
-			}},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error {
+				return w.addFault(ctx, a0, map[string]any{"fault": "timeout", "hold": a1, "after": true})
+			})},
 		{`^the provider trickles the answer to the next (\d+) payment calls? (\d+) bytes every (\d+(?:ms|s))$`,
-			func(ctx context.Context, w *World, a []string) error {
-				chunk, _ := strconv.Atoi(a[1])
-				return w.addFault(ctx, a[0], map[string]any{"fault": "slowBody", "chunk": chunk, "every": a[2]})
-			}},
+			step3(func(w *World, ctx context.Context, a0, a1, a2 string) error {
+				chunk, _ := strconv.Atoi(a1)
+				return w.addFault(ctx, a0, map[string]any{"fault": "slowBody", "chunk": chunk, "every": a2})
+			})},
 		{`^the provider answers every payment call after (\d+(?:ms|s))$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.addRule(ctx, map[string]any{"operation": opCreatePayment, "latency": map[string]any{"dist": "fixed", "value": a[0]}})
-			}},
+			step1(func(w *World, ctx context.Context, a0 string) error {
+				return w.addRule(ctx, map[string]any{"operation": opCreatePayment, "latency": map[string]any{"dist": "fixed", "value": a0}})
+			})},
 		{`^the bank "([^"]+)" is out of service for the next (\d+) minutes with error group ` + ReGroup + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.bankOutage(ctx, a[0], a[1], a[2]) }},
+			step3((*World).bankOutage)},
 		{`^(\d+) minutes pass on the provider's clock$`,
-			func(ctx context.Context, w *World, a []string) error { return w.minutesPass(ctx, a[0]) }},
+			step1((*World).minutesPass)},
 
 		{`^the merchant pays with ` + ReCard + `, retrying as its policy allows$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payRetrying(ctx, a[0]) }},
+			step1((*World).payRetrying)},
 
 		{`^the merchant's payment succeeds after (\d+) attempts?$`,
-			func(_ context.Context, w *World, a []string) error { return w.retrySucceeded(a[0]) }},
-		{`^the merchant recovered the payment by its conversationId$`, method((*World).retryRecovered)},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.retrySucceeded(a0) })},
+		{`^the merchant recovered the payment by its conversationId$`, step0((*World).retryRecovered)},
 		{`^the merchant gives up after (\d+) attempts?$`,
-			func(_ context.Context, w *World, a []string) error { return w.retryGaveUp(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.retryGaveUp(a0) })},
 		{`^the merchant waited at least (\d+) seconds? before retrying$`,
-			func(_ context.Context, w *World, a []string) error { return w.retryWaited(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.retryWaited(a0) })},
 		{`^the first attempt was refused with HTTP (\d{3}) and error group ` + ReGroup + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.firstAttemptRefused(a[0], a[1]) }},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error { return w.firstAttemptRefused(a0, a1) })},
 		{`^the merchant's payment is declined with error group ` + ReGroup + ` without a retry$`,
-			func(_ context.Context, w *World, a []string) error { return w.retryDeclined(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.retryDeclined(a0) })},
 		{`^the provider holds exactly one successful payment for the order$`,
-			func(ctx context.Context, w *World, _ []string) error { return w.paymentsForOrder(ctx, 1) }},
+			step0(func(w *World, ctx context.Context) error { return w.paymentsForOrder(ctx, 1) })},
 		{`^the provider holds no payment for the order$`,
-			func(ctx context.Context, w *World, _ []string) error { return w.paymentsForOrder(ctx, 0) }},
+			step0(func(w *World, ctx context.Context) error { return w.paymentsForOrder(ctx, 0) })},
 	}
 }
 

@@ -46,39 +46,39 @@ func (w *World) fw() *fraudWorld {
 func fraudDefinitions() []Definition {
 	return []Definition{
 		{`^the buyer's IP address is on the merchant's (block|review) list$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.buyerListed(ctx, a[0], craftgate.FraudValueIP)
-			}},
+			step1(func(w *World, ctx context.Context, a0 string) error {
+				return w.buyerListed(ctx, a0, craftgate.FraudValueIP)
+			})},
 		{`^the buyer's email address is on the merchant's (block|review) list$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.buyerListed(ctx, a[0], craftgate.FraudValueEmail)
-			}},
+			step1(func(w *World, ctx context.Context, a0 string) error {
+				return w.buyerListed(ctx, a0, craftgate.FraudValueEmail)
+			})},
 		{`^the buyer pays from an IP address no list names$`,
-			func(_ context.Context, w *World, _ []string) error { w.fw().clientIP = uniqueIP(); return nil }},
-		{`^the payment is blocked by the merchant's fraud rules$`, method((*World).fraudBlocked)},
-		{`^the payment is held for fraud review$`, method((*World).heldForReview)},
-		{`^the payment was not flagged by the fraud rules$`, method((*World).notFlagged)},
-		{`^the merchant finds the payment's fraud check waiting for review$`, method((*World).findFraudCheck)},
+			step0(func(w *World, ctx context.Context) error { w.fw().clientIP = uniqueIP(); return nil })},
+		{`^the payment is blocked by the merchant's fraud rules$`, step0((*World).fraudBlocked)},
+		{`^the payment is held for fraud review$`, step0((*World).heldForReview)},
+		{`^the payment was not flagged by the fraud rules$`, step0((*World).notFlagged)},
+		{`^the merchant finds the payment's fraud check waiting for review$`, step0((*World).findFraudCheck)},
 		{`^the merchant closes the fraud review as (FRAUD|NOT_FRAUD)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.closeReview(ctx, a[0]) }},
+			step1((*World).closeReview)},
 		{`^the payment's fraud check is (FRAUD|NOT_FRAUD|WAITING)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.fraudCheckIs(ctx, a[0]) }},
+			step1((*World).fraudCheckIs)},
 
 		{`^the merchant creates a value list of its own for (IP|EMAIL|PHONE_NUMBER|OTHER) values$`,
-			func(ctx context.Context, w *World, a []string) error { return w.createOwnList(ctx, a[0]) }},
+			step1((*World).createOwnList)},
 		{`^the merchant adds "([^"]+)" to its list$`,
-			func(ctx context.Context, w *World, a []string) error { return w.addToOwnList(ctx, a[0]) }},
-		{`^the merchant adds the card of the payment to a card list of its own$`, method((*World).addPaymentCard)},
+			step1((*World).addToOwnList)},
+		{`^the merchant adds the card of the payment to a card list of its own$`, step0((*World).addPaymentCard)},
 		{`^its list holds "([^"]+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.ownListHolds(ctx, a[0], true) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.ownListHolds(ctx, a0, true) })},
 		{`^its list no longer holds "([^"]+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.ownListHolds(ctx, a[0], false) }},
-		{`^its list holds the card only by a fingerprint$`, method((*World).ownListHoldsFingerprint)},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.ownListHolds(ctx, a0, false) })},
+		{`^its list holds the card only by a fingerprint$`, step0((*World).ownListHoldsFingerprint)},
 		{`^the merchant removes "([^"]+)" from its list$`,
-			func(ctx context.Context, w *World, a []string) error { return w.removeFromOwnList(ctx, a[0]) }},
-		{`^the merchant sees its list among all value lists$`, method((*World).ownListAmongAll)},
-		{`^the merchant deletes its list$`, method((*World).deleteOwnList)},
-		{`^its list no longer exists$`, method((*World).ownListGone)},
+			step1((*World).removeFromOwnList)},
+		{`^the merchant sees its list among all value lists$`, step0((*World).ownListAmongAll)},
+		{`^the merchant deletes its list$`, step0((*World).deleteOwnList)},
+		{`^its list no longer exists$`, step0((*World).ownListGone)},
 	}
 }
 

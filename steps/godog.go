@@ -82,7 +82,7 @@ func GodogHandler(d Definition) any {
 		}
 		err := errNoWorld
 		if w, ok := WorldFrom(ctx); ok {
-			err = fn(ctx, w, strs)
+			err = fn.Run(ctx, w, strs)
 		}
 		errV := reflect.Zero(typeError)
 		if err != nil {

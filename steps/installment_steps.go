@@ -11,29 +11,31 @@ import (
 func installmentDefinitions() []Definition {
 	return []Definition{
 		{`^the merchant searches the installment options of ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.searchInstallments(ctx, a[0]) }},
+			step1((*World).searchInstallments)},
 		{`^the merchant has searched the installment options of ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.hasSearchedInstallments(ctx, a[0]) }},
+			step1((*World).hasSearchedInstallments)},
 		{`^the buyer chooses the (\d+)-installment option$`,
-			func(_ context.Context, w *World, a []string) error { return w.chooseOption(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.chooseOption(a0) })},
 		{`^the merchant looks up the BIN of ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.lookUpBin(ctx, a[0]) }},
+			step1((*World).lookUpBin)},
 
-		{`^the card is offered installments beyond a single payment$`, method((*World).offeredInstallments)},
-		{`^the card is offered a single payment only$`, method((*World).offeredSinglePayment)},
-		{`^the single payment costs the basket's price$`, method((*World).singleCostsPrice)},
-		{`^no installment option costs less than the basket's price$`, method((*World).noOptionBelowPrice)},
-		{`^the installment search describes the card as the catalogue does$`, method((*World).installmentsDescribeCard)},
+		{`^the card is offered installments beyond a single payment$`, step0((*World).offeredInstallments)},
+		{`^the card is offered a single payment only$`, step0((*World).offeredSinglePayment)},
+		{`^the single payment costs the basket's price$`, step0((*World).singleCostsPrice)},
+		{`^no installment option costs less than the basket's price$`, step0((*World).noOptionBelowPrice)},
+		{`^the installment search describes the card as the catalogue does$`, step0((*World).installmentsDescribeCard)},
 		{`^the (\d+)-installment option totals ` + ReAmount + ` ` + ReCurrency + ` in installments of ` + ReAmount + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.optionTotals(a[0], a[1], a[2], a[3]) }},
-		{`^the BIN is described as the catalogue does$`, method((*World).binDescribed)},
+			step4(func(w *World, ctx context.Context, a0, a1, a2, a3 string) error {
+				return w.optionTotals(a0, a1, a2, a3)
+			})},
+		{`^the BIN is described as the catalogue does$`, step0((*World).binDescribed)},
 		{`^the BIN is (a|not a) commercial card$`,
-			func(_ context.Context, w *World, a []string) error { return w.binCommercial(a[0] == "a") }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.binCommercial(a0 == "a") })},
 		{`^the BIN's card association is ` + ReGroup + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.binAssociation(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.binAssociation(a0) })},
 		{`^the payment is in (\d+) installments with the option's total as its paid price$`,
-			func(_ context.Context, w *World, a []string) error { return w.paidInOption(a[0]) }},
-		{`^the payment's maturity difference is its paid price minus its price$`, method((*World).maturityDifference)},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.paidInOption(a0) })},
+		{`^the payment's maturity difference is its paid price minus its price$`, step0((*World).maturityDifference)},
 	}
 }
 

@@ -31,36 +31,36 @@ func (w *World) lk() *linkWorld {
 func linkDefinitions() []Definition {
 	return []Definition{
 		{`^the merchant has created a payment link for ` + ReAmount + ` ` + ReCurrency + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.createLink(ctx, a[0], a[1], "") }},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error { return w.createLink(ctx, a0, a1, "") })},
 		{`^the merchant has created a payment link for ` + ReAmount + ` ` + ReCurrency + ` with a stock of (\d+)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.createLink(ctx, a[0], a[1], a[2]) }},
+			step3((*World).createLink)},
 		{`^the merchant creates a payment link for an order with a stock of (\d+)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.createOrderLink(ctx, a[0]) }},
+			step1((*World).createOrderLink)},
 		{`^the buyer pays through the payment link with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payThroughLink(ctx, a[0]) }},
+			step1((*World).payThroughLink)},
 		{`^the buyer has paid through the payment link with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.hasPaidThroughLink(ctx, a[0]) }},
+			step1((*World).hasPaidThroughLink)},
 		{`^the merchant (deactivates|reactivates) the payment link$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.setLinkStatus(ctx, a[0] == "reactivates")
-			}},
+			step1(func(w *World, ctx context.Context, a0 string) error {
+				return w.setLinkStatus(ctx, a0 == "reactivates")
+			})},
 		{`^the merchant renames the payment link to "([^"]+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.renameLink(ctx, a[0]) }},
-		{`^the merchant deletes the payment link$`, method((*World).deleteLink)},
+			step1((*World).renameLink)},
+		{`^the merchant deletes the payment link$`, step0((*World).deleteLink)},
 
-		{`^the payment is a pay-by-link payment for the link's price$`, method((*World).linkPaymentMatches)},
+		{`^the payment is a pay-by-link payment for the link's price$`, step0((*World).linkPaymentMatches)},
 		{`^the pay-by-link payment failed with error group ` + ReGroup + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.linkPaymentFailed(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.linkPaymentFailed(a0) })},
 		{`^the payment link has sold (\d+)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.linkSold(ctx, a[0]) }},
+			step1((*World).linkSold)},
 		{`^the payment link page says "([^"]+)" and takes no payment$`,
-			func(ctx context.Context, w *World, a []string) error { return w.linkPageRefuses(ctx, a[0]) }},
-		{`^the payment link has a page address and a QR code address$`, method((*World).linkHasAddresses)},
-		{`^the merchant finds the payment link by its name$`, method((*World).findLink)},
+			step1((*World).linkPageRefuses)},
+		{`^the payment link has a page address and a QR code address$`, step0((*World).linkHasAddresses)},
+		{`^the merchant finds the payment link by its name$`, step0((*World).findLink)},
 		{`^the payment link is named "([^"]+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.linkNamed(ctx, a[0]) }},
-		{`^the payment link no longer exists$`, method((*World).linkGone)},
-		{`^the payment link is refused as a validation error$`, method((*World).linkRefused)},
+			step1((*World).linkNamed)},
+		{`^the payment link no longer exists$`, step0((*World).linkGone)},
+		{`^the payment link is refused as a validation error$`, step0((*World).linkRefused)},
 	}
 }
 

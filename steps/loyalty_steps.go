@@ -27,16 +27,16 @@ func (w *World) rw() *rewardWorld {
 func loyaltyDefinitions() []Definition {
 	return []Definition{
 		{`^the merchant asks which rewards ` + ReCard + ` has$`,
-			func(ctx context.Context, w *World, a []string) error { return w.askRewards(ctx, a[0]) }},
+			step1((*World).askRewards)},
 		{`^the card offers reward money of ` + ReAmount + ` on the card and ` + ReAmount + ` from the merchant$`,
-			func(_ context.Context, w *World, a []string) error { return w.offersRewardMoney(a[0], a[1]) }},
-		{`^the card offers the rewards the catalogue lists for it$`, method((*World).offersCatalogueRewards)},
-		{`^the card offers no rewards$`, method((*World).offersNoRewards)},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error { return w.offersRewardMoney(a0, a1) })},
+		{`^the card offers the rewards the catalogue lists for it$`, step0((*World).offersCatalogueRewards)},
+		{`^the card offers no rewards$`, step0((*World).offersNoRewards)},
 		{`^the buyer uses ` + ReAmount + ` of reward money on the card and ` + ReAmount + ` from the merchant$`,
-			func(_ context.Context, w *World, a []string) error { return w.useReward(a[0], a[1]) }},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error { return w.useReward(a0, a1) })},
 		{`^the payment shows the reward used: ` + ReAmount + ` on the card and ` + ReAmount + ` from the merchant$`,
-			func(_ context.Context, w *World, a []string) error { return w.rewardEchoed(a[0], a[1]) }},
-		{`^the payment is refused because no POS takes the reward$`, method((*World).noRewardPos)},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error { return w.rewardEchoed(a0, a1) })},
+		{`^the payment is refused because no POS takes the reward$`, step0((*World).noRewardPos)},
 	}
 }
 

@@ -18,36 +18,34 @@ import (
 func marketplaceDefinitions() []Definition {
 	return []Definition{
 		{`^` + reName + ` sells item ` + ReItem + ` for a share of ` + ReAmount + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.soldBy(a[1], a[0], a[2]) }},
+			step3(func(w *World, ctx context.Context, a0, a1, a2 string) error { return w.soldBy(a1, a0, a2) })},
 		{`^the buyer has paid the marketplace basket without 3-D Secure with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payMarketplace(ctx, a[0], true) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.payMarketplace(ctx, a0, true) })},
 		{`^the buyer pays the marketplace basket without 3-D Secure with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payMarketplace(ctx, a[0], false) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.payMarketplace(ctx, a0, false) })},
 		{`^the merchant approves (?:items|item) ([\d, and]+)( as one)?$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.approveItems(ctx, true, a[0], a[1] != "")
-			}},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error {
+				return w.approveItems(ctx, true, a0, a1 != "")
+			})},
 		{`^the merchant approves item ` + ReItem + ` and an unknown item as one$`,
-			func(ctx context.Context, w *World, a []string) error { return w.approveWithUnknown(ctx, a[0]) }},
+			step1((*World).approveWithUnknown)},
 		{`^the merchant withdraws the approval of (?:items|item) ([\d, and]+)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.approveItems(ctx, false, a[0], false) }},
-		{`^the merchant settles the approved earnings into the sellers' wallets$`, method((*World).settleToWallets)},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.approveItems(ctx, false, a0, false) })},
+		{`^the merchant settles the approved earnings into the sellers' wallets$`, step0((*World).settleToWallets)},
 		{`^the settlement answers ` + ReGroup + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.settlementAnswers(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.settlementAnswers(a0) })},
 		{`^the merchant gives item ` + ReItem + ` to ` + reName + ` for a share of ` + ReAmount + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.changeSplit(ctx, a[0], a[1], a[2]) }},
+			step3((*World).changeSplit)},
 
 		{`^the seller of item ` + ReItem + ` is ` + reName + ` with a payout of ` + ReAmount + ` at a rate of ` + ReAmount + `%, the merchant keeping ` + ReAmount + `$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.itemPayout(ctx, a[0], a[1], a[2], a[3], a[4])
-			}},
+			step5((*World).itemPayout)},
 		{`^the marketplace (?:items|item) ([\d, and]+) (?:are|is) (waiting for approval|approved|paid out)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.itemsAre(ctx, a[0], a[1]) }},
-		{`^every approval succeeds$`, method((*World).approvalsSucceed)},
-		{`^no approval succeeds$`, method((*World).noApprovalSucceeds)},
+			step2((*World).itemsAre)},
+		{`^every approval succeeds$`, step0((*World).approvalsSucceed)},
+		{`^no approval succeeds$`, step0((*World).noApprovalSucceeds)},
 		{`^the approval of item ` + ReItem + ` fails, saying "([^"]+)"$`,
-			func(_ context.Context, w *World, a []string) error { return w.approvalFails(a[0], a[1]) }},
-		{`^the change is refused$`, method((*World).changeRefused)},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error { return w.approvalFails(a0, a1) })},
+		{`^the change is refused$`, step0((*World).changeRefused)},
 	}
 }
 

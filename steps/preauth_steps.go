@@ -12,7 +12,7 @@ import (
 )
 
 // extWorld is the part of a scenario about pre-authorisation,
-// installments and BIN, and stored cards (issue 6, part A).
+// installments and BIN, and stored cards.
 type extWorld struct {
 	// Request options: tailorRequest applies them to every payment the
 	// scenario makes from then on.
@@ -71,33 +71,33 @@ func (w *World) tailorRequest(req *craftgate.CreatePaymentRequest) {
 func preAuthDefinitions() []Definition {
 	return []Definition{
 		{`^the merchant pre-authorises its payments$`,
-			func(_ context.Context, w *World, _ []string) error { w.x().phase = craftgate.PhasePreAuth; return nil }},
+			step0(func(w *World, ctx context.Context) error { w.x().phase = craftgate.PhasePreAuth; return nil })},
 		{`^the merchant's order reference \(externalId\) is "([^"]+)"$`,
-			func(_ context.Context, w *World, a []string) error { w.x().externalID = a[0]; return nil }},
+			step1(func(w *World, ctx context.Context, a0 string) error { w.x().externalID = a0; return nil })},
 		{`^the buyer pre-authorises the payment without 3-D Secure with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.preAuthorise(ctx, a[0]) }},
+			step1((*World).preAuthorise)},
 		{`^the buyer has pre-authorised the payment without 3-D Secure with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.hasPreAuthorised(ctx, a[0]) }},
+			step1((*World).hasPreAuthorised)},
 		{`^the merchant post-auths ` + ReAmount + ` of the payment$`,
-			func(ctx context.Context, w *World, a []string) error { return w.postAuth(ctx, a[0]) }},
+			step1((*World).postAuth)},
 		{`^the merchant has post-authed ` + ReAmount + ` of the payment$`,
-			func(ctx context.Context, w *World, a []string) error { return w.hasPostAuthed(ctx, a[0]) }},
+			step1((*World).hasPostAuthed)},
 
 		{`^the post-auth succeeds with a paid price of ` + ReAmount + ` ` + ReCurrency + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.postAuthSucceeds(a[0], a[1]) }},
-		{`^the post-auth is rejected$`, method((*World).postAuthRejected)},
-		{`^the post-auth is rejected as a validation error$`, method((*World).postAuthInvalid)},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error { return w.postAuthSucceeds(a0, a1) })},
+		{`^the post-auth is rejected$`, step0((*World).postAuthRejected)},
+		{`^the post-auth is rejected as a validation error$`, step0((*World).postAuthInvalid)},
 		{`^the post-auth is declined with error group ` + ReGroup + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.postAuthDeclined(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.postAuthDeclined(a0) })},
 		{`^the retrieved payment is in phase ` + ReGroup + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.retrievedInPhase(ctx, a[0]) }},
-		{`^the payment's items share its paid price$`, method((*World).itemsSharePaidPrice)},
+			step1((*World).retrievedInPhase)},
+		{`^the payment's items share its paid price$`, step0((*World).itemsSharePaidPrice)},
 		{`^the (payment|retrieved payment) carries the externalId "([^"]+)"$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.carriesExternalID(ctx, a[0] == "retrieved payment", a[1])
-			}},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error {
+				return w.carriesExternalID(ctx, a0 == "retrieved payment", a1)
+			})},
 		{`^the merchant receives a signed ` + ReGroup + ` webhook with status ` + ReGroup + ` for the post-auth$`,
-			func(ctx context.Context, w *World, a []string) error { return w.postAuthWebhook(ctx, a[0], a[1]) }},
+			step2((*World).postAuthWebhook)},
 	}
 }
 

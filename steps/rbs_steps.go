@@ -23,20 +23,28 @@ import (
 )
 
 // rbsStep adapts a step that needs the scenario's RBS state.
-func rbsStep(f func(w *World, ctx context.Context, rw *rbsWorld, args []string) error) StepFunc {
-	return func(ctx context.Context, w *World, args []string) error {
-		rw, err := w.rbsWorld()
-		if err != nil {
-			return err
-		}
-		return f(w, ctx, rw, args)
+func rbsStep(f func(w *World, ctx context.Context, rw *rbsWorld, args []string) error) Step {
+	return rbsStepFunc(f)
+}
+
+// rbsStepFunc is a step of the RBS world; it takes its arguments as a
+// slice, so its arity is not checked (-1).
+type rbsStepFunc func(w *World, ctx context.Context, rw *rbsWorld, args []string) error
+
+func (f rbsStepFunc) Arity() int { return -1 }
+
+func (f rbsStepFunc) Run(ctx context.Context, w *World, args []string) error {
+	rw, err := w.rbsWorld()
+	if err != nil {
+		return err
 	}
+	return f(w, ctx, rw, args)
 }
 
 const reAmountCur = ReAmount + " " + ReCurrency
 
 func rbsDefinitions() []Definition {
-	return []Definition{
+	defs := []Definition{
 		{`^an Alfa-Bank RBS merchant with test credentials$`, rbsStep((*World).rbsMerchant)},
 
 		{`^the merchant (registers|has registered) a (one|two)-phase order of ` + reAmountCur + `( through the router)?$`, rbsStep((*World).rbsRegisterOrder)},
@@ -60,7 +68,7 @@ func rbsDefinitions() []Definition {
 		{`^the RBS order's (approved|deposited|refunded) amount is ` + reAmountCur + `$`, rbsStep((*World).rbsAmountIs)},
 		{`^the RBS order shows the card as "([0-9*]+)"$`, rbsStep((*World).rbsShowsCard)},
 		{`^the RBS order's actionCode is (-?\d+)$`, rbsStep((*World).rbsActionCode)},
-		{`^the RBS order was paid by "([A-Z_]+)"$`, rbsStep((*World).rbsPaidBy)},
+		{`^the RBS order was paid by "([A-Z0-9_]+)"$`, rbsStep((*World).rbsPaidBy)},
 		{`^the router reports the order's state as "([A-Z_]+)"$`, rbsStep((*World).rbsRouterState)},
 
 		{`^the merchant deposits the whole amount$`, rbsStep((*World).rbsDepositAll)},
@@ -90,6 +98,7 @@ func rbsDefinitions() []Definition {
 		{`^the go-live evidence records a (successful|failed) payment$`, rbsStep((*World).rbsGoLiveRecords)},
 		{`^the go-live evidence holds one successful and one failed payment with their statuses and masked cards$`, rbsStep((*World).rbsGoLiveBoth)},
 	}
+	return append(defs, rbsMoreDefinitions()...)
 }
 
 // --- setup and registration ---

@@ -68,7 +68,8 @@ func TestRBSFeaturesAreTaggedByDomain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	domains := []string{"@rbs-payment", "@rbs-twophase", "@rbs-refund", "@alfapay", "@rbs-callback", "@retailcrm"}
+	domains := []string{"@rbs-payment", "@rbs-twophase", "@rbs-refund", "@alfapay", "@rbs-callback", "@retailcrm",
+		"@binding", "@sbp", "@rbs-direct", "@rbs-wallet", "@rbs-receipt", "@rbs-reconciliation", "@rbs-client"}
 	n := 0
 	for _, p := range ps {
 		var tags []string
@@ -83,7 +84,7 @@ func TestRBSFeaturesAreTaggedByDomain(t *testing.T) {
 			t.Errorf("%s: %q has no RBS domain tag %v", p.Uri, p.Name, domains)
 		}
 		for _, s := range p.Steps {
-			if strings.HasPrefix(s.Text, "the RBS gateway's day has ended") && (!slices.Contains(tags, "@mock") || !slices.Contains(tags, "@clock")) {
+			if (strings.HasPrefix(s.Text, "the RBS gateway's day has ended") || strings.HasPrefix(s.Text, "the order's payment session expires")) && (!slices.Contains(tags, "@mock") || !slices.Contains(tags, "@clock")) {
 				t.Errorf("%s: %q moves the gateway's clock but is not tagged @mock @clock", p.Uri, p.Name)
 			}
 		}

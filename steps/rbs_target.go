@@ -172,16 +172,17 @@ func newNoonClock() noonClock {
 // Now implements rbsmock.Clock.
 func (c noonClock) Now() time.Time { return c.base.Add(time.Since(c.start)) }
 
-// embeddedRBS builds an in-process RBS mock and merchant receiver for one
+// embeddedRBS builds an in-process RBS mock (with codes, its JSON code
+// mode) and merchant receiver for one
 // World: no listener, no port; the mock's callbacks and the browser reach
 // both through an in-process transport.
-func embeddedRBS() (*RBSTarget, func() error, error) {
+func embeddedRBS(codes string) (*RBSTarget, func() error, error) {
 	recv := rbs.NewReceiver(rbs.ReceiverConfig{CallbackKey: rbsmock.DefaultCallbackKey})
 	hosts := inProcess{embeddedMerchantHost: recv}
 	client := &http.Client{Transport: hosts, Timeout: 30 * time.Second}
 	m, err := rbsmock.New(rbsmock.Config{UserName: rbsmock.DefaultUserName, Password: rbsmock.DefaultPassword,
 		CallbackKey: rbsmock.DefaultCallbackKey, Seed: 1, Clock: newNoonClock(), HTTPClient: client,
-		CallbackRetryInterval: 10 * time.Millisecond})
+		CallbackRetryInterval: 10 * time.Millisecond, JSONCodes: codes})
 	if err != nil {
 		return nil, nil, fmt.Errorf("steps: embedded RBS mock: %w", err)
 	}

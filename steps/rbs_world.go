@@ -61,6 +61,20 @@ type rbsWorld struct {
 
 	// goLive lists the go-live payments made through payment links.
 	goLive []goLivePayment
+
+	// binding is the stored card under test; qr the SBP QR code; direct
+	// and pay the last paymentorder.do and its answer, tds2 its 3-D
+	// Secure 2 transaction; orders the last reconciliation list; codes
+	// the JSON code mode of a scenario's own mock.
+	binding *rbs.Binding
+	qr      *rbs.SBPQR
+	direct  *rbs.PaymentOrderRequest
+	pay     *rbs.PaymentResponse
+	tds2    string
+	orders  []rbs.OrderStatusExtended
+	codes   string
+	// customers maps the customers a scenario names to their clientId.
+	customers map[string]string
 }
 
 // goLivePayment is one RetailCRM go-live test payment.
@@ -84,7 +98,7 @@ func (w *World) rbsWorld() (*rbsWorld, error) {
 	rw := &rbsWorld{}
 	t := w.target.RBS
 	if t == nil {
-		et, closeFn, err := embeddedRBS()
+		et, closeFn, err := embeddedRBS(rbsmock.CodesDocumented)
 		if err != nil {
 			return nil, err
 		}

@@ -20,23 +20,23 @@ const pathNoSuchEndpoint = "/payment/v1/gatecheck-no-such-endpoint"
 func robustnessDefinitions() []Definition {
 	return []Definition{
 		{`^the merchant sends a signed payment whose body is not valid JSON$`,
-			func(ctx context.Context, w *World, _ []string) error {
+			step0(func(w *World, ctx context.Context) error {
 				return w.sendRaw(ctx, http.MethodPost, craftgate.PathCardPayments, []byte(`{"price": 100.00, "items": [`), "")
-			}},
+			})},
 		{`^the merchant sends a signed payment with content type "([^"]+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.sendAs(ctx, a[0]) }},
-		{`^the merchant sends a signed payment body larger than 1 MiB$`, method((*World).sendOversized)},
+			step1((*World).sendAs)},
+		{`^the merchant sends a signed payment body larger than 1 MiB$`, step0((*World).sendOversized)},
 		{`^the merchant calls an endpoint that does not exist$`,
-			func(ctx context.Context, w *World, _ []string) error {
+			step0(func(w *World, ctx context.Context) error {
 				return w.sendRaw(ctx, http.MethodGet, pathNoSuchEndpoint, nil, "")
-			}},
+			})},
 		{`^the merchant calls the payment endpoint with method "([A-Z]+)"$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.sendRaw(ctx, a[0], craftgate.PathCardPayments, nil, "")
-			}},
+			step1(func(w *World, ctx context.Context, a0 string) error {
+				return w.sendRaw(ctx, a0, craftgate.PathCardPayments, nil, "")
+			})},
 		{`^the request is rejected with HTTP status (\d{3}) in the error envelope$`,
-			func(_ context.Context, w *World, a []string) error { return w.rejectedWithStatus(a[0]) }},
-		{`^the provider still takes a payment$`, method((*World).stillTakesPayment)},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.rejectedWithStatus(a0) })},
+		{`^the provider still takes a payment$`, step0((*World).stillTakesPayment)},
 	}
 }
 

@@ -21,24 +21,24 @@ const securityCard = "a successful credit card"
 func securityDefinitions() []Definition {
 	return []Definition{
 		{`^the merchant sends a payment with its (body|URL|random key) changed after signing$`,
-			func(ctx context.Context, w *World, a []string) error { return w.sendTampered(ctx, a[0]) }},
+			step1((*World).sendTampered)},
 		{`^the merchant sends a payment signed with a wrong secret key$`,
-			func(ctx context.Context, w *World, _ []string) error {
+			step0(func(w *World, ctx context.Context) error {
 				return w.sendSignedWith(ctx, w.target.APIKey, w.target.SecretKey+"-not-the-secret")
-			}},
+			})},
 		{`^the merchant sends a payment with an unknown API key$`,
-			func(ctx context.Context, w *World, _ []string) error {
+			step0(func(w *World, ctx context.Context) error {
 				return w.sendSignedWith(ctx, newConversationID()+"-unknown-api-key", w.target.SecretKey)
-			}},
+			})},
 		{`^the merchant sends a payment without a signature$`,
-			func(ctx context.Context, w *World, _ []string) error { return w.sendTampered(ctx, "signature") }},
+			step0(func(w *World, ctx context.Context) error { return w.sendTampered(ctx, "signature") })},
 		{`^the merchant retrieves the payment with a percent-encoded query, signing the (decoded|raw) URL$`,
-			func(ctx context.Context, w *World, a []string) error { return w.retrieveSigned(ctx, a[0] == "raw") }},
-		{`^the request is refused as unauthenticated$`, method((*World).refusedUnauthenticated)},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.retrieveSigned(ctx, a0 == "raw") })},
+		{`^the request is refused as unauthenticated$`, step0((*World).refusedUnauthenticated)},
 		{`^no payment was recorded for the request$`,
-			func(ctx context.Context, w *World, _ []string) error { return w.recorded(ctx, false) }},
+			step0(func(w *World, ctx context.Context) error { return w.recorded(ctx, false) })},
 		{`^the payment was recorded for the request$`,
-			func(ctx context.Context, w *World, _ []string) error { return w.recorded(ctx, true) }},
+			step0(func(w *World, ctx context.Context) error { return w.recorded(ctx, true) })},
 	}
 }
 

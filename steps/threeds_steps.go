@@ -40,26 +40,26 @@ var bankButtons = map[string]string{"verifies": "verify", "rejects": "reject"}
 func threeDSDefinitions() []Definition {
 	return []Definition{
 		{`^the merchant asks for 3-D Secure callbacks of version 2$`,
-			func(_ context.Context, w *World, _ []string) error { w.callbackVersion = 2; return nil }},
+			step0(func(w *World, ctx context.Context) error { w.callbackVersion = 2; return nil })},
 		{`^the buyer starts a 3-D Secure payment with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.startThreeDS(ctx, a[0]) }},
+			step1((*World).startThreeDS)},
 		{`^the buyer (verifies|rejects) the payment at the bank$`,
-			func(ctx context.Context, w *World, a []string) error { return w.atTheBank(ctx, bankButtons[a[0]]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.atTheBank(ctx, bankButtons[a0]) })},
 		{`^the buyer has verified a 3-D Secure payment with ` + ReCard + ` at the bank$`,
-			func(ctx context.Context, w *World, a []string) error { return w.hasVerified(ctx, a[0]) }},
-		{`^the buyer returns to the bank's page and verifies again$`, method((*World).returnToBank)},
-		{`^the merchant completes the 3-D Secure payment$`, method((*World).completeThreeDS)},
+			step1((*World).hasVerified)},
+		{`^the buyer returns to the bank's page and verifies again$`, step0((*World).returnToBank)},
+		{`^the merchant completes the 3-D Secure payment$`, step0((*World).completeThreeDS)},
 		{`^a copy of the callback with a tampered (hash|status|payment id) is posted to the merchant$`,
-			func(ctx context.Context, w *World, a []string) error { return w.forgeCallback(ctx, a[0]) }},
+			step1((*World).forgeCallback)},
 
-		{`^the merchant receives a callback whose hash verifies$`, method((*World).callbackVerifies)},
+		{`^the merchant receives a callback whose hash verifies$`, step0((*World).callbackVerifies)},
 		{`^the callback carries (status|complete status|callback status|md status) "([A-Z0-9_]*)"$`,
-			func(_ context.Context, w *World, a []string) error { return w.callbackCarries(a[0], a[1]) }},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error { return w.callbackCarries(a0, a1) })},
 		{`^the callback's hash covers ` + ReNames + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.callbackHashCovers(a[0]) }},
-		{`^the merchant rejects the forged callback$`, method((*World).forgedRejected)},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.callbackHashCovers(a0) })},
+		{`^the merchant rejects the forged callback$`, step0((*World).forgedRejected)},
 		{`^the payment can be retrieved with status ` + ReGroup + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.retrievableWithStatus(ctx, a[0]) }},
+			step1((*World).retrievableWithStatus)},
 	}
 }
 

@@ -61,95 +61,93 @@ const (
 func walletDefinitions() []Definition {
 	return []Definition{
 		{`^the merchant registers a buyer ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.registerBuyer(ctx, a[0]) }},
+			step1((*World).registerBuyer)},
 		{`^a registered buyer ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.registered(ctx, w.registerBuyer, a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.registered(ctx, w.registerBuyer, a0) })},
 		{`^the merchant registers a ` + reSellerType + ` seller ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.registerSeller(ctx, a[0], a[1], "", "")
-			}},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error {
+				return w.registerSeller(ctx, a0, a1, "", "")
+			})},
 		{`^a registered ` + reSellerType + ` seller ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.registered(ctx, func(ctx context.Context, n string) error { return w.registerSeller(ctx, a[0], n, "", "") }, a[1])
-			}},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error {
+				return w.registered(ctx, func(ctx context.Context, n string) error { return w.registerSeller(ctx, a0, n, "", "") }, a1)
+			})},
 		{`^the merchant registers a ` + reSellerType + ` seller ` + reName + ` without (?:a |an )?(contact name|contact surname|company name|legal company title|tax office|tax number|IBAN)$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.registerSeller(ctx, a[0], a[1], a[2], "")
-			}},
+			step3(func(w *World, ctx context.Context, a0, a1, a2 string) error {
+				return w.registerSeller(ctx, a0, a1, a2, "")
+			})},
 		{`^the merchant registers a ` + reSellerType + ` seller ` + reName + ` with the IBAN "([^"]*)"$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.registerSeller(ctx, a[0], a[1], "", a[2])
-			}},
+			step3(func(w *World, ctx context.Context, a0, a1, a2 string) error {
+				return w.registerSeller(ctx, a0, a1, "", a2)
+			})},
 		{`^the merchant changes the address of ` + reName + ` to "([^"]+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.updateAddress(ctx, a[0], a[1]) }},
+			step2((*World).updateAddress)},
 		{`^the merchant searches for sellers named ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.searchSellers(ctx, a[0]) }},
+			step1((*World).searchSellers)},
 
 		{`^the member ` + reName + ` is registered as a (buyer|seller)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.memberRegistered(ctx, a[0], a[1]) }},
+			step2((*World).memberRegistered)},
 		{`^the member ` + reName + ` has the address "([^"]+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.memberHasAddress(ctx, a[0], a[1]) }},
+			step2((*World).memberHasAddress)},
 		{`^the registration is refused, naming "([^"]+)"$`,
-			func(_ context.Context, w *World, a []string) error { return w.registrationRefused(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.registrationRefused(a0) })},
 		{`^the search finds the seller ` + reName + ` only$`,
-			func(_ context.Context, w *World, a []string) error { return w.searchFindsOnly(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.searchFindsOnly(a0) })},
 
 		{`^the merchant receives a signed "WALLET_CREATED" webhook for the wallet of ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.walletWebhook(ctx, a[0], "", "") }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.walletWebhook(ctx, a0, "", "") })},
 		{`^the merchant receives a signed "WALLET_TX_CREATED" webhook for the wallet of ` + reName + ` about ` + ReGroup + ` of ` + ReAmount + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.walletWebhook(ctx, a[0], a[1], a[2]) }},
+			step3((*World).walletWebhook)},
 		{`^the merchant opens a wallet for ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.openWallet(ctx, a[0], "0") }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.openWallet(ctx, a0, "0") })},
 		{`^` + reName + ` has a wallet$`,
-			func(ctx context.Context, w *World, a []string) error { return w.hasWallet(ctx, a[0], "0") }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.hasWallet(ctx, a0, "0") })},
 		{`^` + reName + ` has a wallet that may go ` + ReAmount + ` below zero$`,
-			func(ctx context.Context, w *World, a []string) error { return w.hasWallet(ctx, a[0], a[1]) }},
+			step2((*World).hasWallet)},
 		{`^the wallet of ` + reName + ` holds ` + ReAmount + ` ` + ReCurrency + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.walletHolds(ctx, a[0], a[1], a[2]) }},
+			step3((*World).walletHolds)},
 		{`^the wallet's last movement is ` + ReGroup + ` of ` + ReAmount + ` for ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.lastMovement(ctx, a[2], a[0], a[1]) }},
+			step3(func(w *World, ctx context.Context, a0, a1, a2 string) error { return w.lastMovement(ctx, a2, a0, a1) })},
 
 		{`^the merchant (sends|has sent) ` + ReAmount + ` ` + ReCurrency + ` to the wallet of ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.remit(ctx, false, a[0] == "has sent", a[1], a[2], a[3])
-			}},
+			step4(func(w *World, ctx context.Context, a0, a1, a2, a3 string) error {
+				return w.remit(ctx, false, a0 == "has sent", a1, a2, a3)
+			})},
 		{`^the merchant takes ` + ReAmount + ` ` + ReCurrency + ` back from the wallet of ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.remit(ctx, true, false, a[0], a[1], a[2])
-			}},
-		{`^the remittance succeeds and can be retrieved$`, method((*World).remittanceRetrievable)},
-		{`^the move is refused for lack of balance$`, method((*World).moveRefused)},
+			step3(func(w *World, ctx context.Context, a0, a1, a2 string) error {
+				return w.remit(ctx, true, false, a0, a1, a2)
+			})},
+		{`^the remittance succeeds and can be retrieved$`, step0((*World).remittanceRetrievable)},
+		{`^the move is refused for lack of balance$`, step0((*World).moveRefused)},
 		{`^` + reName + ` (tops|has topped) up the wallet with ` + ReAmount + ` ` + ReCurrency + ` by ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.topUp(ctx, a[0], a[1] == "has topped", a[2], a[3], a[4])
-			}},
+			step5(func(w *World, ctx context.Context, a0, a1, a2, a3, a4 string) error {
+				return w.topUp(ctx, a0, a1 == "has topped", a2, a3, a4)
+			})},
 		{`^` + reName + ` starts a 3-D Secure top-up of ` + ReAmount + ` ` + ReCurrency + ` with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.startThreeDSTopUp(ctx, a[0], a[1], a[2], a[3])
-			}},
-		{`^the merchant completes the 3-D Secure top-up$`, method((*World).completeThreeDSTopUp)},
-		{`^the top-up succeeds$`, method((*World).topUpSucceeds)},
-		{`^the top-up is refused$`, method((*World).topUpRefused)},
+			step4((*World).startThreeDSTopUp)},
+		{`^the merchant completes the 3-D Secure top-up$`, step0((*World).completeThreeDSTopUp)},
+		{`^the top-up succeeds$`, step0((*World).topUpSucceeds)},
+		{`^the top-up is refused$`, step0((*World).topUpRefused)},
 		{`^the top-up is declined with error group ` + ReGroup + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.topUpDeclined(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.topUpDeclined(a0) })},
 		{`^the merchant credits a bank transfer of ` + ReAmount + ` ` + ReCurrency + ` to the wallet of ` + reName + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.fundTransfer(ctx, a[0], a[1], a[2]) }},
+			step3((*World).fundTransfer)},
 
 		{`^` + reName + ` pays the basket from the wallet$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payFromWallet(ctx, a[0], "", "") }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.payFromWallet(ctx, a0, "", "") })},
 		{`^` + reName + ` pays ` + ReAmount + ` of the basket from the wallet and the rest with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payFromWallet(ctx, a[0], a[1], a[2]) }},
+			step3((*World).payFromWallet)},
 		{`^the payment is a (wallet|card and wallet) payment with ` + ReAmount + ` from the wallet$`,
-			func(_ context.Context, w *World, a []string) error { return w.isWalletPayment(a[0], a[1]) }},
-		{`^the merchant refunds the whole payment to the wallet$`, func(ctx context.Context, w *World, _ []string) error {
+			step2(func(w *World, ctx context.Context, a0, a1 string) error { return w.isWalletPayment(a0, a1) })},
+		{`^the merchant refunds the whole payment to the wallet$`, step0(func(w *World, ctx context.Context) error {
 			return w.refundWholeTo(ctx, craftgate.RefundDestinationWallet)
-		}},
+		})},
 		{`^the merchant refunds ` + ReAmount + ` of item ` + ReItem + ` to the wallet$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.refundItemTo(ctx, a[0], a[1], craftgate.RefundDestinationWallet)
-			}},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error {
+				return w.refundItemTo(ctx, a0, a1, craftgate.RefundDestinationWallet)
+			})},
 		{`^the refund gives ` + ReAmount + ` back to the wallet and ` + ReAmount + ` to the card$`,
-			func(_ context.Context, w *World, a []string) error { return w.refundSplit(a[0], a[1]) }},
+			step2(func(w *World, ctx context.Context, a0, a1 string) error { return w.refundSplit(a0, a1) })},
 	}
 }
 

@@ -53,35 +53,35 @@ var eventTimeLayout = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.
 func webhookDefinitions() []Definition {
 	return []Definition{
 		{`^the merchant's 3-D Secure mode is "(FULL_THREEDS|HALF_THREEDS)"$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.changeSetting(ctx, "threeDSMode", a[0])
-			}},
+			step1(func(w *World, ctx context.Context, a0 string) error {
+				return w.changeSetting(ctx, "threeDSMode", a0)
+			})},
 		{`^the merchant's POS uses the 3D Pay model$`,
-			func(ctx context.Context, w *World, _ []string) error {
+			step0(func(w *World, ctx context.Context) error {
 				return w.changeSetting(ctx, "threeDSModel", "3D_PAY")
-			}},
+			})},
 		{`^the provider delivers every webhook twice$`,
-			func(ctx context.Context, w *World, _ []string) error {
+			step0(func(w *World, ctx context.Context) error {
 				return w.changeSetting(ctx, "webhookDuplicate", true)
-			}},
+			})},
 		{`^the merchant's webhook endpoint is failing with HTTP (\d{3})$`,
-			func(_ context.Context, w *World, a []string) error { return w.failWebhooks(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.failWebhooks(a0) })},
 		{`^the merchant's webhook endpoint recovers$`,
-			func(_ context.Context, w *World, _ []string) error { return w.failWebhooks("0") }},
+			step0(func(w *World, ctx context.Context) error { return w.failWebhooks("0") })},
 		{`^the provider has attempted the ` + ReGroup + ` webhook for the payment (\d+) times$`,
-			func(ctx context.Context, w *World, a []string) error { return w.attempted(ctx, a[0], a[1]) }},
+			step2((*World).attempted)},
 		{`^the provider gives up delivering the ` + ReGroup + ` webhook for the payment$`,
-			func(ctx context.Context, w *World, a []string) error { return w.givesUp(ctx, a[0]) }},
+			step1((*World).givesUp)},
 
 		{`^the merchant receives a signed ` + ReGroup + ` webhook with status ` + ReGroup + ` for the (payment|checkout form|refund|item refund)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.receivesWebhook(ctx, a[0], a[1], a[2]) }},
-		{`^the merchant processed the webhook once although it was delivered twice$`, method((*World).processedOnce)},
+			step3((*World).receivesWebhook)},
+		{`^the merchant processed the webhook once although it was delivered twice$`, step0((*World).processedOnce)},
 		{`^the provider recorded the webhook as delivered after (\d+) failed attempts?$`,
-			func(ctx context.Context, w *World, a []string) error { return w.deliveredAfter(ctx, a[0]) }},
+			step1((*World).deliveredAfter)},
 		{`^the provider recorded the webhook as given up after (\d+) attempts$`,
-			func(_ context.Context, w *World, a []string) error { return w.gaveUpAfter(a[0]) }},
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.gaveUpAfter(a0) })},
 		{`^the attempts were spaced ` + ReDurations + ` apart on the provider's time scale$`,
-			func(ctx context.Context, w *World, a []string) error { return w.attemptsSpaced(ctx, a[0]) }},
+			step1((*World).attemptsSpaced)},
 	}
 }
 

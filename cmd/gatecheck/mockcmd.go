@@ -35,7 +35,14 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	outOfOrder := fs.Bool("webhook-out-of-order", false, "hold back the first webhook of each payment, so later ones arrive first")
 	var rel reliabilityFlags
 	rel.register(fs)
+	// --rbs-json-codes: the JSON type of the RBS mock's errorCode and
+	// actionCode (README, "JSON types").
+	rbsCodes := fs.String("rbs-json-codes", "", "RBS mock: answer every errorCode and actionCode as a number or a string (default: as each method's documented example)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	codes, err := rbsmock.ParseJSONCodes(*rbsCodes)
+	if err != nil {
 		return err
 	}
 	if *timeScale < 0 {
@@ -51,7 +58,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
-	base, m, shutdown, err := serveMock(ctx, *addr, cfg)
+	base, m, shutdown, err := serveMock(ctx, *addr, cfg, func(c *rbsmock.Config) { c.JSONCodes = codes })
 	if err != nil {
 		return err
 	}

@@ -179,7 +179,7 @@ func orDefault(v, def string) string {
 // closes: its webhook dispatcher stops (pending webhooks are dropped,
 // deliveries in flight finish) and, with a state file, the last snapshot
 // is written.
-func serveMock(ctx context.Context, addr string, cfg mock.Config) (string, *mock.Mock, func(context.Context) error, error) {
+func serveMock(ctx context.Context, addr string, cfg mock.Config, rbsOpts ...func(*rbsmock.Config)) (string, *mock.Mock, func(context.Context) error, error) {
 	m, err := mock.New(cfg)
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("mock: %w", err)
@@ -187,8 +187,12 @@ func serveMock(ctx context.Context, addr string, cfg mock.Config) (string, *mock
 	// The Alfa-Bank RBS gateway mock shares the port under /rbs/ (bank API
 	// /rbs/payment/rest/*.do, router API /rbs/v1/*.do), with its documented
 	// default credentials.
-	rm, err := rbsmock.New(rbsmock.Config{UserName: rbsmock.DefaultUserName, Password: rbsmock.DefaultPassword,
-		CallbackKey: rbsmock.DefaultCallbackKey, Seed: cfg.Seed})
+	rcfg := rbsmock.Config{UserName: rbsmock.DefaultUserName, Password: rbsmock.DefaultPassword,
+		CallbackKey: rbsmock.DefaultCallbackKey, Seed: cfg.Seed}
+	for _, o := range rbsOpts {
+		o(&rcfg)
+	}
+	rm, err := rbsmock.New(rcfg)
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("rbs mock: %w", err)
 	}

@@ -2,7 +2,6 @@ package rbsmock
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -26,88 +25,6 @@ func fail(code int, msg string) *apiError { return &apiError{code, msg} }
 type reply struct {
 	body   map[string]any
 	events []*event
-}
-
-// methodKind decides the errorCode wire type (rbs-gateway.md §2): register
-// methods omit it on success and quote it on error, status quotes it, the
-// operations on orders use a number. The router quotes it everywhere.
-type methodKind int
-
-const (
-	kindRegister methodKind = iota
-	kindStatus
-	kindOperation
-	kindAlfaPay
-)
-
-type apiMethod struct {
-	kind       methodKind
-	routerOnly bool
-	fn         func(m *Mock, r *http.Request, p params, router bool) (*reply, *apiError)
-}
-
-var methods = map[string]apiMethod{
-	rbs.MethodRegister:               {kind: kindRegister, fn: (*Mock).register},
-	rbs.MethodRegisterPreAuth:        {kind: kindRegister, fn: (*Mock).registerPreAuth},
-	rbs.MethodDeposit:                {kind: kindOperation, fn: (*Mock).deposit},
-	rbs.MethodReverse:                {kind: kindOperation, fn: (*Mock).reverse},
-	rbs.MethodRefund:                 {kind: kindOperation, fn: (*Mock).refund},
-	rbs.MethodDecline:                {kind: kindOperation, fn: (*Mock).decline},
-	rbs.MethodGetOrderStatusExtended: {kind: kindStatus, fn: (*Mock).status},
-	rbs.MethodAlfaPayPaymentOrder:    {kind: kindAlfaPay, routerOnly: true, fn: (*Mock).alfaPay},
-}
-
-// errorBody is the gateway's error shape for a method kind.
-func errorBody(kind methodKind, router bool, e *apiError) map[string]any {
-	var code any = strconv.Itoa(e.code)
-	if kind == kindOperation && !router {
-		code = e.code
-	}
-	b := map[string]any{"errorCode": code, "errorMessage": e.msg}
-	if kind == kindAlfaPay {
-		// MOCK DECISION: the router's Alfa Pay error shape is not
-		// documented; success:false beside the usual errorCode.
-		b["success"] = false
-	}
-	return b
-}
-
-func (m *Mock) serveAPI(w http.ResponseWriter, r *http.Request, router bool, name string) {
-	meth, ok := methods[name]
-	if !ok || (meth.routerOnly && !router) {
-		writeJSON(w, http.StatusNotFound, map[string]any{"errorCode": "7", "errorMessage": "Unknown method " + strconv.Quote(name)})
-		return
-	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody(meth.kind, router, fail(rbs.CodeWrongParameter, "Use HTTP POST")))
-		return
-	}
-	p, err := readParams(r, m.cfg.MaxBodyBytes)
-	switch {
-	case errors.Is(err, errTooLarge):
-		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody(meth.kind, router, fail(rbs.CodeWrongParameter, "Request body too large")))
-		return
-	case errors.Is(err, errContentType):
-		writeJSON(w, http.StatusUnsupportedMediaType, errorBody(meth.kind, router, fail(rbs.CodeWrongParameter, "Unsupported content type")))
-		return
-	case err != nil:
-		writeJSON(w, http.StatusBadRequest, errorBody(meth.kind, router, fail(rbs.CodeWrongParameter, "Malformed request body")))
-		return
-	}
-	if e := m.authenticate(p, meth.kind); e != nil {
-		writeJSON(w, http.StatusOK, errorBody(meth.kind, router, e))
-		return
-	}
-	rep, e := meth.fn(m, r, p, router)
-	if rep != nil {
-		m.cb.send(rep.events...)
-	}
-	if e != nil {
-		writeJSON(w, http.StatusOK, errorBody(meth.kind, router, e))
-		return
-	}
-	writeJSON(w, http.StatusOK, rep.body)
 }
 
 // authenticate checks userName+password or token (never both). A missing
@@ -148,7 +65,8 @@ func (m *Mock) registerPreAuth(r *http.Request, p params, router bool) (*reply, 
 
 func (m *Mock) registerOrder(r *http.Request, p params, router, preAuth bool) (*reply, *apiError) {
 	now := m.Now()
-	o := &order{router: router, preAuth: preAuth, created: now, currency: rbs.DefaultCurrency}
+	o := &order{router: router, preAuth: preAuth, created: now, currency: rbs.DefaultCurrency,
+		actionCode: rbs.ActionNoPaymentAttempt, actionDesc: descNoPaymentAttempt}
 	o.number = p.get("orderNumber")
 	switch {
 	case o.number == "":
@@ -205,6 +123,9 @@ func (m *Mock) registerOrder(r *http.Request, p params, router, preAuth bool) (*
 	if o.language = p.get("language"); o.language != "" && !slices.Contains(languages, o.language) {
 		return nil, fail(rbs.CodeWrongParameter, "Wrong language")
 	}
+	if o.language == "ru" {
+		o.actionDesc = descNoPaymentAttemptRU
+	}
 	if o.description = p.get("description"); utf8.RuneCountInString(o.description) > 598 {
 		return nil, fail(rbs.CodeWrongParameter, "Description is too long")
 	}
@@ -234,6 +155,19 @@ func (m *Mock) registerOrder(r *http.Request, p params, router, preAuth bool) (*
 			o.jsonParams = append(o.jsonParams, rbs.NameValue{Name: k, Value: scalarText(v)})
 		}
 		slices.SortFunc(o.jsonParams, func(a, b rbs.NameValue) int { return strings.Compare(a.Name, b.Name) })
+	}
+	if s := p.get("orderBundle"); s != "" {
+		var bundle map[string]any
+		if err := json.Unmarshal([]byte(s), &bundle); err != nil || bundle == nil {
+			return nil, fail(rbs.CodeWrongParameter, "orderBundle is invalid")
+		}
+		if e := checkBundle(bundle, o.amount); e != nil {
+			return nil, e
+		}
+		o.bundle = bundle
+	}
+	if s := p.get("bindingId"); s != "" {
+		o.bindingID = s
 	}
 	if router {
 		for _, way := range p.list("allowedPaymentWays") {
@@ -355,6 +289,7 @@ func (m *Mock) deposit(_ *http.Request, p params, router bool) (*reply, *apiErro
 	// MOCK DECISION: one capture per order (status 8, several partial
 	// captures, is not modelled); a partial deposit releases the rest.
 	o.status, o.deposited, o.depositedAt = rbs.StatusDeposited, amount, now
+	m.receiptLocked(o, receiptPaymentDelivered, amount, now)
 	if ev := m.callbackFor(o, rbs.OperationDeposited, true, now, nil); ev != nil {
 		rep.events = append(rep.events, ev)
 	}
@@ -470,6 +405,7 @@ func (m *Mock) refund(_ *http.Request, p params, router bool) (*reply, *apiError
 		approvalCode: m.digits(streamApproval, o.seq|n, 6), reference: m.digits(streamReference, o.seq|n, 12)})
 	o.refunded += amount
 	o.status, o.refundedAt = rbs.StatusRefunded, now
+	m.receiptLocked(o, receiptRefundDelivered, amount, now)
 	extra := map[string][]string{"operationRefundedAmount": {strconv.FormatInt(amount, 10)}}
 	if ext != "" {
 		extra["externalRefundId"] = []string{ext}
@@ -498,6 +434,9 @@ func (m *Mock) decline(_ *http.Request, p params, router bool) (*reply, *apiErro
 	}
 	o.acsToken, o.acsCard, o.alfaPayToken = "", nil, ""
 	o.status, o.actionDesc = rbs.StatusDeclined, "Declined by the merchant"
+	if o.qr != nil && o.qr.status == qrStarted {
+		o.qr.status = qrRejected
+	}
 	rep.body = opOK(router)
 	return rep, nil
 }

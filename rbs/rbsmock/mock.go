@@ -6,26 +6,27 @@
 //
 // Routes, relative to wherever the handler is mounted (http.StripPrefix
 // works: the mock finds its prefix and writes it into every URL it hands
-// out):
+// out). The gateway methods are one route table (routes.go): one row per
+// method with its bank paths (/payment/rest/..., the wallets under
+// /payment/<wallet>/payment.do), its router path (/v1/...) where the
+// router has it, and its handler; every method takes GET (parameters in
+// the query) and POST (a form or JSON). Beside them:
 //
-//	POST /payment/rest/{method}.do   bank variant: form requests (JSON accepted), JSON answers
-//	POST /v1/{method}.do             router variant: JSON requests (forms accepted), JSON answers
-//	POST /v1/alfapay/paymentOrder.do router only: the Alfa Pay redirect
 //	GET  /payment/merchants/gatecheck/payment_{lang}.html?mdOrder=ID  payment page (formUrl, bank)
 //	GET  /wl/payment.html?mdOrder=ID&language=xx                      payment page (formUrl, router)
 //	POST /payment/pay                card form submission
-//	GET|POST /payment/acs?mdOrder=ID&t=TOKEN     3-D Secure ACS page
+//	GET|POST /payment/acs?mdOrder=ID&t=TOKEN     3-D Secure ACS page (also the direct payments' acsUrl)
+//	GET|POST /payment/rest/finish3ds.do          the gateway's own termUrl of direct payments
 //	GET|POST /alfapay/goto-alfapay?orderId=ID&t=TOKEN  Alfa Pay page
+//	GET|POST /sbp/bank?qrId=ID&t=TOKEN           the buyer's bank app for an SBP QR code
 //	GET  /_mock/rbs/clock            {"now":...}
 //	POST /_mock/rbs/clock/advance    duration=24h + credentials; moves the clock
 //	POST /_mock/rbs/callbacks        credentials [+ mdOrder]; the callback deliveries
 //
-// Methods: register.do, registerPreAuth.do, deposit.do, reverse.do,
-// refund.do, decline.do, getOrderStatusExtended.do. errorCode answers
-// follow rbs-gateway.md §5 per method, with the wire types the reference
-// shows: register.do omits errorCode on success and quotes it on error,
-// deposit/reverse/refund/decline answer a number, getOrderStatusExtended.do
-// a string; the router quotes every errorCode.
+// errorCode answers follow the per-method tables of the gateway's
+// documentation (https://alfa.rbsuat.com/sandbox/ru/integration/api/rest.html),
+// with the wire types its examples show (methodKind), unless
+// Config.JSONCodes forces numbers or strings everywhere.
 //
 // MOCK DECISIONS where the reference is silent (each repeated next to its
 // code): API errors are HTTP 200 with errorCode; transport problems carry
@@ -125,6 +126,10 @@ type Config struct {
 	// Currencies are the ISO 4217 numeric codes the merchant may use;
 	// empty means 643, 840 and 978.
 	Currencies []int
+	// JSONCodes is the JSON type of every errorCode and actionCode the
+	// mock answers: CodesDocumented (the per-method shapes of the
+	// gateway's examples), CodesNumber or CodesString.
+	JSONCodes string
 }
 
 // Mock is an in-process RBS gateway. It is safe for concurrent use.
@@ -141,6 +146,14 @@ type Mock struct {
 	mu       sync.Mutex
 	orders   map[string]*order
 	byNumber map[string]*order
+	// bindings (stored cards) by bindingId; qrs (SBP QR codes) by qrId;
+	// threeDS2 (3-D Secure 2 transactions) by threeDSServerTransId.
+	bindings map[string]*binding
+	// byClient and byCard index the bindings by clientId and card number.
+	byClient map[string][]*binding
+	byCard   map[string][]*binding
+	qrs      map[string]*order
+	threeDS2 map[string]*order
 
 	cb *deliverer
 }
@@ -176,6 +189,11 @@ func New(cfg Config) (*Mock, error) {
 		cfg.CallbackMaxFailures = DefaultMaxFailures
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	codes, err := ParseJSONCodes(cfg.JSONCodes)
+	if err != nil {
+		return nil, err
+	}
+	cfg.JSONCodes = codes
 	m := &Mock{
 		cfg:        cfg,
 		clock:      cfg.Clock,
@@ -185,6 +203,11 @@ func New(cfg Config) (*Mock, error) {
 		currencies: map[int]bool{},
 		orders:     map[string]*order{},
 		byNumber:   map[string]*order{},
+		bindings:   map[string]*binding{},
+		byClient:   map[string][]*binding{},
+		byCard:     map[string][]*binding{},
+		qrs:        map[string]*order{},
+		threeDS2:   map[string]*order{},
 	}
 	if m.clock == nil {
 		m.clock = realClock{}
@@ -282,16 +305,20 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (m *Mock) route(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
-	case strings.HasPrefix(p, BankPath+"/"):
-		m.serveAPI(w, r, false, strings.TrimPrefix(p, BankPath+"/"))
-	case strings.HasPrefix(p, RouterPath+"/"):
-		m.serveAPI(w, r, true, strings.TrimPrefix(p, RouterPath+"/"))
+	case p == finish3DSPagePath:
+		m.serveFinish3DS(w, r)
+	case isAPIPath(p):
+		m.serveAPI(w, r)
+	case p == sbpBankPath:
+		m.serveSBPBank(w, r)
 	case p == bankPagePath || p == routerPagePath || (strings.HasPrefix(p, "/payment/merchants/gatecheck/payment_") && strings.HasSuffix(p, ".html")):
 		m.servePaymentPage(w, r)
 	case p == payPath:
 		m.servePay(w, r)
 	case p == acsPath:
 		m.serveACS(w, r)
+	case strings.HasPrefix(p, acsPath+"/"):
+		m.serve3DSMethod(w, r)
 	case p == alfaPayPagePath:
 		m.serveAlfaPayPage(w, r)
 	case strings.HasPrefix(p, adminPath+"/"):
@@ -308,7 +335,13 @@ const (
 	payPath         = "/payment/pay"
 	acsPath         = "/payment/acs"
 	alfaPayPagePath = "/alfapay/goto-alfapay"
-	adminPath       = "/_mock/rbs"
+	// finish3DSPagePath is the gateway's own termUrl: where the ACS
+	// returns the payer after a paymentorder.do 3-D Secure.
+	finish3DSPagePath = BankPath + "/finish3ds.do"
+	// sbpBankPath is the page that plays the buyer's bank app: the SBP
+	// QR payload points at it.
+	sbpBankPath = "/sbp/bank"
+	adminPath   = "/_mock/rbs"
 )
 
 // mountPrefix is the path the handler is mounted under: what

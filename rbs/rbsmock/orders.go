@@ -15,6 +15,14 @@ import (
 // from memory of third-party code, not verified against the sources.
 const actionSessionExpired = -2007
 
+// descNoPaymentAttempt is actionCodeDescription of an order nobody has
+// tried to pay (actionCode -100); descNoPaymentAttemptRU is the gateway's
+// Russian text, for orders registered with language=ru.
+const (
+	descNoPaymentAttempt   = "No payment attempts"
+	descNoPaymentAttemptRU = "Не было попыток оплаты"
+)
+
 // order is one registered order. Guarded by Mock.mu.
 type order struct {
 	seq         uint64
@@ -49,11 +57,44 @@ type order struct {
 	actionCode   int
 	actionDesc   string
 	card         *paidCard
+	tc           *rbs.TestCard // the catalogue card that paid; never printed
 	paymentWay   string
 
 	acsToken     string
 	acsCard      *enteredCard // the card waiting at the ACS
 	alfaPayToken string
+
+	// direct is set while a paymentorder.do 3-D Secure waits: the ACS
+	// then hands the payer back to termURL with a PaRes instead of
+	// finishing the payment itself; paRes is what it handed out, and
+	// tds2 the 3-D Secure 2 transaction id (empty for 3-D Secure 1).
+	direct  bool
+	termURL string
+	paRes   string
+	tds2    string
+	// finishURL is where a finished direct payment sends the payer.
+	finishURL string
+
+	bindingID        string // the binding the order was paid with or created
+	bindingNotNeeded bool
+	// bundle is the orderBundle (cart) given at registration; receipts
+	// are the fiscal receipts the order's life produced.
+	bundle   map[string]any
+	receipts []receipt
+	// qr is the order's SBP QR code, when one was asked for.
+	qr *sbpQR
+	// extra are parameters added with addParams.do.
+	extra []rbs.NameValue
+}
+
+// receipt is one fiscal receipt of an order (getReceiptStatus.do).
+type receipt struct {
+	uuid      string
+	status    int   // receiptStatus: 1 payment delivered, 4 refund delivered
+	closing   bool  // a closing receipt (closeOfdReceipt.do)
+	amount    int64 // minor units
+	at        time.Time
+	docNumber int
 }
 
 type refundRec struct {
@@ -155,6 +196,9 @@ func (m *Mock) expireLocked(o *order, now time.Time) *event {
 	}
 	o.status = rbs.StatusDeclined
 	o.actionCode, o.actionDesc = actionSessionExpired, "Session expired"
+	if o.qr != nil && o.qr.status == qrStarted {
+		o.qr.status = qrRejected
+	}
 	o.acsToken, o.acsCard, o.alfaPayToken = "", nil, ""
 	return m.callbackFor(o, rbs.OperationDeclinedByTimeout, false, now, nil)
 }
@@ -176,6 +220,10 @@ func (m *Mock) finishLocked(o *order, c *enteredCard, way string, eci int, now t
 	}
 	o.card.approvalCode = m.digits(streamApproval, o.seq, 6)
 	o.actionCode, o.actionDesc = rbs.ActionApproved, ""
+	o.tc = c.tc
+	if ev := m.bindLocked(o, c, way, now); ev != nil {
+		defer m.cb.send(ev)
+	}
 	o.authAt = now
 	o.approved = o.amount
 	if o.preAuth {
@@ -183,6 +231,7 @@ func (m *Mock) finishLocked(o *order, c *enteredCard, way string, eci int, now t
 	} else {
 		o.status = rbs.StatusDeposited
 		o.deposited, o.depositedAt = o.amount, now
+		m.receiptLocked(o, receiptPaymentDelivered, o.amount, now)
 	}
 	if m.log != nil {
 		m.log.Debug("rbsmock: order paid", "order", o.id, "status", o.status.String(), "card", o.card.maskedPan)
@@ -273,8 +322,18 @@ func (m *Mock) statusBody(o *order) map[string]any {
 	if o.paymentWay != "" {
 		b["paymentWay"] = o.paymentWay
 	}
-	if o.clientID != "" {
-		b["bindingInfo"] = map[string]any{"clientId": o.clientID}
+	if o.clientID != "" || o.bindingID != "" {
+		bi := map[string]any{"clientId": o.clientID}
+		if o.bindingID != "" {
+			bi["bindingId"] = o.bindingID
+		}
+		b["bindingInfo"] = bi
+	}
+	if len(o.extra) > 0 {
+		b["merchantOrderParams"] = append(append([]rbs.NameValue{}, o.jsonParams...), o.extra...)
+	}
+	if o.bundle != nil {
+		b["orderBundle"] = o.bundle
 	}
 	if !o.authAt.IsZero() {
 		b["authDateTime"] = o.authAt.UnixMilli()

@@ -39,7 +39,13 @@ table{border-collapse:collapse;font-size:.85rem;margin-top:.5rem} td,th{border:1
 {{if .Description}}<p>{{.Description}}</p>{{end}}
 <p class="note" id="session">The session ends at {{.Deadline}} ({{.Minutes}} min left).</p>
 {{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}
-<form method="post" action="{{.Action}}" autocomplete="off">
+{{if .Masked}}<form method="post" action="{{.Action}}" autocomplete="off">
+<input type="hidden" name="mdOrder" value="{{.OrderID}}">
+<p id="binding">Pay with your saved card {{.Masked}}.</p>
+<label for="cvc">CVC</label><input id="cvc" name="cvc" type="password" inputmode="numeric" placeholder="123">
+<button type="submit" name="action" value="binding">Pay</button>
+</form>
+{{else}}<form method="post" action="{{.Action}}" autocomplete="off">
 <input type="hidden" name="mdOrder" value="{{.OrderID}}">
 <label for="pan">Card number</label><input id="pan" name="pan" inputmode="numeric" placeholder="4111111111111111">
 <div class="row"><label>Month<input name="month" inputmode="numeric" placeholder="MM"></label>
@@ -48,7 +54,7 @@ table{border-collapse:collapse;font-size:.85rem;margin-top:.5rem} td,th{border:1
 <label for="cardholder">Cardholder name</label><input id="cardholder" name="cardholder" placeholder="TEST CARDHOLDER">
 <button type="submit" name="action" value="pay">Pay</button>
 {{if .AlfaPay}}<button type="submit" name="action" value="alfapay">Pay with Alfa Pay</button>{{end}}
-</form>
+</form>{{end}}
 <h2>Test cards</h2>
 <p class="note">Any expiry date that is not in the past; CVC 123. Cards marked synthetic exist only in gatecheck's mock.</p>
 <table id="test-cards"><tr><th>Card</th><th>System</th><th>3-D Secure password</th><th>Outcome</th><th>Source</th></tr>
@@ -78,6 +84,18 @@ table{border-collapse:collapse;font-size:.85rem;margin-top:.5rem} td,th{border:1
 {{end}}</select>
 <button type="submit" name="action" value="pay">Pay</button>
 <button type="submit" name="action" value="cancel">Cancel</button>
+</form>
+{{template "foot" .}}{{end}}
+
+{{define "sbp"}}{{template "head" .}}
+<h1>Your bank: SBP payment</h1>
+<p>Pay <strong id="amount">{{.Amount}} {{.Currency}}</strong> to the merchant for order {{.Number}} by the Faster Payments System.</p>
+{{if .Description}}<p>{{.Description}}</p>{{end}}
+<p class="note">The QR code expires at {{.Deadline}}.</p>
+<form method="post" action="{{.Action}}">
+<input type="hidden" name="qrId" value="{{.OrderID}}"><input type="hidden" name="t" value="{{.Token}}">
+<button type="submit" name="action" value="pay">Pay</button>
+<button type="submit" name="action" value="reject">Reject</button>
 </form>
 {{template "foot" .}}{{end}}
 
@@ -169,8 +187,25 @@ func (m *Mock) servePaymentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := o.pageData(now)
 	d.AlfaPay = slices.Contains(o.ways, rbs.PaymentWayAlfaPay)
+	if b := m.orderBindingLocked(o); b != nil {
+		// An order registered with bindingId is paid only with that
+		// card: the page asks for its CVC alone.
+		d.Masked = b.masked()
+	}
 	m.mu.Unlock()
 	m.paymentForm(w, r, d, "")
+}
+
+// orderBindingLocked is the active binding an order was registered with,
+// or nil.
+func (m *Mock) orderBindingLocked(o *order) *binding {
+	if o.bindingID == "" {
+		return nil
+	}
+	if b, ok := m.bindings[o.bindingID]; ok && b.active && b.clientID == o.clientID {
+		return b
+	}
+	return nil
 }
 
 func (m *Mock) paymentForm(w http.ResponseWriter, r *http.Request, d pageData, errMsg string) {
@@ -214,6 +249,20 @@ func (m *Mock) servePay(w http.ResponseWriter, r *http.Request) {
 		loc := m.pathBase(r) + alfaPayPagePath + "?orderId=" + o.id + "&t=" + o.alfaPayToken
 		m.mu.Unlock()
 		http.Redirect(w, r, loc, http.StatusSeeOther)
+		return
+	}
+	if b := m.orderBindingLocked(o); b != nil {
+		d.Masked = b.masked()
+		cvc := strings.TrimSpace(f.Get("cvc"))
+		if f.Get("action") != "binding" || len(cvc) != 3 || strings.Trim(cvc, "0123456789") != "" {
+			m.mu.Unlock()
+			m.paymentForm(w, r, d, "Enter the 3-digit CVC of your saved card.")
+			return
+		}
+		ev, next := m.finishLocked(o, &enteredCard{tc: b.tc, expiry: b.expiry, holder: b.holder}, rbs.PaymentWayCardBinding, 7, now)
+		m.mu.Unlock()
+		m.cb.send(ev)
+		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
 	card, problem := m.readCard(f, now)
@@ -313,7 +362,12 @@ func (m *Mock) serveACS(w http.ResponseWriter, r *http.Request) {
 	if want == "" {
 		want = acsPassword
 	}
-	if r.Method == http.MethodGet {
+	if r.Method == http.MethodGet || f.Get("action") == "" {
+		// GET, or the merchant's auto-post of PaReq/MD/TermUrl (creq for
+		// 3-D Secure 2): show the page.
+		if term := f.Get("TermUrl"); term != "" && o.direct && o.tds2 == "" && absoluteHTTP(term) {
+			o.termURL = term
+		}
 		d := o.pageData(now)
 		d.Title, d.Action, d.Token = "3-D Secure", m.pathBase(r)+acsPath, o.acsToken
 		d.Masked, d.Password = craftgate.MaskPAN(o.acsCard.tc.Number), want
@@ -321,9 +375,16 @@ func (m *Mock) serveACS(w http.ResponseWriter, r *http.Request) {
 		m.render(w, http.StatusOK, "acs", d)
 		return
 	}
+	confirmed := f.Get("action") == "confirm" && subtle.ConstantTimeCompare([]byte(f.Get("password")), []byte(want)) == 1
+	if o.direct {
+		next := m.directACSDoneLocked(o, confirmed)
+		m.mu.Unlock()
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
 	var ev *event
 	var next string
-	if f.Get("action") == "confirm" && subtle.ConstantTimeCompare([]byte(f.Get("password")), []byte(want)) == 1 {
+	if confirmed {
 		ev, next = m.finishLocked(o, o.acsCard, rbs.PaymentWayCard, 5, now)
 	} else {
 		o.card = &paidCard{maskedPan: rbs.GatewayMaskedPAN(o.acsCard.tc.Number), expiry: o.acsCard.expiry,

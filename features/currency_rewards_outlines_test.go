@@ -1,6 +1,6 @@
 package features_test
 
-// Tests of the multi-currency and reward features (issue 6, part B).
+// Tests of the multi-currency and reward features.
 
 import (
 	"testing"

@@ -8,8 +8,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Tests of the pre-authorisation, installment and stored-card features
-// (issue 6, part A).
+// Tests of the pre-authorisation, installment and stored-card features.
 
 // TestPreAuthOutlineMatchesCatalogue keeps the pre-authorisation outline
 // equal to the catalogue's cards failing at PRE_AUTH.
@@ -33,10 +32,10 @@ func TestPostAuthOutlineMatchesCatalogue(t *testing.T) {
 	compareWithCatalogue(t, rows, want, craftgate.StepPostAuth)
 }
 
-// partAMockOnly are the part-A sentences that need the mock (its
+// cardStepsNeedingTheMock are the part-A sentences that need the mock (its
 // documented-nowhere answers or its own commission table), as patterns,
 // with the tag they require.
-var partAMockOnly = []struct {
+var cardStepsNeedingTheMock = []struct {
 	re  *regexp.Regexp
 	tag string
 }{
@@ -45,10 +44,10 @@ var partAMockOnly = []struct {
 	{regexp.MustCompile(`^the merchant receives a signed .* for the post-auth$`), "@webhook"},
 }
 
-func TestPartAMockOnlyScenariosAreTagged(t *testing.T) {
+func TestCardScenariosNeedingTheMockAreTagged(t *testing.T) {
 	for _, p := range pickles(t) {
 		for _, s := range p.Steps {
-			for _, m := range partAMockOnly {
+			for _, m := range cardStepsNeedingTheMock {
 				if m.re.MatchString(s.Text) && !hasTag(p, m.tag) {
 					t.Errorf("%s: %q uses %q but is not tagged %s", p.Uri, p.Name, s.Text, m.tag)
 				}
@@ -57,11 +56,11 @@ func TestPartAMockOnlyScenariosAreTagged(t *testing.T) {
 	}
 }
 
-// TestPartASignOffNames keeps the scenarios the sign-off checklist
+// TestCardSignOffScenarioNames keeps the scenarios the sign-off checklist
 // (reports/checklist.go) finds by tag and name: G4 stored cards, G6
 // commercial cards, G8 AMEX, G9 installments, G12 externalId, G14
 // maturity difference, G20 pre-authorisation and post-auth.
-func TestPartASignOffNames(t *testing.T) {
+func TestCardSignOffScenarioNames(t *testing.T) {
 	ps := pickles(t)
 	tests := []struct {
 		item    string

@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// Tests of the pay-by-link, reward and fraud client methods (issue 6,
-// part B): method, path, query and wire types.
+// Tests of the pay-by-link, reward and fraud client methods: method, path,
+// query and wire types.
 
 func TestProductClient(t *testing.T) {
 	prod := `{"data":{"id":7,"name":"Ticket","status":"ACTIVE","price":150.5,"currency":"TRY","stock":1,"soldCount":0,"token":"tk","enabledInstallments":[1,3],"url":"https://x/l/tk","qrCodeUrl":"https://x/l/tk/qr"}}`

@@ -1,0 +1,155 @@
+package mock
+
+import "github.com/gatecheck/gatecheck/craftgate"
+
+// routeTable is every endpoint of the mock, one row each: the operation
+// (method and path pattern), its handler and what it reads. Everything
+// else is derived from it: routing, the 405 Allow header, the 404 "no
+// route" answer, fault-injection operation names (Operations), the
+// concurrency limit's exemptions and the load engine's operation names
+// (OperationNamer). Adding an endpoint is one row here and its handler in
+// the domain's file; TestRouteTable checks that every row compiles, no two
+// conflict, and a sample path of each routes to its own row.
+//
+// API paths come from the client package (craftgate.Path...), so the
+// client and the mock cannot disagree on them; the mock's own pages and
+// admin routes (/_mock/...) are defined here.
+//
+// It is a function, not a package variable, because handlers (the fault
+// admin route) name the operations themselves.
+func routeTable() []endpoint {
+	return []endpoint{
+		// Card payments (payments.go, preauth.go), 3-D Secure (threeds.go).
+		{"POST " + craftgate.PathCardPayments, writes((*Mock).createPayment), signedJSON},
+		{"GET " + craftgate.PathCardPayments + "/{id}", writes((*Mock).retrievePayment), signed},
+		{"POST " + craftgate.PathCardPayments + "/{id}" + craftgate.PathPostAuthSuffix, writes((*Mock).postAuth), signedJSON},
+		{"POST " + craftgate.PathThreeDSInit, writes((*Mock).initThreeDS), signedJSON},
+		{"POST " + craftgate.PathThreeDSComplete, writes((*Mock).completeThreeDS), signedJSON},
+
+		// Checkout form (checkout.go).
+		{"POST " + craftgate.PathCheckoutInit, writes((*Mock).initCheckout), signedJSON},
+		{"GET " + craftgate.PathCheckoutPayments + "/{token}", writes((*Mock).retrieveCheckout), signed},
+		{"DELETE " + craftgate.PathCheckoutPayments + "/{token}", writes((*Mock).expireCheckout), signed},
+
+		// Refunds and cancels (refunds.go).
+		{"POST " + craftgate.PathRefunds, writes((*Mock).refundPayment), signedJSON},
+		{"GET " + craftgate.PathRefunds + "/{id}", writes((*Mock).retrieveRefund), signed},
+		{"POST " + craftgate.PathRefundTransactions, writes((*Mock).refundTransaction), signedJSON},
+		{"GET " + craftgate.PathRefundTransactions + "/{id}", writes((*Mock).retrieveTxRefund), signed},
+
+		// Stored cards (cards.go), installments and BIN (installments.go).
+		{"POST " + craftgate.PathStoredCards, writes((*Mock).storeCard), signedJSON},
+		{"GET " + craftgate.PathStoredCards, writes((*Mock).searchStoredCards), signed},
+		{"DELETE " + craftgate.PathStoredCards, writes((*Mock).deleteStoredCard), signed},
+		{"POST " + craftgate.PathStoredCardsUpdate, writes((*Mock).updateStoredCard), signedJSON},
+		{"POST " + craftgate.PathStoredCardsDelete, writes((*Mock).deleteStoredCard), signedJSON},
+		{"GET " + craftgate.PathInstallments, writes((*Mock).searchInstallments), signed},
+		{"GET " + craftgate.PathBins + "/{binNumber}", (*Mock).retrieveBin, signed},
+
+		// Members (members.go), wallets, remittances and deposits (wallet.go,
+		// wallet_refunds.go), marketplace transactions (marketplace.go).
+		{"POST " + craftgate.PathMembers, writes((*Mock).createMember), signedJSON},
+		{"GET " + craftgate.PathMembers, writes((*Mock).searchMembers), signed},
+		{"GET " + craftgate.PathMembers + "/{id}", writes((*Mock).retrieveMember), signed},
+		{"PUT " + craftgate.PathMembers + "/{id}", writes((*Mock).updateMember), signedJSON},
+		{"POST " + craftgate.PathWalletMembers + "/{memberId}/wallets", writes((*Mock).createWallet), signedJSON},
+		{"GET " + craftgate.PathWalletMembers + "/{memberId}/wallet", writes((*Mock).retrieveMemberWallet), signed},
+		{"PUT " + craftgate.PathWalletMembers + "/{memberId}/wallets/{walletId}", writes((*Mock).updateWallet), signedJSON},
+		{"GET " + craftgate.PathMerchantWallet, writes((*Mock).retrieveMerchantWallet), signed},
+		{"POST " + craftgate.PathMerchantWalletReset, writes((*Mock).resetMerchantWallet), signedJSON},
+		{"GET " + craftgate.PathWallets + "/{walletId}/wallet-transactions", writes((*Mock).searchWalletTransactions), signed},
+		{"POST " + craftgate.PathRemittancesSend, writes((*Mock).sendRemittance), signedJSON},
+		{"POST " + craftgate.PathRemittancesReceive, writes((*Mock).receiveRemittance), signedJSON},
+		{"GET " + craftgate.PathRemittances + "/{id}", writes((*Mock).retrieveRemittance), signed},
+		{"POST " + craftgate.PathRemittances + "/{id}", writes((*Mock).retrieveRemittance), signed},
+		{"POST " + craftgate.PathDeposits, writes((*Mock).createDeposit), signedJSON},
+		{"POST " + craftgate.PathDepositsFundTransfer, writes((*Mock).createFundTransferDeposit), signedJSON},
+		{"POST " + craftgate.PathDepositsThreeDSInit, writes((*Mock).initThreeDSDeposit), signedJSON},
+		{"POST " + craftgate.PathDepositsThreeDSComplete, writes((*Mock).completeThreeDSDeposit), signedJSON},
+		{"POST " + craftgate.PathApprovePaymentTransactions, writes((*Mock).approveTransactions), signedJSON},
+		{"POST " + craftgate.PathDisapprovePaymentTransactions, writes((*Mock).disapproveTransactions), signedJSON},
+		{"PUT " + craftgate.PathPaymentTransactions + "/{id}", writes((*Mock).updateTransaction), signedJSON},
+		{"POST " + craftgate.PathInstantWalletSettlements, writes((*Mock).settleToWallets), signedJSON},
+		{"GET " + craftgate.PathWalletTransactions + "/{id}/refundable-amount", writes((*Mock).walletTxRefundable), signed},
+		{"POST " + craftgate.PathWalletTransactions + "/{id}/refunds", writes((*Mock).refundWalletTx), signedJSON},
+		{"GET " + craftgate.PathWalletTransactions + "/{id}/refunds", writes((*Mock).listWalletTxRefunds), signed},
+
+		// Pay-by-link products (products.go).
+		{"POST " + craftgate.PathProducts, writes((*Mock).createProduct), signedJSON},
+		{"GET " + craftgate.PathProducts, writes((*Mock).searchProducts), signed},
+		{"PUT " + craftgate.PathProducts + "/{id}", writes((*Mock).updateProduct), signedJSON},
+		{"GET " + craftgate.PathProducts + "/{id}", writes((*Mock).retrieveProduct), signed},
+		{"DELETE " + craftgate.PathProducts + "/{id}", writes((*Mock).deleteProduct), signed},
+
+		// Rewards (loyalty.go) and fraud (fraud.go). GET /fraud/v1/value-lists
+		// is the documented form of the clients' GET /fraud/v1/value-lists/all:
+		// both answer.
+		{"POST " + craftgate.PathCardLoyalties, writes((*Mock).retrieveLoyalties), signedJSON},
+		{"POST " + craftgate.PathFraudValueLists, writes((*Mock).addFraudValue), signedJSON},
+		{"GET " + craftgate.PathFraudValueLists, writes((*Mock).allFraudValueLists), signed},
+		{"GET " + craftgate.PathFraudValueListsAll, writes((*Mock).allFraudValueLists), signed},
+		{"GET " + craftgate.PathFraudValueLists + "/{listName}", writes((*Mock).fraudValueList), signed},
+		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}", writes((*Mock).deleteFraudValueList), signed},
+		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}/values/{valueId}", writes((*Mock).deleteFraudValue), signed},
+		{"POST " + craftgate.PathFraudValueLists + "/{listName}/card-fingerprints", writes((*Mock).addCardFingerprint), signedJSON},
+		{"GET " + craftgate.PathFraudRules, writes((*Mock).searchFraudRules), signed},
+		{"GET " + craftgate.PathFraudChecks, writes((*Mock).searchFraudChecks), signed},
+		{"PUT " + craftgate.PathFraudChecks + "/{id}/check-status", writes((*Mock).updateFraudCheckStatus), signedJSON},
+
+		// Alternative payment methods (apm.go) and BNPL (bnpl.go).
+		{"POST " + craftgate.PathApmInit, writes((*Mock).initAPM), signedJSON},
+		{"POST " + craftgate.PathApmComplete, writes((*Mock).completeAPM), signedJSON},
+		{"POST " + craftgate.PathApmPayments, writes((*Mock).createDirectAPM), signedJSON},
+		{"GET " + craftgate.PathInstantTransferBanks, writes((*Mock).instantTransferBankList), signed},
+		{"POST " + craftgate.PathBnplOffers, writes((*Mock).bnplOffers), signedJSON},
+		{"POST " + craftgate.PathBnplInit, writes((*Mock).bnplInit), signedJSON},
+		{"POST " + craftgate.PathBnplVerify, writes((*Mock).bnplVerifyDocs), signedJSON},
+		{"POST " + craftgate.PathBnplPayments + "/{paymentId}/approve", writes((*Mock).bnplApprove), signed},
+		{"POST " + craftgate.PathBnplPayments + "/{paymentId}/verify", writes((*Mock).bnplVerify), signed},
+
+		// Pages of the buyer's browser: not signed.
+		{"GET " + pathACS + "/{paymentId}", writes((*Mock).acsGet), page},
+		{"POST " + pathACS + "/{paymentId}", writes((*Mock).acsPost), page},
+		{"GET " + pathCheckoutPage + "/{token}", writes((*Mock).checkoutPage), page},
+		{"POST " + pathCheckoutPage + "/{token}", writes((*Mock).checkoutPay), page},
+		{"GET " + pathLinkPage + "/{token}", writes((*Mock).linkPage), page},
+		{"POST " + pathLinkPage + "/{token}", writes((*Mock).linkPay), page},
+		{"GET " + pathLinkPage + "/{token}/qr", writes((*Mock).linkQR), page},
+		{"GET " + pathAPMPage + "/{paymentId}", writes((*Mock).apmPage), page},
+		{"POST " + pathAPMPage + "/{paymentId}", writes((*Mock).apmPage), page},
+		{"GET " + pathBNPLPage + "/{paymentId}", writes((*Mock).apmPage), page},
+		{"POST " + pathBNPLPage + "/{paymentId}", writes((*Mock).apmPage), page},
+
+		// The mock's own admin API: signed like every call, never faulted,
+		// not counted against the concurrency limit.
+		{"GET " + pathClock, writes((*Mock).getClock), signed},
+		{"POST " + pathClockAdvance, writes((*Mock).advanceClock), signedJSON},
+		{"GET " + pathPayments, writes((*Mock).searchPayments), signed},
+		{"GET " + pathSettings, writes((*Mock).getSettings), signed},
+		{"POST " + pathSettings, writes((*Mock).postSettings), signedJSON},
+		{"GET " + pathWebhooks, writes((*Mock).listWebhooks), signed},
+		{"GET " + pathFaults, writes((*Mock).getFaults), signed},
+		{"POST " + pathFaults, writes((*Mock).postFaults), signedJSON},
+		{"GET " + pathStats, writes((*Mock).getStats), signed},
+	}
+}
+
+// The mock's own paths: pages a buyer's browser sees (not signed) and the
+// admin API under pathAdminPrefix (signed).
+const (
+	pathMockPrefix   = "/_mock/"
+	pathAdminPrefix  = "/_mock/v1/"
+	pathClock        = "/_mock/v1/clock"
+	pathClockAdvance = "/_mock/v1/clock/advance"
+	pathPayments     = "/_mock/v1/payments"
+	pathSettings     = "/_mock/v1/settings"
+	pathWebhooks     = "/_mock/v1/webhooks"
+	pathFaults       = "/_mock/v1/faults"
+	pathStats        = "/_mock/v1/stats"
+	pathACS          = "/_mock/acs"
+	pathCheckoutPage = "/_mock/checkout"
+	pathLinkPage     = "/_mock/link"
+	pathAPMPage      = "/_mock/apm"
+	pathBNPLPage     = "/_mock/bnpl"
+	pathQRSuffix     = "/qr"
+)
