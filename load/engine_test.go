@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gatecheck/gatecheck/features"
+	"github.com/gatecheck/gatecheck/load/segment"
 	"github.com/gatecheck/gatecheck/mock"
 	"github.com/gatecheck/gatecheck/steps"
 )
@@ -291,3 +292,50 @@ type captureOutput struct{ samples []Sample }
 
 func (c *captureOutput) AddSamples(ss []Sample) { c.samples = append(c.samples, ss...) }
 func (c *captureOutput) Stop() error            { return nil }
+
+// TestSegmentsAddUpToTheWhole runs a profile as three execution segments,
+// one after another against one mock, merges their results, and finds the
+// iterations of the whole test: shared iterations split exactly, and the
+// arrival-rate scenario's iterations dealt out once each.
+func TestSegmentsAddUpToTheWhole(t *testing.T) {
+	target, plan := mockTarget(t)
+	scen := func() map[string]*ScenarioConfig {
+		return map[string]*ScenarioConfig{
+			"shared":  {Executor: SharedIterations, VUs: 4, Iterations: 31, Mix: quickMix},
+			"per_vu":  {Executor: PerVUIterations, VUs: 5, Iterations: 3, Mix: quickMix},
+			"arrival": {Executor: ConstantArrival, Rate: 30, Duration: Duration(time.Second), PreAllocatedVUs: 6, MaxVUs: 6, Mix: quickMix},
+		}
+	}
+	th := map[string]ThresholdList{"iterations{scenario:shared}": {{Threshold: "count==31"}}}
+	var rs []*Result
+	for _, seg := range []string{"0:1/3", "1/3:2/3", "2/3:1"} {
+		part, err := segment.New(seg, "0,1/3,2/3,1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Run(context.Background(), Options{Target: target, Plan: plan, Scenarios: scen(), Segment: part, Thresholds: th})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Segment != seg+" of 0,1/3,2/3,1" {
+			t.Errorf("segment %q", r.Segment)
+		}
+		rs = append(rs, r)
+	}
+	m, err := MergeResults(rs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := scenarioIterations(m, "shared"); n != 31 {
+		t.Errorf("shared: %d iterations in all, want 31", n)
+	}
+	if n := scenarioIterations(m, "per_vu"); n != 15 {
+		t.Errorf("per_vu: %d iterations in all, want 5×3", n)
+	}
+	if n := scenarioIterations(m, "arrival") + scenarioDropped(m, "arrival"); n != 30 {
+		t.Errorf("arrival: %d iterations started in all, want 30", n)
+	}
+	if !m.ThresholdsPassed {
+		t.Errorf("merged thresholds: %+v", m.ThresholdResults)
+	}
+}

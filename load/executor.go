@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gatecheck/gatecheck/load/segment"
 )
 
 // Pacer is an open model's arrival schedule, in the spirit of vegeta's
@@ -99,6 +101,31 @@ func (p *rampPacer) Pace(elapsed time.Duration, started uint64) (time.Duration, 
 	return max(at-elapsed, 0), false
 }
 
+// segmentPacer starts, of the whole test's schedule, only the iterations
+// an execution segment owns, each when the whole test would start it: the
+// part's k-th iteration is the whole test's iteration part.Global(k).
+type segmentPacer struct {
+	whole Pacer
+	part  *segment.Part
+}
+
+// Pace implements Pacer.
+func (p segmentPacer) Pace(elapsed time.Duration, started uint64) (time.Duration, bool) {
+	return p.whole.Pace(elapsed, uint64(p.part.Global(int64(started))))
+}
+
+// Rate is the segment's mean share of the whole rate.
+func (p segmentPacer) Rate(elapsed time.Duration) float64 {
+	return p.part.ScaleRate(p.whole.Rate(elapsed))
+}
+
+// nonePacer starts nothing: an execution segment without VUs of this
+// scenario owns none of its iterations.
+type nonePacer struct{}
+
+func (nonePacer) Pace(time.Duration, uint64) (time.Duration, bool) { return 0, true }
+func (nonePacer) Rate(time.Duration) float64                       { return 0 }
+
 // scenarioRun is one scenario running: its executor's view of the engine.
 type scenarioRun struct {
 	name    string
@@ -137,11 +164,19 @@ func newExecutor(c ScenarioConfig) (executor, error) {
 		p := newRampPacer(float64(*c.StartVUs), time.Second, c.Stages)
 		n := c.MaxVUCount()
 		return closedModel{max: n, target: func(el time.Duration) int { return int(math.Round(p.Rate(el))) }, stages: c.Stages}, nil
-	case ConstantArrival:
-		p := newRampPacer(c.Rate, time.Duration(c.TimeUnit), []Stage{{Duration: c.Duration, Target: c.Rate}})
-		return openModel{pacer: p, pre: c.PreAllocatedVUs, max: c.MaxVUs}, nil
-	case RampingArrivalRate:
-		p := newRampPacer(c.StartRate, time.Duration(c.TimeUnit), c.Stages)
+	case ConstantArrival, RampingArrivalRate:
+		var p Pacer
+		if c.Executor == ConstantArrival {
+			p = newRampPacer(c.Rate, time.Duration(c.TimeUnit), []Stage{{Duration: c.Duration, Target: c.Rate}})
+		} else {
+			p = newRampPacer(c.StartRate, time.Duration(c.TimeUnit), c.Stages)
+		}
+		switch {
+		case c.noArrivals:
+			p = nonePacer{}
+		case c.part != nil:
+			p = segmentPacer{whole: p, part: c.part}
+		}
 		return openModel{pacer: p, pre: c.PreAllocatedVUs, max: c.MaxVUs, stages: c.Stages}, nil
 	}
 	return nil, fmt.Errorf("load: executor %q", c.Executor)

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gatecheck/gatecheck/load/segment"
 )
 
 // Profile is a named, bounded load test kept as a JSON file under
@@ -67,6 +69,12 @@ type ScenarioConfig struct {
 	MaxVUs           int       `json:"maxVUs,omitempty"`
 	StartTime        Duration  `json:"startTime,omitempty"`
 	GracefulStop     *Duration `json:"gracefulStop,omitempty"`
+
+	// part, for an arrival-rate executor of an execution segment, says
+	// which of the whole test's iterations this process starts;
+	// noArrivals is true when its segment owns none (no VU of it).
+	part       *segment.Part
+	noArrivals bool
 }
 
 // Stage is one step of a ramping executor: reach Target (VUs, or

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gatecheck/gatecheck/load/segment"
 )
 
 func TestReadProfile(t *testing.T) {
@@ -79,19 +81,28 @@ func TestOverrideAndSegmentScaling(t *testing.T) {
 	if c := p.Scenarios["secure_and_refunds"]; c.VUs != 3 || time.Duration(c.Duration) != 4*time.Second {
 		t.Fatalf("constant-vus override: %+v", c)
 	}
+	part, err := segment.New("0:1/3", "0,1/3,2/3,1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := ScenarioConfig{Executor: ConstantArrival, Rate: 90, Duration: Duration(time.Second), PreAllocatedVUs: 10, MaxVUs: 20}.withDefaults()
-	s := c.scaled(thirds{})
-	if s.Rate != 30 || s.PreAllocatedVUs != 4 || s.MaxVUs != 7 {
+	s, err := c.scaled(part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The rate stays the whole test's: the segment starts the iterations it owns.
+	if s.Rate != 90 || s.PreAllocatedVUs != 4 || s.MaxVUs != 7 || s.part == nil {
 		t.Fatalf("scaled = rate %g pre %d max %d", s.Rate, s.PreAllocatedVUs, s.MaxVUs)
 	}
+	sh := ScenarioConfig{Executor: SharedIterations, VUs: 4, Iterations: 100}.withDefaults()
+	if s, _ := sh.scaled(part); s.VUs != 2 || s.Iterations != 34 {
+		t.Fatalf("shared-iterations scaled to %d VUs, %d iterations; want 2, 34", s.VUs, s.Iterations)
+	}
+	pv := ScenarioConfig{Executor: PerVUIterations, VUs: 3, Iterations: 5}.withDefaults()
+	if s, _ := pv.scaled(part); s.VUs != 1 || s.Iterations != 5 {
+		t.Fatalf("per-vu-iterations scaled to %d VUs, %d iterations; want 1, 5", s.VUs, s.Iterations)
+	}
 }
-
-// thirds is the segment 0:1/3 with k6's rounding for a test.
-type thirds struct{}
-
-func (thirds) Scale(n int64) int64 { return (n + 2) / 3 }
-func (thirds) Fraction() float64   { return 1.0 / 3 }
-func (thirds) String() string      { return "0:1/3" }
 
 func TestRampPacer(t *testing.T) {
 	// 0 -> 100/s over 2 s, then 100/s for 1 s: 100 + 100 iterations.

@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -25,6 +26,7 @@ import (
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/load/segment"
 	"github.com/gatecheck/gatecheck/steps"
 )
 
@@ -33,19 +35,6 @@ const (
 	MaxDuration = 24 * time.Hour
 	MaxVUs      = 10000
 )
-
-// Segment is this process's share of a run split across processes (k6's
-// execution segment): integer counts (VUs, iterations) are scaled so that
-// the shares of all the segments of a sequence add up to the whole, and
-// arrival rates by the segment's length.
-type Segment interface {
-	// Scale returns this segment's share of n whole units.
-	Scale(n int64) int64
-	// Fraction is the segment's length, in (0,1].
-	Fraction() float64
-	// String names the segment as given ("1/3:2/3").
-	String() string
-}
 
 // Options configures a run.
 type Options struct {
@@ -70,8 +59,11 @@ type Options struct {
 	// Thresholds are checked at the end; those with abortOnFail also
 	// during the run, once a second.
 	Thresholds map[string]ThresholdList
-	// Segment, when set, scales every scenario to this process's share.
-	Segment Segment
+	// Segment, when set, is this process's share of a run split across
+	// processes (k6's execution segments): VUs and iteration counts are
+	// scaled by its striping, and an arrival-rate executor starts exactly
+	// the whole test's iterations the segment owns, at their times.
+	Segment *segment.Part
 	// Outputs receive every sample as the run goes (--out).
 	Outputs []Output
 	// IterationTimeout bounds one iteration (default 30 s).
@@ -332,8 +324,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 		maxVUs += c.MaxVUCount()
-		if c.Executor == ConstantArrival {
-			rate += c.Rate * float64(time.Second) / float64(c.TimeUnit)
+		if c.Executor == ConstantArrival && !c.noArrivals {
+			r := c.Rate * float64(time.Second) / float64(c.TimeUnit)
+			if c.part != nil {
+				r = c.part.ScaleRate(r)
+			}
+			rate += r
 		}
 		runs = append(runs, prepared{&scenarioRun{name: name, cfg: c, eng: e, pk: pk, seed: opts.Seed + uint64(i)*0x9e3779b9}, ex})
 	}
@@ -405,7 +401,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	res := agg.result(e.start, end)
 	res.Profile, res.VUs, res.Rate = opts.Profile, maxVUs, rate
-	if opts.Segment != nil {
+	if opts.Segment != nil && !opts.Segment.IsWhole() {
 		res.Segment = opts.Segment.String()
 	}
 	res.Scenarios = map[string]ScenarioConfig{}
@@ -447,8 +443,11 @@ func (o Options) scenarios() (map[string]ScenarioConfig, error) {
 			return nil, fmt.Errorf("load: scenario %q: %w", name, err)
 		}
 		d := c.withDefaults()
-		if o.Segment != nil {
-			d = d.scaled(o.Segment)
+		if o.Segment != nil && !o.Segment.IsWhole() {
+			var err error
+			if d, err = d.scaled(o.Segment); err != nil {
+				return nil, fmt.Errorf("load: scenario %q: execution segment: %w", name, err)
+			}
 		}
 		out[name] = d
 	}
@@ -470,30 +469,41 @@ func (o Options) defaultScenario() *ScenarioConfig {
 	return &ScenarioConfig{Executor: ConstantVUs, VUs: vus, Duration: Duration(o.Duration)}
 }
 
-// scaled is c's share for a segment: VUs and iterations by Scale, rates by
-// Fraction, as k6 scales executors.
-func (c ScenarioConfig) scaled(seg Segment) ScenarioConfig {
+// scaled is c's share for a segment, as k6 scales executors: VUs (and
+// ramping-vus stage targets) by the segment's striping, shared iterations
+// likewise; an arrival-rate executor keeps the whole test's rate and
+// starts only the iterations its segment owns, with the sequence rebased
+// on maxVUs so that a process without VUs owns no iteration.
+func (c ScenarioConfig) scaled(seg *segment.Part) (ScenarioConfig, error) {
 	sc := func(n int) int { return int(seg.Scale(int64(n))) }
-	f := seg.Fraction()
-	c.VUs, c.Iterations = sc(c.VUs), sc(c.Iterations)
-	c.PreAllocatedVUs, c.MaxVUs = sc(c.PreAllocatedVUs), sc(c.MaxVUs)
-	if c.StartVUs != nil {
+	switch c.Executor {
+	case SharedIterations:
+		c.VUs, c.Iterations = sc(c.VUs), sc(c.Iterations)
+	case PerVUIterations, ConstantVUs:
+		c.VUs = sc(c.VUs)
+	case RampingVUs:
 		n := sc(*c.StartVUs)
 		c.StartVUs = &n
-	}
-	c.Rate *= f
-	c.StartRate *= f
-	stages := make([]Stage, len(c.Stages))
-	for i, s := range c.Stages {
-		stages[i] = s
-		if c.Executor == RampingVUs {
-			stages[i].Target = float64(sc(int(s.Target)))
+		stages := make([]Stage, len(c.Stages))
+		for i, s := range c.Stages {
+			stages[i] = s
+			stages[i].Target = float64(sc(int(math.Round(s.Target))))
+		}
+		c.Stages = stages
+	case ConstantArrival, RampingArrivalRate:
+		part, ok, err := seg.Rebase(int64(c.MaxVUs))
+		if err != nil {
+			return c, err
+		}
+		c.PreAllocatedVUs, c.MaxVUs = sc(c.PreAllocatedVUs), sc(c.MaxVUs)
+		if !ok {
+			c.part, c.MaxVUs, c.PreAllocatedVUs = nil, 0, 0
+			c.noArrivals = true
 		} else {
-			stages[i].Target = s.Target * f
+			c.part = part
 		}
 	}
-	c.Stages = stages
-	return c
+	return c, nil
 }
 
 // iterate runs one iteration on v.

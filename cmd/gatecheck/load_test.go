@@ -149,6 +149,8 @@ func TestLoadUsageErrors(t *testing.T) {
 		{"bad mix", []string{"load", "--mix", "x"}, 2, "mix"},
 		{"bad output", []string{"load", "--out", "influxdb=http://x"}, 2, "unknown output"},
 		{"merge needs files", []string{"load", "merge"}, 2, "result files"},
+		{"bad segment", []string{"load", "--execution-segment", "2/3:1/3"}, 2, "--execution-segment"},
+		{"segment not in sequence", []string{"load", "--execution-segment", "0:1/2", "--execution-segment-sequence", "0,1/3,2/3,1"}, 2, "--execution-segment"},
 		{"production refused", []string{"load", "--target", "https://api.craftgate.io", "--api-key", "a", "--secret-key", "b"}, 1, "production"},
 		{"sandbox needs consent", []string{"load", "--target", "sandbox", "--api-key", "a", "--secret-key", "b"}, 1, "--sandbox-ok"},
 		{"sandbox rate cap", []string{"load", "--target", "sandbox", "--sandbox-ok", "--rate", "50", "--api-key", "a", "--secret-key", "b"}, 1, "cap"},
@@ -234,5 +236,33 @@ func TestRBSLoadProfile(t *testing.T) {
 		"--rbs-user", "u", "--rbs-password", "p"}, &stdout, &stderr)
 	if code == 0 || !strings.Contains(stderr.String(), "needs --sandbox-ok") {
 		t.Fatalf("remote RBS gateway without --sandbox-ok: exit %d\n%s", code, stderr.String())
+	}
+}
+
+// TestLoadSegmentsMerge runs the smoke profile as two execution segments
+// and merges their result files: the merged run has the whole test's
+// iterations and its thresholds are evaluated on the merged data.
+func TestLoadSegmentsMerge(t *testing.T) {
+	t.Setenv("GATECHECK_ITERATIONS", "41")
+	dir := t.TempDir()
+	smoke := filepath.Join("..", "..", "scenarios", "smoke.json")
+	var files []string
+	for i, seg := range []string{"0:1/2", "1/2:1"} {
+		out := filepath.Join(dir, strconv.Itoa(i)+".json")
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"load", "--profile", smoke, "--execution-segment", seg, "--execution-segment-sequence", "0,1/2,1", "--summary-export", out}, &stdout, &stderr); code != 0 {
+			t.Fatalf("segment %s: exit %d\n%s\n%s", seg, code, stdout.String(), stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "execution segment "+seg) {
+			t.Fatalf("segment %s summary:\n%s", seg, stdout.String())
+		}
+		files = append(files, out)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), append([]string{"load", "merge"}, files...), &stdout, &stderr); code != 0 {
+		t.Fatalf("merge: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "41 iterations") || !strings.Contains(stdout.String(), "verdict: PASS") {
+		t.Fatalf("merged summary:\n%s", stdout.String())
 	}
 }

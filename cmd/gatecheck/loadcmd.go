@@ -15,6 +15,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/features"
 	"github.com/gatecheck/gatecheck/load"
+	"github.com/gatecheck/gatecheck/load/segment"
 	"github.com/gatecheck/gatecheck/progress"
 )
 
@@ -56,6 +57,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	seed := fs.Uint64("scenario-seed", 1, "seed of the scenario choice")
 	export := fs.String("summary-export", "", "write the result (metrics, thresholds, verdict, mergeable histograms) as JSON to this file")
 	htmlOut := fs.String("html", "", "write a self-contained HTML page of the run (latency over time per operation) to this file")
+	segFlag := fs.String("execution-segment", "", "run only this process's share of the test, as k6: \"1/3:2/3\" (with --execution-segment-sequence; merge the results with 'gatecheck load merge')")
+	seqFlag := fs.String("execution-segment-sequence", "", "every segment's boundaries, as k6: \"0,1/3,2/3,1\"")
 	var outs outFlags
 	fs.Var(&outs, "out", "stream metric samples: json=FILE (k6's JSON lines), csv=FILE, otlp=http://HOST:PORT (OpenTelemetry metrics over OTLP/HTTP); repeatable")
 	sandboxOK := fs.Bool("sandbox-ok", false, "allow a load run against the Craftgate sandbox (rate-capped)")
@@ -86,11 +89,15 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case *duration > load.MaxDuration:
 		return usageError(stderr, "load", "--duration %s exceeds the %s limit", *duration, load.MaxDuration)
 	}
+	part, err := segment.New(*segFlag, *seqFlag)
+	if err != nil {
+		return usageError(stderr, "load", "--execution-segment %q --execution-segment-sequence %q: %v", *segFlag, *seqFlag, err)
+	}
 	ov, err := loadOverrides(set, *vus, *duration, *iterations, *rate)
 	if err != nil {
 		return usageError(stderr, "load", "%v", err)
 	}
-	opts := load.Options{Seed: *seed}
+	opts := load.Options{Seed: *seed, Segment: part}
 	var prof *load.Profile
 	if *profilePath != "" {
 		prof, err = load.ReadProfile(*profilePath)
