@@ -20,34 +20,34 @@ const ResultFormat = "gatecheck-load-result/1"
 // export has them, and every series with its mergeable histogram, so that
 // results of execution segments merge exactly (MergeResults).
 type exportJSON struct {
-	Format      string                    `json:"format"`
-	Profile     string                    `json:"profile,omitempty"`
-	Segment     string                    `json:"execution_segment,omitempty"`
-	Start       time.Time                 `json:"start"`
-	End         time.Time                 `json:"end"`
-	DurationS   float64                   `json:"duration_s"`
-	Verdict     string                    `json:"verdict"`
-	Aborted     string                    `json:"aborted,omitempty"`
-	Units       map[string]string         `json:"units"`
-	Iterations  int                       `json:"iterations"`
-	Failures    int                       `json:"failures"`
-	Dropped     int                       `json:"dropped_iterations"`
-	Interrupted int                       `json:"interrupted_iterations"`
-	Requests    int                       `json:"http_reqs"`
-	MaxVUs      int                       `json:"vus_max"`
-	RatePerS    float64                   `json:"rate_per_s"`
-	Metrics     map[string]map[string]any `json:"metrics"`
-	Thresholds  []ThresholdResult         `json:"thresholds"`
-	ThreshDefs  map[string]ThresholdList  `json:"threshold_definitions,omitempty"`
-	Scenarios   map[string]ScenarioConfig `json:"scenarios,omitempty"`
-	Operations  map[string]*Histogram     `json:"provider_operations"`
-	Harness     map[string]*Histogram     `json:"harness_traffic"`
-	Flows       map[string]*Flow          `json:"flows"`
-	ErrorGroups map[string]int            `json:"error_groups"`
-	Timeline    []Second                  `json:"timeline"`
-	OpTimeline  []OpSecond                `json:"operation_timeline,omitempty"`
-	Failures_   []string                  `json:"failure_samples,omitempty"`
-	Series      []*Series                 `json:"series"`
+	Format         string                    `json:"format"`
+	Profile        string                    `json:"profile,omitempty"`
+	Segment        string                    `json:"execution_segment,omitempty"`
+	Start          time.Time                 `json:"start"`
+	End            time.Time                 `json:"end"`
+	DurationS      float64                   `json:"duration_s"`
+	Verdict        string                    `json:"verdict"`
+	Aborted        string                    `json:"aborted,omitempty"`
+	Units          map[string]string         `json:"units"`
+	Iterations     int                       `json:"iterations"`
+	Failures       int                       `json:"failures"`
+	Dropped        int                       `json:"dropped_iterations"`
+	Interrupted    int                       `json:"interrupted_iterations"`
+	Requests       int                       `json:"http_reqs"`
+	MaxVUs         int                       `json:"vus_max"`
+	RatePerS       float64                   `json:"rate_per_s"`
+	Metrics        map[string]map[string]any `json:"metrics"`
+	Thresholds     []ThresholdResult         `json:"thresholds"`
+	ThreshDefs     map[string]ThresholdList  `json:"threshold_definitions,omitempty"`
+	Scenarios      map[string]ScenarioConfig `json:"scenarios,omitempty"`
+	Operations     map[string]*Histogram     `json:"provider_operations"`
+	Harness        map[string]*Histogram     `json:"harness_traffic"`
+	Flows          map[string]*Flow          `json:"flows"`
+	ErrorGroups    map[string]int            `json:"error_groups"`
+	Timeline       []Second                  `json:"timeline"`
+	OpTimeline     []OpSecond                `json:"operation_timeline,omitempty"`
+	FailureSamples []string                  `json:"failure_samples,omitempty"`
+	Series         []*Series                 `json:"series"`
 }
 
 // MetricValues returns a metric's values as k6's summary export writes
@@ -116,7 +116,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		Iterations: r.Iterations, Failures: r.Failures, Dropped: r.Dropped, Interrupted: r.Interrupted, Requests: r.Requests,
 		MaxVUs: r.VUs, RatePerS: r.Rate, Metrics: r.MetricValues(), Thresholds: r.ThresholdResults, ThreshDefs: r.ThresholdDefs,
 		Scenarios: r.Scenarios, Operations: r.Operations, Harness: r.Harness, Flows: flows, ErrorGroups: r.ErrorGroups,
-		Timeline: r.Timeline, OpTimeline: r.OpTimeline, Failures_: samples, Series: series,
+		Timeline: r.Timeline, OpTimeline: r.OpTimeline, FailureSamples: samples, Series: series,
 	})
 }
 
@@ -138,7 +138,7 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 	}
 	*r = Result{Profile: in.Profile, Segment: in.Segment, Start: in.Start, End: in.End, Aborted: in.Aborted, VUs: in.MaxVUs, Rate: in.RatePerS,
 		Interrupted: in.Interrupted, Metrics: m, ThresholdDefs: in.ThreshDefs, ThresholdResults: in.Thresholds, Scenarios: in.Scenarios,
-		Timeline: in.Timeline, OpTimeline: in.OpTimeline, FailureSamples: in.Failures_}
+		Timeline: in.Timeline, OpTimeline: in.OpTimeline, FailureSamples: in.FailureSamples}
 	r.derive()
 	r.ThresholdsPassed = true
 	for _, t := range r.ThresholdResults {

@@ -91,9 +91,13 @@ func (b *Bar) statusText() string {
 func (d *Display) Bar(name, unit string, total int) *Bar {
 	b := &Bar{d: d, name: name, unit: unit, total: int64(total), start: time.Now()}
 	if d.tty {
+		counter := decor.CountersNoUnit("%d/%d "+unit, decor.WCSyncSpace)
+		if total <= 0 {
+			counter = decor.CurrentNoUnit("%d "+unit, decor.WCSyncSpace)
+		}
 		// A total of 0 is unknown: mpb keeps the bar open until Done.
 		b.bar = d.p.AddBar(int64(max(total, 0)),
-			mpb.PrependDecorators(decor.Name(name, decor.WCSyncSpaceR), decor.CountersNoUnit("%d/%d "+unit, decor.WCSyncSpace)),
+			mpb.PrependDecorators(decor.Name(name, decor.WCSyncSpaceR), counter),
 			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return b.failText() }, decor.WCSyncSpace),
 				decor.Elapsed(decor.ET_STYLE_GO, decor.WCSyncSpace),
 				decor.Any(func(decor.Statistics) string { return b.statusText() }, decor.WCSyncSpace)),
