@@ -156,6 +156,8 @@ func TestThresholds(t *testing.T) {
 		{"http_reqs", "count==100", true, 100},
 		{"http_reqs", "rate>=10", true, 10},
 		{"http_req_duration{op:GET /nothing}", "p(95)<1", false, 0},
+		{"dropped_iterations", "count==0", true, 0},
+		{"checks{check:never run}", "rate>0", false, 0},
 	}
 	for _, c := range cases {
 		th, err := ParseThreshold(c.key, ThresholdList{{Threshold: c.cond}})

@@ -157,10 +157,15 @@ type ThresholdResult struct {
 	Note string `json:"note,omitempty"`
 }
 
-// Evaluate returns each condition's verdict over m. A condition over a
-// metric no sample matched fails, as it cannot be shown to hold.
+// Evaluate returns each condition's verdict over m. A counter no sample
+// matched counts 0 (no iteration dropped is dropped_iterations 0); any
+// other metric with no matching sample fails, as its condition cannot be
+// shown to hold (a p95 of an operation that was never called).
 func (t *Threshold) Evaluate(m *MetricSet, elapsed time.Duration) []ThresholdResult {
 	agg, any := m.Aggregate(t.Metric, t.Filter)
+	if !any && agg.Def.Type == Counter {
+		any = true
+	}
 	var out []ThresholdResult
 	for _, c := range t.Conds {
 		r := ThresholdResult{Key: t.Key, Condition: c.Spec.Threshold, AbortOnFail: c.Spec.AbortOnFail, Unit: unitOf(agg.Def, c.Method)}
