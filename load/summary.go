@@ -122,8 +122,12 @@ func WriteSummary(w io.Writer, r *Result) {
 		}
 		lines = append(lines, line{d.Name, v})
 		if d.Name == "http_req_duration" {
-			if s, ok := r.Metrics.Aggregate(d.Name, map[string]string{"expected_response": "true"}); ok {
-				lines = append(lines, line{"  { expected_response:true }", trendLine(s.Hist)})
+			// Sub-metrics: the provider's operations apart from the
+			// harness's own traffic.
+			for _, f := range []struct{ k, v string }{{"expected_response", "true"}, {"traffic", TrafficProvider}} {
+				if s, ok := r.Metrics.Aggregate(d.Name, map[string]string{f.k: f.v}); ok {
+					lines = append(lines, line{"  { " + f.k + ":" + f.v + " }", trendLine(s.Hist)})
+				}
 			}
 		}
 	}

@@ -2,8 +2,12 @@ package progress
 
 import (
 	"bytes"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestLinesWhenNotATerminal(t *testing.T) {
@@ -82,5 +86,40 @@ func TestBarOfUnknownTotalOnATerminal(t *testing.T) {
 	d.Wait()
 	if !strings.Contains(buf.String(), "12 iterations") || strings.Contains(buf.String(), "/0 iterations") {
 		t.Errorf("bar output: %q", buf.String())
+	}
+}
+
+// TestZeroSizeTerminalGetsLines: a pseudo-terminal that reports zero rows
+// and columns (as a detached one does) gets lines, not bars drawn into no
+// width; once it has a size it gets bars.
+func TestZeroSizeTerminalGetsLines(t *testing.T) {
+	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals here: %v", err)
+	}
+	defer ptmx.Close()
+	if err := unix.IoctlSetPointerInt(int(ptmx.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Skipf("cannot unlock a pseudo-terminal: %v", err)
+	}
+	n, err := unix.IoctlGetInt(int(ptmx.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Skipf("no pseudo-terminal number: %v", err)
+	}
+	tty, err := os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("cannot open the pseudo-terminal: %v", err)
+	}
+	defer tty.Close()
+	if err := unix.IoctlSetWinsize(int(tty.Fd()), unix.TIOCSWINSZ, &unix.Winsize{}); err != nil {
+		t.Fatal(err)
+	}
+	if IsTerminal(tty) {
+		t.Fatal("a zero-size terminal was taken for one that can show bars")
+	}
+	if err := unix.IoctlSetWinsize(int(tty.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: 80}); err != nil {
+		t.Fatal(err)
+	}
+	if !IsTerminal(tty) {
+		t.Fatal("a 24x80 terminal was not taken for a terminal")
 	}
 }
