@@ -44,11 +44,19 @@ func axes(b *strings.Builder, maxX, maxY float64, yLabel string) {
 	fmt.Fprintf(b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#444"/>`, pad, pad/2, pad, svgH-pad)
 	for i := 0; i <= 4; i++ {
 		y := svgH - pad - float64(i)/4*(svgH-1.5*pad)
-		fmt.Fprintf(b, `<text x="%.0f" y="%.1f" font-size="10" text-anchor="end">%.3g</text>`, pad-4, y+3, maxY*float64(i)/4)
+		fmt.Fprintf(b, `<text x="%.0f" y="%.1f" font-size="10" text-anchor="end">%s</text>`, pad-4, y+3, axisLabel(maxY*float64(i)/4))
 		x := pad + float64(i)/4*(svgW-2*pad)
 		fmt.Fprintf(b, `<text x="%.1f" y="%.0f" font-size="10" text-anchor="middle">%.0fs</text>`, x, svgH-pad+14, maxX*float64(i)/4)
 	}
 	fmt.Fprintf(b, `<text x="12" y="%.0f" font-size="11" transform="rotate(-90 12 %.0f)" text-anchor="middle">%s</text>`, svgH/2, svgH/2, template.HTMLEscapeString(yLabel))
+}
+
+// axisLabel writes a tick value without an exponent.
+func axisLabel(v float64) string {
+	if v >= 100 || v == math.Trunc(v) {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.3g", v)
 }
 
 func px(x, maxX float64) float64 { return pad + x/math.Max(maxX, 1)*(svgW-2*pad) }
