@@ -339,3 +339,44 @@ func TestSegmentsAddUpToTheWhole(t *testing.T) {
 		t.Errorf("merged thresholds: %+v", m.ThresholdResults)
 	}
 }
+
+// TestGracefulRampDown: a VU ramped down mid-iteration gets
+// gracefulRampDown to end it, then its iteration is interrupted. Every
+// create-payment takes 400 ms (the mock's injected latency), the ramp
+// drops from 2 VUs to 0 at 300 ms, and the grace is 50 ms: the
+// iterations in flight are interrupted, none completes.
+func TestGracefulRampDown(t *testing.T) {
+	m, err := mock.New(mock.Config{APIKey: "k", SecretKey: "s", Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	faults, err := mock.ParseFaults([]byte(`{"rules":[{"operation":"POST /payment/v1/card-payments","latency":{"dist":"fixed","value":"400ms"}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetFaults(faults); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	defer m.Drain()
+	plan, err := Compile(features.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, grace := 2, Duration(50*time.Millisecond)
+	cfg := &ScenarioConfig{Executor: RampingVUs, StartVUs: &two, GracefulRampDown: &grace, Mix: quickMix,
+		Stages: []Stage{{Duration: Duration(300 * time.Millisecond), Target: 2}, {Duration: Duration(time.Millisecond), Target: 0}, {Duration: Duration(700 * time.Millisecond), Target: 0}}}
+	t0 := time.Now()
+	res, err := Run(context.Background(), Options{Target: steps.Target{BaseURL: srv.URL, APIKey: "k", SecretKey: "s"}, Plan: plan,
+		Scenarios: map[string]*ScenarioConfig{"ramp": cfg}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(t0); el > 10*time.Second {
+		t.Fatalf("run took %s", el)
+	}
+	if res.Interrupted != 2 || res.Iterations != 0 {
+		t.Fatalf("%d interrupted, %d completed; want the 2 in flight interrupted by the ramp-down", res.Interrupted, res.Iterations)
+	}
+}

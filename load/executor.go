@@ -163,7 +163,8 @@ func newExecutor(c ScenarioConfig) (executor, error) {
 	case RampingVUs:
 		p := newRampPacer(float64(*c.StartVUs), time.Second, c.Stages)
 		n := c.MaxVUCount()
-		return closedModel{max: n, target: func(el time.Duration) int { return int(math.Round(p.Rate(el))) }, stages: c.Stages}, nil
+		return closedModel{max: n, target: func(el time.Duration) int { return int(math.Round(p.Rate(el))) }, stages: c.Stages,
+			rampDown: time.Duration(*c.GracefulRampDown)}, nil
 	case ConstantArrival, RampingArrivalRate:
 		var p Pacer
 		if c.Executor == ConstantArrival {
@@ -257,15 +258,50 @@ func (e openModel) run(ctx context.Context, s *scenarioRun) {
 
 // closedModel runs up to max VUs, each starting its next iteration when
 // its last ends, while its index is below target(elapsed): k6's
-// constant-vus and ramping-vus.
+// constant-vus and ramping-vus. A VU ramped down in the middle of an
+// iteration gets rampDown (gracefulRampDown) to end it, then the
+// iteration is interrupted.
 type closedModel struct {
-	max    int
-	target func(time.Duration) int
-	stages []Stage
+	max      int
+	target   func(time.Duration) int
+	stages   []Stage
+	rampDown time.Duration
 }
 
 func (e closedModel) run(ctx context.Context, s *scenarioRun) {
 	var wg sync.WaitGroup
+	// inFlight[i] cancels VU i's running iteration; the watcher below
+	// schedules that cancel when the VU is ramped down.
+	type flight struct {
+		mu      sync.Mutex
+		cancel  context.CancelFunc
+		stopper *time.Timer
+	}
+	inFlight := make([]flight, e.max)
+	if e.stages != nil {
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-tick.C:
+				}
+				n := e.target(time.Since(s.start))
+				for i := n; i < e.max; i++ {
+					f := &inFlight[i]
+					f.mu.Lock()
+					if f.cancel != nil && f.stopper == nil {
+						f.stopper = time.AfterFunc(e.rampDown, f.cancel)
+					}
+					f.mu.Unlock()
+				}
+			}
+		}()
+	}
 	for i := range e.max {
 		wg.Add(1)
 		go func() {
@@ -296,7 +332,23 @@ func (e closedModel) run(ctx context.Context, s *scenarioRun) {
 					on = true
 					s.active.Add(1)
 				}
-				s.iterate(v)
+				if e.stages == nil {
+					s.iterate(v)
+					continue
+				}
+				ictx, cancel := context.WithCancel(s.iterCtx)
+				f := &inFlight[i]
+				f.mu.Lock()
+				f.cancel = cancel
+				f.mu.Unlock()
+				s.iterateIn(ictx, v)
+				f.mu.Lock()
+				if f.stopper != nil {
+					f.stopper.Stop()
+				}
+				f.cancel, f.stopper = nil, nil
+				f.mu.Unlock()
+				cancel()
 			}
 		}()
 	}

@@ -506,15 +506,20 @@ func (c ScenarioConfig) scaled(seg *segment.Part) (ScenarioConfig, error) {
 	return c, nil
 }
 
-// iterate runs one iteration on v.
-func (s *scenarioRun) iterate(v *vu) {
+// iterate runs one iteration on v, interrupted when the graceful stop
+// ends.
+func (s *scenarioRun) iterate(v *vu) { s.iterateIn(s.iterCtx, v) }
+
+// iterateIn runs one iteration on v under ctx (derived from iterCtx); an
+// iteration ctx ends is interrupted: counted apart, not as an iteration.
+func (s *scenarioRun) iterateIn(ctx context.Context, v *vu) {
 	e := s.eng
 	s.started.Add(1)
 	sc := s.pk.pick(v.rng.Float64())
 	t0 := time.Now()
-	failed := v.runScenario(s.iterCtx, sc, e.timeout)
+	failed := v.runScenario(ctx, sc, e.timeout)
 	d := time.Since(t0)
-	if s.iterCtx.Err() != nil {
+	if ctx.Err() != nil {
 		e.interrupt.Add(1)
 		v.flush()
 		return
