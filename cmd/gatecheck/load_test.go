@@ -159,6 +159,8 @@ func TestLoadUsageErrors(t *testing.T) {
 		{"production refused", []string{"load", "--target", "https://api.craftgate.io", "--api-key", "a", "--secret-key", "b"}, 1, "production"},
 		{"sandbox needs consent", []string{"load", "--target", "sandbox", "--api-key", "a", "--secret-key", "b"}, 1, "--sandbox-ok"},
 		{"sandbox rate cap", []string{"load", "--target", "sandbox", "--sandbox-ok", "--rate", "50", "--api-key", "a", "--secret-key", "b"}, 1, "cap"},
+		{"sandbox profile rate cap", []string{"load", "--target", "sandbox", "--sandbox-ok", "--profile", "../../scenarios/peak.json", "--api-key", "a", "--secret-key", "b"}, 1, "sandbox cap"},
+		{"sandbox closed-model profile", []string{"load", "--target", "sandbox", "--sandbox-ok", "--profile", "../../scenarios/smoke.json", "--api-key", "a", "--secret-key", "b"}, 1, "only arrival-rate"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -132,9 +132,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := checkLoadTarget(&tf, *sandboxOK, rate, *sandboxMax, *vus); err != nil {
 		return err
 	}
-	if prof != nil && *rate != opts.Rate && set["sandbox-ok"] {
-		ov.Rate = *rate
-		ov.Apply(prof)
+	if prof != nil && sandboxLoadTarget(&tf) {
+		if err := capProfile(prof, *sandboxMax); err != nil {
+			return err
+		}
 	}
 	for _, o := range outs {
 		out, err := openOutput(o)
@@ -294,6 +295,42 @@ func writeLoadHTML(path string, r *load.Result) error {
 		return err
 	}
 	return f.Close()
+}
+
+// sandboxLoadTarget reports whether the run goes to the Craftgate sandbox
+// or a remote RBS test gateway, where load is rate-capped.
+func sandboxLoadTarget(tf *targetFlags) bool {
+	dest := tf.target
+	if tf.baseURL != "" {
+		dest = tf.baseURL
+	}
+	return dest == "sandbox" || strings.Contains(dest, "sandbox-api.craftgate.io") || tf.rbs.remote()
+}
+
+// capProfile keeps a profile polite to a sandbox: only arrival-rate
+// scenarios (a closed model runs as fast as the sandbox answers), whose
+// peak rates together stay within maxRate iterations per second.
+func capProfile(p *load.Profile, maxRate float64) error {
+	total := 0.0
+	for _, name := range p.ScenarioNames() {
+		c := p.Scenarios[name]
+		if c.Executor != load.ConstantArrival && c.Executor != load.RampingArrivalRate {
+			return fmt.Errorf("scenario %q: against a sandbox only arrival-rate executors run (a %s scenario is not rate-capped)", name, c.Executor)
+		}
+		peak := max(c.Rate, c.StartRate)
+		for _, st := range c.Stages {
+			peak = max(peak, st.Target)
+		}
+		unit := time.Second
+		if c.TimeUnit > 0 {
+			unit = time.Duration(c.TimeUnit)
+		}
+		total += peak * float64(time.Second) / float64(unit)
+	}
+	if total > maxRate {
+		return fmt.Errorf("the profile peaks at %g iterations/s, above the sandbox cap %g/s (lower it with --rate or GATECHECK_RATE, or raise the cap knowingly with --sandbox-max-rate)", total, maxRate)
+	}
+	return nil
 }
 
 // checkLoadTarget applies the safety rails: production is refused by
