@@ -107,6 +107,13 @@ type book struct {
 	nextWalletTxRefund int64
 }
 
+// locked runs fn with the book's lock held, released however fn returns.
+func (b *book) locked(fn func() error) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return fn()
+}
+
 // initBook sets the id bases from the seed.
 func (b *book) initBook(seed int64) {
 	b.nextMember, b.nextWallet = idBase(seed, kindMember), idBase(seed, kindWallet)
@@ -156,23 +163,25 @@ func (m *Mock) createMember(c *call) {
 	}
 	now := m.nowUnix()
 	b := &m.book
-	b.mu.Lock()
-	if _, taken := b.byExtID[ext]; taken {
-		b.mu.Unlock()
-		c.fail(errValidation(CodeMemberExternalIDTaken, "memberExternalId "+strconv.Quote(truncate(ext, 40))+" is already used by another member"))
+	var out craftgate.Member
+	err := b.locked(func() error {
+		if _, taken := b.byExtID[ext]; taken {
+			return errValidation(CodeMemberExternalIDTaken, "memberExternalId "+strconv.Quote(truncate(ext, 40))+" is already used by another member")
+		}
+		if len(b.members) >= maxMembers {
+			return errValidation(CodeMemberCapacity, "the mock holds at most "+strconv.Itoa(maxMembers)+" members")
+		}
+		mb := &member{id: take(&b.nextMember), created: now, updated: now, externalID: ext, f: f}
+		b.members[mb.id] = mb
+		b.byExtID[ext] = mb.id
+		b.memberIDs = append(b.memberIDs, mb.id)
+		out = m.renderMember(mb)
+		return nil
+	})
+	if err != nil {
+		c.fail(asAPIError(err))
 		return
 	}
-	if len(b.members) >= maxMembers {
-		b.mu.Unlock()
-		c.fail(errValidation(CodeMemberCapacity, "the mock holds at most "+strconv.Itoa(maxMembers)+" members"))
-		return
-	}
-	mb := &member{id: take(&b.nextMember), created: now, updated: now, externalID: ext, f: f}
-	b.members[mb.id] = mb
-	b.byExtID[ext] = mb.id
-	b.memberIDs = append(b.memberIDs, mb.id)
-	out := m.renderMember(mb)
-	b.mu.Unlock()
 	c.sendData(http.StatusOK, out)
 }
 
@@ -189,16 +198,20 @@ func (m *Mock) updateMember(c *call) {
 		return
 	}
 	b := &m.book
-	b.mu.Lock()
-	mb := b.members[c.id]
-	if mb == nil {
-		b.mu.Unlock()
-		c.fail(errNotFound(CodeMemberNotFound, "member "+c.idText+" not found"))
+	var out craftgate.Member
+	err := b.locked(func() error {
+		mb := b.members[c.id]
+		if mb == nil {
+			return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
+		}
+		mb.f, mb.updated = f, m.nowUnix()
+		out = m.renderMember(mb)
+		return nil
+	})
+	if err != nil {
+		c.fail(asAPIError(err))
 		return
 	}
-	mb.f, mb.updated = f, m.nowUnix()
-	out := m.renderMember(mb)
-	b.mu.Unlock()
 	c.sendData(http.StatusOK, out)
 }
 

@@ -56,39 +56,70 @@ func (m *Mock) refundFailure(p *payment, en bool) *apiError {
 
 // refundPayment serves POST /payment/v1/refunds: the whole (remaining)
 // payment, as a CANCEL or a REFUND.
-func (m *Mock) refundPayment(c *call) {
+func (m *Mock) refundPayment(c *call) error {
 	var req craftgate.RefundPaymentRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.PaymentID <= 0 {
-		c.fail(errRequired("paymentId"))
-		return
+		return errRequired("paymentId")
 	}
 	if e := checkDestination(req.RefundDestinationType); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if m.refundAPMPayment(c, &req) { // APM payments and BNPL loans (bnpl.go)
-		return
+		return nil
 	}
 	p := m.store.payment(req.PaymentID)
 	if p == nil {
-		c.fail(m.paymentNotFound("paymentId "+strconv.FormatInt(req.PaymentID, 10)+": payment", req.PaymentID))
-		return
+		return m.paymentNotFound("paymentId "+strconv.FormatInt(req.PaymentID, 10)+": payment", req.PaymentID)
 	}
-	en := c.en()
 	now := m.Now().Unix()
+	r, err := m.refundWhole(p, &req, c.en(), now)
+	if err != nil {
+		return err
+	}
+	m.emitWallet(r.evs)
+	c.out = append(c.out, `{"data":`...)
+	if r.cancel != nil {
+		m.logRefund(c, "CANCEL", r.p.id, r.cancel.id, r.cancel.price)
+		m.emit(EventRefund, craftgate.StatusSuccess, itoa(r.cancel.id), r.p.id)
+		c.out = m.appendCancel(c.out, r.cancel)
+	} else {
+		m.logRefund(c, "REFUND", r.p.id, r.first, r.total)
+		// A REFUND has no payment-refund id of its own
+		// (docs/reference/craftgate/endpoints.md B.8): its webhook names the
+		// payment.
+		m.emit(EventRefund, craftgate.StatusSuccess, itoa(r.p.id), r.p.id)
+		c.out = m.appendRefund(c.out, r.p, req.ConversationID, r.total, now, r.recs, r.rw)
+	}
+	c.out = append(c.out, '}')
+	c.send(http.StatusOK)
+	return nil
+}
 
-	// The refund's id is allocated and its record stored under the
-	// payment's lock, with the change of its refund state, so that a state
-	// snapshot sees both or neither (state.go).
+// wholeRefund is what refundWhole did: a CANCEL (cancel set) or a REFUND
+// (one transaction refund per transaction with something left).
+type wholeRefund struct {
+	p      *payment // the record changed (relocated if it moved)
+	cancel *cancelRecord
+	recs   []*txRefundRecord
+	first  int64 // the first transaction refund's id
+	total  money
+	rw     refundWallet
+	evs    []walletEvent
+}
+
+// refundWhole refunds what is left of p under its lock. The refund's id is
+// allocated and its record stored under the payment's lock, with the change
+// of its refund state, so that a state snapshot sees both or neither
+// (state.go).
+func (m *Mock) refundWhole(p *payment, req *craftgate.RefundPaymentRequest, en bool, now int64) (r wholeRefund, err error) {
 	p = m.store.lock(p)
+	defer p.mu.Unlock()
+	r.p = p
 	if e := notRefundable(p); e != nil {
-		p.mu.Unlock()
-		c.fail(e)
-		return
+		return r, e
 	}
 	n := int(p.txCount)
 	// The wallet side (walletpay.go): each item's wallet-paid part goes
@@ -103,17 +134,14 @@ func (m *Mock) refundPayment(c *call) {
 		plan.card += t.refundable() - d
 	}
 	if e := m.checkRefundWallet(p, &plan); e != nil {
-		p.mu.Unlock()
-		c.fail(e)
-		return
+		return r, e
 	}
 	if plan.bankPart() > 0 {
 		if e := m.refundFailure(p, en); e != nil {
-			p.mu.Unlock()
-			c.fail(e)
-			return
+			return r, e
 		}
 	}
+	r.rw = plan.record(plan.deposit, plan.card)
 	if !p.partial && m.sameDay(p.created, now) {
 		// CANCEL: nothing was refunded yet, so the whole paidPrice.
 		for i := range n {
@@ -121,22 +149,12 @@ func (m *Mock) refundPayment(c *call) {
 			t.refunded = t.paidPrice
 		}
 		p.refund = refundFull
-		rec := m.store.insertCancel(nextRange(&m.ids.refund, 1), p.id, now, p.paidPrice, p.currency, req.ConversationID,
-			plan.record(plan.deposit, plan.card))
-		evs := m.creditRefund(p, &plan, true, rec.id, now)
-		p.mu.Unlock()
-		m.emitWallet(evs)
-		m.logRefund(c, "CANCEL", p.id, rec.id, rec.price)
-		m.emit(EventRefund, craftgate.StatusSuccess, itoa(rec.id), p.id)
-		c.out = append(c.out, `{"data":`...)
-		c.out = m.appendCancel(c.out, rec)
-		c.out = append(c.out, '}')
-		c.send(http.StatusOK)
-		return
+		r.cancel = m.store.insertCancel(nextRange(&m.ids.refund, 1), p.id, now, p.paidPrice, p.currency, req.ConversationID, r.rw)
+		r.evs = m.creditRefund(p, &plan, true, r.cancel.id, now)
+		return r, nil
 	}
 	// REFUND: one transaction refund per transaction with something left.
 	ds := make([]txRefundDraft, 0, n)
-	var total money
 	for i := range n {
 		t := m.store.tx(p, i)
 		left := t.refundable()
@@ -146,108 +164,99 @@ func (m *Mock) refundPayment(c *call) {
 		d := walletBack(shares[i], t.refunded, left)
 		ds = append(ds, txRefundDraft{txID: p.txFirst + int64(i), price: left, rw: plan.record(d, left-d)})
 		t.refunded = t.paidPrice
-		total += left
+		r.total += left
 	}
 	p.refund = refundFull
-	first := nextRange(&m.ids.txRefund, len(ds))
-	recs := m.store.insertTxRefunds(first, p.id, now, p.currency, req.ConversationID, ds)
-	evs := m.creditRefund(p, &plan, true, p.id, now)
-	p.mu.Unlock()
-	m.emitWallet(evs)
-	m.logRefund(c, "REFUND", p.id, first, total)
-	// A REFUND has no payment-refund id of its own (endpoints.md B.8): its
-	// webhook names the payment.
-	m.emit(EventRefund, craftgate.StatusSuccess, itoa(p.id), p.id)
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendRefund(c.out, p, req.ConversationID, total, now, recs, plan.record(plan.deposit, plan.card))
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	r.first = nextRange(&m.ids.txRefund, len(ds))
+	r.recs = m.store.insertTxRefunds(r.first, p.id, now, p.currency, req.ConversationID, ds)
+	r.evs = m.creditRefund(p, &plan, true, p.id, now)
+	return r, nil
 }
 
 // refundTransaction serves POST /payment/v1/refund-transactions: part or
 // all of what is left on one transaction; repeatable until exhausted.
-func (m *Mock) refundTransaction(c *call) {
+func (m *Mock) refundTransaction(c *call) error {
 	var req craftgate.RefundTransactionRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.PaymentTransactionID <= 0 {
-		c.fail(errRequired("paymentTransactionId"))
-		return
+		return errRequired("paymentTransactionId")
 	}
 	if m.refundAPMTransaction(c, &req) { // APM payments and BNPL loans (bnpl.go)
-		return
+		return nil
 	}
 	price, e := checkAmount("refundPrice", req.RefundPrice)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := checkDestination(req.RefundDestinationType); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	txID := req.PaymentTransactionID
 	t := m.store.transaction(txID)
 	if t == nil {
 		if m.store.evictedTransaction(txID) {
-			c.fail(errNotFound(CodeEvicted, "paymentTransactionId "+strconv.FormatInt(txID, 10)+
-				": the payment transaction was evicted from the mock's store with its payment (Config.StoreCapacity)"))
-			return
+			return errNotFound(CodeEvicted, "paymentTransactionId "+strconv.FormatInt(txID, 10)+
+				": the payment transaction was evicted from the mock's store with its payment (Config.StoreCapacity)")
 		}
-		c.fail(errNotFound(CodePaymentTransactionNotFound, "paymentTransactionId "+strconv.FormatInt(req.PaymentTransactionID, 10)+": payment transaction not found"))
-		return
+		return errNotFound(CodePaymentTransactionNotFound, "paymentTransactionId "+strconv.FormatInt(req.PaymentTransactionID, 10)+": payment transaction not found")
 	}
 	pid := t.paymentID.Load()
 	p := m.store.payment(pid) // published before t; nil only when evicted since
 	if p == nil {
-		c.fail(m.paymentNotFound("paymentTransactionId "+strconv.FormatInt(txID, 10)+": its payment "+strconv.FormatInt(pid, 10), pid))
-		return
+		return m.paymentNotFound("paymentTransactionId "+strconv.FormatInt(txID, 10)+": its payment "+strconv.FormatInt(pid, 10), pid)
 	}
-	en := c.en()
 	now := m.Now().Unix()
+	p, rec, evs, err := m.refundPart(p, txID, price, &req, c.en(), now)
+	if err != nil {
+		return err
+	}
+	m.emitWallet(evs)
+	m.logRefund(c, "REFUND_TX", p.id, rec.id, price)
+	m.emit(EventRefundTx, craftgate.StatusSuccess, itoa(rec.id), p.id)
+	c.out = append(c.out, `{"data":`...)
+	c.out = m.appendTxRefund(c.out, rec)
+	c.out = append(c.out, '}')
+	c.send(http.StatusOK)
+	return nil
+}
 
+// refundPart refunds price of transaction txID of p under p's lock. It
+// returns the record changed (relocated if p moved).
+func (m *Mock) refundPart(p *payment, txID int64, price money, req *craftgate.RefundTransactionRequest, en bool, now int64) (*payment, *txRefundRecord, []walletEvent, error) {
 	p = m.store.lock(p)
-	t = m.store.tx(p, int(txID-p.txFirst)) // the relocated copy, if p moved
+	defer p.mu.Unlock()
+	t := m.store.tx(p, int(txID-p.txFirst)) // the relocated copy, if p moved
 	if e := notRefundable(p); e != nil {
-		p.mu.Unlock()
-		c.fail(e)
-		return
+		return p, nil, nil, e
 	}
 	if p.authPhase != phaseAuth {
-		// flows.md section 3 item 4: pre-authorised payments are refunded
-		// whole, through POST /payment/v1/refunds only (preauth.go).
-		ph := p.authPhase
-		p.mu.Unlock()
-		c.fail(errValidation(CodePreAuthRefundNotWhole, "paymentTransactionId "+strconv.FormatInt(txID, 10)+": payment "+
-			itoa(p.id)+" is a pre-authorisation (paymentPhase "+ph.String()+"), which can only be refunded whole with POST /payment/v1/refunds"))
-		return
+		// docs/reference/craftgate/flows.md section 3 item 4: pre-authorised
+		// payments are refunded whole, through POST /payment/v1/refunds only
+		// (preauth.go).
+		return p, nil, nil, errValidation(CodePreAuthRefundNotWhole, "paymentTransactionId "+strconv.FormatInt(txID, 10)+": payment "+
+			itoa(p.id)+" is a pre-authorisation (paymentPhase "+p.authPhase.String()+"), which can only be refunded whole with POST /payment/v1/refunds")
 	}
 	if left := t.refundable(); price > left {
-		p.mu.Unlock()
 		// The reference only guesses that Craftgate answers an over-refund
-		// with a MAY_HAVE_ALREADY_REFUNDED payment error (flows.md section 4,
-		// "behaviour and code not documented"); the mock treats it as a
-		// validation error, since it is decided before any bank call.
-		c.fail(errValidation(CodeRefundExceedsRefundable, "refundPrice "+price.String()+" exceeds the refundable amount "+
-			left.String()+" of paymentTransactionId "+strconv.FormatInt(txID, 10)))
-		return
+		// with a MAY_HAVE_ALREADY_REFUNDED payment error
+		// (docs/reference/craftgate/flows.md section 4, "behaviour and code
+		// not documented"); the mock treats it as a validation error, since
+		// it is decided before any bank call.
+		return p, nil, nil, errValidation(CodeRefundExceedsRefundable, "refundPrice "+price.String()+" exceeds the refundable amount "+
+			left.String()+" of paymentTransactionId "+strconv.FormatInt(txID, 10))
 	}
 	i := int(txID - p.txFirst)
 	var small [8]money
 	d := walletBack(m.store.walletShares(p, small[:0])[i], t.refunded, price) // walletpay.go
 	plan := refundPlan{toWallet: destinationWallet(req.RefundDestinationType), deposit: d, card: price - d}
 	if e := m.checkRefundWallet(p, &plan); e != nil {
-		p.mu.Unlock()
-		c.fail(e)
-		return
+		return p, nil, nil, e
 	}
 	if plan.bankPart() > 0 {
 		if e := m.refundFailure(p, en); e != nil {
-			p.mu.Unlock()
-			c.fail(e)
-			return
+			return p, nil, nil, e
 		}
 	}
 	t.refunded += price
@@ -261,15 +270,7 @@ func (m *Mock) refundTransaction(c *call) {
 	}
 	rec := m.store.insertTxRefunds(nextRange(&m.ids.txRefund, 1), p.id, now, p.currency, req.ConversationID,
 		[]txRefundDraft{{txID: txID, price: price, rw: plan.record(plan.deposit, plan.card)}})[0]
-	evs := m.creditRefund(p, &plan, false, rec.id, now)
-	p.mu.Unlock()
-	m.emitWallet(evs)
-	m.logRefund(c, "REFUND_TX", p.id, rec.id, price)
-	m.emit(EventRefundTx, craftgate.StatusSuccess, itoa(rec.id), p.id)
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendTxRefund(c.out, rec)
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	return p, rec, m.creditRefund(p, &plan, false, rec.id, now), nil
 }
 
 // retrieveRefund serves GET /payment/v1/refunds/{id}. Only a CANCEL has a

@@ -32,9 +32,9 @@ func routeTable() []endpoint {
 		{"DELETE " + craftgate.PathCheckoutPayments + "/{token}", writes((*Mock).expireCheckout), signed},
 
 		// Refunds and cancels (refunds.go).
-		{"POST " + craftgate.PathRefunds, writes((*Mock).refundPayment), signedJSON},
+		{"POST " + craftgate.PathRefunds, (*Mock).refundPayment, signedJSON},
 		{"GET " + craftgate.PathRefunds + "/{id}", writes((*Mock).retrieveRefund), signed},
-		{"POST " + craftgate.PathRefundTransactions, writes((*Mock).refundTransaction), signedJSON},
+		{"POST " + craftgate.PathRefundTransactions, (*Mock).refundTransaction, signedJSON},
 		{"GET " + craftgate.PathRefundTransactions + "/{id}", writes((*Mock).retrieveTxRefund), signed},
 
 		// Stored cards (cards.go), installments and BIN (installments.go).

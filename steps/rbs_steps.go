@@ -22,81 +22,88 @@ import (
 	"github.com/gatecheck/gatecheck/rbs"
 )
 
-// rbsStep adapts a step that needs the scenario's RBS state.
-func rbsStep(f func(w *World, ctx context.Context, rw *rbsWorld, args []string) error) Step {
-	return rbsStepFunc(f)
+// rbsStep adapts a step that needs the scenario's RBS state and takes its
+// n captured arguments as a slice: n is declared beside the pattern, so
+// TestStepArity checks it, and Run never hands the step fewer arguments.
+func rbsStep(n int, f func(w *World, ctx context.Context, rw *rbsWorld, args []string) error) Step {
+	return rbsStepFunc{n: n, f: f}
 }
 
-// rbsStepFunc is a step of the RBS world; it takes its arguments as a
-// slice, so its arity is not checked (-1).
-type rbsStepFunc func(w *World, ctx context.Context, rw *rbsWorld, args []string) error
+// rbsStepFunc is a step of the RBS world.
+type rbsStepFunc struct {
+	n int
+	f func(w *World, ctx context.Context, rw *rbsWorld, args []string) error
+}
 
-func (f rbsStepFunc) Arity() int { return -1 }
+func (s rbsStepFunc) Arity() int { return s.n }
 
-func (f rbsStepFunc) Run(ctx context.Context, w *World, args []string) error {
+func (s rbsStepFunc) Run(ctx context.Context, w *World, args []string) error {
+	if len(args) != s.n {
+		return errArity
+	}
 	rw, err := w.rbsWorld()
 	if err != nil {
 		return err
 	}
-	return f(w, ctx, rw, args)
+	return s.f(w, ctx, rw, args)
 }
 
 const reAmountCur = ReAmount + " " + ReCurrency
 
 func rbsDefinitions() []Definition {
 	defs := []Definition{
-		{`^an Alfa-Bank RBS merchant with test credentials$`, rbsStep((*World).rbsMerchant)},
+		{`^an Alfa-Bank RBS merchant with test credentials$`, rbsStep(0, (*World).rbsMerchant)},
 
-		{`^the merchant (registers|has registered) a (one|two)-phase order of ` + reAmountCur + `( through the router)?$`, rbsStep((*World).rbsRegisterOrder)},
-		{`^the merchant registers a one-phase order of ` + reAmountCur + ` through the router allowing "([A-Z_,]+)"$`, rbsStep((*World).rbsRegisterAllowing)},
-		{`^the merchant registers another order with the same order number$`, rbsStep((*World).rbsRegisterSameNumber)},
-		{`^the merchant registers an order with (.+)$`, rbsStep((*World).rbsRegisterWith)},
-		{`^the gateway answers with an order id and a payment page link$`, rbsStep((*World).rbsRegistered)},
-		{`^the gateway refuses with errorCode (\d+)$`, rbsStep((*World).rbsRefused)},
-		{`^the merchant asks for the status of an unknown RBS order$`, rbsStep((*World).rbsUnknownStatus)},
+		{`^the merchant (registers|has registered) a (one|two)-phase order of ` + reAmountCur + `( through the router)?$`, rbsStep(5, (*World).rbsRegisterOrder)},
+		{`^the merchant registers a one-phase order of ` + reAmountCur + ` through the router allowing "([A-Z_,]+)"$`, rbsStep(3, (*World).rbsRegisterAllowing)},
+		{`^the merchant registers another order with the same order number$`, rbsStep(0, (*World).rbsRegisterSameNumber)},
+		{`^the merchant registers an order with (.+)$`, rbsStep(1, (*World).rbsRegisterWith)},
+		{`^the gateway answers with an order id and a payment page link$`, rbsStep(0, (*World).rbsRegistered)},
+		{`^the gateway refuses with errorCode (\d+)$`, rbsStep(1, (*World).rbsRefused)},
+		{`^the merchant asks for the status of an unknown RBS order$`, rbsStep(0, (*World).rbsUnknownStatus)},
 
-		{`^the payer opens the payment (?:page|link)$`, rbsStep((*World).rbsOpenPage)},
-		{`^the payment page shows the test card data$`, rbsStep((*World).rbsPageShowsCards)},
-		{`^the payment page's session lasts (\d+) minutes$`, rbsStep((*World).rbsPageSession)},
-		{`^the payer pays on the payment page with test card "(\d+)"$`, rbsStep((*World).rbsPayOnPage)},
-		{`^the payer confirms 3-D Secure with password "([^"]*)"$`, rbsStep((*World).rbsConfirm3DS)},
-		{`^the payer enters the wrong 3-D Secure password$`, rbsStep((*World).rbsWrong3DS)},
-		{`^the payer returns to the merchant's (return|fail) URL with the order id$`, rbsStep((*World).rbsLanded)},
-		{`^(?:a|the payer has tried to pay a) (one|two)-phase order of ` + reAmountCur + ` (?:was paid )?with test card "(\d+)"$`, rbsStep((*World).rbsPaidOrder)},
+		{`^the payer opens the payment (?:page|link)$`, rbsStep(0, (*World).rbsOpenPage)},
+		{`^the payment page shows the test card data$`, rbsStep(0, (*World).rbsPageShowsCards)},
+		{`^the payment page's session lasts (\d+) minutes$`, rbsStep(1, (*World).rbsPageSession)},
+		{`^the payer pays on the payment page with test card "(\d+)"$`, rbsStep(1, (*World).rbsPayOnPage)},
+		{`^the payer confirms 3-D Secure with password "([^"]*)"$`, rbsStep(1, (*World).rbsConfirm3DS)},
+		{`^the payer enters the wrong 3-D Secure password$`, rbsStep(0, (*World).rbsWrong3DS)},
+		{`^the payer returns to the merchant's (return|fail) URL with the order id$`, rbsStep(1, (*World).rbsLanded)},
+		{`^(?:a|the payer has tried to pay a) (one|two)-phase order of ` + reAmountCur + ` (?:was paid )?with test card "(\d+)"$`, rbsStep(4, (*World).rbsPaidOrder)},
 
-		{`^the RBS order has status (-?\d+) "([A-Z_]+)"$`, rbsStep((*World).rbsHasStatus)},
-		{`^the RBS order's (approved|deposited|refunded) amount is ` + reAmountCur + `$`, rbsStep((*World).rbsAmountIs)},
-		{`^the RBS order shows the card as "([0-9*]+)"$`, rbsStep((*World).rbsShowsCard)},
-		{`^the RBS order's actionCode is (-?\d+)$`, rbsStep((*World).rbsActionCode)},
-		{`^the RBS order was paid by "([A-Z0-9_]+)"$`, rbsStep((*World).rbsPaidBy)},
-		{`^the router reports the order's state as "([A-Z_]+)"$`, rbsStep((*World).rbsRouterState)},
+		{`^the RBS order has status (-?\d+) "([A-Z_]+)"$`, rbsStep(2, (*World).rbsHasStatus)},
+		{`^the RBS order's (approved|deposited|refunded) amount is ` + reAmountCur + `$`, rbsStep(3, (*World).rbsAmountIs)},
+		{`^the RBS order shows the card as "([0-9*]+)"$`, rbsStep(1, (*World).rbsShowsCard)},
+		{`^the RBS order's actionCode is (-?\d+)$`, rbsStep(1, (*World).rbsActionCode)},
+		{`^the RBS order was paid by "([A-Z0-9_]+)"$`, rbsStep(1, (*World).rbsPaidBy)},
+		{`^the router reports the order's state as "([A-Z_]+)"$`, rbsStep(1, (*World).rbsRouterState)},
 
-		{`^the merchant deposits the whole amount$`, rbsStep((*World).rbsDepositAll)},
-		{`^the merchant deposits ` + reAmountCur + `$`, rbsStep((*World).rbsDeposit)},
-		{`^the merchant reverses the RBS order$`, rbsStep((*World).rbsReverseAll)},
-		{`^the merchant reverses ` + reAmountCur + `$`, rbsStep((*World).rbsReverse)},
-		{`^the merchant refunds ` + reAmountCur + `$`, rbsStep((*World).rbsRefund)},
-		{`^the RBS gateway's day has ended$`, rbsStep((*World).rbsDayEnded)},
+		{`^the merchant deposits the whole amount$`, rbsStep(0, (*World).rbsDepositAll)},
+		{`^the merchant deposits ` + reAmountCur + `$`, rbsStep(2, (*World).rbsDeposit)},
+		{`^the merchant reverses the RBS order$`, rbsStep(0, (*World).rbsReverseAll)},
+		{`^the merchant reverses ` + reAmountCur + `$`, rbsStep(2, (*World).rbsReverse)},
+		{`^the merchant refunds ` + reAmountCur + `$`, rbsStep(2, (*World).rbsRefund)},
+		{`^the RBS gateway's day has ended$`, rbsStep(0, (*World).rbsDayEnded)},
 
-		{`^the merchant asks the router for the Alfa Pay payment$`, rbsStep((*World).rbsAskAlfaPay)},
-		{`^the router answers with an Alfa Pay redirect$`, rbsStep((*World).rbsAlfaPayRedirect)},
-		{`^the payer pays in Alfa Pay with the wallet card ending in "(\d{4})"$`, rbsStep((*World).rbsPayAlfaPay)},
-		{`^the payer cancels in Alfa Pay$`, rbsStep((*World).rbsCancelAlfaPay)},
-		{`^the payer chooses Alfa Pay on the payment page$`, rbsStep((*World).rbsChooseAlfaPay)},
+		{`^the merchant asks the router for the Alfa Pay payment$`, rbsStep(0, (*World).rbsAskAlfaPay)},
+		{`^the router answers with an Alfa Pay redirect$`, rbsStep(0, (*World).rbsAlfaPayRedirect)},
+		{`^the payer pays in Alfa Pay with the wallet card ending in "(\d{4})"$`, rbsStep(1, (*World).rbsPayAlfaPay)},
+		{`^the payer cancels in Alfa Pay$`, rbsStep(0, (*World).rbsCancelAlfaPay)},
+		{`^the payer chooses Alfa Pay on the payment page$`, rbsStep(0, (*World).rbsChooseAlfaPay)},
 
-		{`^the merchant (?:receives|has received) an RBS callback "([A-Za-z]+)" with status ([01])$`, rbsStep((*World).rbsReceivesCallback)},
-		{`^the RBS callback's checksum verifies with the merchant's callback key$`, rbsStep((*World).rbsCallbackVerifies)},
-		{`^the RBS callback names the order and its order number$`, rbsStep((*World).rbsCallbackNamesOrder)},
-		{`^the RBS callback carries "([A-Za-z]+)" = "([^"]*)"$`, rbsStep((*World).rbsCallbackCarries)},
-		{`^a forger sends the RBS callback with "([A-Za-z_]+)" changed to "([^"]*)"$`, rbsStep((*World).rbsForgeChanged)},
-		{`^a forger sends the RBS callback without its checksum$`, rbsStep((*World).rbsForgeUnsigned)},
-		{`^the merchant rejects the forged RBS callback$`, rbsStep((*World).rbsForgedRejected)},
-		{`^the merchant does not trust the forged RBS callback$`, rbsStep((*World).rbsForgedUntrusted)},
+		{`^the merchant (?:receives|has received) an RBS callback "([A-Za-z]+)" with status ([01])$`, rbsStep(2, (*World).rbsReceivesCallback)},
+		{`^the RBS callback's checksum verifies with the merchant's callback key$`, rbsStep(0, (*World).rbsCallbackVerifies)},
+		{`^the RBS callback names the order and its order number$`, rbsStep(0, (*World).rbsCallbackNamesOrder)},
+		{`^the RBS callback carries "([A-Za-z]+)" = "([^"]*)"$`, rbsStep(2, (*World).rbsCallbackCarries)},
+		{`^a forger sends the RBS callback with "([A-Za-z_]+)" changed to "([^"]*)"$`, rbsStep(2, (*World).rbsForgeChanged)},
+		{`^a forger sends the RBS callback without its checksum$`, rbsStep(0, (*World).rbsForgeUnsigned)},
+		{`^the merchant rejects the forged RBS callback$`, rbsStep(0, (*World).rbsForgedRejected)},
+		{`^the merchant does not trust the forged RBS callback$`, rbsStep(0, (*World).rbsForgedUntrusted)},
 
-		{`^the merchant creates a payment link for RetailCRM order "([A-Za-z0-9-]+)" of ` + reAmountCur + `$`, rbsStep((*World).rbsCreateLink)},
-		{`^the payer pays through the payment link with test card "(\d+)"$`, rbsStep((*World).rbsPayThroughLink)},
-		{`^the go-live evidence records a (successful|failed) payment$`, rbsStep((*World).rbsGoLiveRecords)},
-		{`^the go-live evidence holds one successful and one failed payment with their statuses and masked cards$`, rbsStep((*World).rbsGoLiveBoth)},
+		{`^the merchant creates a payment link for RetailCRM order "([A-Za-z0-9-]+)" of ` + reAmountCur + `$`, rbsStep(3, (*World).rbsCreateLink)},
+		{`^the payer pays through the payment link with test card "(\d+)"$`, rbsStep(1, (*World).rbsPayThroughLink)},
+		{`^the go-live evidence records a (successful|failed) payment$`, rbsStep(1, (*World).rbsGoLiveRecords)},
+		{`^the go-live evidence holds one successful and one failed payment with their statuses and masked cards$`, rbsStep(0, (*World).rbsGoLiveBoth)},
 	}
 	return append(defs, rbsMoreDefinitions()...)
 }

@@ -4,7 +4,8 @@
 // file that every implementation in the repository is tested against: the
 // Go signing functions (craftgate/) and the k6 module (k6/craftgate.js).
 //
-// The values reproduce the examples published in Craftgate's documentation
+// The values are those of docs/reference/craftgate/vectors.md, which
+// reproduce the examples published in Craftgate's documentation
 // (https://developer.craftgate.io/) and the tests of its official clients;
 // where a published example is inconsistent the vector says which form it
 // follows in its name. Only tests import this package.

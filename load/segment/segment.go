@@ -47,6 +47,22 @@
 // re-splits a sequence in proportion to the segments' shares of a value
 // (k6 does this with maxVUs for the arrival-rate executors), so that the
 // work goes only to segments that have VUs, and the union is still exact.
+//
+// # Use
+//
+//	p, err := segment.New(segmentFlag, sequenceFlag) // both "": the whole test
+//	vus := p.Scale(scenario.VUs)
+//	iterations := p.Scale(scenario.Iterations)
+//	for g := range p.Indices() { // constant-arrival-rate: iteration g of the whole test
+//		at := time.Duration(g) * timeUnit / time.Duration(rate)
+//		if at >= duration {
+//			break
+//		}
+//		// start an iteration at start+at
+//	}
+//
+// Before merging the parts' results, Complete checks that they are every
+// segment of one sequence, each once.
 package segment
 
 import (
@@ -507,4 +523,37 @@ func (p *Part) Rebase(v int64) (*Part, bool, error) {
 		return nil, false, err
 	}
 	return np, true, nil
+}
+
+// Complete reports whether segs are every segment of seq, each exactly
+// once: what a merge must check before it calls the union of the parts'
+// results the whole test.
+func Complete(seq Sequence, segs []Segment) error {
+	want := seq.Segments()
+	seen := make([]bool, len(want))
+	for _, s := range segs {
+		found := false
+		for i, w := range want {
+			if w.Equal(s) {
+				if seen[i] {
+					return fmt.Errorf("execution segment %s appears twice", s)
+				}
+				seen[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			return fmt.Errorf("execution segment %s is not a segment of the sequence %s", s, seq)
+		}
+	}
+	var missing []string
+	for i, ok := range seen {
+		if !ok {
+			missing = append(missing, want[i].String())
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("the sequence %s misses the execution segments %s", seq, strings.Join(missing, ", "))
+	}
+	return nil
 }
