@@ -273,7 +273,8 @@ func (v *vu) flush() {
 }
 
 // Run executes the plan and returns the result. Cancelling ctx stops it
-// early (the result covers what ran and says it was interrupted).
+// early (the result covers what ran and says it was interrupted). When an
+// output fails to finish, Run returns the result and the error.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Plan == nil {
 		return nil, errors.New("load: no plan")
@@ -422,12 +423,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	sort.Strings(res.FailureSamples)
 	res.ThresholdDefs = opts.Thresholds
 	res.ThresholdResults, res.ThresholdsPassed = EvaluateAll(ths, res.Metrics, res.Elapsed())
+	var outErrs []error
 	for _, o := range opts.Outputs {
 		if err := o.Stop(); err != nil {
-			return res, fmt.Errorf("load: output: %w", err)
+			outErrs = append(outErrs, fmt.Errorf("load: output: %w", err))
 		}
 	}
-	return res, nil
+	// The result is whole even when an output failed.
+	return res, errors.Join(outErrs...)
 }
 
 // scenarios returns the scenarios to run with k6's defaults and the

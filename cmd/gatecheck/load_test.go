@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -271,5 +272,21 @@ func TestLoadSegmentsMerge(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "41 iterations") || !strings.Contains(stdout.String(), "verdict: PASS") {
 		t.Fatalf("merged summary:\n%s", stdout.String())
+	}
+}
+
+// TestLoadOutputDown: an OTLP receiver that is not there does not lose the
+// run: the summary is printed, and the failed output is reported (exit 1).
+func TestLoadOutputDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"load", "--iterations", "10", "--vus", "2", "--out", "otlp=http://" + addr}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stdout.String(), "verdict: PASS") || !strings.Contains(stderr.String(), "otlp output") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}
 }

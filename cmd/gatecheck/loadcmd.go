@@ -161,9 +161,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return tgt.RBS.filter(f)
 	}
 	fmt.Fprintf(stderr, "gatecheck load: target %s\n", tgt.Name)
-	res, err := runLoadWithProgress(ctx, stderr, opts)
-	if err != nil {
-		return err
+	res, runErr := runLoadWithProgress(ctx, stderr, opts)
+	if res == nil {
+		return runErr
 	}
 	load.WriteSummary(stdout, res)
 	if *export != "" {
@@ -175,6 +175,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err := writeLoadHTML(*htmlOut, res); err != nil {
 			return err
 		}
+	}
+	if runErr != nil {
+		// The run ended but an output failed (its file, its receiver): the
+		// summary above stands, the failure is reported.
+		return runErr
 	}
 	if !res.Passed() {
 		return exitError{code: 1}
