@@ -134,7 +134,6 @@ type scenarioRun struct {
 	pk      *picker
 	active  atomic.Int64 // VUs iterating (closed) or busy (open)
 	alloc   atomic.Int64 // VUs allocated
-	started atomic.Int64 // iterations started
 	dropped atomic.Int64
 	wg      sync.WaitGroup
 	start   time.Time

@@ -108,7 +108,7 @@ type Tags struct {
 	Group string
 }
 
-// TagNames are the tag keys, as a threshold filter or an output writes them.
+// tagNames are the tag keys, as a threshold filter or an output writes them.
 var tagNames = []string{"scenario", "op", "status", "expected_response", "traffic", "flow", "check", "group"}
 
 func (t *Tags) field(key string) *string {
@@ -262,7 +262,7 @@ func (s *Series) merge(typ MetricType, o *Series) {
 	s.Count += o.Count
 }
 
-// Metrics is every series of a run, by metric and tags. It is what
+// MetricSet is every series of a run, by metric and tags. It is what
 // thresholds, the summary and the merge of results read.
 type MetricSet struct {
 	series map[seriesKey]*Series

@@ -79,15 +79,19 @@ type Options struct {
 
 // Progress is the run's state, once a second.
 type Progress struct {
-	Elapsed                        time.Duration
-	Iterations, Failures, Dropped  int64
-	Requests                       int64
-	ActiveVUs, AllocatedVUs        int64
-	IterationsPerSecond            float64 // over the last second
-	Stage                          string  // "payments: stage 2/4, 150 it/s"
-	TargetIterations               int
-	TargetDuration                 time.Duration
-	ThresholdsFailing, ChecksFails int64
+	Elapsed                       time.Duration
+	Iterations, Failures, Dropped int64
+	Requests                      int64
+	// ActiveVUs are iterating (busy, for an arrival-rate executor);
+	// AllocatedVUs exist.
+	ActiveVUs, AllocatedVUs int64
+	// IterationsPerSecond is over the last second.
+	IterationsPerSecond float64
+	// Stage is every scenario's state: "card_payments: stage 2/3,
+	// secure_and_refunds: 4s/30s".
+	Stage string
+	// ChecksFails counts failed checks (Then steps) so far.
+	ChecksFails int64
 }
 
 // Flow is the outcome of one Gherkin scenario across iterations.
@@ -517,7 +521,6 @@ func (s *scenarioRun) iterate(v *vu) { s.iterateIn(s.iterCtx, v) }
 // iteration ctx ends is interrupted: counted apart, not as an iteration.
 func (s *scenarioRun) iterateIn(ctx context.Context, v *vu) {
 	e := s.eng
-	s.started.Add(1)
 	sc := s.pk.pick(v.rng.Float64())
 	t0 := time.Now()
 	failed := v.runScenario(ctx, sc, e.timeout)
