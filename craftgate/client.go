@@ -150,11 +150,28 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 		return fmt.Errorf("craftgate: %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
+	b, err := ReadBody(resp, maxResponseBody)
 	if err != nil {
 		return fmt.Errorf("craftgate: %s %s: read body: %w", method, path, err)
 	}
 	return DecodeResponse(resp.StatusCode, b, out)
+}
+
+// maxResponseBody bounds what the client reads of one answer.
+const maxResponseBody = 64 << 20
+
+// ReadBody reads a response body of at most limit bytes into one buffer
+// sized by its Content-Length when the answer states it, so reading a
+// known-length answer allocates once (io.ReadAll grows its buffer from
+// 512 bytes, copying the body several times over).
+func ReadBody(resp *http.Response, limit int64) ([]byte, error) {
+	size := int64(512)
+	if resp.ContentLength >= 0 && resp.ContentLength < limit {
+		size = resp.ContentLength + 1 // one more, to see the end without growing
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit))
+	return buf.Bytes(), err
 }
 
 // doInto is Do for the methods that answer one object: it decodes the data

@@ -21,13 +21,19 @@ func OperationName(method, path string) string {
 	b.Grow(len(method) + 1 + len(path))
 	b.WriteString(method)
 	b.WriteByte(' ')
-	for i, seg := range strings.Split(strings.TrimPrefix(path, "/"), "/") {
+	rest := strings.TrimPrefix(path, "/")
+	for i := 0; ; i++ {
+		seg, tail, more := strings.Cut(rest, "/")
 		b.WriteByte('/')
 		if i > 0 && isIDSegment(seg) {
 			b.WriteString("{id}")
 		} else {
 			b.WriteString(seg)
 		}
+		if !more {
+			break
+		}
+		rest = tail
 	}
 	return b.String()
 }
@@ -60,60 +66,86 @@ func isIDSegment(s string) bool {
 	return true
 }
 
-// vuStats is what one VU records; merged at the end, so the hot path takes
-// no lock.
-type vuStats struct {
-	ops    map[string]*Histogram
-	groups map[string]int
-	reqs   int
-	errs   int
-}
+// Traffic kinds (the traffic tag).
+const (
+	TrafficProvider = "provider"
+	TrafficMock     = "mock"
+	TrafficMerchant = "merchant"
+)
 
-func newVUStats() *vuStats {
-	return &vuStats{ops: map[string]*Histogram{}, groups: map[string]int{}}
-}
-
-// recordingDoer times every request per operation and counts error
-// groups from the provider's error envelope.
+// recordingDoer records every request of a VU: http_reqs,
+// http_req_duration and http_req_failed tagged by operation, status,
+// expected response, scenario and traffic kind, and the provider's error
+// answers by error group.
 type recordingDoer struct {
 	inner craftgate.Doer
-	st    *vuStats
-	tl    *timeline
+	v     *vu
+}
+
+var statusText [600]string
+
+func init() {
+	for i := range statusText {
+		statusText[i] = strconv.Itoa(i)
+	}
 }
 
 func (d *recordingDoer) Do(r *http.Request) (*http.Response, error) {
-	name := OperationName(r.Method, r.URL.Path)
 	t0 := time.Now()
 	resp, err := d.inner.Do(r)
-	h := d.st.ops[name]
-	if h == nil {
-		h = &Histogram{}
-		d.st.ops[name] = h
-	}
-	d.st.reqs++
-	d.tl.request(t0)
+	tags := Tags{Scenario: d.v.s.name, Op: OperationName(r.Method, r.URL.Path), Traffic: trafficOf(r, d.v.s.eng.merchant),
+		Status: "0", ExpectedResponse: "false"}
+	group := ""
 	if err != nil {
-		h.Record(time.Since(t0))
-		d.st.errs++
-		d.st.groups["TRANSPORT_ERROR"]++
-		return nil, err
-	}
-	if resp.StatusCode >= 400 {
-		// Read the (small) error body to count its group, then hand the
-		// caller an identical body. The timing includes the body, as
-		// k6's http_req_duration does.
-		b, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-		h.Record(time.Since(t0))
-		d.st.groups[errorGroupOf(resp.StatusCode, b)]++
-		resp.Body = io.NopCloser(bytes.NewReader(b))
-		if rerr != nil {
-			return nil, rerr
+		group = "TRANSPORT_ERROR"
+	} else {
+		if resp.StatusCode >= 0 && resp.StatusCode < len(statusText) {
+			tags.Status = statusText[resp.StatusCode]
 		}
-		return resp, nil
+		if resp.StatusCode >= 200 && resp.StatusCode < 400 {
+			tags.ExpectedResponse = "true"
+		}
+		if resp.StatusCode >= 400 && tags.Traffic == TrafficProvider {
+			// Read the (small) error body to count its group, then hand
+			// the caller an identical body. The timing includes the body,
+			// as k6's http_req_duration does.
+			b, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+			resp.Body.Close()
+			group = errorGroupOf(resp.StatusCode, b)
+			resp.Body = io.NopCloser(bytes.NewReader(b))
+			if rerr != nil {
+				err, resp = rerr, nil
+			}
+		}
 	}
-	h.Record(time.Since(t0))
-	return resp, nil
+	dur := time.Since(t0)
+	failed := 1.0
+	if tags.ExpectedResponse == "true" {
+		failed = 0
+	}
+	d.v.mu.Lock()
+	buf := append(*d.v.buf,
+		Sample{Metric: mHTTPReqs, Time: t0, Value: 1, Tags: tags},
+		Sample{Metric: mHTTPReqDuration, Time: t0, Value: float64(dur) / 1e6, Tags: tags},
+		Sample{Metric: mHTTPReqFailed, Time: t0, Value: failed, Tags: tags})
+	if group != "" {
+		buf = append(buf, Sample{Metric: mErrorAnswers, Time: t0, Value: 1, Tags: Tags{Scenario: d.v.s.name, Group: group}})
+	}
+	*d.v.buf = buf
+	d.v.mu.Unlock()
+	return resp, err
+}
+
+// trafficOf classifies a request: to the merchant receiver, to the mock's
+// own pages and admin routes (/_mock/...), or to the provider's API.
+func trafficOf(r *http.Request, merchantHost string) string {
+	switch {
+	case merchantHost != "" && r.URL.Host == merchantHost:
+		return TrafficMerchant
+	case strings.HasPrefix(r.URL.Path, "/_mock/"):
+		return TrafficMock
+	}
+	return TrafficProvider
 }
 
 // errorGroupOf names an error answer: its errorGroup, or

@@ -23,8 +23,8 @@ func TestHistogramQuantiles(t *testing.T) {
 	}{{0.5, 5000 * time.Microsecond}, {0.9, 9000 * time.Microsecond}, {0.99, 9900 * time.Microsecond}, {1, 10000 * time.Microsecond}}
 	for _, c := range cases {
 		got := h.Quantile(c.q)
-		if d := float64(got-c.want) / float64(c.want); d > 0.035 || d < -0.035 {
-			t.Errorf("q%.2f = %s, want %s ±3.5%%", c.q, got, c.want)
+		if d := float64(got-c.want) / float64(c.want); d > 0.011 || d < -0.011 {
+			t.Errorf("q%.2f = %s, want %s ±1.1%%", c.q, got, c.want)
 		}
 	}
 	if h.Min() != time.Microsecond || h.Max() != 10*time.Millisecond || h.Count() != 10000 {
@@ -40,13 +40,6 @@ func TestHistogramQuantiles(t *testing.T) {
 	var empty Histogram
 	if empty.Quantile(0.5) != 0 || empty.Mean() != 0 {
 		t.Error("empty histogram")
-	}
-	// Bucket bounds are monotonic and every value lands in its bucket.
-	for v := uint64(0); v < 1<<20; v = v*3/2 + 1 {
-		i := bucketOf(v)
-		if lowerBound(i) > v || lowerBound(i+1) <= v {
-			t.Fatalf("value %d in bucket %d [%d,%d)", v, i, lowerBound(i), lowerBound(i+1))
-		}
 	}
 }
 

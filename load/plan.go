@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	messages "github.com/cucumber/messages/go/v21"
+
 	"github.com/gatecheck/gatecheck/features"
 	"github.com/gatecheck/gatecheck/steps"
 )
@@ -26,6 +28,9 @@ type Scenario struct {
 type Step struct {
 	Text  string
 	Bound steps.Bound
+	// Check is true for an outcome step (Then, and the And and But steps
+	// after it): its pass or failure is a sample of the checks metric.
+	Check bool
 }
 
 // Plan is the compiled suite.
@@ -56,7 +61,7 @@ func Compile(fsys fs.FS) (*Plan, error) {
 			if err != nil {
 				return nil, fmt.Errorf("load: %s: %q: %w", pk.Uri, st.Text, err)
 			}
-			sc.Steps = append(sc.Steps, Step{Text: st.Text, Bound: b})
+			sc.Steps = append(sc.Steps, Step{Text: st.Text, Bound: b, Check: st.Type == messages.PickleStepType_OUTCOME})
 		}
 		p.Scenarios = append(p.Scenarios, sc)
 	}
@@ -164,6 +169,16 @@ func newPicker(p *Plan, mix []MixEntry) (*picker, error) {
 		}
 	}
 	return pk, nil
+}
+
+// any reports whether any scenario the picker can choose has tag.
+func (pk *picker) any(tag string) bool {
+	for _, sc := range pk.scenarios {
+		if MatchTags(tag, sc.Tags) {
+			return true
+		}
+	}
+	return false
 }
 
 // pick maps u in [0,1) to a scenario.

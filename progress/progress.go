@@ -12,16 +12,23 @@ import (
 
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
+	"golang.org/x/sys/unix"
 )
 
-// IsTerminal reports whether w is a terminal.
+// IsTerminal reports whether w is a terminal with a size: a terminal that
+// reports zero rows or columns (a detached pseudo-terminal, some CI
+// runners) gets lines, since bars drawn into no width show nothing.
 func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
 	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
+	return err == nil && ws.Row > 0 && ws.Col > 0
 }
 
 // Display owns the bars of one command.
@@ -45,6 +52,10 @@ func newDisplay(w io.Writer, tty bool) *Display {
 	return d
 }
 
+// SetLineEvery sets how often a bar prints a line when the output is not
+// a terminal (default 5 s).
+func (d *Display) SetLineEvery(every time.Duration) { d.lineEvery = every }
+
 // Bar is one unit of work: count done out of a total, with failures.
 type Bar struct {
 	d      *Display
@@ -58,6 +69,21 @@ type Bar struct {
 	start  time.Time
 	bar    *mpb.Bar
 	closed bool
+	status string
+}
+
+// SetStatus sets a short text shown after the counts (rates, VUs, stage),
+// on the bar and in every line.
+func (b *Bar) SetStatus(s string) {
+	b.mu.Lock()
+	b.status = s
+	b.mu.Unlock()
+}
+
+func (b *Bar) statusText() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.status
 }
 
 // Bar starts a bar named name counting total units (scenarios,
@@ -65,10 +91,16 @@ type Bar struct {
 func (d *Display) Bar(name, unit string, total int) *Bar {
 	b := &Bar{d: d, name: name, unit: unit, total: int64(total), start: time.Now()}
 	if d.tty {
-		b.bar = d.p.AddBar(int64(max(total, 1)),
-			mpb.PrependDecorators(decor.Name(name, decor.WCSyncSpaceR), decor.CountersNoUnit("%d/%d "+unit, decor.WCSyncSpace)),
+		counter := decor.CountersNoUnit("%d/%d "+unit, decor.WCSyncSpace)
+		if total <= 0 {
+			counter = decor.CurrentNoUnit("%d "+unit, decor.WCSyncSpace)
+		}
+		// A total of 0 is unknown: mpb keeps the bar open until Done.
+		b.bar = d.p.AddBar(int64(max(total, 0)),
+			mpb.PrependDecorators(decor.Name(name, decor.WCSyncSpaceR), counter),
 			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return b.failText() }, decor.WCSyncSpace),
-				decor.Elapsed(decor.ET_STYLE_GO, decor.WCSyncSpace)),
+				decor.Elapsed(decor.ET_STYLE_GO, decor.WCSyncSpace),
+				decor.Any(func(decor.Statistics) string { return b.statusText() }, decor.WCSyncSpace)),
 		)
 	} else {
 		fmt.Fprintf(d.w, "%s: started (%d %s)\n", name, total, unit)
@@ -90,18 +122,27 @@ func (b *Bar) Add(n, failed int) {
 	b.mu.Lock()
 	b.done += int64(n)
 	b.failed += int64(failed)
-	line := !b.d.tty && time.Since(b.last) >= b.d.lineEvery
+	// A tenth of slack, so updates that come on a ticker of the same
+	// period each print their line.
+	line := !b.d.tty && time.Since(b.last) >= b.d.lineEvery*9/10
 	if line {
 		b.last = time.Now()
 	}
-	done, fails := b.done, b.failed
+	done, fails, status := b.done, b.failed, b.status
 	b.mu.Unlock()
 	if b.bar != nil {
 		b.bar.IncrBy(n)
 		return
 	}
 	if line {
-		fmt.Fprintf(b.d.w, "%s: %d/%d %s, %d failed\n", b.name, done, b.total, b.unit, fails)
+		if status != "" {
+			status = ", " + status
+		}
+		of := fmt.Sprintf("/%d", b.total)
+		if b.total <= 0 {
+			of = ""
+		}
+		fmt.Fprintf(b.d.w, "%s: %d%s %s, %d failed%s\n", b.name, done, of, b.unit, fails, status)
 	}
 }
 

@@ -179,7 +179,7 @@ func (w *World) apmWaits(action string) error {
 			m.addf("htmlContent: %v", err)
 		}
 	}
-	return m.err(fmt.Sprintf("APM payment %d (%s)", init.PaymentID, w.apm.apmType))
+	return m.errf("APM payment %d (%s)", init.PaymentID, w.apm.apmType)
 }
 
 func (w *World) apmSucceedsAtOnce() error {
@@ -190,7 +190,7 @@ func (w *World) apmSucceedsAtOnce() error {
 	var m mismatches
 	m.check("additionalAction", craftgate.ApmActionNone, init.AdditionalAction)
 	m.check("paymentStatus", craftgate.StatusSuccess, init.PaymentStatus)
-	return m.err(fmt.Sprintf("APM payment %d (%s)", init.PaymentID, w.apm.apmType))
+	return m.errf("APM payment %d (%s)", init.PaymentID, w.apm.apmType)
 }
 
 // atAPMProvider plays the buyer's browser: the redirectUrl (or the
@@ -300,7 +300,7 @@ func (w *World) apmCompleted() error {
 	}
 	var m mismatches
 	m.check("paymentStatus", craftgate.StatusSuccess, init.PaymentStatus)
-	return m.err(fmt.Sprintf("completed APM payment %d", init.PaymentID))
+	return m.errf("completed APM payment %d", init.PaymentID)
 }
 
 // directAPM records an offline payment of the basket.
@@ -351,7 +351,7 @@ func (w *World) apmPaymentIs(ctx context.Context, apmType string) error {
 			m.addf("paymentTransactions paidPrice add up to %s, paidPrice is %s", sum, p.PaidPrice)
 		}
 	}
-	return m.err(fmt.Sprintf("APM payment %d", p.ID))
+	return m.errf("APM payment %d", p.ID)
 }
 
 func (w *World) instantTransferBank(ctx context.Context, code string) error {

@@ -42,6 +42,15 @@ func (m *mismatches) addf(format string, args ...any) {
 	*m = append(*m, fmt.Sprintf(format, args...))
 }
 
+// errf is err with the subject formatted only when something differed:
+// the assertions of every load iteration format nothing when they hold.
+func (m mismatches) errf(format string, args ...any) error {
+	if len(m) == 0 {
+		return nil
+	}
+	return m.err(fmt.Sprintf(format, args...))
+}
+
 // err returns nil when nothing differed, else one error naming the subject.
 func (m mismatches) err(subject string) error {
 	if len(m) == 0 {

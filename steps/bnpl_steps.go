@@ -233,7 +233,7 @@ func (w *World) loanCallback(status, action string) error {
 	m.check("paymentStatus", status, form.Get("paymentStatus"))
 	m.check("additionalAction", action, form.Get("additionalAction"))
 	m.check("hashParams", craftgate.BnplCallbackHashParams, form.Get("hashParams"))
-	return m.err(fmt.Sprintf("loan callback of payment %d", w.paymentID))
+	return m.errf("loan callback of payment %d", w.paymentID)
 }
 
 func (w *World) payloadAction(action string) error {
@@ -248,7 +248,7 @@ func (w *World) payloadAction(action string) error {
 	}
 	var m mismatches
 	m.check("payload.additionalAction", action, p.AdditionalAction)
-	return m.err(fmt.Sprintf("%s webhook for payment %s", w.webhook.Event.EventType, w.webhook.Event.PayloadID))
+	return m.errf("%s webhook for payment %s", w.webhook.Event.EventType, w.webhook.Event.PayloadID)
 }
 
 func (w *World) approveLoan(ctx context.Context) error {
@@ -274,7 +274,7 @@ func (w *World) loanApproved() error {
 	var m mismatches
 	m.check("id", w.paymentID, w.payment.ID)
 	m.check("paymentStatus", craftgate.StatusSuccess, w.payment.PaymentStatus)
-	return m.err(fmt.Sprintf("approved loan %d", w.paymentID))
+	return m.errf("approved loan %d", w.paymentID)
 }
 
 func (w *World) loanApprovalInvalid() error {
@@ -320,5 +320,5 @@ func (w *World) verificationSays(status, action string) error {
 	var m mismatches
 	m.check("paymentStatus", status, s.verify.PaymentStatus)
 	m.check("additionalAction", action, s.verify.AdditionalAction)
-	return m.err(fmt.Sprintf("verification of loan %d", w.paymentID))
+	return m.errf("verification of loan %d", w.paymentID)
 }

@@ -269,7 +269,7 @@ func (w *World) checkoutMatchesOrder(context.Context) error {
 		}
 		m.check("lastFourDigits", n[len(n)-4:], p.LastFourDigits)
 	}
-	return m.err(fmt.Sprintf("checkout payment %d", p.ID))
+	return m.errf("checkout payment %d", p.ID)
 }
 
 func (w *World) checkoutFailed(group string) error {
@@ -285,7 +285,7 @@ func (w *World) checkoutFailed(group string) error {
 		m.check("paymentError.errorGroup", group, p.PaymentError.ErrorGroup)
 	}
 	m.check("paymentSource", craftgate.PaymentSourceCheckoutForm, p.PaymentSource)
-	return m.err(fmt.Sprintf("checkout payment %d with %s", p.ID, w.card))
+	return m.errf("checkout payment %d with %s", p.ID, w.card)
 }
 
 // checkoutNotRetrievable checks that retrieving by the form's token is

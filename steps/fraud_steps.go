@@ -130,7 +130,7 @@ func (w *World) heldForReview(ctx context.Context) error {
 	if p.FraudID == 0 {
 		m.addf("fraudId: expected the fraud check's id, got none")
 	}
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 func (w *World) notFlagged(ctx context.Context) error {

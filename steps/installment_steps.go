@@ -172,7 +172,7 @@ func (w *World) singleCostsPrice(context.Context) error {
 	var m mismatches
 	m.amount("single payment totalPrice", w.price, opt.TotalPrice)
 	m.amount("single payment installmentPrice", w.price, opt.InstallmentPrice)
-	return m.err(fmt.Sprintf("installment search for %s", w.x().lookedUp))
+	return m.errf("installment search for %s", w.x().lookedUp)
 }
 
 // noOptionBelowPrice checks every option: its total is at least the price
@@ -199,7 +199,7 @@ func (w *World) noOptionBelowPrice(context.Context) error {
 			m.addf("%d installments of %s do not add up to totalPrice %s", n, fmtAmount(p.InstallmentPrice), fmtAmount(p.TotalPrice))
 		}
 	}
-	return m.err(fmt.Sprintf("installment search for %s", w.x().lookedUp))
+	return m.errf("installment search for %s", w.x().lookedUp)
 }
 
 func (w *World) installmentsDescribeCard(context.Context) error {
@@ -217,7 +217,7 @@ func (w *World) installmentsDescribeCard(context.Context) error {
 		m.check("bankName", c.Entry.Bank, it.BankName)
 		m.check("commercial", c.Entry.Commercial, it.Commercial)
 	}
-	return m.err(fmt.Sprintf("installment search for %s describes it differently from the catalogue", c))
+	return m.errf("installment search for %s describes it differently from the catalogue", c)
 }
 
 func (w *World) optionTotals(n, total, currency, each string) error {
@@ -245,7 +245,7 @@ func (w *World) optionTotals(n, total, currency, each string) error {
 	m.amount("totalPrice", wantTotal, opt.TotalPrice)
 	m.amount("installmentPrice", wantEach, opt.InstallmentPrice)
 	m.check("currency of the search", currency, w.currency)
-	return m.err(fmt.Sprintf("%d-installment option for %s", count, w.x().lookedUp))
+	return m.errf("%d-installment option for %s", count, w.x().lookedUp)
 }
 
 // requireBin returns the BIN inquiry's answer.
@@ -275,7 +275,7 @@ func (w *World) binDescribed(context.Context) error {
 		m.check("bankName", c.Entry.Bank, b.BankName)
 		m.check("commercial", c.Entry.Commercial, b.Commercial)
 	}
-	return m.err(fmt.Sprintf("BIN of %s", c))
+	return m.errf("BIN of %s", c)
 }
 
 func (w *World) binCommercial(want bool) error {
@@ -285,7 +285,7 @@ func (w *World) binCommercial(want bool) error {
 	}
 	var m mismatches
 	m.check("commercial", want, b.Commercial)
-	return m.err(fmt.Sprintf("BIN of %s", w.x().lookedUp))
+	return m.errf("BIN of %s", w.x().lookedUp)
 }
 
 func (w *World) binAssociation(want string) error {
@@ -295,7 +295,7 @@ func (w *World) binAssociation(want string) error {
 	}
 	var m mismatches
 	m.check("cardAssociation", want, b.CardAssociation)
-	return m.err(fmt.Sprintf("BIN of %s", w.x().lookedUp))
+	return m.errf("BIN of %s", w.x().lookedUp)
 }
 
 func (w *World) paidInOption(n string) error {
@@ -315,7 +315,7 @@ func (w *World) paidInOption(n string) error {
 	m.check("installment", count, p.Installment)
 	m.amount("paidPrice (the option's totalPrice)", opt.TotalPrice, p.PaidPrice)
 	m.amount("price (the basket's)", w.price, p.Price)
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 // maturityDifference checks the maturity difference (vade farkı) is
@@ -336,5 +336,5 @@ func (w *World) maturityDifference(context.Context) error {
 		sum = sum.Add(tx.PaidPrice)
 	}
 	m.amount("sum of paymentTransactions[].paidPrice", p.PaidPrice, sum)
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }

@@ -276,7 +276,7 @@ func (w *World) linkPaymentMatches(context.Context) error {
 	m.check("currency", p.Currency, pay.Currency)
 	m.check("conversationId", p.ConversationID, pay.ConversationID)
 	m.check("installment (the buyer's choice)", w.installment, pay.Installment)
-	return m.err(fmt.Sprintf("link payment %d", pay.ID))
+	return m.errf("link payment %d", pay.ID)
 }
 
 func (w *World) linkPaymentFailed(group string) error {
@@ -292,7 +292,7 @@ func (w *World) linkPaymentFailed(group string) error {
 	} else {
 		m.check("paymentError.errorGroup", group, pay.PaymentError.ErrorGroup)
 	}
-	return m.err(fmt.Sprintf("link payment %d with %s", pay.ID, w.card))
+	return m.errf("link payment %d with %s", pay.ID, w.card)
 }
 
 func (w *World) linkSold(ctx context.Context, count string) error {
@@ -384,7 +384,7 @@ func (w *World) linkNamed(ctx context.Context, name string) error {
 	var m mismatches
 	m.check("name", name, got.Name)
 	m.check("token (kept by the update)", p.Token, got.Token)
-	return m.err(fmt.Sprintf("payment link %d", p.ID))
+	return m.errf("payment link %d", p.ID)
 }
 
 func (w *World) linkGone(ctx context.Context) error {

@@ -186,7 +186,7 @@ func (w *World) rewardEchoed(card, firm string) error {
 	m.check("loyalty.type", craftgate.LoyaltyRewardMoney, l.Type)
 	m.amount("loyalty.reward.cardRewardMoney", wantCard, l.Reward.CardRewardMoney)
 	m.amount("loyalty.reward.firmRewardMoney", wantFirm, l.Reward.FirmRewardMoney)
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 // noRewardPos expects the documented refusal of a reward with a card no

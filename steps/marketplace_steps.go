@@ -256,7 +256,7 @@ func (w *World) itemsAre(ctx context.Context, list, state string) error {
 		}
 		m.check("item "+s+" transactionStatus", want, p.PaymentTransactions[n-1].TransactionStatus)
 	}
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 func (w *World) requireApproval() (*craftgate.ApprovalResponse, error) {

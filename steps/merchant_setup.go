@@ -29,6 +29,18 @@ const (
 // that receiver on timeScale (0 means DefaultTimeScale, negative leaves
 // the mock's own). release undoes all of it; call it when the run ends.
 func PrepareTarget(ctx context.Context, t *Target, timeScale float64) (release func(), err error) {
+	return prepareTarget(ctx, t, timeScale, true)
+}
+
+// PrepareTargetWithoutWebhooks is PrepareTarget for a run none of whose
+// scenarios awaits a webhook (none tagged @webhook): the mock's webhooks
+// are not pointed at the receiver, so under load the mock spends nothing
+// delivering webhooks nobody reads and the receiver nothing verifying them.
+func PrepareTargetWithoutWebhooks(ctx context.Context, t *Target) (release func(), err error) {
+	return prepareTarget(ctx, t, 0, false)
+}
+
+func prepareTarget(ctx context.Context, t *Target, timeScale float64, webhooks bool) (release func(), err error) {
 	if t.CallbackKey == "" {
 		t.CallbackKey = DefaultCallbackKey
 	}
@@ -39,7 +51,10 @@ func PrepareTarget(ctx context.Context, t *Target, timeScale float64) (release f
 	if err != nil {
 		return nil, err
 	}
-	restore, err := configureMock(ctx, *t, timeScale)
+	restore := func() {}
+	if webhooks {
+		restore, err = configureMock(ctx, *t, timeScale)
+	}
 	if err != nil {
 		stop()
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -139,7 +140,10 @@ var associations = []string{"AMEX", "VISA", "MASTER_CARD", "TROY"}
 
 // cardRoles lists the roles in a stable order. Each picks the first
 // matching card in catalogue order, so a role always means the same card.
-func cardRoles() []cardRole {
+// The list is built once: ParseCard runs in every iteration of a load run.
+var cardRoles = sync.OnceValue(buildCardRoles)
+
+func buildCardRoles() []cardRole {
 	successful := func(match func(*craftgate.TestCard) bool) func(*craftgate.Catalogue) *craftgate.TestCard {
 		return func(c *craftgate.Catalogue) *craftgate.TestCard { return c.Find(match) }
 	}

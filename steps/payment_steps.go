@@ -177,7 +177,9 @@ func (w *World) pay(ctx context.Context, spec string) error {
 // paid records the outcome of a payment attempt.
 func (w *World) paid(card CardChoice, p *craftgate.Payment, err error) error {
 	w.err = err
-	w.paymentBody = bytes.Clone(w.rec.body)
+	// The recorder reads every answer into a new slice, so the body can
+	// be kept without a copy.
+	w.paymentBody = w.rec.body
 	stage := w.stage
 	if stage == "" {
 		stage = craftgate.StepNon3DSPayment
@@ -299,7 +301,7 @@ func (w *World) paymentSucceeds(context.Context) error {
 	if p.ID == 0 {
 		m.addf("id: expected a payment id, got none")
 	}
-	return m.err(fmt.Sprintf("payment with %s", w.card))
+	return m.errf("payment with %s", w.card)
 }
 
 func (w *World) paymentPhase(phase string, threeDS bool) error {
@@ -311,7 +313,7 @@ func (w *World) paymentPhase(phase string, threeDS bool) error {
 	m.check("paymentType", "CARD_PAYMENT", p.PaymentType)
 	m.check("paymentPhase", phase, p.PaymentPhase)
 	m.check("isThreeDS", threeDS, p.IsThreeDS)
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 func (w *World) paymentPrices(amount, currency string) error {
@@ -327,7 +329,7 @@ func (w *World) paymentPrices(amount, currency string) error {
 	m.amount("price", want, p.Price)
 	m.amount("paidPrice", want, p.PaidPrice)
 	m.check("currency", currency, p.Currency)
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 func (w *World) paymentTransactions(context.Context) error {
@@ -338,7 +340,7 @@ func (w *World) paymentTransactions(context.Context) error {
 	var m mismatches
 	if len(p.PaymentTransactions) != len(w.items) {
 		m.addf("paymentTransactions: expected %d, one per basket item, got %d", len(w.items), len(p.PaymentTransactions))
-		return m.err(fmt.Sprintf("payment %d", p.ID))
+		return m.errf("payment %d", p.ID)
 	}
 	seen := map[int64]bool{}
 	for i, tx := range p.PaymentTransactions {
@@ -348,7 +350,7 @@ func (w *World) paymentTransactions(context.Context) error {
 		}
 		seen[tx.ID] = true
 	}
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 func (w *World) paymentCard(context.Context) error {
@@ -367,7 +369,7 @@ func (w *World) paymentCard(context.Context) error {
 		m.check("cardType", tc.CardType, p.CardType)
 		m.check("cardBrand (card family)", tc.CardFamily, p.CardBrand)
 	}
-	return m.err(fmt.Sprintf("payment %d describes %s differently from the catalogue", p.ID, w.card))
+	return m.errf("payment %d describes %s differently from the catalogue", p.ID, w.card)
 }
 
 func (w *World) paymentMasksCard(context.Context) error {
@@ -384,7 +386,7 @@ func (w *World) paymentMasksCard(context.Context) error {
 	if bytes.Contains(w.paymentBody, []byte(n)) {
 		m.addf("the answer contains the full card number")
 	}
-	return m.err(fmt.Sprintf("payment %d with %s", p.ID, w.card))
+	return m.errf("payment %d with %s", p.ID, w.card)
 }
 
 func (w *World) retrievedMatches(context.Context) error {
@@ -415,7 +417,7 @@ func (w *World) retrievedMatches(context.Context) error {
 			m.amount(fmt.Sprintf("transaction %d price", i+1), tx.Price, r.PaymentTransactions[i].Price)
 		}
 	}
-	return m.err(fmt.Sprintf("retrieved payment %d", p.ID))
+	return m.errf("retrieved payment %d", p.ID)
 }
 
 func (w *World) paymentDeclined(group, code string) error {
@@ -449,7 +451,7 @@ func (w *World) declinedRetrievable(ctx context.Context) error {
 		m.check("paymentError.errorGroup", w.declined.Group, r.PaymentError.ErrorGroup)
 		m.check("paymentError.errorCode", w.declined.Code, r.PaymentError.ErrorCode)
 	}
-	return m.err(fmt.Sprintf("declined payment %d with %s", w.paymentID, w.card))
+	return m.errf("declined payment %d with %s", w.paymentID, w.card)
 }
 
 func (w *World) paymentInvalid(code string) error {

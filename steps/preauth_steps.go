@@ -186,7 +186,7 @@ func (w *World) postAuthSucceeds(amount, currency string) error {
 	m.check("paymentPhase", craftgate.PhasePostAuth, p.PaymentPhase)
 	m.amount("paidPrice", want, p.PaidPrice)
 	m.check("currency", currency, p.Currency)
-	return m.err(fmt.Sprintf("post-auth of payment %d", x.postAuthID))
+	return m.errf("post-auth of payment %d", x.postAuthID)
 }
 
 func (w *World) postAuthRejected(context.Context) error {
@@ -230,7 +230,7 @@ func (w *World) retrievedInPhase(ctx context.Context, phase string) error {
 	}
 	var m mismatches
 	m.check("paymentPhase", phase, p.PaymentPhase)
-	return m.err(fmt.Sprintf("retrieved payment %d", p.ID))
+	return m.errf("retrieved payment %d", p.ID)
 }
 
 // itemsSharePaidPrice checks that the transactions' paid prices add up to
@@ -246,7 +246,7 @@ func (w *World) itemsSharePaidPrice(context.Context) error {
 	}
 	var m mismatches
 	m.amount("sum of paymentTransactions[].paidPrice vs paidPrice", p.PaidPrice, sum)
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 func (w *World) carriesExternalID(ctx context.Context, retrieved bool, want string) error {
@@ -259,7 +259,7 @@ func (w *World) carriesExternalID(ctx context.Context, retrieved bool, want stri
 	}
 	var m mismatches
 	m.check("externalId", want, p.ExternalID)
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 // postAuthWebhook waits for the webhook of the post-auth: an event of the

@@ -154,7 +154,7 @@ func (w *World) refundIsCancel(context.Context) error {
 	if len(r.PaymentTransactionRefunds) != 0 {
 		m.addf("paymentTransactionRefunds: expected none for a cancellation, got %d", len(r.PaymentTransactionRefunds))
 	}
-	return m.err(fmt.Sprintf("refund of payment %d", w.paymentID))
+	return m.errf("refund of payment %d", w.paymentID)
 }
 
 func (w *World) refundIsRefund(context.Context) error {
@@ -176,7 +176,7 @@ func (w *World) refundIsRefund(context.Context) error {
 		sum = sum.Add(tr.RefundPrice)
 	}
 	m.amount("sum of paymentTransactionRefunds[].refundPrice vs refundPrice", r.RefundPrice, sum)
-	return m.err(fmt.Sprintf("refund of payment %d", w.paymentID))
+	return m.errf("refund of payment %d", w.paymentID)
 }
 
 func (w *World) refundReturns(amount, currency string) error {
@@ -191,7 +191,7 @@ func (w *World) refundReturns(amount, currency string) error {
 	var m mismatches
 	m.amount("refundPrice", want, r.RefundPrice)
 	m.check("currency", currency, r.Currency)
-	return m.err(fmt.Sprintf("refund of payment %d", w.paymentID))
+	return m.errf("refund of payment %d", w.paymentID)
 }
 
 func (w *World) refundReturnsForItem(amount, item string) error {
@@ -218,7 +218,7 @@ func (w *World) refundReturnsForItem(amount, item string) error {
 	}
 	var m mismatches
 	m.amount(fmt.Sprintf("refundPrice of item %s", item), want, found[0].RefundPrice)
-	return m.err(fmt.Sprintf("refund of payment %d", w.paymentID))
+	return m.errf("refund of payment %d", w.paymentID)
 }
 
 func (w *World) cancellationRetrievable(ctx context.Context) error {
@@ -236,7 +236,7 @@ func (w *World) cancellationRetrievable(ctx context.Context) error {
 	m.check("status", r.Status, got.Status)
 	m.check("paymentId", r.PaymentID, got.PaymentID)
 	m.amount("refundPrice", r.RefundPrice, got.RefundPrice)
-	return m.err(fmt.Sprintf("retrieved cancellation %d", r.ID))
+	return m.errf("retrieved cancellation %d", r.ID)
 }
 
 func (w *World) refundItemsRetrievable(ctx context.Context) error {
@@ -268,7 +268,7 @@ func (w *World) transactionRefundRetrievable(ctx context.Context, want *craftgat
 	m.check("paymentTransactionId", want.PaymentTransactionID, got.PaymentTransactionID)
 	m.check("paymentId", want.PaymentID, got.PaymentID)
 	m.amount("refundPrice", want.RefundPrice, got.RefundPrice)
-	return m.err(fmt.Sprintf("retrieved item refund %d", want.ID))
+	return m.errf("retrieved item refund %d", want.ID)
 }
 
 func (w *World) refundRejected(context.Context) error {
@@ -304,7 +304,7 @@ func (w *World) itemRefundSucceeds(amount, currency string) error {
 	if r.ID == 0 {
 		m.addf("id: expected the item refund's id, got none")
 	}
-	return m.err(fmt.Sprintf("item refund of transaction %d", w.itemRefundTx))
+	return m.errf("item refund of transaction %d", w.itemRefundTx)
 }
 
 func (w *World) itemRefundRetrievable(ctx context.Context) error {
@@ -355,7 +355,7 @@ func (w *World) itemLeft(ctx context.Context, item, amount string) error {
 		}
 		var m mismatches
 		m.amount(fmt.Sprintf("refundablePrice of item %s", item), want, *cur.RefundablePrice)
-		return m.err(fmt.Sprintf("payment %d", p.ID))
+		return m.errf("payment %d", p.ID)
 	}
 	return fmt.Errorf("payment %d: transaction %d of item %s is missing", p.ID, tx.ID, item)
 }
@@ -370,7 +370,7 @@ func (w *World) refundStatus(ctx context.Context, status string) error {
 	}
 	var m mismatches
 	m.check("refundStatus", status, p.RefundStatus)
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 // noteRefund records a whole refund's ids, or a declined refund's card and

@@ -244,7 +244,7 @@ func (w *World) cardStored(context.Context) error {
 	if x.stored.CardToken != "" && x.stored.CardToken == x.stored.CardUserKey {
 		m.addf("cardToken: expected it to differ from cardUserKey")
 	}
-	return m.err(fmt.Sprintf("stored %s", w.card))
+	return m.errf("stored %s", w.card)
 }
 
 func (w *World) storedCardDescribed(context.Context) error {
@@ -265,7 +265,7 @@ func (w *World) storedCardDescribed(context.Context) error {
 		m.check("cardBankName", tc.Bank, sc.CardBankName)
 		m.check("isCommercial", tc.Commercial, sc.IsCommercial)
 	}
-	return m.err(fmt.Sprintf("stored card %s", craftgate.MaskPAN(x.storedNumber)))
+	return m.errf("stored card %s", craftgate.MaskPAN(x.storedNumber))
 }
 
 // maskedCard checks binNumber and lastFourDigits against the number.
@@ -286,7 +286,7 @@ func (w *World) storedCardMasked(context.Context) error {
 	if bytes.Contains(w.rec.body, []byte(x.storedNumber)) {
 		m.addf("the answer contains the full card number")
 	}
-	return m.err(fmt.Sprintf("stored card %s", craftgate.MaskPAN(x.storedNumber)))
+	return m.errf("stored card %s", craftgate.MaskPAN(x.storedNumber))
 }
 
 func (w *World) storedAlias(want string) error {
@@ -337,7 +337,7 @@ func (w *World) paidWithStoredCard(context.Context) error {
 	var m mismatches
 	m.check("paidWithStoredCard", true, p.PaidWithStoredCard)
 	maskedCard(&m, x.storedNumber, p.BinNumber, p.LastFourDigits)
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 func (w *World) paymentAnswersKeys(context.Context) error {
@@ -352,7 +352,7 @@ func (w *World) paymentAnswersKeys(context.Context) error {
 	if p.CardToken == "" {
 		m.addf("cardToken: expected the stored card's token, got none")
 	}
-	return m.err(fmt.Sprintf("payment %d with storeCardAfterSuccessPayment", p.ID))
+	return m.errf("payment %d with storeCardAfterSuccessPayment", p.ID)
 }
 
 func (w *World) storedPaymentRejected(context.Context) error {

@@ -325,7 +325,7 @@ func (w *World) callbackCarries(field, value string) error {
 	}
 	var m mismatches
 	m.check(name, value, strings.Join(got, ","))
-	return m.err(fmt.Sprintf("callback of payment %d", w.paymentID))
+	return m.errf("callback of payment %d", w.paymentID)
 }
 
 // callbackHashCovers checks a version 2 callback: hashParams names every
@@ -452,7 +452,7 @@ func (w *World) retrievableWithStatus(ctx context.Context, status string) error 
 	if w.request != nil {
 		m.check("conversationId", w.request.ConversationID, p.ConversationID)
 	}
-	return m.err(fmt.Sprintf("retrieved payment %d with %s", p.ID, w.card))
+	return m.errf("retrieved payment %d with %s", p.ID, w.card)
 }
 
 // fieldList names a form's fields, sorted.

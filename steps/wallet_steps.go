@@ -552,7 +552,7 @@ func (w *World) remittanceRetrievable(ctx context.Context) error {
 	m.check("memberId", x.remittance.MemberID, got.MemberID)
 	m.amount("price", x.remittance.Price, got.Price)
 	m.check("status", "ACTIVE", got.Status)
-	return m.err(fmt.Sprintf("remittance %d", x.remittance.ID))
+	return m.errf("remittance %d", x.remittance.ID)
 }
 
 // moveRefused checks the last move of money, remittance or wallet
@@ -664,7 +664,7 @@ func (w *World) topUpSucceeds(context.Context) error {
 		m.check("walletTransaction.walletTransactionType", craftgate.WalletTxDepositFromCard, x.deposit.WalletTransaction.WalletTransactionType)
 		m.amount("walletTransaction.amount", x.deposit.Price, x.deposit.WalletTransaction.Amount)
 	}
-	return m.err(fmt.Sprintf("top-up %d", x.deposit.ID))
+	return m.errf("top-up %d", x.deposit.ID)
 }
 
 func (w *World) topUpRefused(context.Context) error {
@@ -759,7 +759,7 @@ func (w *World) isWalletPayment(kind, amount string) error {
 	if kind == "wallet" && p.BinNumber != "" {
 		m.addf("binNumber: expected none for a payment wholly from the wallet, got %q", p.BinNumber)
 	}
-	return m.err(fmt.Sprintf("payment %d", p.ID))
+	return m.errf("payment %d", p.ID)
 }
 
 // refundSplit checks the last refund's wallet and bank parts: the whole
@@ -787,5 +787,5 @@ func (w *World) refundSplit(wallet, bank string) error {
 	default:
 		return errors.New("steps: no refund made")
 	}
-	return m.err(fmt.Sprintf("refund of payment %d", w.paymentID))
+	return m.errf("refund of payment %d", w.paymentID)
 }

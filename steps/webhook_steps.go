@@ -331,7 +331,7 @@ func (w *World) processedOnce(ctx context.Context) error {
 		m.addf("deliveries: expected at least 2, got %d", n)
 	}
 	m.check("times processed", 1, r.Processed(e.EventType, e.PayloadID))
-	return m.err(fmt.Sprintf("%s webhook for %s", e.EventType, e.PayloadID))
+	return m.errf("%s webhook for %s", e.EventType, e.PayloadID)
 }
 
 // attempted waits until the merchant's endpoint has seen n attempts of the
@@ -495,7 +495,7 @@ func (w *World) deliveredAfter(ctx context.Context, failures string) error {
 			m.addf("last attempt: expected HTTP 2xx, got %d %s", last.HTTPStatus, last.Error)
 		}
 	}
-	return m.err(fmt.Sprintf("the provider's %s webhook for %s", e.EventType, e.PayloadID))
+	return m.errf("the provider's %s webhook for %s", e.EventType, e.PayloadID)
 }
 
 func (w *World) gaveUpAfter(attempts string) error {
@@ -515,7 +515,7 @@ func (w *World) gaveUpAfter(attempts string) error {
 			m.addf("attempt %d: expected a failure, got HTTP %d", i+1, a.HTTPStatus)
 		}
 	}
-	return m.err(fmt.Sprintf("the provider's %s webhook for %s", h.EventType, h.PayloadID))
+	return m.errf("the provider's %s webhook for %s", h.EventType, h.PayloadID)
 }
 
 // attemptsSpaced checks the schedule's shape: each attempt was scheduled
@@ -562,5 +562,5 @@ func (w *World) attemptsSpaced(ctx context.Context, list string) error {
 		}
 		prev = a.At
 	}
-	return m.err(fmt.Sprintf("the provider's %s webhook schedule for %s", h.EventType, h.PayloadID))
+	return m.errf("the provider's %s webhook schedule for %s", h.EventType, h.PayloadID)
 }

@@ -275,12 +275,13 @@ func (r *recorder) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxRecordedBody))
+	b, err := craftgate.ReadBody(resp, maxRecordedBody)
 	if err != nil {
 		return nil, fmt.Errorf("read response body: %w", err)
 	}
 	r.status, r.header, r.body = resp.StatusCode, resp.Header, b
 	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.ContentLength = int64(len(b))
 	return resp, nil
 }
 

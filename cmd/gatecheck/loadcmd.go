@@ -8,15 +8,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/features"
 	"github.com/gatecheck/gatecheck/load"
+	"github.com/gatecheck/gatecheck/load/segment"
 	"github.com/gatecheck/gatecheck/progress"
 )
 
@@ -30,47 +29,120 @@ const (
 // some declines and refunds.
 const defaultMix = "70:@non3ds && ~@error-card; 15:@error-card && @non3ds; 15:@refund && ~@mock"
 
+// usageError is a wrong command line: printed, exit status 2.
+func usageError(stderr io.Writer, cmd, format string, args ...any) error {
+	fmt.Fprintf(stderr, "gatecheck %s: %s\n", cmd, fmt.Sprintf(format, args...))
+	return exitError{code: 2}
+}
+
+// outFlags collects repeated --out flags.
+type outFlags []string
+
+func (o *outFlags) String() string     { return strings.Join(*o, ",") }
+func (o *outFlags) Set(v string) error { *o = append(*o, v); return nil }
+
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "merge" {
+		return runLoadMerge(args[1:], stdout, stderr)
+	}
 	fs := newFlagSet("load", stderr)
 	var tf targetFlags
 	tf.register(fs)
 	tf.registerRBS(fs)
 	mixFlag := fs.String("mix", defaultMix, "weighted scenario mix: 'weight:tag filter' entries separated by ';'")
-	vus := fs.Int("vus", 8, "virtual users (concurrent iterations)")
+	vus := fs.Int("vus", 8, "virtual users (concurrent iterations); over a profile, every scenario's VUs")
 	duration := fs.Duration("duration", 10*time.Second, "how long to start iterations (bounded: max 24h)")
 	iterations := fs.Int("iterations", 0, "stop after this many iterations (0: only the duration bounds the run)")
-	rate := fs.Float64("rate", 0, "iterations started per second (open model); 0 = closed model")
+	rate := fs.Float64("rate", 0, "iterations started per second (open model, constant-arrival-rate); 0 = closed model")
 	seed := fs.Uint64("scenario-seed", 1, "seed of the scenario choice")
-	jsonOut := fs.String("json", "", "write the full result as JSON to this file")
+	export := fs.String("summary-export", "", "write the result (metrics, thresholds, verdict, mergeable histograms) as JSON to this file")
+	htmlOut := fs.String("html", "", "write a self-contained HTML page of the run (latency over time per operation) to this file")
+	segFlag := fs.String("execution-segment", "", "run only this process's share of the test, as k6: \"1/3:2/3\" (with --execution-segment-sequence; merge the results with 'gatecheck load merge')")
+	seqFlag := fs.String("execution-segment-sequence", "", "every segment's boundaries, as k6: \"0,1/3,2/3,1\"")
+	var outs outFlags
+	fs.Var(&outs, "out", "stream metric samples: json=FILE (k6's JSON lines), csv=FILE, otlp=http://HOST:PORT (OpenTelemetry metrics over OTLP/HTTP); repeatable")
 	sandboxOK := fs.Bool("sandbox-ok", false, "allow a load run against the Craftgate sandbox (rate-capped)")
 	sandboxMax := fs.Float64("sandbox-max-rate", sandboxMaxRate, "highest rate allowed against the sandbox")
-	profilePath := fs.String("profile", "", "a load profile (scenarios/*.json): mix, VUs, rate, bounds and pass/fail thresholds; flags and GATECHECK_VUS/RATE/DURATION/ITERATIONS override it")
+	profilePath := fs.String("profile", "", "a load profile (scenarios/*.json, k6's options.scenarios shape); --vus/--rate/--duration/--iterations and GATECHECK_VUS/RATE/DURATION/ITERATIONS override every scenario that takes them")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitError{code: 2}
 	}
-	var thresholds *load.Thresholds
+	if fs.NArg() > 0 {
+		return usageError(stderr, "load", "unexpected argument %q (did you mean 'gatecheck load merge'?)", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case *vus <= 0:
+		return usageError(stderr, "load", "--vus %d: want at least 1", *vus)
+	case *vus > load.MaxVUs:
+		return usageError(stderr, "load", "--vus %d: at most %d", *vus, load.MaxVUs)
+	case *rate < 0:
+		return usageError(stderr, "load", "--rate %g: want 0 (closed model) or a positive rate", *rate)
+	case *iterations < 0:
+		return usageError(stderr, "load", "--iterations %d: must not be negative", *iterations)
+	case *duration < 0:
+		return usageError(stderr, "load", "--duration %s: must not be negative", *duration)
+	case *duration > load.MaxDuration:
+		return usageError(stderr, "load", "--duration %s exceeds the %s limit", *duration, load.MaxDuration)
+	}
+	part, err := segment.New(*segFlag, *seqFlag)
+	if err != nil {
+		return usageError(stderr, "load", "--execution-segment %q --execution-segment-sequence %q: %v", *segFlag, *seqFlag, err)
+	}
+	ov, err := loadOverrides(set, *vus, *duration, *iterations, *rate)
+	if err != nil {
+		return usageError(stderr, "load", "%v", err)
+	}
+	opts := load.Options{Seed: *seed, Segment: part}
+	var prof *load.Profile
 	if *profilePath != "" {
-		p, err := load.ReadProfile(*profilePath)
+		prof, err = load.ReadProfile(*profilePath)
 		if err != nil {
 			return err
 		}
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		if err := applyProfile(p, set, mixFlag, vus, duration, iterations, rate); err != nil {
-			return err
+		ov.Apply(prof)
+		if err := prof.Validate(); err != nil {
+			return usageError(stderr, "load", "profile %s after overrides: %v", prof.Name, err)
 		}
-		if !set["rbs-target"] && p.RBSTarget != "" {
-			tf.rbs.target = p.RBSTarget
+		if !set["rbs-target"] && prof.RBSTarget != "" {
+			tf.rbs.target = prof.RBSTarget
 		}
-		thresholds = &p.Thresholds
-		fmt.Fprintf(stderr, "gatecheck load: profile %s\n", p.Name)
+		opts.Profile, opts.Scenarios, opts.Thresholds = prof.Name, prof.Scenarios, prof.Thresholds
+		fmt.Fprintf(stderr, "gatecheck load: profile %s\n", prof.Name)
+		if set["mix"] {
+			for _, c := range prof.Scenarios {
+				c.Mix = *mixFlag
+			}
+		}
+	} else {
+		if *duration <= 0 && *iterations <= 0 {
+			return usageError(stderr, "load", "a run needs a duration or an iteration count")
+		}
+		opts.VUs, opts.Duration, opts.Iterations, opts.Rate = *vus, *duration, *iterations, *rate
 	}
 	mix, err := load.ParseMix(*mixFlag)
 	if err != nil {
-		return err
+		return usageError(stderr, "load", "--mix: %v", err)
 	}
+	opts.Mix = mix
 	if err := checkLoadTarget(&tf, *sandboxOK, rate, *sandboxMax, *vus); err != nil {
 		return err
+	}
+	if prof != nil && sandboxLoadTarget(&tf) {
+		if err := capProfile(prof, *sandboxMax); err != nil {
+			return err
+		}
+	}
+	for _, o := range outs {
+		out, err := openOutput(o)
+		if err != nil {
+			return usageError(stderr, "load", "--out %s: %v", o, err)
+		}
+		opts.Outputs = append(opts.Outputs, out)
 	}
 	tgt, err := tf.resolve(ctx, stderr)
 	if err != nil {
@@ -81,63 +153,48 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	for i := range mix {
+	opts.Target, opts.Plan = tgt.Target, plan
+	opts.FilterMix = func(f string) string {
 		if !tgt.Mock {
-			mix[i].Filter = load.AndFilters(mix[i].Filter, "~@mock")
+			f = load.AndFilters(f, "~@mock")
 		}
-		mix[i].Filter = tgt.RBS.filter(mix[i].Filter)
+		return tgt.RBS.filter(f)
 	}
-	fmt.Fprintf(stderr, "gatecheck load: target %s, %d VUs, duration %s, iterations %d, rate %g/s\n",
-		tgt.Name, *vus, *duration, *iterations, *rate)
-	res, err := runLoadWithProgress(ctx, stderr, load.Options{Target: tgt.Target, Plan: plan, Mix: mix, VUs: *vus,
-		Duration: *duration, Iterations: *iterations, Rate: *rate, Seed: *seed})
-	if err != nil {
-		return err
+	fmt.Fprintf(stderr, "gatecheck load: target %s\n", tgt.Name)
+	res, runErr := runLoadWithProgress(ctx, stderr, opts)
+	if res == nil {
+		return runErr
 	}
-	printLoadSummary(stdout, res)
-	if *jsonOut != "" {
-		if err := writeJSONFile(*jsonOut, res); err != nil {
+	load.WriteSummary(stdout, res)
+	if *export != "" {
+		if err := writeJSONFile(*export, res); err != nil {
 			return err
 		}
 	}
-	if thresholds != nil {
-		if bad := thresholds.Check(res); len(bad) > 0 {
-			for _, b := range bad {
-				fmt.Fprintln(stdout, "  THRESHOLD FAILED:", b)
-			}
-			return exitError{code: 1}
+	if *htmlOut != "" {
+		if err := writeLoadHTML(*htmlOut, res); err != nil {
+			return err
 		}
-		fmt.Fprintln(stdout, "thresholds: all passed")
-		return nil
 	}
-	if res.Failures > 0 {
+	if runErr != nil {
+		// The run ended but an output failed (its file, its receiver): the
+		// summary above stands, the failure is reported.
+		return runErr
+	}
+	if !res.Passed() {
 		return exitError{code: 1}
 	}
 	return nil
 }
 
-// applyProfile takes the profile's settings, then the environment's
+// loadOverrides reads the overrides of a profile: the environment's
 // (GATECHECK_VUS, GATECHECK_RATE, GATECHECK_DURATION, GATECHECK_ITERATIONS,
 // as k6 scripts read __ENV), then the flags given explicitly.
-func applyProfile(p *load.Profile, set map[string]bool, mix *string, vus *int, duration *time.Duration, iterations *int, rate *float64) error {
-	if !set["mix"] && p.Mix != "" {
-		*mix = p.Mix
-	}
-	if !set["vus"] && p.VUs > 0 {
-		*vus = p.VUs
-	}
-	if !set["rate"] && p.Rate > 0 {
-		*rate = p.Rate
-	}
-	if !set["duration"] {
-		*duration = time.Duration(p.Duration)
-	}
-	if !set["iterations"] {
-		*iterations = p.Iterations
-	}
+func loadOverrides(set map[string]bool, vus int, duration time.Duration, iterations int, rate float64) (load.Override, error) {
+	var ov load.Override
 	env := func(name string, apply func(string) error) error {
 		v := os.Getenv(name)
-		if v == "" || set[strings.ToLower(strings.TrimPrefix(name, "GATECHECK_"))] {
+		if v == "" {
 			return nil
 		}
 		if err := apply(v); err != nil {
@@ -145,12 +202,140 @@ func applyProfile(p *load.Profile, set map[string]bool, mix *string, vus *int, d
 		}
 		return nil
 	}
-	return errors.Join(
-		env("GATECHECK_VUS", func(v string) (err error) { *vus, err = strconv.Atoi(v); return }),
-		env("GATECHECK_RATE", func(v string) (err error) { *rate, err = strconv.ParseFloat(v, 64); return }),
-		env("GATECHECK_DURATION", func(v string) (err error) { *duration, err = time.ParseDuration(v); return }),
-		env("GATECHECK_ITERATIONS", func(v string) (err error) { *iterations, err = strconv.Atoi(v); return }),
+	err := errors.Join(
+		env("GATECHECK_VUS", func(v string) (err error) { ov.VUs, err = strconv.Atoi(v); return }),
+		env("GATECHECK_RATE", func(v string) (err error) { ov.Rate, err = strconv.ParseFloat(v, 64); return }),
+		env("GATECHECK_DURATION", func(v string) (err error) { ov.Duration, err = time.ParseDuration(v); return }),
+		env("GATECHECK_ITERATIONS", func(v string) (err error) { ov.Iterations, err = strconv.Atoi(v); return }),
 	)
+	if err != nil {
+		return ov, err
+	}
+	if ov.VUs < 0 || ov.Rate < 0 || ov.Duration < 0 || ov.Iterations < 0 {
+		return ov, errors.New("GATECHECK_VUS, GATECHECK_RATE, GATECHECK_DURATION and GATECHECK_ITERATIONS must not be negative")
+	}
+	if set["vus"] {
+		ov.VUs = vus
+	}
+	if set["duration"] {
+		ov.Duration = duration
+	}
+	if set["iterations"] {
+		ov.Iterations = iterations
+	}
+	if set["rate"] {
+		ov.Rate = rate
+	}
+	return ov, nil
+}
+
+// openOutput opens one --out: json=FILE, csv=FILE or otlp=URL.
+func openOutput(spec string) (load.Output, error) {
+	kind, arg, ok := strings.Cut(spec, "=")
+	if !ok || arg == "" {
+		return nil, errors.New("want json=FILE, csv=FILE or otlp=http://HOST:PORT")
+	}
+	switch kind {
+	case "json":
+		return load.NewJSONOutput(arg)
+	case "csv":
+		return load.NewCSVOutput(arg)
+	case "otlp", "opentelemetry", "experimental-opentelemetry":
+		return load.NewOTLPOutput(context.Background(), arg)
+	}
+	return nil, fmt.Errorf("unknown output %q: want json, csv or otlp", kind)
+}
+
+// runLoadMerge merges the result files of the segments of one run and
+// prints the summary with the thresholds evaluated on the merged data.
+func runLoadMerge(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("load merge", stderr)
+	export := fs.String("summary-export", "", "write the merged result as JSON to this file")
+	htmlOut := fs.String("html", "", "write a self-contained HTML page of the merged run to this file")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitError{code: 2}
+	}
+	if fs.NArg() == 0 {
+		return usageError(stderr, "load merge", "name the result files (--summary-export of each segment) to merge")
+	}
+	var rs []*load.Result
+	for _, p := range fs.Args() {
+		r, err := load.ReadResult(p)
+		if err != nil {
+			return err
+		}
+		rs = append(rs, r)
+	}
+	m, err := load.MergeResults(rs...)
+	if err != nil {
+		return err
+	}
+	load.WriteSummary(stdout, m)
+	if *export != "" {
+		if err := writeJSONFile(*export, m); err != nil {
+			return err
+		}
+	}
+	if *htmlOut != "" {
+		if err := writeLoadHTML(*htmlOut, m); err != nil {
+			return err
+		}
+	}
+	if !m.Passed() {
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+func writeLoadHTML(path string, r *load.Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := load.WriteHTML(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// sandboxLoadTarget reports whether the run goes to the Craftgate sandbox
+// or a remote RBS test gateway, where load is rate-capped.
+func sandboxLoadTarget(tf *targetFlags) bool {
+	dest := tf.target
+	if tf.baseURL != "" {
+		dest = tf.baseURL
+	}
+	return dest == "sandbox" || strings.Contains(dest, "sandbox-api.craftgate.io") || tf.rbs.remote()
+}
+
+// capProfile keeps a profile polite to a sandbox: only arrival-rate
+// scenarios (a closed model runs as fast as the sandbox answers), whose
+// peak rates together stay within maxRate iterations per second.
+func capProfile(p *load.Profile, maxRate float64) error {
+	total := 0.0
+	for _, name := range p.ScenarioNames() {
+		c := p.Scenarios[name]
+		if c.Executor != load.ConstantArrival && c.Executor != load.RampingArrivalRate {
+			return fmt.Errorf("scenario %q: against a sandbox only arrival-rate executors run (a %s scenario is not rate-capped)", name, c.Executor)
+		}
+		peak := max(c.Rate, c.StartRate)
+		for _, st := range c.Stages {
+			peak = max(peak, st.Target)
+		}
+		unit := time.Second
+		if c.TimeUnit > 0 {
+			unit = time.Duration(c.TimeUnit)
+		}
+		total += peak * float64(time.Second) / float64(unit)
+	}
+	if total > maxRate {
+		return fmt.Errorf("the profile peaks at %g iterations/s, above the sandbox cap %g/s (lower it with --rate or GATECHECK_RATE, or raise the cap knowingly with --sandbox-max-rate)", total, maxRate)
+	}
+	return nil
 }
 
 // checkLoadTarget applies the safety rails: production is refused by
@@ -182,73 +367,27 @@ func checkLoadTarget(tf *targetFlags, sandboxOK bool, rate *float64, maxRate flo
 	return nil
 }
 
-// runLoadWithProgress runs the load test with a progress bar (a line
-// every few seconds when stderr is not a terminal).
+// runLoadWithProgress runs the load test with a progress bar showing
+// iterations per second, active VUs, the current stage and failures (a
+// line every second when stderr is not a terminal).
 func runLoadWithProgress(ctx context.Context, stderr io.Writer, opts load.Options) (*load.Result, error) {
 	disp := progress.New(stderr)
-	// An iteration-bounded run counts iterations; a time-bounded one
-	// counts seconds, the only total known in advance.
-	byTime := opts.Iterations <= 0
-	var bar *progress.Bar
-	if byTime {
-		bar = disp.Bar("load", "s", int(opts.Duration/time.Second))
-	} else {
-		bar = disp.Bar("load", "iterations", opts.Iterations)
-	}
+	disp.SetLineEvery(time.Second)
+	bar := disp.Bar("load", "iterations", 0)
 	var lastIt, lastFail int64
-	var lastSec int
 	opts.Progress = func(p load.Progress) {
-		done := int(p.Iterations - lastIt)
-		if byTime {
-			sec := int(p.Elapsed / time.Second)
-			done, lastSec = sec-lastSec, sec
-		}
-		bar.Add(done, int(p.Failures-lastFail))
+		bar.SetStatus(fmt.Sprintf("%.0f it/s, %d/%d VUs, %d dropped, %d checks failed, %s [%s]",
+			p.IterationsPerSecond, p.ActiveVUs, p.AllocatedVUs, p.Dropped, p.ChecksFails, p.Elapsed.Truncate(time.Second), p.Stage))
+		bar.Add(int(p.Iterations-lastIt), int(p.Failures-lastFail))
 		lastIt, lastFail = p.Iterations, p.Failures
 	}
 	res, err := load.Run(ctx, opts)
 	if res != nil {
-		if byTime {
-			bar.Add(int(res.Elapsed()/time.Second)-lastSec, res.Failures-int(lastFail))
-		} else {
-			bar.Add(res.Iterations-int(lastIt), res.Failures-int(lastFail))
-		}
+		bar.Add(res.Iterations-int(lastIt), res.Failures-int(lastFail))
 	}
 	bar.Done()
 	disp.Wait()
 	return res, err
-}
-
-func printLoadSummary(w io.Writer, r *load.Result) {
-	fmt.Fprintf(w, "\n%d iterations in %s (%.1f it/s), %d failed (%.2f %%), %d dropped, %d requests\n\n",
-		r.Iterations, r.Elapsed().Round(time.Millisecond), r.IterationsPerSecond(), r.Failures, 100*r.FailureRate(), r.Dropped, r.Requests)
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "operation\tcount\tp50\tp90\tp95\tp99\tmax\t")
-	for _, name := range sortedKeys(r.Operations) {
-		s := r.Operations[name].Summary()
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", name, s.Count, ms(s.P50), ms(s.P90), ms(s.P95), ms(s.P99), ms(s.Max))
-	}
-	tw.Flush()
-	if len(r.ErrorGroups) > 0 {
-		fmt.Fprintln(w, "\nerror answers by group (error-card scenarios expect some):")
-		for _, g := range sortedKeys(r.ErrorGroups) {
-			fmt.Fprintf(w, "  %-32s %d\n", g, r.ErrorGroups[g])
-		}
-	}
-	for _, s := range r.FailureSamples {
-		fmt.Fprintln(w, "  FAIL", s)
-	}
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/1e6) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func writeJSONFile(path string, v any) error {
