@@ -48,6 +48,7 @@ type htmlView struct {
 	ScoreLine      string
 	CoverageLine   string
 	VerdictLine    string
+	VerdictClass   string
 	Warnings       []string
 	ScenarioStates []string
 	Charts         []chart
@@ -78,7 +79,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 func (r *Report) htmlView() *htmlView {
 	v := &htmlView{R: r, Provider: displayName(r.Provenance.Provider), Version: r.Provenance.versionLine(),
 		RunLength: r.Provenance.runLength(), ScoreLine: r.scoreLine(), CoverageLine: r.coverageLine(),
-		VerdictLine: r.verdictLine(), Warnings: r.warnings(), Features: r.features(), Groups: r.groupRows()}
+		VerdictLine: r.verdictLine(), VerdictClass: verdictClass(r.Verdict), Warnings: r.warnings(), Features: r.features(), Groups: r.groupRows()}
 	v.Charts = []chart{latencyChart(r.Load), throughputChart(r.Load), errorGroupChart(r.ErrorGroups)}
 	v.ScenarioStates = r.scenarioStates()
 	return v
@@ -125,4 +126,17 @@ func displayName(s string) string {
 	}
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// verdictClass is the CSS class of the verdict box.
+func verdictClass(v string) string {
+	switch v {
+	case VerdictGo:
+		return "go"
+	case VerdictIncomplete, VerdictRehearsalIncomplete:
+		return "incomplete"
+	case VerdictRehearsalPass:
+		return "rehearsal"
+	}
+	return "nogo"
 }

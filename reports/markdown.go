@@ -138,8 +138,35 @@ func (r *Report) markdown(b *bytes.Buffer) {
 	if engine == "" {
 		engine = "–"
 	}
+	tagFilter, filter, leftOut := "none: the whole suite", "every scenario", "nothing"
+	if prov.TagFilter != "" {
+		tagFilter = "`" + mdCode(prov.TagFilter) + "`"
+	}
+	if prov.Filter != "" {
+		filter = "`" + mdCode(prov.Filter) + "`"
+	}
+	if len(prov.LeftOut) > 0 {
+		var lines []string
+		for _, lo := range prov.LeftOut {
+			lines = append(lines, fmt.Sprintf("%d %s by `%s`: %s", lo.Scenarios, plural(lo.Scenarios, "scenario", "scenarios"), mdCode(lo.Filter), mdText(lo.Reason)))
+		}
+		leftOut = strings.Join(lines, "<br>")
+	}
+	probed := "did not run"
+	if pr := r.Probe; pr != nil {
+		probed = fmt.Sprintf("%d cases: %d PASS, %d WARN, %d FAIL, %d ERROR", len(pr.Results), pr.Summary.Pass, pr.Summary.Warn, pr.Summary.Fail, pr.Summary.Error)
+	}
+	if r.ProbeError != "" {
+		probed += " (" + mdText(r.ProbeError) + ")"
+	}
+	catalogue := prov.CatalogueVersion
+	if catalogue == "" {
+		catalogue = "–"
+	}
 	for _, row := range [][2]string{
 		{"Provider", mdText(prov.Provider)}, {"Target", target}, {"gatecheck", mdText(prov.versionLine())},
+		{"Tag filter", tagFilter}, {"Suite ran with", filter}, {"Left out", leftOut}, {"Merchant probe", probed},
+		{"Test-card catalogue", mdText(catalogue)},
 		{"Load engine", mdText(engine)}, {"Started", fmtTime(prov.Started)}, {"Finished", finished}, {"API key", fp},
 	} {
 		p("| %s | %s |\n", row[0], row[1])
@@ -178,6 +205,9 @@ func mdEvidence(it ItemResult) string {
 	var parts []string
 	if it.Note != "" {
 		parts = append(parts, mdText(it.Note))
+	}
+	if it.HowTo != "" {
+		parts = append(parts, "*How to cover it:* "+mdText(it.HowTo))
 	}
 	for _, q := range it.Requirements {
 		mark := "–"

@@ -84,7 +84,7 @@ func TestHTMLStructure(t *testing.T) {
 	}{
 		{"all pass", sampleRun(fullSuite(), sampleLoad(1)), "GO"},
 		{"failing", sampleRun(withStatus(fullSuite(), "A successful credit card pays a basket of two items", "failed", "boom"), sampleLoad(1)), "NO-GO"},
-		{"no load, no scenarios", sampleRun(nil, nil), "NO-GO"},
+		{"no load, no scenarios", sampleRun(nil, nil), "INCOMPLETE"},
 		{"leaky", leakyRun(), "GO"},
 	}
 	for _, tt := range tests {
@@ -140,8 +140,8 @@ func TestHTMLShowsEvidence(t *testing.T) {
 	}
 	row = html[strings.Index(html, `<tr id="item-G15"`):]
 	row = row[:strings.Index(row, "</tr>")]
-	if !strings.Contains(row, "tampered callback hash rejected") || !strings.Contains(row, "must pass") {
-		t.Errorf("G15 row lacks its signature check: %s", row)
+	if !strings.Contains(row, "Forged calls refused") || !strings.Contains(row, "tampered-status → 400") || !strings.Contains(row, "must pass") {
+		t.Errorf("G15 row lacks the probe's evidence: %s", row)
 	}
 	if !strings.Contains(html, "sha256:1a2b3c4d") || !strings.Contains(html, "gatecheck load engine (Go)") || !strings.Contains(html, "0123456789ab") {
 		t.Error("provenance incomplete")
@@ -260,8 +260,8 @@ func TestMarkdownWithoutLoad(t *testing.T) {
 	if !strings.Contains(md, "No load result.") || strings.Contains(md, "| Operation |") {
 		t.Error("a run without load must say so instead of a table")
 	}
-	if !strings.Contains(md, "once @3ds runs") {
-		t.Error("conditional must-pass not shown")
+	if !strings.Contains(md, "**Verdict: INCOMPLETE**") || !strings.Contains(md, "G10") {
+		t.Error("the incomplete verdict and its blocking item are not shown")
 	}
 }
 

@@ -129,6 +129,14 @@ func evidenceLabel(kind string) string {
 		return "Wallet ids"
 	case EvidenceRemittance:
 		return "Remittance ids"
+	case EvidenceForgedAccepted:
+		return "Forged calls accepted"
+	case EvidenceForgedRefused:
+		return "Forged calls refused"
+	case EvidenceGenuineAccepted:
+		return "Genuine calls accepted"
+	case EvidenceUnsettled:
+		return "Answers that settle nothing"
 	}
 	return kind
 }
@@ -142,6 +150,8 @@ func statusClass(s Status) string {
 		return "fail"
 	case StatusNotCovered:
 		return "nc"
+	case StatusRehearsed:
+		return "rehearsed"
 	}
 	return "manual"
 }
@@ -159,10 +169,24 @@ func scenarioClass(status string) string {
 
 // verdictLine explains the verdict in a sentence.
 func (r *Report) verdictLine() string {
-	if r.OK() {
-		return "No must-pass item failed or went uncovered."
+	var parts []string
+	switch r.Verdict {
+	case VerdictGo:
+		return "Every must-pass item passed against " + r.Provenance.Target + ", with the whole suite."
+	case VerdictRehearsalPass:
+		return "Rehearsal on gatecheck's mock: no must-pass item failed or went uncovered. It is not go-live evidence: run the sign-off against the provider's sandbox."
 	}
-	return "Must-pass items failed or not covered: " + strings.Join(r.Summary.Blocking, ", ") + "."
+	if len(r.Summary.Blocking) > 0 {
+		parts = append(parts, "Must-pass items failed or not covered: "+strings.Join(r.Summary.Blocking, ", ")+".")
+	}
+	if n := r.filteredByUser(); n > 0 {
+		parts = append(parts, fmt.Sprintf("The tag filter %s left %d %s out: a filtered run is not go-live evidence.",
+			r.Provenance.TagFilter, n, plural(n, "scenario", "scenarios")))
+	}
+	if r.Rehearsal() {
+		parts = append(parts, "This is a rehearsal on gatecheck's mock, not go-live evidence.")
+	}
+	return strings.Join(parts, " ")
 }
 
 // scoreLine and coverageLine state the two headline figures in words.

@@ -32,7 +32,7 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// Flags may come after METHOD PATH too.
 	var pos []string
 	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
+		if err := parseArgs(fs, args); err != nil {
 			return err
 		}
 		args = fs.Args()

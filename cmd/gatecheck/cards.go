@@ -32,7 +32,7 @@ func runCards(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	outcome := fs.String("outcome", "", "success or error")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	full := fs.Bool("full", false, "print full card numbers (masked first-6/last-4 by default)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	cat := craftgate.TestCards()

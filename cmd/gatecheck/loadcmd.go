@@ -45,7 +45,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	sandboxOK := fs.Bool("sandbox-ok", false, "allow a load run against the Craftgate sandbox (rate-capped)")
 	sandboxMax := fs.Float64("sandbox-max-rate", sandboxMaxRate, "highest rate allowed against the sandbox")
 	profilePath := fs.String("profile", "", "a load profile (scenarios/*.json): mix, VUs, rate, bounds and pass/fail thresholds; flags and GATECHECK_VUS/RATE/DURATION/ITERATIONS override it")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	var thresholds *load.Thresholds

@@ -35,7 +35,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	outOfOrder := fs.Bool("webhook-out-of-order", false, "hold back the first webhook of each payment, so later ones arrive first")
 	var rel reliabilityFlags
 	rel.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if *timeScale < 0 {

@@ -62,7 +62,7 @@ func runWebhooksListen(ctx context.Context, args []string, stdout, stderr io.Wri
 	webhookKey := fs.String("webhook-key", "", "merchant webhook key (env CRAFTGATE_WEBHOOK_KEY; never printed)")
 	callbackKey := fs.String("callback-key", "", "merchant callback key (env CRAFTGATE_CALLBACK_KEY; never printed); without it 3DS callbacks are refused")
 	verbose := fs.Bool("v", false, "also log every request to stderr (masked)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
