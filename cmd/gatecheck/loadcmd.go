@@ -65,6 +65,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		thresholds = &p.Thresholds
 		fmt.Fprintf(stderr, "gatecheck load: profile %s\n", p.Name)
 	}
+	if err := checkLoadFlags(*vus, *rate, *duration, *iterations); err != nil {
+		return err
+	}
 	mix, err := load.ParseMix(*mixFlag)
 	if err != nil {
 		return err

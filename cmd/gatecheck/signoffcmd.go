@@ -295,16 +295,19 @@ func buildInfo() (version, commit string) {
 }
 
 func runReport(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "diff" {
-		fmt.Fprintln(stderr, "usage: gatecheck report diff OLD NEW   (sign-off folders or report.json files)")
-		return exitError{code: 2}
+	if len(args) == 0 || (args[0] != "diff" && args[0] != "-h" && args[0] != "--help") {
+		return usagef("usage: gatecheck report diff OLD NEW   (sign-off folders or report.json files)")
+	}
+	if args[0] != "diff" {
+		fmt.Fprintln(stdout, "usage: gatecheck report diff OLD NEW   (sign-off folders or report.json files)")
+		return nil
 	}
 	fs := newFlagSet("report diff", stderr)
 	if err := parseArgs(fs, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {
-		return errors.New("report diff needs OLD and NEW: two sign-off folders or report.json files")
+		return usagef("report diff needs OLD and NEW: two sign-off folders or report.json files")
 	}
 	oldR, err := reports.ReadFile(fs.Arg(0))
 	if err != nil {
