@@ -24,11 +24,32 @@ func (r *Report) markdown(b *bytes.Buffer) {
 	prov := r.Provenance
 
 	p("# %s integration checklist: go-live sign-off\n\n", displayName(prov.Provider))
-	p("**Verdict: %s**. %s\n\n", r.Verdict, mdOwn(r.verdictLine()))
-	p("| Score (what passed) | Coverage (what was exercised) |\n|---|---|\n")
-	p("| **%s**: %s | **%s**: %s |\n\n", pct(s.Score), r.scoreLine(), pct(s.Coverage), r.coverageLine())
+	p("**Verdict: %s**. %s\n\n", r.Verdict, mdText(r.verdictLine()))
+	for _, id := range s.Blocking {
+		it := r.Item(id)
+		line := fmt.Sprintf("- **%s %s**: %s", id, it.Status, mdOwn(it.Title))
+		if it.Note != "" {
+			line += " " + mdText(it.Note)
+		}
+		if it.HowTo != "" {
+			line += " *How to cover it:* " + mdText(it.HowTo)
+		}
+		p("%s\n", line)
+	}
+	if len(s.Blocking) > 0 {
+		p("\n")
+	}
+	tagFilter := "none (the whole suite)"
+	if prov.TagFilter != "" {
+		tagFilter = "`" + mdCode(prov.TagFilter) + "`"
+	}
+	p("Tag filter: %s", tagFilter)
+	if lo := r.leftOutLine(); lo != "" {
+		p(" · left out: %s", mdText(lo))
+	}
+	p(" · merchant probe: %s\n\n", mdText(r.probeLine()))
 	p("Target: %s · started %s · gatecheck %s\n\n", mdText(prov.Target), fmtTime(prov.Started), mdText(prov.versionLine()))
-	p("Items: %d PASS · %d FAIL · %d NOT COVERED · %d MANUAL. Scenarios: %d", s.Pass, s.Fail, s.NotCovered, s.Manual, s.Scenarios)
+	p("Items: %d PASS · %d REHEARSED · %d FAIL · %d NOT COVERED · %d MANUAL. Scenarios: %d", s.Pass, s.Rehearsed, s.Fail, s.NotCovered, s.Manual, s.Scenarios)
 	for i, st := range r.scenarioStates() {
 		sep := ", "
 		if i == 0 {
@@ -68,6 +89,16 @@ func (r *Report) markdown(b *bytes.Buffer) {
 		p("\n")
 	}
 
+	if r.Provenance.Provider != ProviderRBS {
+		r.markdownCardsAndLoad(b)
+	}
+	r.markdownScenarios(b)
+}
+
+// markdownCardsAndLoad writes the Craftgate sections: test-card coverage
+// and load.
+func (r *Report) markdownCardsAndLoad(b *bytes.Buffer) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
 	c := r.Cards
 	p("## Test-card coverage\n\n")
 	p("Successful cards used: %d of %d in the catalogue.\n\n", len(c.SuccessfulUsed), c.SuccessfulTotal)
@@ -96,6 +127,12 @@ func (r *Report) markdown(b *bytes.Buffer) {
 	} else {
 		p("No load result. %s\n", mdText(r.LoadError))
 	}
+}
+
+// markdownScenarios writes the scenarios and the provenance.
+func (r *Report) markdownScenarios(b *bytes.Buffer) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	prov := r.Provenance
 
 	p("\n## Scenarios\n\n")
 	fgs := r.features()
@@ -234,19 +271,15 @@ func mdEvidence(it ItemResult) string {
 		parts = append(parts, s)
 	}
 	if len(it.Passed) > 0 {
-		names := make([]string, len(it.Passed))
-		for i, ref := range it.Passed {
-			names[i] = mdText(ref.Name)
+		names := make([]string, 0, 2)
+		for _, ref := range it.Passed[:min(2, len(it.Passed))] {
+			names = append(names, mdText(ref.Name))
 		}
-		head, more := limit(names, 3)
-		s := "Scenarios: " + strings.Join(head, "; ")
-		if more > 0 {
-			s += fmt.Sprintf(" and %d more", more)
-		}
-		parts = append(parts, s)
+		parts = append(parts, fmt.Sprintf("%d passed %s, e.g. %s", len(it.Passed), plural(len(it.Passed), "scenario", "scenarios"), strings.Join(names, "; ")))
 	}
 	for _, set := range it.Evidence {
-		parts = append(parts, evidenceLabel(set.Kind)+": "+mdValues(set.Values))
+		head, _ := limit(set.Values, 2)
+		parts = append(parts, fmt.Sprintf("%s: %d, e.g. %s", evidenceLabel(set.Kind), len(set.Values), mdValues(head)))
 	}
 	return strings.Join(parts, "<br>")
 }

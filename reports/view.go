@@ -137,6 +137,17 @@ func evidenceLabel(kind string) string {
 		return "Genuine calls accepted"
 	case EvidenceUnsettled:
 		return "Answers that settle nothing"
+	// The Alfa-Bank (RBS) scenarios' kinds.
+	case "rbsGoLive":
+		return "Test payments"
+	case "rbsOrder":
+		return "Orders"
+	case "rbsPaymentLink":
+		return "Payment links"
+	case "rbsStatus":
+		return "Order statuses"
+	case "rbsTarget":
+		return "Gateway"
 	}
 	return kind
 }
@@ -187,17 +198,6 @@ func (r *Report) verdictLine() string {
 		parts = append(parts, "This is a rehearsal on gatecheck's mock, not go-live evidence.")
 	}
 	return strings.Join(parts, " ")
-}
-
-// scoreLine and coverageLine state the two headline figures in words.
-func (r *Report) scoreLine() string {
-	s := r.Summary
-	return fmt.Sprintf("%d of %d automatable items passed", s.Pass, s.Automatable)
-}
-
-func (r *Report) coverageLine() string {
-	s := r.Summary
-	return fmt.Sprintf("%d of %d checklist items exercised (%d are for a person to confirm)", s.Exercised, s.Items, s.Manual)
 }
 
 // targetNote warns when the evidence comes from the mock.
