@@ -262,7 +262,7 @@ func (e *evaluator) item(it Item) ItemResult {
 	res.SandboxOnly = it.SandboxOnly
 	if e.mock && it.SandboxOnly && res.Status == StatusPass {
 		res.Status = StatusRehearsed
-		res.Note += " Rehearsed on gatecheck's mock: only a run against the provider's sandbox proves this item."
+		res.Note += " Rehearsed on the mock; only the sandbox proves it."
 	}
 	return res
 }
