@@ -167,7 +167,7 @@ func (p *listenPrinter) delivery(d merchant.Delivery) {
 
 // callback prints a callback:
 //
-//	2026-03-04 12:10:11  callback  3ds  paymentId=271591 status=SUCCESS completeStatus=WAITING callbackStatus=- hash=ok [200]
+//	2026-03-04 12:10:11  callback  3ds  paymentId=271591 conversationId=456d1297-... status=SUCCESS completeStatus=WAITING callbackStatus=- hash=ok [200]
 //	2026-03-04 12:10:12  callback  checkout  token=14755c78-... [200]
 func (p *listenPrinter) callback(c merchant.Callback) {
 	var b strings.Builder
@@ -179,8 +179,10 @@ func (p *listenPrinter) callback(c merchant.Callback) {
 			b.WriteString(" rejected (" + c.Err + ")")
 		}
 	} else {
-		fmt.Fprintf(&b, "  paymentId=%s status=%s completeStatus=%s callbackStatus=%s", field(f.Get("paymentId")),
-			field(f.Get("status")), field(f.Get("completeStatus")), field(f.Get("callbackStatus")))
+		// A failed callback may carry no paymentId: the conversationId
+		// is what ties it to the merchant's order.
+		fmt.Fprintf(&b, "  paymentId=%s conversationId=%s status=%s completeStatus=%s callbackStatus=%s", field(f.Get("paymentId")),
+			field(f.Get("conversationId")), field(f.Get("status")), field(f.Get("completeStatus")), field(f.Get("callbackStatus")))
 		if f.Get("hashParams") != "" {
 			fmt.Fprintf(&b, " mdStatus=%s v2", field(f.Get("mdStatus")))
 		}
