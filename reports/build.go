@@ -25,7 +25,8 @@ func Build(run *Run) *Report {
 		run = &Run{}
 	}
 	mask := craftgate.MaskPANs
-	r := &Report{Schema: Schema, LoadError: mask(run.LoadError), Probe: run.Probe, ProbeError: mask(run.ProbeError)}
+	r := &Report{Schema: Schema, LoadError: mask(run.LoadError), Probe: run.Probe, ProbeError: mask(run.ProbeError),
+		ProbeReference: run.ProbeReference}
 	r.Provenance = Provenance{Provider: mask(run.Provider), Target: mask(run.Target), TargetIsMock: run.TargetIsMock,
 		Version: mask(run.Version), Commit: mask(run.Commit), LoadEngine: mask(run.LoadEngine),
 		TagFilter: mask(run.TagFilter), Filter: mask(run.Filter), CatalogueVersion: mask(run.CatalogueVersion),
@@ -64,7 +65,7 @@ func Build(run *Run) *Report {
 	}
 
 	ev := newEvaluator(r.Scenarios)
-	ev.mock, ev.probe = run.TargetIsMock, run.Probe
+	ev.mock, ev.probe, ev.probeReference = run.TargetIsMock, run.Probe, run.ProbeReference
 	for _, it := range ChecklistFor(run.Provider) {
 		r.Items = append(r.Items, ev.item(it))
 	}
@@ -101,7 +102,7 @@ func (r *Report) verdict() string {
 			incomplete = true
 		}
 	}
-	rehearsal := r.Provenance.TargetIsMock
+	rehearsal := r.Provenance.TargetIsMock || r.ProbeReference
 	switch {
 	case failed && rehearsal:
 		return VerdictRehearsalFail
@@ -136,8 +137,11 @@ type evaluator struct {
 	// mock is true on gatecheck's mock: sandbox-only items are REHEARSED
 	// at best.
 	mock bool
-	// probe is the probe of the merchant's endpoints, or nil.
-	probe *probe.Report
+	// probe is the probe of the merchant's endpoints, or nil;
+	// probeReference is true when it probed gatecheck's reference
+	// merchant instead.
+	probe          *probe.Report
+	probeReference bool
 }
 
 func newEvaluator(sc []Scenario) *evaluator {
@@ -234,6 +238,11 @@ func (e *evaluator) item(it Item) ItemResult {
 	case it.Probe != "":
 		res.Probed = true
 		res.Status, res.Note, res.Evidence = probeStatus(e.probe, it.Probe)
+		if e.probeReference && res.Status == StatusPass {
+			res.Status = StatusRehearsed
+			res.Note = strings.Replace(res.Note, "Your ", "gatecheck's reference merchant (not yours): its ", 1)
+			res.HowTo = it.HowTo
+		}
 		if res.Status == StatusNotCovered {
 			res.HowTo = it.HowTo
 		}

@@ -327,6 +327,10 @@ func TestVerdictCannotOverclaim(t *testing.T) {
 	mockUnprobed.Probe = nil
 	mockForged := mockRun(fullSuite(), nil)
 	mockForged.Probe = sampleProbe(true)
+	reference := mockRun(fullSuite(), nil)
+	reference.ProbeReference = true
+	referenceOnSandbox := sampleRun(fullSuite(), nil)
+	referenceOnSandbox.ProbeReference = true
 
 	tests := []struct {
 		name     string
@@ -345,6 +349,8 @@ func TestVerdictCannotOverclaim(t *testing.T) {
 		{"everything on the mock", mockRun(fullSuite(), nil), VerdictRehearsalPass, nil, map[string]Status{"G2": StatusRehearsed, "G8": StatusRehearsed, "G3": StatusPass}},
 		{"mock without the probe", mockUnprobed, VerdictRehearsalIncomplete, []string{"G15", "G16"}, nil},
 		{"mock, merchant accepts a forged webhook", mockForged, VerdictRehearsalFail, []string{"G16"}, nil},
+		{"mock, gatecheck's reference merchant probed", reference, VerdictRehearsalPass, nil, map[string]Status{"G15": StatusRehearsed, "G16": StatusRehearsed}},
+		{"sandbox, gatecheck's reference merchant probed", referenceOnSandbox, VerdictRehearsalPass, nil, map[string]Status{"G15": StatusRehearsed, "G2": StatusPass}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

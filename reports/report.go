@@ -73,6 +73,9 @@ type Report struct {
 	// ProbeError says why not, or what it lacked.
 	Probe      *probe.Report `json:"probe,omitempty"`
 	ProbeError string        `json:"probeError,omitempty"`
+	// ProbeReference is true when the probe targeted gatecheck's own
+	// reference merchant, not the merchant's endpoints.
+	ProbeReference bool `json:"probeReference,omitempty"`
 }
 
 // Provenance says what produced the report and against what.

@@ -67,6 +67,10 @@ type Run struct {
 	// ProbeError says why there is no probe result or what it lacks,
 	// e.g. that no webhook URL was given.
 	ProbeError string
+	// ProbeReference is true when the probe targeted gatecheck's own
+	// reference merchant receiver (a rehearsal), not the merchant's
+	// endpoints: the items it decides are REHEARSED at best.
+	ProbeReference bool
 }
 
 // LeftOut is a part of the suite a run did not run, and why.

@@ -185,6 +185,9 @@ func (r *Report) verdictLine() string {
 	case VerdictGo:
 		return "Every must-pass item passed against " + r.Provenance.Target + ", with the whole suite."
 	case VerdictRehearsalPass:
+		if r.ProbeReference && !r.Provenance.TargetIsMock {
+			return "Rehearsal: no must-pass item failed or went uncovered, but the probe checked gatecheck's reference merchant, not yours. Run the sign-off with your --merchant-callback-url and --merchant-webhook-url."
+		}
 		return "Rehearsal on gatecheck's mock: no must-pass item failed or went uncovered. It is not go-live evidence: run the sign-off against the provider's sandbox."
 	}
 	if len(r.Summary.Blocking) > 0 {
@@ -196,6 +199,8 @@ func (r *Report) verdictLine() string {
 	}
 	if r.Rehearsal() {
 		parts = append(parts, "This is a rehearsal on gatecheck's mock, not go-live evidence.")
+	} else if r.ProbeReference {
+		parts = append(parts, "The probe checked gatecheck's reference merchant, not yours: a rehearsal.")
 	}
 	return strings.Join(parts, " ")
 }

@@ -246,6 +246,10 @@ func TestSignoffCannotOverclaim(t *testing.T) {
 		{name: "no merchant URLs", args: []string{"--tags", "@non3ds", "--load-duration", "0"},
 			code: 1, verdict: reports.VerdictRehearsalIncomplete, want: map[string]reports.Status{"G15": reports.StatusNotCovered, "G16": reports.StatusNotCovered},
 			stdout: []string{"G16 NOT COVERED (Run the sign-off with --merchant-webhook-url"}},
+		{name: "reference merchant", args: []string{"--merchant-reference", "--tags", "@non3ds,@3ds,@error-card,@refund,@webhook", "--load-duration", "0"},
+			// The filter alone keeps it from REHEARSAL PASS.
+			code: 1, verdict: reports.VerdictRehearsalIncomplete, want: map[string]reports.Status{"G15": reports.StatusRehearsed, "G16": reports.StatusRehearsed}},
+		{name: "reference merchant and URLs", args: append(merchantArgs(t, careful), "--merchant-reference"), code: 2, noFolder: true, stderr: []string{"--merchant-reference"}},
 		{name: "tag typo", args: []string{"--tags", "@3dss"}, code: 2, noFolder: true, stderr: []string{"did you mean @3ds?"}},
 		{name: "malformed filter", args: []string{"--tags", "@3ds &&"}, code: 2, noFolder: true, stderr: []string{"nothing on one side"}},
 		{name: "zero scenarios", args: []string{"--provider", "rbs", "--tags", "@non3ds"}, code: 2, noFolder: true, stderr: []string{"selects no scenario"}},

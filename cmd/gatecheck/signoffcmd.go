@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/features"
 	"github.com/gatecheck/gatecheck/load"
+	"github.com/gatecheck/gatecheck/merchant"
 	"github.com/gatecheck/gatecheck/probe"
 	"github.com/gatecheck/gatecheck/progress"
 	"github.com/gatecheck/gatecheck/reports"
@@ -86,6 +88,9 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err := preflight(ctx, tgt); err != nil {
 			return err
 		}
+	}
+	if mf.reference && (tgt.CallbackKey == "" || tgt.WebhookKey == "") {
+		return usagef("--merchant-reference needs the callback and webhook keys: --callback-key and --webhook-key (or CRAFTGATE_CALLBACK_KEY, CRAFTGATE_WEBHOOK_KEY)")
 	}
 	if err := mf.checkKeys(tgt); err != nil {
 		return err
@@ -158,6 +163,7 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// and G16 are about them).
 	if *provider == reports.ProviderCraftgate {
 		run.Probe, run.ProbeError = mf.probe(ctx, tgt, stderr)
+		run.ProbeReference = mf.reference
 		if run.Probe != nil {
 			if err := writeJSONFile(filepath.Join(dir, "probe.json"), run.Probe); err != nil {
 				return err
@@ -332,16 +338,23 @@ func runReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 // (--callback-key, --webhook-key or their environment variables).
 type merchantFlags struct {
 	callbackURL, webhookURL, paymentID string
+	// reference probes gatecheck's own reference merchant instead: a
+	// rehearsal of the probe stage.
+	reference bool
 }
 
 func (m *merchantFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.callbackURL, "merchant-callback-url", "", "YOUR 3DS callback URL: the probe sends it genuine and forged callbacks (G15 needs it)")
 	fs.StringVar(&m.webhookURL, "merchant-webhook-url", "", "YOUR webhook URL: the probe sends it genuine and forged webhooks (G16 needs it)")
 	fs.StringVar(&m.paymentID, "merchant-payment-id", "", "paymentId of the probe's genuine calls, e.g. a real test order's (default: random)")
+	fs.BoolVar(&m.reference, "merchant-reference", false, "rehearse the probe stage against gatecheck's own reference merchant (G15, G16 REHEARSED at best; the verdict a rehearsal)")
 }
 
 // check validates the URLs before anything starts.
 func (m *merchantFlags) check() error {
+	if m.reference && (m.callbackURL != "" || m.webhookURL != "") {
+		return usagef("--merchant-reference probes gatecheck's own merchant: leave out --merchant-callback-url and --merchant-webhook-url")
+	}
 	for _, f := range []struct{ name, v string }{{"merchant-callback-url", m.callbackURL}, {"merchant-webhook-url", m.webhookURL}} {
 		if f.v == "" {
 			continue
@@ -368,6 +381,16 @@ func (m *merchantFlags) checkKeys(tgt *resolved) error {
 // probe runs the probe stage: nil and the reason when there is nothing
 // to probe.
 func (m *merchantFlags) probe(ctx context.Context, tgt *resolved, stderr io.Writer) (*probe.Report, string) {
+	if m.reference {
+		// gatecheck's reference merchant (package merchant), with the
+		// target's keys, on a loopback port for the probe's duration.
+		srv := httptest.NewServer(merchant.NewReceiver(merchant.Config{CallbackKey: tgt.CallbackKey, WebhookKey: tgt.WebhookKey}))
+		defer srv.Close()
+		ref := *m
+		ref.reference, ref.callbackURL, ref.webhookURL = false, srv.URL+merchant.PathCallback, srv.URL+merchant.PathWebhook
+		rep, msg := ref.probe(ctx, tgt, stderr)
+		return rep, strings.TrimSpace("gatecheck's reference merchant was probed, not yours " + msg)
+	}
 	if m.callbackURL == "" && m.webhookURL == "" {
 		return nil, "no --merchant-callback-url or --merchant-webhook-url was given"
 	}
