@@ -107,7 +107,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 func (r *Report) htmlView() *htmlView {
 	v := &htmlView{R: r, Provider: displayName(r.Provenance.Provider), Version: r.Provenance.versionLine(),
 		RunLength:   r.Provenance.runLength(),
-		VerdictLine: r.verdictLine(), VerdictClass: verdictClass(r.Verdict), Warnings: r.warnings(), Features: r.features(), Groups: r.groupRows()}
+		VerdictLine: r.verdictLine(), VerdictClass: verdictClass(r.Verdict), Warnings: r.warnings(true), Features: r.features(), Groups: r.groupRows()}
 	v.IsCraftgate = r.Provenance.Provider != ProviderRBS
 	// Only charts that inform the provider: no empty chart, and no
 	// latency chart for a run on gatecheck's own mock (it would measure

@@ -61,7 +61,7 @@ func (r *Report) markdown(b *bytes.Buffer) {
 		p(")")
 	}
 	p(".\n\n")
-	if ws := r.warnings(); len(ws) > 0 {
+	if ws := r.warnings(false); len(ws) > 0 {
 		for i, w := range ws {
 			ws[i] = "> **Note:** " + mdText(w)
 		}

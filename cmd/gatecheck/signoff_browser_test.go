@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/gatecheck/gatecheck/internal/browsertest"
+	"github.com/gatecheck/gatecheck/reports"
 )
 
 // maxReportHeight bounds a passing report at 1400 px wide: a person reads
@@ -21,19 +23,33 @@ const maxReportHeight = 6000
 // no raw backtick shows, the page stays under maxReportHeight, no console
 // error appears, and a screenshot is saved.
 func TestSignoffReportInBrowser(t *testing.T) {
+	if _, err := os.Stat(browsertest.ChromiumPath); err != nil {
+		t.Skipf("%s is not installed: %v", browsertest.ChromiumPath, err)
+	}
+	// The sign-off folders by arguments, shared by the subtests.
+	runs := map[string]string{}
+	for _, args := range [][]string{nil, {"--provider", "rbs"}} {
+		runs[strings.Join(args, " ")], _, _ = runSignoffForTest(t, args...)
+	}
 	for _, tt := range []struct {
 		name     string
 		args     []string
+		goShaped bool // the same run's report as a sandbox run would show it
+		verdict  string
 		rows     int
 		charts   int // SVG charts: throughput only on the mock (no latency)
 		craftTbl bool
 	}{
-		{"craftgate", nil, 23, 1, true},
-		{"rbs", []string{"--provider", "rbs"}, 13, 0, false},
+		{"craftgate", nil, false, "REHEARSAL PASS", 23, 1, true},
+		{"craftgate-go", nil, true, "GO", 23, 2, true},
+		{"rbs", []string{"--provider", "rbs"}, false, "REHEARSAL PASS", 13, 0, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, console := browsertest.Start(t)
-			dir, _, _ := runSignoffForTest(t, tt.args...)
+			dir := runs[strings.Join(tt.args, " ")]
+			if tt.goShaped {
+				dir = goShaped(t, dir)
+			}
 			abs, err := filepath.Abs(filepath.Join(dir, "signoff.html"))
 			if err != nil {
 				t.Fatal(err)
@@ -70,7 +86,7 @@ func TestSignoffReportInBrowser(t *testing.T) {
 			if top := num(`Math.round(document.querySelector("#summary").getBoundingClientRect().bottom)`); top > 900 {
 				t.Errorf("the summary ends at %d px, below the first screen", top)
 			}
-			if v := str(`document.querySelector("#verdict").innerText`); !strings.Contains(v, "REHEARSAL PASS") {
+			if v := str(`document.querySelector("#verdict").innerText`); !strings.Contains(v, tt.verdict) {
 				t.Errorf("verdict box %q", v)
 			}
 			// Evidence: summarised in the row, the full list folded.
@@ -102,4 +118,28 @@ func TestSignoffReportInBrowser(t *testing.T) {
 			}
 		})
 	}
+}
+
+// goShaped rewrites a mock run's report as the same run against the
+// sandbox would show it (GO, PASS instead of REHEARSED, the latency chart)
+// into a new folder, to hold the GO page to the same bounds.
+func goShaped(t *testing.T, dir string) string {
+	t.Helper()
+	rep, err := reports.ReadFile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.Provenance.TargetIsMock, rep.Provenance.Target, rep.Verdict = false, "sandbox-api.craftgate.io", reports.VerdictGo
+	for i := range rep.Items {
+		if rep.Items[i].Status == reports.StatusRehearsed {
+			rep.Items[i].Status = reports.StatusPass
+		}
+	}
+	rep.Summary.Pass += rep.Summary.Rehearsed
+	rep.Summary.Rehearsed = 0
+	out := t.TempDir()
+	if err := rep.WriteDir(out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
