@@ -53,7 +53,7 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	method, path := strings.ToUpper(pos[0]), pos[1]
 	if !strings.HasPrefix(path, "/") {
-		return fmt.Errorf("path %q must start with /", path)
+		return usagef("path %q must start with /", path)
 	}
 	if tf.target == "mock" && tf.baseURL == "" {
 		tf.target = runningMock
@@ -71,7 +71,7 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, kv := range query {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
-			return fmt.Errorf("--query %q: want name=value", kv)
+			return usagef("--query %q: want name=value", kv)
 		}
 		q.Add(k, v)
 	}

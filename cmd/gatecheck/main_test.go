@@ -199,6 +199,8 @@ func TestCLIConventions(t *testing.T) {
 		{args: []string{"load", "--rate", "-5"}, code: 2, err: "--rate -5", errOneLine: true},
 		{args: []string{"load", "--vsu", "3"}, code: 2, err: "did you mean --vus?", errOneLine: true},
 		{args: []string{"probe", "--nope"}, code: 2, errOneLine: true},
+		{args: []string{"probe", "--webhook-url", "http://127.0.0.1:1/w", "--webhook-key", "k", "--timeout", "0s"}, code: 2, err: "--timeout", errOneLine: true},
+		{args: []string{"mock", "--time-scale", "-1"}, code: 2, err: "--time-scale", errOneLine: true},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer

@@ -39,21 +39,22 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *timeScale < 0 {
-		return fmt.Errorf("--time-scale must not be negative, got %v", *timeScale)
+		return usagef("--time-scale must not be negative, got %v", *timeScale)
 	}
 	cfg := mock.Config{APIKey: *apiKey, SecretKey: *secretKey, Seed: *seed, StrictSignature: *strict,
 		CallbackKey: *callbackKey, PublicURL: *publicURL,
 		Settings: mock.Settings{ThreeDSMode: *mode, ThreeDSModel: *model, WebhookURL: *webhookURL, WebhookKey: *webhookKey,
 			TimeScale: *timeScale, WebhookDuplicate: *duplicate, WebhookOutOfOrder: *outOfOrder}}
 	if err := rel.apply(&cfg); err != nil {
-		return err
+		return usageError{err}
 	}
 	if *verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	base, m, shutdown, err := serveMock(ctx, *addr, cfg)
 	if err != nil {
-		return err
+		// A setting the mock refuses, or an address it cannot listen on.
+		return usageError{err}
 	}
 	if *timeScale == 0 {
 		// In Config a zero TimeScale means the default (1); the flag means

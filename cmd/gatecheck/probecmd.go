@@ -54,6 +54,9 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
+	if cfg.Timeout <= 0 {
+		return usagef("--timeout %s: want more than 0", cfg.Timeout)
+	}
 	// Keys from the environment are read after parsing, so -h never shows
 	// them as flag defaults.
 	cfg.CallbackKey = orEnv(cfg.CallbackKey, "CRAFTGATE_CALLBACK_KEY")

@@ -196,8 +196,8 @@ func TestWebhooksListen(t *testing.T) {
 func TestWebhooksListenNeedsKey(t *testing.T) {
 	t.Setenv("CRAFTGATE_WEBHOOK_KEY", "")
 	var stderr bytes.Buffer
-	if code := run(context.Background(), []string{"webhooks", "listen", "--addr", "127.0.0.1:0"}, io.Discard, &stderr); code == 0 {
-		t.Fatal("listen without a webhook key succeeded")
+	if code := run(context.Background(), []string{"webhooks", "listen", "--addr", "127.0.0.1:0"}, io.Discard, &stderr); code != 2 {
+		t.Fatalf("listen without a webhook key: exit %d, want 2", code)
 	}
 	if !strings.Contains(stderr.String(), "--webhook-key") {
 		t.Fatalf("stderr %q", stderr.String())
@@ -205,8 +205,8 @@ func TestWebhooksListenNeedsKey(t *testing.T) {
 	if code := run(context.Background(), []string{"webhooks"}, io.Discard, &stderr); code != 2 {
 		t.Fatalf("no subcommand: exit %d, want 2", code)
 	}
-	if code := run(context.Background(), []string{"webhooks", "nope"}, io.Discard, &stderr); code != 1 {
-		t.Fatalf("unknown subcommand: exit %d, want 1", code)
+	if code := run(context.Background(), []string{"webhooks", "nope"}, io.Discard, &stderr); code != 2 {
+		t.Fatalf("unknown subcommand: exit %d, want 2", code)
 	}
 }
 

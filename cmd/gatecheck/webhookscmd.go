@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -49,7 +48,7 @@ func runWebhooks(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintln(stderr, "  (run 'gatecheck webhooks listen -h')")
 		return flag.ErrHelp
 	}
-	return fmt.Errorf("unknown subcommand %q (want: listen)", args[0])
+	return usagef("unknown subcommand %q (want: listen)", args[0])
 }
 
 func runWebhooksListen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -66,14 +65,14 @@ func runWebhooksListen(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+		return usagef("unexpected arguments %q", fs.Args())
 	}
 	// Keys from the environment are read after parsing, so -h never shows
 	// them as flag defaults.
 	*webhookKey = orEnv(*webhookKey, "CRAFTGATE_WEBHOOK_KEY")
 	*callbackKey = orEnv(*callbackKey, "CRAFTGATE_CALLBACK_KEY")
 	if *webhookKey == "" {
-		return errors.New("--webhook-key (or CRAFTGATE_WEBHOOK_KEY) is required")
+		return usagef("--webhook-key (or CRAFTGATE_WEBHOOK_KEY) is required")
 	}
 
 	out := craftgate.NewMaskingWriter(stdout)
