@@ -69,8 +69,9 @@ func (r *Report) markdown(b *bytes.Buffer) {
 	}
 
 	p("## Checklist\n\n")
-	p("PASS: every requirement has a passed scenario and no matching scenario failed. FAIL: a matching scenario failed. " +
-		"NOT COVERED: gatecheck can check it but no scenario ran for it. MANUAL: only a person can confirm it. Must-pass items decide the verdict.\n\n")
+	p("PASS: proved by this run. REHEARSED: passed on gatecheck's mock; only the provider's sandbox proves it. " +
+		"FAIL: a matching scenario or probe case failed. NOT COVERED: gatecheck can check it but this run did not. " +
+		"MANUAL: only a person can confirm it. Must-pass items decide the verdict.\n\n")
 	for _, ph := range []struct {
 		phase Phase
 		title string
@@ -80,6 +81,9 @@ func (r *Report) markdown(b *bytes.Buffer) {
 			if it.Phase == ph.phase {
 				items = append(items, it)
 			}
+		}
+		if len(items) == 0 {
+			continue
 		}
 		p("### %s (%d items)\n\n", ph.title, len(items))
 		p("| ID | Item | Status | Must pass | Evidence |\n|---|---|---|---|---|\n")
