@@ -212,6 +212,23 @@ func TestSignoffForAlfaBank(t *testing.T) {
 			t.Errorf("non-RBS scenario %q in the Alfa-Bank sign-off", s.Name)
 		}
 	}
+	// The evidence for Alfa-Bank support names each order by its own id.
+	ids := map[string]string{}
+	for _, set := range rep.Item("E5").Evidence {
+		if set.Kind != "rbsOrder" {
+			continue
+		}
+		for _, v := range set.Values {
+			id, number, _ := strings.Cut(v, " ")
+			if prev, dup := ids[id]; dup {
+				t.Errorf("order id %s names two orders: %s and %s", id, prev, number)
+			}
+			ids[id] = number
+		}
+	}
+	if len(ids) < 2 {
+		t.Errorf("E5 lists %d orders, want the two test payments at least", len(ids))
+	}
 }
 
 // The sign-off never says more than it proved: a filtered run is not GO

@@ -77,6 +77,15 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *provider == reports.ProviderRBS && !set["rbs-target"] && !set["target"] && !set["base-url"] {
+		// One RBS gateway for the whole run, served by the embedded mock
+		// under /rbs/, so that every order has its own id, as the evidence
+		// for Alfa-Bank support must show (an in-process gateway per
+		// scenario starts each scenario's ids from the same seed).
+		tf.rbs.target = "mock"
+	}
 	started := time.Now()
 	tf.noonClock = true
 	tgt, err := tf.resolve(ctx, stderr)
