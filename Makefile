@@ -11,9 +11,9 @@ all: build
 build:
 	$(GO) build -o $(BIN)/gatecheck ./cmd/gatecheck
 
-## run: the main job: sign-off (conformance + load + report) against the embedded mock
+## run: the main job: a sign-off rehearsal (conformance + probe of the reference merchant + load + report) against the embedded mock
 run:
-	$(GO) run ./cmd/gatecheck signoff
+	$(GO) run ./cmd/gatecheck signoff --merchant-reference
 
 ## test: vet and every test (race detector on), as CI runs them
 test: vet

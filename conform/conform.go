@@ -138,6 +138,10 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	// godog panics on some malformed filters ("@3ds &&"): refuse them.
+	if err := features.CheckTagSyntax(opts.Tags); err != nil {
+		return Result{}, fmt.Errorf("conform: %w", err)
+	}
 	target := opts.Target
 	if target.Doer == nil {
 		target.Doer = &http.Client{Timeout: 30 * time.Second}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -277,6 +278,15 @@ func TestOptionErrors(t *testing.T) {
 	cancel()
 	if _, err := conform.Run(ctx, conform.Options{Output: &bytes.Buffer{}}); err == nil {
 		t.Error("a cancelled context: want an error")
+	}
+	// Malformed tag filters are an error before godog sees them (godog
+	// panics with "index out of range" on some of them).
+	for _, tags := range []string{"@3ds &&", "&&", "@3ds,", "~", "@a @b"} {
+		_, err := conform.Run(context.Background(), conform.Options{Tags: tags, Output: &bytes.Buffer{}})
+		var te *features.TagError
+		if !errors.As(err, &te) {
+			t.Errorf("tags %q: %v, want a *features.TagError", tags, err)
+		}
 	}
 }
 

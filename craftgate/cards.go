@@ -1,7 +1,9 @@
 package craftgate
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -129,6 +131,16 @@ type Catalogue struct {
 var loadCatalogue = sync.OnceValues(func() (*Catalogue, error) {
 	return ParseCatalogue(testCardsJSON, errorGroupsJSON)
 })
+
+// CatalogueVersion identifies the embedded catalogue's content (test
+// cards and error groups) for a report's provenance, e.g.
+// "sha256:1a2b3c4d5e6f": it changes with every change of the data.
+func CatalogueVersion() string {
+	h := sha256.New()
+	h.Write(testCardsJSON)
+	h.Write(errorGroupsJSON)
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)[:6])
+}
 
 // TestCards returns the embedded catalogue. It is parsed once and never
 // changes, so it is safe to share.

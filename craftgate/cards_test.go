@@ -1,6 +1,7 @@
 package craftgate
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -158,5 +159,23 @@ func TestMaskedNumbersAreUnique(t *testing.T) {
 	}
 	if len(seen) < 400 {
 		t.Fatalf("only %d cards", len(seen))
+	}
+}
+
+// The Turkish text of a card failing at two steps belongs to each step:
+// the 3-D Secure start failure of 5117580000006668 says so, its non-3DS
+// decline does not.
+func TestCatalogueTurkishTextFollowsTheStep(t *testing.T) {
+	tc, ok := TestCards().Card("5117580000006668")
+	if !ok {
+		t.Fatal("5117580000006668 is not in the catalogue")
+	}
+	non3DS, ok1 := tc.FailureAt(StepNon3DSPayment)
+	init3DS, ok2 := tc.FailureAt(StepThreeDSInit)
+	if !ok1 || !ok2 {
+		t.Fatalf("failures %+v", tc.Failures)
+	}
+	if strings.Contains(non3DS.DescriptionTr, "3DS") || !strings.Contains(init3DS.DescriptionTr, "3DS init") {
+		t.Errorf("non-3DS %q, 3DS init %q", non3DS.DescriptionTr, init3DS.DescriptionTr)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/load"
+	"github.com/gatecheck/gatecheck/probe"
 )
 
 // fingerprint is what a key fingerprint looks like ("sha256:1a2b3c4d").
@@ -24,10 +25,18 @@ func Build(run *Run) *Report {
 		run = &Run{}
 	}
 	mask := craftgate.MaskPANs
-	r := &Report{Schema: Schema, LoadError: mask(run.LoadError)}
+	r := &Report{Schema: Schema, LoadError: mask(run.LoadError), Probe: run.Probe, ProbeError: mask(run.ProbeError),
+		ProbeReference: run.ProbeReference}
 	r.Provenance = Provenance{Provider: mask(run.Provider), Target: mask(run.Target), TargetIsMock: run.TargetIsMock,
 		Version: mask(run.Version), Commit: mask(run.Commit), LoadEngine: mask(run.LoadEngine),
-		Started: run.Started, Finished: run.Finished}
+		TagFilter: mask(run.TagFilter), Filter: mask(run.Filter), CatalogueVersion: mask(run.CatalogueVersion),
+		LeftOut: []LeftOut{}, Started: run.Started, Finished: run.Finished}
+	for _, lo := range run.LeftOut {
+		r.Provenance.LeftOut = append(r.Provenance.LeftOut, LeftOut{Filter: mask(lo.Filter), Reason: mask(lo.Reason), Scenarios: lo.Scenarios, User: lo.User})
+	}
+	if !run.Started.IsZero() && run.Finished.After(run.Started) {
+		r.Provenance.DurationSeconds = round(run.Finished.Sub(run.Started).Seconds(), 3)
+	}
 	if fp := strings.TrimSpace(run.KeyFingerprint); fp != "" {
 		if fingerprint.MatchString(fp) {
 			r.Provenance.KeyFingerprint = fp
@@ -56,6 +65,7 @@ func Build(run *Run) *Report {
 	}
 
 	ev := newEvaluator(r.Scenarios)
+	ev.mock, ev.probe, ev.probeReference = run.TargetIsMock, run.Probe, run.ProbeReference
 	for _, it := range ChecklistFor(run.Provider) {
 		r.Items = append(r.Items, ev.item(it))
 	}
@@ -70,11 +80,53 @@ func Build(run *Run) *Report {
 		r.LoadError = "the load stage did not run"
 	}
 	r.Summary = summarize(r)
-	r.Verdict = VerdictNoGo
-	if r.OK() {
-		r.Verdict = VerdictGo
-	}
+	r.Verdict = r.verdict()
 	return r
+}
+
+// verdict decides the verdict word from the must-pass items, the tag
+// filter and the target: a must-pass FAIL is NO-GO; a must-pass item not
+// covered, or a user's tag filter that left scenarios out, is INCOMPLETE;
+// otherwise GO; and each is a REHEARSAL on gatecheck's mock.
+func (r *Report) verdict() string {
+	failed, incomplete := false, r.filteredByUser() > 0
+	for i := range r.Items {
+		it := &r.Items[i]
+		if !it.MustPass {
+			continue
+		}
+		switch it.Status {
+		case StatusFail:
+			failed = true
+		case StatusNotCovered:
+			incomplete = true
+		}
+	}
+	rehearsal := r.Provenance.TargetIsMock || r.ProbeReference
+	switch {
+	case failed && rehearsal:
+		return VerdictRehearsalFail
+	case failed:
+		return VerdictNoGo
+	case incomplete && rehearsal:
+		return VerdictRehearsalIncomplete
+	case incomplete:
+		return VerdictIncomplete
+	case rehearsal:
+		return VerdictRehearsalPass
+	}
+	return VerdictGo
+}
+
+// filteredByUser is how many scenarios the user's tag filter left out.
+func (r *Report) filteredByUser() int {
+	n := 0
+	for _, lo := range r.Provenance.LeftOut {
+		if lo.User {
+			n += lo.Scenarios
+		}
+	}
+	return n
 }
 
 // evaluator matches rules against scenarios, compiling each name pattern
@@ -82,6 +134,14 @@ func Build(run *Run) *Report {
 type evaluator struct {
 	scenarios []Scenario
 	names     map[string]*regexp.Regexp
+	// mock is true on gatecheck's mock: sandbox-only items are REHEARSED
+	// at best.
+	mock bool
+	// probe is the probe of the merchant's endpoints, or nil;
+	// probeReference is true when it probed gatecheck's reference
+	// merchant instead.
+	probe          *probe.Report
+	probeReference bool
 }
 
 func newEvaluator(sc []Scenario) *evaluator {
@@ -130,7 +190,7 @@ func (e *evaluator) item(it Item) ItemResult {
 		Manual: it.Manual, Automatable: it.Automatable(), MustPassIf: it.MustPassIf}
 	res.MustPass = it.MustPass && (it.MustPassIf == "" || e.anyScenario(it.MustPassIf))
 	rules := it.Rules
-	if !res.Automatable {
+	if len(rules) == 0 {
 		rules = it.Related
 	}
 	if len(rules) > 0 {
@@ -175,6 +235,17 @@ func (e *evaluator) item(it Item) ItemResult {
 
 	uncovered := slices.ContainsFunc(res.Requirements, func(q Requirement) bool { return !q.Optional && !q.Covered() })
 	switch {
+	case it.Probe != "":
+		res.Probed = true
+		res.Status, res.Note, res.Evidence = probeStatus(e.probe, it.Probe)
+		if e.probeReference && res.Status == StatusPass {
+			res.Status = StatusRehearsed
+			res.Note = strings.Replace(res.Note, "Your ", "gatecheck's reference merchant (not yours): its ", 1)
+			res.HowTo = it.HowTo
+		}
+		if res.Status == StatusNotCovered {
+			res.HowTo = it.HowTo
+		}
 	case !res.Automatable:
 		res.Status = StatusManual
 		res.Note = "Only a person can confirm this item."
@@ -197,7 +268,72 @@ func (e *evaluator) item(it Item) ItemResult {
 	if it.MustPass && !res.MustPass {
 		res.Note += fmt.Sprintf(" Must pass once the suite has scenarios matching %s.", it.MustPassIf)
 	}
+	res.SandboxOnly = it.SandboxOnly
+	if e.mock && it.SandboxOnly && res.Status == StatusPass {
+		res.Status = StatusRehearsed
+		res.Note += " Rehearsed on the mock; only the sandbox proves it."
+	}
 	return res
+}
+
+// probeStatus decides an item about the merchant's own endpoint from the
+// probe: PASS only when the merchant accepted every genuine call and
+// refused every forged one; FAIL when it accepted a forged call; NOT
+// COVERED when the endpoint was not probed or an answer settles nothing.
+func probeStatus(rep *probe.Report, endpoint string) (Status, string, []EvidenceSet) {
+	var results []probe.Result
+	if rep != nil {
+		for _, res := range rep.Results {
+			if res.Endpoint == endpoint {
+				results = append(results, res)
+			}
+		}
+	}
+	what := map[string]string{probe.EndpointCallback: "3-D Secure callback URL", probe.EndpointWebhook: "webhook URL"}[endpoint]
+	if len(results) == 0 {
+		return StatusNotCovered, "Your " + what + " was not probed, so nothing shows that it verifies what it receives.", nil
+	}
+	var accepted, refused, forgedOK, unsettled []string
+	for _, res := range results {
+		got := fmt.Sprintf("%s → %s", res.Case, probeAnswer(res))
+		switch {
+		case res.Forged && res.Verdict == probe.Fail:
+			forgedOK = append(forgedOK, got)
+		case res.Forged && res.Verdict == probe.Pass:
+			refused = append(refused, got)
+		case res.Expect == probe.ExpectAccept && res.Verdict == probe.Pass:
+			accepted = append(accepted, got)
+		case res.Forged || res.Expect == probe.ExpectAccept:
+			unsettled = append(unsettled, got)
+		}
+	}
+	var ev []EvidenceSet
+	for _, set := range []struct {
+		kind string
+		vals []string
+	}{{EvidenceForgedAccepted, forgedOK}, {EvidenceForgedRefused, refused}, {EvidenceGenuineAccepted, accepted}, {EvidenceUnsettled, unsettled}} {
+		if len(set.vals) > 0 {
+			ev = append(ev, EvidenceSet{Kind: set.kind, Values: set.vals})
+		}
+	}
+	switch {
+	case len(forgedOK) > 0:
+		return StatusFail, fmt.Sprintf("Your %s accepted %d forged %s: it does not verify what it receives.",
+			what, len(forgedOK), plural(len(forgedOK), "call", "calls")), ev
+	case len(unsettled) > 0 || len(accepted) == 0 || len(refused) == 0:
+		return StatusNotCovered, fmt.Sprintf("The probe of your %s settles nothing for %d %s (a genuine call refused, a redirect, a server error or no answer); see the probe's notes.",
+			what, len(unsettled), plural(len(unsettled), "case", "cases")), ev
+	}
+	return StatusPass, fmt.Sprintf("Your %s accepted %d genuine %s and refused all %d forged ones.",
+		what, len(accepted), plural(len(accepted), "call", "calls"), len(refused)), ev
+}
+
+// probeAnswer is a probe result's answer in a few characters.
+func probeAnswer(res probe.Result) string {
+	if res.Err != "" || res.HTTPStatus == 0 {
+		return "no answer"
+	}
+	return fmt.Sprint(res.HTTPStatus)
 }
 
 // exercised reports whether every required rule of an automatable item
@@ -205,6 +341,9 @@ func (e *evaluator) item(it Item) ItemResult {
 func (it *ItemResult) exercised() bool {
 	if !it.Automatable {
 		return false
+	}
+	if it.Probed {
+		return len(it.Evidence) > 0
 	}
 	for _, q := range it.Requirements {
 		if !q.Optional && q.Passed+q.Failing == 0 {
@@ -234,6 +373,8 @@ func summarize(r *Report) Summary {
 			s.NotCovered++
 		case StatusManual:
 			s.Manual++
+		case StatusRehearsed:
+			s.Rehearsed++
 		}
 		if it.MustPass && (it.Status == StatusFail || it.Status == StatusNotCovered) {
 			s.Blocking = append(s.Blocking, it.ID)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/probe"
 )
 
 func statuses(r *Report) map[string]Status {
@@ -22,9 +23,9 @@ func TestBuildEvaluatesTheChecklist(t *testing.T) {
 		name      string
 		scenarios []Scenario
 		ok        bool
+		verdict   string // when not GO or NO-GO
 		want      map[string]Status
 		mustPass  []string // items that must be must-pass in this run
-		notMust   []string // must-pass items whose condition did not hold
 		blocking  []string
 		failing   map[string]int // item → failing scenarios
 	}{
@@ -38,12 +39,12 @@ func TestBuildEvaluatesTheChecklist(t *testing.T) {
 			mustPass: []string{"G2", "G3", "G8", "G10", "G15", "G16"},
 		},
 		{
-			name: "the suite of issue 2: no 3DS, no webhooks yet", scenarios: currentSuite(), ok: true,
+			name: "the suite of issue 2: no 3DS, no webhooks yet", scenarios: currentSuite(), ok: false, verdict: VerdictIncomplete,
 			want: map[string]Status{"G2": StatusPass, "G3": StatusPass, "G5": StatusPass, "G6": StatusPass, "G7": StatusPass,
 				"G8": StatusPass, "G4": StatusNotCovered, "G9": StatusNotCovered, "G10": StatusNotCovered,
-				"G15": StatusNotCovered, "G16": StatusNotCovered, "G20": StatusNotCovered, "G12": StatusNotCovered},
-			mustPass: []string{"G2", "G3", "G8"},
-			notMust:  []string{"G10", "G15", "G16"},
+				"G15": StatusPass, "G16": StatusPass, "G20": StatusNotCovered, "G12": StatusNotCovered},
+			mustPass: []string{"G2", "G3", "G8", "G10", "G15", "G16"},
+			blocking: []string{"G10"},
 		},
 		{
 			name: "a failing must-pass scenario", scenarios: withStatus(fullSuite(), declinedNSF, ScenarioFailed, "Then the payment is declined: got DO_NOT_HONOUR"),
@@ -64,16 +65,9 @@ func TestBuildEvaluatesTheChecklist(t *testing.T) {
 			want: map[string]Status{"G20": StatusNotCovered, "G4": StatusNotCovered, "G2": StatusPass},
 		},
 		{
-			name:      "3DS scenarios without a tampered-hash check block G15",
-			scenarios: slices.DeleteFunc(fullSuite(), func(s Scenario) bool { return strings.Contains(s.Name, "tampered hash") }),
-			ok:        false, want: map[string]Status{"G15": StatusNotCovered, "G10": StatusPass},
-			mustPass: []string{"G15"}, blocking: []string{"G15"},
-		},
-		{
-			name:      "a failing tampered-hash check fails G15 only",
+			name:      "the suite's own tampered-hash scenarios do not decide G15: the probe does",
 			scenarios: withStatus(fullSuite(), "A callback with a tampered hash is detected", ScenarioFailed, "the payment was completed"),
-			ok:        false, want: map[string]Status{"G15": StatusFail, "G2": StatusPass, "G10": StatusPass, "G11": StatusPass},
-			blocking: []string{"G15"}, failing: map[string]int{"G15": 1},
+			ok:        true, want: map[string]Status{"G15": StatusPass, "G2": StatusPass, "G10": StatusPass, "G11": StatusPass},
 		},
 		{
 			name: "optional rules do not decide coverage", scenarios: without(fullSuite(), "@validation"), ok: true,
@@ -83,12 +77,12 @@ func TestBuildEvaluatesTheChecklist(t *testing.T) {
 			name: "skipped scenarios are no evidence",
 			scenarios: withStatus(withStatus(currentSuite(), "An AMEX card pays with its four-digit security code", ScenarioSkipped, ""),
 				"an AMEX card pays", ScenarioSkipped, ""),
-			ok: false, want: map[string]Status{"G8": StatusNotCovered}, blocking: []string{"G8"},
+			ok: false, verdict: VerdictIncomplete, want: map[string]Status{"G8": StatusNotCovered}, blocking: []string{"G8", "G10"},
 		},
 		{
-			name: "no scenario at all", scenarios: nil, ok: false,
+			name: "no scenario at all", scenarios: nil, ok: false, verdict: VerdictIncomplete,
 			want:     map[string]Status{"G2": StatusNotCovered, "G3": StatusNotCovered, "G8": StatusNotCovered, "G1": StatusManual},
-			blocking: []string{"G2", "G3", "G8"},
+			blocking: []string{"G2", "G3", "G8", "G10"},
 		},
 	}
 	for _, tt := range tests {
@@ -104,6 +98,9 @@ func TestBuildEvaluatesTheChecklist(t *testing.T) {
 			if !tt.ok {
 				wantVerdict = VerdictNoGo
 			}
+			if tt.verdict != "" {
+				wantVerdict = tt.verdict
+			}
 			if r.Verdict != wantVerdict {
 				t.Errorf("verdict %s, want %s", r.Verdict, wantVerdict)
 			}
@@ -116,11 +113,6 @@ func TestBuildEvaluatesTheChecklist(t *testing.T) {
 			for _, id := range tt.mustPass {
 				if !r.Item(id).MustPass {
 					t.Errorf("%s is not must-pass", id)
-				}
-			}
-			for _, id := range tt.notMust {
-				if it := r.Item(id); it.MustPass || !strings.Contains(it.Note, "Must pass once") {
-					t.Errorf("%s: must-pass %v, note %q", id, it.MustPass, it.Note)
 				}
 			}
 			if tt.blocking != nil && len(r.Summary.Blocking)+len(tt.blocking) > 0 && !slices.Equal(r.Summary.Blocking, tt.blocking) {
@@ -163,11 +155,12 @@ func TestBuildAllPassFigures(t *testing.T) {
 func TestBuildScoreAndCoverageOfThePartialSuite(t *testing.T) {
 	r := Build(sampleRun(currentSuite(), nil))
 	s := r.Summary
-	// G2 G3 G5 G6 G7 G8 pass; G11 G14 G12 G4 G9 G10 G15 G16 G20 are not covered.
-	if s.Pass != 6 || s.NotCovered != 9 || s.Automatable != 15 || s.Exercised != 6 {
+	// G2 G3 G5 G6 G7 G8 pass, and G15 G16 on the probe; G11 G14 G12 G4
+	// G9 G10 G20 are not covered.
+	if s.Pass != 8 || s.NotCovered != 7 || s.Automatable != 15 || s.Exercised != 8 {
 		t.Fatalf("summary %+v", s)
 	}
-	if s.Score != round(6.0/15, 4) || s.Coverage != round(6.0/23, 4) {
+	if s.Score != round(8.0/15, 4) || s.Coverage != round(8.0/23, 4) {
 		t.Errorf("score %v coverage %v", s.Score, s.Coverage)
 	}
 	if r.Load != nil || r.LoadError == "" {
@@ -303,7 +296,93 @@ func TestBuildWithholdsWhatIsNotAFingerprint(t *testing.T) {
 
 func TestBuildNilRun(t *testing.T) {
 	r := Build(nil)
-	if r.OK() || r.Verdict != VerdictNoGo || len(r.Items) != 23 {
+	if r.OK() || r.Verdict != VerdictIncomplete || len(r.Items) != 23 {
 		t.Errorf("nil run: %s, %d items", r.Verdict, len(r.Items))
+	}
+}
+
+// The verdict never says more than the run proved: GO only on a go-live
+// target with every must-pass item PASS and the whole suite; a rehearsal
+// on the mock never says GO; a user's tag filter that left scenarios out,
+// or a merchant endpoint that was not probed, is INCOMPLETE; a merchant
+// that accepts forged webhooks is NO-GO naming G16.
+func TestVerdictCannotOverclaim(t *testing.T) {
+	filtered := sampleRun(without(fullSuite(), "@3ds,@webhook"), nil)
+	filtered.TagFilter = "~@3ds && ~@webhook"
+	filtered.LeftOut = append(filtered.LeftOut, LeftOut{Filter: filtered.TagFilter, Reason: "the tag filter (--tags)", Scenarios: 3, User: true})
+	narrow := sampleRun(fullSuite(), nil)
+	narrow.TagFilter = "~@wallet"
+	narrow.LeftOut = append(narrow.LeftOut, LeftOut{Filter: "~@wallet", Reason: "the tag filter (--tags)", Scenarios: 4, User: true})
+	unprobed := sampleRun(fullSuite(), nil)
+	unprobed.Probe = nil
+	webhookOnly := sampleRun(fullSuite(), nil)
+	webhookOnly.Probe.Results = slices.DeleteFunc(slices.Clone(webhookOnly.Probe.Results), func(r probe.Result) bool { return r.Endpoint == probe.EndpointCallback })
+	forged := sampleRun(fullSuite(), nil)
+	forged.Probe = sampleProbe(true)
+	refused := sampleRun(fullSuite(), nil)
+	refused.Probe = sampleProbe(false)
+	refused.Probe.Results[0].HTTPStatus, refused.Probe.Results[0].Verdict = 404, probe.Warn
+	refused.Probe.Results[1].HTTPStatus, refused.Probe.Results[1].Verdict = 404, probe.Warn
+	mockUnprobed := mockRun(fullSuite(), nil)
+	mockUnprobed.Probe = nil
+	mockForged := mockRun(fullSuite(), nil)
+	mockForged.Probe = sampleProbe(true)
+	reference := mockRun(fullSuite(), nil)
+	reference.ProbeReference = true
+	referenceOnSandbox := sampleRun(fullSuite(), nil)
+	referenceOnSandbox.ProbeReference = true
+
+	tests := []struct {
+		name     string
+		run      *Run
+		verdict  string
+		blocking []string
+		want     map[string]Status
+	}{
+		{"everything on the sandbox", sampleRun(fullSuite(), nil), VerdictGo, nil, map[string]Status{"G2": StatusPass, "G15": StatusPass, "G16": StatusPass}},
+		{"filter leaves 3DS and webhooks out", filtered, VerdictIncomplete, []string{"G10"}, map[string]Status{"G10": StatusNotCovered}},
+		{"a filter that leaves out no must-pass evidence", narrow, VerdictIncomplete, nil, map[string]Status{"G2": StatusPass}},
+		{"merchant endpoints not probed", unprobed, VerdictIncomplete, []string{"G15", "G16"}, map[string]Status{"G15": StatusNotCovered, "G16": StatusNotCovered}},
+		{"only the webhook URL probed", webhookOnly, VerdictIncomplete, []string{"G15"}, map[string]Status{"G15": StatusNotCovered, "G16": StatusPass}},
+		{"merchant accepts a forged webhook", forged, VerdictNoGo, []string{"G16"}, map[string]Status{"G15": StatusPass, "G16": StatusFail}},
+		{"merchant refuses the genuine callbacks", refused, VerdictIncomplete, []string{"G15"}, map[string]Status{"G15": StatusNotCovered}},
+		{"everything on the mock", mockRun(fullSuite(), nil), VerdictRehearsalPass, nil, map[string]Status{"G2": StatusRehearsed, "G8": StatusRehearsed, "G3": StatusPass}},
+		{"mock without the probe", mockUnprobed, VerdictRehearsalIncomplete, []string{"G15", "G16"}, nil},
+		{"mock, merchant accepts a forged webhook", mockForged, VerdictRehearsalFail, []string{"G16"}, nil},
+		{"mock, gatecheck's reference merchant probed", reference, VerdictRehearsalPass, nil, map[string]Status{"G15": StatusRehearsed, "G16": StatusRehearsed}},
+		{"sandbox, gatecheck's reference merchant probed", referenceOnSandbox, VerdictRehearsalPass, nil, map[string]Status{"G15": StatusRehearsed, "G2": StatusPass}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Build(tt.run)
+			if r.Verdict != tt.verdict {
+				t.Errorf("verdict %s, want %s (%s)", r.Verdict, tt.verdict, r.verdictLine())
+			}
+			if r.OK() != (tt.verdict == VerdictGo || tt.verdict == VerdictRehearsalPass) {
+				t.Errorf("OK() = %v", r.OK())
+			}
+			if tt.blocking != nil && !slices.Equal(r.Summary.Blocking[:min(len(tt.blocking), len(r.Summary.Blocking))], tt.blocking) {
+				t.Errorf("blocking %v, want %v first", r.Summary.Blocking, tt.blocking)
+			}
+			for id, want := range tt.want {
+				if got := r.Item(id); got.Status != want {
+					t.Errorf("%s: %s, want %s (%s)", id, got.Status, want, got.Note)
+				}
+			}
+			for _, it := range r.Items {
+				if r.Rehearsal() && it.SandboxOnly && it.Status == StatusPass {
+					t.Errorf("%s is sandbox-only and PASS on the mock", it.ID)
+				}
+				if it.Status == StatusNotCovered && it.Probed && it.HowTo == "" {
+					t.Errorf("%s not covered without a how-to", it.ID)
+				}
+			}
+			if strings.Contains(r.Verdict, "GO") && r.Rehearsal() {
+				t.Errorf("a rehearsal says %s", r.Verdict)
+			}
+		})
+	}
+	if r := Build(forged); !strings.Contains(r.Item("G16").Note, "forged") || !strings.Contains(r.verdictLine(), "G16") {
+		t.Errorf("G16 note %q, verdict line %q", r.Item("G16").Note, r.verdictLine())
 	}
 }

@@ -3,7 +3,6 @@ package reports
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 )
 
@@ -208,80 +207,6 @@ func throughputChart(l *LoadSummary) chart {
 		c.legend([2]string{"s1", "iterations/s"}, [2]string{"s4", "failures/s"})
 	} else {
 		c.legend([2]string{"s1", "iterations/s"})
-	}
-	return c
-}
-
-// maxGroupRows bounds the error-group chart; the tables list every group.
-const maxGroupRows = 40
-
-// errorGroupChart draws, per error group, the passed scenarios that showed
-// it and the load answers that carried it, each column on its own scale.
-func errorGroupChart(groups []GroupCount) chart {
-	c := chart{Kind: "error-groups", Title: "Error-group distribution",
-		Caption: "Passed conformance scenarios that showed each error group, and load-test answers that carried it (each column on its own scale).", W: chartW}
-	rows := make([]GroupCount, 0, len(groups))
-	for _, g := range groups {
-		if g.Scenarios > 0 || g.Load > 0 {
-			rows = append(rows, g)
-		}
-	}
-	if len(rows) == 0 {
-		c.H, c.Empty = 60, "No error group was seen."
-		return c
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i], rows[j]
-		if a.Load+a.Scenarios != b.Load+b.Scenarios {
-			return a.Load+a.Scenarios > b.Load+b.Scenarios
-		}
-		return a.Group < b.Group
-	})
-	more := 0
-	if len(rows) > maxGroupRows {
-		more = len(rows) - maxGroupRows
-		rows = rows[:maxGroupRows]
-	}
-	const left, top, row, colW, gap = 300.0, 40.0, 17.0, 320.0, 60.0
-	c.H = top + row*float64(len(rows)) + 16
-	if more > 0 {
-		c.H += 16
-	}
-	maxS, maxL := 0, 0
-	for _, g := range rows {
-		maxS, maxL = max(maxS, g.Scenarios), max(maxL, g.Load)
-	}
-	cols := []struct {
-		x0    float64
-		max   float64
-		cls   string
-		title string
-		val   func(GroupCount) int
-	}{
-		{left, niceCeil(float64(maxS)), "s1", "passed scenarios", func(g GroupCount) int { return g.Scenarios }},
-		{left + colW + gap, niceCeil(float64(maxL)), "s2", "load answers", func(g GroupCount) int { return g.Load }},
-	}
-	bottomY := top + row*float64(len(rows))
-	for _, col := range cols {
-		c.Texts = append(c.Texts, svgText{X: col.x0, Y: top - 10, Text: col.title + " (max " + num(col.max) + ")", Anchor: "start", Class: "ax"})
-		c.Lines = append(c.Lines, svgLine{X1: col.x0, Y1: top - 4, X2: col.x0, Y2: bottomY, Class: "axis"})
-	}
-	for i, g := range rows {
-		y := top + row*float64(i)
-		c.Texts = append(c.Texts, svgText{X: left - 8, Y: y + 12, Text: truncate(g.Group, 44), Anchor: "end", Class: "lb"})
-		for _, col := range cols {
-			v := col.val(g)
-			if v == 0 {
-				continue
-			}
-			w := math.Max(colW*float64(v)/col.max, 1)
-			c.Rects = append(c.Rects, svgRect{X: col.x0, Y: y + 3, W: w, H: row - 6, Class: col.cls,
-				Title: fmt.Sprintf("%s: %d %s", g.Group, v, col.title)})
-			c.Texts = append(c.Texts, svgText{X: col.x0 + w + 4, Y: y + 12, Text: fmt.Sprint(v), Anchor: "start", Class: "vl"})
-		}
-	}
-	if more > 0 {
-		c.Texts = append(c.Texts, svgText{X: left, Y: bottomY + 14, Text: fmt.Sprintf("and %d more groups (see the tables)", more), Anchor: "start", Class: "ax"})
 	}
 	return c
 }

@@ -68,10 +68,23 @@ type Item struct {
 	// Manual is what only a person can confirm (panel settings, bank
 	// permissions, the merchant's own code).
 	Manual string
+	// SandboxOnly items are about the provider's own answers (its test
+	// cards, its banks' POS rules): a run on gatecheck's mock rehearses
+	// them (REHEARSED) but never proves them (PASS).
+	SandboxOnly bool
+	// Probe, when set, is the probe endpoint (probe.EndpointCallback or
+	// probe.EndpointWebhook) whose results alone decide the item: it is
+	// about the merchant's own endpoint, which only the probe exercises.
+	// The scenarios of Related are shown as supporting evidence.
+	Probe string
+	// HowTo says in one line how to cover the item when it is not
+	// covered.
+	HowTo string
 }
 
-// Automatable reports whether gatecheck can decide the item from scenarios.
-func (it *Item) Automatable() bool { return len(it.Rules) > 0 }
+// Automatable reports whether gatecheck can decide the item, from
+// scenarios or from the probe of the merchant's endpoints.
+func (it *Item) Automatable() bool { return len(it.Rules) > 0 || it.Probe != "" }
 
 // Filters that recur in the checklist.
 const (
@@ -115,7 +128,8 @@ func Checklist() []Item {
 				{Label: "wallet payment or top-up", Tags: "@wallet", Optional: true},
 				{Label: "marketplace split payment", Tags: "@marketplace", Optional: true},
 			},
-			MustPass: true,
+			MustPass:    true,
+			SandboxOnly: true,
 		},
 		{
 			ID: "G3", Phase: PhaseGoLive,
@@ -148,7 +162,8 @@ func Checklist() []Item {
 				{Label: "cancel or refund accepted", Tags: tagsRefundOK},
 				{Label: "cancel or refund declined by the bank", Tags: tagsRefundDecl},
 			},
-			Manual: "Refund permission for own-bank and other-bank cards and the maximum refund limit are set by the bank: confirm both with your bank.",
+			SandboxOnly: true,
+			Manual:      "Refund permission for own-bank and other-bank cards and the maximum refund limit are set by the bank: confirm both with your bank.",
 		},
 		{
 			ID: "G6", Phase: PhaseGoLive,
@@ -158,7 +173,8 @@ func Checklist() []Item {
 			Rules: []Rule{
 				{Label: "commercial card pays", Tags: "~@error-card && ~@validation", Name: `(?i)\bcommercial\b`},
 			},
-			Manual: "If you manage installments yourself, confirm that you check `commercial` via BIN service and restrict installments as your bank instructs.",
+			SandboxOnly: true,
+			Manual:      "If you manage installments yourself, confirm that you check `commercial` via BIN service and restrict installments as your bank instructs.",
 		},
 		{
 			ID: "G7", Phase: PhaseGoLive,
@@ -169,7 +185,8 @@ func Checklist() []Item {
 				{Label: "foreign card refused with NOT_PERMITTED_TO_FOREIGN_CARD", Tags: "@error-card", Name: `NOT_PERMITTED_TO_FOREIGN_CARD`},
 				{Label: "multi-currency card pays in a foreign currency", Tags: "~@error-card && ~@validation", Name: `(?i)multi-?currency`, Optional: true},
 			},
-			Manual: "Enable foreign cards on your POS, or close the POS to foreign cards in the panel.",
+			SandboxOnly: true,
+			Manual:      "Enable foreign cards on your POS, or close the POS to foreign cards in the panel.",
 		},
 		{
 			ID: "G8", Phase: PhaseGoLive,
@@ -180,8 +197,9 @@ func Checklist() []Item {
 				{Label: "AMEX pays with a 4-digit CVV", Tags: "~@error-card && ~@validation", Name: `(?i)\bamex\b`},
 				{Label: "AMEX with a 3-digit CVV rejected", Tags: "@validation", Name: `(?i)\bamex\b`, Optional: true},
 			},
-			MustPass: true,
-			Manual:   "Confirm that your checkout accepts a 4-digit CVV for AMEX cards and 3 digits for the others.",
+			MustPass:    true,
+			SandboxOnly: true,
+			Manual:      "Confirm that your checkout accepts a 4-digit CVV for AMEX cards and 3 digits for the others.",
 		},
 		{
 			ID: "G9", Phase: PhaseGoLive,
@@ -204,9 +222,9 @@ func Checklist() []Item {
 				{Label: "3-D Secure payment", Tags: tags3DSOK, NotName: forgedNames},
 				{Label: "card requiring 3DS refused without it", Tags: "@error-card", Name: `REQUIRES_3DS`, Optional: true},
 			},
-			MustPass:   true,
-			MustPassIf: "@3ds",
-			Manual:     "If your POS must take 3-D Secure payments only, mark it \"3DS only\" in the panel.",
+			MustPass:    true,
+			SandboxOnly: true,
+			Manual:      "If your POS must take 3-D Secure payments only, mark it \"3DS only\" in the panel.",
 		},
 		{
 			ID: "G11", Phase: PhaseGoLive,
@@ -248,27 +266,29 @@ func Checklist() []Item {
 			ID: "G15", Phase: PhaseGoLive,
 			Title:    "Did you implement hash verification for 3DS?",
 			Guidance: "Mandatory.",
-			Checks:   "3-D Secure callbacks carry a hash that verifies; a callback with a tampered hash is detected and the payment is not completed.",
-			Rules: []Rule{
-				{Label: "3DS callback hash verified", Tags: tags3DSOK, NotName: forgedNames},
-				{Label: "tampered 3DS callback hash detected", Tags: "@3ds", Name: forgedNames},
+			Checks:   "gatecheck probes YOUR 3-D Secure callback URL: it must accept the genuine callbacks (hash v1 and v2) and refuse every forged one (tampered field, missing hash, wrong key).",
+			Probe:    "callback",
+			Related: []Rule{
+				{Label: "3DS callback hash verified by gatecheck's reference merchant", Tags: tags3DSOK, NotName: forgedNames},
+				{Label: "tampered 3DS callback hash detected by gatecheck's reference merchant", Tags: "@3ds", Name: forgedNames},
 			},
-			MustPass:   true,
-			MustPassIf: "@3ds",
-			Manual:     "Confirm that your callback handler verifies the hash (and hashParams for v2) with the Merchant Callback Key and stops on a mismatch; `gatecheck probe` sends your endpoint tampered callbacks to show it.",
+			MustPass: true,
+			HowTo:    "Run the sign-off with --merchant-callback-url URL and your callback key (--callback-key or CRAFTGATE_CALLBACK_KEY).",
+			Manual:   "Confirm that your callback handler verifies the hash (and hashParams for v2) with the Merchant Callback Key and stops on a mismatch.",
 		},
 		{
 			ID: "G16", Phase: PhaseGoLive,
 			Title:    "Did you implement hash (signature) verification for webhooks?",
 			Guidance: "Mandatory.",
-			Checks:   "Every webhook the merchant receives is checked against its x-cg-signature-v1 (HMAC-SHA256 with the webhook key); a forged or unsigned webhook is rejected where a scenario sends one.",
-			Rules: []Rule{
-				{Label: "signed webhook verified", Tags: "@webhook && ~@error-card", NotName: forgedNames},
-				{Label: "forged or unsigned webhook rejected", Tags: "@webhook", Name: forgedNames, Optional: true},
+			Checks:   "gatecheck probes YOUR webhook URL: it must accept the genuinely signed webhook and refuse every forged one (missing or wrong x-cg-signature-v1, tampered payload).",
+			Probe:    "webhook",
+			Related: []Rule{
+				{Label: "signed webhook verified by gatecheck's reference merchant", Tags: "@webhook && ~@error-card", NotName: forgedNames},
+				{Label: "forged or unsigned webhook rejected by gatecheck's reference merchant", Tags: "@webhook", Name: forgedNames},
 			},
-			MustPass:   true,
-			MustPassIf: "@webhook",
-			Manual:     "Confirm that your webhook endpoint verifies x-cg-signature-v1 before acting; `gatecheck probe` sends it forged webhooks to show it.",
+			MustPass: true,
+			HowTo:    "Run the sign-off with --merchant-webhook-url URL and your webhook key (--webhook-key or CRAFTGATE_WEBHOOK_KEY).",
+			Manual:   "Confirm that your webhook endpoint verifies x-cg-signature-v1 before acting.",
 		},
 		{
 			ID: "G17", Phase: PhaseGoLive,
@@ -297,7 +317,8 @@ func Checklist() []Item {
 				{Label: "pre-authorisation", Tags: "@preauth,@pre-auth && ~@error-card && ~@validation"},
 				{Label: "post-authorisation", Tags: "@preauth,@pre-auth,@postauth,@post-auth && ~@validation", Name: `(?i)post.?auth|captur`},
 			},
-			Manual: "Check the pre-authorisation permissions on the bank side in production.",
+			SandboxOnly: true,
+			Manual:      "Check the pre-authorisation permissions on the bank side in production.",
 		},
 		{
 			ID: "P1", Phase: PhasePostGoLive,

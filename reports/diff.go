@@ -25,8 +25,15 @@ const (
 type DiffResult struct {
 	OldVerdict string `json:"oldVerdict"`
 	NewVerdict string `json:"newVerdict"`
-	Score      Change `json:"score"`
-	Coverage   Change `json:"coverage"`
+	// OldTarget and NewTarget are the reports' targets, "(mock)" appended
+	// for gatecheck's mock; TargetsDiffer is true when the two runs did
+	// not test the same kind of target (mock against sandbox, or two
+	// different hosts): their latencies and verdicts are not comparable.
+	OldTarget     string `json:"oldTarget"`
+	NewTarget     string `json:"newTarget"`
+	TargetsDiffer bool   `json:"targetsDiffer"`
+	Score         Change `json:"score"`
+	Coverage      Change `json:"coverage"`
 	// Slower and Faster are operations whose p95 moved past the
 	// thresholds, largest change first.
 	Slower []OpChange `json:"slower,omitempty"`
@@ -105,12 +112,23 @@ func Diff(oldR, newR *Report) DiffResult {
 		newR = &Report{}
 	}
 	d := DiffResult{OldVerdict: oldR.Verdict, NewVerdict: newR.Verdict,
+		OldTarget: targetKind(oldR.Provenance), NewTarget: targetKind(newR.Provenance),
 		Score:    Change{oldR.Summary.Score, newR.Summary.Score},
 		Coverage: Change{oldR.Summary.Coverage, newR.Summary.Coverage}}
+	d.TargetsDiffer = d.OldTarget != d.NewTarget
 	d.diffLoad(oldR.Load, newR.Load)
 	d.diffScenarios(oldR.Scenarios, newR.Scenarios)
 	d.diffItems(oldR.Items, newR.Items)
 	return d
+}
+
+// targetKind names a report's target for comparison: gatecheck's mock on
+// any port is one target.
+func targetKind(p Provenance) string {
+	if p.TargetIsMock {
+		return "gatecheck's mock"
+	}
+	return p.Target
 }
 
 func (d *DiffResult) diffLoad(o, n *LoadSummary) {
@@ -242,11 +260,12 @@ func (d *DiffResult) diffItems(oldItems, newItems []ItemResult) {
 
 // Regressed reports whether the new report is worse: an operation got
 // slower, throughput dropped, the load failure rate rose, a scenario or
-// checklist item newly fails, coverage or score fell, or GO became NO-GO.
+// checklist item newly fails, coverage or score fell, or a passing
+// verdict (GO, REHEARSAL PASS) became a failing one.
 func (d DiffResult) Regressed() bool {
 	return len(d.Slower) > 0 || d.ThroughputDropped || d.FailureRateRose || len(d.NewlyFailing) > 0 ||
 		len(d.ItemsRegressed) > 0 || d.Coverage.New < d.Coverage.Old || d.Score.New < d.Score.Old ||
-		(d.OldVerdict == VerdictGo && d.NewVerdict == VerdictNoGo)
+		(VerdictOK(d.OldVerdict) && !VerdictOK(d.NewVerdict))
 }
 
 // WriteText writes the comparison for people, one finding a line.
@@ -258,6 +277,9 @@ func (d DiffResult) WriteText(w io.Writer) error {
 		verdict = "REGRESSED"
 	}
 	p("gatecheck report diff: %s\n", verdict)
+	if d.TargetsDiffer {
+		p("targets differ: %s -> %s; latencies, throughput and verdicts are not comparable\n", orDash(d.OldTarget), orDash(d.NewTarget))
+	}
 	p("verdict:  %s -> %s\n", orDash(d.OldVerdict), orDash(d.NewVerdict))
 	p("score:    %s -> %s\n", pct(d.Score.Old), pct(d.Score.New))
 	p("coverage: %s -> %s\n", pct(d.Coverage.Old), pct(d.Coverage.New))

@@ -128,3 +128,23 @@ func TestDiffNil(t *testing.T) {
 		t.Errorf("%+v", d)
 	}
 }
+
+// A diff between a rehearsal on the mock and a sandbox run says the
+// targets differ; two mock runs on different ports are the same target.
+func TestDiffNamesDifferentTargets(t *testing.T) {
+	onMock := Build(mockRun(fullSuite(), sampleLoad(1)))
+	onMockAgain := Build(mockRun(fullSuite(), sampleLoad(1)))
+	onMockAgain.Provenance.Target = "embedded mock http://127.0.0.1:50000"
+	onSandbox := Build(sampleRun(fullSuite(), sampleLoad(1)))
+	if d := Diff(onMock, onMockAgain); d.TargetsDiffer {
+		t.Errorf("two mock runs differ: %q -> %q", d.OldTarget, d.NewTarget)
+	}
+	d := Diff(onMock, onSandbox)
+	var b bytes.Buffer
+	if err := d.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !d.TargetsDiffer || !strings.Contains(b.String(), "targets differ: gatecheck's mock -> sandbox-api.craftgate.io") {
+		t.Errorf("targets differ %v:\n%s", d.TargetsDiffer, b.String())
+	}
+}

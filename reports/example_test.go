@@ -30,7 +30,7 @@ func ExampleBuild() {
 	fmt.Println("G6", r.Item("G6").Status)
 	fmt.Println("G17", r.Item("G17").Status)
 	// Output:
-	// NO-GO [G2 G8]
+	// REHEARSAL INCOMPLETE [G2 G8 G10 G15 G16]
 	// G2 NOT COVERED No passed scenario for: cancel; refund; cancel or refund declined by the bank.
 	// G6 NOT COVERED
 	// G17 MANUAL

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/load"
+	"github.com/gatecheck/gatecheck/probe"
 )
 
 // Synthetic runs for the tests, shaped like what the conformance suite and
@@ -127,11 +128,59 @@ func sampleLoad(scale float64) *load.Result {
 	return res
 }
 
+// sampleRun is a run against the sandbox whose probe of the merchant's
+// endpoints passed; mockRun the same on gatecheck's mock.
 func sampleRun(scenarios []Scenario, l *load.Result) *Run {
-	return &Run{Provider: "craftgate", Target: "embedded mock http://127.0.0.1:41234", TargetIsMock: true,
+	return &Run{Provider: "craftgate", Target: "sandbox-api.craftgate.io",
 		Version: "v0.3.0", Commit: "0123456789abcdef0123", LoadEngine: "gatecheck load engine (Go)",
 		KeyFingerprint: "sha256:1a2b3c4d", Started: t0, Finished: t0.Add(95 * time.Second),
-		Scenarios: scenarios, Load: l}
+		CatalogueVersion: "sha256:0a1b2c3d4e5f", Filter: "~@rbs && ~@mock && ~@webhook",
+		LeftOut:   []LeftOut{{Filter: "~@mock && ~@webhook", Reason: "need gatecheck's mock", Scenarios: 40}},
+		Scenarios: scenarios, Load: l, Probe: sampleProbe(false)}
+}
+
+func mockRun(scenarios []Scenario, l *load.Result) *Run {
+	r := sampleRun(scenarios, l)
+	r.Target, r.TargetIsMock, r.LeftOut = "embedded mock http://127.0.0.1:41234", true, nil
+	return r
+}
+
+// sampleProbe is a probe of both merchant endpoints: every genuine call
+// accepted and every forged one refused, or with forgedWebhookAccepted a
+// merchant that takes an unsigned webhook.
+func sampleProbe(forgedWebhookAccepted bool) *probe.Report {
+	res := func(endpoint, name string, expect probe.Expect, forged bool, status int) probe.Result {
+		v := probe.Pass
+		if forged && status < 300 {
+			v = probe.Fail
+		}
+		return probe.Result{Endpoint: endpoint, Case: name, Expect: expect, Forged: forged, HTTPStatus: status, Verdict: v}
+	}
+	missing := 401
+	if forgedWebhookAccepted {
+		missing = 200
+	}
+	rep := &probe.Report{CallbackURL: "https://shop.example/callback", WebhookURL: "https://shop.example/webhook", PaymentID: "271591",
+		Results: []probe.Result{
+			res(probe.EndpointCallback, "v1-valid", probe.ExpectAccept, false, 200),
+			res(probe.EndpointCallback, "v2-valid", probe.ExpectAccept, false, 200),
+			res(probe.EndpointCallback, "tampered-status", probe.ExpectReject, true, 400),
+			res(probe.EndpointCallback, "hash-missing", probe.ExpectReject, true, 400),
+			res(probe.EndpointCallback, "wrong-key", probe.ExpectReject, true, 400),
+			res(probe.EndpointWebhook, "valid", probe.ExpectAccept, false, 200),
+			res(probe.EndpointWebhook, "signature-missing", probe.ExpectReject, true, missing),
+			res(probe.EndpointWebhook, "wrong-key", probe.ExpectReject, true, 401),
+		}}
+	for _, r := range rep.Results {
+		switch r.Verdict {
+		case probe.Pass:
+			rep.Summary.Pass++
+		case probe.Fail:
+			rep.Summary.Fail++
+			rep.Summary.ForgedAccepted++
+		}
+	}
+	return rep
 }
 
 // withStatus returns a copy of scenarios with the named one's status set.

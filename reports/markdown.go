@@ -24,11 +24,32 @@ func (r *Report) markdown(b *bytes.Buffer) {
 	prov := r.Provenance
 
 	p("# %s integration checklist: go-live sign-off\n\n", displayName(prov.Provider))
-	p("**Verdict: %s**. %s\n\n", r.Verdict, mdOwn(r.verdictLine()))
-	p("| Score (what passed) | Coverage (what was exercised) |\n|---|---|\n")
-	p("| **%s**: %s | **%s**: %s |\n\n", pct(s.Score), r.scoreLine(), pct(s.Coverage), r.coverageLine())
+	p("**Verdict: %s**. %s\n\n", r.Verdict, mdText(r.verdictLine()))
+	for _, id := range s.Blocking {
+		it := r.Item(id)
+		line := fmt.Sprintf("- **%s %s**: %s", id, it.Status, mdOwn(it.Title))
+		if it.Note != "" {
+			line += " " + mdText(it.Note)
+		}
+		if it.HowTo != "" {
+			line += " *How to cover it:* " + mdText(it.HowTo)
+		}
+		p("%s\n", line)
+	}
+	if len(s.Blocking) > 0 {
+		p("\n")
+	}
+	tagFilter := "none (the whole suite)"
+	if prov.TagFilter != "" {
+		tagFilter = "`" + mdCode(prov.TagFilter) + "`"
+	}
+	p("Tag filter: %s", tagFilter)
+	if lo := r.leftOutLine(); lo != "" {
+		p(" · left out: %s", mdText(lo))
+	}
+	p(" · merchant probe: %s\n\n", mdText(r.probeLine()))
 	p("Target: %s · started %s · gatecheck %s\n\n", mdText(prov.Target), fmtTime(prov.Started), mdText(prov.versionLine()))
-	p("Items: %d PASS · %d FAIL · %d NOT COVERED · %d MANUAL. Scenarios: %d", s.Pass, s.Fail, s.NotCovered, s.Manual, s.Scenarios)
+	p("Items: %d PASS · %d REHEARSED · %d FAIL · %d NOT COVERED · %d MANUAL. Scenarios: %d", s.Pass, s.Rehearsed, s.Fail, s.NotCovered, s.Manual, s.Scenarios)
 	for i, st := range r.scenarioStates() {
 		sep := ", "
 		if i == 0 {
@@ -40,7 +61,7 @@ func (r *Report) markdown(b *bytes.Buffer) {
 		p(")")
 	}
 	p(".\n\n")
-	if ws := r.warnings(); len(ws) > 0 {
+	if ws := r.warnings(false); len(ws) > 0 {
 		for i, w := range ws {
 			ws[i] = "> **Note:** " + mdText(w)
 		}
@@ -48,8 +69,9 @@ func (r *Report) markdown(b *bytes.Buffer) {
 	}
 
 	p("## Checklist\n\n")
-	p("PASS: every requirement has a passed scenario and no matching scenario failed. FAIL: a matching scenario failed. " +
-		"NOT COVERED: gatecheck can check it but no scenario ran for it. MANUAL: only a person can confirm it. Must-pass items decide the verdict.\n\n")
+	p("PASS: proved by this run. REHEARSED: passed on gatecheck's mock; only the provider's sandbox proves it. " +
+		"FAIL: a matching scenario or probe case failed. NOT COVERED: gatecheck can check it but this run did not. " +
+		"MANUAL: only a person can confirm it. Must-pass items decide the verdict.\n\n")
 	for _, ph := range []struct {
 		phase Phase
 		title string
@@ -60,6 +82,9 @@ func (r *Report) markdown(b *bytes.Buffer) {
 				items = append(items, it)
 			}
 		}
+		if len(items) == 0 {
+			continue
+		}
 		p("### %s (%d items)\n\n", ph.title, len(items))
 		p("| ID | Item | Status | Must pass | Evidence |\n|---|---|---|---|---|\n")
 		for _, it := range items {
@@ -68,6 +93,16 @@ func (r *Report) markdown(b *bytes.Buffer) {
 		p("\n")
 	}
 
+	if r.Provenance.Provider != ProviderRBS {
+		r.markdownCardsAndLoad(b)
+	}
+	r.markdownScenarios(b)
+}
+
+// markdownCardsAndLoad writes the Craftgate sections: test-card coverage
+// and load.
+func (r *Report) markdownCardsAndLoad(b *bytes.Buffer) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
 	c := r.Cards
 	p("## Test-card coverage\n\n")
 	p("Successful cards used: %d of %d in the catalogue.\n\n", len(c.SuccessfulUsed), c.SuccessfulTotal)
@@ -96,6 +131,12 @@ func (r *Report) markdown(b *bytes.Buffer) {
 	} else {
 		p("No load result. %s\n", mdText(r.LoadError))
 	}
+}
+
+// markdownScenarios writes the scenarios and the provenance.
+func (r *Report) markdownScenarios(b *bytes.Buffer) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	prov := r.Provenance
 
 	p("\n## Scenarios\n\n")
 	fgs := r.features()
@@ -138,8 +179,35 @@ func (r *Report) markdown(b *bytes.Buffer) {
 	if engine == "" {
 		engine = "–"
 	}
+	tagFilter, filter, leftOut := "none: the whole suite", "every scenario", "nothing"
+	if prov.TagFilter != "" {
+		tagFilter = "`" + mdCode(prov.TagFilter) + "`"
+	}
+	if prov.Filter != "" {
+		filter = "`" + mdCode(prov.Filter) + "`"
+	}
+	if len(prov.LeftOut) > 0 {
+		var lines []string
+		for _, lo := range prov.LeftOut {
+			lines = append(lines, fmt.Sprintf("%d %s by `%s`: %s", lo.Scenarios, plural(lo.Scenarios, "scenario", "scenarios"), mdCode(lo.Filter), mdText(lo.Reason)))
+		}
+		leftOut = strings.Join(lines, "<br>")
+	}
+	probed := "did not run"
+	if pr := r.Probe; pr != nil {
+		probed = fmt.Sprintf("%d cases: %d PASS, %d WARN, %d FAIL, %d ERROR", len(pr.Results), pr.Summary.Pass, pr.Summary.Warn, pr.Summary.Fail, pr.Summary.Error)
+	}
+	if r.ProbeError != "" {
+		probed += " (" + mdText(r.ProbeError) + ")"
+	}
+	catalogue := prov.CatalogueVersion
+	if catalogue == "" {
+		catalogue = "–"
+	}
 	for _, row := range [][2]string{
 		{"Provider", mdText(prov.Provider)}, {"Target", target}, {"gatecheck", mdText(prov.versionLine())},
+		{"Tag filter", tagFilter}, {"Suite ran with", filter}, {"Left out", leftOut}, {"Merchant probe", probed},
+		{"Test-card catalogue", mdText(catalogue)},
 		{"Load engine", mdText(engine)}, {"Started", fmtTime(prov.Started)}, {"Finished", finished}, {"API key", fp},
 	} {
 		p("| %s | %s |\n", row[0], row[1])
@@ -179,6 +247,9 @@ func mdEvidence(it ItemResult) string {
 	if it.Note != "" {
 		parts = append(parts, mdText(it.Note))
 	}
+	if it.HowTo != "" {
+		parts = append(parts, "*How to cover it:* "+mdText(it.HowTo))
+	}
 	for _, q := range it.Requirements {
 		mark := "–"
 		switch {
@@ -204,19 +275,15 @@ func mdEvidence(it ItemResult) string {
 		parts = append(parts, s)
 	}
 	if len(it.Passed) > 0 {
-		names := make([]string, len(it.Passed))
-		for i, ref := range it.Passed {
-			names[i] = mdText(ref.Name)
+		names := make([]string, 0, 2)
+		for _, ref := range it.Passed[:min(2, len(it.Passed))] {
+			names = append(names, mdText(ref.Name))
 		}
-		head, more := limit(names, 3)
-		s := "Scenarios: " + strings.Join(head, "; ")
-		if more > 0 {
-			s += fmt.Sprintf(" and %d more", more)
-		}
-		parts = append(parts, s)
+		parts = append(parts, fmt.Sprintf("%d passed %s, e.g. %s", len(it.Passed), plural(len(it.Passed), "scenario", "scenarios"), strings.Join(names, "; ")))
 	}
 	for _, set := range it.Evidence {
-		parts = append(parts, evidenceLabel(set.Kind)+": "+mdValues(set.Values))
+		head, _ := limit(set.Values, 2)
+		parts = append(parts, fmt.Sprintf("%s: %d, e.g. %s", evidenceLabel(set.Kind), len(set.Values), mdValues(head)))
 	}
 	return strings.Join(parts, "<br>")
 }

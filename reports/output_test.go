@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,19 +82,22 @@ func TestHTMLStructure(t *testing.T) {
 		name    string
 		run     *Run
 		verdict string
+		charts  []string
 	}{
-		{"all pass", sampleRun(fullSuite(), sampleLoad(1)), "GO"},
-		{"failing", sampleRun(withStatus(fullSuite(), "A successful credit card pays a basket of two items", "failed", "boom"), sampleLoad(1)), "NO-GO"},
-		{"no load, no scenarios", sampleRun(nil, nil), "NO-GO"},
-		{"leaky", leakyRun(), "GO"},
+		{"all pass", sampleRun(fullSuite(), sampleLoad(1)), "GO", []string{"latency", "throughput", "error-groups"}},
+		{"failing", sampleRun(withStatus(fullSuite(), "A successful credit card pays a basket of two items", "failed", "boom"), sampleLoad(1)), "NO-GO",
+			[]string{"latency", "throughput", "error-groups"}},
+		{"no load, no scenarios", sampleRun(nil, nil), "INCOMPLETE", nil},
+		{"leaky", leakyRun(), "GO", []string{"latency", "throughput", "error-groups"}},
+		// On the mock, latencies measure the mock: no latency chart.
+		{"rehearsal", mockRun(fullSuite(), sampleLoad(1)), "REHEARSAL PASS", []string{"throughput", "error-groups"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			html, _, _ := render(t, Build(tt.run))
 			for _, want := range []string{
 				"<!DOCTYPE html>", `<html lang="en">`, `<meta charset="utf-8">`, `<meta name="viewport"`,
-				`<table id="checklist">`, `<div class="big">` + tt.verdict + `</div>`, `id="score"`, `id="coverage"`,
-				`data-chart="latency"`, `data-chart="throughput"`, `data-chart="error-groups"`, `id="provenance"`,
+				`<table id="checklist">`, `<div class="big">` + tt.verdict + `</div>`, `id="summary"`, `id="provenance"`,
 			} {
 				if !strings.Contains(html, want) {
 					t.Errorf("no %q", want)
@@ -107,8 +111,16 @@ func TestHTMLStructure(t *testing.T) {
 			if n := strings.Count(html, `<tr id="item-`); n != 23 {
 				t.Errorf("%d checklist rows, want 23", n)
 			}
-			if n := strings.Count(html, `class="chart"`); n != 3 {
-				t.Errorf("%d charts, want 3", n)
+			for _, kind := range []string{"latency", "throughput", "error-groups"} {
+				if got, want := strings.Contains(html, `data-chart="`+kind+`"`), slices.Contains(tt.charts, kind); got != want {
+					t.Errorf("chart %s shown: %v, want %v", kind, got, want)
+				}
+			}
+			if n := strings.Count(html, `class="chart"`); n != len(tt.charts) {
+				t.Errorf("%d charts, want %d", n, len(tt.charts))
+			}
+			if strings.Contains(html, "No error group was seen") || strings.Contains(html, "`") {
+				t.Error("an empty chart or a raw backtick")
 			}
 			assertSelfContained(t, html)
 			assertBalanced(t, html)
@@ -140,8 +152,8 @@ func TestHTMLShowsEvidence(t *testing.T) {
 	}
 	row = html[strings.Index(html, `<tr id="item-G15"`):]
 	row = row[:strings.Index(row, "</tr>")]
-	if !strings.Contains(row, "tampered callback hash rejected") || !strings.Contains(row, "must pass") {
-		t.Errorf("G15 row lacks its signature check: %s", row)
+	if !strings.Contains(row, "Forged calls refused") || !strings.Contains(row, "tampered-status → 400") || !strings.Contains(row, "must pass") {
+		t.Errorf("G15 row lacks the probe's evidence: %s", row)
 	}
 	if !strings.Contains(html, "sha256:1a2b3c4d") || !strings.Contains(html, "gatecheck load engine (Go)") || !strings.Contains(html, "0123456789ab") {
 		t.Error("provenance incomplete")
@@ -260,8 +272,8 @@ func TestMarkdownWithoutLoad(t *testing.T) {
 	if !strings.Contains(md, "No load result.") || strings.Contains(md, "| Operation |") {
 		t.Error("a run without load must say so instead of a table")
 	}
-	if !strings.Contains(md, "once @3ds runs") {
-		t.Error("conditional must-pass not shown")
+	if !strings.Contains(md, "**Verdict: INCOMPLETE**") || !strings.Contains(md, "G10") {
+		t.Error("the incomplete verdict and its blocking item are not shown")
 	}
 }
 

@@ -3,6 +3,8 @@ package reports
 import (
 	"slices"
 	"time"
+
+	"github.com/gatecheck/gatecheck/probe"
 )
 
 // Schema identifies report.json's format; ReadJSON accepts only this one.
@@ -23,13 +25,32 @@ const (
 	StatusNotCovered Status = "NOT COVERED"
 	// StatusManual: only a person can confirm the item.
 	StatusManual Status = "MANUAL"
+	// StatusRehearsed: the item would pass, but only a run against the
+	// provider's sandbox proves it, and this run used gatecheck's mock.
+	StatusRehearsed Status = "REHEARSED"
 )
 
-// Verdicts.
+// Verdicts. GO needs a go-live target (the provider's sandbox) and every
+// must-pass item PASS; a run on gatecheck's mock is a rehearsal and never
+// says GO.
 const (
-	VerdictGo   = "GO"
+	// VerdictGo: on a go-live target, every must-pass item passed and the
+	// whole suite ran.
+	VerdictGo = "GO"
+	// VerdictNoGo: a must-pass item failed.
 	VerdictNoGo = "NO-GO"
+	// VerdictIncomplete: nothing failed, but a must-pass item is not
+	// covered or a tag filter left scenarios out.
+	VerdictIncomplete = "INCOMPLETE"
+	// The rehearsal verdicts are the same three on gatecheck's mock.
+	VerdictRehearsalPass       = "REHEARSAL PASS"
+	VerdictRehearsalFail       = "REHEARSAL FAIL"
+	VerdictRehearsalIncomplete = "REHEARSAL INCOMPLETE"
 )
+
+// VerdictOK reports whether a verdict lets the run succeed (exit status
+// 0): GO, or REHEARSAL PASS.
+func VerdictOK(v string) bool { return v == VerdictGo || v == VerdictRehearsalPass }
 
 // Report is an evaluated sign-off run: the checklist with each item's
 // status and evidence, the coverage figure and score, test-card coverage,
@@ -48,19 +69,35 @@ type Report struct {
 	// Load is nil when the run has no load result (see LoadError).
 	Load      *LoadSummary `json:"load,omitempty"`
 	LoadError string       `json:"loadError,omitempty"`
+	// Probe is the probe of the merchant's endpoints, when it ran;
+	// ProbeError says why not, or what it lacked.
+	Probe      *probe.Report `json:"probe,omitempty"`
+	ProbeError string        `json:"probeError,omitempty"`
+	// ProbeReference is true when the probe targeted gatecheck's own
+	// reference merchant, not the merchant's endpoints.
+	ProbeReference bool `json:"probeReference,omitempty"`
 }
 
 // Provenance says what produced the report and against what.
 type Provenance struct {
-	Provider       string    `json:"provider"`
-	Target         string    `json:"target"`
-	TargetIsMock   bool      `json:"targetIsMock"`
-	Version        string    `json:"version"`
-	Commit         string    `json:"commit,omitempty"`
-	LoadEngine     string    `json:"loadEngine,omitempty"`
-	KeyFingerprint string    `json:"keyFingerprint,omitempty"`
-	Started        time.Time `json:"started"`
-	Finished       time.Time `json:"finished"`
+	Provider       string `json:"provider"`
+	Target         string `json:"target"`
+	TargetIsMock   bool   `json:"targetIsMock"`
+	Version        string `json:"version"`
+	Commit         string `json:"commit,omitempty"`
+	LoadEngine     string `json:"loadEngine,omitempty"`
+	KeyFingerprint string `json:"keyFingerprint,omitempty"`
+	// TagFilter is the user's tag filter ("" for none); Filter the
+	// expression the suite ran with; LeftOut what did not run and why.
+	TagFilter string    `json:"tagFilter"`
+	Filter    string    `json:"filter"`
+	LeftOut   []LeftOut `json:"leftOut"`
+	// CatalogueVersion identifies the test-card catalogue.
+	CatalogueVersion string    `json:"catalogueVersion,omitempty"`
+	Started          time.Time `json:"started"`
+	Finished         time.Time `json:"finished"`
+	// DurationSeconds is the run's wall-clock length.
+	DurationSeconds float64 `json:"durationSeconds"`
 }
 
 // Summary holds the headline figures.
@@ -71,6 +108,8 @@ type Summary struct {
 	Fail        int `json:"fail"`
 	NotCovered  int `json:"notCovered"`
 	Manual      int `json:"manual"`
+	// Rehearsed counts sandbox-only items that passed on gatecheck's mock.
+	Rehearsed int `json:"rehearsed"`
 	// Exercised counts automatable items whose every required rule matched
 	// a scenario that ran (PASS or FAIL on full evidence).
 	Exercised int `json:"exercised"`
@@ -100,8 +139,14 @@ type ItemResult struct {
 	MustPass    bool   `json:"mustPass"`
 	MustPassIf  string `json:"mustPassIf,omitempty"`
 	Automatable bool   `json:"automatable"`
-	// Note explains the status in a sentence.
-	Note         string        `json:"note,omitempty"`
+	// Note explains the status in a sentence; HowTo says how to cover an
+	// item that is not covered.
+	Note  string `json:"note,omitempty"`
+	HowTo string `json:"howTo,omitempty"`
+	// SandboxOnly items are REHEARSED at best on gatecheck's mock.
+	SandboxOnly bool `json:"sandboxOnly,omitempty"`
+	// Probed items are decided by the probe of the merchant's endpoints.
+	Probed       bool          `json:"probed,omitempty"`
 	Requirements []Requirement `json:"requirements,omitempty"`
 	// Passed and Failing are the matching scenarios by outcome.
 	Passed  []ScenarioRef `json:"passed,omitempty"`
@@ -143,17 +188,12 @@ type GroupCount struct {
 	Load int `json:"load"`
 }
 
-// OK reports whether the run may go live as far as gatecheck can tell: no
-// must-pass item failed or went uncovered.
-func (r *Report) OK() bool {
-	for i := range r.Items {
-		it := &r.Items[i]
-		if it.MustPass && (it.Status == StatusFail || it.Status == StatusNotCovered) {
-			return false
-		}
-	}
-	return true
-}
+// OK reports whether the verdict lets the run succeed: GO, or on
+// gatecheck's mock REHEARSAL PASS.
+func (r *Report) OK() bool { return VerdictOK(r.Verdict) }
+
+// Rehearsal reports whether the run used gatecheck's mock.
+func (r *Report) Rehearsal() bool { return r.Provenance.TargetIsMock }
 
 // Item returns the item with the given ID, or nil.
 func (r *Report) Item(id string) *ItemResult {

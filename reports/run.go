@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gatecheck/gatecheck/load"
+	"github.com/gatecheck/gatecheck/probe"
 )
 
 // Run is everything a sign-off run produced. The caller fills it; Build
@@ -46,6 +47,44 @@ type Run struct {
 	Load *load.Result
 	// LoadError says why there is no load result, when there is none.
 	LoadError string
+	// TagFilter is the tag filter the user gave (empty: none). A run
+	// whose filter left scenarios out is not go-live evidence: its
+	// verdict is at best INCOMPLETE.
+	TagFilter string
+	// Filter is the tag expression the conformance stage ran with: the
+	// user's filter and what the provider and the target leave out.
+	Filter string
+	// LeftOut says which scenarios of the suite did not run, and why.
+	LeftOut []LeftOut
+	// CatalogueVersion identifies the test-card catalogue
+	// (craftgate.CatalogueVersion).
+	CatalogueVersion string
+	// Probe is the probe of the merchant's own callback and webhook
+	// endpoints (package probe); nil when it did not run. It alone
+	// decides the items about the merchant's hash verification (G15,
+	// G16).
+	Probe *probe.Report
+	// ProbeError says why there is no probe result or what it lacks,
+	// e.g. that no webhook URL was given.
+	ProbeError string
+	// ProbeReference is true when the probe targeted gatecheck's own
+	// reference merchant receiver (a rehearsal), not the merchant's
+	// endpoints: the items it decides are REHEARSED at best.
+	ProbeReference bool
+}
+
+// LeftOut is a part of the suite a run did not run, and why.
+type LeftOut struct {
+	// Filter is the tag filter that left the scenarios out, e.g.
+	// "~@mock && ~@webhook".
+	Filter string `json:"filter"`
+	// Reason says why, in words.
+	Reason string `json:"reason"`
+	// Scenarios is how many scenarios it left out.
+	Scenarios int `json:"scenarios"`
+	// User is true for the user's own tag filter (--tags), false for
+	// what the provider or the target leaves out.
+	User bool `json:"user"`
 }
 
 // Scenario is one conformance scenario (an outline row counts as one).
@@ -114,4 +153,9 @@ const (
 	EvidenceMember     = "member"
 	EvidenceWallet     = "wallet"
 	EvidenceRemittance = "remittance"
+	// The probe's answers, as "case → HTTP status".
+	EvidenceForgedAccepted  = "forgedAccepted"
+	EvidenceForgedRefused   = "forgedRefused"
+	EvidenceGenuineAccepted = "genuineAccepted"
+	EvidenceUnsettled       = "unsettled"
 )

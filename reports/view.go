@@ -129,6 +129,25 @@ func evidenceLabel(kind string) string {
 		return "Wallet ids"
 	case EvidenceRemittance:
 		return "Remittance ids"
+	case EvidenceForgedAccepted:
+		return "Forged calls accepted"
+	case EvidenceForgedRefused:
+		return "Forged calls refused"
+	case EvidenceGenuineAccepted:
+		return "Genuine calls accepted"
+	case EvidenceUnsettled:
+		return "Answers that settle nothing"
+	// The Alfa-Bank (RBS) scenarios' kinds.
+	case "rbsGoLive":
+		return "Test payments"
+	case "rbsOrder":
+		return "Orders"
+	case "rbsPaymentLink":
+		return "Payment links"
+	case "rbsStatus":
+		return "Order statuses"
+	case "rbsTarget":
+		return "Gateway"
 	}
 	return kind
 }
@@ -142,6 +161,8 @@ func statusClass(s Status) string {
 		return "fail"
 	case StatusNotCovered:
 		return "nc"
+	case StatusRehearsed:
+		return "rehearsed"
 	}
 	return "manual"
 }
@@ -159,21 +180,29 @@ func scenarioClass(status string) string {
 
 // verdictLine explains the verdict in a sentence.
 func (r *Report) verdictLine() string {
-	if r.OK() {
-		return "No must-pass item failed or went uncovered."
+	var parts []string
+	switch r.Verdict {
+	case VerdictGo:
+		return "Every must-pass item passed against " + r.Provenance.Target + ", with the whole suite."
+	case VerdictRehearsalPass:
+		if r.ProbeReference && !r.Provenance.TargetIsMock {
+			return "Rehearsal: no must-pass item failed or went uncovered, but the probe checked gatecheck's reference merchant, not yours. Run the sign-off with your --merchant-callback-url and --merchant-webhook-url."
+		}
+		return "Rehearsal on gatecheck's mock: no must-pass item failed or went uncovered. It is not go-live evidence: run the sign-off against the provider's sandbox."
 	}
-	return "Must-pass items failed or not covered: " + strings.Join(r.Summary.Blocking, ", ") + "."
-}
-
-// scoreLine and coverageLine state the two headline figures in words.
-func (r *Report) scoreLine() string {
-	s := r.Summary
-	return fmt.Sprintf("%d of %d automatable items passed", s.Pass, s.Automatable)
-}
-
-func (r *Report) coverageLine() string {
-	s := r.Summary
-	return fmt.Sprintf("%d of %d checklist items exercised (%d are for a person to confirm)", s.Exercised, s.Items, s.Manual)
+	if len(r.Summary.Blocking) > 0 {
+		parts = append(parts, "Must-pass items failed or not covered: "+strings.Join(r.Summary.Blocking, ", ")+".")
+	}
+	if n := r.filteredByUser(); n > 0 {
+		parts = append(parts, fmt.Sprintf("The tag filter %s left %d %s out: a filtered run is not go-live evidence.",
+			r.Provenance.TagFilter, n, plural(n, "scenario", "scenarios")))
+	}
+	if r.Rehearsal() {
+		parts = append(parts, "This is a rehearsal on gatecheck's mock, not go-live evidence.")
+	} else if r.ProbeReference {
+		parts = append(parts, "The probe checked gatecheck's reference merchant, not yours: a rehearsal.")
+	}
+	return strings.Join(parts, " ")
 }
 
 // targetNote warns when the evidence comes from the mock.
@@ -185,9 +214,11 @@ func (r *Report) targetNote() string {
 }
 
 // warnings lists what a reader should know beyond the checklist.
-func (r *Report) warnings() []string {
+func (r *Report) warnings(forHTML bool) []string {
 	var w []string
-	if note := r.targetNote(); note != "" {
+	// On the mock the verdict line says it is a rehearsal; the longer
+	// note is for the Markdown, which has no verdict box.
+	if note := r.targetNote(); note != "" && !forHTML {
 		w = append(w, note)
 	}
 	for _, it := range r.Items {

@@ -21,18 +21,25 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlagSet("api", stderr)
 	var tf targetFlags
 	tf.register(fs)
+	// api talks to a running mock by default: a throw-away embedded one
+	// would forget the request at once.
+	const runningMock = "http://127.0.0.1:8080"
+	if f := fs.Lookup("target"); f != nil {
+		f.DefValue, f.Usage = runningMock, "a running gatecheck mock's base URL, sandbox, or another base URL"
+		tf.target = runningMock
+	}
 	data := fs.String("data", "", "JSON body, or @file to read it from a file (- for stdin)")
 	var query multiFlag
 	fs.Var(&query, "query", "query parameter name=value (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: gatecheck api [flags] METHOD PATH")
-		fmt.Fprintln(stderr, "  sends one signed request and prints the answer (card numbers masked); default target http://127.0.0.1:8080")
+		fmt.Fprintln(stderr, "  sends one signed request and prints the answer (card numbers masked); by default to the gatecheck mock running on http://127.0.0.1:8080")
 		fs.PrintDefaults()
 	}
 	// Flags may come after METHOD PATH too.
 	var pos []string
 	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
+		if err := parseArgs(fs, args); err != nil {
 			return err
 		}
 		args = fs.Args()
@@ -46,10 +53,10 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	method, path := strings.ToUpper(pos[0]), pos[1]
 	if !strings.HasPrefix(path, "/") {
-		return fmt.Errorf("path %q must start with /", path)
+		return usagef("path %q must start with /", path)
 	}
 	if tf.target == "mock" && tf.baseURL == "" {
-		tf.target = "http://127.0.0.1:8080" // the running `gatecheck mock`, not a throw-away embedded one
+		tf.target = runningMock
 	}
 	tgt, err := tf.resolve(ctx, stderr)
 	if err != nil {
@@ -64,7 +71,7 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, kv := range query {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
-			return fmt.Errorf("--query %q: want name=value", kv)
+			return usagef("--query %q: want name=value", kv)
 		}
 		q.Add(k, v)
 	}

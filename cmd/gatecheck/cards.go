@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/features"
 )
 
 // cardRow is one line of `gatecheck cards`.
@@ -32,10 +34,22 @@ func runCards(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	outcome := fs.String("outcome", "", "success or error")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	full := fs.Bool("full", false, "print full card numbers (masked first-6/last-4 by default)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected arguments %q", fs.Args())
+	}
 	cat := craftgate.TestCards()
+	if err := checkChoice("step", *step, strings.Split(stepNames(), ", ")); err != nil {
+		return err
+	}
+	if err := checkChoice("group", *group, cat.GroupNames()); err != nil {
+		return err
+	}
+	if err := checkChoice("outcome", *outcome, []string{"success", "error"}); err != nil {
+		return err
+	}
 	var rows []cardRow
 	add := func(tc *craftgate.TestCard, f *craftgate.Failure) {
 		r := cardRow{Number: tc.Masked(), Association: tc.Association, CardType: tc.CardType, Family: tc.CardFamily, Bank: tc.Bank, Outcome: "success"}
@@ -88,4 +102,16 @@ func stepNames() string {
 		s[i] = string(st)
 	}
 	return strings.Join(s, ", ")
+}
+
+// checkChoice refuses a flag value outside its choices, naming the closest.
+func checkChoice(flagName, v string, choices []string) error {
+	if v == "" || slices.Contains(choices, v) {
+		return nil
+	}
+	hint := ""
+	if s := features.Closest(v, choices); len(s) > 0 {
+		hint = " (did you mean " + strings.Join(s, " or ") + "?)"
+	}
+	return usagef("--%s %q: not one of %s%s", flagName, v, strings.Join(choices, ", "), hint)
 }

@@ -19,18 +19,31 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	format := fs.String("format", "pretty", "pretty, progress, junit or cucumber; several as 'progress,junit:out/junit.xml'")
 	concurrency := fs.Int("concurrency", 1, "scenarios run at once (output of several interleaves)")
 	noColors := fs.Bool("no-colors", false, "plain output without ANSI colours")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+		return usagef("unexpected arguments %q", fs.Args())
+	}
+	if err := checkPositive("concurrency", *concurrency); err != nil {
+		return err
+	}
+	pickles, err := suitePickles()
+	if err != nil {
+		return err
+	}
+	if err := checkTags(*tags, pickles); err != nil {
+		return err
 	}
 	tf.noonClock = true
 	tgt, err := tf.resolve(ctx, stderr)
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	defer tgt.Close()
+	if err := preflight(ctx, tgt); err != nil {
+		return err
+	}
 
 	expr := *tags
 	if !tgt.Mock {
@@ -46,6 +59,9 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	expr = tgt.RBS.filter(expr)
+	if countSelected(expr, pickles) == 0 {
+		return usagef("the tag filter %q selects no scenario on target %s (the suite ran with %q)", *tags, tgt.Name, expr)
+	}
 	fmt.Fprintf(stderr, "gatecheck conform: target %s, tags %q\n", tgt.Name, expr)
 	res, err := conform.Run(ctx, conform.Options{
 		Target: tgt.Target, Tags: expr, Format: *format, Output: stdout,
@@ -60,7 +76,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	for _, f := range res.Failures {
 		fmt.Fprintf(stderr, "  FAIL %s: %s\n       %s: %s\n", f.Feature, f.Scenario, f.Step, f.Message)
 	}
-	if !res.OK() {
+	if !res.OK() || s.Total() == 0 {
 		return exitError{code: 1}
 	}
 	return nil

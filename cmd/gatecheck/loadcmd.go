@@ -29,12 +29,6 @@ const (
 // some declines and refunds.
 const defaultMix = "70:@non3ds && ~@error-card; 15:@error-card && @non3ds; 15:@refund && ~@mock"
 
-// usageError is a wrong command line: printed, exit status 2.
-func usageError(stderr io.Writer, cmd, format string, args ...any) error {
-	fmt.Fprintf(stderr, "gatecheck %s: %s\n", cmd, fmt.Sprintf(format, args...))
-	return exitError{code: 2}
-}
-
 // outFlags collects repeated --out flags.
 type outFlags []string
 
@@ -64,38 +58,35 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	sandboxOK := fs.Bool("sandbox-ok", false, "allow a load run against the Craftgate sandbox (rate-capped)")
 	sandboxMax := fs.Float64("sandbox-max-rate", sandboxMaxRate, "highest rate allowed against the sandbox")
 	profilePath := fs.String("profile", "", "a load profile (scenarios/*.json, k6's options.scenarios shape); --vus/--rate/--duration/--iterations and GATECHECK_VUS/RATE/DURATION/ITERATIONS override every scenario that takes them")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2}
+	if err := parseArgs(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError(stderr, "load", "unexpected argument %q (did you mean 'gatecheck load merge'?)", fs.Arg(0))
+		return usagef("unexpected argument %q (did you mean 'gatecheck load merge'?)", fs.Arg(0))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
 	case *vus <= 0:
-		return usageError(stderr, "load", "--vus %d: want at least 1", *vus)
+		return usagef("--vus %d: want at least 1", *vus)
 	case *vus > load.MaxVUs:
-		return usageError(stderr, "load", "--vus %d: at most %d", *vus, load.MaxVUs)
+		return usagef("--vus %d: at most %d", *vus, load.MaxVUs)
 	case *rate < 0:
-		return usageError(stderr, "load", "--rate %g: want 0 (closed model) or a positive rate", *rate)
+		return usagef("--rate %g: want 0 (closed model) or a positive rate", *rate)
 	case *iterations < 0:
-		return usageError(stderr, "load", "--iterations %d: must not be negative", *iterations)
+		return usagef("--iterations %d: must not be negative", *iterations)
 	case *duration < 0:
-		return usageError(stderr, "load", "--duration %s: must not be negative", *duration)
+		return usagef("--duration %s: must not be negative", *duration)
 	case *duration > load.MaxDuration:
-		return usageError(stderr, "load", "--duration %s exceeds the %s limit", *duration, load.MaxDuration)
+		return usagef("--duration %s exceeds the %s limit", *duration, load.MaxDuration)
 	}
 	part, err := segment.New(*segFlag, *seqFlag)
 	if err != nil {
-		return usageError(stderr, "load", "--execution-segment %q --execution-segment-sequence %q: %v", *segFlag, *seqFlag, err)
+		return usagef("--execution-segment %q --execution-segment-sequence %q: %v", *segFlag, *seqFlag, err)
 	}
 	ov, err := loadOverrides(set, *vus, *duration, *iterations, *rate)
 	if err != nil {
-		return usageError(stderr, "load", "%v", err)
+		return usagef("%v", err)
 	}
 	opts := load.Options{Seed: *seed, Segment: part}
 	var prof *load.Profile
@@ -106,7 +97,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		ov.Apply(prof)
 		if err := prof.Validate(); err != nil {
-			return usageError(stderr, "load", "profile %s after overrides: %v", prof.Name, err)
+			return usagef("profile %s after overrides: %v", prof.Name, err)
 		}
 		if !set["rbs-target"] && prof.RBSTarget != "" {
 			tf.rbs.target = prof.RBSTarget
@@ -120,15 +111,18 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	} else {
 		if *duration <= 0 && *iterations <= 0 {
-			return usageError(stderr, "load", "a run needs a duration or an iteration count")
+			return usagef("a run needs a duration or an iteration count")
 		}
 		opts.VUs, opts.Duration, opts.Iterations, opts.Rate = *vus, *duration, *iterations, *rate
 	}
 	mix, err := load.ParseMix(*mixFlag)
 	if err != nil {
-		return usageError(stderr, "load", "--mix: %v", err)
+		return usagef("--mix: %v", err)
 	}
 	opts.Mix = mix
+	if err := checkMixTags(mix, prof); err != nil {
+		return err
+	}
 	if err := checkLoadTarget(&tf, *sandboxOK, rate, *sandboxMax, *vus); err != nil {
 		return err
 	}
@@ -140,7 +134,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, o := range outs {
 		out, err := openOutput(o)
 		if err != nil {
-			return usageError(stderr, "load", "--out %s: %v", o, err)
+			return usagef("--out %s: %v", o, err)
 		}
 		opts.Outputs = append(opts.Outputs, out)
 	}
@@ -259,7 +253,7 @@ func runLoadMerge(args []string, stdout, stderr io.Writer) error {
 		return exitError{code: 2}
 	}
 	if fs.NArg() == 0 {
-		return usageError(stderr, "load merge", "name the result files (--summary-export of each segment) to merge")
+		return usagef("load merge: name the result files (--summary-export of each segment) to merge")
 	}
 	var rs []*load.Result
 	for _, p := range fs.Args() {
@@ -396,4 +390,33 @@ func writeJSONFile(path string, v any) error {
 		return err
 	}
 	return os.WriteFile(path, []byte(craftgate.MaskPANs(string(b))), 0o644)
+}
+
+// checkMixTags validates every tag filter of the run's mixes against the
+// suite before anything starts: an unknown tag or a malformed filter is a
+// usage error naming the close matches.
+func checkMixTags(mix []load.MixEntry, prof *load.Profile) error {
+	pickles, err := suitePickles()
+	if err != nil {
+		return err
+	}
+	entries := append([]load.MixEntry(nil), mix...)
+	if prof != nil {
+		for _, c := range prof.Scenarios {
+			if c.Mix == "" {
+				continue
+			}
+			m, err := load.ParseMix(c.Mix)
+			if err != nil {
+				return usagef("profile %s: mix %q: %v", prof.Name, c.Mix, err)
+			}
+			entries = append(entries, m...)
+		}
+	}
+	for _, e := range entries {
+		if err := checkTags(e.Filter, pickles); err != nil {
+			return err
+		}
+	}
+	return nil
 }

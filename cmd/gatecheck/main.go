@@ -58,13 +58,26 @@ func main() {
 	os.Exit(code)
 }
 
+// run runs one command and returns the process exit status: 0 success,
+// 1 a test, threshold or verdict failure, 2 a usage or environment error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return 2
-		}
+		return 2
+	}
+	switch args[0] {
+	case "-h", "--help":
+		usage(stdout)
 		return 0
+	case "--version", "-version":
+		args = []string{"version"}
+	case "help":
+		// gatecheck help CMD is gatecheck CMD -h.
+		if len(args) == 1 {
+			usage(stdout)
+			return 0
+		}
+		args = []string{args[1], "-h"}
 	}
 	for _, c := range commands() {
 		if c.name != args[0] {
@@ -72,6 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		err := c.run(ctx, args[1:], stdout, stderr)
 		var ee exitError
+		var ue usageError
 		switch {
 		case err == nil:
 			return 0
@@ -79,13 +93,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		case errors.As(err, &ee):
 			return ee.code
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "gatecheck %s: %v\n", c.name, err)
+			return 2
 		default:
 			fmt.Fprintf(stderr, "gatecheck %s: %v\n", c.name, err)
 			return 1
 		}
 	}
-	fmt.Fprintf(stderr, "gatecheck: unknown command %q\n\n", args[0])
-	usage(stderr)
+	fmt.Fprintf(stderr, "gatecheck: unknown command %q%s; see 'gatecheck help'\n", args[0], suggestCommand(args[0]))
 	return 2
 }
 
@@ -95,7 +111,8 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'gatecheck <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'gatecheck help <command>' for a command's flags. 'gatecheck --version' prints the version.")
+	fmt.Fprintln(w, "Exit status: 0 success; 1 a test, threshold or verdict failure; 2 a usage or environment error.")
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.
@@ -121,7 +138,14 @@ func version() string {
 	return v
 }
 
-func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) error {
+func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("version", stderr)
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected arguments %q", fs.Args())
+	}
 	fmt.Fprintln(stdout, "gatecheck", version())
 	return nil
 }

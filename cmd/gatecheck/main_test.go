@@ -97,17 +97,30 @@ func TestConformCommandAgainstEmbeddedMock(t *testing.T) {
 
 func TestConformCommandTagFilterAndFailureExit(t *testing.T) {
 	var out, errb bytes.Buffer
-	// A tag that selects nothing runs nothing and passes.
-	if code := run(context.Background(), []string{"conform", "--tags", "@no-such-tag"}, &out, &errb); code != 0 {
-		t.Fatalf("empty selection: exit %d: %s", code, errb.String())
+	// Filters that cannot run are usage errors, before anything starts:
+	// an unknown tag (with the close matches), a malformed filter (godog
+	// itself would panic), a filter that selects nothing on the target.
+	for _, tt := range []struct{ tags, want string }{
+		{"@3dss", "did you mean @3ds?"},
+		{"@no-such-tag", "no scenario has the tag @no-such-tag"},
+		{"@3ds &&", "nothing on one side"},
+		{"@3ds & @refund", "is not a tag"},
+		{"@rbs && @non3ds", "selects no scenario"},
+	} {
+		out.Reset()
+		errb.Reset()
+		if code := run(context.Background(), []string{"conform", "--tags", tt.tags}, &out, &errb); code != 2 ||
+			!strings.Contains(errb.String(), tt.want) || strings.Count(errb.String(), "\n") != 1 {
+			t.Errorf("--tags %q: exit %d, stderr %q", tt.tags, code, errb.String())
+		}
 	}
-	// A wrong secret key against the embedded mock fails the suite: exit 1.
+	// An unreachable target is one line and exit status 2.
 	out.Reset()
 	errb.Reset()
 	code := run(context.Background(), []string{"conform", "--tags", "@non3ds && ~@error-card", "--api-key", "a", "--secret-key", "b",
 		"--target", "http://127.0.0.1:1"}, &out, &errb)
-	if code != 1 {
-		t.Fatalf("unreachable target: exit %d, want 1\n%s", code, errb.String())
+	if code != 2 || strings.Count(errb.String(), "\n") != 1 || !strings.Contains(errb.String(), "connection refused") {
+		t.Fatalf("unreachable target: exit %d, want 2\n%s", code, errb.String())
 	}
 	if strings.Contains(out.String()+errb.String(), "secret-key b") {
 		t.Fatal("secret printed")
@@ -156,6 +169,48 @@ func TestUnknownCommand(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run(context.Background(), []string{"nope"}, &out, &errb); code != 2 {
 		t.Fatalf("exit %d", code)
+	}
+}
+
+// Every command follows one convention: 0 success, 1 a failure of what
+// was tested, 2 a usage error reported in one line with a hint.
+func TestCLIConventions(t *testing.T) {
+	tests := []struct {
+		args       []string
+		code       int
+		out, err   string
+		errOneLine bool
+	}{
+		{args: []string{"--version"}, code: 0, out: "gatecheck "},
+		{args: []string{"version"}, code: 0, out: "gatecheck "},
+		{args: []string{"help"}, code: 0, out: "Commands:"},
+		{args: []string{"help", "signoff"}, code: 0, err: "-merchant-webhook-url"},
+		{args: []string{"help", "cards"}, code: 0, err: "-step"},
+		{args: []string{"signof"}, code: 2, err: "did you mean signoff?", errOneLine: true},
+		{args: []string{"confrom"}, code: 2, err: "did you mean conform?", errOneLine: true},
+		{args: []string{"cards", "--stpe", "X"}, code: 2, err: "did you mean --step?", errOneLine: true},
+		{args: []string{"cards", "--step", "X"}, code: 2, err: "--step \"X\"", errOneLine: true},
+		{args: []string{"cards", "--step", "NON_3DS_PAYMNT"}, code: 2, err: "did you mean NON_3DS_PAYMENT?", errOneLine: true},
+		{args: []string{"conform", "--concurrency", "0"}, code: 2, err: "--concurrency 0", errOneLine: true},
+		{args: []string{"conform", "--concurrency", "x"}, code: 2, errOneLine: true},
+		{args: []string{"signoff", "--load-duration", "-1s"}, code: 2, err: "--load-duration", errOneLine: true},
+		{args: []string{"report", "diff", "a"}, code: 2, errOneLine: true},
+		{args: []string{"load", "--vus", "0"}, code: 2, err: "--vus 0", errOneLine: true},
+		{args: []string{"load", "--rate", "-5"}, code: 2, err: "--rate -5", errOneLine: true},
+		{args: []string{"load", "--vsu", "3"}, code: 2, err: "did you mean --vus?", errOneLine: true},
+		{args: []string{"probe", "--nope"}, code: 2, errOneLine: true},
+		{args: []string{"probe", "--webhook-url", "http://127.0.0.1:1/w", "--webhook-key", "k", "--timeout", "0s"}, code: 2, err: "--timeout", errOneLine: true},
+		{args: []string{"mock", "--time-scale", "-1"}, code: 2, err: "--time-scale", errOneLine: true},
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), tt.args, &out, &errb)
+		if code != tt.code || !strings.Contains(out.String(), tt.out) || !strings.Contains(errb.String(), tt.err) {
+			t.Errorf("%q: exit %d (want %d)\nstdout %q\nstderr %q", tt.args, code, tt.code, out.String(), errb.String())
+		}
+		if tt.errOneLine && strings.Count(errb.String(), "\n") != 1 {
+			t.Errorf("%q: stderr is not one line: %q", tt.args, errb.String())
+		}
 	}
 }
 

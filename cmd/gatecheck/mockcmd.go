@@ -38,29 +38,30 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// --rbs-json-codes: the JSON type of the RBS mock's errorCode and
 	// actionCode (README, "JSON types").
 	rbsCodes := fs.String("rbs-json-codes", "", "RBS mock: answer every errorCode and actionCode as a number or a string (default: as each method's documented example)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	codes, err := rbsmock.ParseJSONCodes(*rbsCodes)
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	if *timeScale < 0 {
-		return fmt.Errorf("--time-scale must not be negative, got %v", *timeScale)
+		return usagef("--time-scale must not be negative, got %v", *timeScale)
 	}
 	cfg := mock.Config{APIKey: *apiKey, SecretKey: *secretKey, Seed: *seed, StrictSignature: *strict,
 		CallbackKey: *callbackKey, PublicURL: *publicURL,
 		Settings: mock.Settings{ThreeDSMode: *mode, ThreeDSModel: *model, WebhookURL: *webhookURL, WebhookKey: *webhookKey,
 			TimeScale: *timeScale, WebhookDuplicate: *duplicate, WebhookOutOfOrder: *outOfOrder}}
 	if err := rel.apply(&cfg); err != nil {
-		return err
+		return usageError{err}
 	}
 	if *verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	base, m, shutdown, err := serveMock(ctx, *addr, cfg, func(c *rbsmock.Config) { c.JSONCodes = codes })
 	if err != nil {
-		return err
+		// A setting the mock refuses, or an address it cannot listen on.
+		return usageError{err}
 	}
 	if *timeScale == 0 {
 		// In Config a zero TimeScale means the default (1); the flag means

@@ -110,8 +110,8 @@ func TestMockCommandRejectsBadSettings(t *testing.T) {
 	} {
 		var stderr syncBuffer
 		code := run(context.Background(), append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), io.Discard, &stderr)
-		if code != 1 {
-			t.Errorf("%v: exit %d, want 1 (%s)", args, code, stderr.String())
+		if code != 2 || strings.Count(stderr.String(), "\n") != 1 {
+			t.Errorf("%v: exit %d, want 2 and one line (%s)", args, code, stderr.String())
 		}
 	}
 }
@@ -205,8 +205,8 @@ func TestMockCommandRejectsBadReliabilityFlags(t *testing.T) {
 	} {
 		var stderr syncBuffer
 		code := run(context.Background(), append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), io.Discard, &stderr)
-		if code != 1 {
-			t.Errorf("%v: exit %d, want 1 (%s)", args, code, stderr.String())
+		if code != 2 || strings.Count(stderr.String(), "\n") != 1 {
+			t.Errorf("%v: exit %d, want 2 and one line (%s)", args, code, stderr.String())
 		}
 	}
 }

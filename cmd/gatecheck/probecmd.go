@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -53,11 +51,11 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.ConversationID, "conversation-id", "", "conversationId of the callbacks (default: a random UUID)")
 	fs.DurationVar(&cfg.Timeout, "timeout", 5*time.Second, "timeout of each request")
 	asJSON := fs.Bool("json", false, "print the report as JSON instead of a table")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2}
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if cfg.Timeout <= 0 {
+		return usagef("--timeout %s: want more than 0", cfg.Timeout)
 	}
 	// Keys from the environment are read after parsing, so -h never shows
 	// them as flag defaults.

@@ -91,7 +91,7 @@ func TestRBSFlagsResolve(t *testing.T) {
 // at an in-process mock per scenario, and checks the evidence says so.
 func TestSignoffForAlfaBankAgainstServedMock(t *testing.T) {
 	dir, stdout, _ := runSignoffForTest(t, "--provider", "rbs", "--rbs-target", "mock")
-	if !strings.Contains(stdout, "verdict: GO") {
+	if !strings.Contains(stdout, "verdict: REHEARSAL PASS") {
 		t.Fatalf("stdout:\n%s", stdout)
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, "report.json"))

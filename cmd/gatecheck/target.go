@@ -68,7 +68,9 @@ type resolved struct {
 	// Mock is true when the target is gatecheck's mock, so @mock scenarios
 	// (clock control, mock-assumed statuses) can run.
 	Mock bool
-	Name string
+	// Embedded is true for the mock this process started.
+	Embedded bool
+	Name     string
 	// RBS is the Alfa-Bank side: the gateway of the @rbs scenarios.
 	RBS   rbsSide
 	close func()
@@ -129,7 +131,7 @@ func (t *targetFlags) resolveCraftgate(ctx context.Context, stderr io.Writer) (*
 			return nil, err
 		}
 		return &resolved{Target: steps.Target{BaseURL: base, APIKey: key, SecretKey: secret, CallbackKey: callbackKey, WebhookKey: webhookKey},
-			Mock: true, Name: "embedded mock " + base,
+			Mock: true, Embedded: true, Name: "embedded mock " + base,
 			close: func() {
 				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()

@@ -145,7 +145,12 @@ func TestWebhooksListen(t *testing.T) {
 			f := url.Values{"status": {"SUCCESS"}, "completeStatus": {"WAITING"}, "paymentId": {"271591"}, "conversationId": {"c-1"}}
 			f.Set("hash", craftgate.CallbackHashV1(listenCallbackKey, f))
 			return post(t, base+"/callback", "application/x-www-form-urlencoded", []byte(f.Encode()), nil)
-		}, 200, []string{"callback  3ds", "paymentId=271591", "status=SUCCESS", "completeStatus=WAITING", "callbackStatus=-", "hash=ok", "[200]"}, nil},
+		}, 200, []string{"callback  3ds", "paymentId=271591", "conversationId=c-1", "status=SUCCESS", "completeStatus=WAITING", "callbackStatus=-", "hash=ok", "[200]"}, nil},
+		{"failed 3ds callback", func() int {
+			f := url.Values{"status": {"FAILURE"}, "paymentId": {""}, "conversationId": {"c-2"}, "callbackStatus": {""}}
+			f.Set("hash", craftgate.CallbackHashV1(listenCallbackKey, f))
+			return post(t, base+"/callback", "application/x-www-form-urlencoded", []byte(f.Encode()), nil)
+		}, -1, []string{"callback  3ds", "paymentId=- conversationId=c-2 status=FAILURE"}, nil},
 		{"forged callback", func() int {
 			f := url.Values{"status": {"SUCCESS"}, "paymentId": {"271592"}, "hash": {"00"}}
 			return post(t, base+"/callback", "application/x-www-form-urlencoded", []byte(f.Encode()), nil)
@@ -155,7 +160,7 @@ func TestWebhooksListen(t *testing.T) {
 		}, 200, []string{"callback  checkout", "token=tok-1", "[200]"}, nil},
 	}
 	for _, tt := range tests {
-		if code := tt.send(); code != tt.wantStatus {
+		if code := tt.send(); code != tt.wantStatus && tt.wantStatus >= 0 {
 			t.Errorf("%s: HTTP %d, want %d", tt.name, code, tt.wantStatus)
 		}
 		l := nextLine(t, lines)
@@ -191,8 +196,8 @@ func TestWebhooksListen(t *testing.T) {
 func TestWebhooksListenNeedsKey(t *testing.T) {
 	t.Setenv("CRAFTGATE_WEBHOOK_KEY", "")
 	var stderr bytes.Buffer
-	if code := run(context.Background(), []string{"webhooks", "listen", "--addr", "127.0.0.1:0"}, io.Discard, &stderr); code == 0 {
-		t.Fatal("listen without a webhook key succeeded")
+	if code := run(context.Background(), []string{"webhooks", "listen", "--addr", "127.0.0.1:0"}, io.Discard, &stderr); code != 2 {
+		t.Fatalf("listen without a webhook key: exit %d, want 2", code)
 	}
 	if !strings.Contains(stderr.String(), "--webhook-key") {
 		t.Fatalf("stderr %q", stderr.String())
@@ -200,8 +205,8 @@ func TestWebhooksListenNeedsKey(t *testing.T) {
 	if code := run(context.Background(), []string{"webhooks"}, io.Discard, &stderr); code != 2 {
 		t.Fatalf("no subcommand: exit %d, want 2", code)
 	}
-	if code := run(context.Background(), []string{"webhooks", "nope"}, io.Discard, &stderr); code != 1 {
-		t.Fatalf("unknown subcommand: exit %d, want 1", code)
+	if code := run(context.Background(), []string{"webhooks", "nope"}, io.Discard, &stderr); code != 2 {
+		t.Fatalf("unknown subcommand: exit %d, want 2", code)
 	}
 }
 

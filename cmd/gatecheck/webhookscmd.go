@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -49,7 +48,7 @@ func runWebhooks(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintln(stderr, "  (run 'gatecheck webhooks listen -h')")
 		return flag.ErrHelp
 	}
-	return fmt.Errorf("unknown subcommand %q (want: listen)", args[0])
+	return usagef("unknown subcommand %q (want: listen)", args[0])
 }
 
 func runWebhooksListen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -62,18 +61,18 @@ func runWebhooksListen(ctx context.Context, args []string, stdout, stderr io.Wri
 	webhookKey := fs.String("webhook-key", "", "merchant webhook key (env CRAFTGATE_WEBHOOK_KEY; never printed)")
 	callbackKey := fs.String("callback-key", "", "merchant callback key (env CRAFTGATE_CALLBACK_KEY; never printed); without it 3DS callbacks are refused")
 	verbose := fs.Bool("v", false, "also log every request to stderr (masked)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+		return usagef("unexpected arguments %q", fs.Args())
 	}
 	// Keys from the environment are read after parsing, so -h never shows
 	// them as flag defaults.
 	*webhookKey = orEnv(*webhookKey, "CRAFTGATE_WEBHOOK_KEY")
 	*callbackKey = orEnv(*callbackKey, "CRAFTGATE_CALLBACK_KEY")
 	if *webhookKey == "" {
-		return errors.New("--webhook-key (or CRAFTGATE_WEBHOOK_KEY) is required")
+		return usagef("--webhook-key (or CRAFTGATE_WEBHOOK_KEY) is required")
 	}
 
 	out := craftgate.NewMaskingWriter(stdout)
@@ -167,7 +166,7 @@ func (p *listenPrinter) delivery(d merchant.Delivery) {
 
 // callback prints a callback:
 //
-//	2026-03-04 12:10:11  callback  3ds  paymentId=271591 status=SUCCESS completeStatus=WAITING callbackStatus=- hash=ok [200]
+//	2026-03-04 12:10:11  callback  3ds  paymentId=271591 conversationId=456d1297-... status=SUCCESS completeStatus=WAITING callbackStatus=- hash=ok [200]
 //	2026-03-04 12:10:12  callback  checkout  token=14755c78-... [200]
 func (p *listenPrinter) callback(c merchant.Callback) {
 	var b strings.Builder
@@ -179,8 +178,10 @@ func (p *listenPrinter) callback(c merchant.Callback) {
 			b.WriteString(" rejected (" + c.Err + ")")
 		}
 	} else {
-		fmt.Fprintf(&b, "  paymentId=%s status=%s completeStatus=%s callbackStatus=%s", field(f.Get("paymentId")),
-			field(f.Get("status")), field(f.Get("completeStatus")), field(f.Get("callbackStatus")))
+		// A failed callback may carry no paymentId: the conversationId
+		// is what ties it to the merchant's order.
+		fmt.Fprintf(&b, "  paymentId=%s conversationId=%s status=%s completeStatus=%s callbackStatus=%s", field(f.Get("paymentId")),
+			field(f.Get("conversationId")), field(f.Get("status")), field(f.Get("completeStatus")), field(f.Get("callbackStatus")))
 		if f.Get("hashParams") != "" {
 			fmt.Fprintf(&b, " mdStatus=%s v2", field(f.Get("mdStatus")))
 		}

@@ -16,7 +16,7 @@ Feature: An APM payment tells the merchant what to do next
     And a basket of 100.00 TRY with items of 60.00 and 40.00
 
   @mock
-  Scenario Outline: A <apm> payment starts by waiting for <action>
+  Scenario Outline: Payment by <apm> starts by waiting for <action>
     When the buyer starts a <apm> APM payment
     Then the APM payment waits for "<action>"
     And the payment can be retrieved with status "WAITING"

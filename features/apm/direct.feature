@@ -8,7 +8,7 @@ Feature: Offline payments are recorded as direct APM payments
     Given a merchant with valid API credentials
     And a basket of 100.00 TRY with items of 60.00 and 40.00
 
-  Scenario Outline: A <apm> payment is a payment at once
+  Scenario Outline: Payment by <apm> is a payment at once
     When the merchant records a <apm> payment
     Then the payment is a successful "<apm>" APM payment with one transaction per basket item
 

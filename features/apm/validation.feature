@@ -8,7 +8,7 @@ Feature: An APM payment lacking what its provider needs is refused
     Given a merchant with valid API credentials
     And a basket of 100.00 TRY with items of 60.00 and 40.00
 
-  Scenario Outline: A <apm> payment without <param> is refused
+  Scenario Outline: Payment by <apm> without <param> is refused
     When the buyer starts a <apm> APM payment without its "<param>" parameter
     Then the payment is rejected as a validation error
 

@@ -48,7 +48,7 @@ Feature: A shopping loan is applied for at the bank and finished by the merchant
       | 0103 |
       | 0134 |
 
-  Scenario Outline: A <provider> loan is used at once
+  Scenario Outline: Loan from <provider> is used at once
     When the buyer applies for a <provider> loan
     Then the merchant receives a callback whose hash verifies
     And the loan callback carries status "SUCCESS" and additional action "NONE"
@@ -60,7 +60,7 @@ Feature: A shopping loan is applied for at the bank and finished by the merchant
       | ZIP      |
       | PAYCELL  |
 
-  Scenario Outline: A <provider> loan is finished by the merchant's approval
+  Scenario Outline: Loan from <provider> is finished by the merchant's approval
     Given the buyer applies for a <provider> loan
     And the loan callback carries status "WAITING" and additional action "APPROVAL_REQUIRED"
     When the merchant approves the loan

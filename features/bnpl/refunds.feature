@@ -8,7 +8,7 @@ Feature: A loan is cancelled only before approval and refunded in part only afte
     Given a merchant with valid API credentials
     And a basket of 100.00 TRY with items of 60.00 and 40.00
 
-  Scenario Outline: A <provider> loan awaiting approval can be cancelled
+  Scenario Outline: Loan from <provider> awaiting approval can be cancelled
     Given the buyer applies for a <provider> loan
     When the merchant refunds the whole payment
     Then the payment is cancelled

@@ -9,7 +9,7 @@ Feature: A loan lacking what its provider or the regulator needs is refused
     Given a merchant with valid API credentials
     And a basket of 100.00 TRY with items of 60.00 and 40.00
 
-  Scenario Outline: A <provider> loan without <param> is refused
+  Scenario Outline: Loan from <provider> without <param> is refused
     When the buyer starts a <provider> loan without its "<param>" parameter
     Then the payment is rejected as a validation error
 
