@@ -294,37 +294,38 @@ func (m *Mock) addFraudValue(c *call) {
 }
 
 // addCardFingerprint serves POST /fraud/v1/value-lists/{listName}/card-fingerprints.
-func (m *Mock) addCardFingerprint(c *call) {
+// operationId is a string in every official client (a number is read
+// too); one that names no payment is a 404.
+func (m *Mock) addCardFingerprint(c *call) error {
 	name := c.param("listName")
 	var req craftgate.CardFingerprintRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	switch {
 	case req.Operation == "":
-		c.fail(errRequired("operation"))
-		return
+		return errRequired("operation")
 	case req.Operation != craftgate.FraudOperationPayment:
 		// MOCK DECISION: LOYALTY operations (reward inquiries) are not
 		// recorded by the mock, so only payments have cards to add.
-		c.fail(errValidation(CodeInvalidFraudValue, "operation must be PAYMENT (the mock records no LOYALTY operations)"))
-		return
-	case req.OperationID == 0:
-		c.fail(errRequired("operationId"))
-		return
+		return errValidation(CodeInvalidFraudValue, "operation must be PAYMENT (the mock records no LOYALTY operations)")
+	case strings.TrimSpace(string(req.OperationID)) == "":
+		return errRequired("operationId")
 	}
-	fp, e := m.paymentFingerprint(req.OperationID)
+	id, ok := req.OperationID.Int64()
+	if !ok {
+		return errNotFound(CodePaymentNotFound, "payment "+strconv.Quote(truncate(string(req.OperationID), 40))+" not found")
+	}
+	fp, e := m.paymentFingerprint(id)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := m.putFraudValue(name, craftgate.FraudValueCard, req.Label, fp, req.DurationInSeconds); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	c.wrote, c.status = true, http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 // paymentFingerprint is the fingerprint of a stored payment's card.

@@ -91,7 +91,7 @@ func routeTable() []endpoint {
 		{"GET " + craftgate.PathFraudValueLists + "/{listName}", writes((*Mock).fraudValueList), signed},
 		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}", writes((*Mock).deleteFraudValueList), signed},
 		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}/values/{valueId}", writes((*Mock).deleteFraudValue), signed},
-		{"POST " + craftgate.PathFraudValueLists + "/{listName}/card-fingerprints", writes((*Mock).addCardFingerprint), signedJSON},
+		{"POST " + craftgate.PathFraudValueLists + "/{listName}/card-fingerprints", (*Mock).addCardFingerprint, signedJSON},
 		{"GET " + craftgate.PathFraudRules, writes((*Mock).searchFraudRules), signed},
 		{"GET " + craftgate.PathFraudChecks, writes((*Mock).searchFraudChecks), signed},
 		{"PUT " + craftgate.PathFraudChecks + "/{id}/check-status", writes((*Mock).updateFraudCheckStatus), signedJSON},

@@ -1,0 +1,226 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gatecheck/gatecheck/craftgate"
+)
+
+// The requests of this file are the bodies Craftgate's official clients
+// build (the Go client's adapter types, the Node, Java and PHP samples),
+// sent byte for byte, so that what works with an official SDK against the
+// sandbox works against the mock.
+
+// sdkCall sends a raw JSON body and fails unless the answer has status.
+func sdkCall(t *testing.T, m http.Handler, method, path, body string, status int) map[string]any {
+	t.Helper()
+	var in any
+	if body != "" {
+		in = []byte(body)
+	}
+	w := do(t, m, method, path, in)
+	if w.Code != status {
+		t.Fatalf("%s %s: status %d, want %d: %s", method, path, w.Code, status, w.Body.String())
+	}
+	if w.Body.Len() == 0 {
+		return nil
+	}
+	var env struct {
+		Data   map[string]any `json:"data"`
+		Errors map[string]any `json:"errors"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &env); err != nil {
+		t.Fatalf("%s %s: %v: %s", method, path, err, w.Body.String())
+	}
+	if env.Errors != nil {
+		return env.Errors
+	}
+	return env.Data
+}
+
+// sdkItems is the basket of the official samples.
+const sdkItems = `"items":[{"name":"Item 1","price":0.4,"externalId":"123d1297-839e-4bd6-a13b-4be31a6e12a8"},{"name":"Item 2","price":0.6,"externalId":"789d1297-839e-4bd6-a13b-4be31a6e13f7"}]`
+
+func TestSDKFraudRequests(t *testing.T) {
+	m := newTestMock(t)
+	p := pay(t, m, paymentRequest(successCard))
+	// Every official client types operationId as a string; the Go client
+	// always sends paymentId (0 when unset) on value-list requests.
+	sdkCall(t, m, http.MethodPost, craftgate.PathFraudValueLists, `{"listName":"sdkCards","type":"CARD","paymentId":0}`, http.StatusOK)
+	sdkCall(t, m, http.MethodPost, craftgate.PathFraudValueLists+"/sdkCards/card-fingerprints",
+		fmt.Sprintf(`{"label":"sdk","operation":"PAYMENT","operationId":"%d","durationInSeconds":60}`, p.ID), http.StatusOK)
+	if l := getFraudList(t, m, "sdkCards"); len(l.Values) != 1 {
+		t.Fatalf("list %+v", l)
+	}
+	// A number is read too; an operationId that names no payment is a 404.
+	sdkCall(t, m, http.MethodPost, craftgate.PathFraudValueLists+"/sdkCards/card-fingerprints",
+		fmt.Sprintf(`{"operation":"PAYMENT","operationId":%d}`, p.ID), http.StatusOK)
+	if e := sdkCall(t, m, http.MethodPost, craftgate.PathFraudValueLists+"/sdkCards/card-fingerprints",
+		`{"operation":"PAYMENT","operationId":"not-a-payment"}`, http.StatusNotFound); e["errorCode"] != CodePaymentNotFound {
+		t.Errorf("unknown operationId: %v", e)
+	}
+	// Value ids are strings in the clients: a UUID is an unknown value (404
+	// in the envelope), never an unknown route.
+	e := sdkCall(t, m, http.MethodDelete, craftgate.PathFraudValueLists+"/sdkCards/values/8b970491-517d-40ea-bdde-40e6989e4fa6", "", http.StatusNotFound)
+	if e["errorCode"] != CodeFraudListNotFound {
+		t.Errorf("UUID value id: %v", e)
+	}
+}
+
+func TestSDKProductRequests(t *testing.T) {
+	m := newTestMock(t)
+	// The Go client: no description (omitempty), expiresAt a time.Time
+	// (RFC 3339 with Z and nanoseconds).
+	for _, exp := range []string{"2025-07-01T10:00:00.123456789Z", "2025-07-01T13:00:00+03:00", "2025-07-01T13:00:00.000", "2025-07-01T13:00:00"} {
+		got := sdkCall(t, m, http.MethodPost, craftgate.PathProducts,
+			`{"name":"A3 Kağıt","price":10.25,"currency":"TRY","enabledInstallments":[1,2,3],"expiresAt":"`+exp+`"}`, http.StatusOK)
+		if got["description"] != "" || got["expiresAt"] != "2025-07-01T13:00:00" {
+			t.Errorf("expiresAt %s: answered %v / %q", exp, got["expiresAt"], got["description"])
+		}
+		id := int64(got["id"].(float64))
+		got = sdkCall(t, m, http.MethodPut, craftgate.PathProducts+"/"+itoa(id),
+			`{"name":"A4 Kağıt","status":"ACTIVE","price":11,"currency":"TRY","enabledInstallments":[1],"expiresAt":"`+exp+`"}`, http.StatusOK)
+		if got["name"] != "A4 Kağıt" || got["expiresAt"] != "2025-07-01T13:00:00" {
+			t.Errorf("update: %v", got)
+		}
+	}
+}
+
+func TestSDKWalletRequests(t *testing.T) {
+	m := newTestMock(t)
+	mb := createMember(t, m, buyerReq("sdk-buyer"))
+	w := createWallet(t, m, mb.ID, "0")
+	// The Java sample updates the limit to -10 and expects -10 back.
+	got := sdkCall(t, m, http.MethodPut, craftgate.MemberWalletsPath(mb.ID)+"/"+itoa(w.ID), `{"negativeAmountLimit":-10}`, http.StatusOK)
+	if got["negativeAmountLimit"] != -10.0 {
+		t.Fatalf("wallet %v", got)
+	}
+	// Deposits without currency (the clients mark it omitempty; the
+	// fund-transfer request has no currency field at all): TRY.
+	sdkCall(t, m, http.MethodPost, craftgate.PathDepositsFundTransfer, fmt.Sprintf(`{"price":20,"buyerMemberId":%d,"conversationId":"c1"}`, mb.ID), http.StatusOK)
+	dep := sdkCall(t, m, http.MethodPost, craftgate.PathDeposits, fmt.Sprintf(`{"price":100,"buyerMemberId":%d,"conversationId":"c2",`+
+		`"card":{"cardHolderName":"Haluk Demir","cardNumber":"5258640000000001","expireYear":"2044","expireMonth":"07","cvc":"000"}}`, mb.ID), http.StatusOK)
+	if dep["currency"] != "TRY" {
+		t.Errorf("deposit %v", dep)
+	}
+	sdkCall(t, m, http.MethodPost, craftgate.PathDepositsThreeDSInit, fmt.Sprintf(`{"price":100,"buyerMemberId":%d,"callbackUrl":"https://www.your-website.com/cb",`+
+		`"card":{"cardHolderName":"Haluk Demir","cardNumber":"5258640000000001","expireYear":"2044","expireMonth":"07","cvc":"000"}}`, mb.ID), http.StatusOK)
+	// A stored card tops up the wallet (CreateDepositPaymentWithStoredCard).
+	sc := storeCard(t, m, storeReq(successCard))
+	sdkCall(t, m, http.MethodPost, craftgate.PathDeposits, fmt.Sprintf(`{"price":100,"buyerMemberId":%d,"card":{"cardUserKey":%q,"cardToken":%q}}`,
+		mb.ID, sc.CardUserKey, sc.CardToken), http.StatusOK)
+	// Remittances without currency.
+	sdkCall(t, m, http.MethodPost, craftgate.PathRemittancesSend, fmt.Sprintf(`{"memberId":%d,"price":5,"description":"bonus","remittanceReasonType":"REDEEM_ONLY_LOYALTY"}`, mb.ID), http.StatusOK)
+	// The balance is 20+100+100+5 = 225; with a limit of -10 the wallet
+	// pays 235 and not a kuruş more.
+	if got := memberWallet(t, m, mb.ID); !amountEq(got.Amount, "225") || !amountEq(got.NegativeAmountLimit, "-10") {
+		t.Fatalf("wallet %+v", got)
+	}
+	sdkCall(t, m, http.MethodPost, craftgate.PathRemittancesReceive, fmt.Sprintf(`{"memberId":%d,"price":235.01,"description":"x","remittanceReasonType":"REDEEM_ONLY_LOYALTY"}`, mb.ID), http.StatusBadRequest)
+	sdkCall(t, m, http.MethodPost, craftgate.PathRemittancesReceive, fmt.Sprintf(`{"memberId":%d,"price":235,"description":"x","remittanceReasonType":"REDEEM_ONLY_LOYALTY"}`, mb.ID), http.StatusOK)
+}
+
+func TestSDKPaymentRequests(t *testing.T) {
+	m := newTestMock(t)
+	// The multi-currency card of the official samples.
+	got := sdkCall(t, m, http.MethodPost, craftgate.PathCardPayments, `{"price":100.0,"paidPrice":100.0,"walletPrice":0.0,"installment":1,`+
+		`"conversationId":"456d1297-908e-4bd6-a13b-4be31a6e47d5","currency":"USD","paymentGroup":"LISTING_OR_SUBSCRIPTION",`+
+		`"card":{"cardHolderName":"Haluk Demir","cardNumber":"5400010000000004","expireYear":"2044","expireMonth":"07","cvc":"000"},`+
+		`"items":[{"name":"Item 1","price":30.0},{"name":"Item 2","price":50.0},{"name":"Item 3","price":20.0}],"retry":false}`, http.StatusOK)
+	if got["paymentStatus"] != "SUCCESS" || got["currency"] != "USD" {
+		t.Errorf("multi-currency payment %v", got)
+	}
+	// First 6 and last 4 digits with the holder's identity number.
+	got = sdkCall(t, m, http.MethodPost, craftgate.PathCardPayments, `{"price":100.0,"paidPrice":100.0,"walletPrice":0.0,"installment":1,`+
+		`"currency":"TRY","paymentGroup":"LISTING_OR_SUBSCRIPTION","card":{"cardHolderIdentityNumber":"12345678900","binNumber":"404308","lastFourDigits":"0003"},`+
+		`"items":[{"name":"Item 1","price":30.0},{"name":"Item 2","price":50.0},{"name":"Item 3","price":20.0}]}`, http.StatusOK)
+	if got["paymentStatus"] != "SUCCESS" || got["binNumber"] != "40430800" || got["lastFourDigits"] != "0003" {
+		t.Errorf("first 6 / last 4 payment %v", got)
+	}
+	for name, card := range map[string]string{
+		"no identity":  `{"binNumber":"404308","lastFourDigits":"0003"}`,
+		"no such card": `{"cardHolderIdentityNumber":"12345678900","binNumber":"404308","lastFourDigits":"9999"}`,
+	} {
+		if e := sdkCall(t, m, http.MethodPost, craftgate.PathCardPayments, `{"price":1,"paidPrice":1,"currency":"TRY","card":`+card+
+			`,"items":[{"name":"x","price":1}]}`, http.StatusBadRequest); e["errorCode"] == nil {
+			t.Errorf("%s: %v", name, e)
+		}
+	}
+}
+
+// TestSDKThreeDSStoreCard: storeCardAfterSuccessPayment on a 3-D Secure
+// payment (InitThreeDSPaymentAndStoreCard) stores the card when the bank
+// takes the money; the completed payment answers its keys.
+func TestSDKThreeDSStoreCard(t *testing.T) {
+	rc := startReceiver(t)
+	l := startLive(t)
+	ctx := context.Background()
+	req := threeDSRequest(successCard, rc.callbackURL(), false)
+	req.Card.StoreCardAfterSuccessPayment, req.Card.CardAlias = true, "My YKB Card"
+	init, err := l.client.InitThreeDSPayment(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	acs, _ := l.acsPage(t, b, init)
+	l.answerACS(t, b, acs, "verify")
+	p, err := l.client.CompleteThreeDSPayment(ctx, init.PaymentID)
+	if err != nil || p.CardUserKey == "" || p.CardToken == "" {
+		t.Fatalf("%v %+v", err, p)
+	}
+	list := searchCards(t, l.m, map[string][]string{"cardUserKey": {p.CardUserKey}})
+	if list.TotalSize != 1 || list.Items[0].CardAlias != "My YKB Card" {
+		t.Fatalf("stored %+v", list)
+	}
+}
+
+// TestSDKApmRequests: the APM samples of the official clients, and every
+// apmType of their enums, are served at init.
+func TestSDKApmRequests(t *testing.T) {
+	m := newTestMock(t)
+	head := `"price":1.0,"paidPrice":1.0,"paymentGroup":"LISTING_OR_SUBSCRIPTION","conversationId":"456d1297-908e-4bd6-a13b-4be31a6e47d5",` + sdkItems
+	tests := []struct {
+		name, body, action string
+	}{
+		{"Setcard with additionalParams.cardNumber", `{"apmType":"SETCARD","currency":"TRY","callbackUrl":"https://www.your-website.com/craftgate-apm-callback",` + head + `,"additionalParams":{"cardNumber":"7599640961180814"}}`, craftgate.ApmActionOTPRequired},
+		{"Setcard (Node sample)", `{"apmType":"SETCARD","currency":"TRY","apmUserIdentity":"6036819041742253",` + head + `,"additionalParams":{"cardNumber":"7599640961180814"}}`, craftgate.ApmActionOTPRequired},
+		{"Bizum without callbackUrl", `{"apmType":"BIZUM","currency":"EUR",` + head + `,"additionalParams":{"buyerPhoneNumber":"34700000000"}}`, craftgate.ApmActionWaitForWebhook},
+		{"MB WAY without callbackUrl", `{"apmType":"PAYLANDS_MB_WAY","currency":"EUR",` + head + `,"additionalParams":{"buyerPhoneNumber":"34700000000"}}`, craftgate.ApmActionWaitForWebhook},
+		{"Paymob", `{"apmType":"PAYMOB","currency":"EGP","callbackUrl":"https://www.your-website.com/craftgate-apm-callback",` + head + `,"additionalParams":{"integrationId":"11223344"}}`, craftgate.ApmActionRedirectToURL},
+		{"Tokenflex with a numeric paymentCode", `{"apmType":"TOKENFLEX","currency":"TRY","callbackUrl":"https://www.your-website.com/craftgate-apm-callback",` + head + `,"additionalParams":{"paymentCode":123456}}`, craftgate.ApmActionOTPRequired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sdkCall(t, m, http.MethodPost, craftgate.PathApmInit, tt.body, http.StatusOK)
+			if got["additionalAction"] != tt.action {
+				t.Fatalf("%v, want %s", got, tt.action)
+			}
+			if tt.action == craftgate.ApmActionOTPRequired {
+				done := sdkCall(t, m, http.MethodPost, craftgate.PathApmComplete,
+					fmt.Sprintf(`{"paymentId":%d,"additionalParams":{"otpCode":"123456"}}`, int64(got["paymentId"].(float64))), http.StatusOK)
+				if done["paymentStatus"] != craftgate.StatusSuccess {
+					t.Errorf("complete %v", done)
+				}
+			}
+		})
+	}
+	// Every apmType of the Go client's enum (and Node's COMPAY, Java's DKB)
+	// is served at init, except the direct ones, which have their own route.
+	types := strings.Fields(`PAPARA PAYONEER SODEXO SODEXO_GIFT SETCARD METROPOL EDENRED EDENRED_GIFT TOKENFLEX TOKENFLEX_GIFT
+		PAYPAL KLARNA AFTERPAY KASPI INSTANT_TRANSFER TOMPAY MASLAK ALFABANK TOM_FINANCE STRIPE PAYCELL HASO MULTINET
+		MULTINET_GIFT MULTINET_NEO_GIFT ALIPAY APPLEPAY GOOGLEPAY HEPSIPAY_FINANCE HEPSIPAY_WALLET HEPSIPAY_SHOPPING_LOAN
+		ZIP CHIPPIN ISPAY VODAFONE_DCB PAYMOB BIZUM PAYLANDS_MB_WAY PAYCELL_DCB IWALLET PAPEL ALBARAKA KARACA_FINANS COMPAY DKB`)
+	for _, typ := range types {
+		if _, ok := apmActions[typ]; !ok {
+			t.Errorf("apmType %s is not served at init", typ)
+		}
+	}
+	if _, ok := apmActions[craftgate.ApmFundTransfer]; ok {
+		t.Error("FUND_TRANSFER is a direct APM")
+	}
+}
