@@ -87,10 +87,12 @@ const (
 	ApmActionWaitForWebhook  = "WAIT_FOR_WEBHOOK"
 )
 
-// PaymentSourceAPM and PaymentTypeAPM are the paymentSource and
+// PaymentSourceAPI is the paymentSource of payments made through the API,
+// APM and BNPL payments included (the reference's and the clients'
+// PaymentSource lists have no APM value); PaymentTypeAPM is the
 // paymentType of APM payments.
 const (
-	PaymentSourceAPM = "APM"
+	PaymentSourceAPI = "API"
 	PaymentTypeAPM   = "APM"
 )
 

@@ -591,17 +591,17 @@ func (m *Mock) apmPaymentView(p *apmPayment) *craftgate.Payment {
 	out := &craftgate.Payment{ID: p.id, CreatedDate: string(m.appendUnix(nil, p.created)),
 		Price: amt(p.price), PaidPrice: amt(p.paid), WalletPrice: zero, Currency: craftgate.Currencies[p.currency],
 		BuyerMemberID: p.buyerMemberID, Installment: 1, ConversationID: p.conversationID, ExternalID: p.externalID,
-		PaymentChannel: p.channel, PaymentType: craftgate.PaymentTypeAPM, PaymentSource: craftgate.PaymentSourceAPM,
+		PaymentChannel: p.channel, PaymentType: craftgate.PaymentTypeAPM, PaymentSource: craftgate.PaymentSourceAPI,
 		PaymentGroup: groupName(p.group), PaymentStatus: p.status, PaymentPhase: craftgate.PhaseAuth, ApmType: p.apmType,
 		MerchantCommissionRate: zero, MerchantCommissionRateAmount: amt(p.paid - p.price),
 		BankCommissionRate: zero, BankCommissionRateAmount: zero}
 	if p.errGroup != "" {
 		out.PaymentError = &craftgate.ErrorBody{ErrorCode: p.errCode, ErrorDescription: p.errDesc, ErrorGroup: p.errGroup}
 	}
-	txStatus := "WAITING_FOR_PAYOUT" // MOCK DECISION: like a successful card payment's transactions
-	if p.status != craftgate.StatusSuccess {
-		txStatus = p.status
-	}
+	// transactionStatus is an item's payout approval (WAITING_FOR_APPROVAL,
+	// APPROVED, PAYOUT_STARTED), not the payment's status: an APM item has
+	// no seller to approve, like a card payment's non-marketplace item.
+	txStatus := craftgate.TransactionApproved
 	out.PaymentTransactions = make([]craftgate.PaymentTransaction, len(p.txs))
 	for i, t := range p.txs {
 		out.PaymentTransactions[i] = craftgate.PaymentTransaction{ID: t.id, Name: t.name, ExternalID: t.externalID,
