@@ -131,6 +131,7 @@ func routeTable() []endpoint {
 		{"GET " + pathFaults, writes((*Mock).getFaults), signed},
 		{"POST " + pathFaults, writes((*Mock).postFaults), signedJSON},
 		{"GET " + pathStats, writes((*Mock).getStats), signed},
+		{"GET " + pathFixtures, (*Mock).getFixtures, signed},
 	}
 }
 
@@ -146,6 +147,7 @@ const (
 	pathWebhooks     = "/_mock/v1/webhooks"
 	pathFaults       = "/_mock/v1/faults"
 	pathStats        = "/_mock/v1/stats"
+	pathFixtures     = "/_mock/v1/fixtures"
 	pathACS          = "/_mock/acs"
 	pathCheckoutPage = "/_mock/checkout"
 	pathLinkPage     = "/_mock/link"
