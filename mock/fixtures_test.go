@@ -41,7 +41,9 @@ func TestFixtures(t *testing.T) {
 	for _, name := range f.FraudValueLists {
 		getFraudList(t, m, name)
 	}
-	var banks struct{ Items []craftgate.InstantTransferBank }
+	var banks struct {
+		Items []craftgate.InstantTransferBank
+	}
 	data(t, do(t, m, http.MethodGet, craftgate.PathInstantTransferBanks, nil), &banks)
 	if len(banks.Items) != len(f.InstantTransferBanks) {
 		t.Errorf("banks %+v", banks)
