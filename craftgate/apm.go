@@ -56,8 +56,10 @@ const (
 
 	// Types the official clients list and the reference does not
 	// describe (the Go client's ApmType, Node's COMPAY, Java's DKB).
-	ApmPayoneer             = "PAYONEER"
-	ApmPluxeeGift           = "SODEXO_GIFT"
+	ApmPayoneer   = "PAYONEER"
+	ApmPluxeeGift = "SODEXO_GIFT"
+	// ApmPluxeeDocs is the docs' name of Pluxee; the clients send SODEXO.
+	ApmPluxeeDocs           = "PLUXEE"
 	ApmTokenflex            = "TOKENFLEX"
 	ApmTokenflexGift        = "TOKENFLEX_GIFT"
 	ApmMultinetGift         = "MULTINET_GIFT"

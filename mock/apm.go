@@ -131,7 +131,7 @@ var apmActions = map[string]string{
 	craftgate.ApmVodafoneDCB:  craftgate.ApmActionOTPRequired,
 	craftgate.ApmMultinetGift: craftgate.ApmActionShowHTMLContent, craftgate.ApmMultinetNeoGift: craftgate.ApmActionShowHTMLContent,
 	craftgate.ApmMBWay:      craftgate.ApmActionWaitForWebhook,
-	craftgate.ApmPluxeeGift: craftgate.ApmActionNone,
+	craftgate.ApmPluxeeGift: craftgate.ApmActionNone, craftgate.ApmPluxeeDocs: craftgate.ApmActionNone,
 }
 
 // instantTransferBanks is the mock's list of instant-transfer banks
@@ -319,7 +319,7 @@ func checkAPMParams(req *craftgate.InitApmPaymentRequest) *apiError {
 		return need("cardNumber")
 	case craftgate.ApmPaycellDCB:
 		return gsm("additionalParams.paycellGsmNumber", ap["paycellGsmNumber"])
-	case craftgate.ApmPluxee, craftgate.ApmPluxeeGift:
+	case craftgate.ApmPluxee, craftgate.ApmPluxeeGift, craftgate.ApmPluxeeDocs:
 		if e := gsm("apmUserIdentity", req.ApmUserIdentity); e != nil {
 			return e
 		}
@@ -354,6 +354,12 @@ func checkAPMParams(req *craftgate.InitApmPaymentRequest) *apiError {
 		return errValidation(CodeInvalidApmParam, "additionalParams.bankCode "+strconv.Quote(truncate(ap["bankCode"], 10))+" is not an instant-transfer bank (GET "+craftgate.PathInstantTransferBanks+")")
 	}
 	return nil
+}
+
+// isPluxee reports whether t is one of Pluxee's types (the clients'
+// SODEXO and SODEXO_GIFT, the docs' PLUXEE).
+func isPluxee(t string) bool {
+	return t == craftgate.ApmPluxee || t == craftgate.ApmPluxeeGift || t == craftgate.ApmPluxeeDocs
 }
 
 // apmIdentity is the buyer's account at the provider: apmUserIdentity,
@@ -409,7 +415,7 @@ func (m *Mock) initAPM(c *call) {
 	}
 	p.action, p.status, p.callbackURL, p.token = action, craftgate.StatusWaiting, req.CallbackURL, randomToken()
 	group, refused := apmErrorIdentities[apmIdentity(&req)]
-	if !refused && (req.ApmType == craftgate.ApmPluxee || req.ApmType == craftgate.ApmPluxeeGift) && req.AdditionalParams["sodexoCode"] != apmSandboxPluxeeCode {
+	if !refused && isPluxee(req.ApmType) && req.AdditionalParams["sodexoCode"] != apmSandboxPluxeeCode {
 		group, refused = "APM_INVALID_VERIFICATION_CODE", true
 	}
 	if refused {
