@@ -444,19 +444,18 @@ func paging(q interface{ Get(string) string }) (page, size int, e *apiError) {
 	return page, size, nil
 }
 
-// queryDate reads an optional date-time query parameter as Unix seconds:
-// yyyy-MM-ddTHH:mm:ss in the mock's Location (Go and Java clients), or
-// RFC 3339 with a zone and optional fraction (the Node client).
+// queryDate reads an optional date-time query parameter as Unix seconds,
+// in every form the clients send (craftgate.ParseDateTime):
+// yyyy-MM-ddTHH:mm:ss in the mock's Location (Go and Java clients), RFC
+// 3339 with a zone and optional fraction (the Node client), yyyy-MM-dd.
 func (m *Mock) queryDate(q interface{ Get(string) string }, name string) (*int64, *apiError) {
 	s := q.Get(name)
 	if s == "" {
 		return nil, nil
 	}
-	t, err := time.ParseInLocation(craftgate.DateTimeLayout, s, m.loc)
+	t, err := craftgate.ParseDateTime(s, m.loc)
 	if err != nil {
-		if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return nil, errValidation(CodeInvalidQuery, name+" must be yyyy-MM-ddTHH:mm:ss, got "+strconv.Quote(truncate(s, 40)))
-		}
+		return nil, errValidation(CodeInvalidQuery, name+" must be yyyy-MM-ddTHH:mm:ss or RFC 3339, got "+strconv.Quote(truncate(s, 40)))
 	}
 	u := t.Unix()
 	return &u, nil
