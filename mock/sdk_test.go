@@ -155,27 +155,37 @@ func TestSDKPaymentRequests(t *testing.T) {
 
 // TestSDKThreeDSStoreCard: storeCardAfterSuccessPayment on a 3-D Secure
 // payment (InitThreeDSPaymentAndStoreCard) stores the card when the bank
-// takes the money; the completed payment answers its keys.
+// takes the money: at 3ds-complete in the 3D model, at verification in
+// 3D_PAY; the payment answers its keys.
 func TestSDKThreeDSStoreCard(t *testing.T) {
-	rc := startReceiver(t)
-	l := startLive(t)
-	ctx := context.Background()
-	req := threeDSRequest(successCard, rc.callbackURL(), false)
-	req.Card.StoreCardAfterSuccessPayment, req.Card.CardAlias = true, "My YKB Card"
-	init, err := l.client.InitThreeDSPayment(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := newBrowser(t)
-	acs, _ := l.acsPage(t, b, init)
-	l.answerACS(t, b, acs, "verify")
-	p, err := l.client.CompleteThreeDSPayment(ctx, init.PaymentID)
-	if err != nil || p.CardUserKey == "" || p.CardToken == "" {
-		t.Fatalf("%v %+v", err, p)
-	}
-	list := searchCards(t, l.m, map[string][]string{"cardUserKey": {p.CardUserKey}})
-	if list.TotalSize != 1 || list.Items[0].CardAlias != "My YKB Card" {
-		t.Fatalf("stored %+v", list)
+	for _, model := range []string{ThreeDSModel3D, ThreeDSModel3DPay} {
+		t.Run(model, func(t *testing.T) {
+			rc := startReceiver(t)
+			l := startLive(t, func(c *Config) { c.Settings.ThreeDSModel = model })
+			ctx := context.Background()
+			req := threeDSRequest(successCard, rc.callbackURL(), false)
+			req.Card.StoreCardAfterSuccessPayment, req.Card.CardAlias = true, "My YKB Card"
+			init, err := l.client.InitThreeDSPayment(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := newBrowser(t)
+			acs, _ := l.acsPage(t, b, init)
+			l.answerACS(t, b, acs, "verify")
+			var p *craftgate.Payment
+			if model == ThreeDSModel3D {
+				p, err = l.client.CompleteThreeDSPayment(ctx, init.PaymentID)
+			} else {
+				p, err = l.client.RetrievePayment(ctx, init.PaymentID)
+			}
+			if err != nil || p.CardUserKey == "" || p.CardToken == "" {
+				t.Fatalf("%v %+v", err, p)
+			}
+			list := searchCards(t, l.m, map[string][]string{"cardUserKey": {p.CardUserKey}})
+			if list.TotalSize != 1 || list.Items[0].CardAlias != "My YKB Card" {
+				t.Fatalf("stored %+v", list)
+			}
+		})
 	}
 }
 
