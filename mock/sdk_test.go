@@ -236,3 +236,39 @@ func TestSDKApmRequests(t *testing.T) {
 		t.Error("FUND_TRANSFER is a direct APM")
 	}
 }
+
+// TestSDKPathIDsOfAnyShape: an id the clients send in a path, of whatever
+// shape (a UUID, a word, a negative number), reaches its handler and is a
+// 404 "not found" in the envelope, never "no route".
+func TestSDKPathIDsOfAnyShape(t *testing.T) {
+	m := newTestMock(t)
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/payment/v1/card-payments/abc", ""},
+		{"GET", "/payment/v1/refunds/8b970491-517d-40ea-bdde-40e6989e4fa6", ""},
+		{"GET", "/payment/v1/refund-transactions/-1", ""},
+		{"GET", "/craftlink/v1/products/x", ""},
+		{"PUT", "/craftlink/v1/products/x", `{"name":"a","status":"ACTIVE","price":1,"currency":"TRY","enabledInstallments":[1]}`},
+		{"DELETE", "/craftlink/v1/products/x", ""},
+		{"GET", "/onboarding/v1/members/x", ""},
+		{"GET", "/wallet/v1/members/x/wallet", ""},
+		{"PUT", "/wallet/v1/members/x/wallets/y", `{"negativeAmountLimit":-10}`},
+		{"GET", "/wallet/v1/wallets/x/wallet-transactions", ""},
+		{"GET", "/wallet/v1/remittances/x", ""},
+		{"POST", "/payment/v1/bnpl-payments/x/approve", ""},
+		{"PUT", "/fraud/v1/fraud-checks/x/check-status", `{"checkStatus":"FRAUD"}`},
+		{"GET", "/payment/v1/wallet-transactions/x/refundable-amount", ""},
+		{"POST", "/payment/v1/card-payments/x/post-auth", `{"paidPrice":1}`},
+		{"GET", "/installment/v1/bins/abc", ""},
+		{"GET", "/fraud/v1/value-lists/nope", ""},
+		{"DELETE", "/fraud/v1/value-lists/nope", ""},
+	} {
+		var in any
+		if c.body != "" {
+			in = []byte(c.body)
+		}
+		w := do(t, m, c.method, c.path, in)
+		if w.Code != http.StatusNotFound || contains(w.Body.String(), "no route") {
+			t.Errorf("%s %s: %d %s", c.method, c.path, w.Code, w.Body.String())
+		}
+	}
+}
