@@ -86,6 +86,12 @@ type wireSchema struct {
 	Operations map[string]string `json:"operations"`
 	// Error is the type of the errors object of the envelope.
 	Error string `json:"error"`
+	// MockExtensions are the fields ("Type.field") the mock answers
+	// beyond the reference and the clients, each with its reason (README,
+	// "Mock extensions").
+	MockExtensions map[string]string `json:"mockExtensions"`
+	// Sources says where the schema comes from.
+	Sources string `json:"sources"`
 }
 
 func loadWireSchema(t *testing.T) *wireSchema {
@@ -99,6 +105,17 @@ func loadWireSchema(t *testing.T) *wireSchema {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
 		t.Fatalf("wire-schema.json: %v", err)
+	}
+	for ext := range s.MockExtensions {
+		typ, field, _ := strings.Cut(ext, ".")
+		if _, ok := s.Types[typ][field]; !ok {
+			t.Fatalf("wire-schema.json: mock extension %s is not a field of the schema", ext)
+		}
+	}
+	for op, typ := range s.Operations {
+		if _, ok := s.Types[typ]; typ != "" && !ok {
+			t.Fatalf("wire-schema.json: operation %s answers unknown type %s", op, typ)
+		}
 	}
 	return &s
 }
