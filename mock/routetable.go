@@ -90,7 +90,7 @@ func routeTable() []endpoint {
 		{"GET " + craftgate.PathFraudValueListsAll, writes((*Mock).allFraudValueLists), signed},
 		{"GET " + craftgate.PathFraudValueLists + "/{listName}", writes((*Mock).fraudValueList), signed},
 		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}", writes((*Mock).deleteFraudValueList), signed},
-		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}/values/{valueId}", writes((*Mock).deleteFraudValue), signed},
+		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}/values/{valueId}", (*Mock).deleteFraudValue, signed},
 		{"POST " + craftgate.PathFraudValueLists + "/{listName}/card-fingerprints", (*Mock).addCardFingerprint, signedJSON},
 		{"GET " + craftgate.PathFraudRules, writes((*Mock).searchFraudRules), signed},
 		{"GET " + craftgate.PathFraudChecks, writes((*Mock).searchFraudChecks), signed},

@@ -54,8 +54,9 @@ func TestSDKFraudRequests(t *testing.T) {
 	sdkCall(t, m, http.MethodPost, craftgate.PathFraudValueLists, `{"listName":"sdkCards","type":"CARD","paymentId":0}`, http.StatusOK)
 	sdkCall(t, m, http.MethodPost, craftgate.PathFraudValueLists+"/sdkCards/card-fingerprints",
 		fmt.Sprintf(`{"label":"sdk","operation":"PAYMENT","operationId":"%d","durationInSeconds":60}`, p.ID), http.StatusOK)
-	if l := getFraudList(t, m, "sdkCards"); len(l.Values) != 1 {
-		t.Fatalf("list %+v", l)
+	l := getFraudList(t, m, "sdkCards")
+	if len(l.Values) != 1 || !uuidShape.MatchString(l.Values[0].ID) {
+		t.Fatalf("list %+v: want one value with a UUID id, like the sandbox's", l)
 	}
 	// A number is read too; an operationId that names no payment is a 404.
 	sdkCall(t, m, http.MethodPost, craftgate.PathFraudValueLists+"/sdkCards/card-fingerprints",
@@ -69,6 +70,10 @@ func TestSDKFraudRequests(t *testing.T) {
 	e := sdkCall(t, m, http.MethodDelete, craftgate.PathFraudValueLists+"/sdkCards/values/8b970491-517d-40ea-bdde-40e6989e4fa6", "", http.StatusNotFound)
 	if e["errorCode"] != CodeFraudListNotFound {
 		t.Errorf("UUID value id: %v", e)
+	}
+	sdkCall(t, m, http.MethodDelete, craftgate.PathFraudValueLists+"/sdkCards/values/"+l.Values[0].ID, "", http.StatusOK)
+	if l := getFraudList(t, m, "sdkCards"); len(l.Values) != 0 {
+		t.Errorf("after the removal: %+v", l)
 	}
 }
 
