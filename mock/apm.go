@@ -315,7 +315,13 @@ func checkAPMParams(req *craftgate.InitApmPaymentRequest) *apiError {
 		if id := apmIdentity(req); len(id) != 16 || !isDigits(id) {
 			return errValidation(CodeInvalidApmParam, "apmUserIdentity (or additionalParams.cardNumber) must be the 16-digit card number (apmType "+req.ApmType+")")
 		}
-	case craftgate.ApmIWallet, craftgate.ApmMetropol:
+	case craftgate.ApmIWallet:
+		// The Node and PHP samples "with card password" send the card as
+		// apmUserIdentity and its password as additionalParams.otpCode.
+		if ap["cardNumber"] == "" && req.ApmUserIdentity == "" {
+			return errRequired("additionalParams.cardNumber (or apmUserIdentity) (apmType IWALLET)")
+		}
+	case craftgate.ApmMetropol:
 		return need("cardNumber")
 	case craftgate.ApmPaycellDCB:
 		return gsm("additionalParams.paycellGsmNumber", ap["paycellGsmNumber"])
@@ -354,6 +360,18 @@ func checkAPMParams(req *craftgate.InitApmPaymentRequest) *apiError {
 		return errValidation(CodeInvalidApmParam, "additionalParams.bankCode "+strconv.Quote(truncate(ap["bankCode"], 10))+" is not an instant-transfer bank (GET "+craftgate.PathInstantTransferBanks+")")
 	}
 	return nil
+}
+
+// iWalletPassword is the card password an iWallet init carries
+// (additionalParams.otpCode or passCode), or "".
+func iWalletPassword(req *craftgate.InitApmPaymentRequest) string {
+	if req.ApmType != craftgate.ApmIWallet {
+		return ""
+	}
+	if c := req.AdditionalParams["passCode"]; c != "" {
+		return c
+	}
+	return req.AdditionalParams["otpCode"]
 }
 
 // isPluxee reports whether t is one of Pluxee's types (the clients'
@@ -418,8 +436,22 @@ func (m *Mock) initAPM(c *call) {
 	if !refused && isPluxee(req.ApmType) && req.AdditionalParams["sodexoCode"] != apmSandboxPluxeeCode {
 		group, refused = "APM_INVALID_VERIFICATION_CODE", true
 	}
+	desc := "the APM provider refused the payment (" + group + ")"
+	if code := iWalletPassword(&req); !refused && code != "" {
+		// The card's password at init: paid at once, or refused like a
+		// wrong code at complete (MOCK DECISION, README "APM").
+		switch code {
+		case apmPassCode:
+			action = craftgate.ApmActionNone
+		case apmExpiredCode:
+			group, refused, desc = "APM_VERIFICATION_CODE_ERROR", true, "the card password has expired"
+		default:
+			group, refused, desc = "APM_INVALID_VERIFICATION_CODE", true, "the card password is not valid"
+		}
+		p.action = action
+	}
 	if refused {
-		p.fail(group, "the APM provider refused the payment ("+group+")")
+		p.fail(group, desc)
 		m.apm.add(p)
 		m.logAPM(c, p, "refused at init")
 		m.emit(EventAPIAuth, craftgate.StatusFailure, itoa(p.id), p.id)

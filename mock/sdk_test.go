@@ -208,6 +208,11 @@ func TestSDKApmRequests(t *testing.T) {
 		{"MB WAY without callbackUrl", `{"apmType":"PAYLANDS_MB_WAY","currency":"EUR",` + head + `,"additionalParams":{"buyerPhoneNumber":"34700000000"}}`, craftgate.ApmActionWaitForWebhook},
 		{"Paymob", `{"apmType":"PAYMOB","currency":"EGP","callbackUrl":"https://www.your-website.com/craftgate-apm-callback",` + head + `,"additionalParams":{"integrationId":"11223344"}}`, craftgate.ApmActionRedirectToURL},
 		{"Tokenflex with a numeric paymentCode", `{"apmType":"TOKENFLEX","currency":"TRY","callbackUrl":"https://www.your-website.com/craftgate-apm-callback",` + head + `,"additionalParams":{"paymentCode":123456}}`, craftgate.ApmActionOTPRequired},
+		{"Papara", `{"apmType":"PAPARA","currency":"TRY","externalId":"optional-externalId","callbackUrl":"https://www.your-website.com/craftgate-apm-callback",` + head + `}`, craftgate.ApmActionRedirectToURL},
+		{"Multinet", `{"apmType":"MULTINET","currency":"TRY","callbackUrl":"https://www.your-website.com/craftgate-apm-callback",` + head + `}`, craftgate.ApmActionShowHTMLContent},
+		{"Metropol without callbackUrl", `{"apmType":"METROPOL","currency":"TRY",` + head + `,"additionalParams":{"cardNumber":"6375780115068760"}}`, craftgate.ApmActionOTPRequired},
+		{"iWallet", `{"apmType":"IWALLET","currency":"TRY","callbackUrl":"https://www.your-website.com/craftgate-apm-callback",` + head + `,"additionalParams":{"cardNumber":"1111222233334444"}}`, craftgate.ApmActionOTPRequired},
+		{"iWallet with the card password", `{"apmType":"IWALLET","currency":"TRY","callbackUrl":"https://www.your-website.com/craftgate-apm-callback","apmUserIdentity":"1111222233334444",` + head + `,"additionalParams":{"otpCode":"1234"}}`, craftgate.ApmActionNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,15 +220,25 @@ func TestSDKApmRequests(t *testing.T) {
 			if got["additionalAction"] != tt.action {
 				t.Fatalf("%v, want %s", got, tt.action)
 			}
+			if tt.action == craftgate.ApmActionNone && got["paymentStatus"] != craftgate.StatusSuccess {
+				t.Errorf("%v: paid at once", got)
+			}
 			if tt.action == craftgate.ApmActionOTPRequired {
+				params := `{"otpCode":"123456","walletId":"1","productId":"1"}`
+				if strings.Contains(tt.body, "IWALLET") {
+					params = `{"passCode":"1234"}`
+				}
 				done := sdkCall(t, m, http.MethodPost, craftgate.PathApmComplete,
-					fmt.Sprintf(`{"paymentId":%d,"additionalParams":{"otpCode":"123456"}}`, int64(got["paymentId"].(float64))), http.StatusOK)
+					fmt.Sprintf(`{"paymentId":%d,"additionalParams":%s}`, int64(got["paymentId"].(float64)), params), http.StatusOK)
 				if done["paymentStatus"] != craftgate.StatusSuccess {
 					t.Errorf("complete %v", done)
 				}
 			}
 		})
 	}
+	// A wrong card password refuses the iWallet payment at init.
+	sdkCall(t, m, http.MethodPost, craftgate.PathApmInit, `{"apmType":"IWALLET","currency":"TRY","apmUserIdentity":"1111222233334444",`+
+		head+`,"additionalParams":{"otpCode":"1122"}}`, http.StatusUnprocessableEntity)
 	// Every apmType of the Go client's enum (and Node's COMPAY, Java's DKB,
 	// the docs' PLUXEE)
 	// is served at init, except the direct ones, which have their own route.
