@@ -147,6 +147,15 @@ func TestSDKPaymentRequests(t *testing.T) {
 	if got["paymentStatus"] != "SUCCESS" || got["binNumber"] != "40430800" || got["lastFourDigits"] != "0003" {
 		t.Errorf("first 6 / last 4 payment %v", got)
 	}
+	// A bank campaign (CreatePaymentWithAdditionalInstallment) is accepted
+	// and echoed, without a reward.
+	got = sdkCall(t, m, http.MethodPost, craftgate.PathCardPayments, `{"price":100.0,"paidPrice":100.0,"walletPrice":0.0,"installment":1,`+
+		`"currency":"TRY","paymentGroup":"LISTING_OR_SUBSCRIPTION","card":{"cardHolderName":"Haluk Demir","cardNumber":"4043080000000003",`+
+		`"expireYear":"2044","expireMonth":"07","cvc":"000","loyalty":{"type":"ADDITIONAL_INSTALLMENT"}},`+
+		`"items":[{"name":"Item 1","price":30.0},{"name":"Item 2","price":50.0},{"name":"Item 3","price":20.0}]}`, http.StatusOK)
+	if l, _ := got["loyalty"].(map[string]any); got["paymentStatus"] != "SUCCESS" || l["type"] != "ADDITIONAL_INSTALLMENT" || l["reward"] != nil {
+		t.Errorf("additional installment payment %v", got)
+	}
 	for name, card := range map[string]string{
 		"no identity":  `{"binNumber":"404308","lastFourDigits":"0003"}`,
 		"no such card": `{"cardHolderIdentityNumber":"12345678900","binNumber":"404308","lastFourDigits":"9999"}`,
