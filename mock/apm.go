@@ -98,12 +98,12 @@ func APMErrorIdentities() map[string]string {
 // apmActions is the additionalAction of each APM type init serves: the
 // documented types (https://developer.craftgate.io, APM payments) first,
 // then every other type the official clients' enums list, each behaving
-// like the nearest documented type (MOCK DECISION, README "APM"): wallets and redirecting providers
-// like PayPal, meal and gift cards with a code like Edenred, Multinet's
-// gift cards like Multinet, MB WAY (a phone app, like Bizum) like Bizum,
-// carrier billing like Paycell DCB, Pluxee gift like Pluxee, and the
-// shopping-loan (BNPL) types, when sent to APM init rather than to the
-// BNPL init, like a redirecting provider.
+// like the nearest documented type (MOCK DECISION, README "APM"): wallets
+// and redirecting providers like PayPal, meal and gift cards with a code
+// like Edenred, Multinet's gift cards like Multinet, MB WAY (a phone app)
+// like Bizum, carrier billing like Paycell DCB, Pluxee gift like Pluxee,
+// and the shopping-loan (BNPL) types, when sent to APM init rather than
+// to the BNPL init, like a redirecting provider.
 var apmActions = map[string]string{
 	craftgate.ApmPapara: craftgate.ApmActionRedirectToURL, craftgate.ApmPayPal: craftgate.ApmActionRedirectToURL,
 	craftgate.ApmKlarna: craftgate.ApmActionRedirectToURL, craftgate.ApmAfterpay: craftgate.ApmActionRedirectToURL,
