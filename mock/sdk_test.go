@@ -119,6 +119,9 @@ func TestSDKWalletRequests(t *testing.T) {
 	sc := storeCard(t, m, storeReq(successCard))
 	sdkCall(t, m, http.MethodPost, craftgate.PathDeposits, fmt.Sprintf(`{"price":100,"buyerMemberId":%d,"card":{"cardUserKey":%q,"cardToken":%q}}`,
 		mb.ID, sc.CardUserKey, sc.CardToken), http.StatusOK)
+	// And a 3-D Secure top-up (InitThreeDSDepositPaymentWithStoredCard).
+	sdkCall(t, m, http.MethodPost, craftgate.PathDepositsThreeDSInit, fmt.Sprintf(`{"price":100,"buyerMemberId":%d,"callbackUrl":"https://www.your-website.com/cb",`+
+		`"card":{"cardUserKey":%q,"cardToken":%q}}`, mb.ID, sc.CardUserKey, sc.CardToken), http.StatusOK)
 	// Remittances without currency.
 	sdkCall(t, m, http.MethodPost, craftgate.PathRemittancesSend, fmt.Sprintf(`{"memberId":%d,"price":5,"description":"bonus","remittanceReasonType":"REDEEM_ONLY_LOYALTY"}`, mb.ID), http.StatusOK)
 	// The balance is 20+100+100+5 = 225; with a limit of -10 the wallet
