@@ -137,8 +137,12 @@ func TestSuiteAgainstMock(t *testing.T) {
 	dir := t.TempDir()
 	junitPath, cukePath := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "cucumber.json")
 	var out bytes.Buffer
+	// Every API answer is recorded for the wire judge (wire_test.go).
+	target := startMock(t)
+	rec := newRecorder(target.Doer)
+	target.Doer = rec
 	res, err := conform.Run(context.Background(), conform.Options{
-		Target:      startMock(t),
+		Target:      target,
 		Format:      "pretty,junit:" + junitPath + ",cucumber:" + cukePath,
 		Output:      &out,
 		Concurrency: 8,
@@ -189,6 +193,8 @@ func TestSuiteAgainstMock(t *testing.T) {
 	}
 	assertNoCardNumber(t, "JUnit report", junitBytes)
 	assertNoCardNumber(t, "cucumber report", cuke)
+
+	t.Run("wire", func(t *testing.T) { judgeWire(t, loadWireSchema(t), rec.exchanges()) })
 }
 
 // TestSandboxSubset runs what --tags '~@mock' leaves for the real sandbox,

@@ -53,6 +53,31 @@ const (
 	ApmTompay          = "TOMPAY"
 	ApmFundTransfer    = "FUND_TRANSFER"
 	ApmCashOnDelivery  = "CASH_ON_DELIVERY"
+
+	// Types the official clients list and the reference does not
+	// describe (the Go client's ApmType, Node's COMPAY, Java's DKB).
+	ApmPayoneer   = "PAYONEER"
+	ApmPluxeeGift = "SODEXO_GIFT"
+	// ApmPluxeeDocs is the docs' name of Pluxee; the clients send SODEXO.
+	ApmPluxeeDocs           = "PLUXEE"
+	ApmTokenflex            = "TOKENFLEX"
+	ApmTokenflexGift        = "TOKENFLEX_GIFT"
+	ApmMultinetGift         = "MULTINET_GIFT"
+	ApmMultinetNeoGift      = "MULTINET_NEO_GIFT"
+	ApmAlipay               = "ALIPAY"
+	ApmApplePay             = "APPLEPAY"
+	ApmGooglePay            = "GOOGLEPAY"
+	ApmHepsipayFinance      = "HEPSIPAY_FINANCE"
+	ApmHepsipayWallet       = "HEPSIPAY_WALLET"
+	ApmHepsipayShoppingLoan = "HEPSIPAY_SHOPPING_LOAN"
+	ApmVodafoneDCB          = "VODAFONE_DCB"
+	ApmPaymob               = "PAYMOB"
+	ApmMBWay                = "PAYLANDS_MB_WAY"
+	ApmPapel                = "PAPEL"
+	ApmAlbaraka             = "ALBARAKA"
+	ApmKaracaFinans         = "KARACA_FINANS"
+	ApmCompay               = "COMPAY"
+	ApmDKB                  = "DKB"
 )
 
 // Values of ApmAdditionalAction (flows.md section 5).
@@ -64,32 +89,34 @@ const (
 	ApmActionWaitForWebhook  = "WAIT_FOR_WEBHOOK"
 )
 
-// PaymentSourceAPM and PaymentTypeAPM are the paymentSource and
+// PaymentSourceAPI is the paymentSource of payments made through the API,
+// APM and BNPL payments included (the reference's and the clients'
+// PaymentSource lists have no APM value); PaymentTypeAPM is the
 // paymentType of APM payments.
 const (
-	PaymentSourceAPM = "APM"
+	PaymentSourceAPI = "API"
 	PaymentTypeAPM   = "APM"
 )
 
 // InitApmPaymentRequest is the body of POST /payment/v1/apm-payments/init
 // (endpoints.md B.10).
 type InitApmPaymentRequest struct {
-	ApmType          string            `json:"apmType"`
-	MerchantApmID    int64             `json:"merchantApmId,omitempty"`
-	Price            Amount            `json:"price"`
-	PaidPrice        Amount            `json:"paidPrice"`
-	Currency         string            `json:"currency"`
-	PaymentGroup     string            `json:"paymentGroup,omitempty"`
-	PaymentChannel   string            `json:"paymentChannel,omitempty"`
-	ConversationID   string            `json:"conversationId,omitempty"`
-	ExternalID       string            `json:"externalId,omitempty"`
-	CallbackURL      string            `json:"callbackUrl,omitempty"`
-	BuyerMemberID    int64             `json:"buyerMemberId,omitempty"`
-	ClientIP         string            `json:"clientIp,omitempty"`
-	ApmOrderID       string            `json:"apmOrderId,omitempty"`
-	ApmUserIdentity  string            `json:"apmUserIdentity,omitempty"`
-	Items            []PaymentItem     `json:"items"`
-	AdditionalParams map[string]string `json:"additionalParams,omitempty"`
+	ApmType          string        `json:"apmType"`
+	MerchantApmID    int64         `json:"merchantApmId,omitempty"`
+	Price            Amount        `json:"price"`
+	PaidPrice        Amount        `json:"paidPrice"`
+	Currency         string        `json:"currency"`
+	PaymentGroup     string        `json:"paymentGroup,omitempty"`
+	PaymentChannel   string        `json:"paymentChannel,omitempty"`
+	ConversationID   string        `json:"conversationId,omitempty"`
+	ExternalID       string        `json:"externalId,omitempty"`
+	CallbackURL      string        `json:"callbackUrl,omitempty"`
+	BuyerMemberID    int64         `json:"buyerMemberId,omitempty"`
+	ClientIP         string        `json:"clientIp,omitempty"`
+	ApmOrderID       string        `json:"apmOrderId,omitempty"`
+	ApmUserIdentity  string        `json:"apmUserIdentity,omitempty"`
+	Items            []PaymentItem `json:"items"`
+	AdditionalParams Params        `json:"additionalParams,omitempty"`
 }
 
 // InitApmPaymentResponse is the answer to APM init.
@@ -120,8 +147,8 @@ func (r *InitApmPaymentResponse) DecodedHTML() (string, error) {
 // /payment/v1/apm-payments/complete: e.g. {"otpCode":"123456"}, iWallet
 // {"passCode":"1234"}, Metropol {"otpCode","productId","walletId"}.
 type CompleteApmPaymentRequest struct {
-	PaymentID        int64             `json:"paymentId"`
-	AdditionalParams map[string]string `json:"additionalParams"`
+	PaymentID        int64  `json:"paymentId"`
+	AdditionalParams Params `json:"additionalParams"`
 }
 
 // CompleteApmPaymentResponse is the answer to APM complete.

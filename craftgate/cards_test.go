@@ -10,8 +10,13 @@ func TestCatalogueCounts(t *testing.T) {
 	if got := len(c.Successful()); got != 339 {
 		t.Errorf("successful cards = %d, want 339", got)
 	}
-	if got := len(c.MultiCurrency()); got != 4 {
-		t.Errorf("multi-currency cards = %d, want 4", got)
+	// The four of the test-cards page and 5400010000000004, the card of
+	// the official SDKs' multi-currency samples.
+	if got := len(c.MultiCurrency()); got != 5 {
+		t.Errorf("multi-currency cards = %d, want 5", got)
+	}
+	if tc, ok := c.Card("5400010000000004"); !ok || !tc.MultiCurrency {
+		t.Errorf("the SDK samples' multi-currency card is not in the catalogue")
 	}
 	if got := len(c.RewardCards()); got != 7 {
 		t.Errorf("reward cards = %d, want 7", got)

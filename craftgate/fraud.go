@@ -56,11 +56,12 @@ type FraudValueRequest struct {
 
 // CardFingerprintRequest is the body of POST
 // /fraud/v1/value-lists/{listName}/card-fingerprints (official clients):
-// the fingerprint of the card of payment OperationID.
+// the fingerprint of the card of payment OperationID. Every official
+// client types operationId as a string; a number is read too.
 type CardFingerprintRequest struct {
 	Label             string `json:"label,omitempty"`
 	Operation         string `json:"operation"`
-	OperationID       int64  `json:"operationId"`
+	OperationID       TextID `json:"operationId"`
 	DurationInSeconds int64  `json:"durationInSeconds,omitempty"`
 }
 

@@ -86,7 +86,7 @@ func TestFraudClient(t *testing.T) {
 			return c.AddFraudValue(ctx, &FraudValueRequest{ListName: "cards", Type: FraudValueCard, PaymentID: 5})
 		},
 		func() error {
-			return c.AddCardFingerprint(ctx, "cards", &CardFingerprintRequest{Operation: FraudOperationPayment, OperationID: 5})
+			return c.AddCardFingerprint(ctx, "cards", &CardFingerprintRequest{Operation: FraudOperationPayment, OperationID: "5"})
 		},
 		func() error {
 			l, err := c.AllFraudValueLists(ctx)
@@ -114,7 +114,7 @@ func TestFraudClient(t *testing.T) {
 		}
 	}
 	s := *seen
-	if s[0].body["paymentId"] != 5.0 || s[1].body["operationId"] != 5.0 || s[7].body["checkStatus"] != "NOT_FRAUD" {
+	if s[0].body["paymentId"] != 5.0 || s[1].body["operationId"] != "5" || s[7].body["checkStatus"] != "NOT_FRAUD" {
 		t.Errorf("bodies %v %v %v", s[0].body, s[1].body, s[7].body)
 	}
 	if q := s[6].query; q.Get("paymentId") != "5" || q.Get("action") != "REVIEW" || q.Has("checkStatus") {

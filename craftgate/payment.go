@@ -78,6 +78,13 @@ type Card struct {
 	StoreCardAfterSuccessPayment bool   `json:"storeCardAfterSuccessPayment,omitempty"`
 	CardUserKey                  string `json:"cardUserKey,omitempty"`
 	CardToken                    string `json:"cardToken,omitempty"`
+	// BinNumber, LastFourDigits and CardHolderIdentityNumber are the
+	// documented insurance form: the first 6 or 8 and the last 4 digits of
+	// the card and the holder's national identity number, instead of the
+	// number itself.
+	BinNumber                string `json:"binNumber,omitempty"`
+	LastFourDigits           string `json:"lastFourDigits,omitempty"`
+	CardHolderIdentityNumber string `json:"cardHolderIdentityNumber,omitempty"`
 	// Loyalty uses the card's rewards for this payment (loyalty.go).
 	Loyalty *Loyalty `json:"loyalty,omitempty"`
 }

@@ -95,7 +95,15 @@ func APMErrorIdentities() map[string]string {
 	return out
 }
 
-// apmActions is the additionalAction of each APM type init serves.
+// apmActions is the additionalAction of each APM type init serves: the
+// documented types (https://developer.craftgate.io, APM payments) first,
+// then every other type the official clients' enums list, each behaving
+// like the nearest documented type (MOCK DECISION, README "APM"): wallets
+// and redirecting providers like PayPal, meal and gift cards with a code
+// like Edenred, Multinet's gift cards like Multinet, MB WAY (a phone app)
+// like Bizum, carrier billing like Paycell DCB, Pluxee gift like Pluxee,
+// and the shopping-loan (BNPL) types, when sent to APM init rather than
+// to the BNPL init, like a redirecting provider.
 var apmActions = map[string]string{
 	craftgate.ApmPapara: craftgate.ApmActionRedirectToURL, craftgate.ApmPayPal: craftgate.ApmActionRedirectToURL,
 	craftgate.ApmKlarna: craftgate.ApmActionRedirectToURL, craftgate.ApmAfterpay: craftgate.ApmActionRedirectToURL,
@@ -108,6 +116,22 @@ var apmActions = map[string]string{
 	craftgate.ApmBizum: craftgate.ApmActionWaitForWebhook, craftgate.ApmChippin: craftgate.ApmActionWaitForWebhook,
 	craftgate.ApmTompay: craftgate.ApmActionWaitForWebhook,
 	craftgate.ApmPluxee: craftgate.ApmActionNone,
+
+	craftgate.ApmPayoneer: craftgate.ApmActionRedirectToURL, craftgate.ApmAlipay: craftgate.ApmActionRedirectToURL,
+	craftgate.ApmApplePay: craftgate.ApmActionRedirectToURL, craftgate.ApmGooglePay: craftgate.ApmActionRedirectToURL,
+	craftgate.ApmHepsipayFinance: craftgate.ApmActionRedirectToURL, craftgate.ApmHepsipayWallet: craftgate.ApmActionRedirectToURL,
+	craftgate.ApmHepsipayShoppingLoan: craftgate.ApmActionRedirectToURL, craftgate.ApmPaymob: craftgate.ApmActionRedirectToURL,
+	craftgate.ApmPapel: craftgate.ApmActionRedirectToURL, craftgate.ApmAlbaraka: craftgate.ApmActionRedirectToURL,
+	craftgate.ApmKaracaFinans: craftgate.ApmActionRedirectToURL, craftgate.ApmCompay: craftgate.ApmActionRedirectToURL,
+	craftgate.ApmDKB:     craftgate.ApmActionRedirectToURL,
+	craftgate.BnplMaslak: craftgate.ApmActionRedirectToURL, craftgate.BnplAlfabank: craftgate.ApmActionRedirectToURL,
+	craftgate.BnplTomFinance: craftgate.ApmActionRedirectToURL, craftgate.BnplHaso: craftgate.ApmActionRedirectToURL,
+	craftgate.BnplZip: craftgate.ApmActionRedirectToURL, craftgate.BnplPaycell: craftgate.ApmActionRedirectToURL,
+	craftgate.ApmTokenflex: craftgate.ApmActionOTPRequired, craftgate.ApmTokenflexGift: craftgate.ApmActionOTPRequired,
+	craftgate.ApmVodafoneDCB:  craftgate.ApmActionOTPRequired,
+	craftgate.ApmMultinetGift: craftgate.ApmActionShowHTMLContent, craftgate.ApmMultinetNeoGift: craftgate.ApmActionShowHTMLContent,
+	craftgate.ApmMBWay:      craftgate.ApmActionWaitForWebhook,
+	craftgate.ApmPluxeeGift: craftgate.ApmActionNone, craftgate.ApmPluxeeDocs: craftgate.ApmActionNone,
 }
 
 // instantTransferBanks is the mock's list of instant-transfer banks
@@ -286,14 +310,22 @@ func checkAPMParams(req *craftgate.InitApmPaymentRequest) *apiError {
 	}
 	switch req.ApmType {
 	case craftgate.ApmEdenred, craftgate.ApmEdenredGift, craftgate.ApmSetcard:
-		if len(req.ApmUserIdentity) != 16 || !isDigits(req.ApmUserIdentity) {
-			return errValidation(CodeInvalidApmParam, "apmUserIdentity must be the 16-digit card number (apmType "+req.ApmType+")")
+		// The Node sample of Setcard sends the card as
+		// additionalParams.cardNumber: either place is read.
+		if id := apmIdentity(req); len(id) != 16 || !isDigits(id) {
+			return errValidation(CodeInvalidApmParam, "apmUserIdentity (or additionalParams.cardNumber) must be the 16-digit card number (apmType "+req.ApmType+")")
 		}
-	case craftgate.ApmIWallet, craftgate.ApmMetropol:
+	case craftgate.ApmIWallet:
+		// The Node and PHP samples "with card password" send the card as
+		// apmUserIdentity and its password as additionalParams.otpCode.
+		if ap["cardNumber"] == "" && req.ApmUserIdentity == "" {
+			return errRequired("additionalParams.cardNumber (or apmUserIdentity) (apmType IWALLET)")
+		}
+	case craftgate.ApmMetropol:
 		return need("cardNumber")
 	case craftgate.ApmPaycellDCB:
 		return gsm("additionalParams.paycellGsmNumber", ap["paycellGsmNumber"])
-	case craftgate.ApmPluxee:
+	case craftgate.ApmPluxee, craftgate.ApmPluxeeGift, craftgate.ApmPluxeeDocs:
 		if e := gsm("apmUserIdentity", req.ApmUserIdentity); e != nil {
 			return e
 		}
@@ -330,6 +362,37 @@ func checkAPMParams(req *craftgate.InitApmPaymentRequest) *apiError {
 	return nil
 }
 
+// iWalletPassword is the card password an iWallet init carries
+// (additionalParams.otpCode or passCode), or "".
+func iWalletPassword(req *craftgate.InitApmPaymentRequest) string {
+	if req.ApmType != craftgate.ApmIWallet {
+		return ""
+	}
+	if c := req.AdditionalParams["passCode"]; c != "" {
+		return c
+	}
+	return req.AdditionalParams["otpCode"]
+}
+
+// isPluxee reports whether t is one of Pluxee's types (the clients'
+// SODEXO and SODEXO_GIFT, the docs' PLUXEE).
+func isPluxee(t string) bool {
+	return t == craftgate.ApmPluxee || t == craftgate.ApmPluxeeGift || t == craftgate.ApmPluxeeDocs
+}
+
+// apmIdentity is the buyer's account at the provider: apmUserIdentity,
+// or for the card-based types additionalParams.cardNumber when the
+// identity is not sent.
+func apmIdentity(req *craftgate.InitApmPaymentRequest) string {
+	if req.ApmUserIdentity == "" {
+		switch req.ApmType {
+		case craftgate.ApmEdenred, craftgate.ApmEdenredGift, craftgate.ApmSetcard:
+			return req.AdditionalParams["cardNumber"]
+		}
+	}
+	return req.ApmUserIdentity
+}
+
 // initAPM serves POST /payment/v1/apm-payments/init.
 func (m *Mock) initAPM(c *call) {
 	var req craftgate.InitApmPaymentRequest
@@ -354,7 +417,11 @@ func (m *Mock) initAPM(c *call) {
 	p, e := m.newAPM(req.ApmType, &craftgate.CreatePaymentRequest{Price: req.Price, PaidPrice: req.PaidPrice, Currency: req.Currency,
 		PaymentGroup: req.PaymentGroup, ConversationID: req.ConversationID, ExternalID: req.ExternalID,
 		PaymentChannel: req.PaymentChannel, BuyerMemberID: req.BuyerMemberID, Items: req.Items})
-	if e == nil && action != craftgate.ApmActionNone && action != craftgate.ApmActionOTPRequired {
+	// A callback is posted only after a redirect (the provider's page
+	// sends the buyer back); OTP, app (WAIT_FOR_WEBHOOK) and NONE payments
+	// end through the API and the webhook, so the official samples of
+	// Bizum and MB WAY send no callbackUrl. One that is sent is checked.
+	if e == nil && (req.CallbackURL != "" || action == craftgate.ApmActionRedirectToURL || action == craftgate.ApmActionShowHTMLContent) {
 		e = checkCallbackURL(req.CallbackURL)
 	}
 	if e == nil {
@@ -365,12 +432,26 @@ func (m *Mock) initAPM(c *call) {
 		return
 	}
 	p.action, p.status, p.callbackURL, p.token = action, craftgate.StatusWaiting, req.CallbackURL, randomToken()
-	group, refused := apmErrorIdentities[req.ApmUserIdentity]
-	if !refused && req.ApmType == craftgate.ApmPluxee && req.AdditionalParams["sodexoCode"] != apmSandboxPluxeeCode {
+	group, refused := apmErrorIdentities[apmIdentity(&req)]
+	if !refused && isPluxee(req.ApmType) && req.AdditionalParams["sodexoCode"] != apmSandboxPluxeeCode {
 		group, refused = "APM_INVALID_VERIFICATION_CODE", true
 	}
+	desc := "the APM provider refused the payment (" + group + ")"
+	if code := iWalletPassword(&req); !refused && code != "" {
+		// The card's password at init: paid at once, or refused like a
+		// wrong code at complete (MOCK DECISION, README "APM").
+		switch code {
+		case apmPassCode:
+			action = craftgate.ApmActionNone
+		case apmExpiredCode:
+			group, refused, desc = "APM_VERIFICATION_CODE_ERROR", true, "the card password has expired"
+		default:
+			group, refused, desc = "APM_INVALID_VERIFICATION_CODE", true, "the card password is not valid"
+		}
+		p.action = action
+	}
 	if refused {
-		p.fail(group, "the APM provider refused the payment ("+group+")")
+		p.fail(group, desc)
 		m.apm.add(p)
 		m.logAPM(c, p, "refused at init")
 		m.emit(EventAPIAuth, craftgate.StatusFailure, itoa(p.id), p.id)
@@ -548,17 +629,17 @@ func (m *Mock) apmPaymentView(p *apmPayment) *craftgate.Payment {
 	out := &craftgate.Payment{ID: p.id, CreatedDate: string(m.appendUnix(nil, p.created)),
 		Price: amt(p.price), PaidPrice: amt(p.paid), WalletPrice: zero, Currency: craftgate.Currencies[p.currency],
 		BuyerMemberID: p.buyerMemberID, Installment: 1, ConversationID: p.conversationID, ExternalID: p.externalID,
-		PaymentChannel: p.channel, PaymentType: craftgate.PaymentTypeAPM, PaymentSource: craftgate.PaymentSourceAPM,
+		PaymentChannel: p.channel, PaymentType: craftgate.PaymentTypeAPM, PaymentSource: craftgate.PaymentSourceAPI,
 		PaymentGroup: groupName(p.group), PaymentStatus: p.status, PaymentPhase: craftgate.PhaseAuth, ApmType: p.apmType,
 		MerchantCommissionRate: zero, MerchantCommissionRateAmount: amt(p.paid - p.price),
 		BankCommissionRate: zero, BankCommissionRateAmount: zero}
 	if p.errGroup != "" {
 		out.PaymentError = &craftgate.ErrorBody{ErrorCode: p.errCode, ErrorDescription: p.errDesc, ErrorGroup: p.errGroup}
 	}
-	txStatus := "WAITING_FOR_PAYOUT" // MOCK DECISION: like a successful card payment's transactions
-	if p.status != craftgate.StatusSuccess {
-		txStatus = p.status
-	}
+	// transactionStatus is an item's payout approval (WAITING_FOR_APPROVAL,
+	// APPROVED, PAYOUT_STARTED), not the payment's status: an APM item has
+	// no seller to approve, like a card payment's non-marketplace item.
+	txStatus := craftgate.TransactionApproved
 	out.PaymentTransactions = make([]craftgate.PaymentTransaction, len(p.txs))
 	for i, t := range p.txs {
 		out.PaymentTransactions[i] = craftgate.PaymentTransaction{ID: t.id, Name: t.name, ExternalID: t.externalID,

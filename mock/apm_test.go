@@ -50,7 +50,7 @@ func TestApmInitActions(t *testing.T) {
 				}
 			}
 			p := retrieve(t, m, r.PaymentID)
-			if p.PaymentStatus != tt.status || p.ApmType != tt.apmType || p.PaymentSource != craftgate.PaymentSourceAPM {
+			if p.PaymentStatus != tt.status || p.ApmType != tt.apmType || p.PaymentSource != craftgate.PaymentSourceAPI {
 				t.Errorf("retrieved %s %s %s", p.PaymentStatus, p.ApmType, p.PaymentSource)
 			}
 			sum := craftgate.MustAmount("0")

@@ -444,19 +444,18 @@ func paging(q interface{ Get(string) string }) (page, size int, e *apiError) {
 	return page, size, nil
 }
 
-// queryDate reads an optional date-time query parameter as Unix seconds:
-// yyyy-MM-ddTHH:mm:ss in the mock's Location (Go and Java clients), or
-// RFC 3339 with a zone and optional fraction (the Node client).
+// queryDate reads an optional date-time query parameter as Unix seconds,
+// in every form the clients send (craftgate.ParseDateTime):
+// yyyy-MM-ddTHH:mm:ss in the mock's Location (Go and Java clients), RFC
+// 3339 with a zone and optional fraction (the Node client), yyyy-MM-dd.
 func (m *Mock) queryDate(q interface{ Get(string) string }, name string) (*int64, *apiError) {
 	s := q.Get(name)
 	if s == "" {
 		return nil, nil
 	}
-	t, err := time.ParseInLocation(craftgate.DateTimeLayout, s, m.loc)
+	t, err := craftgate.ParseDateTime(s, m.loc)
 	if err != nil {
-		if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return nil, errValidation(CodeInvalidQuery, name+" must be yyyy-MM-ddTHH:mm:ss, got "+strconv.Quote(truncate(s, 40)))
-		}
+		return nil, errValidation(CodeInvalidQuery, name+" must be yyyy-MM-ddTHH:mm:ss or RFC 3339, got "+strconv.Quote(truncate(s, 40)))
 	}
 	u := t.Unix()
 	return &u, nil
@@ -519,9 +518,57 @@ func (m *Mock) resolveCard(req *craftgate.CreatePaymentRequest, d *draft, now ti
 		d.cardFlags |= cardPaidStored
 		return nil
 	}
+	if c.CardNumber == "" && (c.BinNumber != "" || c.LastFourDigits != "" || c.CardHolderIdentityNumber != "") {
+		return resolvePartialCard(req, now)
+	}
 	if c.StoreCardAfterSuccessPayment && c.CardUserKey != "" && !m.store.vault.hasUser(c.CardUserKey) {
 		return errValidation(CodeStoredCardNotUsable, "card.cardUserKey "+strconv.Quote(truncate(c.CardUserKey, 64))+" is not a card user; omit it to store the card for a new one")
 	}
+	return nil
+}
+
+// partialCardHolder is the holder name of a payment made with the
+// insurance form, which carries no name (MOCK DECISION).
+const partialCardHolder = "CARD HOLDER"
+
+// resolvePartialCard replaces the documented insurance form of a card
+// (binNumber, the first 6 or 8 digits; lastFourDigits; the holder's
+// 11-digit cardHolderIdentityNumber) by the one catalogue card with those
+// digits, so that the payment follows that card's outcome. It has no
+// expiry or CVC to check: the placeholders are valid ones.
+func resolvePartialCard(req *craftgate.CreatePaymentRequest, now time.Time) *apiError {
+	c := req.Card
+	switch {
+	case c.BinNumber == "":
+		return errRequired("card.binNumber (or card.cardNumber)")
+	case c.LastFourDigits == "":
+		return errRequired("card.lastFourDigits")
+	case c.CardHolderIdentityNumber == "":
+		return errRequired("card.cardHolderIdentityNumber")
+	case len(c.BinNumber) != 6 && len(c.BinNumber) != 8 || !isDigits(c.BinNumber):
+		return errValidation(CodeInvalidCardNumber, "card.binNumber must be the first 6 or 8 digits of the card")
+	case len(c.LastFourDigits) != 4 || !isDigits(c.LastFourDigits):
+		return errValidation(CodeInvalidCardNumber, "card.lastFourDigits must be 4 digits")
+	case len(c.CardHolderIdentityNumber) != 11 || !isDigits(c.CardHolderIdentityNumber):
+		return errValidation(CodeInvalidCardNumber, "card.cardHolderIdentityNumber must be the 11-digit national identity number")
+	}
+	var tc *craftgate.TestCard
+	for _, x := range craftgate.TestCards().All() {
+		if strings.HasPrefix(x.Number, c.BinNumber) && strings.HasSuffix(x.Number, c.LastFourDigits) {
+			tc = x
+			break
+		}
+	}
+	if tc == nil {
+		return errValidation(CodeCardNotInSandbox, "card.binNumber "+c.BinNumber+" and card.lastFourDigits "+c.LastFourDigits+
+			" name no sandbox test card: the sandbox accepts only test cards")
+	}
+	cvc := "000"
+	if tc.Association == "AMEX" {
+		cvc = "0000"
+	}
+	req.Card = &craftgate.Card{CardHolderName: partialCardHolder, CardNumber: tc.Number, ExpireMonth: "12",
+		ExpireYear: strconv.Itoa(now.Year() + 1), CVC: cvc, Loyalty: c.Loyalty}
 	return nil
 }
 
@@ -531,8 +578,8 @@ func (d *draft) wantsCardSaved(c *craftgate.Card) *apiError {
 	if !c.StoreCardAfterSuccessPayment {
 		return nil
 	}
-	if d.threeDS {
-		return errValidation(CodeUnsupportedFeature, "card.storeCardAfterSuccessPayment with 3-D Secure is not supported by the mock (the docs return the keys only in the 3D Pay model); store the card with POST /payment/v1/cards after completing")
+	if d.threeDS && d.cardFlags&payDeposit != 0 {
+		return errValidation(CodeUnsupportedFeature, "card.storeCardAfterSuccessPayment is not supported by the mock's deposits")
 	}
 	if e := checkAlias(c.CardAlias, "card.cardAlias"); e != nil {
 		return e
@@ -548,15 +595,40 @@ func (m *Mock) saveCardOf(d *draft, id int64, now time.Time) {
 	c := d.saveCard
 	// A copy of the holder: d's own strings must not reach the vault, or
 	// the draft would escape to the heap (see resolveCard).
-	sd, e := checkPlainCard(strings.Clone(d.holder), d.card.Number, c.ExpireMonth, c.ExpireYear, now, false, "card.")
-	if e != nil {
-		return // cannot happen: the payment validated the same card
+	if m.storeCardFor(id, cardToSave{holder: strings.Clone(d.holder), pan: d.card.Number, month: c.ExpireMonth,
+		year: c.ExpireYear, userKey: c.CardUserKey, alias: c.CardAlias}, now) {
+		d.cardFlags |= cardSaved
 	}
-	sd.userKey, sd.alias, sd.created = c.CardUserKey, c.CardAlias, now.Unix()
+}
+
+// cardToSave is a card a payment stores once it succeeds
+// (storeCardAfterSuccessPayment): at once for a non-3DS payment, when the
+// bank takes the money for a 3-D Secure one (threeds.go).
+type cardToSave struct{ holder, pan, month, year, userKey, alias string }
+
+// pendingSave is the card a 3-D Secure payment validated into d will
+// store, or nil.
+func (d *draft) pendingSave() *cardToSave {
+	c := d.saveCard
+	if c == nil {
+		return nil
+	}
+	return &cardToSave{holder: strings.Clone(d.holder), pan: d.card.Number, month: strings.Clone(c.ExpireMonth),
+		year: strings.Clone(c.ExpireYear), userKey: strings.Clone(c.CardUserKey), alias: strings.Clone(c.CardAlias)}
+}
+
+// storeCardFor stores k in the vault for payment id and reports whether
+// the payment now answers its keys.
+func (m *Mock) storeCardFor(id int64, k cardToSave, now time.Time) bool {
+	sd, e := checkPlainCard(k.holder, k.pan, k.month, k.year, now, false, "card.")
+	if e != nil {
+		return false // cannot happen: the payment validated the same card
+	}
+	sd.userKey, sd.alias, sd.created = k.userKey, k.alias, now.Unix()
 	sc, ok := m.store.vault.put(m, &sd)
 	if !ok {
-		return // cannot happen: card users are never removed
+		return false // cannot happen: card users are never removed
 	}
 	m.store.vault.attach(id, savedKeys{userKey: sc.userKey, token: sc.token})
-	d.cardFlags |= cardSaved
+	return true
 }

@@ -324,11 +324,6 @@ func TestStoreCardAfterPayment(t *testing.T) {
 			r.Card.StoreCardAfterSuccessPayment, r.Card.CardUserKey = true, "nobody"
 			return r
 		}(), craftgate.PathCardPayments, CodeStoredCardNotUsable},
-		"with 3-D Secure": {func() *craftgate.CreatePaymentRequest {
-			r := &threeDSRequest(successCard, rc.callbackURL(), false).CreatePaymentRequest
-			r.Card.StoreCardAfterSuccessPayment = true
-			return r
-		}(), "", CodeUnsupportedFeature},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var w *httptest.ResponseRecorder

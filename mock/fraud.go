@@ -294,37 +294,38 @@ func (m *Mock) addFraudValue(c *call) {
 }
 
 // addCardFingerprint serves POST /fraud/v1/value-lists/{listName}/card-fingerprints.
-func (m *Mock) addCardFingerprint(c *call) {
+// operationId is a string in every official client (a number is read
+// too); one that names no payment is a 404.
+func (m *Mock) addCardFingerprint(c *call) error {
 	name := c.param("listName")
 	var req craftgate.CardFingerprintRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	switch {
 	case req.Operation == "":
-		c.fail(errRequired("operation"))
-		return
+		return errRequired("operation")
 	case req.Operation != craftgate.FraudOperationPayment:
 		// MOCK DECISION: LOYALTY operations (reward inquiries) are not
 		// recorded by the mock, so only payments have cards to add.
-		c.fail(errValidation(CodeInvalidFraudValue, "operation must be PAYMENT (the mock records no LOYALTY operations)"))
-		return
-	case req.OperationID == 0:
-		c.fail(errRequired("operationId"))
-		return
+		return errValidation(CodeInvalidFraudValue, "operation must be PAYMENT (the mock records no LOYALTY operations)")
+	case strings.TrimSpace(string(req.OperationID)) == "":
+		return errRequired("operationId")
 	}
-	fp, e := m.paymentFingerprint(req.OperationID)
+	id, ok := req.OperationID.Int64()
+	if !ok {
+		return errNotFound(CodePaymentNotFound, "payment "+strconv.Quote(truncate(string(req.OperationID), 40))+" not found")
+	}
+	fp, e := m.paymentFingerprint(id)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := m.putFraudValue(name, craftgate.FraudValueCard, req.Label, fp, req.DurationInSeconds); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	c.wrote, c.status = true, http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 // paymentFingerprint is the fingerprint of a stored payment's card.
@@ -395,11 +396,16 @@ func (fs *fraudStore) recount() {
 	fs.values.Store(int64(n))
 }
 
+// fraudValueID is the id a value is known by: UUID-shaped, like the
+// sandbox's (the official samples remove "5758a029-4a82-..."), derived
+// from the mock's seed and the value's sequence number.
+func (m *Mock) fraudValueID(seq int64) string { return m.newKey(kindFraudValue, uint64(seq)) }
+
 // listJSON renders a list; the caller holds mu.
-func (l *fraudList) listJSON(now time.Time) craftgate.FraudValueList {
+func (m *Mock) listJSON(l *fraudList, now time.Time) craftgate.FraudValueList {
 	out := craftgate.FraudValueList{Name: l.name, Type: l.kind, Values: []craftgate.FraudValue{}}
 	for _, v := range l.live(now) {
-		fv := craftgate.FraudValue{ID: strconv.FormatInt(v.id, 10), Label: v.label, Value: v.value}
+		fv := craftgate.FraudValue{ID: m.fraudValueID(v.id), Label: v.label, Value: v.value}
 		if !v.expires.IsZero() {
 			left := int64(v.expires.Sub(now) / time.Second)
 			fv.ExpireInSeconds = &left
@@ -422,7 +428,7 @@ func (m *Mock) allFraudValueLists(c *call) {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		out.Items = append(out.Items, fs.byName[n].listJSON(now))
+		out.Items = append(out.Items, m.listJSON(fs.byName[n], now))
 	}
 	fs.mu.Unlock()
 	c.sendData(http.StatusOK, out)
@@ -435,7 +441,7 @@ func (m *Mock) fraudValueList(c *call) {
 	l := fs.byName[c.idText]
 	var out craftgate.FraudValueList
 	if l != nil {
-		out = l.listJSON(m.Now())
+		out = m.listJSON(l, m.Now())
 	}
 	fs.mu.Unlock()
 	if l == nil {
@@ -462,25 +468,29 @@ func (m *Mock) deleteFraudValueList(c *call) {
 }
 
 // deleteFraudValue serves DELETE /fraud/v1/value-lists/{listName}/values/{valueId}.
-func (m *Mock) deleteFraudValue(c *call) {
+// Value ids are strings in the clients; an id of any shape that names no
+// value of the list is a 404.
+func (m *Mock) deleteFraudValue(c *call) error {
 	name, idText := c.param("listName"), c.param("valueId")
-	id := parseID(idText)
 	fs := &m.fraud
-	fs.mu.Lock()
-	found := false
-	if l := fs.byName[name]; l != nil {
+	found := func() bool {
+		fs.mu.Lock()
+		defer fs.mu.Unlock()
+		l := fs.byName[name]
+		if l == nil {
+			return false
+		}
 		n := len(l.values)
-		l.values = slices.DeleteFunc(l.values, func(v fraudValue) bool { return v.id == id })
-		found = len(l.values) < n
-	}
-	fs.recount()
-	fs.mu.Unlock()
+		l.values = slices.DeleteFunc(l.values, func(v fraudValue) bool { return m.fraudValueID(v.id) == idText })
+		fs.recount()
+		return len(l.values) < n
+	}()
 	if !found {
-		c.fail(errNotFound(CodeFraudListNotFound, "value "+idText+" of list "+name+" not found"))
-		return
+		return errNotFound(CodeFraudListNotFound, "value "+truncate(idText, 64)+" of list "+truncate(name, 64)+" not found")
 	}
 	c.wrote, c.status = true, http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 // searchFraudRules serves GET /fraud/v1/rules: the mock's fixed rules,

@@ -137,7 +137,7 @@ func TestFraudValueLists(t *testing.T) {
 	addValue(t, m, craftgate.FraudValueRequest{ListName: "vip", Type: "EMAIL", Value: "b@example.com"})
 	addValue(t, m, craftgate.FraudValueRequest{ListName: "vip", Type: "EMAIL", Value: "b@example.com"}) // kept once
 	if w := do(t, m, http.MethodPost, pathFraudValueLists+"/cards"+pathFingerprintsSuffix,
-		craftgate.CardFingerprintRequest{Operation: "PAYMENT", OperationID: p.ID, DurationInSeconds: 86400}); w.Code != http.StatusOK {
+		craftgate.CardFingerprintRequest{Operation: "PAYMENT", OperationID: craftgate.TextID(itoa(p.ID)), DurationInSeconds: 86400}); w.Code != http.StatusOK {
 		t.Fatalf("fingerprint: %d %s", w.Code, w.Body)
 	}
 	l := getFraudList(t, m, "vip")
@@ -194,7 +194,7 @@ func TestFraudValueLists(t *testing.T) {
 		t.Fatalf("unknown payment: %d", w.Code)
 	}
 	if e := validationError(t, do(t, m, http.MethodPost, pathFraudValueLists+"/cards"+pathFingerprintsSuffix,
-		craftgate.CardFingerprintRequest{Operation: "LOYALTY", OperationID: p.ID})); e.ErrorCode != CodeInvalidFraudValue {
+		craftgate.CardFingerprintRequest{Operation: "LOYALTY", OperationID: craftgate.TextID(itoa(p.ID))})); e.ErrorCode != CodeInvalidFraudValue {
 		t.Fatalf("LOYALTY operation: %+v", e)
 	}
 }

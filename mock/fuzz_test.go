@@ -285,7 +285,7 @@ func FuzzLinkRewardsFraud(f *testing.F) {
 		productRequest(), rewarded,
 		craftgate.RetrieveLoyaltiesRequest{CardNumber: rewardBonusCard, ExpireYear: "2044", ExpireMonth: "07"},
 		craftgate.FraudValueRequest{ListName: "reviewClientIps", Type: "IP", Value: "10.0.0.9", DurationInSeconds: 60},
-		craftgate.CardFingerprintRequest{Operation: "PAYMENT", OperationID: 1000001},
+		craftgate.CardFingerprintRequest{Operation: "PAYMENT", OperationID: "1000001"},
 		[]byte(`{"listName":"blockedCardNumbers","type":"CARD","paymentId":99999999999999999999}`),
 		[]byte(`{"name":"x","description":"y","price":1,"currency":"TRY","enabledInstallments":[0,13],"orderId":"o","stock":-1,"expiresAt":"2099-13-40T25:61:61"}`))
 }

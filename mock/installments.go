@@ -147,6 +147,10 @@ func (m *Mock) retrieveBin(c *call) error {
 	}
 	tc := binCard(bin)
 	if tc == nil {
+		if b, ok := m.fixtureBin(bin); ok { // the fixtures' BIN table (fixtures.go)
+			c.sendData(http.StatusOK, b)
+			return nil
+		}
 		return errNotFound(CodeBinNotFound, "binNumber "+bin+" is not the BIN of a sandbox test card")
 	}
 	c.sendData(http.StatusOK, binOf(bin, tc))

@@ -121,7 +121,14 @@ func checkLoyalty(l *craftgate.Loyalty, d *draft, en bool) (*loyaltyUse, *apiErr
 		if l.Reward != nil {
 			return nil, errValidation(CodeInvalidLoyalty, "card.loyalty.reward is only for type REWARD_MONEY")
 		}
-		return nil, errValidation(CodeUnsupportedFeature, "card.loyalty.type "+l.Type+" is not supported by the mock; use REWARD_MONEY")
+		if d.card == nil {
+			return nil, errValidation(CodeInvalidLoyalty, "card.loyalty needs a card: a loyalty cannot be used on a wallet payment")
+		}
+		// MOCK DECISION: the bank campaigns (an additional or postponed
+		// installment, points, minutes, a postponed statement) are accepted
+		// for any card, as the official samples send them, and echoed; the
+		// mock models no campaign, so they change nothing else.
+		return &loyaltyUse{kind: l.Type}, nil
 	default:
 		return nil, errValidation(CodeInvalidLoyalty, "card.loyalty.type must be a loyalty type such as REWARD_MONEY, got "+strconv.Quote(truncate(l.Type, 40)))
 	}
@@ -179,6 +186,9 @@ func rewardDecline(group, why string) *apiError {
 func appendLoyalty(b []byte, l *loyaltyUse) []byte {
 	b = append(b, `,"loyalty":{"type":"`...)
 	b = append(b, l.kind...) // a constant that needs no escaping
+	if l.kind != craftgate.LoyaltyRewardMoney {
+		return append(b, '"', '}')
+	}
 	b = append(b, `","reward":{"cardRewardMoney":`...)
 	b = l.card.appendTo(b)
 	b = append(b, `,"firmRewardMoney":`...)

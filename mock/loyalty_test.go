@@ -95,7 +95,6 @@ func TestLoyaltyUsage(t *testing.T) {
 		{"zero reward", rewardBonusCard, reward("REWARD_MONEY", "0", "0"), 400, CodeInvalidLoyalty, ""},
 		{"negative reward", rewardBonusCard, reward("REWARD_MONEY", "-1", "2"), 400, CodeInvalidLoyalty, ""},
 		{"reward on another type", rewardBonusCard, reward("ADDITIONAL_INSTALLMENT", "1", "0"), 400, CodeInvalidLoyalty, ""},
-		{"another type", rewardBonusCard, &craftgate.Loyalty{Type: "POSTPONING_INSTALLMENT"}, 400, CodeUnsupportedFeature, ""},
 	}
 	m := newTestMock(t)
 	for _, tt := range tests {

@@ -199,7 +199,10 @@ type Mock struct {
 	recon    recon        // payout accounts, withdrawals, bank transfers, report demands (settlement.go)
 	products productStore // pay-by-link products (products.go)
 	fraud    fraudStore   // fraud value lists and checks (fraud.go)
-	side     sideTable    // rewards and fraud results of payments (side.go)
+
+	fixtures   atomic.Pointer[Fixtures] // nil until SeedFixtures (fixtures.go)
+	fixturesMu sync.Mutex               // serialises SeedFixtures
+	side       sideTable                // rewards and fraud results of payments (side.go)
 }
 
 // scratch holds one request's reusable state.

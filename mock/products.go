@@ -41,8 +41,13 @@ import (
 //     (soldCount counts successes only; a declined card sells nothing);
 //     without stock a product sells without limit; with orderId, stock must
 //     be exactly 1 (documented);
-//   - expiresAt is yyyy-MM-ddTHH:mm:ss in the mock's Location, must be in
-//     the future when sent, and is judged on the mock clock;
+//   - expiresAt is read in every form the official clients send
+//     (yyyy-MM-ddTHH:mm:ss in the mock's Location, fractional seconds,
+//     RFC 3339 with Z or an offset: craftgate.ParseDateTime), must be in
+//     the future when sent, is judged on the mock clock and answered as
+//     yyyy-MM-ddTHH:mm:ss in the mock's Location;
+//   - description may be left out (the clients mark it omitempty; the
+//     docs do not require it): it is answered empty;
 //   - the page of a PASSIVE or sold-out product answers 409, of an expired
 //     one 410, of a deleted or unknown one 404, each with a sentence saying
 //     why, and no form;
@@ -129,14 +134,12 @@ func (ps *productStore) remove(id int64) {
 // validateProduct checks a create or update body into p (which keeps its
 // id, token and soldCount).
 func (m *Mock) validateProduct(req *craftgate.CreateProductRequest, p *product, now time.Time) *apiError {
-	name, desc := strings.TrimSpace(req.Name), strings.TrimSpace(req.Description)
+	name := strings.TrimSpace(req.Name)
 	switch {
 	case name == "":
 		return errRequired("name")
 	case len(name) > maxProductName:
 		return errValidation(CodeInvalidProduct, "name must be at most "+strconv.Itoa(maxProductName)+" characters")
-	case desc == "":
-		return errRequired("description")
 	case len(req.Description) > maxProductDesc:
 		return errValidation(CodeInvalidProduct, "description must be at most "+strconv.Itoa(maxProductDesc)+" characters")
 	}
@@ -177,9 +180,9 @@ func (m *Mock) validateProduct(req *craftgate.CreateProductRequest, p *product, 
 	}
 	var expires time.Time
 	if req.ExpiresAt != "" {
-		t, err := time.ParseInLocation(craftgate.DateTimeLayout, req.ExpiresAt, m.loc)
+		t, err := craftgate.ParseDateTime(req.ExpiresAt, m.loc)
 		if err != nil {
-			return errValidation(CodeInvalidProduct, "expiresAt must be yyyy-MM-ddTHH:mm:ss, got "+strconv.Quote(truncate(req.ExpiresAt, 30)))
+			return errValidation(CodeInvalidProduct, "expiresAt must be yyyy-MM-ddTHH:mm:ss or RFC 3339, got "+strconv.Quote(truncate(req.ExpiresAt, 40)))
 		}
 		if !t.After(now) {
 			return errValidation(CodeInvalidProduct, "expiresAt must be in the future")
@@ -190,7 +193,11 @@ func (m *Mock) validateProduct(req *craftgate.CreateProductRequest, p *product, 
 	p.installments = append([]int{}, req.EnabledInstallments...)
 	p.stock, p.orderID, p.multiPayment = stock, req.OrderID, req.MultiPayment
 	p.conversationID, p.externalID, p.basketIdentifier = req.ConversationID, req.ExternalID, req.BasketIdentifier
-	p.expires, p.expiresRaw = expires, req.ExpiresAt
+	p.expires, p.expiresRaw = expires, ""
+	if !expires.IsZero() {
+		// Answered in Craftgate's own form, whatever form was sent.
+		p.expiresRaw = expires.In(m.loc).Format(craftgate.DateTimeLayout)
+	}
 	if req.Channel != "" {
 		p.channel = req.Channel
 	}

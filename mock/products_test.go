@@ -26,7 +26,6 @@ func TestProductValidation(t *testing.T) {
 		code string
 	}{
 		{"no name", func(r *craftgate.CreateProductRequest) { r.Name = " " }, CodeRequiredField},
-		{"no description", func(r *craftgate.CreateProductRequest) { r.Description = "" }, CodeRequiredField},
 		{"no price", func(r *craftgate.CreateProductRequest) { r.Price = amt("0") }, CodeRequiredField},
 		{"negative price", func(r *craftgate.CreateProductRequest) { r.Price = amt("-1") }, CodeInvalidAmount},
 		{"too precise", func(r *craftgate.CreateProductRequest) { r.Price = amt("1.123456789") }, CodeInvalidAmount},
@@ -51,8 +50,10 @@ func TestProductValidation(t *testing.T) {
 			}
 		})
 	}
-	// The accepted forms: orderId with stock 1, USD with single payment.
+	// The accepted forms: orderId with stock 1, USD with single payment,
+	// no description (the official clients mark it omitempty).
 	for _, mod := range []func(*craftgate.CreateProductRequest){
+		func(r *craftgate.CreateProductRequest) { r.Description = "" },
 		func(r *craftgate.CreateProductRequest) { r.OrderID, r.Stock = "o-1", intp(1) },
 		func(r *craftgate.CreateProductRequest) { r.Currency, r.EnabledInstallments = "USD", []int{1} },
 	} {

@@ -90,8 +90,8 @@ func routeTable() []endpoint {
 		{"GET " + craftgate.PathFraudValueListsAll, writes((*Mock).allFraudValueLists), signed},
 		{"GET " + craftgate.PathFraudValueLists + "/{listName}", writes((*Mock).fraudValueList), signed},
 		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}", writes((*Mock).deleteFraudValueList), signed},
-		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}/values/{valueId}", writes((*Mock).deleteFraudValue), signed},
-		{"POST " + craftgate.PathFraudValueLists + "/{listName}/card-fingerprints", writes((*Mock).addCardFingerprint), signedJSON},
+		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}/values/{valueId}", (*Mock).deleteFraudValue, signed},
+		{"POST " + craftgate.PathFraudValueLists + "/{listName}/card-fingerprints", (*Mock).addCardFingerprint, signedJSON},
 		{"GET " + craftgate.PathFraudRules, writes((*Mock).searchFraudRules), signed},
 		{"GET " + craftgate.PathFraudChecks, writes((*Mock).searchFraudChecks), signed},
 		{"PUT " + craftgate.PathFraudChecks + "/{id}/check-status", writes((*Mock).updateFraudCheckStatus), signedJSON},
@@ -166,6 +166,7 @@ func routeTable() []endpoint {
 		{"POST " + pathFaults, writes((*Mock).postFaults), signedJSON},
 		{"GET " + pathStats, writes((*Mock).getStats), signed},
 		{"POST " + pathBankRecords, (*Mock).injectBankRecord, signedJSON}, // bankaccounts.go
+		{"GET " + pathFixtures, (*Mock).getFixtures, signed},
 	}
 }
 
@@ -182,6 +183,7 @@ const (
 	pathFaults       = "/_mock/v1/faults"
 	pathStats        = "/_mock/v1/stats"
 	pathBankRecords  = "/_mock/v1/bank-account-records"
+	pathFixtures     = "/_mock/v1/fixtures"
 	pathACS          = "/_mock/acs"
 	pathCheckoutPage = "/_mock/checkout"
 	pathLinkPage     = "/_mock/link"

@@ -45,6 +45,26 @@ type threeDSSession struct {
 	returned    bool
 	// The answer to the first return, re-used to build ALREADY_RETURNED.
 	md int
+	// save is the card to store when the payment succeeds
+	// (storeCardAfterSuccessPayment), or nil.
+	save *cardToSave
+}
+
+// saveOnSuccess stores the card the 3-D Secure payment p asked to store,
+// once the bank has taken the money; the caller holds p.mu.
+func (m *Mock) saveOnSuccess(p *payment) {
+	v, ok := m.threeDS.Load(p.id)
+	if !ok {
+		return
+	}
+	s := v.(*threeDSSession)
+	if s.save == nil {
+		return
+	}
+	if m.storeCardFor(p.id, *s.save, m.Now()) {
+		p.cardFlags |= cardSaved
+	}
+	s.save = nil
 }
 
 // callbackHashParams is the hashParams of the version 2 callbacks: the
@@ -160,7 +180,7 @@ func (m *Mock) initThreeDS(c *call) {
 	}
 	// The session exists before the payment is published, so that the ACS
 	// never sees a payment without one.
-	s := &threeDSSession{token: randomToken(), callbackURL: req.CallbackURL, v2: version == 2, md: -1}
+	s := &threeDSSession{token: randomToken(), callbackURL: req.CallbackURL, v2: version == 2, md: -1, save: d.pendingSave()}
 	m.threeDS.Store(id, s)
 	d.pending = true
 	p := m.store.insertPayment(&d, id, txFirst, now.Unix(), false)
@@ -357,6 +377,7 @@ func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
 			if p.isDeposit() {
 				m.creditDeposit(p) // a 3-D Secure wallet top-up (wallet.go)
 			}
+			m.saveOnSuccess(p) // storeCardAfterSuccessPayment
 		}
 		f.completeStatus, f.conversationData = craftgate.CompleteStatusCompleted, m.conversationData(p.id)
 	}
@@ -501,6 +522,7 @@ func (m *Mock) finishThreeDS(paymentID int64, deposit bool) (p *payment, card *c
 		if deposit {
 			m.creditDeposit(p) // under p.mu, with the state change (wallet.go)
 		}
+		m.saveOnSuccess(p) // storeCardAfterSuccessPayment
 	}
 	p.mu.Unlock()
 	return p, card, step, down, declined, nil

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 )
@@ -50,8 +51,8 @@ import (
 //   - amounts must match the wallet's currency (CodeWalletCurrencyMismatch);
 //   - a card deposit follows the card's catalogue outcome at the non-3DS
 //     payment step and bank outages (faults.go); a declined deposit is a
-//     422 and moves nothing; deposits cannot store the card, nor use a
-//     stored card (CodeUnsupportedFeature); a card deposit is stored as a
+//     422 and moves nothing; deposits cannot store the card
+//     (CodeUnsupportedFeature) but pay with a stored card like payments; a card deposit is stored as a
 //     payment without items (paymentType DEPOSIT_PAYMENT, its id the wallet
 //     transaction's transactionId), retrievable with GET
 //     /payment/v1/card-payments/{id} and never refundable there; a
@@ -187,13 +188,25 @@ func (m *Mock) renderWallet(w *wallet) craftgate.Wallet {
 		Currency: craftgate.Currencies[w.currency], MemberID: w.memberID}
 }
 
-// nonNegative converts an optional amount that must not be negative.
-func nonNegative(field string, a craftgate.Amount) (money, *apiError) {
+// walletLimit converts negativeAmountLimit. The docs give no sign; the
+// official Java sample sets -10 and expects -10 back, older clients send a
+// positive size. Both are kept as sent and mean the same floor
+// (wallet.floor).
+func walletLimit(a craftgate.Amount) (money, *apiError) {
 	v, prob := moneyOf(a)
-	if prob != amountOK || v < 0 {
-		return 0, errValidation(CodeInvalidAmount, field+" must be zero or a positive amount with at most 8 decimal places")
+	if prob != amountOK {
+		return 0, errValidation(CodeInvalidAmount, "negativeAmountLimit must be an amount with at most 8 decimal places")
 	}
 	return v, nil
+}
+
+// floor is the lowest balance the wallet may reach: minus the size of
+// its negativeAmountLimit, whatever its sign.
+func (w *wallet) floor() money {
+	if w.limit < 0 {
+		return w.limit
+	}
+	return -w.limit
 }
 
 // createWallet serves POST /wallet/v1/members/{memberId}/wallets.
@@ -203,7 +216,7 @@ func (m *Mock) createWallet(c *call) {
 		c.fail(e)
 		return
 	}
-	limit, e := nonNegative("negativeAmountLimit", req.NegativeAmountLimit)
+	limit, e := walletLimit(req.NegativeAmountLimit)
 	if e != nil {
 		c.fail(e)
 		return
@@ -269,7 +282,7 @@ func (m *Mock) updateWallet(c *call) {
 		c.fail(e)
 		return
 	}
-	limit, e := nonNegative("negativeAmountLimit", req.NegativeAmountLimit)
+	limit, e := walletLimit(req.NegativeAmountLimit)
 	if e != nil {
 		c.fail(e)
 		return
@@ -456,8 +469,7 @@ func (m *Mock) remit(c *call, receive bool) {
 		return
 	}
 	if req.Currency == "" {
-		c.fail(errRequired("currency"))
-		return
+		req.Currency = craftgate.CurrencyTRY // the clients mark it omitempty
 	}
 	ci, ok := currencyIndex(req.Currency)
 	if !ok {
@@ -550,7 +562,9 @@ func depositTarget(price craftgate.Amount, currency string, memberID int64) (mon
 		return 0, 0, e
 	}
 	if currency == "" {
-		return 0, 0, errRequired("currency")
+		// The docs require it; the clients mark it omitempty and the
+		// fund-transfer request has no currency field at all: TRY.
+		currency = craftgate.CurrencyTRY
 	}
 	ci, ok := currencyIndex(currency)
 	if !ok {
@@ -598,6 +612,18 @@ func (m *Mock) checkDepositMember(memberID int64, ci uint8) *apiError {
 	return e
 }
 
+// resolveDepositCard replaces a stored card (cardUserKey and cardToken,
+// as the official samples of deposits send) by the card it stands for,
+// like a payment's (cards.go).
+func (m *Mock) resolveDepositCard(req *craftgate.DepositRequest, d *draft, now time.Time, en bool) *apiError {
+	pr := craftgate.CreatePaymentRequest{Card: req.Card}
+	if e := m.resolveCard(&pr, d, now, en); e != nil {
+		return e
+	}
+	req.Card = pr.Card
+	return nil
+}
+
 // createDeposit serves POST /payment/v1/deposits.
 func (m *Mock) createDeposit(c *call) {
 	var req craftgate.DepositRequest
@@ -617,6 +643,10 @@ func (m *Mock) createDeposit(c *call) {
 	now, en := m.Now(), c.en()
 	d := draft{price: price, paidPrice: price, currency: ci, buyerMemberID: req.BuyerMemberID,
 		conversationID: req.ConversationID, posAlias: req.PosAlias, cardFlags: payDeposit}
+	if e := m.resolveDepositCard(&req, &d, now, en); e != nil {
+		c.fail(e)
+		return
+	}
 	if e := validateCard(req.Card, now, en, &d); e != nil {
 		c.fail(e)
 		return
@@ -684,6 +714,10 @@ func (m *Mock) initThreeDSDeposit(c *call) {
 	now, en := m.Now(), c.en()
 	d := draft{threeDS: true, price: price, paidPrice: price, currency: ci, buyerMemberID: req.BuyerMemberID,
 		conversationID: req.ConversationID, posAlias: req.PosAlias, cardFlags: payDeposit}
+	if e := m.resolveDepositCard(&req.DepositRequest, &d, now, en); e != nil {
+		c.fail(e)
+		return
+	}
 	if e := validateCard(req.Card, now, en, &d); e != nil {
 		c.fail(e)
 		return

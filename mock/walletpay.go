@@ -203,7 +203,7 @@ func (m *Mock) reservePayment(d *draft, fails bool, now int64) (id, txFirst int6
 
 // canPay reports whether a member wallet can pay amount.
 func (w *wallet) canPay(amount money) *apiError {
-	if w.memberID != 0 && w.amount-amount < -w.limit {
+	if w.memberID != 0 && w.amount-amount < w.floor() {
 		return errValidation(CodeInsufficientWalletBalance, "wallet "+strconv.FormatInt(w.id, 10)+" has "+w.amount.String()+
 			" (negativeAmountLimit "+w.limit.String()+"): it cannot pay "+amount.String())
 	}

@@ -333,7 +333,7 @@ func (w *World) apmPaymentIs(ctx context.Context, apmType string) error {
 	var m mismatches
 	m.check("paymentStatus", craftgate.StatusSuccess, p.PaymentStatus)
 	m.check("apmType", apmType, p.ApmType)
-	m.check("paymentSource", craftgate.PaymentSourceAPM, p.PaymentSource)
+	m.check("paymentSource", craftgate.PaymentSourceAPI, p.PaymentSource)
 	if !p.Price.Equal(w.price.Decimal) {
 		m.addf("price: expected %s, got %s", w.price, p.Price)
 	}

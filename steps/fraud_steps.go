@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -239,7 +240,7 @@ func (w *World) addPaymentCard(ctx context.Context) error {
 	x := w.fw()
 	x.ownList, x.ownType = "gatecheck-cards-"+strings.TrimPrefix(newConversationID(), "gatecheck-"), craftgate.FraudValueCard
 	err := w.client.AddCardFingerprint(ctx, x.ownList, &craftgate.CardFingerprintRequest{
-		Label: "gatecheck", Operation: craftgate.FraudOperationPayment, OperationID: w.paymentID, DurationInSeconds: 600})
+		Label: "gatecheck", Operation: craftgate.FraudOperationPayment, OperationID: craftgate.TextID(strconv.FormatInt(w.paymentID, 10)), DurationInSeconds: 600})
 	if err != nil {
 		x.ownList = ""
 		return fmt.Errorf("expected the card of payment %d to be added to a value list, got %s", w.paymentID, describeErr(err))

@@ -142,7 +142,7 @@ func TestCardsCommand(t *testing.T) {
 	}{
 		{[]string{"cards", "--json", "--step", "NON_3DS_PAYMENT"}, 55},
 		{[]string{"cards", "--json", "--step", "CANCEL_REFUND"}, 11},
-		{[]string{"cards", "--json", "--outcome", "success"}, 339 + 4},
+		{[]string{"cards", "--json", "--outcome", "success"}, 339 + 5}, // and the five multi-currency cards
 		{[]string{"cards", "--json", "--group", "NOT_SUFFICIENT_FUNDS", "--step", "NON_3DS_PAYMENT"}, 4},
 	}
 	for _, c := range cases {

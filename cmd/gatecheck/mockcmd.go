@@ -33,6 +33,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	model := fs.String("threeds-model", mock.ThreeDSModel3D, "3-D Secure POS model: 3D (verify, then 3ds-complete) or 3D_PAY (paid at verification)")
 	duplicate := fs.Bool("webhook-duplicate", false, "send every webhook attempt twice")
 	outOfOrder := fs.Bool("webhook-out-of-order", false, "hold back the first webhook of each payment, so later ones arrive first")
+	fixtures := fs.Bool("fixtures", false, "seed sandbox-like fixtures (a member with a wallet, a pay-by-link product, fraud value lists, the SDK samples' BINs); their ids are printed and listed by GET /_mock/v1/fixtures")
 	var rel reliabilityFlags
 	rel.register(fs)
 	// --rbs-json-codes: the JSON type of the RBS mock's errorCode and
@@ -70,11 +71,24 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
+	// Seeded before the base URL is printed: a script that reads it finds
+	// the fixtures in place.
+	var fx *mock.Fixtures
+	if *fixtures {
+		if fx, err = m.SeedFixtures(); err != nil {
+			_ = shutdown(context.Background())
+			return err
+		}
+	}
 	// The base URL alone on stdout, so scripts can read it; the rest on stderr.
 	fmt.Fprintln(stdout, base)
 	fmt.Fprintf(stderr, "gatecheck mock: listening on %s; Ctrl-C stops it\n", base)
 	fmt.Fprintf(stderr, "gatecheck mock: Alfa-Bank RBS gateway at %s/rbs/payment/rest (router %s/rbs/v1), user %q\n", base, base, rbsmock.DefaultUserName)
 	rel.describe(stderr, m)
+	if fx != nil {
+		fmt.Fprintf(stderr, "gatecheck mock: fixtures: buyer member %d (wallet %d, 1000 TRY), sub-merchant member %d, product %d (token %s), value lists %s, %d BINs; GET /_mock/v1/fixtures lists them\n",
+			fx.BuyerMemberID, fx.BuyerWalletID, fx.SubMerchantMemberID, fx.ProductID, fx.ProductToken, strings.Join(fx.FraudValueLists, ", "), len(fx.Bins))
+	}
 	s := m.Settings()
 	fmt.Fprintf(stderr, "gatecheck mock: 3-D Secure %s, model %s\n", s.ThreeDSMode, s.ThreeDSModel)
 	if s.WebhookURL != "" {

@@ -3,8 +3,9 @@ Feature: Multi-currency cards
   A currency other than TRY needs a POS in that currency, and Turkish cards
   on Turkish POSes cannot pay in a foreign currency. The sandbox lists four
   foreign cards, one per association, that pay in any currency, with a
-  single payment only. Every one of them pays here, each in a currency of
-  its own, and the payment describes the card as the catalogue does.
+  single payment only; the official SDKs' samples pay in USD with a fifth,
+  5400010000000004. Every one of them pays here, each in a currency of its
+  own, and the payment describes the card as the catalogue does.
 
   Background:
     Given a merchant with valid API credentials
@@ -23,3 +24,4 @@ Feature: Multi-currency cards
       | 30569309025904   | DINERS_CLUB | EUR      |
       | 5555555555554444 | MASTER_CARD | GBP      |
       | 4111111111111111 | VISA        | USD      |
+      | 5400010000000004 | MASTER_CARD | USD      |
