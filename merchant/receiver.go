@@ -72,6 +72,7 @@ const (
 const (
 	errHashMissing     = "hash missing"
 	errHashMismatch    = "hash mismatch"
+	errHashParams      = "hashParams incomplete"
 	errNoCallbackKey   = "no callback key configured"
 	errTokenMissing    = "token missing"
 	errRepeatedField   = "repeated field"
@@ -119,7 +120,8 @@ type Callback struct {
 	// compare it with its order (flows.md §7).
 	Verified bool
 	// Err is why the callback was refused ("hash missing", "hash
-	// mismatch", "repeated field", "token missing", "body too large",
+	// mismatch", "hashParams incomplete" (a version 2 hash that leaves a
+	// field the merchant acts on unsigned), "repeated field", "token missing", "body too large",
 	// "malformed form", "no callback key configured"), empty otherwise.
 	Err string
 	// HTTPStatus is the status the Receiver answered.
@@ -356,6 +358,8 @@ func (r *Receiver) serveCallback(w http.ResponseWriter, req *http.Request) {
 			c.Verified, c.HTTPStatus = true, http.StatusOK
 		case errors.Is(err, craftgate.ErrHashMissing):
 			c.Err, c.HTTPStatus = errHashMissing, http.StatusBadRequest
+		case errors.Is(err, craftgate.ErrHashParamsIncomplete):
+			c.Err, c.HTTPStatus = errHashParams, http.StatusBadRequest
 		default:
 			c.Err, c.HTTPStatus = errHashMismatch, http.StatusBadRequest
 		}

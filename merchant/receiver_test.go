@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/probe"
 )
 
 const (
@@ -94,6 +95,15 @@ func TestCallbacks(t *testing.T) {
 	already.Set("hash", craftgate.CallbackHashV1(testCallbackKey, already))
 	failure := url.Values{"status": {"FAILURE"}, "paymentId": {"271594"}, "conversationId": {"c-2"}}
 	failure.Set("hash", craftgate.CallbackHashV1(testCallbackKey, failure))
+	v2Failure := v2Form(testCallbackKey, "864")
+	v2Failure.Set("status", "FAILURE")
+	v2Failure.Set("mdStatus", "0")
+	v2Failure.Set("hash", craftgate.CallbackHashV2(testCallbackKey, v2Failure))
+	v2Forged := probe.ForgeHashParams(v2Failure, map[string]string{"status": "SUCCESS", "mdStatus": "1"})
+	bnplFailure := url.Values{"paymentId": {"204"}, "paymentStatus": {"FAILURE"}, "additionalAction": {""},
+		"conversationId": {"order-1001"}, "callbackStatus": {""}, "hashParams": {craftgate.BnplCallbackHashParams}}
+	bnplFailure.Set("hash", craftgate.CallbackHashV2(testCallbackKey, bnplFailure))
+	bnplForged := probe.ForgeHashParams(bnplFailure, map[string]string{"paymentStatus": "SUCCESS", "paymentId": "204"})
 
 	tests := []struct {
 		name         string
@@ -110,6 +120,9 @@ func TestCallbacks(t *testing.T) {
 		{"already returned", already.Encode(), 200, true, "", "FAILURE (ALREADY_RETURNED)"},
 		{"tampered status", tampered.Encode(), 400, false, errHashMismatch, "Rejected: hash mismatch"},
 		{"tampered v2 field", tamperedV2.Encode(), 400, false, errHashMismatch, "Rejected: hash mismatch"},
+		{"v2 hashParams forgery", v2Forged.Encode(), 400, false, errHashParams, "Rejected: hashParams incomplete"},
+		{"BNPL hashParams forgery", bnplForged.Encode(), 400, false, errHashParams, "Rejected: hashParams incomplete"},
+		{"BNPL valid", bnplFailure.Encode(), 200, true, "", "Callback verified"},
 		{"wrong key", v1Form("another-key", "271591").Encode(), 400, false, errHashMismatch, "Rejected: hash mismatch"},
 		{"missing hash", noHash.Encode(), 400, false, errHashMissing, "Rejected: hash missing"},
 		{"empty body", "", 400, false, errHashMissing, "Rejected: hash missing"},
