@@ -534,14 +534,22 @@ func (m *Mock) loadState(r io.Reader) error {
 	s.vault.mu.Lock()
 	s.vault.seq, s.vault.userSeq = h.CardSeq, h.CardUserSeq
 	s.vault.mu.Unlock()
-	// Ids continue after the snapshot's; ids it does not hold never come.
-	m.ids.payment.Store(max(m.ids.payment.Load(), h.Payment))
-	m.ids.tx.Store(max(m.ids.tx.Load(), h.Tx))
-	m.ids.refund.Store(max(m.ids.refund.Load(), h.Refund))
-	m.ids.txRefund.Store(max(m.ids.txRefund.Load(), h.TxRefund))
-	s.payGap, s.txGap, s.cancelGap, s.txRefundGap = h.Payment, h.Tx, h.Refund, h.TxRefund
-	s.prevPayLow, s.prevCancelLow, s.prevTxRefundLow = s.payments.low(), s.cancels.low(), s.txRefunds.low()
+	m.continueIDsAfter([4]int64{h.Payment, h.Tx, h.Refund, h.TxRefund})
 	return nil
+}
+
+// continueIDsAfter makes the kept kinds' ids continue after last (payment,
+// transaction, refund, transaction refund): ids at or below it that the
+// store does not hold never come. The caller holds s.mu or serves nothing
+// yet.
+func (m *Mock) continueIDsAfter(last [4]int64) {
+	s := m.store
+	for i, c := range m.ids.keptKinds() {
+		c.Store(max(c.Load(), last[i]))
+	}
+	s.payGap, s.txGap = max(s.payGap, last[0]), max(s.txGap, last[1])
+	s.cancelGap, s.txRefundGap = max(s.cancelGap, last[2]), max(s.txRefundGap, last[3])
+	s.prevPayLow, s.prevCancelLow, s.prevTxRefundLow = s.payments.low(), s.cancels.low(), s.txRefunds.low()
 }
 
 // restorePayment stores a saved payment; the caller holds s.mu.
@@ -663,6 +671,7 @@ func (m *Mock) restoreVault(cards []stateCard, saved []stateSaved) {
 // snapshotter writes the state file periodically.
 type snapshotter struct {
 	path     string
+	ids      *idReserver // the durable id reservations (idreserve.go)
 	interval time.Duration
 	stop     chan struct{}
 	done     chan struct{}
@@ -674,23 +683,37 @@ type snapshotter struct {
 // periodic snapshots.
 func (m *Mock) openState() error {
 	path := m.cfg.StateFile
+	ids, reserved, err := openIDReserver(path, &m.ids, m.log)
+	if err != nil {
+		return fmt.Errorf("mock: state file %s: %w", path, err)
+	}
 	f, err := os.Open(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
+		_ = ids.close()
 		return fmt.Errorf("mock: state file: %w", err)
 	default:
-		err := m.LoadState(f)
+		err := m.loadState(f)
 		_ = f.Close()
 		if err != nil {
+			_ = ids.close()
 			return fmt.Errorf("mock: state file %s: %w", path, err)
 		}
+	}
+	// Ids handed out before a crash were reserved: continue after them.
+	m.store.mu.Lock()
+	m.continueIDsAfter(reserved)
+	m.store.mu.Unlock()
+	if err := ids.attach(); err != nil {
+		_ = ids.close()
+		return fmt.Errorf("mock: state file %s: %w", path, err)
 	}
 	interval := m.cfg.SnapshotInterval
 	if interval == 0 {
 		interval = DefaultSnapshotInterval
 	}
-	m.snap = &snapshotter{path: path, interval: interval, stop: make(chan struct{}), done: make(chan struct{})}
+	m.snap = &snapshotter{path: path, ids: ids, interval: interval, stop: make(chan struct{}), done: make(chan struct{})}
 	if interval > 0 {
 		go m.snapshotLoop()
 	} else {
@@ -760,7 +783,7 @@ func (m *Mock) closeState() error {
 	m.snap.once.Do(func() {
 		close(m.snap.stop)
 		<-m.snap.done
-		err = m.WriteStateFile()
+		err = errors.Join(m.WriteStateFile(), m.snap.ids.close())
 	})
 	return err
 }
