@@ -1,8 +1,11 @@
 package mock
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -51,5 +54,65 @@ func TestIDReservationFailsAtStart(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Dir(path)); err == nil {
 		t.Fatal("New created the directory")
+	}
+}
+
+// TestCorruptStateFileRefused: one flipped byte anywhere in the state file
+// is refused by New with one clear line.
+func TestCorruptStateFileRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mock.state")
+	cfg := func(c *Config) { c.StateFile = path }
+	a := newTestMock(t, cfg)
+	for range 20 {
+		pay(t, a, paymentRequest(successCard))
+	}
+	if err := a.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []int{len(stateMagic) + 10, len(good) / 2, len(good) - 30, len(good) - 1} {
+		bad := bytes.Clone(good)
+		bad[at] ^= 0x01
+		if err := os.WriteFile(path, bad, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := New(Config{APIKey: testAPIKey, SecretKey: testSecretKey, Seed: 42, StateFile: path})
+		if err == nil {
+			t.Fatalf("byte %d of %d flipped: the state file was accepted", at, len(good))
+		}
+		msg := err.Error()
+		if strings.Contains(msg, "\n") || strings.Count(msg, "mock:") != 1 || !strings.Contains(msg, "corrupt") {
+			t.Errorf("byte %d flipped: error %q, want one line naming the file corrupt, prefixed once", at, msg)
+		}
+	}
+	if err := os.WriteFile(path, good, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := newTestMock(t, cfg)
+	_ = b.Close(context.Background())
+}
+
+// TestLeftoverTemporaryFilesRemoved: the temporary files of snapshots a
+// crash interrupted are removed at start; other files are left alone.
+func TestLeftoverTemporaryFilesRemoved(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "mock.state")
+	left := filepath.Join(dir, ".mock.state.tmp-123456")
+	other := filepath.Join(dir, ".other.state.tmp-1")
+	for _, f := range []string{left, other} {
+		if err := os.WriteFile(f, []byte("half a snapshot"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newTestMock(t, func(c *Config) { c.StateFile = path })
+	defer m.Close(context.Background())
+	if _, err := os.Stat(left); err == nil {
+		t.Error("a leftover temporary file is still there")
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another file was removed: %v", err)
 	}
 }

@@ -59,6 +59,10 @@ const (
 	CodeDuplicateKey = "1108"
 	// CodeInternalError: the mock failed (HTTP 500); it keeps serving.
 	CodeInternalError = "1199"
+	// CodeStateNotDurable: the request's change could not be written to
+	// the state file (HTTP 500; durable.go): it was made in memory but
+	// is not acknowledged, and may be lost at the next restart.
+	CodeStateNotDurable = "1198"
 
 	// Overload and injected faults (faults.go). None is a Craftgate code.
 

@@ -135,9 +135,15 @@ type Config struct {
 	// every SnapshotInterval and by Close.
 	StateFile string
 	// SnapshotInterval is the period of the state file's snapshots while
-	// the mock runs; 0 means DefaultSnapshotInterval, negative means only
-	// at Close.
+	// the mock runs with StateSyncPeriodic; 0 means
+	// DefaultSnapshotInterval, negative means only at Close.
 	SnapshotInterval time.Duration
+	// StateSync is how the state file keeps acknowledged writes
+	// (durable.go): StateSyncEveryWrite (the default when empty) answers
+	// a write only once a snapshot holding it is on disk, so a crash
+	// loses none; StateSyncPeriodic (opt-in) snapshots every
+	// SnapshotInterval and loses up to one interval in a crash.
+	StateSync string
 
 	// PostAuthMargin is the largest post-auth paidPrice as a multiple of
 	// the pre-authorised amount, between 1 and 5; zero means
@@ -221,6 +227,8 @@ func New(cfg Config) (*Mock, error) {
 		return nil, fmt.Errorf("mock: Config.MaxConcurrent must not be negative, got %d", cfg.MaxConcurrent)
 	case cfg.ThreeDSLifetime < 0:
 		return nil, fmt.Errorf("mock: Config.ThreeDSLifetime must not be negative, got %s", cfg.ThreeDSLifetime)
+	case cfg.StateSync != "" && cfg.StateSync != StateSyncEveryWrite && cfg.StateSync != StateSyncPeriodic:
+		return nil, fmt.Errorf("mock: Config.StateSync must be %q or %q, got %q", StateSyncEveryWrite, StateSyncPeriodic, cfg.StateSync)
 	}
 	settings, err := cfg.Settings.withDefaults()
 	if err != nil {
@@ -413,6 +421,9 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.params = pathValues{names: &mr.params, values: vals, n: mr.n}
 		c.idText = vals[mr.n-1]
 		c.id = parseID(c.idText)
+	}
+	if m.snap != nil && m.snap.commit != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		c.w = &durableWriter{ResponseWriter: w, c: c} // answered once durable (durable.go)
 	}
 	if rt.kind == page {
 		// Browser pages: no signature; the handler reads the form.

@@ -107,6 +107,7 @@ type reliabilityFlags struct {
 	capacity      int
 	stateFile     string
 	snapshotEvery time.Duration
+	stateSync     string
 }
 
 func (r *reliabilityFlags) register(fs *flag.FlagSet) {
@@ -121,7 +122,8 @@ func (r *reliabilityFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&r.maxConcurrent, "max-concurrency", 0, "requests in flight beyond which the mock answers 503 at once (0: no limit)")
 	fs.IntVar(&r.capacity, "store-capacity", mock.DefaultStoreCapacity, "payments the store keeps; the oldest are evicted beyond it (-1: no bound)")
 	fs.StringVar(&r.stateFile, "state-file", "", "file the mock's state is restored from at start and saved to periodically and at shutdown")
-	fs.DurationVar(&r.snapshotEvery, "snapshot-interval", mock.DefaultSnapshotInterval, "period of the state file's snapshots (0: only at shutdown)")
+	fs.DurationVar(&r.snapshotEvery, "snapshot-interval", mock.DefaultSnapshotInterval, "period of the state file's snapshots with --state-sync periodic (0: only at shutdown)")
+	fs.StringVar(&r.stateSync, "state-sync", mock.StateSyncEveryWrite, "how --state-file keeps acknowledged writes: every-write (answered once on disk, group commit; a crash loses none) or periodic (a snapshot every --snapshot-interval; a crash loses up to one interval)")
 }
 
 // apply sets the flags' configuration on cfg.
@@ -174,6 +176,7 @@ func (r *reliabilityFlags) apply(cfg *mock.Config) error {
 	cfg.MaxConcurrent = r.maxConcurrent
 	cfg.StoreCapacity = r.capacity
 	cfg.StateFile = r.stateFile
+	cfg.StateSync = r.stateSync
 	cfg.SnapshotInterval = r.snapshotEvery
 	if r.snapshotEvery == 0 {
 		cfg.SnapshotInterval = -1 // Config's 0 means the default
@@ -225,6 +228,7 @@ func (r *reliabilityFlags) describe(w io.Writer, m *mock.Mock) {
 	st := m.Stats()
 	if r.stateFile != "" {
 		fmt.Fprintf(w, "gatecheck mock: state file %s (%d payments restored)\n", r.stateFile, st.Payments)
+		fmt.Fprintf(w, "gatecheck mock: %s\n", m.DurabilityNote())
 	}
 	if st.Capacity > 0 {
 		fmt.Fprintf(w, "gatecheck mock: store capacity %d payments\n", st.Capacity)

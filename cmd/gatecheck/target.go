@@ -182,7 +182,7 @@ func orDefault(v, def string) string {
 func serveMock(ctx context.Context, addr string, cfg mock.Config) (string, *mock.Mock, func(context.Context) error, error) {
 	m, err := mock.New(cfg)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("mock: %w", err)
+		return "", nil, nil, err // mock.New's errors start with "mock: "
 	}
 	// The Alfa-Bank RBS gateway mock shares the port under /rbs/ (bank API
 	// /rbs/payment/rest/*.do, router API /rbs/v1/*.do), with its documented
