@@ -42,6 +42,9 @@ const (
 	CodeUnsupportedMediaType = "1103"
 	// CodeBodyTooLarge: the body exceeds Config.MaxBodyBytes (HTTP 413).
 	CodeBodyTooLarge = "1104"
+	// CodeBodyTimeout: the body did not arrive within
+	// Config.BodyReadTimeout (HTTP 408).
+	CodeBodyTimeout = "1109"
 	// CodeMalformedJSON: empty body, not a JSON object, invalid JSON, or a
 	// numeric literal too long to be an amount (HTTP 400).
 	CodeMalformedJSON = "1105"

@@ -55,11 +55,14 @@
 package mock
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,6 +94,11 @@ type Config struct {
 	StrictSignature bool
 	// MaxBodyBytes bounds request bodies; 0 means 1 MiB.
 	MaxBodyBytes int64
+	// BodyReadTimeout bounds the reading of one request's body (a read
+	// deadline set when the body is read, lifted after): a client that
+	// stalls is answered 408 (CodeBodyTimeout). 0 means
+	// DefaultBodyReadTimeout; negative means no deadline.
+	BodyReadTimeout time.Duration
 	// Logger, when set, receives one Info record per request (method,
 	// path, status, duration), authentication failures (Warn), recovered
 	// panics (Error) and one Debug record per payment or refund. Keys,
@@ -157,26 +165,34 @@ type Config struct {
 // DefaultMaxBodyBytes is the body limit when Config.MaxBodyBytes is 0.
 const DefaultMaxBodyBytes = 1 << 20
 
+// DefaultBodyReadTimeout is the body read deadline when
+// Config.BodyReadTimeout is 0: far beyond what a 1 MiB body needs on any
+// link a payment test runs over, short enough that stalled clients are
+// let go soon.
+const DefaultBodyReadTimeout = 10 * time.Second
+
 // maxPooledBuffer is the largest buffer kept for reuse; bigger ones (a
 // near-limit body) are left to the garbage collector.
 const maxPooledBuffer = 64 << 10
 
 // Mock is an in-process Craftgate sandbox. It is safe for concurrent use.
 type Mock struct {
-	cfg       Config
-	apiKey    []byte
-	clock     Clock
-	loc       *time.Location
-	offset    atomic.Int64 // nanoseconds added to clock by Advance
-	maxBody   int64
-	log       *slog.Logger
-	refKey    uint64
-	ids       idGen
-	store     *store
-	scratch   sync.Pool // *scratch
-	routes    *router   // the compiled route table (routetable.go)
-	cardCache sync.Map  // *craftgate.TestCard -> *cardJSON
-	ctJSON    []string  // shared, never modified
+	cfg     Config
+	apiKey  []byte
+	clock   Clock
+	loc     *time.Location
+	offset  atomic.Int64 // nanoseconds added to clock by Advance
+	maxBody int64
+	// bodyTimeout is Config.BodyReadTimeout with its default.
+	bodyTimeout time.Duration
+	log         *slog.Logger
+	refKey      uint64
+	ids         idGen
+	store       *store
+	scratch     sync.Pool // *scratch
+	routes      *router   // the compiled route table (routetable.go)
+	cardCache   sync.Map  // *craftgate.TestCard -> *cardJSON
+	ctJSON      []string  // shared, never modified
 
 	callbackKey string
 	publicURL   string
@@ -274,6 +290,12 @@ func New(cfg Config) (*Mock, error) {
 	}
 	if m.maxBody == 0 {
 		m.maxBody = DefaultMaxBodyBytes
+	}
+	switch m.bodyTimeout = cfg.BodyReadTimeout; {
+	case m.bodyTimeout == 0:
+		m.bodyTimeout = DefaultBodyReadTimeout
+	case m.bodyTimeout < 0:
+		m.bodyTimeout = 0
 	}
 	m.ids.init(cfg.Seed)
 	m.book.initBook(cfg.Seed)
@@ -407,6 +429,25 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt := &mr.route
+	// The body is read first, under a read deadline, and only then does
+	// the request count against MaxConcurrent: a client that sends
+	// headers and then stalls holds no slot, and its goroutine and
+	// connection for at most BodyReadTimeout.
+	body, err := m.readRequestBody(w, r, s.body)
+	c.body = body
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		c.fail(&apiError{status: http.StatusRequestEntityTooLarge, code: CodeBodyTooLarge,
+			desc: fmt.Sprintf("request body exceeds %d bytes", m.maxBody)})
+		return
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		c.fail(&apiError{status: http.StatusRequestTimeout, code: CodeBodyTimeout,
+			desc: fmt.Sprintf("the request body did not arrive within %s", m.bodyTimeout)})
+		return
+	case err != nil:
+		c.fail(errValidation(CodeMalformedJSON, "request body could not be read"))
+		return
+	}
 	if m.maxConc > 0 && rt.op != opAdmin {
 		counted = true
 		if m.inflight.Add(1) > m.maxConc {
@@ -426,19 +467,10 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.w = &durableWriter{ResponseWriter: w, c: c} // answered once durable (durable.go)
 	}
 	if rt.kind == page {
-		// Browser pages: no signature; the handler reads the form.
+		// Browser pages: no signature; the handler parses the form from
+		// the body already read.
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		m.dispatch(c, rt)
-		return
-	}
-	body, err := readBody(r, m.maxBody, s.body)
-	c.body = body
-	switch {
-	case errors.Is(err, errBodyTooLarge):
-		c.fail(&apiError{status: http.StatusRequestEntityTooLarge, code: CodeBodyTooLarge,
-			desc: fmt.Sprintf("request body exceeds %d bytes", m.maxBody)})
-		return
-	case err != nil:
-		c.fail(errValidation(CodeMalformedJSON, "request body could not be read"))
 		return
 	}
 	if e := m.authenticate(r, body); e != nil {
@@ -452,6 +484,32 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.dispatch(c, rt)
+}
+
+// readRequestBody reads the body under the per-request read deadline
+// (Config.BodyReadTimeout), then lifts the deadline. A server that cannot
+// set deadlines (httptest's recorder) reads without one. A body that could
+// not be read closes the connection after the answer.
+func (m *Mock) readRequestBody(w http.ResponseWriter, r *http.Request, buf []byte) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return buf[:0], nil
+	}
+	if m.bodyTimeout <= 0 {
+		return readBody(r, m.maxBody, buf)
+	}
+	rc := http.NewResponseController(w)
+	set := rc.SetReadDeadline(time.Now().Add(m.bodyTimeout)) == nil
+	b, err := readBody(r, m.maxBody, buf)
+	switch {
+	case err != nil:
+		// Leave the deadline and close the connection after the answer:
+		// otherwise the server would wait, before answering, for the
+		// rest of a body that is not coming, to reuse the connection.
+		w.Header().Set("Connection", "close")
+	case set:
+		_ = rc.SetReadDeadline(time.Time{})
+	}
+	return b, err
 }
 
 // quotedOrNone quotes a header value for an error description.
