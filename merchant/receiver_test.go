@@ -128,6 +128,7 @@ func TestCallbacks(t *testing.T) {
 		{"empty body", "", 400, false, errHashMissing, "Rejected: hash missing"},
 		{"repeated field", v1Form(testCallbackKey, "271591").Encode() + "&status=SUCCESS", 400, false, errRepeatedField, "Rejected: repeated field"},
 		{"malformed form", "status=%zz&hash=1", 400, false, errMalformedForm, "Rejected: malformed form"},
+		{"invalid UTF-8", "status=SUCCESS%FF&hash=1", 400, false, errInvalidUTF8, "Rejected: invalid UTF-8"},
 		{"too large", "a=" + strings.Repeat("x", MaxBodyBytes), 413, false, errBodyTooLarge, "Rejected: body too large"},
 	}
 	for _, tt := range tests {
@@ -206,6 +207,12 @@ func TestWebhooks(t *testing.T) {
 	tamperedStatus.Status = "FAILURE"
 	unknown := event("SOMETHING_NEW", "42", "SUCCESS", 1681384532)
 	body, _ := json.Marshal(ev)
+	// A second "status" member: encoding/json keeps the last (the signed
+	// SUCCESS), a reader taking the first sees FAILURE; both names differ
+	// only in case in the second form.
+	dupStatus := bytes.Replace(body, []byte(`"status":"SUCCESS"`), []byte(`"status":"FAILURE","status":"SUCCESS"`), 1)
+	dupFolded := bytes.Replace(body, []byte(`"status":"SUCCESS"`), []byte(`"STATUS":"FAILURE","status":"SUCCESS"`), 1)
+	badUTF8 := bytes.Replace(body, []byte(`"eventTime":"`), []byte("\"eventTime\":\"\xff"), 1)
 
 	tests := []struct {
 		name         string
@@ -223,6 +230,9 @@ func TestWebhooks(t *testing.T) {
 		{"tampered status", func(h http.Handler) *httptest.ResponseRecorder { return postWebhook(h, tamperedStatus, good) }, 401, false, errSigMismatch},
 		{"malformed JSON", func(h http.Handler) *httptest.ResponseRecorder { return postRaw(h, body[:len(body)-3], good) }, 400, false, errMalformedJSON},
 		{"malformed unsigned", func(h http.Handler) *httptest.ResponseRecorder { return postRaw(h, []byte("{"), "") }, 401, false, errSigMissing},
+		{"duplicate key", func(h http.Handler) *httptest.ResponseRecorder { return postRaw(h, dupStatus, good) }, 400, false, errDuplicateKey},
+		{"duplicate key, other case", func(h http.Handler) *httptest.ResponseRecorder { return postRaw(h, dupFolded, good) }, 400, false, errDuplicateKey},
+		{"invalid UTF-8", func(h http.Handler) *httptest.ResponseRecorder { return postRaw(h, badUTF8, good) }, 400, false, errInvalidUTF8},
 		{"too large", func(h http.Handler) *httptest.ResponseRecorder {
 			return postRaw(h, bytes.Repeat([]byte(" "), MaxBodyBytes+1), good)
 		}, 413, false, errBodyTooLarge},
