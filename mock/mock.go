@@ -116,9 +116,14 @@ type Config struct {
 	HTTPClient *http.Client
 	// PublicURL is the base URL browsers reach the mock at, used for the
 	// 3-D Secure redirectUrl and the checkout pageUrl. Empty means the
-	// scheme and Host of each request (X-Forwarded-Proto honoured), which
-	// is right unless a proxy rewrites the Host.
+	// scheme and Host of each request (X-Forwarded-Proto honoured only with
+	// TrustProxy), which is right unless a proxy rewrites the Host.
 	PublicURL string
+	// TrustProxy honours X-Forwarded-Proto as the scheme of the URL a
+	// request was signed over and of the pages' URLs: set it only when the
+	// mock runs behind a proxy that sets (and overwrites) the header, since
+	// without one any client can send it.
+	TrustProxy bool
 
 	// Faults is the initial fault and latency injection (faults.go). The
 	// admin route /_mock/v1/faults replaces it at run time.

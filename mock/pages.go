@@ -198,7 +198,7 @@ func (m *Mock) publicBase(r *http.Request) string {
 	if m.publicURL != "" {
 		return m.publicURL
 	}
-	u := signedURL(r)
+	u := signedURL(r, m.cfg.TrustProxy)
 	// signedURL is scheme://host followed by the request target.
 	if i := strings.Index(u, "://"); i >= 0 {
 		if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {

@@ -25,6 +25,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	strict := fs.Bool("strict-signature", false, "accept only signatures over the percent-decoded URL")
 	verbose := fs.Bool("v", false, "log every request (card numbers masked, keys never logged)")
 	publicURL := fs.String("public-url", "", "base URL browsers reach the mock at, for redirectUrl and pageUrl (default: the Host of each request)")
+	trustProxy := fs.Bool("trust-proxy", false, "honour X-Forwarded-Proto (the mock runs behind a proxy that sets it); otherwise any client could choose the scheme signatures and page URLs use")
 	callbackKey := fs.String("callback-key", mock.DefaultCallbackKey, "merchant callback key that hashes the 3-D Secure callbacks (never printed)")
 	webhookURL := fs.String("webhook-url", "", "merchant webhook URL; empty sends no webhooks")
 	webhookKey := fs.String("webhook-key", mock.DefaultWebhookKey, "merchant webhook key that signs the webhooks (never printed)")
@@ -42,7 +43,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("--time-scale must not be negative, got %v", *timeScale)
 	}
 	cfg := mock.Config{APIKey: *apiKey, SecretKey: *secretKey, Seed: *seed, StrictSignature: *strict,
-		CallbackKey: *callbackKey, PublicURL: *publicURL,
+		CallbackKey: *callbackKey, PublicURL: *publicURL, TrustProxy: *trustProxy,
 		Settings: mock.Settings{ThreeDSMode: *mode, ThreeDSModel: *model, WebhookURL: *webhookURL, WebhookKey: *webhookKey,
 			TimeScale: *timeScale, WebhookDuplicate: *duplicate, WebhookOutOfOrder: *outOfOrder}}
 	if err := rel.apply(&cfg); err != nil {
