@@ -45,7 +45,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			expr = load.AndFilters(expr, "~@rbs")
 		}
 	}
-	expr = tgt.RBS.filter(expr)
+	expr = tgt.clockFilter(tgt.RBS.filter(expr), stderr)
 	fmt.Fprintf(stderr, "gatecheck conform: target %s, tags %q\n", tgt.Name, expr)
 	res, err := conform.Run(ctx, conform.Options{
 		Target: tgt.Target, Tags: expr, Format: *format, Output: stdout,

@@ -85,7 +85,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if !tgt.Mock {
 			mix[i].Filter = load.AndFilters(mix[i].Filter, "~@mock")
 		}
-		mix[i].Filter = tgt.RBS.filter(mix[i].Filter)
+		mix[i].Filter = tgt.clockFilter(tgt.RBS.filter(mix[i].Filter), nil)
 	}
 	fmt.Fprintf(stderr, "gatecheck load: target %s, %d VUs, duration %s, iterations %d, rate %g/s\n",
 		tgt.Name, *vus, *duration, *iterations, *rate)

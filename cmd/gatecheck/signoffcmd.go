@@ -69,6 +69,10 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	} else {
 		expr = load.AndFilters(expr, "~@rbs")
 	}
+	expr = tgt.clockFilter(expr, stderr)
+	for i := range mix {
+		mix[i].Filter = tgt.clockFilter(mix[i].Filter, nil)
+	}
 	if !tgt.Mock {
 		expr = load.AndFilters(expr, "~@mock && ~@webhook")
 		for i := range mix {
