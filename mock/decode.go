@@ -287,17 +287,28 @@ func findBadAmount(body []byte, t reflect.Type, prefix string) (path, raw string
 	return "", ""
 }
 
+// MaxTextBytes bounds every string value of a request body, as sent
+// (escapes counted as written). Craftgate documents no length for its free
+// text fields (conversationId, externalId, names, addresses, URLs...); the
+// mock's choice is generous enough for any of them, a URL included, and
+// keeps one stored payment's text within a known bound (with the body
+// limit) so that the store's byte budget holds (store.go).
+const MaxTextBytes = 2048
+
 // checkBody refuses what encoding/json would accept silently: bytes that
 // are not UTF-8 (decoded as U+FFFD and stored) and an object naming a
 // member twice (the last one wins, and names match case-insensitively, so
-// {"price":1,"PRICE":2} is price 2). Both are answered in the error
-// envelope, before anything is decoded.
+// {"price":1,"PRICE":2} is price 2); and a string longer than MaxTextBytes.
+// All are answered in the error envelope, before anything is decoded.
 func checkBody(body []byte) *apiError {
 	if !utf8.Valid(body) {
 		return errValidation(CodeInvalidEncoding, "request body is not valid UTF-8 (first invalid byte at offset "+
 			strconv.Itoa(strictjson.InvalidUTF8(body))+"); send UTF-8 JSON")
 	}
-	switch k, problem := scanMembers(body); problem {
+	switch k, problem := strictjson.ScanLimit(body, MaxTextBytes); int(problem) {
+	case int(strictjson.TooLong):
+		return errValidation(CodeTextTooLong, "the JSON member "+strconv.Quote(truncate(k, 60))+" holds a string longer than "+
+			strconv.Itoa(MaxTextBytes)+" bytes (the mock's limit for every text field)")
 	case scanDuplicate:
 		return errValidation(CodeDuplicateKey, "request body names the JSON member "+strconv.Quote(truncate(k, 60))+
 			" twice in one object (names match case-insensitively); send each member once")

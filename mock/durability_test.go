@@ -3,10 +3,13 @@ package mock
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gatecheck/gatecheck/craftgate"
 )
 
 // TestIDsNeverRepeatAfterCrash: payments acknowledged after the last
@@ -114,5 +117,27 @@ func TestLeftoverTemporaryFilesRemoved(t *testing.T) {
 	}
 	if _, err := os.Stat(other); err != nil {
 		t.Errorf("another file was removed: %v", err)
+	}
+}
+
+// TestTextFieldsAreBounded: a string value longer than MaxTextBytes is
+// refused (a 1 MiB conversationId used to be stored as it came); one of
+// MaxTextBytes bytes is taken.
+func TestTextFieldsAreBounded(t *testing.T) {
+	m := newTestMock(t)
+	req := paymentRequest(successCard)
+	req.ConversationID = strings.Repeat("c", MaxTextBytes)
+	pay(t, m, req)
+	for _, set := range []func(*craftgate.CreatePaymentRequest){
+		func(r *craftgate.CreatePaymentRequest) { r.ConversationID = strings.Repeat("c", MaxTextBytes+1) },
+		func(r *craftgate.CreatePaymentRequest) { r.Items[1].Name = strings.Repeat("n", 1<<20-4096) },
+		func(r *craftgate.CreatePaymentRequest) { r.Card.CardHolderName = strings.Repeat("h", MaxTextBytes+1) },
+	} {
+		req := paymentRequest(successCard)
+		set(req)
+		e := errorBody(t, do(t, m, http.MethodPost, craftgate.PathCardPayments, req), http.StatusBadRequest)
+		if e.ErrorCode != CodeTextTooLong {
+			t.Fatalf("error %+v, want %s", e, CodeTextTooLong)
+		}
 	}
 }

@@ -42,6 +42,9 @@ const (
 	CodeUnsupportedMediaType = "1103"
 	// CodeBodyTooLarge: the body exceeds Config.MaxBodyBytes (HTTP 413).
 	CodeBodyTooLarge = "1104"
+	// CodeTextTooLong: a string value of the body is longer than
+	// MaxTextBytes (HTTP 400).
+	CodeTextTooLong = "1110"
 	// CodeBodyTimeout: the body did not arrive within
 	// Config.BodyReadTimeout (HTTP 408).
 	CodeBodyTimeout = "1109"

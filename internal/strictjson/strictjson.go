@@ -110,6 +110,7 @@ const (
 	OK        Problem = iota
 	Duplicate         // a member named twice in one object
 	Surrogate         // a \u escape of a lone UTF-16 surrogate
+	TooLong           // a string value longer than ScanLimit's limit
 )
 
 // Scan reports the first object member name that appears twice in
@@ -120,13 +121,20 @@ const (
 // body, so it skips strings eight bytes at a time and compares a name only
 // with the earlier ones of its object that share its length and first
 // letter (a 64-bit filter per object).
-func Scan(b []byte) (string, Problem) {
+func Scan(b []byte) (string, Problem) { return ScanLimit(b, 0) }
+
+// ScanLimit is Scan that also reports a string value longer than limit
+// bytes as sent (escapes counted as written) with TooLong and the name of
+// the member it belongs to (the innermost one named before it: an array
+// element's array). A limit of 0 or less sets no limit.
+func ScanLimit(b []byte, limit int) (string, Problem) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	var keyBuf [32]string
 	var frameBuf [16]dupFrame
 	keys := keyBuf[:0]     // names of the open objects' members, innermost last
 	frames := frameBuf[:0] // the open containers
 	expectKey := false
+	lastKey := "" // the last member name, for TooLong
 	n := len(b)
 	for i := 0; i < n; i++ {
 		for i < n && !jsonStructural[b[i]] {
@@ -171,6 +179,9 @@ func Scan(b []byte) (string, Problem) {
 				return "", Surrogate
 			}
 			if !expectKey {
+				if limit > 0 && j-start > limit {
+					return strings.Clone(lastKey), TooLong
+				}
 				continue
 			}
 			expectKey = false
@@ -194,6 +205,7 @@ func Scan(b []byte) (string, Problem) {
 			}
 			f.filter |= bit
 			keys = append(keys, k)
+			lastKey = k
 		case '{':
 			frames = append(frames, dupFrame{first: int32(len(keys))})
 			expectKey = true

@@ -28,3 +28,28 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestScanLimit(t *testing.T) {
+	long := `"0123456789"`
+	tests := []struct {
+		name, body string
+		limit      int
+		wantKey    string
+		want       Problem
+	}{
+		{"within", `{"conversationId":` + long + `}`, 10, "", OK},
+		{"too long", `{"conversationId":` + long + `}`, 9, "conversationId", TooLong},
+		{"names are not values", `{"0123456789":1}`, 5, "", OK},
+		{"array element", `{"a":{"b":1},"items":["x",` + long + `]}`, 9, "items", TooLong},
+		{"nested", `{"buyer":{"name":` + long + `}}`, 9, "name", TooLong},
+		{"no limit", `{"a":` + long + `}`, 0, "", OK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k, p := ScanLimit([]byte(tt.body), tt.limit)
+			if p != tt.want || k != tt.wantKey {
+				t.Fatalf("ScanLimit = %q, %v; want %q, %v", k, p, tt.wantKey, tt.want)
+			}
+		})
+	}
+}
