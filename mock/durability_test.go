@@ -141,3 +141,25 @@ func TestTextFieldsAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreTextBudget: the store's payment strings stay within the byte
+// budget (give or take the chunks eviction works in), however many
+// payments are kept by count.
+func TestStoreTextBudget(t *testing.T) {
+	const budget, n, perPayment = 1 << 20, 4 * slabSize, 2000
+	m := newTestMock(t, func(c *Config) { c.StoreTextBudget = budget })
+	req := paymentRequest(successCard)
+	req.ConversationID = strings.Repeat("c", perPayment)
+	for range n {
+		pay(t, m, req)
+	}
+	st := m.Stats()
+	// Eviction drops whole chunks of payments and frees their strings one
+	// round late: allow two chunks of payments and an arena chunk over.
+	if limit := int64(budget + 2*slabSize*(perPayment+200) + arenaChunk); st.TextBytes > limit {
+		t.Fatalf("%d bytes of strings held, budget %d (limit with slack %d)", st.TextBytes, budget, limit)
+	}
+	if st.EvictedPayments == 0 || st.TextBudget != budget {
+		t.Fatalf("stats %+v", st)
+	}
+}

@@ -139,6 +139,12 @@ type Config struct {
 	// evicted beyond it (store.go states the rule). 0 means
 	// DefaultStoreCapacity; a negative value means no bound.
 	StoreCapacity int
+	// StoreTextBudget bounds the bytes of the stored payments' strings
+	// (conversationIds, names, item names...): beyond it the oldest
+	// payments are evicted as beyond StoreCapacity, so that the store's
+	// memory is bounded in bytes, not only in payments. 0 means
+	// DefaultStoreTextBudget; a negative value means no bound.
+	StoreTextBudget int64
 	// ThreeDSLifetime is how long after its 3ds-init, on the mock clock, a
 	// 3-D Secure payment still waiting for verification or completion is
 	// never evicted; 0 means DefaultThreeDSLifetime.
@@ -169,6 +175,12 @@ type Config struct {
 
 // DefaultMaxBodyBytes is the body limit when Config.MaxBodyBytes is 0.
 const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultStoreTextBudget is the byte budget of the stored payments'
+// strings when Config.StoreTextBudget is 0: about 1.5 times what
+// DefaultStoreCapacity payments of typical size hold (a conversationId, a
+// holder name, two or three item names: ~170 bytes each).
+const DefaultStoreTextBudget = 512 << 20
 
 // DefaultBodyReadTimeout is the body read deadline when
 // Config.BodyReadTimeout is 0: far beyond what a 1 MiB body needs on any
@@ -313,6 +325,12 @@ func New(cfg Config) (*Mock, error) {
 		lifetime = DefaultThreeDSLifetime
 	}
 	m.store = newStore(&m.ids, capacity, lifetime, m.nowUnix, m.forgetThreeDS)
+	switch b := cfg.StoreTextBudget; {
+	case b == 0:
+		m.store.textBudget = DefaultStoreTextBudget
+	case b > 0:
+		m.store.textBudget = b
+	}
 	m.tokens.capacity = capacity
 	m.hooks.capacity = capacity
 	routes, err := newRouter(routeTable())
