@@ -163,3 +163,28 @@ func TestStoreTextBudget(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+// TestStoredCardsAreBounded: the vault holds at most StoredCardCapacity
+// cards (and card users); beyond it a card is refused with 507 and a
+// payment asking to store its card goes through without storing it. The
+// stats count them.
+func TestStoredCardsAreBounded(t *testing.T) {
+	const capacity = 3
+	m := newTestMock(t, func(c *Config) { c.StoredCardCapacity = capacity })
+	store := craftgate.StoreCardRequest{CardHolderName: "Haluk Demir", CardNumber: successCard, ExpireYear: "2044", ExpireMonth: "07"}
+	for range capacity {
+		data(t, do(t, m, http.MethodPost, craftgate.PathStoredCards, store), nil)
+	}
+	if e := errorBody(t, do(t, m, http.MethodPost, craftgate.PathStoredCards, store), http.StatusInsufficientStorage); e.ErrorCode != CodeVaultFull {
+		t.Fatalf("a card beyond the capacity: %+v", e)
+	}
+	req := paymentRequest(successCard)
+	req.Card.StoreCardAfterSuccessPayment = true
+	if p := pay(t, m, req); p.CardUserKey != "" || p.CardToken != "" {
+		t.Fatalf("a payment stored its card in a full vault: %+v", p)
+	}
+	st := m.Stats()
+	if st.StoredCards != capacity || st.CardUsers != capacity || st.CardCapacity != capacity {
+		t.Fatalf("stats %+v", st)
+	}
+}

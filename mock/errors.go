@@ -81,6 +81,9 @@ const (
 	// CodeInjectedTimeout: an injected hold (fault "timeout") outlasted by
 	// the client (HTTP 504).
 	CodeInjectedTimeout = "1303"
+	// CodeVaultFull: the stored-card vault holds Config.StoredCardCapacity
+	// cards or card users (HTTP 507); the card was not stored.
+	CodeVaultFull = "1304"
 	// An injected 429 (fault "rateLimit") answers the catalogue's
 	// TOO_MANY_REQUESTS payment error group and its code, with
 	// Retry-After; a bank outage answers the outage's group (HTTP 422).

@@ -139,6 +139,12 @@ type Config struct {
 	// evicted beyond it (store.go states the rule). 0 means
 	// DefaultStoreCapacity; a negative value means no bound.
 	StoreCapacity int
+	// StoredCardCapacity bounds the stored cards, and separately the card
+	// users and the records of cards stored by payments: beyond it a card
+	// is refused (HTTP 507, CodeVaultFull) and a payment that asks to
+	// store its card goes through without storing it. 0 means
+	// DefaultStoredCardCapacity; a negative value means no bound.
+	StoredCardCapacity int
 	// StoreTextBudget bounds the bytes of the stored payments' strings
 	// (conversationIds, names, item names...): beyond it the oldest
 	// payments are evicted as beyond StoreCapacity, so that the store's
@@ -175,6 +181,11 @@ type Config struct {
 
 // DefaultMaxBodyBytes is the body limit when Config.MaxBodyBytes is 0.
 const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultStoredCardCapacity is the stored-card capacity when
+// Config.StoredCardCapacity is 0: far more cards than a merchant's test
+// buyers store, at under 300 bytes each.
+const DefaultStoredCardCapacity = 100_000
 
 // DefaultStoreTextBudget is the byte budget of the stored payments'
 // strings when Config.StoreTextBudget is 0: about 1.5 times what
@@ -325,6 +336,12 @@ func New(cfg Config) (*Mock, error) {
 		lifetime = DefaultThreeDSLifetime
 	}
 	m.store = newStore(&m.ids, capacity, lifetime, m.nowUnix, m.forgetThreeDS)
+	switch n := cfg.StoredCardCapacity; {
+	case n == 0:
+		m.store.vault.capacity = DefaultStoredCardCapacity
+	case n > 0:
+		m.store.vault.capacity = n
+	}
 	switch b := cfg.StoreTextBudget; {
 	case b == 0:
 		m.store.textBudget = DefaultStoreTextBudget

@@ -871,6 +871,13 @@ type Stats struct {
 	CheckoutTokens  int64 `json:"checkoutTokens"`
 	ThreeDSSessions int64 `json:"threeDSSessions"`
 	WebhookEvents   int64 `json:"webhookEvents"`
+	// StoredCards, CardUsers and SavedCards are the stored cards, the card
+	// users and the records of cards payments stored, each bounded by
+	// CardCapacity (Config.StoredCardCapacity; 0: unbounded).
+	StoredCards  int64 `json:"storedCards"`
+	CardUsers    int64 `json:"cardUsers"`
+	SavedCards   int64 `json:"savedCards"`
+	CardCapacity int64 `json:"cardCapacity"`
 	// InFlight is the number of API and page requests being served, counted
 	// only with a concurrency limit (Config.MaxConcurrent).
 	InFlight int64 `json:"inFlight"`
@@ -879,7 +886,9 @@ type Stats struct {
 // stats returns the store's part of Stats.
 func (s *store) stats() Stats {
 	c := &s.counts
+	cards, users, saved := s.vault.counts()
 	return Stats{
+		StoredCards: int64(cards), CardUsers: int64(users), SavedCards: int64(saved), CardCapacity: int64(s.vault.capacity),
 		Payments: c.payments.Load() + c.kep.Load(), Transactions: c.txs.Load(), Cancels: c.cancels.Load(), TxRefunds: c.txRefunds.Load(),
 		Kept: c.kep.Load(), EvictedPayments: c.evPayments.Load(), EvictedCancels: c.evCancels.Load(), EvictedTxRefunds: c.evTxRefunds.Load(),
 		Capacity: s.capacity, TextBudget: s.textBudget, TextBytes: s.strs.bytes.Load() + s.cstrs.bytes.Load() + s.rstrs.bytes.Load(),
