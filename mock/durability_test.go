@@ -188,3 +188,16 @@ func TestStoredCardsAreBounded(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+// TestStatsCountCollections: /_mock/v1/stats counts the collections that
+// grow with requests, members among them.
+func TestStatsCountCollections(t *testing.T) {
+	m := newTestMock(t)
+	before := m.Stats().Collections.Members
+	data(t, do(t, m, http.MethodPost, craftgate.PathMembers, buyerReq("ext-1")), nil)
+	var st Stats
+	data(t, do(t, m, http.MethodGet, "/_mock/v1/stats", nil), &st)
+	if st.Collections.Members != before+1 {
+		t.Fatalf("members %d, want %d", st.Collections.Members, before+1)
+	}
+}

@@ -878,6 +878,9 @@ type Stats struct {
 	CardUsers    int64 `json:"cardUsers"`
 	SavedCards   int64 `json:"savedCards"`
 	CardCapacity int64 `json:"cardCapacity"`
+	// Collections are the sizes of the other collections that grow with
+	// requests (collections.go).
+	Collections CollectionCounts `json:"collections"`
 	// InFlight is the number of API and page requests being served, counted
 	// only with a concurrency limit (Config.MaxConcurrent).
 	InFlight int64 `json:"inFlight"`
