@@ -5,8 +5,10 @@ import (
 	"context"
 	"flag"
 	"io"
+	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestForeignMockClockIsLeftAlone: @clock scenarios never move the clock of
@@ -45,5 +47,25 @@ func TestForeignMockClockIsLeftAlone(t *testing.T) {
 				t.Errorf("no note that @clock was left out: %q", msg.String())
 			}
 		})
+	}
+}
+
+// TestMockStartErrorsSayMockOnce: a state file the mock refuses at start is
+// reported in one line that says "mock:" once (it read "mock: mock: mock:").
+func TestMockStartErrorsSayMockOnce(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := dir + "/corrupt.state"
+	if err := os.WriteFile(corrupt, []byte("gatecheck-mock-state 3\nxxxxxxxx"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{corrupt, dir + "/missing/s.state"} {
+		var out, errb bytes.Buffer
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		code := run(ctx, []string{"mock", "--addr", "127.0.0.1:0", "--state-file", path}, &out, &errb)
+		cancel()
+		msg := strings.TrimSpace(errb.String())
+		if code == 0 || strings.Count(msg, "mock:") != 1 || strings.Contains(msg, "\n") || !strings.Contains(msg, path) {
+			t.Errorf("%s: exit %d, stderr %q: want one line naming the file, with mock: once", path, code, msg)
+		}
 	}
 }

@@ -54,7 +54,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	base, m, shutdown, err := serveMock(ctx, *addr, cfg)
 	if err != nil {
-		return err
+		return withoutMockPrefix(err)
 	}
 	if *timeScale == 0 {
 		// In Config a zero TimeScale means the default (1); the flag means
@@ -235,3 +235,23 @@ func (r *reliabilityFlags) describe(w io.Writer, m *mock.Mock) {
 		fmt.Fprintf(w, "gatecheck mock: store capacity %d payments\n", st.Capacity)
 	}
 }
+
+// withoutMockPrefix drops mock.New's "mock: " from err's message: the
+// command prints its own "gatecheck mock: " before it.
+func withoutMockPrefix(err error) error {
+	msg, ok := strings.CutPrefix(err.Error(), "mock: ")
+	if !ok {
+		return err
+	}
+	return &prefixedError{msg: msg, err: err}
+}
+
+// prefixedError is an error with another message, still unwrapping to the
+// original.
+type prefixedError struct {
+	msg string
+	err error
+}
+
+func (e *prefixedError) Error() string { return e.msg }
+func (e *prefixedError) Unwrap() error { return e.err }
