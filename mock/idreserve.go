@@ -84,9 +84,9 @@ func openIDReserver(path string, g *idGen, log *slog.Logger) (*idReserver, [4]in
 	}
 	if n == 0 {
 		// A new file: make its directory entry durable.
-		if d, err := os.Open(filepath.Dir(f.Name())); err == nil {
-			_ = d.Sync()
-			_ = d.Close()
+		if err := syncDir(filepath.Dir(f.Name())); err != nil {
+			_ = f.Close()
+			return nil, limits, fmt.Errorf("id reservations: %w", err)
 		}
 	}
 	return r, limits, nil

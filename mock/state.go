@@ -923,7 +923,26 @@ func (m *Mock) WriteStateFile() error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("mock: state file %s: %w", path, err)
 	}
+	// The rename is durable only once the directory is synced: without
+	// it a power loss could bring back the previous file.
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("mock: state file %s: %w", path, err)
+	}
 	return nil
+}
+
+// syncDir fsyncs a directory, making the entries renamed or created in it
+// durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // closeState stops the periodic snapshots and writes the last one.
