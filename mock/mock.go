@@ -503,13 +503,11 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.idText = vals[mr.n-1]
 		c.id = parseID(c.idText)
 	}
-	if m.snap != nil && m.snap.commit != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
-		c.w = &durableWriter{ResponseWriter: w, c: c} // answered once durable (durable.go)
-	}
 	if rt.kind == page {
 		// Browser pages: no signature; the handler parses the form from
 		// the body already read.
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		m.durableAnswer(c)
 		m.dispatch(c, rt)
 		return
 	}
@@ -523,7 +521,18 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			desc: "Content-Type must be application/json, got " + truncate(quotedOrNone(header(r.Header, "Content-Type")), 60)})
 		return
 	}
+	m.durableAnswer(c)
 	m.dispatch(c, rt)
+}
+
+// durableAnswer makes a request that may change the state wait, before
+// its answer, for the group commit of a snapshot holding the change
+// (durable.go). Only requests past authentication (and the pages) wait:
+// an unauthenticated client cannot make the mock write snapshots.
+func (m *Mock) durableAnswer(c *call) {
+	if m.snap != nil && m.snap.commit != nil && c.r.Method != http.MethodGet && c.r.Method != http.MethodHead {
+		c.w = &durableWriter{ResponseWriter: c.w, c: c}
+	}
 }
 
 // readRequestBody reads the body under the per-request read deadline
