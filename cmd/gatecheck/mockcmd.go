@@ -109,6 +109,9 @@ type reliabilityFlags struct {
 	stateFile     string
 	snapshotEvery time.Duration
 	stateSync     string
+	bodyTimeout   time.Duration
+	cardCapacity  int
+	textBudget    int64
 }
 
 func (r *reliabilityFlags) register(fs *flag.FlagSet) {
@@ -124,6 +127,9 @@ func (r *reliabilityFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&r.capacity, "store-capacity", mock.DefaultStoreCapacity, "payments the store keeps; the oldest are evicted beyond it (-1: no bound)")
 	fs.StringVar(&r.stateFile, "state-file", "", "file the mock's state is restored from at start and saved to periodically and at shutdown")
 	fs.DurationVar(&r.snapshotEvery, "snapshot-interval", mock.DefaultSnapshotInterval, "period of the state file's snapshots with --state-sync periodic (0: only at shutdown)")
+	fs.DurationVar(&r.bodyTimeout, "body-read-timeout", mock.DefaultBodyReadTimeout, "time a client has to send a request's body; then 408 and the connection is closed")
+	fs.IntVar(&r.cardCapacity, "stored-card-capacity", mock.DefaultStoredCardCapacity, "stored cards (and card users) the vault keeps; beyond it 507")
+	fs.Int64Var(&r.textBudget, "store-text-budget", mock.DefaultStoreTextBudget, "bytes of stored payments' strings; beyond it the oldest payments are evicted (-1: no bound)")
 	fs.StringVar(&r.stateSync, "state-sync", mock.StateSyncEveryWrite, "how --state-file keeps acknowledged writes: every-write (answered once on disk, group commit; a crash loses none) or periodic (a snapshot every --snapshot-interval; a crash loses up to one interval)")
 }
 
@@ -143,6 +149,15 @@ func (r *reliabilityFlags) apply(cfg *mock.Config) error {
 	}
 	if r.snapshotEvery < 0 {
 		return fmt.Errorf("--snapshot-interval must not be negative, got %s", r.snapshotEvery)
+	}
+	if r.bodyTimeout <= 0 {
+		return fmt.Errorf("--body-read-timeout must be positive, got %s", r.bodyTimeout)
+	}
+	if r.cardCapacity <= 0 {
+		return fmt.Errorf("--stored-card-capacity must be positive, got %d", r.cardCapacity)
+	}
+	if r.textBudget == 0 || r.textBudget < -1 {
+		return fmt.Errorf("--store-text-budget must be positive, or -1 for no bound; got %d", r.textBudget)
 	}
 	var faults mock.FaultConfig
 	if r.faultsFile != "" {
@@ -178,6 +193,7 @@ func (r *reliabilityFlags) apply(cfg *mock.Config) error {
 	cfg.StoreCapacity = r.capacity
 	cfg.StateFile = r.stateFile
 	cfg.StateSync = r.stateSync
+	cfg.BodyReadTimeout, cfg.StoredCardCapacity, cfg.StoreTextBudget = r.bodyTimeout, r.cardCapacity, r.textBudget
 	cfg.SnapshotInterval = r.snapshotEvery
 	if r.snapshotEvery == 0 {
 		cfg.SnapshotInterval = -1 // Config's 0 means the default
