@@ -2,6 +2,9 @@
 GO      ?= go
 BIN     ?= bin
 PKGS    ?= ./...
+# TEST_TIMEOUT bounds each test binary: a hung test fails with its name
+# well before go test's default 10 minutes kills it with a goroutine dump.
+TEST_TIMEOUT ?= 8m
 
 .PHONY: all build run test vet bench mock clean
 
@@ -17,7 +20,7 @@ run:
 
 ## test: vet and every test (race detector on), as CI runs them
 test: vet
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
 
 vet:
 	$(GO) vet $(PKGS)

@@ -3,6 +3,7 @@ package craftgate
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -69,11 +70,11 @@ func FuzzCallback(f *testing.F) {
 		if signed.Get("hashParams") != form.Get("hashParams") || CallbackHash(key, signed) != h {
 			return // hashParams names the hash field itself: the hash depends on itself
 		}
-		if err := VerifyCallback(key, signed); err != nil {
+		if err := VerifyCallback(key, signed); err != nil && !errors.Is(err, ErrHashParamsIncomplete) {
 			t.Fatalf("the computed hash does not verify: %v", err)
 		}
 		signed.Set("hash", strings.ToUpper(h))
-		if err := VerifyCallback(key, signed); err != nil {
+		if err := VerifyCallback(key, signed); err != nil && !errors.Is(err, ErrHashParamsIncomplete) {
 			t.Fatalf("an upper-case hash does not verify: %v", err)
 		}
 		last := "0"
@@ -81,7 +82,7 @@ func FuzzCallback(f *testing.F) {
 			last = "1"
 		}
 		signed.Set("hash", h[:63]+last)
-		if VerifyCallback(key, signed) == nil {
+		if err := VerifyCallback(key, signed); err == nil || errors.Is(err, ErrHashParamsIncomplete) {
 			t.Fatal("a changed hash verifies")
 		}
 	})

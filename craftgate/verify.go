@@ -20,7 +20,25 @@ var (
 	ErrHashMismatch     = errors.New("craftgate: callback hash does not match")
 	ErrSignatureMissing = errors.New("craftgate: webhook carries no x-cg-signature-v1")
 	ErrSignatureInvalid = errors.New("craftgate: webhook signature does not match")
+	// ErrHashParamsIncomplete: a version 2 callback's hash verifies, but
+	// its hashParams leaves unsigned a field the merchant acts on (status,
+	// paymentStatus, paymentId, conversationId, completeStatus, mdStatus,
+	// additionalAction), so the hash proves nothing about that field.
+	ErrHashParamsIncomplete = errors.New("craftgate: callback hashParams leaves a field the merchant acts on unsigned")
 )
+
+// callbackActedOn are the callback fields a merchant decides on: the
+// payment's outcome (status for 3-D Secure, paymentStatus for BNPL), which
+// payment and order it is (paymentId, conversationId), whether it still
+// needs completing (completeStatus), the bank's verdict (mdStatus, 3-D
+// Secure) and what to do next (additionalAction, BNPL). A version 2 hash
+// covers only the fields hashParams names and joins their values without
+// a separator, so a forger can move a genuine callback's signed values
+// into one junk field named alone in hashParams and add any status he
+// likes: VerifyCallback therefore accepts a version 2 callback only when
+// hashParams names each of these fields the form carries, and names status
+// or paymentStatus.
+var callbackActedOn = [...]string{"status", "paymentStatus", "paymentId", "conversationId", "completeStatus", "mdStatus", "additionalAction"}
 
 // callbackV1Fields are the seven parts of the v1 callback hash, in order.
 var callbackV1Fields = [...]string{"status", "completeStatus", "paymentId", "conversationData", "conversationId", "callbackStatus"}
@@ -71,7 +89,10 @@ func CallbackHash(callbackKey string, form url.Values) string {
 // VerifyCallback checks the hash of a 3-D Secure (or APM/BNPL) callback
 // form posted to the merchant's callbackUrl, choosing v1 or v2 by the
 // presence of hashParams. The comparison is constant-time and
-// case-insensitive on the hex digits.
+// case-insensitive on the hex digits. A version 2 callback whose hash
+// verifies is still refused with ErrHashParamsIncomplete (wrapped, naming
+// the field) when its hashParams leaves a field of callbackActedOn that
+// the form carries unsigned, or names neither status nor paymentStatus.
 func VerifyCallback(callbackKey string, form url.Values) error {
 	got := strings.ToLower(form.Get("hash"))
 	if got == "" {
@@ -79,6 +100,27 @@ func VerifyCallback(callbackKey string, form url.Values) error {
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(CallbackHash(callbackKey, form))) != 1 {
 		return ErrHashMismatch
+	}
+	if hp := form.Get("hashParams"); hp != "" {
+		return hashParamsCover(hp, form)
+	}
+	return nil
+}
+
+// hashParamsCover checks that hashParams names every field of
+// callbackActedOn present in form, and a status field.
+func hashParamsCover(hashParams string, form url.Values) error {
+	named := make(map[string]bool)
+	for _, n := range strings.Split(hashParams, ":") {
+		named[n] = true
+	}
+	for _, f := range callbackActedOn {
+		if _, present := form[f]; present && !named[f] {
+			return fmt.Errorf("%w: %s is not in hashParams", ErrHashParamsIncomplete, f)
+		}
+	}
+	if !named["status"] && !named["paymentStatus"] {
+		return fmt.Errorf("%w: hashParams names neither status nor paymentStatus", ErrHashParamsIncomplete)
 	}
 	return nil
 }

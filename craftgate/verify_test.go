@@ -3,6 +3,7 @@ package craftgate
 import (
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -29,8 +30,62 @@ func TestCallbackHashV2Vectors(t *testing.T) {
 			}
 			f := cloneForm(v.form)
 			f.Set("hash", v.want)
-			if err := VerifyCallback(v.key, f); err != nil {
+			err := VerifyCallback(v.key, f)
+			if v.name == "V2" {
+				// The security page's example signs status but not the
+				// paymentStatus it also carries: a forger could set it.
+				if !errors.Is(err, ErrHashParamsIncomplete) {
+					t.Fatalf("VerifyCallback = %v, want ErrHashParamsIncomplete (paymentStatus unsigned)", err)
+				}
+				return
+			}
+			if err != nil {
 				t.Fatalf("VerifyCallback: %v", err)
+			}
+		})
+	}
+}
+
+// TestVerifyCallbackRefusesHashParamsForgery is the attack on the version 2
+// hash: a genuine FAILURE callback's signed values moved into one junk
+// field named alone in hashParams keep its hash valid, and the forger adds
+// the outcome he wants. The hash verifies; VerifyCallback must still refuse.
+func TestVerifyCallbackRefusesHashParamsForgery(t *testing.T) {
+	const key = "0123456789abcdef0123456789abcdef"
+	threeDS := url.Values{"status": {"FAILURE"}, "callbackStatus": {""}, "completeStatus": {""}, "paymentId": {"863"},
+		"conversationData": {""}, "conversationId": {"order-1"}, "mdStatus": {"0"},
+		"hashParams": {"status:callbackStatus:completeStatus:paymentId:conversationData:conversationId:mdStatus"}}
+	bnpl := url.Values{"paymentId": {"204"}, "paymentStatus": {"FAILURE"}, "additionalAction": {""}, "conversationId": {"order-2"},
+		"callbackStatus": {""}, "hashParams": {"paymentId:paymentStatus:additionalAction:conversationId:callbackStatus"}}
+	forge := func(genuine url.Values, set map[string]string) url.Values {
+		genuine.Set("hash", CallbackHashV2(key, genuine))
+		var joined string
+		for _, n := range strings.Split(genuine.Get("hashParams"), ":") {
+			joined += genuine.Get(n)
+		}
+		f := url.Values{"x": {joined}, "hashParams": {"x"}, "hash": {genuine.Get("hash")}}
+		for k, v := range set {
+			f.Set(k, v)
+		}
+		return f
+	}
+	cases := []struct {
+		name string
+		form url.Values
+	}{
+		{"3DS status SUCCESS", forge(threeDS, map[string]string{"status": "SUCCESS", "mdStatus": "1"})},
+		{"3DS with every acted-on field", forge(cloneForm(threeDS), map[string]string{"status": "SUCCESS", "mdStatus": "1",
+			"completeStatus": "WAITING", "paymentId": "863", "conversationId": "order-1"})},
+		{"BNPL paymentStatus SUCCESS", forge(bnpl, map[string]string{"paymentStatus": "SUCCESS", "paymentId": "204"})},
+		{"no status at all", forge(cloneForm(bnpl), nil)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if CallbackHashV2(key, c.form) != c.form.Get("hash") {
+				t.Fatal("the forgery's hash does not verify: the test builds the attack wrongly")
+			}
+			if err := VerifyCallback(key, c.form); !errors.Is(err, ErrHashParamsIncomplete) {
+				t.Fatalf("VerifyCallback = %v, want ErrHashParamsIncomplete", err)
 			}
 		})
 	}

@@ -13,8 +13,9 @@
 //	POST /checkout  checkout-form callback (one field, token): 200 HTML page
 //	POST /webhook   webhook delivery with x-cg-signature-v1: 200 when the
 //	                signature verifies (duplicates included), 401 when it is
-//	                missing or wrong, 400 for a body that is not JSON, or the
-//	                status set with FailWebhooks
+//	                missing or wrong, 400 for a body that is not JSON, not
+//	                UTF-8 or names a JSON member twice (internal/strictjson,
+//	                the mock's rules), or the status set with FailWebhooks
 //
 // Bodies are limited to MaxBodyBytes (413 beyond). A Receiver keeps the
 // last MaxRecorded callbacks and the last MaxRecorded deliveries, and
@@ -36,8 +37,10 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/internal/strictjson"
 )
 
 // Routes served by a Receiver.
@@ -72,6 +75,7 @@ const (
 const (
 	errHashMissing     = "hash missing"
 	errHashMismatch    = "hash mismatch"
+	errHashParams      = "hashParams incomplete"
 	errNoCallbackKey   = "no callback key configured"
 	errTokenMissing    = "token missing"
 	errRepeatedField   = "repeated field"
@@ -81,6 +85,8 @@ const (
 	errSigMissing      = "signature missing"
 	errSigMismatch     = "signature mismatch"
 	errMalformedJSON   = "malformed JSON"
+	errInvalidUTF8     = "invalid UTF-8"
+	errDuplicateKey    = "duplicate JSON key"
 	errNoWebhookKey    = "no webhook key configured"
 	errFailureRulePref = "failure rule: answered "
 )
@@ -119,7 +125,8 @@ type Callback struct {
 	// compare it with its order (flows.md §7).
 	Verified bool
 	// Err is why the callback was refused ("hash missing", "hash
-	// mismatch", "repeated field", "token missing", "body too large",
+	// mismatch", "hashParams incomplete" (a version 2 hash that leaves a
+	// field the merchant acts on unsigned), "repeated field", "token missing", "body too large",
 	// "malformed form", "no callback key configured"), empty otherwise.
 	Err string
 	// HTTPStatus is the status the Receiver answered.
@@ -144,7 +151,8 @@ type Delivery struct {
 	// HTTPStatus is the status the Receiver answered.
 	HTTPStatus int
 	// Err is why the delivery was refused ("signature missing",
-	// "signature mismatch", "malformed JSON", "body too large", "no
+	// "signature mismatch", "malformed JSON", "invalid UTF-8", "duplicate
+	// JSON key", "body too large", "no
 	// webhook key configured", "failure rule: answered N"), empty when
 	// it was accepted.
 	Err string
@@ -356,6 +364,8 @@ func (r *Receiver) serveCallback(w http.ResponseWriter, req *http.Request) {
 			c.Verified, c.HTTPStatus = true, http.StatusOK
 		case errors.Is(err, craftgate.ErrHashMissing):
 			c.Err, c.HTTPStatus = errHashMissing, http.StatusBadRequest
+		case errors.Is(err, craftgate.ErrHashParamsIncomplete):
+			c.Err, c.HTTPStatus = errHashParams, http.StatusBadRequest
 		default:
 			c.Err, c.HTTPStatus = errHashMismatch, http.StatusBadRequest
 		}
@@ -412,9 +422,12 @@ func readForm(w http.ResponseWriter, req *http.Request) (url.Values, string, int
 	if form == nil {
 		form = url.Values{}
 	}
-	for _, vs := range form {
+	for k, vs := range form {
 		if len(vs) > 1 {
 			return form, errRepeatedField, http.StatusBadRequest
+		}
+		if !utf8.ValidString(k) || !utf8.ValidString(vs[0]) {
+			return form, errInvalidUTF8, http.StatusBadRequest
 		}
 	}
 	return form, "", 0
@@ -429,6 +442,13 @@ func (r *Receiver) serveWebhook(w http.ResponseWriter, req *http.Request) {
 		d.Err, d.HTTPStatus = errUnreadableBody, http.StatusBadRequest
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			d.Err, d.HTTPStatus = errBodyTooLarge, http.StatusRequestEntityTooLarge
+		}
+	case strictjson.Check(body) != nil:
+		// What the mock refuses too: encoding/json would take the last
+		// of two "status" members, or turn bad bytes into U+FFFD.
+		d.Err, d.HTTPStatus = errDuplicateKey, http.StatusBadRequest
+		if errors.Is(strictjson.Check(body), strictjson.ErrInvalidUTF8) {
+			d.Err = errInvalidUTF8
 		}
 	case r.webhookKey == "":
 		_ = json.Unmarshal(body, &d.Event) // best effort, for the record only

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/probe"
 )
 
 const (
@@ -94,6 +95,15 @@ func TestCallbacks(t *testing.T) {
 	already.Set("hash", craftgate.CallbackHashV1(testCallbackKey, already))
 	failure := url.Values{"status": {"FAILURE"}, "paymentId": {"271594"}, "conversationId": {"c-2"}}
 	failure.Set("hash", craftgate.CallbackHashV1(testCallbackKey, failure))
+	v2Failure := v2Form(testCallbackKey, "864")
+	v2Failure.Set("status", "FAILURE")
+	v2Failure.Set("mdStatus", "0")
+	v2Failure.Set("hash", craftgate.CallbackHashV2(testCallbackKey, v2Failure))
+	v2Forged := probe.ForgeHashParams(v2Failure, map[string]string{"status": "SUCCESS", "mdStatus": "1"})
+	bnplFailure := url.Values{"paymentId": {"204"}, "paymentStatus": {"FAILURE"}, "additionalAction": {""},
+		"conversationId": {"order-1001"}, "callbackStatus": {""}, "hashParams": {craftgate.BnplCallbackHashParams}}
+	bnplFailure.Set("hash", craftgate.CallbackHashV2(testCallbackKey, bnplFailure))
+	bnplForged := probe.ForgeHashParams(bnplFailure, map[string]string{"paymentStatus": "SUCCESS", "paymentId": "204"})
 
 	tests := []struct {
 		name         string
@@ -110,11 +120,15 @@ func TestCallbacks(t *testing.T) {
 		{"already returned", already.Encode(), 200, true, "", "FAILURE (ALREADY_RETURNED)"},
 		{"tampered status", tampered.Encode(), 400, false, errHashMismatch, "Rejected: hash mismatch"},
 		{"tampered v2 field", tamperedV2.Encode(), 400, false, errHashMismatch, "Rejected: hash mismatch"},
+		{"v2 hashParams forgery", v2Forged.Encode(), 400, false, errHashParams, "Rejected: hashParams incomplete"},
+		{"BNPL hashParams forgery", bnplForged.Encode(), 400, false, errHashParams, "Rejected: hashParams incomplete"},
+		{"BNPL valid", bnplFailure.Encode(), 200, true, "", "Callback verified"},
 		{"wrong key", v1Form("another-key", "271591").Encode(), 400, false, errHashMismatch, "Rejected: hash mismatch"},
 		{"missing hash", noHash.Encode(), 400, false, errHashMissing, "Rejected: hash missing"},
 		{"empty body", "", 400, false, errHashMissing, "Rejected: hash missing"},
 		{"repeated field", v1Form(testCallbackKey, "271591").Encode() + "&status=SUCCESS", 400, false, errRepeatedField, "Rejected: repeated field"},
 		{"malformed form", "status=%zz&hash=1", 400, false, errMalformedForm, "Rejected: malformed form"},
+		{"invalid UTF-8", "status=SUCCESS%FF&hash=1", 400, false, errInvalidUTF8, "Rejected: invalid UTF-8"},
 		{"too large", "a=" + strings.Repeat("x", MaxBodyBytes), 413, false, errBodyTooLarge, "Rejected: body too large"},
 	}
 	for _, tt := range tests {
@@ -193,6 +207,12 @@ func TestWebhooks(t *testing.T) {
 	tamperedStatus.Status = "FAILURE"
 	unknown := event("SOMETHING_NEW", "42", "SUCCESS", 1681384532)
 	body, _ := json.Marshal(ev)
+	// A second "status" member: encoding/json keeps the last (the signed
+	// SUCCESS), a reader taking the first sees FAILURE; both names differ
+	// only in case in the second form.
+	dupStatus := bytes.Replace(body, []byte(`"status":"SUCCESS"`), []byte(`"status":"FAILURE","status":"SUCCESS"`), 1)
+	dupFolded := bytes.Replace(body, []byte(`"status":"SUCCESS"`), []byte(`"STATUS":"FAILURE","status":"SUCCESS"`), 1)
+	badUTF8 := bytes.Replace(body, []byte(`"eventTime":"`), []byte("\"eventTime\":\"\xff"), 1)
 
 	tests := []struct {
 		name         string
@@ -210,6 +230,9 @@ func TestWebhooks(t *testing.T) {
 		{"tampered status", func(h http.Handler) *httptest.ResponseRecorder { return postWebhook(h, tamperedStatus, good) }, 401, false, errSigMismatch},
 		{"malformed JSON", func(h http.Handler) *httptest.ResponseRecorder { return postRaw(h, body[:len(body)-3], good) }, 400, false, errMalformedJSON},
 		{"malformed unsigned", func(h http.Handler) *httptest.ResponseRecorder { return postRaw(h, []byte("{"), "") }, 401, false, errSigMissing},
+		{"duplicate key", func(h http.Handler) *httptest.ResponseRecorder { return postRaw(h, dupStatus, good) }, 400, false, errDuplicateKey},
+		{"duplicate key, other case", func(h http.Handler) *httptest.ResponseRecorder { return postRaw(h, dupFolded, good) }, 400, false, errDuplicateKey},
+		{"invalid UTF-8", func(h http.Handler) *httptest.ResponseRecorder { return postRaw(h, badUTF8, good) }, 400, false, errInvalidUTF8},
 		{"too large", func(h http.Handler) *httptest.ResponseRecorder {
 			return postRaw(h, bytes.Repeat([]byte(" "), MaxBodyBytes+1), good)
 		}, 413, false, errBodyTooLarge},

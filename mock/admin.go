@@ -60,6 +60,7 @@ func (m *Mock) Stats() Stats {
 	})
 	s.WebhookEvents = m.hooks.count()
 	s.InFlight = m.inflight.Load()
+	s.Collections = m.collectionCounts() // collections.go
 	return s
 }
 

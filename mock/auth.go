@@ -46,7 +46,7 @@ func (m *Mock) authenticate(r *http.Request, body []byte) *apiError {
 	if subtle.ConstantTimeCompare([]byte(apiKey), m.apiKey) != 1 {
 		return errUnauthorized(CodeUnknownAPIKey, "x-api-key is not a known API key")
 	}
-	if !craftgate.VerifySignature(sig, signedURL(r), m.cfg.APIKey, m.cfg.SecretKey, rnd, body, m.cfg.StrictSignature) {
+	if !craftgate.VerifySignature(sig, signedURL(r, m.cfg.TrustProxy), m.cfg.APIKey, m.cfg.SecretKey, rnd, body, m.cfg.StrictSignature) {
 		return errUnauthorized(CodeInvalidSignature, descSignature)
 	}
 	return nil
@@ -55,11 +55,13 @@ func (m *Mock) authenticate(r *http.Request, body []byte) *apiError {
 // signedURL rebuilds the URL the client signed: scheme://Host followed by
 // the request-target exactly as received (RequestURI keeps the original
 // percent-encoding, and any trailing '?' or '&' that Java clients send).
-// The scheme is X-Forwarded-Proto when a proxy set it, else https for TLS
-// connections, else http.
-func signedURL(r *http.Request) string {
+// The scheme is X-Forwarded-Proto when trustProxy (Config.TrustProxy: the
+// mock runs behind a proxy that sets it) and a proxy set it, else https for
+// TLS connections, else http. Without trustProxy the header is ignored: any
+// client could send it.
+func signedURL(r *http.Request, trustProxy bool) string {
 	scheme := "http"
-	if p := header(r.Header, "X-Forwarded-Proto"); p != "" {
+	if p := header(r.Header, "X-Forwarded-Proto"); trustProxy && p != "" {
 		if i := strings.IndexByte(p, ','); i >= 0 {
 			p = p[:i] // the first proxy's view
 		}

@@ -82,6 +82,7 @@ func TestSignatureIndependentImplementation(t *testing.T) {
 		name   string
 		req    rawSigned
 		strict bool
+		trust  bool // Config.TrustProxy
 		want   int
 	}{
 		{name: "valid", req: rawSigned{sendURL: advance, body: body}, want: 200},
@@ -102,17 +103,20 @@ func TestSignatureIndependentImplementation(t *testing.T) {
 		{name: "strict: decoded form accepted", strict: true, req: rawSigned{method: "GET", sendURL: testBase + rawQuery,
 			signURL: testBase + "/_mock/v1/payments?conversationId=Zeytinyağı+Üretim"}, want: 200},
 		{name: "strict: raw form equal to decoded", strict: true, req: rawSigned{sendURL: advance, body: body}, want: 200},
-		{name: "X-Forwarded-Proto https honoured", req: rawSigned{sendURL: advance, signURL: "https://mock.test/_mock/v1/clock/advance",
-			body: body, forwardedProto: "https"}, want: 200},
-		{name: "https signature without X-Forwarded-Proto", req: rawSigned{sendURL: advance, signURL: "https://mock.test/_mock/v1/clock/advance",
-			body: body}, want: 401},
-		{name: "http signature behind https proxy", req: rawSigned{sendURL: advance, body: body, forwardedProto: "https"}, want: 401},
+		{name: "X-Forwarded-Proto https honoured behind a trusted proxy", trust: true, req: rawSigned{sendURL: advance,
+			signURL: "https://mock.test/_mock/v1/clock/advance", body: body, forwardedProto: "https"}, want: 200},
+		{name: "X-Forwarded-Proto ignored without a trusted proxy", req: rawSigned{sendURL: advance,
+			signURL: "https://mock.test/_mock/v1/clock/advance", body: body, forwardedProto: "https"}, want: 401},
+		{name: "https signature without X-Forwarded-Proto", trust: true, req: rawSigned{sendURL: advance,
+			signURL: "https://mock.test/_mock/v1/clock/advance", body: body}, want: 401},
+		{name: "http signature behind a trusted https proxy", trust: true, req: rawSigned{sendURL: advance, body: body, forwardedProto: "https"}, want: 401},
+		{name: "http signature with an untrusted X-Forwarded-Proto", req: rawSigned{sendURL: advance, body: body, forwardedProto: "https"}, want: 200},
 		{name: "TLS connection signs https", req: rawSigned{sendURL: "https://mock.test/_mock/v1/clock/advance", body: body}, want: 200},
 		{name: "Java trailing ? kept", req: rawSigned{method: "GET", sendURL: testBase + "/_mock/v1/clock?"}, want: 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := newTestMock(t, func(c *Config) { c.StrictSignature = tt.strict })
+			m := newTestMock(t, func(c *Config) { c.StrictSignature, c.TrustProxy = tt.strict, tt.trust })
 			w := serve(m, tt.req.request())
 			if tt.want == 200 {
 				if w.Code != 200 {

@@ -2,10 +2,12 @@ package mock
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -195,5 +197,40 @@ func BenchmarkCheckBody(b *testing.B) {
 		if checkBody(body) != nil {
 			b.Fatal("refused")
 		}
+	}
+}
+
+// BenchmarkCreatePaymentStateFile is the cost of durability: parallel
+// create-payment calls (64 at a time, as a load test keeps them in
+// flight) without a state file, with StateSyncEveryWrite (each answer waits
+// for the group commit of a snapshot holding it) and with StateSyncPeriodic.
+// Each snapshot writes the whole store, so the every-write cost grows with
+// the payments held: run it with a fixed -benchtime (e.g. 20000x) to compare.
+func BenchmarkCreatePaymentStateFile(b *testing.B) {
+	for _, mode := range []string{"none", StateSyncEveryWrite, StateSyncPeriodic} {
+		b.Run(mode, func(b *testing.B) {
+			m := newTestMock(b, func(c *Config) {
+				if mode != "none" {
+					c.StateFile, c.StateSync = filepath.Join(b.TempDir(), "mock.state"), mode
+				}
+			})
+			defer m.Close(context.Background())
+			body := benchBody(b)
+			b.SetParallelism(32)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				r, reset := prebuilt(http.MethodPost, "/payment/v1/card-payments", body)
+				w := &sinkWriter{h: http.Header{}}
+				for pb.Next() {
+					reset()
+					w.reset()
+					m.ServeHTTP(w, r)
+					if w.status != http.StatusOK {
+						b.Error(w.status)
+						return
+					}
+				}
+			})
+		})
 	}
 }

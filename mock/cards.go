@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -91,12 +92,15 @@ type savedKeys struct{ userKey, token string }
 
 // vault holds one mock's stored cards. The zero value is empty and ready.
 type vault struct {
-	mu      sync.RWMutex
-	byToken map[string]*storedCard
-	users   map[string][]*storedCard // card user -> cards, in storage order
-	saved   map[int64]savedKeys      // payment id -> the card it stored
-	seq     uint64                   // cards stored so far
-	userSeq uint64                   // card users created so far
+	// capacity bounds the stored cards, and separately the card users and
+	// the payments' saved-card records (Config.StoredCardCapacity).
+	capacity int
+	mu       sync.RWMutex
+	byToken  map[string]*storedCard
+	users    map[string][]*storedCard // card user -> cards, in storage order
+	saved    map[int64]savedKeys      // payment id -> the card it stored
+	seq      uint64                   // cards stored so far
+	userSeq  uint64                   // card users created so far
 }
 
 // newKey returns a UUID-shaped key, a function of the mock's seed, the
@@ -117,9 +121,14 @@ type storeDraft struct {
 	created     int64
 }
 
-// put stores d and returns a copy of the stored card. It fails only when
-// d names a card user the vault does not know.
-func (v *vault) put(m *Mock, d *storeDraft) (storedCard, bool) {
+// errVaultFull is put's answer when the vault holds its capacity of cards
+// or card users.
+var errVaultFull = errors.New("the stored-card vault is full")
+
+// put stores d and returns a copy of the stored card. It fails when d
+// names a card user the vault does not know (ok false, nil error) or when
+// the vault is full (errVaultFull).
+func (v *vault) put(m *Mock, d *storeDraft) (storedCard, bool, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.byToken == nil {
@@ -129,14 +138,18 @@ func (v *vault) put(m *Mock, d *storeDraft) (storedCard, bool) {
 	if user != "" {
 		cards, ok := v.users[user]
 		if !ok {
-			return storedCard{}, false
+			return storedCard{}, false, nil
 		}
 		for _, sc := range cards {
 			if sc.pan == d.pan {
-				return *sc, true
+				return *sc, true, nil
 			}
 		}
-	} else {
+	}
+	if v.capacity > 0 && (len(v.byToken) >= v.capacity || user == "" && len(v.users) >= v.capacity) {
+		return storedCard{}, false, errVaultFull
+	}
+	if user == "" {
 		v.userSeq++
 		user = m.newKey(kindCardUser, v.userSeq)
 	}
@@ -145,7 +158,15 @@ func (v *vault) put(m *Mock, d *storeDraft) (storedCard, bool) {
 		alias: d.alias, month: d.month, year: d.year, created: d.created}
 	v.byToken[sc.token] = sc
 	v.users[user] = append(v.users[user], sc)
-	return *sc, true
+	return *sc, true, nil
+}
+
+// counts returns how many cards, card users and saved-card records the
+// vault holds.
+func (v *vault) counts() (cards, users, saved int) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return len(v.byToken), len(v.users), len(v.saved)
 }
 
 // get returns a copy of the card userKey/token.
@@ -196,11 +217,16 @@ func (v *vault) remove(userKey, token string) bool {
 	return true
 }
 
-// attach records that payment id stored the card keys.
-func (v *vault) attach(id int64, k savedKeys) {
+// attach records that payment id stored the card keys; false when the
+// vault holds its capacity of such records.
+func (v *vault) attach(id int64, k savedKeys) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if v.capacity > 0 && len(v.saved) >= v.capacity {
+		return false
+	}
 	v.saved[id] = k
+	return true
 }
 
 // savedFor returns the keys of the card payment id stored.
@@ -311,7 +337,11 @@ func (m *Mock) storeCard(c *call) {
 		return
 	}
 	d.userKey, d.alias, d.created = req.CardUserKey, req.CardAlias, now.Unix()
-	sc, ok := m.store.vault.put(m, &d)
+	sc, ok, err := m.store.vault.put(m, &d)
+	if err != nil {
+		c.fail(errVaultFullAPI(m.store.vault.capacity))
+		return
+	}
 	if !ok {
 		c.fail(errNotFound(CodeCardUserNotFound, "cardUserKey "+strconv.Quote(truncate(req.CardUserKey, 64))+" is not a card user; omit it to create one"))
 		return
@@ -625,10 +655,18 @@ func (m *Mock) storeCardFor(id int64, k cardToSave, now time.Time) bool {
 		return false // cannot happen: the payment validated the same card
 	}
 	sd.userKey, sd.alias, sd.created = k.userKey, k.alias, now.Unix()
-	sc, ok := m.store.vault.put(m, &sd)
-	if !ok {
-		return false // cannot happen: card users are never removed
+	sc, ok, err := m.store.vault.put(m, &sd)
+	if err != nil || !ok {
+		// A full vault (or, which cannot happen, a card user removed):
+		// the payment goes through without storing its card, and its
+		// answer carries no card keys.
+		return false
 	}
-	m.store.vault.attach(id, savedKeys{userKey: sc.userKey, token: sc.token})
-	return true
+	return m.store.vault.attach(id, savedKeys{userKey: sc.userKey, token: sc.token})
+}
+
+// errVaultFullAPI is the answer to a card the full vault cannot take.
+func errVaultFullAPI(capacity int) *apiError {
+	return &apiError{status: http.StatusInsufficientStorage, code: CodeVaultFull,
+		desc: "the mock holds " + strconv.Itoa(capacity) + " stored cards or card users, its limit (Config.StoredCardCapacity); delete some"}
 }

@@ -1,20 +1,18 @@
 package mock
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
 	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/internal/strictjson"
 )
 
 // errBodyTooLarge is returned by readBody when the body exceeds the limit.
@@ -289,17 +287,28 @@ func findBadAmount(body []byte, t reflect.Type, prefix string) (path, raw string
 	return "", ""
 }
 
+// MaxTextBytes bounds every string value of a request body, as sent
+// (escapes counted as written). Craftgate documents no length for its free
+// text fields (conversationId, externalId, names, addresses, URLs...); the
+// mock's choice is generous enough for any of them, a URL included, and
+// keeps one stored payment's text within a known bound (with the body
+// limit) so that the store's byte budget holds (store.go).
+const MaxTextBytes = 2048
+
 // checkBody refuses what encoding/json would accept silently: bytes that
 // are not UTF-8 (decoded as U+FFFD and stored) and an object naming a
 // member twice (the last one wins, and names match case-insensitively, so
-// {"price":1,"PRICE":2} is price 2). Both are answered in the error
-// envelope, before anything is decoded.
+// {"price":1,"PRICE":2} is price 2); and a string longer than MaxTextBytes.
+// All are answered in the error envelope, before anything is decoded.
 func checkBody(body []byte) *apiError {
 	if !utf8.Valid(body) {
 		return errValidation(CodeInvalidEncoding, "request body is not valid UTF-8 (first invalid byte at offset "+
-			strconv.Itoa(invalidUTF8(body))+"); send UTF-8 JSON")
+			strconv.Itoa(strictjson.InvalidUTF8(body))+"); send UTF-8 JSON")
 	}
-	switch k, problem := scanMembers(body); problem {
+	switch k, problem := strictjson.ScanLimit(body, MaxTextBytes); int(problem) {
+	case int(strictjson.TooLong):
+		return errValidation(CodeTextTooLong, "the JSON member "+strconv.Quote(truncate(k, 60))+" holds a string longer than "+
+			strconv.Itoa(MaxTextBytes)+" bytes (the mock's limit for every text field)")
 	case scanDuplicate:
 		return errValidation(CodeDuplicateKey, "request body names the JSON member "+strconv.Quote(truncate(k, 60))+
 			" twice in one object (names match case-insensitively); send each member once")
@@ -310,192 +319,16 @@ func checkBody(body []byte) *apiError {
 	return nil
 }
 
-// unquote decodes a JSON string literal.
-func unquote(lit []byte) (string, bool) {
-	var s string
-	if json.Unmarshal(lit, &s) != nil {
-		return "", false
-	}
-	return s, true
-}
-
-// loneSurrogate reports whether raw (string contents, escapes undecoded)
-// holds a \uD800-\uDFFF escape that is not a high surrogate followed by a
-// low one.
-func loneSurrogate(raw []byte) bool {
-	for i := 0; i+1 < len(raw); i++ {
-		if raw[i] != '\\' {
-			continue
-		}
-		if raw[i+1] != 'u' || i+6 > len(raw) {
-			i++ // another escape: skip its character
-			continue
-		}
-		v, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 16)
-		if err != nil {
-			return false // not valid JSON: the decoder says so
-		}
-		switch {
-		case v < 0xd800 || v > 0xdfff:
-		case v >= 0xdc00:
-			return true // a low surrogate first
-		default: // a high surrogate: a low one must follow
-			if i+12 > len(raw) || raw[i+6] != '\\' || raw[i+7] != 'u' {
-				return true
-			}
-			w, err := strconv.ParseUint(string(raw[i+8:i+12]), 16, 16)
-			if err != nil || w < 0xdc00 || w > 0xdfff {
-				return true
-			}
-			i += 6
-		}
-		i += 5
-	}
-	return false
-}
-
-// invalidUTF8 returns the offset of the first byte that is not valid
-// UTF-8, or -1.
-func invalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n == 1 {
-			return i
-		}
-		i += n
-	}
-	return -1
+// scanMembers is strictjson.Scan (the receiver in merchant/ refuses the
+// same bodies).
+func scanMembers(b []byte) (string, int) {
+	k, p := strictjson.Scan(b)
+	return k, int(p)
 }
 
 // Problems scanMembers finds.
 const (
-	scanOK        = iota
-	scanDuplicate // a member named twice
-	scanSurrogate // a \u escape of a lone surrogate
+	scanOK        = int(strictjson.OK)
+	scanDuplicate = int(strictjson.Duplicate)
+	scanSurrogate = int(strictjson.Surrogate)
 )
-
-// scanMembers reports the first object member name that appears twice in
-// one object (scanDuplicate), comparing names the way encoding/json matches
-// them to fields (case-insensitively, escapes decoded), or a string holding
-// an escaped lone surrogate (scanSurrogate). It tolerates invalid
-// JSON: the decoder reports syntax errors afterwards. It runs on every
-// body, so it skips strings eight bytes at a time and compares a name only
-// with the earlier ones of its object that share its length and first
-// letter (a 64-bit filter per object).
-func scanMembers(b []byte) (string, int) {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	var keyBuf [32]string
-	var frameBuf [16]dupFrame
-	keys := keyBuf[:0]     // names of the open objects' members, innermost last
-	frames := frameBuf[:0] // the open containers
-	expectKey := false
-	n := len(b)
-	for i := 0; i < n; i++ {
-		for i < n && !jsonStructural[b[i]] {
-			i++
-		}
-		if i == n {
-			break
-		}
-		switch b[i] {
-		case '"':
-			start := i + 1
-			j := start
-			esc := false
-			for {
-				found := false
-				for j+8 <= n {
-					x := binary.LittleEndian.Uint64(b[j:])
-					q, bs := x^('"'*ones), x^('\\'*ones)
-					if m := ((q-ones)&^q | (bs-ones)&^bs) & highs; m != 0 {
-						j += bits.TrailingZeros64(m) >> 3
-						found = true
-						break
-					}
-					j += 8
-				}
-				if !found {
-					for j < n && b[j] != '"' && b[j] != '\\' {
-						j++
-					}
-					if j >= n {
-						return "", scanOK
-					}
-				}
-				if b[j] == '"' {
-					break
-				}
-				esc = true
-				j += 2
-			}
-			i = j
-			if esc && loneSurrogate(b[start:j]) {
-				return "", scanSurrogate
-			}
-			if !expectKey {
-				continue
-			}
-			expectKey = false
-			var k string
-			if esc {
-				var ok bool
-				if k, ok = unquote(b[start-1 : j+1]); !ok {
-					return "", scanOK
-				}
-			} else {
-				k = unsafe.String(unsafe.SliceData(b[start:j]), j-start)
-			}
-			f := &frames[len(frames)-1]
-			bit := uint64(1) << ((uint(len(k))*7 + uint(firstFold(k))) & 63)
-			if f.filter&bit != 0 {
-				for _, prev := range keys[f.first:] {
-					if len(prev) == len(k) && strings.EqualFold(prev, k) {
-						return strings.Clone(k), scanDuplicate
-					}
-				}
-			}
-			f.filter |= bit
-			keys = append(keys, k)
-		case '{':
-			frames = append(frames, dupFrame{first: int32(len(keys))})
-			expectKey = true
-		case '[':
-			frames = append(frames, dupFrame{first: -1})
-			expectKey = false
-		case '}', ']':
-			if d := len(frames); d > 0 {
-				if f := frames[d-1].first; f >= 0 {
-					keys = keys[:f]
-				}
-				frames = frames[:d-1]
-			}
-			expectKey = false
-		case ',':
-			expectKey = len(frames) > 0 && frames[len(frames)-1].first >= 0
-		}
-	}
-	return "", scanOK
-}
-
-// dupFrame is an open JSON container of scanMembers: an object's first
-// name in the name stack and its filter, or first -1 for an array.
-type dupFrame struct {
-	first  int32
-	filter uint64
-}
-
-// firstFold is the first byte of a name, ASCII upper case folded to
-// lower; 0 for an empty name.
-func firstFold(k string) byte {
-	if k == "" {
-		return 0
-	}
-	c := k[0]
-	if 'A' <= c && c <= 'Z' {
-		c += 'a' - 'A'
-	}
-	return c
-}
-
-// jsonStructural marks the bytes scanMembers must look at. Read-only.
-var jsonStructural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true, ',': true}

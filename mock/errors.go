@@ -42,6 +42,12 @@ const (
 	CodeUnsupportedMediaType = "1103"
 	// CodeBodyTooLarge: the body exceeds Config.MaxBodyBytes (HTTP 413).
 	CodeBodyTooLarge = "1104"
+	// CodeTextTooLong: a string value of the body is longer than
+	// MaxTextBytes (HTTP 400).
+	CodeTextTooLong = "1110"
+	// CodeBodyTimeout: the body did not arrive within
+	// Config.BodyReadTimeout (HTTP 408).
+	CodeBodyTimeout = "1109"
 	// CodeMalformedJSON: empty body, not a JSON object, invalid JSON, or a
 	// numeric literal too long to be an amount (HTTP 400).
 	CodeMalformedJSON = "1105"
@@ -59,6 +65,10 @@ const (
 	CodeDuplicateKey = "1108"
 	// CodeInternalError: the mock failed (HTTP 500); it keeps serving.
 	CodeInternalError = "1199"
+	// CodeStateNotDurable: the request's change could not be written to
+	// the state file (HTTP 500; durable.go): it was made in memory but
+	// is not acknowledged, and may be lost at the next restart.
+	CodeStateNotDurable = "1198"
 
 	// Overload and injected faults (faults.go). None is a Craftgate code.
 
@@ -71,6 +81,9 @@ const (
 	// CodeInjectedTimeout: an injected hold (fault "timeout") outlasted by
 	// the client (HTTP 504).
 	CodeInjectedTimeout = "1303"
+	// CodeVaultFull: the stored-card vault holds Config.StoredCardCapacity
+	// cards or card users (HTTP 507); the card was not stored.
+	CodeVaultFull = "1304"
 	// An injected 429 (fault "rateLimit") answers the catalogue's
 	// TOO_MANY_REQUESTS payment error group and its code, with
 	// Retry-After; a bank outage answers the outage's group (HTTP 422).

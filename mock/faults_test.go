@@ -274,8 +274,8 @@ func TestFaultKinds(t *testing.T) {
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("want the client's deadline, got %v", err)
 		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Fatalf("took %v", d)
+		if d := time.Since(start); d >= 30*time.Second {
+			t.Fatalf("the call waited %v: the client's deadline did not cut the 1 m hold", d)
 		}
 		if countPayments() != before+1 {
 			t.Fatal("the held request was not processed first")

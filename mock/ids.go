@@ -23,9 +23,20 @@ const (
 // derived from the seed, so the same seed and the same sequence of requests
 // give the same ids, and different seeds give visibly different ranges.
 type idGen struct {
-	payment, tx, refund, txRefund atomic.Int64
+	// The kinds the state file keeps: with a state file, their ids are
+	// reserved durably in blocks before they are handed out (idreserve.go).
+	payment, tx, refund, txRefund idCounter
 	// Pay-by-link products and fraud (products.go, fraud.go).
-	product, fraudCheck, fraudValue atomic.Int64
+	product, fraudCheck, fraudValue idCounter
+}
+
+// idCounter is the last id handed out of one kind. With a reserver, ids up
+// to limit are durably reserved, and nextRange reserves the next block
+// before it hands out an id beyond it.
+type idCounter struct {
+	atomic.Int64
+	limit atomic.Int64
+	res   *idReserver // nil: no state file, nothing to reserve
 }
 
 // idBase is the first id of a kind for a seed: ids in [1e6, 1e9), short,
@@ -54,9 +65,15 @@ func (g *idGen) init(seed int64) {
 	g.fraudValue.Store(base(kindFraudValue) - 1)
 }
 
-// nextRange reserves n consecutive ids and returns the first.
-func nextRange(c *atomic.Int64, n int) int64 {
-	return c.Add(int64(n)) - int64(n) + 1
+// nextRange reserves n consecutive ids and returns the first. With a state
+// file, an id beyond the durable reservation waits until the next block is
+// reserved on disk, so no id handed out can come again after a crash.
+func nextRange(c *idCounter, n int) int64 {
+	last := c.Add(int64(n))
+	if c.res != nil && last > c.limit.Load() {
+		c.res.extend(c, last)
+	}
+	return last - int64(n) + 1
 }
 
 // splitmix64 is the SplitMix64 finaliser: a stateless, seedable mixing

@@ -55,11 +55,14 @@
 package mock
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,6 +94,11 @@ type Config struct {
 	StrictSignature bool
 	// MaxBodyBytes bounds request bodies; 0 means 1 MiB.
 	MaxBodyBytes int64
+	// BodyReadTimeout bounds the reading of one request's body (a read
+	// deadline set when the body is read, lifted after): a client that
+	// stalls is answered 408 (CodeBodyTimeout). 0 means
+	// DefaultBodyReadTimeout; negative means no deadline.
+	BodyReadTimeout time.Duration
 	// Logger, when set, receives one Info record per request (method,
 	// path, status, duration), authentication failures (Warn), recovered
 	// panics (Error) and one Debug record per payment or refund. Keys,
@@ -108,9 +116,14 @@ type Config struct {
 	HTTPClient *http.Client
 	// PublicURL is the base URL browsers reach the mock at, used for the
 	// 3-D Secure redirectUrl and the checkout pageUrl. Empty means the
-	// scheme and Host of each request (X-Forwarded-Proto honoured), which
-	// is right unless a proxy rewrites the Host.
+	// scheme and Host of each request (X-Forwarded-Proto honoured only with
+	// TrustProxy), which is right unless a proxy rewrites the Host.
 	PublicURL string
+	// TrustProxy honours X-Forwarded-Proto as the scheme of the URL a
+	// request was signed over and of the pages' URLs: set it only when the
+	// mock runs behind a proxy that sets (and overwrites) the header, since
+	// without one any client can send it.
+	TrustProxy bool
 
 	// Faults is the initial fault and latency injection (faults.go). The
 	// admin route /_mock/v1/faults replaces it at run time.
@@ -126,6 +139,18 @@ type Config struct {
 	// evicted beyond it (store.go states the rule). 0 means
 	// DefaultStoreCapacity; a negative value means no bound.
 	StoreCapacity int
+	// StoredCardCapacity bounds the stored cards, and separately the card
+	// users and the records of cards stored by payments: beyond it a card
+	// is refused (HTTP 507, CodeVaultFull) and a payment that asks to
+	// store its card goes through without storing it. 0 means
+	// DefaultStoredCardCapacity; a negative value means no bound.
+	StoredCardCapacity int
+	// StoreTextBudget bounds the bytes of the stored payments' strings
+	// (conversationIds, names, item names...): beyond it the oldest
+	// payments are evicted as beyond StoreCapacity, so that the store's
+	// memory is bounded in bytes, not only in payments. 0 means
+	// DefaultStoreTextBudget; a negative value means no bound.
+	StoreTextBudget int64
 	// ThreeDSLifetime is how long after its 3ds-init, on the mock clock, a
 	// 3-D Secure payment still waiting for verification or completion is
 	// never evicted; 0 means DefaultThreeDSLifetime.
@@ -135,9 +160,15 @@ type Config struct {
 	// every SnapshotInterval and by Close.
 	StateFile string
 	// SnapshotInterval is the period of the state file's snapshots while
-	// the mock runs; 0 means DefaultSnapshotInterval, negative means only
-	// at Close.
+	// the mock runs with StateSyncPeriodic; 0 means
+	// DefaultSnapshotInterval, negative means only at Close.
 	SnapshotInterval time.Duration
+	// StateSync is how the state file keeps acknowledged writes
+	// (durable.go): StateSyncEveryWrite (the default when empty) answers
+	// a write only once a snapshot holding it is on disk, so a crash
+	// loses none; StateSyncPeriodic (opt-in) snapshots every
+	// SnapshotInterval and loses up to one interval in a crash.
+	StateSync string
 
 	// PostAuthMargin is the largest post-auth paidPrice as a multiple of
 	// the pre-authorised amount, between 1 and 5; zero means
@@ -151,26 +182,45 @@ type Config struct {
 // DefaultMaxBodyBytes is the body limit when Config.MaxBodyBytes is 0.
 const DefaultMaxBodyBytes = 1 << 20
 
+// DefaultStoredCardCapacity is the stored-card capacity when
+// Config.StoredCardCapacity is 0: far more cards than a merchant's test
+// buyers store, at under 300 bytes each.
+const DefaultStoredCardCapacity = 100_000
+
+// DefaultStoreTextBudget is the byte budget of the stored payments'
+// strings when Config.StoreTextBudget is 0: about 1.5 times what
+// DefaultStoreCapacity payments of typical size hold (a conversationId, a
+// holder name, two or three item names: ~170 bytes each).
+const DefaultStoreTextBudget = 512 << 20
+
+// DefaultBodyReadTimeout is the body read deadline when
+// Config.BodyReadTimeout is 0: far beyond what a 1 MiB body needs on any
+// link a payment test runs over, short enough that stalled clients are
+// let go soon.
+const DefaultBodyReadTimeout = 10 * time.Second
+
 // maxPooledBuffer is the largest buffer kept for reuse; bigger ones (a
 // near-limit body) are left to the garbage collector.
 const maxPooledBuffer = 64 << 10
 
 // Mock is an in-process Craftgate sandbox. It is safe for concurrent use.
 type Mock struct {
-	cfg       Config
-	apiKey    []byte
-	clock     Clock
-	loc       *time.Location
-	offset    atomic.Int64 // nanoseconds added to clock by Advance
-	maxBody   int64
-	log       *slog.Logger
-	refKey    uint64
-	ids       idGen
-	store     *store
-	scratch   sync.Pool // *scratch
-	routes    *router   // the compiled route table (routetable.go)
-	cardCache sync.Map  // *craftgate.TestCard -> *cardJSON
-	ctJSON    []string  // shared, never modified
+	cfg     Config
+	apiKey  []byte
+	clock   Clock
+	loc     *time.Location
+	offset  atomic.Int64 // nanoseconds added to clock by Advance
+	maxBody int64
+	// bodyTimeout is Config.BodyReadTimeout with its default.
+	bodyTimeout time.Duration
+	log         *slog.Logger
+	refKey      uint64
+	ids         idGen
+	store       *store
+	scratch     sync.Pool // *scratch
+	routes      *router   // the compiled route table (routetable.go)
+	cardCache   sync.Map  // *craftgate.TestCard -> *cardJSON
+	ctJSON      []string  // shared, never modified
 
 	callbackKey string
 	publicURL   string
@@ -225,6 +275,8 @@ func New(cfg Config) (*Mock, error) {
 		return nil, fmt.Errorf("mock: Config.MaxConcurrent must not be negative, got %d", cfg.MaxConcurrent)
 	case cfg.ThreeDSLifetime < 0:
 		return nil, fmt.Errorf("mock: Config.ThreeDSLifetime must not be negative, got %s", cfg.ThreeDSLifetime)
+	case cfg.StateSync != "" && cfg.StateSync != StateSyncEveryWrite && cfg.StateSync != StateSyncPeriodic:
+		return nil, fmt.Errorf("mock: Config.StateSync must be %q or %q, got %q", StateSyncEveryWrite, StateSyncPeriodic, cfg.StateSync)
 	}
 	settings, err := cfg.Settings.withDefaults()
 	if err != nil {
@@ -271,6 +323,12 @@ func New(cfg Config) (*Mock, error) {
 	if m.maxBody == 0 {
 		m.maxBody = DefaultMaxBodyBytes
 	}
+	switch m.bodyTimeout = cfg.BodyReadTimeout; {
+	case m.bodyTimeout == 0:
+		m.bodyTimeout = DefaultBodyReadTimeout
+	case m.bodyTimeout < 0:
+		m.bodyTimeout = 0
+	}
 	m.ids.init(cfg.Seed)
 	m.book.initBook(cfg.Seed)
 	capacity := cfg.StoreCapacity
@@ -282,6 +340,18 @@ func New(cfg Config) (*Mock, error) {
 		lifetime = DefaultThreeDSLifetime
 	}
 	m.store = newStore(&m.ids, capacity, lifetime, m.nowUnix, m.forgetThreeDS)
+	switch n := cfg.StoredCardCapacity; {
+	case n == 0:
+		m.store.vault.capacity = DefaultStoredCardCapacity
+	case n > 0:
+		m.store.vault.capacity = n
+	}
+	switch b := cfg.StoreTextBudget; {
+	case b == 0:
+		m.store.textBudget = DefaultStoreTextBudget
+	case b > 0:
+		m.store.textBudget = b
+	}
 	m.tokens.capacity = capacity
 	m.hooks.capacity = capacity
 	routes, err := newRouter(routeTable())
@@ -403,6 +473,25 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt := &mr.route
+	// The body is read first, under a read deadline, and only then does
+	// the request count against MaxConcurrent: a client that sends
+	// headers and then stalls holds no slot, and its goroutine and
+	// connection for at most BodyReadTimeout.
+	body, err := m.readRequestBody(w, r, s.body)
+	c.body = body
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		c.fail(&apiError{status: http.StatusRequestEntityTooLarge, code: CodeBodyTooLarge,
+			desc: fmt.Sprintf("request body exceeds %d bytes", m.maxBody)})
+		return
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		c.fail(&apiError{status: http.StatusRequestTimeout, code: CodeBodyTimeout,
+			desc: fmt.Sprintf("the request body did not arrive within %s", m.bodyTimeout)})
+		return
+	case err != nil:
+		c.fail(errValidation(CodeMalformedJSON, "request body could not be read"))
+		return
+	}
 	if m.maxConc > 0 && rt.op != opAdmin {
 		counted = true
 		if m.inflight.Add(1) > m.maxConc {
@@ -419,19 +508,11 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.id = parseID(c.idText)
 	}
 	if rt.kind == page {
-		// Browser pages: no signature; the handler reads the form.
+		// Browser pages: no signature; the handler parses the form from
+		// the body already read.
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		m.durableAnswer(c)
 		m.dispatch(c, rt)
-		return
-	}
-	body, err := readBody(r, m.maxBody, s.body)
-	c.body = body
-	switch {
-	case errors.Is(err, errBodyTooLarge):
-		c.fail(&apiError{status: http.StatusRequestEntityTooLarge, code: CodeBodyTooLarge,
-			desc: fmt.Sprintf("request body exceeds %d bytes", m.maxBody)})
-		return
-	case err != nil:
-		c.fail(errValidation(CodeMalformedJSON, "request body could not be read"))
 		return
 	}
 	if e := m.authenticate(r, body); e != nil {
@@ -444,6 +525,7 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			desc: "Content-Type must be application/json, got " + truncate(quotedOrNone(header(r.Header, "Content-Type")), 60)})
 		return
 	}
+	m.durableAnswer(c)
 	m.dispatch(c, rt)
 }
 
@@ -466,6 +548,50 @@ func (m *Mock) run(c *call, rt *route) {
 		return // answered (a typed nil *apiError is no error)
 	}
 	c.fail(asAPIError(err))
+}
+
+// durableAnswer makes a request that may change the state wait, before
+// its answer, for the group commit of a snapshot holding the change
+// (durable.go). Only requests past authentication (and the pages) wait:
+// an unauthenticated client cannot make the mock write snapshots.
+func (m *Mock) durableAnswer(c *call) {
+	if m.snap != nil && m.snap.commit != nil && c.r.Method != http.MethodGet && c.r.Method != http.MethodHead {
+		c.w = &durableWriter{ResponseWriter: c.w, c: c}
+	}
+}
+
+// readRequestBody reads the body under the per-request read deadline
+// (Config.BodyReadTimeout), then lifts the deadline. A writer that cannot
+// set deadlines (httptest's recorder) reads without one. A body that could
+// not be read closes the connection after the answer. The deadline is set
+// through the method http.ResponseController would call, asserted directly
+// to save the controller's allocation on every request.
+func (m *Mock) readRequestBody(w http.ResponseWriter, r *http.Request, buf []byte) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return buf[:0], nil
+	}
+	dl, ok := w.(readDeadliner)
+	if !ok || m.bodyTimeout <= 0 {
+		return readBody(r, m.maxBody, buf)
+	}
+	set := dl.SetReadDeadline(time.Now().Add(m.bodyTimeout)) == nil
+	b, err := readBody(r, m.maxBody, buf)
+	switch {
+	case err != nil:
+		// Leave the deadline and close the connection after the answer:
+		// otherwise the server would wait, before answering, for the
+		// rest of a body that is not coming, to reuse the connection.
+		w.Header().Set("Connection", "close")
+	case set:
+		_ = dl.SetReadDeadline(time.Time{})
+	}
+	return b, err
+}
+
+// readDeadliner is what net/http's response writer implements for
+// http.ResponseController.SetReadDeadline.
+type readDeadliner interface {
+	SetReadDeadline(time.Time) error
 }
 
 // quotedOrNone quotes a header value for an error description.

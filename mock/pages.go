@@ -183,12 +183,22 @@ func displayAmount(v money, currency string) string {
 }
 
 // parsePageForm reads a browser form body (urlencoded), bounded by the
-// mock's body limit.
+// mock's body limit; a field longer than MaxTextBytes is refused, as in
+// the API's bodies.
 func (m *Mock) parsePageForm(c *call) bool {
 	c.r.Body = http.MaxBytesReader(c.w, c.r.Body, m.maxBody)
 	if err := c.r.ParseForm(); err != nil {
 		c.sendMessage(http.StatusBadRequest, "Bad request", "The form could not be read.")
 		return false
+	}
+	for k, vs := range c.r.Form {
+		for _, v := range vs {
+			if len(v) > MaxTextBytes {
+				c.sendMessage(http.StatusBadRequest, "Bad request", "The field "+truncate(k, 40)+" is longer than "+
+					strconv.Itoa(MaxTextBytes)+" bytes.")
+				return false
+			}
+		}
 	}
 	return true
 }
@@ -198,7 +208,7 @@ func (m *Mock) publicBase(r *http.Request) string {
 	if m.publicURL != "" {
 		return m.publicURL
 	}
-	u := signedURL(r)
+	u := signedURL(r, m.cfg.TrustProxy)
 	// signedURL is scheme://host followed by the request target.
 	if i := strings.Index(u, "://"); i >= 0 {
 		if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {

@@ -85,11 +85,7 @@ func TestHostileRequests(t *testing.T) {
 			default:
 				r.Header.Set("Content-Type", tt.ct)
 			}
-			start := time.Now()
 			w := serve(m, r)
-			if d := time.Since(start); d > time.Second {
-				t.Errorf("took %v", d)
-			}
 			if tt.status == 200 {
 				if w.Code != 200 {
 					t.Fatalf("status %d: %s", w.Code, w.Body.String())

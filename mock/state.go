@@ -3,10 +3,13 @@ package mock
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"hash/maphash"
 	"io"
 	"io/fs"
@@ -54,7 +57,15 @@ import (
 // it. Eviction pauses while a snapshot is written.
 
 // stateMagic starts every state file; the number is the format version.
-const stateMagic = "gatecheck-mock-state 2\n"
+const stateMagic = "gatecheck-mock-state 3\n"
+
+// stateMagicV2 starts the files of version 2, which are still read:
+// version 3 only added the checksum after the last batch.
+const stateMagicV2 = "gatecheck-mock-state 2\n"
+
+// stateSumSize is the size of the checksum that ends a version 3 file: the
+// CRC-32C (Castagnoli) of everything before it, little-endian.
+const stateSumSize = 4
 
 // stateMagicV1 starts the files of version 1, which are still read:
 // version 2 only added fields (wallet prices and refund destinations,
@@ -63,7 +74,7 @@ const stateMagic = "gatecheck-mock-state 2\n"
 const stateMagicV1 = "gatecheck-mock-state 1\n"
 
 // stateVersion is the version of stateHeader and stateBatch.
-const stateVersion = 2
+const stateVersion = 3
 
 // DefaultSnapshotInterval is the snapshot period when
 // Config.SnapshotInterval is 0.
@@ -196,11 +207,52 @@ type paymentMark struct {
 }
 
 // SaveState writes a snapshot of the mock's state to w (the state file's
-// format). It may run while the mock serves.
+// format), followed by its checksum. It may run while the mock serves.
 func (m *Mock) SaveState(w io.Writer) error {
 	s := m.store
 	s.snapshotting.Add(1)
 	defer s.snapshotting.Add(-1)
+	h, low, kept := m.stateHeader()
+	crc := crc32.New(crcTable)
+	sw := &stateWriter{enc: gob.NewEncoder(io.MultiWriter(w, crc))}
+	if _, err := io.WriteString(w, stateMagic); err != nil {
+		return fmt.Errorf("mock: state: %w", err)
+	}
+	crc.Write([]byte(stateMagic))
+	if err := sw.enc.Encode(&h); err != nil {
+		return fmt.Errorf("mock: state: %w", err)
+	}
+	marks, err := m.savePayments(sw, low, kept, h.Payment)
+	if err == nil {
+		err = m.saveRefunds(sw, marks)
+	}
+	if err == nil {
+		err = m.saveThreeDS(sw, h.Payment)
+	}
+	if err == nil {
+		err = m.saveCheckouts(sw, h.Payment)
+	}
+	if err != nil {
+		return err
+	}
+	m.saveVault(sw)
+	sw.b.IDs = [4]int64{m.ids.payment.Load(), m.ids.tx.Load(), m.ids.refund.Load(), m.ids.txRefund.Load()}
+	sw.b.Book, sw.b.Approvals = m.book.snapshot(), m.market.snapshot() // wallet_state.go
+	if err := sw.flush(true); err != nil {
+		return err
+	}
+	var sum [stateSumSize]byte
+	binary.LittleEndian.PutUint32(sum[:], crc.Sum32())
+	if _, err := w.Write(sum[:]); err != nil {
+		return fmt.Errorf("mock: state: %w", err)
+	}
+	return nil
+}
+
+// stateHeader reads the header of a snapshot, with the lowest slab
+// payment id and the relocated payments.
+func (m *Mock) stateHeader() (stateHeader, int64, *keptSet) {
+	s := m.store
 	s.mu.Lock() // wait for an eviction round in progress
 	h := stateHeader{Version: stateVersion, Seed: m.cfg.Seed, SavedAt: time.Now(), MockNow: m.Now(), Offset: m.offset.Load(),
 		Payment: m.ids.payment.Load(), Tx: m.ids.tx.Load(), Refund: m.ids.refund.Load(), TxRefund: m.ids.txRefund.Load(),
@@ -210,28 +262,38 @@ func (m *Mock) SaveState(w io.Writer) error {
 	s.vault.mu.RLock()
 	h.CardSeq, h.CardUserSeq = s.vault.seq, s.vault.userSeq
 	s.vault.mu.RUnlock()
+	return h, low, kept
+}
 
-	if _, err := io.WriteString(w, stateMagic); err != nil {
+// stateWriter writes the batches of a snapshot.
+type stateWriter struct {
+	enc *gob.Encoder
+	b   stateBatch
+}
+
+// flush writes the batch so far (the last one when end).
+func (sw *stateWriter) flush(end bool) error {
+	sw.b.End = end
+	if err := sw.enc.Encode(&sw.b); err != nil {
 		return fmt.Errorf("mock: state: %w", err)
 	}
-	enc := gob.NewEncoder(w)
-	if err := enc.Encode(&h); err != nil {
-		return fmt.Errorf("mock: state: %w", err)
-	}
-	var b stateBatch
-	flush := func(end bool) error {
-		b.End = end
-		if err := enc.Encode(&b); err != nil {
-			return fmt.Errorf("mock: state: %w", err)
-		}
-		b = stateBatch{}
-		return nil
-	}
-	full := func() bool {
-		return len(b.Payments)+len(b.Cancels)+len(b.TxRefunds)+len(b.ThreeDS)+len(b.Checkouts)+len(b.Cards)+len(b.Saved) >= stateBatchSize
-	}
+	sw.b = stateBatch{}
+	return nil
+}
 
-	// Payments: the relocated ones (the lowest ids), then the slab's.
+// added flushes the batch once it holds stateBatchSize records.
+func (sw *stateWriter) added() error {
+	b := &sw.b
+	if len(b.Payments)+len(b.Cancels)+len(b.TxRefunds)+len(b.ThreeDS)+len(b.Checkouts)+len(b.Cards)+len(b.Saved) >= stateBatchSize {
+		return sw.flush(false)
+	}
+	return nil
+}
+
+// savePayments writes the payments: the relocated ones (the lowest ids),
+// then the slab's up to last. It returns the marks of the payments with
+// refunds, sorted by id.
+func (m *Mock) savePayments(sw *stateWriter, low int64, kept *keptSet, last int64) ([]paymentMark, error) {
 	var marks []paymentMark
 	var ids []int64
 	if kept != nil {
@@ -241,7 +303,7 @@ func (m *Mock) SaveState(w io.Writer) error {
 		slices.Sort(ids)
 	}
 	add := func(id int64) error {
-		p := s.payment(id)
+		p := m.store.payment(id)
 		if p == nil {
 			return nil
 		}
@@ -249,26 +311,30 @@ func (m *Mock) SaveState(w io.Writer) error {
 		if !ok {
 			return nil
 		}
-		b.Payments = append(b.Payments, sp)
+		sw.b.Payments = append(sw.b.Payments, sp)
 		if mark.id != 0 {
 			marks = append(marks, mark)
 		}
-		if full() {
-			return flush(false)
-		}
-		return nil
+		return sw.added()
 	}
 	for _, id := range ids {
 		if err := add(id); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	for id := low; id <= h.Payment; id++ {
+	for id := low; id <= last; id++ {
 		if err := add(id); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	// Refund records included in their payments' saved state.
+	slices.SortFunc(marks, func(a, b paymentMark) int { return cmpInt64(a.id, b.id) })
+	return marks, nil
+}
+
+// saveRefunds writes the refund records included in their payments' saved
+// state (marks).
+func (m *Mock) saveRefunds(sw *stateWriter, marks []paymentMark) error {
+	s := m.store
 	markOf := func(pid int64) (paymentMark, bool) {
 		i := sort.Search(len(marks), func(i int) bool { return marks[i].id >= pid })
 		if i < len(marks) && marks[i].id == pid {
@@ -276,7 +342,6 @@ func (m *Mock) SaveState(w io.Writer) error {
 		}
 		return paymentMark{}, false
 	}
-	slices.SortFunc(marks, func(a, b paymentMark) int { return cmpInt64(a.id, b.id) })
 	for id := s.cancels.low(); id <= m.ids.refund.Load(); id++ {
 		c := s.cancel(id)
 		if c == nil {
@@ -285,12 +350,10 @@ func (m *Mock) SaveState(w io.Writer) error {
 		if mk, ok := markOf(c.paymentID); !ok || id > mk.cancel {
 			continue
 		}
-		b.Cancels = append(b.Cancels, stateCancel{ID: c.id, PaymentID: c.paymentID, Created: c.created, Price: int64(c.price),
+		sw.b.Cancels = append(sw.b.Cancels, stateCancel{ID: c.id, PaymentID: c.paymentID, Created: c.created, Price: int64(c.price),
 			Currency: c.currency, ConversationID: s.cancelConversation(c), Wallet: int64(c.wallet), ToWallet: c.toWallet})
-		if full() {
-			if err := flush(false); err != nil {
-				return err
-			}
+		if err := sw.added(); err != nil {
+			return err
 		}
 	}
 	for id := s.txRefunds.low(); id <= m.ids.txRefund.Load(); id++ {
@@ -301,20 +364,24 @@ func (m *Mock) SaveState(w io.Writer) error {
 		if mk, ok := markOf(r.paymentID); !ok || id > mk.txRefund {
 			continue
 		}
-		b.TxRefunds = append(b.TxRefunds, stateTxRefund{ID: r.id, PaymentID: r.paymentID, TxID: r.txID, Created: r.created,
+		sw.b.TxRefunds = append(sw.b.TxRefunds, stateTxRefund{ID: r.id, PaymentID: r.paymentID, TxID: r.txID, Created: r.created,
 			Price: int64(r.price), Currency: r.currency, ConversationID: s.txRefundConversation(r), Wallet: int64(r.wallet), ToWallet: r.toWallet})
-		if full() {
-			if err := flush(false); err != nil {
-				return err
-			}
+		if err := sw.added(); err != nil {
+			return err
 		}
 	}
-	// 3-D Secure sessions of saved payments.
+	return nil
+}
+
+// saveThreeDS writes the 3-D Secure sessions of saved payments (ids up to
+// last).
+func (m *Mock) saveThreeDS(sw *stateWriter, last int64) error {
+	s := m.store
 	var threeDS []stateThreeDS
 	m.threeDS.Range(func(k, v any) bool {
 		id, ss := k.(int64), v.(*threeDSSession)
 		p := s.payment(id)
-		if p == nil || id > h.Payment {
+		if p == nil || id > last {
 			return true
 		}
 		p = s.lock(p)
@@ -324,14 +391,17 @@ func (m *Mock) SaveState(w io.Writer) error {
 	})
 	slices.SortFunc(threeDS, func(a, b stateThreeDS) int { return cmpInt64(a.PaymentID, b.PaymentID) })
 	for _, t := range threeDS {
-		b.ThreeDS = append(b.ThreeDS, t)
-		if full() {
-			if err := flush(false); err != nil {
-				return err
-			}
+		sw.b.ThreeDS = append(sw.b.ThreeDS, t)
+		if err := sw.added(); err != nil {
+			return err
 		}
 	}
-	// Checkout tokens, oldest first.
+	return nil
+}
+
+// saveCheckouts writes the checkout tokens, oldest first; one paid by a
+// payment after last is saved open.
+func (m *Mock) saveCheckouts(sw *stateWriter, last int64) error {
 	for _, tok := range m.tokens.all() {
 		cs := m.checkoutByToken(tok)
 		if cs == nil {
@@ -344,41 +414,42 @@ func (m *Mock) SaveState(w io.Writer) error {
 		cs.mu.Lock()
 		state, pid := cs.state, cs.paymentID
 		cs.mu.Unlock()
-		if pid > h.Payment {
+		if pid > last {
 			state, pid = checkoutOpen, 0 // paid after the snapshot began
 		}
-		b.Checkouts = append(b.Checkouts, stateCheckout{Token: cs.token, Callback: cs.callbackURL, Expires: cs.expires, Order: order,
+		sw.b.Checkouts = append(sw.b.Checkouts, stateCheckout{Token: cs.token, Callback: cs.callbackURL, Expires: cs.expires, Order: order,
 			Installments: cs.installments, OnlyCredit: cs.onlyCredit, Price: int64(cs.price), Currency: cs.currency, Items: cs.items,
 			State: state, PaymentID: pid})
-		if full() {
-			if err := flush(false); err != nil {
-				return err
-			}
+		if err := sw.added(); err != nil {
+			return err
 		}
 	}
-	// Stored cards and the cards payments stored.
-	s.vault.mu.RLock()
+	return nil
+}
+
+// saveVault puts the stored cards, the card users without cards and the
+// cards payments stored in the last batch.
+func (m *Mock) saveVault(sw *stateWriter) {
+	v := &m.store.vault
+	v.mu.RLock()
 	var cards []stateCard
-	for _, sc := range s.vault.byToken {
+	for _, sc := range v.byToken {
 		cards = append(cards, stateCard{Seq: sc.seq, UserKey: sc.userKey, Token: sc.token, Masked: craftgate.MaskPAN(sc.pan), Holder: sc.holder, Alias: sc.alias,
 			Month: sc.month, Year: sc.year, Created: sc.created})
 	}
-	for user, list := range s.vault.users {
+	for user, list := range v.users {
 		if len(list) == 0 {
 			cards = append(cards, stateCard{UserKey: user, UserOnly: true})
 		}
 	}
 	var saved []stateSaved
-	for id, k := range s.vault.saved {
+	for id, k := range v.saved {
 		saved = append(saved, stateSaved{PaymentID: id, UserKey: k.userKey, Token: k.token})
 	}
-	s.vault.mu.RUnlock()
+	v.mu.RUnlock()
 	slices.SortFunc(cards, func(a, b stateCard) int { return cmpInt64(int64(a.Seq), int64(b.Seq)) })
 	slices.SortFunc(saved, func(a, b stateSaved) int { return cmpInt64(a.PaymentID, b.PaymentID) })
-	b.Cards, b.Saved = cards, saved
-	b.IDs = [4]int64{m.ids.payment.Load(), m.ids.tx.Load(), m.ids.refund.Load(), m.ids.txRefund.Load()}
-	b.Book, b.Approvals = m.book.snapshot(), m.market.snapshot() // wallet_state.go
-	return flush(true)
+	sw.b.Cards, sw.b.Saved = cards, saved
 }
 
 func cmpInt64(a, b int64) int {
@@ -446,16 +517,60 @@ func (m *Mock) LoadState(r io.Reader) error {
 func (m *Mock) loadState(r io.Reader) error {
 	br := bufio.NewReaderSize(r, 1<<20)
 	magic := make([]byte, len(stateMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != stateMagic && string(magic) != stateMagicV1 {
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != stateMagic && string(magic) != stateMagicV2 && string(magic) != stateMagicV1 {
 		return fmt.Errorf("not a gatecheck mock state file of version %d", stateVersion)
 	}
-	dec := gob.NewDecoder(br)
+	summed := string(magic) == stateMagic
+	cr := &crcReader{r: br, h: crc32.New(crcTable)}
+	cr.h.Write(magic)
+	if err := m.decodeState(gob.NewDecoder(cr)); err != nil {
+		if summed {
+			return fmt.Errorf("corrupt or truncated (%w)", err)
+		}
+		return err
+	}
+	if !summed {
+		return nil
+	}
+	var sum [stateSumSize]byte
+	if _, err := io.ReadFull(br, sum[:]); err != nil || binary.LittleEndian.Uint32(sum[:]) != cr.h.Sum32() {
+		return errors.New("checksum mismatch: the file is corrupt")
+	}
+	return nil
+}
+
+// crcReader hashes what a gob decoder reads. It is an io.ByteReader, so
+// the decoder reads no further than its messages and the checksum after
+// them stays in r.
+type crcReader struct {
+	r   *bufio.Reader
+	h   hash.Hash32
+	one [1]byte
+}
+
+func (c *crcReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.h.Write(p[:n])
+	return n, err
+}
+
+func (c *crcReader) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if err == nil {
+		c.one[0] = b
+		c.h.Write(c.one[:])
+	}
+	return b, err
+}
+
+// decodeState restores the header and the batches.
+func (m *Mock) decodeState(dec *gob.Decoder) error {
 	var h stateHeader
 	if err := dec.Decode(&h); err != nil {
 		return fmt.Errorf("header: %w", err)
 	}
 	switch {
-	case h.Version != stateVersion && h.Version != 1:
+	case h.Version != stateVersion && h.Version != 2 && h.Version != 1:
 		return fmt.Errorf("version %d, this mock reads version %d", h.Version, stateVersion)
 	case h.Seed != m.cfg.Seed:
 		return fmt.Errorf("written by a mock with seed %d, this one has seed %d: start it with the same seed", h.Seed, m.cfg.Seed)
@@ -534,14 +649,22 @@ func (m *Mock) loadState(r io.Reader) error {
 	s.vault.mu.Lock()
 	s.vault.seq, s.vault.userSeq = h.CardSeq, h.CardUserSeq
 	s.vault.mu.Unlock()
-	// Ids continue after the snapshot's; ids it does not hold never come.
-	m.ids.payment.Store(max(m.ids.payment.Load(), h.Payment))
-	m.ids.tx.Store(max(m.ids.tx.Load(), h.Tx))
-	m.ids.refund.Store(max(m.ids.refund.Load(), h.Refund))
-	m.ids.txRefund.Store(max(m.ids.txRefund.Load(), h.TxRefund))
-	s.payGap, s.txGap, s.cancelGap, s.txRefundGap = h.Payment, h.Tx, h.Refund, h.TxRefund
-	s.prevPayLow, s.prevCancelLow, s.prevTxRefundLow = s.payments.low(), s.cancels.low(), s.txRefunds.low()
+	m.continueIDsAfter([4]int64{h.Payment, h.Tx, h.Refund, h.TxRefund})
 	return nil
+}
+
+// continueIDsAfter makes the kept kinds' ids continue after last (payment,
+// transaction, refund, transaction refund): ids at or below it that the
+// store does not hold never come. The caller holds s.mu or serves nothing
+// yet.
+func (m *Mock) continueIDsAfter(last [4]int64) {
+	s := m.store
+	for i, c := range m.ids.keptKinds() {
+		c.Store(max(c.Load(), last[i]))
+	}
+	s.payGap, s.txGap = max(s.payGap, last[0]), max(s.txGap, last[1])
+	s.cancelGap, s.txRefundGap = max(s.cancelGap, last[2]), max(s.txRefundGap, last[3])
+	s.prevPayLow, s.prevCancelLow, s.prevTxRefundLow = s.payments.low(), s.cancels.low(), s.txRefunds.low()
 }
 
 // restorePayment stores a saved payment; the caller holds s.mu.
@@ -663,6 +786,8 @@ func (m *Mock) restoreVault(cards []stateCard, saved []stateSaved) {
 // snapshotter writes the state file periodically.
 type snapshotter struct {
 	path     string
+	ids      *idReserver // the durable id reservations (idreserve.go)
+	commit   *committer  // group commits (durable.go); nil: periodic
 	interval time.Duration
 	stop     chan struct{}
 	done     chan struct{}
@@ -674,29 +799,79 @@ type snapshotter struct {
 // periodic snapshots.
 func (m *Mock) openState() error {
 	path := m.cfg.StateFile
+	ids, reserved, err := openIDReserver(path, &m.ids, m.log)
+	if err != nil {
+		return fmt.Errorf("mock: state file %s: %w", path, err)
+	}
+	if err := removeTemporaries(path); err != nil {
+		_ = ids.close()
+		return fmt.Errorf("mock: state file %s: leftover temporary files: %w", path, err)
+	}
 	f, err := os.Open(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
+		_ = ids.close()
 		return fmt.Errorf("mock: state file: %w", err)
 	default:
-		err := m.LoadState(f)
+		err := m.loadState(f)
 		_ = f.Close()
 		if err != nil {
+			_ = ids.close()
 			return fmt.Errorf("mock: state file %s: %w", path, err)
 		}
+	}
+	// Ids handed out before a crash were reserved: continue after them.
+	m.store.mu.Lock()
+	m.continueIDsAfter(reserved)
+	m.store.mu.Unlock()
+	if err := ids.attach(); err != nil {
+		_ = ids.close()
+		return fmt.Errorf("mock: state file %s: %w", path, err)
 	}
 	interval := m.cfg.SnapshotInterval
 	if interval == 0 {
 		interval = DefaultSnapshotInterval
 	}
-	m.snap = &snapshotter{path: path, interval: interval, stop: make(chan struct{}), done: make(chan struct{})}
-	if interval > 0 {
+	m.snap = &snapshotter{path: path, ids: ids, interval: interval, stop: make(chan struct{}), done: make(chan struct{})}
+	switch {
+	case m.cfg.StateSync != StateSyncPeriodic:
+		m.snap.commit = &committer{kick: make(chan struct{}, 1)}
+		go m.commitLoop() // durable.go
+	case interval > 0:
 		go m.snapshotLoop()
-	} else {
+	default:
 		close(m.snap.done)
 	}
 	return nil
+}
+
+// removeTemporaries removes the temporary files of snapshots interrupted
+// by a crash (see WriteStateFile).
+func removeTemporaries(path string) error {
+	olds, err := filepath.Glob(filepath.Join(filepath.Dir(path), "."+globEscape(filepath.Base(path))+".tmp-*"))
+	if err != nil {
+		return err
+	}
+	for _, f := range olds {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// globEscape quotes the pattern characters of a file name.
+func globEscape(s string) string {
+	var b []byte
+	for i := range len(s) {
+		switch s[i] {
+		case '*', '?', '[', '\\':
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
 }
 
 // snapshotLoop writes the state file every interval until Close.
@@ -748,7 +923,26 @@ func (m *Mock) WriteStateFile() error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("mock: state file %s: %w", path, err)
 	}
+	// The rename is durable only once the directory is synced: without
+	// it a power loss could bring back the previous file.
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("mock: state file %s: %w", path, err)
+	}
 	return nil
+}
+
+// syncDir fsyncs a directory, making the entries renamed or created in it
+// durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // closeState stops the periodic snapshots and writes the last one.
@@ -760,7 +954,9 @@ func (m *Mock) closeState() error {
 	m.snap.once.Do(func() {
 		close(m.snap.stop)
 		<-m.snap.done
-		err = m.WriteStateFile()
+		werr := m.WriteStateFile()
+		m.closeCommits(werr)
+		err = errors.Join(werr, m.snap.ids.close())
 	})
 	return err
 }

@@ -260,9 +260,13 @@ type store struct {
 	seed           maphash.Seed
 
 	capacity int64 // per kind; 0: unbounded
-	lifetime int64 // seconds a pending 3-D Secure payment is protected
-	now      func() int64
-	forget   func(id int64) // called for an evicted 3-D Secure payment
+	// textBudget bounds the payments' string arena in bytes (0: no
+	// bound): beyond it the oldest payment chunk is evicted, one per
+	// insertion, whatever the payment count.
+	textBudget int64
+	lifetime   int64 // seconds a pending 3-D Secure payment is protected
+	now        func() int64
+	forget     func(id int64) // called for an evicted 3-D Secure payment
 
 	kept atomic.Pointer[keptSet]
 	// gaps: ids at or below these that are not published never will be
@@ -549,7 +553,7 @@ func (s *store) insertPayment(d *draft, id, txFirst, created int64, failed bool)
 	}
 	s.counts.payments.Add(1)
 	s.counts.txs.Add(int64(len(d.txs)))
-	if s.capacity > 0 {
+	if s.capacity > 0 || s.textBudget > 0 {
 		s.evictPayments(id)
 	}
 	return p
@@ -611,10 +615,15 @@ func (s *store) evictPayments(newest int64) {
 	if s.snapshotting.Load() > 0 {
 		return
 	}
-	for s.payments.chunkCount() > 1 && newest-s.payments.low() >= s.capacity+slabSize {
+	for s.capacity > 0 && s.payments.chunkCount() > 1 && newest-s.payments.low() >= s.capacity+slabSize {
 		if !s.evictPaymentChunk() {
 			return
 		}
+	}
+	// The byte budget: an evicted chunk's strings are freed one round
+	// late (see prevPayLow), so one chunk per insertion, not a loop.
+	if s.textBudget > 0 && s.strs.bytes.Load() > s.textBudget && s.payments.chunkCount() > 1 {
+		s.evictPaymentChunk()
 	}
 }
 
@@ -852,6 +861,9 @@ type Stats struct {
 	EvictedTxRefunds int64 `json:"evictedTransactionRefunds"`
 	// Capacity is the payment capacity; 0 means unbounded.
 	Capacity int64 `json:"capacity"`
+	// TextBudget is the byte budget of the payments' strings
+	// (Config.StoreTextBudget); 0 means unbounded.
+	TextBudget int64 `json:"textBudget"`
 	// TextBytes are the bytes of the string arenas.
 	TextBytes int64 `json:"textBytes"`
 	// CheckoutTokens, ThreeDSSessions and WebhookEvents are the sessions
@@ -859,6 +871,16 @@ type Stats struct {
 	CheckoutTokens  int64 `json:"checkoutTokens"`
 	ThreeDSSessions int64 `json:"threeDSSessions"`
 	WebhookEvents   int64 `json:"webhookEvents"`
+	// StoredCards, CardUsers and SavedCards are the stored cards, the card
+	// users and the records of cards payments stored, each bounded by
+	// CardCapacity (Config.StoredCardCapacity; 0: unbounded).
+	StoredCards  int64 `json:"storedCards"`
+	CardUsers    int64 `json:"cardUsers"`
+	SavedCards   int64 `json:"savedCards"`
+	CardCapacity int64 `json:"cardCapacity"`
+	// Collections are the sizes of the other collections that grow with
+	// requests (collections.go).
+	Collections CollectionCounts `json:"collections"`
 	// InFlight is the number of API and page requests being served, counted
 	// only with a concurrency limit (Config.MaxConcurrent).
 	InFlight int64 `json:"inFlight"`
@@ -867,9 +889,11 @@ type Stats struct {
 // stats returns the store's part of Stats.
 func (s *store) stats() Stats {
 	c := &s.counts
+	cards, users, saved := s.vault.counts()
 	return Stats{
+		StoredCards: int64(cards), CardUsers: int64(users), SavedCards: int64(saved), CardCapacity: int64(s.vault.capacity),
 		Payments: c.payments.Load() + c.kep.Load(), Transactions: c.txs.Load(), Cancels: c.cancels.Load(), TxRefunds: c.txRefunds.Load(),
 		Kept: c.kep.Load(), EvictedPayments: c.evPayments.Load(), EvictedCancels: c.evCancels.Load(), EvictedTxRefunds: c.evTxRefunds.Load(),
-		Capacity: s.capacity, TextBytes: s.strs.bytes.Load() + s.cstrs.bytes.Load() + s.rstrs.bytes.Load(),
+		Capacity: s.capacity, TextBudget: s.textBudget, TextBytes: s.strs.bytes.Load() + s.cstrs.bytes.Load() + s.rstrs.bytes.Load(),
 	}
 }

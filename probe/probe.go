@@ -39,6 +39,35 @@ const (
 	EndpointWebhook  = "webhook"
 )
 
+// Names of the version 2 (hashParams) forgery cases, which sign-off
+// evidence cites: a genuine FAILURE callback's signed values moved into one
+// field named alone in hashParams, with a SUCCESS outcome added unsigned.
+const (
+	CaseV2HashParamsForgery   = "v2-hashparams-forgery"
+	CaseBnplHashParamsForgery = "bnpl-hashparams-forgery"
+)
+
+// ForgeHashParams returns the version 2 callback forgery of genuine, a
+// callback whose hash verifies under the version 2 algorithm: the values of
+// the fields its hashParams names, joined in order, become the value of a
+// single field that hashParams then names alone, so the hash still
+// verifies under a verifier that only recomputes it; the fields of set are
+// then added unsigned. genuine is not changed.
+func ForgeHashParams(genuine url.Values, set map[string]string) url.Values {
+	const junk = "gatecheckProbe"
+	var joined strings.Builder
+	for _, n := range strings.Split(genuine.Get("hashParams"), ":") {
+		if n != "" {
+			joined.WriteString(genuine.Get(n))
+		}
+	}
+	f := url.Values{junk: {joined.String()}, "hashParams": {junk}, "hash": {genuine.Get("hash")}}
+	for k, v := range set {
+		f.Set(k, v)
+	}
+	return f
+}
+
 // Expect is what a case expects of the merchant.
 type Expect string
 
@@ -400,6 +429,20 @@ func (p *prober) callbackCases() []probeCase {
 	tamperedV2.Set("completeStatus", "WAITING")
 	tamperedV2.Set("mdStatus", "1")
 
+	// The hashParams forgeries: a genuine FAILURE callback (3-D Secure v2,
+	// then BNPL) whose signed values move into one field named alone.
+	v2Failure := v1(id(), "FAILURE", "", "")
+	v2Failure.Set("mdStatus", "0")
+	v2Failure.Set("hashParams", v2.Get("hashParams"))
+	signed(v2Failure, p.callbackKey)
+	v2Forged := ForgeHashParams(v2Failure, map[string]string{"status": "SUCCESS", "completeStatus": "WAITING", "mdStatus": "1",
+		"paymentId": v2Failure.Get("paymentId"), "conversationId": p.conversationID})
+	bnplID := id()
+	bnplFailure := url.Values{"paymentId": {bnplID}, "paymentStatus": {"FAILURE"}, "additionalAction": {""},
+		"conversationId": {p.conversationID}, "callbackStatus": {""}, "hashParams": {craftgate.BnplCallbackHashParams}}
+	signed(bnplFailure, p.callbackKey)
+	bnplForged := ForgeHashParams(bnplFailure, map[string]string{"paymentStatus": "SUCCESS", "paymentId": bnplID, "conversationId": p.conversationID})
+
 	missing := v1(id(), "SUCCESS", "WAITING", "")
 
 	wrongKey := signed(v1(id(), "SUCCESS", "WAITING", ""), p.wrongKey)
@@ -425,6 +468,8 @@ func (p *prober) callbackCases() []probeCase {
 		form("tampered-status", "FAILURE callback's hash, status changed to SUCCESS", ExpectReject, true, tamperedStatus.Encode(), judgeForged),
 		form("tampered-payment-id", "valid callback's hash, paymentId changed", ExpectReject, true, tamperedID.Encode(), judgeForged),
 		form("v2-tampered", "v2 FAILURE callback's hash, status/mdStatus changed to SUCCESS/1", ExpectReject, true, tamperedV2.Encode(), judgeForged),
+		form(CaseV2HashParamsForgery, "v2 FAILURE callback's signed values moved into one field named alone in hashParams, status SUCCESS and mdStatus 1 added", ExpectReject, true, v2Forged.Encode(), judgeForged),
+		form(CaseBnplHashParamsForgery, "BNPL FAILURE callback's signed values moved into one field named alone in hashParams, paymentStatus SUCCESS added", ExpectReject, true, bnplForged.Encode(), judgeForged),
 		form("hash-missing", "SUCCESS callback without a hash", ExpectReject, true, missing.Encode(), judgeForged),
 		form("wrong-key", "SUCCESS callback hashed with another key", ExpectReject, true, wrongKey.Encode(), judgeForged),
 		form("repeated-field", "FAILURE callback, valid hash, plus a second status=SUCCESS", ExpectReject, false, pollutedBody, judgeRepeated),
@@ -456,7 +501,7 @@ func (p *prober) webhookCases() []probeCase {
 			contentType: "application/json", header: h, body: body, judge: judge}
 	}
 
-	// The callback cases, if any, used paymentId .. paymentId+10: start
+	// The callback cases, if any, used paymentId .. paymentId+12: start
 	// the webhooks' fresh ids after them.
 	next += 20
 	valid := ev("API_AUTH", "SUCCESS", firstID, now)

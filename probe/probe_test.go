@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/merchant"
 )
 
@@ -22,7 +23,7 @@ const (
 // Case names of the battery, in order.
 var (
 	callbackCaseNames = []string{"v1-valid", "v2-valid", "hash-upper-case", "tampered-status", "tampered-payment-id",
-		"v2-tampered", "hash-missing", "wrong-key", "repeated-field", "replay", "already-returned"}
+		"v2-tampered", CaseV2HashParamsForgery, CaseBnplHashParamsForgery, "hash-missing", "wrong-key", "repeated-field", "replay", "already-returned"}
 	webhookCaseNames = []string{"valid", "signature-missing", "wrong-key", "tampered-payload-id", "tampered-status",
 		"replay", "old-timestamp", "unknown-event-type", "malformed-json"}
 )
@@ -30,6 +31,7 @@ var (
 // forgedCases are the cases a verifying merchant must refuse.
 var forgedCases = map[string]bool{
 	"callback/tampered-status": true, "callback/tampered-payment-id": true, "callback/v2-tampered": true,
+	"callback/" + CaseV2HashParamsForgery: true, "callback/" + CaseBnplHashParamsForgery: true,
 	"callback/hash-missing": true, "callback/wrong-key": true,
 	"webhook/signature-missing": true, "webhook/wrong-key": true, "webhook/tampered-payload-id": true, "webhook/tampered-status": true,
 }
@@ -72,6 +74,28 @@ func status(code int) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(code) })
 }
 
+// naiveV2Verifier is a merchant that recomputes the callback hash, v1 or v2,
+// and compares it, but does not check what hashParams covers: the hole the
+// hashParams forgeries find.
+func naiveV2Verifier() http.Handler {
+	rcv := merchant.NewReceiver(merchant.Config{CallbackKey: testCallbackKey, WebhookKey: testWebhookKey})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != merchant.PathCallback {
+			rcv.ServeHTTP(w, r)
+			return
+		}
+		if err := r.ParseForm(); err != nil || len(r.PostForm["status"]) > 1 {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		if h := r.PostForm.Get("hash"); h == "" || !strings.EqualFold(h, craftgate.CallbackHash(testCallbackKey, r.PostForm)) {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
 func TestProbeMerchants(t *testing.T) {
 	tests := []struct {
 		name           string
@@ -85,6 +109,14 @@ func TestProbeMerchants(t *testing.T) {
 			handler: merchant.NewReceiver(merchant.Config{CallbackKey: testCallbackKey, WebhookKey: testWebhookKey}),
 			want:    verdicts(Pass, nil),
 			wantOK:  true,
+		},
+		{
+			name:    "recomputes the v2 hash without checking hashParams",
+			handler: naiveV2Verifier(),
+			want: verdicts(Pass, map[string]Verdict{
+				"callback/" + CaseV2HashParamsForgery: Fail, "callback/" + CaseBnplHashParamsForgery: Fail,
+			}),
+			forgedAccepted: 2,
 		},
 		{
 			name:    "naive: 200 to everything",

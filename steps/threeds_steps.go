@@ -13,6 +13,7 @@ import (
 
 	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/merchant"
+	"github.com/gatecheck/gatecheck/probe"
 )
 
 // smsCode is what the buyer types on the bank's page; the sandbox's bank
@@ -49,7 +50,7 @@ func threeDSDefinitions() []Definition {
 			step1((*World).hasVerified)},
 		{`^the buyer returns to the bank's page and verifies again$`, step0((*World).returnToBank)},
 		{`^the merchant completes the 3-D Secure payment$`, step0((*World).completeThreeDS)},
-		{`^a copy of the callback with a tampered (hash|status|payment id) is posted to the merchant$`,
+		{`^a copy of the callback with a tampered (hash|status|payment id|hashParams list) is posted to the merchant$`,
 			step1((*World).forgeCallback)},
 
 		{`^the merchant receives a callback whose hash verifies$`, step0((*World).callbackVerifies)},
@@ -363,6 +364,31 @@ func (w *World) callbackHashCovers(list string) error {
 	return m.err(subject)
 }
 
+// forgeHashParams is the version 2 forgery (probe.ForgeHashParams): the
+// callback's signed values moved into one field named alone in hashParams,
+// its outcome flipped and the other fields a merchant acts on kept, all
+// unsigned.
+func forgeHashParams(form url.Values) (url.Values, error) {
+	if form.Get("hashParams") == "" {
+		return nil, errors.New("steps: the callback is version 1: it has no hashParams to forge")
+	}
+	flip := map[string]string{craftgate.StatusSuccess: craftgate.StatusFailure}
+	set := map[string]string{}
+	for _, f := range []string{"status", "paymentStatus", "paymentId", "conversationId", "completeStatus", "mdStatus", "additionalAction"} {
+		if _, ok := form[f]; !ok {
+			continue
+		}
+		v := form.Get(f)
+		if f == "status" || f == "paymentStatus" {
+			if v = flip[v]; v == "" {
+				v = craftgate.StatusSuccess
+			}
+		}
+		set[f] = v
+	}
+	return probe.ForgeHashParams(form, set), nil
+}
+
 // forgeCallback posts a copy of the callback the merchant received with one
 // part changed, as an attacker calling the public callback URL would.
 func (w *World) forgeCallback(ctx context.Context, part string) error {
@@ -394,6 +420,11 @@ func (w *World) forgeCallback(ctx context.Context, part string) error {
 	case "payment id":
 		id, _ := strconv.ParseInt(forged.Get("paymentId"), 10, 64)
 		forged.Set("paymentId", strconv.FormatInt(id+1, 10))
+	case "hashParams list":
+		forged, err = forgeHashParams(form)
+		if err != nil {
+			return err
+		}
 	}
 	cb, err := w.merchantURL(merchant.PathCallback)
 	if err != nil {

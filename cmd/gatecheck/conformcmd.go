@@ -58,7 +58,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			expr = load.AndFilters(expr, "~@rbs")
 		}
 	}
-	expr = tgt.RBS.filter(expr)
+	expr = tgt.clockFilter(tgt.RBS.filter(expr), stderr)
 	if countSelected(expr, pickles) == 0 {
 		return usagef("the tag filter %q selects no scenario on target %s (the suite ran with %q)", *tags, tgt.Name, expr)
 	}

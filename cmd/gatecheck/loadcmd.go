@@ -152,7 +152,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if !tgt.Mock {
 			f = load.AndFilters(f, "~@mock")
 		}
-		return tgt.RBS.filter(f)
+		return tgt.clockFilter(tgt.RBS.filter(f), nil)
 	}
 	fmt.Fprintf(stderr, "gatecheck load: target %s\n", tgt.Name)
 	res, runErr := runLoadWithProgress(ctx, stderr, opts)

@@ -25,6 +25,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	strict := fs.Bool("strict-signature", false, "accept only signatures over the percent-decoded URL")
 	verbose := fs.Bool("v", false, "log every request (card numbers masked, keys never logged)")
 	publicURL := fs.String("public-url", "", "base URL browsers reach the mock at, for redirectUrl and pageUrl (default: the Host of each request)")
+	trustProxy := fs.Bool("trust-proxy", false, "honour X-Forwarded-Proto (the mock runs behind a proxy that sets it); otherwise any client could choose the scheme signatures and page URLs use")
 	callbackKey := fs.String("callback-key", mock.DefaultCallbackKey, "merchant callback key that hashes the 3-D Secure callbacks (never printed)")
 	webhookURL := fs.String("webhook-url", "", "merchant webhook URL; empty sends no webhooks")
 	webhookKey := fs.String("webhook-key", mock.DefaultWebhookKey, "merchant webhook key that signs the webhooks (never printed)")
@@ -50,7 +51,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usagef("--time-scale must not be negative, got %v", *timeScale)
 	}
 	cfg := mock.Config{APIKey: *apiKey, SecretKey: *secretKey, Seed: *seed, StrictSignature: *strict,
-		CallbackKey: *callbackKey, PublicURL: *publicURL,
+		CallbackKey: *callbackKey, PublicURL: *publicURL, TrustProxy: *trustProxy,
 		Settings: mock.Settings{ThreeDSMode: *mode, ThreeDSModel: *model, WebhookURL: *webhookURL, WebhookKey: *webhookKey,
 			TimeScale: *timeScale, WebhookDuplicate: *duplicate, WebhookOutOfOrder: *outOfOrder}}
 	if err := rel.apply(&cfg); err != nil {
@@ -62,7 +63,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	base, m, shutdown, err := serveMock(ctx, *addr, cfg, func(c *rbsmock.Config) { c.JSONCodes = codes })
 	if err != nil {
 		// A setting the mock refuses, or an address it cannot listen on.
-		return usageError{err}
+		return usageError{withoutMockPrefix(err)}
 	}
 	if *timeScale == 0 {
 		// In Config a zero TimeScale means the default (1); the flag means
@@ -129,6 +130,10 @@ type reliabilityFlags struct {
 	capacity      int
 	stateFile     string
 	snapshotEvery time.Duration
+	stateSync     string
+	bodyTimeout   time.Duration
+	cardCapacity  int
+	textBudget    int64
 }
 
 func (r *reliabilityFlags) register(fs *flag.FlagSet) {
@@ -143,7 +148,11 @@ func (r *reliabilityFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&r.maxConcurrent, "max-concurrency", 0, "requests in flight beyond which the mock answers 503 at once (0: no limit)")
 	fs.IntVar(&r.capacity, "store-capacity", mock.DefaultStoreCapacity, "payments the store keeps; the oldest are evicted beyond it (-1: no bound)")
 	fs.StringVar(&r.stateFile, "state-file", "", "file the mock's state is restored from at start and saved to periodically and at shutdown")
-	fs.DurationVar(&r.snapshotEvery, "snapshot-interval", mock.DefaultSnapshotInterval, "period of the state file's snapshots (0: only at shutdown)")
+	fs.DurationVar(&r.snapshotEvery, "snapshot-interval", mock.DefaultSnapshotInterval, "period of the state file's snapshots with --state-sync periodic (0: only at shutdown)")
+	fs.DurationVar(&r.bodyTimeout, "body-read-timeout", mock.DefaultBodyReadTimeout, "time a client has to send a request's body; then 408 and the connection is closed")
+	fs.IntVar(&r.cardCapacity, "stored-card-capacity", mock.DefaultStoredCardCapacity, "stored cards (and card users) the vault keeps; beyond it 507")
+	fs.Int64Var(&r.textBudget, "store-text-budget", mock.DefaultStoreTextBudget, "bytes of stored payments' strings; beyond it the oldest payments are evicted (-1: no bound)")
+	fs.StringVar(&r.stateSync, "state-sync", mock.StateSyncEveryWrite, "how --state-file keeps acknowledged writes: every-write (answered once on disk, group commit; a crash loses none) or periodic (a snapshot every --snapshot-interval; a crash loses up to one interval)")
 }
 
 // apply sets the flags' configuration on cfg.
@@ -162,6 +171,15 @@ func (r *reliabilityFlags) apply(cfg *mock.Config) error {
 	}
 	if r.snapshotEvery < 0 {
 		return fmt.Errorf("--snapshot-interval must not be negative, got %s", r.snapshotEvery)
+	}
+	if r.bodyTimeout <= 0 {
+		return fmt.Errorf("--body-read-timeout must be positive, got %s", r.bodyTimeout)
+	}
+	if r.cardCapacity <= 0 {
+		return fmt.Errorf("--stored-card-capacity must be positive, got %d", r.cardCapacity)
+	}
+	if r.textBudget == 0 || r.textBudget < -1 {
+		return fmt.Errorf("--store-text-budget must be positive, or -1 for no bound; got %d", r.textBudget)
 	}
 	var faults mock.FaultConfig
 	if r.faultsFile != "" {
@@ -196,6 +214,8 @@ func (r *reliabilityFlags) apply(cfg *mock.Config) error {
 	cfg.MaxConcurrent = r.maxConcurrent
 	cfg.StoreCapacity = r.capacity
 	cfg.StateFile = r.stateFile
+	cfg.StateSync = r.stateSync
+	cfg.BodyReadTimeout, cfg.StoredCardCapacity, cfg.StoreTextBudget = r.bodyTimeout, r.cardCapacity, r.textBudget
 	cfg.SnapshotInterval = r.snapshotEvery
 	if r.snapshotEvery == 0 {
 		cfg.SnapshotInterval = -1 // Config's 0 means the default
@@ -247,8 +267,29 @@ func (r *reliabilityFlags) describe(w io.Writer, m *mock.Mock) {
 	st := m.Stats()
 	if r.stateFile != "" {
 		fmt.Fprintf(w, "gatecheck mock: state file %s (%d payments restored)\n", r.stateFile, st.Payments)
+		fmt.Fprintf(w, "gatecheck mock: %s\n", m.DurabilityNote())
 	}
 	if st.Capacity > 0 {
 		fmt.Fprintf(w, "gatecheck mock: store capacity %d payments\n", st.Capacity)
 	}
 }
+
+// withoutMockPrefix drops mock.New's "mock: " from err's message: the
+// command prints its own "gatecheck mock: " before it.
+func withoutMockPrefix(err error) error {
+	msg, ok := strings.CutPrefix(err.Error(), "mock: ")
+	if !ok {
+		return err
+	}
+	return &prefixedError{msg: msg, err: err}
+}
+
+// prefixedError is an error with another message, still unwrapping to the
+// original.
+type prefixedError struct {
+	msg string
+	err error
+}
+
+func (e *prefixedError) Error() string { return e.msg }
+func (e *prefixedError) Unwrap() error { return e.err }

@@ -38,9 +38,9 @@ func TestProbeCommand(t *testing.T) {
 		want     []string
 	}{
 		{"receiver passes", append(urls(receiver.URL), keys...), 0,
-			[]string{"ENDPOINT  CASE", "callback  tampered-status", "401  PASS", "20 cases: 20 PASS, 0 WARN, 0 FAIL, 0 ERROR"}},
+			[]string{"ENDPOINT  CASE", "callback  tampered-status", "401  PASS", "22 cases: 22 PASS, 0 WARN, 0 FAIL, 0 ERROR"}},
 		{"naive merchant fails", append(urls(naive.URL), keys...), 1,
-			[]string{"hash-missing", "FAIL     forged call accepted", "9 FAIL", "accepted 9 forged call(s)"}},
+			[]string{"hash-missing", "FAIL     forged call accepted", "11 FAIL", "accepted 11 forged call(s)"}},
 		{"ids overridden", append(append(urls(receiver.URL), keys...), "--payment-id", "271591", "--conversation-id", "456d1297-908e-4bd6-a13b-4be31a6e47d5"), 0,
 			[]string{"paymentId 271591, conversationId 456d1297-908e-4bd6-a13b-4be31a6e47d5"}},
 		{"webhooks only", []string{"--webhook-url", naive.URL + "/webhook", "--webhook-key", probeWebhookKey}, 1,
@@ -90,7 +90,7 @@ func TestProbeCommandJSON(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, stdout.String())
 	}
-	if len(rep.Results) != 11 || rep.Summary.ForgedAccepted != 5 || rep.PaymentID != "271591" || rep.WebhookURL != "" {
+	if len(rep.Results) != 13 || rep.Summary.ForgedAccepted != 7 || rep.PaymentID != "271591" || rep.WebhookURL != "" {
 		t.Fatalf("report %+v", rep)
 	}
 	if !strings.Contains(rep.Results[0].Description, "paymentId 271591") {

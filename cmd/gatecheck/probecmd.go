@@ -18,7 +18,9 @@ was answered. Either URL may be left out. Use a test or staging merchant: the
 valid calls are genuinely signed with your keys.
 
 3DS callbacks (form POST):  v1-valid, v2-valid (hashParams), hash-upper-case,
-  tampered-status, tampered-payment-id, v2-tampered, hash-missing, wrong-key,
+  tampered-status, tampered-payment-id, v2-tampered, v2-hashparams-forgery and
+  bnpl-hashparams-forgery (a FAILURE callback's signed values moved into one
+  field named alone in hashParams, SUCCESS added), hash-missing, wrong-key,
   repeated-field (parameter pollution), replay (v1-valid again),
   already-returned (status FAILURE, callbackStatus ALREADY_RETURNED)
 Webhooks (JSON POST, x-cg-signature-v1):  valid, signature-missing, wrong-key,

@@ -119,6 +119,12 @@ func runSignoff(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	} else {
 		sel.and("~@rbs", "Alfa-Bank scenarios belong to the rbs sign-off", false)
 	}
+	if tgt.foreignClock {
+		sel.and("~@clock", "they move the clock of a mock gatecheck did not start (--move-clock runs them)", false)
+	}
+	for i := range mix {
+		mix[i].Filter = tgt.clockFilter(mix[i].Filter, nil)
+	}
 	if !tgt.Mock {
 		sel.and("~@mock && ~@webhook", "they need gatecheck's mock (its admin routes, or webhooks posted to a receiver on this machine)", false)
 		for i := range mix {

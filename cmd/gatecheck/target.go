@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/load"
 	"github.com/gatecheck/gatecheck/mock"
 	"github.com/gatecheck/gatecheck/rbs/rbsmock"
 	"github.com/gatecheck/gatecheck/steps"
@@ -42,6 +43,9 @@ type targetFlags struct {
 	// of today (and lets it run), so a conformance run never crosses the
 	// bank's end of day between a payment and its same-day cancel.
 	noonClock bool
+	// moveClock lets @clock scenarios move the clock of a mock gatecheck
+	// did not start (--target URL).
+	moveClock bool
 	// rbs is the Alfa-Bank RBS side, for the commands that run @rbs
 	// scenarios (registerRBS).
 	rbs rbsFlags
@@ -56,6 +60,8 @@ func (t *targetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.apiKey, "api-key", "", "merchant API key (env CRAFTGATE_API_KEY; the embedded mock's default otherwise)")
 	fs.StringVar(&t.secretKey, "secret-key", "", "merchant secret key (env CRAFTGATE_SECRET_KEY; never printed)")
 	fs.Int64Var(&t.seed, "seed", 1, "seed of the embedded mock's ids")
+	fs.BoolVar(&t.moveClock, "move-clock", false,
+		"let @clock scenarios move the clock of a mock gatecheck did not start (--target URL): every other client of that mock sees its time jump; without it they are left out")
 	fs.StringVar(&t.callbackKey, "callback-key", "",
 		"merchant callback key (env CRAFTGATE_CALLBACK_KEY; the embedded mock's default otherwise; never printed)")
 	fs.StringVar(&t.webhookKey, "webhook-key", "",
@@ -74,6 +80,21 @@ type resolved struct {
 	// RBS is the Alfa-Bank side: the gateway of the @rbs scenarios.
 	RBS   rbsSide
 	close func()
+	// foreignClock is true for a mock gatecheck did not start, whose
+	// clock @clock scenarios must not move without --move-clock.
+	foreignClock bool
+}
+
+// clockFilter leaves the @clock scenarios out of expr when they would move
+// the clock of a mock gatecheck did not start: other clients use it too.
+func (r *resolved) clockFilter(expr string, stderr io.Writer) string {
+	if !r.foreignClock {
+		return expr
+	}
+	if stderr != nil {
+		fmt.Fprintf(stderr, "gatecheck: %s was not started by gatecheck: @clock scenarios left out (--move-clock runs them)\n", r.Name)
+	}
+	return load.AndFilters(expr, "~@clock")
 }
 
 // Close stops an embedded mock, if one was started.
@@ -160,7 +181,7 @@ func (t *targetFlags) resolveCraftgate(ctx context.Context, stderr io.Writer) (*
 	// caller decides whether mock-only scenarios run (--tags).
 	return &resolved{Target: steps.Target{BaseURL: strings.TrimRight(dest, "/"), APIKey: t.apiKey, SecretKey: t.secretKey,
 		CallbackKey: t.callbackKey, WebhookKey: t.webhookKey},
-		Mock: loopback, Name: u.Host}, nil
+		Mock: loopback, Name: u.Host, foreignClock: loopback && !t.moveClock}, nil
 }
 
 func isProductionHost(h string) bool {
@@ -184,7 +205,7 @@ func orDefault(v, def string) string {
 func serveMock(ctx context.Context, addr string, cfg mock.Config, rbsOpts ...func(*rbsmock.Config)) (string, *mock.Mock, func(context.Context) error, error) {
 	m, err := mock.New(cfg)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("mock: %w", err)
+		return "", nil, nil, err // mock.New's errors start with "mock: "
 	}
 	// The Alfa-Bank RBS gateway mock shares the port under /rbs/ (bank API
 	// /rbs/payment/rest/*.do, router API /rbs/v1/*.do), with its documented

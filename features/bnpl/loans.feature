@@ -125,6 +125,7 @@ Feature: A shopping loan is applied for at the bank and finished by the merchant
     Then the merchant rejects the forged callback
 
     Examples:
-      | part       |
-      | hash       |
-      | payment id |
+      | part            |
+      | hash            |
+      | payment id      |
+      | hashParams list |

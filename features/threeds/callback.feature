@@ -27,3 +27,13 @@ Feature: The merchant trusts a 3-D Secure callback only when its hash verifies
     And the buyer has verified a 3-D Secure payment with a successful credit card at the bank
     When a copy of the callback with a tampered status is posted to the merchant
     Then the merchant rejects the forged callback
+
+  Scenario: A version 2 callback whose signed values are moved into one field named alone in hashParams is refused
+    The version 2 hash joins the values of the fields hashParams names with
+    no separator, so a genuine callback's signed values, moved into a single
+    field that hashParams then names alone, still hash to the same value. A
+    merchant must also check that hashParams covers every field it acts on.
+    Given the merchant asks for 3-D Secure callbacks of version 2
+    And the buyer has verified a 3-D Secure payment with a successful credit card at the bank
+    When a copy of the callback with a tampered hashParams list is posted to the merchant
+    Then the merchant rejects the forged callback
