@@ -201,8 +201,11 @@ func TestRunAgainstMock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if el := time.Since(t0); el > 10*time.Second {
-			t.Fatalf("run took %s", el)
+		// A duration-bounded run stops by itself; how long it took past
+		// its 1.5 s on a loaded machine is not this test's question, but a
+		// run that never stopped would be.
+		if el := time.Since(t0); el > 2*time.Minute {
+			t.Fatalf("a 1.5 s run took %s to stop", el)
 		}
 		if res.Iterations == 0 || res.Failures != 0 {
 			t.Fatalf("iterations %d failures %d: %v", res.Iterations, res.Failures, res.FailureSamples)
