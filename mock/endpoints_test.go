@@ -1,0 +1,96 @@
+package mock
+
+import (
+	"bufio"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+)
+
+// knownMissing are the documented endpoints the mock does not serve yet,
+// each with what is missing. The list only shrinks: an endpoint that
+// starts answering must leave it (the test fails otherwise).
+var knownMissing = map[string]string{
+	"POST /payment/v1/card-payments/deposit-to-card":                                             "deposit to card (Java client only)",
+	"POST /payment/v1/apple-pay/merchant-sessions":                                               "Apple Pay merchant sessions",
+	"POST /payment/v1/payment-tokens":                                                            "payment tokens (Java client only)",
+	"DELETE /payment/v1/payment-tokens/{token}":                                                  "payment tokens (Java client only)",
+	"POST /payment/v1/deposits/apm-init":                                                         "wallet top-up through an APM",
+	"POST /payment/v1/refunds/mark-as-refunded":                                                  "mark as refunded",
+	"POST /payment/v1/refund-transactions/mark-as-refunded":                                      "mark as refunded",
+	"POST /payment/v1/refunds/refund-waiting-payment":                                            "refund of a WAITING payment",
+	"POST /wallet/v1/withdraws":                                                                  "withdraws",
+	"POST /wallet/v1/withdraws/{id}/cancel":                                                      "withdraws",
+	"GET /wallet/v1/withdraws/{id}":                                                              "withdraws",
+	"GET /wallet/v1/withdraws":                                                                   "withdraws",
+	"POST /settlement/v1/payout-accounts":                                                        "payout accounts",
+	"PUT /settlement/v1/payout-accounts/{id}":                                                    "payout accounts",
+	"DELETE /settlement/v1/payout-accounts/{id}":                                                 "payout accounts",
+	"GET /settlement/v1/payout-accounts":                                                         "payout accounts",
+	"GET /payment-reporting/v1/payments":                                                         "payment reporting",
+	"GET /payment-reporting/v1/payments/{id}":                                                    "payment reporting",
+	"GET /payment-reporting/v1/payments/{id}/transactions":                                       "payment reporting",
+	"GET /payment-reporting/v1/payments/{id}/refunds":                                            "payment reporting",
+	"GET /payment-reporting/v1/refunds":                                                          "payment reporting",
+	"GET /payment-reporting/v1/refund-transactions":                                              "payment reporting",
+	"GET /settlement-reporting/v1/settlement-file-rows":                                          "settlement reporting",
+	"GET /file-reporting/v1/transaction-reports":                                                 "file reporting",
+	"GET /file-reporting/v1/payment-reports":                                                     "file reporting",
+	"POST /file-reporting/v1/report-demands":                                                     "file reporting",
+	"GET /file-reporting/v1/reports/{id}":                                                        "file reporting",
+	"GET /bank-account-tracking/v1/merchant-bank-account-trackings/records":                      "bank account tracking",
+	"GET /bank-account-tracking/v1/merchant-bank-account-trackings/records/{id}":                 "bank account tracking",
+	"GET /payment-reporting/v1/payments/{paymentId}/transactions/{paymentTransactionId}/refunds": "payment reporting",
+	"GET /settlement-reporting/v2/settlement-file/payout-completed-transactions":                 "settlement reporting",
+	"GET /settlement-reporting/v1/settlement-file/bounced-sub-merchant-rows":                     "settlement reporting",
+	"GET /settlement-reporting/v1/settlement-file/payout-details/{payoutId}":                     "settlement reporting",
+}
+
+// TestEndpointsAnswer walks the documented endpoint list
+// (testdata/endpoints.txt) and sends each endpoint, signed and with sample
+// path values, to the mock: none may answer 404 "no route" (1101) or 405,
+// unless it is in knownMissing, and none of knownMissing may answer.
+func TestEndpointsAnswer(t *testing.T) {
+	f, err := os.Open("testdata/endpoints.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m := newTestMock(t)
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if seen[line] {
+			t.Errorf("%s: listed twice", line)
+		}
+		seen[line] = true
+		method, path := samplePath(line)
+		var body []byte
+		if method == http.MethodPost || method == http.MethodPut {
+			body = []byte(`{}`)
+		}
+		w := serve(m, signedRequest(method, path, body))
+		routed := w.Code != http.StatusMethodNotAllowed &&
+			!(w.Code == http.StatusNotFound && strings.Contains(w.Body.String(), `"`+CodeRouteNotFound+`"`))
+		why, missing := knownMissing[line]
+		switch {
+		case !routed && !missing:
+			t.Errorf("%s: no route (HTTP %d %s)", line, w.Code, w.Body)
+		case routed && missing:
+			t.Errorf("%s answers now (HTTP %d): remove it from knownMissing (%s)", line, w.Code, why)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for k := range knownMissing {
+		if !seen[k] {
+			t.Errorf("knownMissing names %q, which the endpoint list does not", k)
+		}
+	}
+}
