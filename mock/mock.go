@@ -199,6 +199,7 @@ type Mock struct {
 	products productStore // pay-by-link products (products.go)
 	fraud    fraudStore   // fraud value lists and checks (fraud.go)
 	side     sideTable    // rewards and fraud results of payments (side.go)
+	methods  methodStore  // Masterpass, BKM Express, Garanti Pay, Juzdan, POS-APM, split payments... (walletpage.go)
 }
 
 // scratch holds one request's reusable state.

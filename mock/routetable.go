@@ -107,6 +107,25 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathBnplPayments + "/{paymentId}/approve", writes((*Mock).bnplApprove), signed},
 		{"POST " + craftgate.PathBnplPayments + "/{paymentId}/verify", writes((*Mock).bnplVerify), signed},
 
+		// Wallet methods paid by card (walletpage.go): Masterpass
+		// (masterpass.go), BKM Express (bkmexpress.go), Garanti Pay
+		// (garantipay.go), Juzdan (juzdan.go), POS-APM (posapm.go).
+		{"POST " + craftgate.PathMasterpassCheckUser, (*Mock).masterpassCheckUser, signedJSON},
+		{"POST " + craftgate.PathMasterpassGenerateToken, (*Mock).masterpassGenerateToken, signedJSON},
+		{"POST " + craftgate.PathMasterpassComplete, (*Mock).masterpassComplete, signedJSON},
+		{"POST " + craftgate.PathMasterpassThreeDSInit, (*Mock).masterpassThreeDSInit, signedJSON},
+		{"POST " + craftgate.PathMasterpassThreeDSComplete, writes((*Mock).completeThreeDS), signedJSON},
+		{"POST " + craftgate.PathMasterpassLoyalties, (*Mock).masterpassLoyalties, signedJSON},
+		{"POST " + craftgate.PathBkmExpressInit, (*Mock).bkmInit, signedJSON},
+		{"POST " + craftgate.PathBkmExpressComplete, (*Mock).bkmComplete, signedJSON},
+		{"GET " + craftgate.PathBkmExpressPayments + "/{ticketId}", (*Mock).bkmRetrieve, signed},
+		{"GET " + craftgate.PathBkmExpress + "/{token}", (*Mock).bkmRetrieve, signed},
+		{"POST " + craftgate.PathGarantiPayPayments, (*Mock).garantiPayInit, signedJSON},
+		{"POST " + craftgate.PathJuzdanInit, (*Mock).juzdanInit, signedJSON},
+		{"GET " + craftgate.PathJuzdanPayments + "/{referenceId}", (*Mock).juzdanRetrieve, signed},
+		{"POST " + craftgate.PathPosApmInit, (*Mock).posApmInit, signedJSON},
+		{"POST " + craftgate.PathPosApmComplete, (*Mock).posApmComplete, signedJSON},
+
 		// Pages of the buyer's browser: not signed.
 		{"GET " + pathACS + "/{paymentId}", writes((*Mock).acsGet), page},
 		{"POST " + pathACS + "/{paymentId}", writes((*Mock).acsPost), page},
@@ -119,6 +138,8 @@ func routeTable() []endpoint {
 		{"POST " + pathAPMPage + "/{paymentId}", writes((*Mock).apmPage), page},
 		{"GET " + pathBNPLPage + "/{paymentId}", writes((*Mock).apmPage), page},
 		{"POST " + pathBNPLPage + "/{paymentId}", writes((*Mock).apmPage), page},
+		{"GET " + pathWalletPage + "/{key}", (*Mock).walletPage, page},
+		{"POST " + pathWalletPage + "/{key}", (*Mock).walletPay, page},
 
 		// The mock's own admin API: signed like every call, never faulted,
 		// not counted against the concurrency limit.
