@@ -200,6 +200,7 @@ type Mock struct {
 	fraud    fraudStore   // fraud value lists and checks (fraud.go)
 	side     sideTable    // rewards and fraud results of payments (side.go)
 	methods  methodStore  // Masterpass, BKM Express, Garanti Pay, Juzdan, POS-APM, split payments... (walletpage.go)
+	poses    posStore     // virtual POSes and created merchants (merchantpos.go, onboarding.go)
 }
 
 // scratch holds one request's reusable state.

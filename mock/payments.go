@@ -43,6 +43,10 @@ func (m *Mock) payByAPI(c *call, req *craftgate.CreatePaymentRequest, source uin
 		c.fail(e)
 		return 0
 	}
+	if e := m.poses.usable(req.PosAlias); e != nil { // a passive POS (merchantpos.go)
+		c.fail(e)
+		return 0
+	}
 	if e := m.checkSellers(&d); e != nil { // marketplace.go
 		c.fail(e)
 		return 0

@@ -126,6 +126,17 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathPosApmInit, (*Mock).posApmInit, signedJSON},
 		{"POST " + craftgate.PathPosApmComplete, (*Mock).posApmComplete, signedJSON},
 
+		// Merchant administration (merchantpos.go, onboarding.go).
+		{"POST " + craftgate.PathMerchantPoses, (*Mock).createMerchantPos, signedJSON},
+		{"GET " + craftgate.PathMerchantPoses, (*Mock).searchMerchantPoses, signed},
+		{"GET " + craftgate.PathMerchantPoses + "/{id}", (*Mock).retrieveMerchantPos, signed},
+		{"DELETE " + craftgate.PathMerchantPoses + "/{id}", (*Mock).deleteMerchantPos, signed},
+		{"PUT " + craftgate.PathMerchantPoses + "/{id}/status/{status}", (*Mock).updateMerchantPosStatus, signed},
+		{"GET " + craftgate.PathMerchantPoses + "/{id}/commissions", (*Mock).merchantPosCommissions, signed},
+		{"POST " + craftgate.PathMerchantPoses + "/{id}/commissions", (*Mock).merchantPosCommissions, signedJSON},
+		{"GET " + craftgate.PathMerchantApms, (*Mock).merchantApms, signed},
+		{"POST " + craftgate.PathMerchants, (*Mock).createMerchant, signedJSON},
+
 		// Pages of the buyer's browser: not signed.
 		{"GET " + pathACS + "/{paymentId}", writes((*Mock).acsGet), page},
 		{"POST " + pathACS + "/{paymentId}", writes((*Mock).acsPost), page},

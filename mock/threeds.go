@@ -128,6 +128,10 @@ func (m *Mock) beginThreeDS(c *call, req *craftgate.InitThreeDSPaymentRequest, s
 		c.fail(e)
 		return 0, nil, false
 	}
+	if e := m.poses.usable(req.PosAlias); e != nil { // a passive POS (merchantpos.go)
+		c.fail(e)
+		return 0, nil, false
+	}
 	if e := m.checkSellers(&d); e != nil { // marketplace.go
 		c.fail(e)
 		return 0, nil, false
