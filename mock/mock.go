@@ -201,6 +201,8 @@ type Mock struct {
 	side     sideTable    // rewards and fraud results of payments (side.go)
 	methods  methodStore  // Masterpass, BKM Express, Garanti Pay, Juzdan, POS-APM, split payments... (walletpage.go)
 	poses    posStore     // virtual POSes and created merchants (merchantpos.go, onboarding.go)
+	vouchers voucherStore // meal-voucher card tokenisations (mealvoucher.go)
+	limits   limitStore   // BNPL limit inquiries (bnpllimit.go)
 }
 
 // scratch holds one request's reusable state.

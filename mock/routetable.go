@@ -137,6 +137,13 @@ func routeTable() []endpoint {
 		{"GET " + craftgate.PathMerchantApms, (*Mock).merchantApms, signed},
 		{"POST " + craftgate.PathMerchants, (*Mock).createMerchant, signedJSON},
 
+		// Meal-voucher cards (mealvoucher.go), BNPL limit inquiry (bnpllimit.go).
+		{"POST " + craftgate.PathMealVoucherInit, (*Mock).mealVoucherInit, signedJSON},
+		{"POST " + craftgate.PathMealVoucherTokenizations + "/{sessionId}/regenerate", (*Mock).mealVoucherRegenerate, signedJSON},
+		{"POST " + craftgate.PathMealVoucherTokenizations + "/{sessionId}/complete", (*Mock).mealVoucherComplete, signedJSON},
+		{"POST " + craftgate.PathBnplLimitInquiryInit, (*Mock).bnplLimitInit, signedJSON},
+		{"POST " + craftgate.PathBnplLimitInquiry, (*Mock).bnplLimitInquiry, signedJSON},
+
 		// Pages of the buyer's browser: not signed.
 		{"GET " + pathACS + "/{paymentId}", writes((*Mock).acsGet), page},
 		{"POST " + pathACS + "/{paymentId}", writes((*Mock).acsPost), page},
