@@ -144,6 +144,14 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathBnplLimitInquiryInit, (*Mock).bnplLimitInit, signedJSON},
 		{"POST " + craftgate.PathBnplLimitInquiry, (*Mock).bnplLimitInquiry, signedJSON},
 
+		// Card verification (cardverify.go) and the vault's other doors (cardsextra.go).
+		{"POST " + craftgate.PathCardsVerify, (*Mock).verifyCard, signedJSON},
+		{"POST " + craftgate.PathCheckoutCardVerifyInit, (*Mock).initCheckoutCardVerify, signedJSON},
+		{"GET " + craftgate.PathCheckoutCardVerify + "/{token}", (*Mock).retrieveCheckoutCardVerify, signed},
+		{"POST " + craftgate.PathCardsClone, (*Mock).cloneStoredCard, signedJSON},
+		{"GET " + craftgate.PathProviderCardMappings, (*Mock).providerCardMappings, signed},
+		{"GET " + craftgate.PathIvrCards, (*Mock).ivrCard, signed},
+
 		// Pages of the buyer's browser: not signed.
 		{"GET " + pathACS + "/{paymentId}", writes((*Mock).acsGet), page},
 		{"POST " + pathACS + "/{paymentId}", writes((*Mock).acsPost), page},
@@ -158,6 +166,10 @@ func routeTable() []endpoint {
 		{"POST " + pathBNPLPage + "/{paymentId}", writes((*Mock).apmPage), page},
 		{"GET " + pathWalletPage + "/{key}", (*Mock).walletPage, page},
 		{"POST " + pathWalletPage + "/{key}", (*Mock).walletPay, page},
+		{"GET " + pathCardVerifyPage + "/{token}", (*Mock).cardVerifyPage, page},
+		{"POST " + pathCardVerifyPage + "/{token}", (*Mock).cardVerifyPage, page},
+		{"GET " + pathSecureFields, (*Mock).secureFieldsPage, page},
+		{"POST " + pathSecureFields, (*Mock).secureFieldsPage, page},
 
 		// The mock's own admin API: signed like every call, never faulted,
 		// not counted against the concurrency limit.
