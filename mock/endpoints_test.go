@@ -12,8 +12,6 @@ import (
 // each with what is missing. The list only shrinks: an endpoint that
 // starts answering must leave it (the test fails otherwise).
 var knownMissing = map[string]string{
-	"POST /payment/v1/multi-payments/init":                                                       "split payment",
-	"GET /payment/v1/multi-payments/{token}":                                                     "split payment",
 	"POST /payment/v1/card-payments/deposit-to-card":                                             "deposit to card (Java client only)",
 	"POST /payment/v1/apple-pay/merchant-sessions":                                               "Apple Pay merchant sessions",
 	"POST /payment/v1/payment-tokens":                                                            "payment tokens (Java client only)",

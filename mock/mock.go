@@ -205,6 +205,7 @@ type Mock struct {
 	limits       limitStore                // BNPL limit inquiries (bnpllimit.go)
 	cardVerify   keyed[*cardVerifySession] // hosted card verification (cardverify.go)
 	secureFields keyed[*secureCard]        // secureFieldsTokens (cardsextra.go)
+	multi        keyed[*multiSession]      // split payments (multipayment.go)
 }
 
 // scratch holds one request's reusable state.

@@ -152,6 +152,10 @@ func routeTable() []endpoint {
 		{"GET " + craftgate.PathProviderCardMappings, (*Mock).providerCardMappings, signed},
 		{"GET " + craftgate.PathIvrCards, (*Mock).ivrCard, signed},
 
+		// Split payments (multipayment.go).
+		{"POST " + craftgate.PathMultiPaymentInit, (*Mock).initMultiPayment, signedJSON},
+		{"GET " + craftgate.PathMultiPayments + "/{token}", (*Mock).retrieveMultiPayment, signed},
+
 		// Pages of the buyer's browser: not signed.
 		{"GET " + pathACS + "/{paymentId}", writes((*Mock).acsGet), page},
 		{"POST " + pathACS + "/{paymentId}", writes((*Mock).acsPost), page},
@@ -168,6 +172,8 @@ func routeTable() []endpoint {
 		{"POST " + pathWalletPage + "/{key}", (*Mock).walletPay, page},
 		{"GET " + pathCardVerifyPage + "/{token}", (*Mock).cardVerifyPage, page},
 		{"POST " + pathCardVerifyPage + "/{token}", (*Mock).cardVerifyPage, page},
+		{"GET " + pathMultiPage + "/{token}", (*Mock).multiPage, page},
+		{"POST " + pathMultiPage + "/{token}", (*Mock).multiPage, page},
 		{"GET " + pathSecureFields, (*Mock).secureFieldsPage, page},
 		{"POST " + pathSecureFields, (*Mock).secureFieldsPage, page},
 
