@@ -17,7 +17,7 @@ import (
 // at least one.
 var domainTags = []string{"@non3ds", "@3ds", "@checkout", "@webhook", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness", "@reliability", "@rbs",
 	"@preauth", "@installment", "@stored-card", "@wallet", "@marketplace", "@paybylink", "@multi-currency", "@reward", "@fraud", "@apm", "@bnpl",
-	"@masterpass", "@bkm-express", "@garanti-pay", "@juzdan", "@pos-apm"}
+	"@masterpass", "@bkm-express", "@garanti-pay", "@juzdan", "@pos-apm", "@multi-payment", "@card-verify", "@merchant-pos", "@meal-voucher"}
 
 func pickles(t *testing.T) []*messages.Pickle {
 	t.Helper()

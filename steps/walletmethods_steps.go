@@ -29,6 +29,7 @@ type methodsWorld struct {
 	bkm       *craftgate.InitBkmExpressResponse
 	juzdanRef string
 	posApm    bool
+	more      *moreWorld // methodsmore_steps.go
 }
 
 func (w *World) methodState() *methodsWorld {
