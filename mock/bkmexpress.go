@@ -43,7 +43,7 @@ func (m *Mock) bkmInit(c *call) error {
 	}
 	s.key = newUUID()
 	s.alias = s.page.token
-	m.methods.add(s)
+	m.pm.methods.add(s)
 	c.sendData(200, craftgate.InitBkmExpressResponse{ID: s.key, Path: m.pageURL(c.r, s), Token: s.page.token})
 	return nil
 }
@@ -88,7 +88,7 @@ func (m *Mock) bkmComplete(c *call) error {
 	if req.TicketID == "" {
 		return errRequired("ticketId")
 	}
-	s := m.methods.get(req.TicketID)
+	s := m.pm.methods.get(req.TicketID)
 	if s == nil || s.key != req.TicketID || s.page.source != sourceBkmExpress {
 		return errMethodNotFound("BKM Express ticketId", req.TicketID)
 	}
@@ -114,7 +114,7 @@ func (m *Mock) bkmComplete(c *call) error {
 // GET /payment/v1/bkm-express/{token}.
 func (m *Mock) bkmRetrieve(c *call) error {
 	ref := c.idText
-	s := m.methods.get(ref)
+	s := m.pm.methods.get(ref)
 	if s == nil || s.page.source != sourceBkmExpress {
 		return errMethodNotFound("BKM Express ticketId or token", ref)
 	}

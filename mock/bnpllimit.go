@@ -3,7 +3,6 @@ package mock
 import (
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -27,12 +26,6 @@ type limitInquiry struct {
 	expires           time.Time
 }
 
-// limitStore holds the inquiries by phone number. The zero value is ready.
-type limitStore struct {
-	mu      sync.Mutex
-	byPhone map[string]limitInquiry
-}
-
 // bnplLimitInit serves POST /payment/v1/bnpl-payments/limit-inquiry/init.
 func (m *Mock) bnplLimitInit(c *call) error {
 	var req craftgate.BnplLimitInquiryRequest
@@ -54,13 +47,7 @@ func (m *Mock) bnplLimitInit(c *call) error {
 	if _, err := time.Parse("2006-01-02", ap["buyerBirthdate"]); err != nil {
 		return errValidation(CodeInvalidApmParam, "additionalParams.buyerBirthdate must be yyyy-MM-dd")
 	}
-	st := &m.limits
-	st.mu.Lock()
-	if st.byPhone == nil || len(st.byPhone) >= methodCapacity {
-		st.byPhone = map[string]limitInquiry{}
-	}
-	st.byPhone[ap["buyerPhoneNumber"]] = limitInquiry{apmType: req.ApmType, identity: ap["buyerIdentityNumber"], expires: m.Now().Add(DefaultCheckoutTTL)}
-	st.mu.Unlock()
+	m.pm.limits.add(ap["buyerPhoneNumber"], limitInquiry{apmType: req.ApmType, identity: ap["buyerIdentityNumber"], expires: m.Now().Add(DefaultCheckoutTTL)})
 	c.sendData(http.StatusOK, craftgate.BnplLimitInquiryResponse{PaymentStatus: craftgate.StatusWaiting, AdditionalAction: craftgate.ApmActionOTPRequired})
 	return nil
 }
@@ -92,14 +79,11 @@ func (m *Mock) bnplLimitInquiry(c *call) error {
 	if code == "" {
 		return errRequired("additionalParams.otpCode")
 	}
-	st := &m.limits
-	st.mu.Lock()
-	q, ok := st.byPhone[phone]
+	q, ok := m.pm.limits.take(phone)
 	ok = ok && q.apmType == req.ApmType && !m.Now().After(q.expires)
-	if ok && code == apmOTPCode {
-		delete(st.byPhone, phone)
+	if ok && code != apmOTPCode {
+		m.pm.limits.add(phone, q) // a wrong code: the inquiry waits for the right one
 	}
-	st.mu.Unlock()
 	g, _ := craftgate.TestCards().Group("APM_INVALID_VERIFICATION_CODE")
 	switch {
 	case !ok:

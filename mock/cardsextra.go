@@ -141,13 +141,13 @@ func (m *Mock) ivrCard(c *call) error {
 func (m *Mock) newSecureToken(d storeDraft) string {
 	tok := "sf-" + randomToken()
 	d.userKey = ""
-	m.secureFields.add(tok, &secureCard{card: d, expires: m.Now().Add(DefaultCheckoutTTL).Unix()})
+	m.pm.secureFields.add(tok, &secureCard{card: d, expires: m.Now().Add(DefaultCheckoutTTL).Unix()})
 	return tok
 }
 
 // takeSecureCard uses up a secureFieldsToken.
 func (m *Mock) takeSecureCard(tok, field string) (storeDraft, *apiError) {
-	sc, ok := m.secureFields.take(tok)
+	sc, ok := m.pm.secureFields.take(tok)
 	if !ok || sc == nil || m.Now().Unix() > sc.expires {
 		return storeDraft{}, errNotFound(CodeMethodNotFound, field+" is not a live secureFieldsToken (tokens are used once and live "+DefaultCheckoutTTL.String()+")")
 	}

@@ -158,7 +158,7 @@ func (m *Mock) initCheckoutCardVerify(c *call) error {
 	s := &cardVerifySession{auth: auth, cardUserKey: req.CardUserKey, callbackURL: req.CallbackURL,
 		page: &checkoutSession{token: newUUID(), expires: m.Now().Add(ttl), installments: []int{1}, price: price,
 			currency: currency, page: pathCardVerifyPage}}
-	m.cardVerify.add(s.page.token, s)
+	m.pm.cardVerify.add(s.page.token, s)
 	c.sendData(http.StatusOK, craftgate.InitCheckoutPaymentResponse{Token: s.page.token,
 		PageURL: m.publicBase(c.r) + pathCardVerifyPage + "/" + s.page.token, TokenExpireDate: s.page.expires.In(m.loc).Format(craftgate.DateTimeLayout)})
 	return nil
@@ -169,7 +169,7 @@ func (m *Mock) cardVerifyPage(c *call) error {
 	if c.r.Method == http.MethodPost && !m.parsePageForm(c) {
 		return nil
 	}
-	s := m.cardVerify.get(c.idText)
+	s := m.pm.cardVerify.get(c.idText)
 	if s == nil {
 		c.sendMessage(http.StatusNotFound, "Not found", "This card verification page does not exist.")
 		return nil
@@ -217,7 +217,7 @@ func (m *Mock) cardVerifyPage(c *call) error {
 
 // retrieveCheckoutCardVerify serves GET /payment/v1/checkout-card-verify/{token}.
 func (m *Mock) retrieveCheckoutCardVerify(c *call) error {
-	s := m.cardVerify.get(c.idText)
+	s := m.pm.cardVerify.get(c.idText)
 	if s == nil {
 		return errMethodNotFound("card verification token", c.idText)
 	}

@@ -43,14 +43,14 @@ func (m *Mock) juzdanInit(c *call) error {
 		return e
 	}
 	s.key, s.callbackURL, s.onPage = newUUID(), req.CallbackURL, true
-	m.methods.add(s)
+	m.pm.methods.add(s)
 	c.sendData(http.StatusOK, craftgate.InitJuzdanResponse{ReferenceID: s.key, JuzdanQrURL: m.pageURL(c.r, s)})
 	return nil
 }
 
 // juzdanRetrieve serves GET /payment/v1/juzdan-payments/{referenceId}.
 func (m *Mock) juzdanRetrieve(c *call) error {
-	s := m.methods.get(c.idText)
+	s := m.pm.methods.get(c.idText)
 	if s == nil || s.key != c.idText || s.page.source != sourceJuzdan {
 		return errMethodNotFound("Juzdan referenceId", c.idText)
 	}

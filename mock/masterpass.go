@@ -37,7 +37,7 @@ func (m *Mock) masterpassCheckUser(c *call) error {
 	if e := checkMasterpassGsm("masterpassGsmNumber", req.MasterpassGsmNumber); e != nil {
 		return e
 	}
-	linked := m.methods.linked(req.MasterpassGsmNumber)
+	linked := m.pm.methods.linked(req.MasterpassGsmNumber)
 	c.sendData(http.StatusOK, craftgate.CheckMasterpassUserResponse{IsEligibleToUseMasterpass: true, HasMasterpassAccount: true,
 		HashAnyCardSavedInMasterpassAccount: true, IsMasterpassAccountLinkedWithMerchant: linked, AccountStatus: "ACTIVE"})
 	return nil
@@ -77,8 +77,8 @@ func (m *Mock) masterpassGenerateToken(c *call) error {
 		return e
 	}
 	s.key, s.forceThreeDS = newUUID(), req.ForceThreeDS
-	m.methods.add(s)
-	m.methods.link(req.Msisdn)
+	m.pm.methods.add(s)
+	m.pm.methods.link(req.Msisdn)
 	c.sendData(http.StatusOK, craftgate.MasterpassTokenResponse{Token: s.page.token, ReferenceID: s.key,
 		OrderNo: "MP" + strings.ToUpper(s.page.token[:12]), TerminalGroupID: "gatecheck-mock"})
 	return nil
@@ -91,7 +91,7 @@ func (m *Mock) masterpassSession(referenceID, token string, checkToken bool) (*m
 	if referenceID == "" {
 		return nil, errRequired("referenceId")
 	}
-	s := m.methods.get(referenceID)
+	s := m.pm.methods.get(referenceID)
 	if s == nil || s.page.source != sourceMasterpass {
 		return nil, errMethodNotFound("Masterpass referenceId", referenceID)
 	}

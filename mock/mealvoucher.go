@@ -94,16 +94,16 @@ func (m *Mock) mealVoucherInit(c *call) error {
 		return e
 	}
 	id := newUUID()
-	m.vouchers.add(id, &voucherSession{apmType: req.ApmType, card: req.MealVoucherCardTokenizationData.CardNumber, expires: m.Now().Add(DefaultCheckoutTTL)})
+	m.pm.vouchers.add(id, &voucherSession{apmType: req.ApmType, card: req.MealVoucherCardTokenizationData.CardNumber, expires: m.Now().Add(DefaultCheckoutTTL)})
 	c.sendData(http.StatusOK, craftgate.MealVoucherInitResponse{SessionID: id, AdditionalAction: craftgate.ApmActionOTPRequired})
 	return nil
 }
 
 // voucher finds the path's session, live and not used up; the caller
-// holds m.vouchers.mu.
+// holds m.pm.vouchers.mu.
 func (m *Mock) voucher(c *call) (string, *voucherSession, *apiError) {
 	id := c.param("sessionId")
-	s := m.vouchers.byID[id]
+	s := m.pm.vouchers.byID[id]
 	switch {
 	case s == nil:
 		return id, nil, errMethodNotFound("meal-voucher sessionId", id)
@@ -121,8 +121,8 @@ func (m *Mock) mealVoucherRegenerate(c *call) error {
 	if e := decodeJSON(c.body, &req); e != nil {
 		return e
 	}
-	m.vouchers.mu.Lock()
-	defer m.vouchers.mu.Unlock()
+	m.pm.vouchers.mu.Lock()
+	defer m.pm.vouchers.mu.Unlock()
 	id, s, e := m.voucher(c)
 	if e != nil {
 		return e
@@ -147,8 +147,8 @@ func (m *Mock) mealVoucherComplete(c *call) error {
 	if req.ValidationCode == "" {
 		return errRequired("validationCode")
 	}
-	m.vouchers.mu.Lock()
-	defer m.vouchers.mu.Unlock()
+	m.pm.vouchers.mu.Lock()
+	defer m.pm.vouchers.mu.Unlock()
 	id, s, e := m.voucher(c)
 	if e != nil {
 		return e

@@ -38,7 +38,8 @@ const (
 	CodeInvalidPos = "2303"
 )
 
-// posCapacity bounds the POSes the mock keeps.
+// posCapacity bounds the POSes the mock keeps; the oldest is dropped
+// first.
 const posCapacity = 1 << 12
 
 // posStore holds the POSes. The zero value is ready.
@@ -46,6 +47,7 @@ type posStore struct {
 	mu          sync.Mutex
 	byID        map[int64]*craftgate.MerchantPosDetail
 	commissions map[int64][]craftgate.MerchantPosCommission
+	order       []int64 // ids in creation order, for eviction
 	next        int64
 	merchants   int64 // merchants created (onboarding.go)
 }
@@ -89,16 +91,19 @@ func (m *Mock) createMerchantPos(c *call) error {
 		return errValidation(CodeInvalidPos, "status must be ACTIVE, PASSIVE, REFUND_ONLY or AUTOPILOT")
 	}
 	users := make([]craftgate.MerchantPosUser, len(req.MerchantPosUsers))
-	st := &m.poses
+	st := &m.pm.poses
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.byID == nil {
 		st.byID, st.commissions = map[int64]*craftgate.MerchantPosDetail{}, map[int64][]craftgate.MerchantPosCommission{}
 	}
-	if len(st.byID) >= posCapacity {
-		return errValidation(CodeInvalidPos, "the mock keeps at most "+strconv.Itoa(posCapacity)+" POSes: delete some")
+	for len(st.byID) >= posCapacity && len(st.order) > 0 { // the oldest POS goes first
+		delete(st.byID, st.order[0])
+		delete(st.commissions, st.order[0])
+		st.order = st.order[1:]
 	}
 	st.next++
+	st.order = append(st.order, st.next)
 	for i, u := range req.MerchantPosUsers {
 		users[i] = craftgate.MerchantPosUser{ID: st.next*100 + int64(i) + 1, PosUsername: u.PosUsername, PosUserType: u.PosUserType, PosOperationType: u.PosOperationType}
 	}
@@ -136,10 +141,10 @@ func posAliasOf(name string, id int64) string {
 	return strings.TrimSuffix(b.String(), "-") + "-" + strconv.FormatInt(id, 10)
 }
 
-// pos finds the POS of the path's {id}; the caller holds m.poses.mu.
+// pos finds the POS of the path's {id}; the caller holds m.pm.poses.mu.
 func (m *Mock) pos(c *call) (*craftgate.MerchantPosDetail, *apiError) {
 	id, err := strconv.ParseInt(c.param("id"), 10, 64)
-	if p := m.poses.byID[id]; err == nil && p != nil {
+	if p := m.pm.poses.byID[id]; err == nil && p != nil {
 		return p, nil
 	}
 	return nil, errNotFound(CodePosNotFound, "merchant POS "+strconv.Quote(truncate(c.param("id"), 20))+" not found")
@@ -147,8 +152,8 @@ func (m *Mock) pos(c *call) (*craftgate.MerchantPosDetail, *apiError) {
 
 // retrieveMerchantPos serves GET /merchant/v1/merchant-poses/{id}.
 func (m *Mock) retrieveMerchantPos(c *call) error {
-	m.poses.mu.Lock()
-	defer m.poses.mu.Unlock()
+	m.pm.poses.mu.Lock()
+	defer m.pm.poses.mu.Unlock()
 	p, e := m.pos(c)
 	if e != nil {
 		return e
@@ -165,10 +170,10 @@ func (m *Mock) searchMerchantPoses(c *call) error {
 		return e
 	}
 	eq := func(name, got string) bool { want := q.Get(name); return want == "" || strings.EqualFold(want, got) }
-	m.poses.mu.Lock()
-	defer m.poses.mu.Unlock()
+	m.pm.poses.mu.Lock()
+	defer m.pm.poses.mu.Unlock()
 	var all []*craftgate.MerchantPosDetail
-	for _, p := range m.poses.byID {
+	for _, p := range m.pm.poses.byID {
 		if eq("name", p.Name) && eq("alias", p.Alias) && eq("currency", p.Currency) && eq("bankName", p.BankName) {
 			all = append(all, p)
 		}
@@ -188,8 +193,8 @@ func (m *Mock) updateMerchantPosStatus(c *call) error {
 	if !posStatuses[status] {
 		return errValidation(CodeInvalidPos, "status must be ACTIVE, PASSIVE, REFUND_ONLY or AUTOPILOT (DELETE removes a POS)")
 	}
-	m.poses.mu.Lock()
-	defer m.poses.mu.Unlock()
+	m.pm.poses.mu.Lock()
+	defer m.pm.poses.mu.Unlock()
 	p, e := m.pos(c)
 	if e != nil {
 		return e
@@ -201,14 +206,14 @@ func (m *Mock) updateMerchantPosStatus(c *call) error {
 
 // deleteMerchantPos serves DELETE /merchant/v1/merchant-poses/{id}.
 func (m *Mock) deleteMerchantPos(c *call) error {
-	m.poses.mu.Lock()
-	defer m.poses.mu.Unlock()
+	m.pm.poses.mu.Lock()
+	defer m.pm.poses.mu.Unlock()
 	p, e := m.pos(c)
 	if e != nil {
 		return e
 	}
-	delete(m.poses.byID, p.ID)
-	delete(m.poses.commissions, p.ID)
+	delete(m.pm.poses.byID, p.ID)
+	delete(m.pm.poses.commissions, p.ID)
 	c.send(http.StatusOK)
 	return nil
 }
@@ -236,8 +241,8 @@ func (m *Mock) merchantPosCommissions(c *call) error {
 			}
 		}
 	}
-	m.poses.mu.Lock()
-	defer m.poses.mu.Unlock()
+	m.pm.poses.mu.Lock()
+	defer m.pm.poses.mu.Unlock()
 	p, e := m.pos(c)
 	if e != nil {
 		return e
@@ -251,9 +256,9 @@ func (m *Mock) merchantPosCommissions(c *call) error {
 			}
 			rows[i] = r
 		}
-		m.poses.commissions[p.ID] = rows
+		m.pm.poses.commissions[p.ID] = rows
 	}
-	c.sendData(http.StatusOK, craftgate.MerchantPosCommissions{Items: append([]craftgate.MerchantPosCommission{}, m.poses.commissions[p.ID]...)})
+	c.sendData(http.StatusOK, craftgate.MerchantPosCommissions{Items: append([]craftgate.MerchantPosCommission{}, m.pm.poses.commissions[p.ID]...)})
 	return nil
 }
 

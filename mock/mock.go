@@ -194,18 +194,12 @@ type Mock struct {
 
 	postAuthFactor money // Config.PostAuthMargin in money units per unit (preauth.go)
 
-	book         book                      // members and wallets (members.go, wallet.go)
-	market       market                    // marketplace approvals (marketplace.go)
-	products     productStore              // pay-by-link products (products.go)
-	fraud        fraudStore                // fraud value lists and checks (fraud.go)
-	side         sideTable                 // rewards and fraud results of payments (side.go)
-	methods      methodStore               // Masterpass, BKM Express, Garanti Pay, Juzdan, POS-APM, split payments... (walletpage.go)
-	poses        posStore                  // virtual POSes and created merchants (merchantpos.go, onboarding.go)
-	vouchers     voucherStore              // meal-voucher card tokenisations (mealvoucher.go)
-	limits       limitStore                // BNPL limit inquiries (bnpllimit.go)
-	cardVerify   keyed[*cardVerifySession] // hosted card verification (cardverify.go)
-	secureFields keyed[*secureCard]        // secureFieldsTokens (cardsextra.go)
-	multi        keyed[*multiSession]      // split payments (multipayment.go)
+	book     book         // members and wallets (members.go, wallet.go)
+	market   market       // marketplace approvals (marketplace.go)
+	products productStore // pay-by-link products (products.go)
+	fraud    fraudStore   // fraud value lists and checks (fraud.go)
+	side     sideTable    // rewards and fraud results of payments (side.go)
+	pm       methodState  // wallet methods, card verification, POSes... (walletpage.go)
 }
 
 // scratch holds one request's reusable state.

@@ -73,7 +73,7 @@ func (m *Mock) initMultiPayment(c *call) error {
 	s := &multiSession{page: ms.page, id: nextRange(&m.ids.product, 1), price: ms.page.price, remaining: ms.page.price,
 		maxParts: req.MaximumSplitPaymentCount, callbackURL: req.CallbackURL, paymentIDs: []int64{}}
 	s.page.token, s.page.page, s.page.expires, s.page.onlyCredit = newUUID(), pathMultiPage, m.Now().Add(ttl), req.AllowOnlyCreditCard
-	m.multi.add(s.page.token, s)
+	m.pm.multi.add(s.page.token, s)
 	c.sendData(http.StatusOK, craftgate.InitCheckoutPaymentResponse{Token: s.page.token, PageURL: m.publicBase(c.r) + pathMultiPage + "/" + s.page.token,
 		TokenExpireDate: s.page.expires.In(m.loc).Format(craftgate.DateTimeLayout)})
 	return nil
@@ -97,7 +97,7 @@ func (m *Mock) multiPage(c *call) error {
 	if c.r.Method == http.MethodPost && !m.parsePageForm(c) {
 		return nil
 	}
-	s := m.multi.get(c.idText)
+	s := m.pm.multi.get(c.idText)
 	if s == nil {
 		c.sendMessage(http.StatusNotFound, "Not found", "This split payment does not exist.")
 		return nil
@@ -170,7 +170,7 @@ func craftgateAmount(s string) craftgate.Amount {
 
 // retrieveMultiPayment serves GET /payment/v1/multi-payments/{token}.
 func (m *Mock) retrieveMultiPayment(c *call) error {
-	s := m.multi.get(c.idText)
+	s := m.pm.multi.get(c.idText)
 	if s == nil {
 		return errMethodNotFound("multi-payment token", c.idText)
 	}

@@ -30,10 +30,10 @@ func (m *Mock) createMerchant(c *call) error {
 	if _, err := mail.ParseAddress(req.Email); err != nil {
 		return errValidation(CodeInvalidMember, "email is not an email address")
 	}
-	m.poses.mu.Lock()
-	m.poses.merchants++
-	id := 100_000 + m.poses.merchants // MOCK DECISION: merchant ids from 100001
-	m.poses.mu.Unlock()
+	m.pm.poses.mu.Lock()
+	m.pm.poses.merchants++
+	id := 100_000 + m.pm.poses.merchants // MOCK DECISION: merchant ids from 100001
+	m.pm.poses.mu.Unlock()
 	c.sendData(http.StatusOK, craftgate.CreateMerchantResponse{ID: id, Name: req.Name,
 		MerchantAPICredentials: []craftgate.MerchantAPICredential{{Name: "default", APIKey: "api-" + randomToken(), SecretKey: "secret-" + randomToken()}}})
 	return nil

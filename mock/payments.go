@@ -43,7 +43,7 @@ func (m *Mock) payByAPI(c *call, req *craftgate.CreatePaymentRequest, source uin
 		c.fail(e)
 		return 0
 	}
-	if e := m.poses.usable(req.PosAlias); e != nil { // a passive POS (merchantpos.go)
+	if e := m.pm.poses.usable(req.PosAlias); e != nil { // a passive POS (merchantpos.go)
 		c.fail(e)
 		return 0
 	}

@@ -58,7 +58,7 @@ func (m *Mock) posApmInit(c *call) error {
 	s.callbackURL, s.v2, s.onPage = req.CallbackURL, version == 2, true
 	s.page.paymentID = nextRange(&m.ids.payment, 1)
 	s.key = posApmKey(s.page.paymentID)
-	m.methods.add(s)
+	m.pm.methods.add(s)
 	c.sendData(http.StatusOK, craftgate.InitPosApmResponse{PaymentID: s.page.paymentID, HTMLContent: m.redirectHTML(c.r, s),
 		PaymentStatus: craftgate.StatusWaiting, AdditionalAction: craftgate.ActionShowHTMLContent})
 	return nil
@@ -87,7 +87,7 @@ func (m *Mock) posApmComplete(c *call) error {
 	if req.PaymentID <= 0 {
 		return errRequired("paymentId")
 	}
-	s := m.methods.get(posApmKey(req.PaymentID))
+	s := m.pm.methods.get(posApmKey(req.PaymentID))
 	if s == nil {
 		return errMethodNotFound("POS-APM paymentId", itoa(req.PaymentID))
 	}

@@ -128,7 +128,7 @@ func (m *Mock) beginThreeDS(c *call, req *craftgate.InitThreeDSPaymentRequest, s
 		c.fail(e)
 		return 0, nil, false
 	}
-	if e := m.poses.usable(req.PosAlias); e != nil { // a passive POS (merchantpos.go)
+	if e := m.pm.poses.usable(req.PosAlias); e != nil { // a passive POS (merchantpos.go)
 		c.fail(e)
 		return 0, nil, false
 	}

@@ -96,6 +96,21 @@ type methodSession struct {
 	expires      time.Time
 }
 
+// methodState is the state of the wallet methods (this file), split
+// payments (multipayment.go), card verification and secure fields
+// (cardverify.go, cardsextra.go), meal vouchers (mealvoucher.go), BNPL
+// limit inquiries (bnpllimit.go) and virtual POSes (merchantpos.go). The
+// zero value is ready.
+type methodState struct {
+	methods      methodStore
+	poses        posStore
+	vouchers     voucherStore
+	limits       keyed[limitInquiry]
+	cardVerify   keyed[*cardVerifySession]
+	secureFields keyed[*secureCard]
+	multi        keyed[*multiSession]
+}
+
 // methodStore holds the sessions by key, bounded by methodCapacity. The
 // zero value is ready.
 type methodStore struct {
@@ -137,7 +152,7 @@ func (st *methodStore) get(key string) *methodSession {
 
 // newMethodSession validates order (the basket: amounts, currency, items)
 // and the installment options and returns a session with its page. The
-// caller sets the method's fields and stores it with m.methods.add.
+// caller sets the method's fields and stores it with m.pm.methods.add.
 func (m *Mock) newMethodSession(order craftgate.CreatePaymentRequest, method string, source uint8, installments []int) (*methodSession, *apiError) {
 	order.Installment = 1
 	var d draft
@@ -208,7 +223,7 @@ func (m *Mock) walletSession(c *call) (*methodSession, bool) {
 		c.sendMessage(http.StatusBadRequest, "Bad request", "The link could not be read.")
 		return nil, false
 	}
-	s := m.methods.get(c.idText)
+	s := m.pm.methods.get(c.idText)
 	if s == nil || s.key != c.idText || subtle.ConstantTimeCompare([]byte(c.r.Form.Get("t")), []byte(s.page.token)) != 1 {
 		c.sendMessage(http.StatusNotFound, "Not found", "There is no such payment at this provider.")
 		return nil, false

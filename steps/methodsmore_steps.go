@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 
@@ -26,6 +27,7 @@ type moreWorld struct {
 	voucherID   string
 	voucher     *craftgate.MealVoucherCompleteResponse
 	limit       *craftgate.BnplLimitInquiryResponse
+	limitPhone  string // the buyer's phone of the limit inquiry, unique per scenario
 }
 
 func (w *World) more() *moreWorld {
@@ -509,8 +511,10 @@ func (w *World) refusedWithGroup(group string) error {
 }
 
 func (w *World) askLimit(ctx context.Context, identity string) error {
+	x := w.more()
+	x.limitPhone = fmt.Sprintf("+90532%07d", rand.IntN(10_000_000)) // the provider keys inquiries by phone
 	r, err := w.client.InitBnplLimitInquiry(ctx, &craftgate.BnplLimitInquiryRequest{ApmType: craftgate.BnplZip, AdditionalParams: map[string]string{
-		"buyerPhoneNumber": "+905321112233", "buyerIdentityNumber": identity, "buyerBirthdate": "1990-01-31"}})
+		"buyerPhoneNumber": x.limitPhone, "buyerIdentityNumber": identity, "buyerBirthdate": "1990-01-31"}})
 	if err != nil {
 		return fmt.Errorf("expected the limit inquiry to start, got %s", describeErr(err))
 	}
@@ -522,7 +526,7 @@ func (w *World) askLimit(ctx context.Context, identity string) error {
 
 func (w *World) confirmLimit(ctx context.Context, code string) error {
 	r, err := w.client.BnplLimitInquiry(ctx, &craftgate.BnplLimitInquiryRequest{ApmType: craftgate.BnplZip, AdditionalParams: map[string]string{
-		"buyerPhoneNumber": "+905321112233", "otpCode": code}})
+		"buyerPhoneNumber": w.more().limitPhone, "otpCode": code}})
 	if err != nil {
 		return fmt.Errorf("expected a limit inquiry answer, got %s", describeErr(err))
 	}
