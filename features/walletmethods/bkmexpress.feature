@@ -20,6 +20,7 @@ Feature: BKM Express
     Then the payment succeeds
     And the BKM Express payment can be retrieved by its ticket and by its token
 
+  @error-card
   Scenario: A card the bank declines in BKM Express
     When the buyer pays with BKM Express using card "5100050000006661"
     Then the payment is declined with error group "NOT_SUFFICIENT_FUNDS"

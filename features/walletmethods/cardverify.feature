@@ -12,6 +12,7 @@ Feature: Card verification
     When the merchant verifies a successful credit card with asking the bank
     Then the card verification succeeds and stores the card
 
+  @error-card
   Scenario: A card the bank refuses is not stored
     When the merchant verifies card "5100050000006661" with asking the bank
     Then the card verification fails
@@ -24,6 +25,7 @@ Feature: Card verification
     When the buyer verifies a successful credit card on the card verification page
     Then the card verification page's token retrieves the card
 
+  @error-card
   Scenario: The hosted page stores no card the bank refuses
     When the buyer verifies card "5100050000006661" on the card verification page
     Then the card verification page's token retrieves no card

@@ -15,6 +15,7 @@ Feature: Garanti Pay
     And the callback carries status "SUCCESS"
     And the payment can be retrieved with status "SUCCESS"
 
+  @error-card
   Scenario: A card the bank declines in Garanti Pay
     When the buyer pays with Garanti Pay using card "5100050000006661"
     Then the merchant receives a callback whose hash verifies

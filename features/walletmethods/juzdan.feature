@@ -14,6 +14,7 @@ Feature: Juzdan
     Then the payment succeeds
     And the payment's price and paid price are 100.00 TRY
 
+  @error-card
   Scenario: A card the bank declines in Juzdan
     When the buyer pays with Juzdan using card "5100050000006661"
     Then the callback carries status "FAILURE"

@@ -17,6 +17,7 @@ Feature: Masterpass
     And the payment's provider is "MASTERPASS"
     And the payment's price and paid price are 100.00 TRY
 
+  @error-card
   Scenario: A card the bank declines in Masterpass
     When the buyer pays with Masterpass using card "5100050000006661"
     Then the payment is declined with error group "NOT_SUFFICIENT_FUNDS"

@@ -16,6 +16,7 @@ Feature: Split payments
     When the buyer pays 40.00 of the split payment with a successful debit card
     Then the split payment is COMPLETED with 0.00 remaining and 2 payments
 
+  @error-card
   Scenario: A declined part leaves the amount to pay
     Given the merchant has created a split payment for the basket in at most 3 parts
     When the buyer pays 30.00 of the split payment with card "5100050000006661"

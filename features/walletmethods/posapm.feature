@@ -17,6 +17,7 @@ Feature: POS-APM: World Pay and Google Pay
     Then the payment succeeds
     And the payment's provider is "YKB_WORLD_PAY"
 
+  @error-card
   Scenario: A card the bank declines in World Pay
     When the buyer pays with World Pay using card "5100050000006661"
     Then the callback carries status "FAILURE"
