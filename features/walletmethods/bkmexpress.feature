@@ -25,6 +25,7 @@ Feature: BKM Express
     When the buyer pays with BKM Express using card "5100050000006661"
     Then the payment is declined with error group "NOT_SUFFICIENT_FUNDS"
 
+  @cancel
   Scenario: A BKM Express payment is cancelled the same day
     Given the buyer pays with BKM Express using a successful credit card
     When the merchant refunds the whole payment

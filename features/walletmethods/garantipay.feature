@@ -27,6 +27,7 @@ Feature: Garanti Pay
     When a copy of the callback with a tampered status is posted to the merchant
     Then the merchant rejects the forged callback
 
+  @cancel
   Scenario: A Garanti Pay payment is cancelled the same day
     Given the buyer pays with Garanti Pay using a successful credit card
     When the merchant refunds the whole payment

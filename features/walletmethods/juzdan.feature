@@ -26,6 +26,7 @@ Feature: Juzdan
     When a copy of the callback with a tampered status is posted to the merchant
     Then the merchant rejects the forged callback
 
+  @cancel
   Scenario: A Juzdan payment is cancelled the same day
     Given the buyer pays with Juzdan using a successful credit card
     When the merchant refunds the whole payment

@@ -37,6 +37,7 @@ Feature: Masterpass
     When a copy of the callback with a tampered status is posted to the merchant
     Then the merchant rejects the forged callback
 
+  @cancel
   Scenario: A Masterpass payment is cancelled the same day
     Given the buyer pays with Masterpass using a successful credit card
     When the merchant refunds the whole payment

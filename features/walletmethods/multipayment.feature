@@ -24,6 +24,7 @@ Feature: Split payments
     And the merchant takes payment 1 of the split payment
     And the payment can be retrieved with status "FAILURE"
 
+  @cancel
   Scenario: A part of a split payment is cancelled on its own
     Given the merchant has created a split payment for the basket in at most 2 parts
     And the buyer pays 70.00 of the split payment with a successful credit card

@@ -28,6 +28,7 @@ Feature: POS-APM: World Pay and Google Pay
     When a copy of the callback with a tampered status is posted to the merchant
     Then the merchant rejects the forged callback
 
+  @cancel
   Scenario: A World Pay payment is cancelled the same day
     Given the buyer pays with World Pay using a successful credit card
     And the merchant completes the POS-APM payment
