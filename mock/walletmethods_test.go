@@ -191,7 +191,13 @@ func TestGarantiPayAndPosApm(t *testing.T) {
 					t.Fatalf("complete before the page: %+v", e)
 				}
 			}
-			code, page := pagePost(t, m, redirect.action, cardForm(tt.card))
+			bad := cardForm("1234")
+			code, again := pagePost(t, m, redirect.action, bad)
+			retry := oneForm(t, again)
+			if code != http.StatusOK || !strings.Contains(again, `id="error"`) || retry.action != strings.TrimPrefix(redirect.action, testBase) {
+				t.Fatalf("a wrong card: %d, form to %q: %s", code, retry.action, again)
+			}
+			code, page := pagePost(t, m, testBase+retry.action, cardForm(tt.card))
 			if code != http.StatusOK {
 				t.Fatalf("pay %d: %s", code, page)
 			}

@@ -254,11 +254,17 @@ func (m *Mock) walletPage(c *call) error {
 // renderProviderPage is the checkout page's card form under the provider's name;
 // the token travels as the form's t.
 func (m *Mock) renderProviderPage(s *methodSession, errMsg, holder, month, year string, installment int) []byte {
-	page := &checkoutSession{token: s.key + "?t=" + s.page.token, // the form's action carries the key and token
-		expires: s.page.expires, installments: s.page.installments, price: s.page.price, currency: s.page.currency,
-		items: s.page.items, page: s.page.page}
-	out := m.renderCheckout(page, errMsg, holder, month, year, installment)
+	out := m.renderCheckout(s.form(), errMsg, holder, month, year, installment)
 	return []byte(strings.Replace(string(out), "<h1>Secure checkout</h1>", "<h1>"+html.EscapeString(s.method)+"</h1>", 1))
+}
+
+// form is the page's card form as the checkout page renders and pays it:
+// its action carries the key and the token. The caller holds s.page.mu or
+// reads only fields set at init.
+func (s *methodSession) form() *checkoutSession {
+	return &checkoutSession{token: s.key + "?t=" + s.page.token, expires: s.page.expires, order: s.page.order,
+		installments: s.page.installments, onlyCredit: s.page.onlyCredit, price: s.page.price, currency: s.page.currency,
+		items: s.page.items, page: s.page.page, source: s.page.source, paymentID: s.page.paymentID}
 }
 
 // walletPay serves POST /_mock/wallet/{key}: the buyer's card.
@@ -283,7 +289,7 @@ func (m *Mock) walletPay(c *call) error {
 		return nil
 	}
 	if s.onPage {
-		p, failed := m.payOnPage(c, s.page, now)
+		p, failed := m.payOnPage(c, s.form(), now)
 		if p == nil {
 			return nil // the form again, with its error
 		}
