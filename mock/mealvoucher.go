@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -35,28 +34,6 @@ type voucherSession struct {
 	apmType, card string
 	expires       time.Time
 	done          bool
-}
-
-// voucherStore holds the sessions, bounded by methodCapacity. The zero
-// value is ready.
-type voucherStore struct {
-	mu    sync.Mutex
-	byID  map[string]*voucherSession
-	order []string
-}
-
-func (st *voucherStore) add(id string, s *voucherSession) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.byID == nil {
-		st.byID = map[string]*voucherSession{}
-	}
-	if len(st.order) >= methodCapacity {
-		delete(st.byID, st.order[0])
-		st.order = st.order[1:]
-	}
-	st.byID[id] = s
-	st.order = append(st.order, id)
 }
 
 // checkVoucherCard validates the card data of init and regenerate.
@@ -103,7 +80,7 @@ func (m *Mock) mealVoucherInit(c *call) error {
 // holds m.pm.vouchers.mu.
 func (m *Mock) voucher(c *call) (string, *voucherSession, *apiError) {
 	id := c.param("sessionId")
-	s := m.pm.vouchers.byID[id]
+	s := m.pm.vouchers.byKey[id]
 	switch {
 	case s == nil:
 		return id, nil, errMethodNotFound("meal-voucher sessionId", id)

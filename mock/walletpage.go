@@ -104,7 +104,7 @@ type methodSession struct {
 type methodState struct {
 	methods      methodStore
 	poses        posStore
-	vouchers     voucherStore
+	vouchers     keyed[*voucherSession]
 	limits       keyed[limitInquiry]
 	cardVerify   keyed[*cardVerifySession]
 	secureFields keyed[*secureCard]
