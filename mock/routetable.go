@@ -156,6 +156,15 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathMultiPaymentInit, (*Mock).initMultiPayment, signedJSON},
 		{"GET " + craftgate.PathMultiPayments + "/{token}", (*Mock).retrieveMultiPayment, signed},
 
+		// Payout accounts (payoutaccounts.go), Apple Pay sessions and payment tokens (paymenttokens.go).
+		{"POST " + craftgate.PathPayoutAccounts, (*Mock).createPayoutAccount, signedJSON},
+		{"GET " + craftgate.PathPayoutAccounts, (*Mock).searchPayoutAccounts, signed},
+		{"PUT " + craftgate.PathPayoutAccounts + "/{id}", (*Mock).updatePayoutAccount, signedJSON},
+		{"DELETE " + craftgate.PathPayoutAccounts + "/{id}", (*Mock).deletePayoutAccount, signed},
+		{"POST " + craftgate.PathApplePayMerchantSessions, (*Mock).applePaySession, signedJSON},
+		{"POST " + craftgate.PathPaymentTokens, (*Mock).createPaymentToken, signedJSON},
+		{"DELETE " + craftgate.PathPaymentTokens + "/{token}", (*Mock).deletePaymentToken, signed},
+
 		// Pages of the buyer's browser: not signed.
 		{"GET " + pathACS + "/{paymentId}", writes((*Mock).acsGet), page},
 		{"POST " + pathACS + "/{paymentId}", writes((*Mock).acsPost), page},

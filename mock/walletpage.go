@@ -109,6 +109,7 @@ type methodState struct {
 	cardVerify   keyed[*cardVerifySession]
 	secureFields keyed[*secureCard]
 	multi        keyed[*multiSession]
+	tokens       keyed[string] // payment tokens -> issuer (paymenttokens.go)
 }
 
 // methodStore holds the sessions by key, bounded by methodCapacity. The
