@@ -35,7 +35,7 @@ func (m *Mock) garantiPayInit(c *call) error {
 	}
 	s.callbackURL, s.onPage = req.CallbackURL, true
 	s.page.paymentID = nextRange(&m.ids.payment, 1)
-	s.key = "gp" + itoa(s.page.paymentID)
+	s.key = itoa(s.page.paymentID) // an id-shaped key: load metrics name it {id}
 	m.pm.methods.add(s)
 	c.sendData(http.StatusOK, craftgate.InitGarantiPayResponse{HTMLContent: m.redirectHTML(c.r, s), PaymentID: s.page.paymentID})
 	return nil

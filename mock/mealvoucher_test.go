@@ -12,7 +12,7 @@ func TestMealVoucherTokenization(t *testing.T) {
 	start := func() string {
 		var r craftgate.MealVoucherInitResponse
 		data(t, do(t, m, http.MethodPost, craftgate.PathMealVoucherInit, craftgate.MealVoucherInitRequest{ApmType: craftgate.ApmEdenred,
-			MealVoucherCardTokenizationData: craftgate.MealVoucherCardData{CardNumber: "6036340000000123", GsmNumber: "5551112233"}}), &r)
+			MealVoucherCardTokenizationData: craftgate.MealVoucherCardData{CardNumber: "6036340000000120", GsmNumber: "5551112233"}}), &r)
 		if r.SessionID == "" || r.AdditionalAction != craftgate.ApmActionOTPRequired {
 			t.Fatalf("init: %+v", r)
 		}
@@ -30,7 +30,7 @@ func TestMealVoucherTokenization(t *testing.T) {
 	}
 	var done craftgate.MealVoucherCompleteResponse
 	data(t, do(t, m, http.MethodPost, base+"/complete", craftgate.MealVoucherCompleteRequest{ValidationCode: apmOTPCode}), &done)
-	if done.MaskedCardNumber != craftgate.MaskPAN("6036340000000123") || done.Fingerprint == "" || !amountEq(done.Balance, "223") {
+	if done.MaskedCardNumber != craftgate.MaskPAN("6036340000000120") || done.Fingerprint == "" || !amountEq(done.Balance, "220") {
 		t.Fatalf("complete: %+v", done)
 	}
 	if e := validationError(t, do(t, m, http.MethodPost, base+"/complete", craftgate.MealVoucherCompleteRequest{ValidationCode: apmOTPCode})); e.ErrorCode != CodeMethodNotReady {
@@ -43,7 +43,7 @@ func TestMealVoucherTokenization(t *testing.T) {
 		t.Fatalf("unknown session: %d", w.Code)
 	}
 	if e := validationError(t, do(t, m, http.MethodPost, craftgate.PathMealVoucherInit, craftgate.MealVoucherInitRequest{ApmType: craftgate.ApmPapara,
-		MealVoucherCardTokenizationData: craftgate.MealVoucherCardData{CardNumber: "6036340000000123"}})); e.ErrorCode != CodeApmTypeNotEnabled {
+		MealVoucherCardTokenizationData: craftgate.MealVoucherCardData{CardNumber: "6036340000000120"}})); e.ErrorCode != CodeApmTypeNotEnabled {
 		t.Fatalf("not a voucher: %+v", e)
 	}
 }

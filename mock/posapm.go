@@ -64,7 +64,9 @@ func (m *Mock) posApmInit(c *call) error {
 	return nil
 }
 
-func posApmKey(id int64) string { return "pos" + itoa(id) }
+// posApmKey is the session key of a POS-APM payment: its id (ids are
+// unique, so Garanti Pay's keys, also ids, never collide).
+func posApmKey(id int64) string { return itoa(id) }
 
 func posApmName(provider string) string {
 	switch provider {
@@ -88,7 +90,7 @@ func (m *Mock) posApmComplete(c *call) error {
 		return errRequired("paymentId")
 	}
 	s := m.pm.methods.get(posApmKey(req.PaymentID))
-	if s == nil {
+	if s == nil || !s.onComplete() {
 		return errMethodNotFound("POS-APM paymentId", itoa(req.PaymentID))
 	}
 	s.page.mu.Lock()

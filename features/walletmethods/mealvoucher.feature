@@ -9,17 +9,17 @@ Feature: Meal-voucher cards and the BNPL credit limit
     Given a merchant with valid API credentials
 
   Scenario: A meal-voucher card is tokenised with the holder's code
-    Given the buyer registers EDENRED meal-voucher card "6036340000000123"
+    Given the buyer registers EDENRED meal-voucher card "6036340000000120"
     When the buyer confirms the meal-voucher card with code "123456"
-    Then the meal-voucher card is tokenised with a balance of 223.00 TRY
+    Then the meal-voucher card is tokenised with a balance of 220.00 TRY
 
   Scenario: A wrong meal-voucher code is refused, a new one works
-    Given the buyer registers MULTINET meal-voucher card "6036340000000999"
+    Given the buyer registers MULTINET meal-voucher card "6036340000000997"
     When the buyer confirms the meal-voucher card with code "111111"
     Then the meal-voucher code is refused with error group "APM_INVALID_VERIFICATION_CODE"
     When the provider sends a new meal-voucher code
     And the buyer confirms the meal-voucher card with code "123456"
-    Then the meal-voucher card is tokenised with a balance of 1099.00 TRY
+    Then the meal-voucher card is tokenised with a balance of 1097.00 TRY
 
   @bnpl
   Scenario: The buyer's credit limit at ZIP
