@@ -9,7 +9,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Card verification (official clients; flows.md has only a summary:
+// Card verification (official clients; the docs give only a summary:
 // https://developer.craftgate.io/en/payment/card-storage).
 //
 //	POST /payment/v1/cards/verify                  verify and store a card

@@ -10,7 +10,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Split payments (flows.md's summary; official clients).
+// Split payments (official clients; https://developer.craftgate.io/en/payment/multi-payment).
 //
 //	POST /payment/v1/multi-payments/init     {token, pageUrl, tokenExpireDate}
 //	GET|POST /_mock/multi/{token}            the page: an amount and a card per part
