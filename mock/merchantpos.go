@@ -49,8 +49,7 @@ type posStore struct {
 	commissions map[int64][]craftgate.MerchantPosCommission
 	order       []int64 // ids in creation order, for eviction
 	next        int64
-	merchants   int64                              // merchants created (onboarding.go)
-	payouts     map[int64]*craftgate.PayoutAccount // payout accounts (payoutaccounts.go)
+	merchants   int64 // merchants created (onboarding.go)
 }
 
 var posStatuses = map[string]bool{craftgate.PosStatusActive: true, craftgate.PosStatusPassive: true,

@@ -156,11 +156,7 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathMultiPaymentInit, (*Mock).initMultiPayment, signedJSON},
 		{"GET " + craftgate.PathMultiPayments + "/{token}", (*Mock).retrieveMultiPayment, signed},
 
-		// Payout accounts (payoutaccounts.go), Apple Pay sessions and payment tokens (paymenttokens.go).
-		{"POST " + craftgate.PathPayoutAccounts, (*Mock).createPayoutAccount, signedJSON},
-		{"GET " + craftgate.PathPayoutAccounts, (*Mock).searchPayoutAccounts, signed},
-		{"PUT " + craftgate.PathPayoutAccounts + "/{id}", (*Mock).updatePayoutAccount, signedJSON},
-		{"DELETE " + craftgate.PathPayoutAccounts + "/{id}", (*Mock).deletePayoutAccount, signed},
+		// Apple Pay sessions and payment tokens (paymenttokens.go).
 		{"POST " + craftgate.PathApplePayMerchantSessions, (*Mock).applePaySession, signedJSON},
 		{"POST " + craftgate.PathPaymentTokens, (*Mock).createPaymentToken, signedJSON},
 		{"DELETE " + craftgate.PathPaymentTokens + "/{token}", (*Mock).deletePaymentToken, signed},
