@@ -41,66 +41,49 @@ func (w *World) more() *moreWorld {
 func moreMethodDefinitions() []Definition {
 	return []Definition{
 		// Split payments.
-		{`^the merchant has created a split payment for the basket in at most (\d+) parts$`,
-			func(ctx context.Context, w *World, a []string) error { return w.createMulti(ctx, a[0]) }},
-		{`^the buyer pays ` + ReAmount + ` of the split payment with ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payPart(ctx, a[0], a[1]) }},
-		{`^the split payment is (CREATED|COMPLETED) with ` + ReAmount + ` remaining and (\d+) payments?$`,
-			func(ctx context.Context, w *World, a []string) error { return w.multiIs(ctx, a[0], a[1], a[2]) }},
-		{`^the merchant takes payment (\d+) of the split payment$`,
-			func(_ context.Context, w *World, a []string) error { return w.takePart(a[0]) }},
+		{`^the merchant has created a split payment for the basket in at most (\d+) parts$`, mstep1((*World).createMulti)},
+		{`^the buyer pays ` + ReAmount + ` of the split payment with ` + ReCard + `$`, mstep2((*World).payPart)},
+		{`^the split payment is (CREATED|COMPLETED) with ` + ReAmount + ` remaining and (\d+) payments?$`, mstep3((*World).multiIs)},
+		{`^the merchant takes payment (\d+) of the split payment$`, mstep1((*World).takePart)},
 
 		// Card verification.
 		{`^the merchant verifies ` + ReCard + ` (with|without) asking the bank$`,
-			func(ctx context.Context, w *World, a []string) error { return w.verifyCard(ctx, a[0], a[1] == "with") }},
+			mstep2(func(w *World, ctx context.Context, card, with string) error {
+				return w.verifyCard(ctx, card, with == "with")
+			})},
 		{`^the card verification (succeeds and stores the card|fails)$`,
-			func(_ context.Context, w *World, a []string) error { return w.verifyOutcome(a[0] == "fails") }},
-		{`^the buyer verifies ` + ReCard + ` on the card verification page$`,
-			func(ctx context.Context, w *World, a []string) error { return w.verifyOnPage(ctx, a[0]) }},
+			mstep1(func(w *World, _ context.Context, outcome string) error { return w.verifyOutcome(outcome == "fails") })},
+		{`^the buyer verifies ` + ReCard + ` on the card verification page$`, mstep1((*World).verifyOnPage)},
 		{`^the card verification page's token retrieves (the card|no card)$`,
-			func(ctx context.Context, w *World, a []string) error {
-				return w.verifyPageResult(ctx, a[0] == "the card")
-			}},
+			mstep1(func(w *World, ctx context.Context, what string) error {
+				return w.verifyPageResult(ctx, what == "the card")
+			})},
 
 		// Virtual POSes and merchants.
-		{`^the merchant has created a virtual POS "([^"]+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.createPos(ctx, a[0]) }},
-		{`^the merchant sets the POS's status to (ACTIVE|PASSIVE)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.setPosStatus(ctx, a[0]) }},
-		{`^the buyer pays without 3-D Secure with ` + ReCard + ` on that POS$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payOnPos(ctx, a[0]) }},
-		{`^the merchant sets the POS's commissions for installments ((?:\d+)(?:, \d+)*)$`,
-			func(ctx context.Context, w *World, a []string) error { return w.setCommissions(ctx, a[0]) }},
-		{`^the POS has (\d+) commission rows?$`,
-			func(ctx context.Context, w *World, a []string) error { return w.posCommissions(ctx, a[0]) }},
-		{`^the merchant deletes the POS$`, method((*World).deletePos)},
-		{`^the POS can no longer be retrieved$`, method((*World).posGone)},
-		{`^the POS is found by its alias$`, method((*World).posFound)},
-		{`^the merchant's APMs include "([A-Z_]+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.apmsInclude(ctx, a[0]) }},
-		{`^the platform creates a merchant "([^"]+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.createMerchant(ctx, a[0]) }},
-		{`^the new merchant has API credentials$`, method((*World).merchantHasKeys)},
+		{`^the merchant has created a virtual POS "([^"]+)"$`, mstep1((*World).createPos)},
+		{`^the merchant sets the POS's status to (ACTIVE|PASSIVE)$`, mstep1((*World).setPosStatus)},
+		{`^the buyer pays without 3-D Secure with ` + ReCard + ` on that POS$`, mstep1((*World).payOnPos)},
+		{`^the merchant sets the POS's commissions for installments ((?:\d+)(?:, \d+)*)$`, mstep1((*World).setCommissions)},
+		{`^the POS has (\d+) commission rows?$`, mstep1((*World).posCommissions)},
+		{`^the merchant deletes the POS$`, mstep0((*World).deletePos)},
+		{`^the POS can no longer be retrieved$`, mstep0((*World).posGone)},
+		{`^the POS is found by its alias$`, mstep0((*World).posFound)},
+		{`^the merchant's APMs include "([A-Z_]+)"$`, mstep1((*World).apmsInclude)},
+		{`^the platform creates a merchant "([^"]+)"$`, mstep1((*World).createMerchant)},
+		{`^the new merchant has API credentials$`, mstep0((*World).merchantHasKeys)},
 
 		// Meal-voucher cards.
-		{`^the buyer registers (EDENRED|SODEXO|SETCARD|MULTINET|METROPOL) meal-voucher card "(\d+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.registerVoucher(ctx, a[0], a[1]) }},
-		{`^the provider sends a new meal-voucher code$`, method((*World).regenerateVoucher)},
-		{`^the buyer confirms the meal-voucher card with code "(\d+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.confirmVoucher(ctx, a[0]) }},
-		{`^the meal-voucher card is tokenised with a balance of ` + ReAmount + ` TRY$`,
-			func(_ context.Context, w *World, a []string) error { return w.voucherTokenised(a[0]) }},
-		{`^the meal-voucher code is refused with error group ` + ReGroup + `$`,
-			func(_ context.Context, w *World, a []string) error { return w.refusedWithGroup(a[0]) }},
+		{`^the buyer registers (EDENRED|SODEXO|SETCARD|MULTINET|METROPOL) meal-voucher card "(\d+)"$`, mstep2((*World).registerVoucher)},
+		{`^the provider sends a new meal-voucher code$`, mstep0((*World).regenerateVoucher)},
+		{`^the buyer confirms the meal-voucher card with code "(\d+)"$`, mstep1((*World).confirmVoucher)},
+		{`^the meal-voucher card is tokenised with a balance of ` + ReAmount + ` TRY$`, mstep1((*World).voucherTokenised)},
+		{`^the meal-voucher code is refused with error group ` + ReGroup + `$`, mstep1((*World).refusedWithGroup)},
 
 		// BNPL limit inquiry.
-		{`^the buyer asks ZIP for a credit limit with identity number "(\d{11})"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.askLimit(ctx, a[0]) }},
-		{`^the buyer confirms the limit inquiry with code "(\d+)"$`,
-			func(ctx context.Context, w *World, a []string) error { return w.confirmLimit(ctx, a[0]) }},
-		{`^the credit limit is (\d+) TRY$`,
-			func(_ context.Context, w *World, a []string) error { return w.limitIs(a[0]) }},
-		{`^the limit inquiry fails$`, method((*World).limitFails)},
+		{`^the buyer asks ZIP for a credit limit with identity number "(\d{11})"$`, mstep1((*World).askLimit)},
+		{`^the buyer confirms the limit inquiry with code "(\d+)"$`, mstep1((*World).confirmLimit)},
+		{`^the credit limit is (\d+) TRY$`, mstep1((*World).limitIs)},
+		{`^the limit inquiry fails$`, mstep0((*World).limitFails)},
 	}
 }
 
@@ -201,7 +184,7 @@ func (w *World) multiIs(ctx context.Context, status, remaining, count string) er
 
 // takePart makes payment n (1-based) of the split payment the payment
 // under test.
-func (w *World) takePart(n string) error {
+func (w *World) takePart(_ context.Context, n string) error {
 	i, err := ParseInt(n)
 	x := w.more()
 	if err != nil || x.multiState == nil || i < 1 || i > len(x.multiState.PaymentIDs) {
@@ -486,7 +469,7 @@ func (w *World) confirmVoucher(ctx context.Context, code string) error {
 	return nil
 }
 
-func (w *World) voucherTokenised(balance string) error {
+func (w *World) voucherTokenised(_ context.Context, balance string) error {
 	x := w.more()
 	if w.err != nil || x.voucher == nil {
 		return fmt.Errorf("expected the card to be tokenised, got %s", describeErr(w.err))
@@ -502,7 +485,7 @@ func (w *World) voucherTokenised(balance string) error {
 }
 
 // refusedWithGroup checks the last call's error group.
-func (w *World) refusedWithGroup(group string) error {
+func (w *World) refusedWithGroup(_ context.Context, group string) error {
 	ce := craftgate.AsError(w.err)
 	if ce == nil || ce.Group != group {
 		return fmt.Errorf("expected error group %s, got %s", group, describeErr(w.err))
@@ -534,7 +517,7 @@ func (w *World) confirmLimit(ctx context.Context, code string) error {
 	return nil
 }
 
-func (w *World) limitIs(amount string) error {
+func (w *World) limitIs(_ context.Context, amount string) error {
 	r := w.more().limit
 	if r == nil || r.PaymentStatus != craftgate.StatusSuccess {
 		return fmt.Errorf("expected a successful limit inquiry, got %+v", r)

@@ -39,22 +39,41 @@ func (w *World) methodState() *methodsWorld {
 	return w.methods
 }
 
+// The wallet-method steps' adapters, by number of captured arguments: each
+// turns a typed step into the library's step type (one place to change
+// if that type changes).
+func mstep0(f func(*World, context.Context) error) StepFunc {
+	return func(ctx context.Context, w *World, _ []string) error { return f(w, ctx) }
+}
+
+func mstep1(f func(*World, context.Context, string) error) StepFunc {
+	return func(ctx context.Context, w *World, a []string) error { return f(w, ctx, a[0]) }
+}
+
+func mstep2(f func(*World, context.Context, string, string) error) StepFunc {
+	return func(ctx context.Context, w *World, a []string) error { return f(w, ctx, a[0], a[1]) }
+}
+
+func mstep3(f func(*World, context.Context, string, string, string) error) StepFunc {
+	return func(ctx context.Context, w *World, a []string) error { return f(w, ctx, a[0], a[1], a[2]) }
+}
+
 func walletMethodDefinitions() []Definition {
 	return []Definition{
-		{`^the buyer pays with (Garanti Pay|World Pay|Google Pay|Juzdan) using ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payOnProviderPage(ctx, a[0], a[1]) }},
+		{`^the buyer pays with (Garanti Pay|World Pay|Google Pay|Juzdan) using ` + ReCard + `$`, mstep2((*World).payOnProviderPage)},
 		{`^the buyer pays with Masterpass using ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payWithMasterpass(ctx, a[0], false) }},
+			mstep1(func(w *World, ctx context.Context, card string) error { return w.payWithMasterpass(ctx, card, false) })},
 		{`^the buyer starts a Masterpass payment with 3-D Secure using ` + ReCard + `$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payWithMasterpass(ctx, a[0], true) }},
-		{`^the merchant completes the Masterpass 3-D Secure payment$`, method((*World).completeMasterpassThreeDS)},
+			mstep1(func(w *World, ctx context.Context, card string) error { return w.payWithMasterpass(ctx, card, true) })},
+		{`^the merchant completes the Masterpass 3-D Secure payment$`, mstep0((*World).completeMasterpassThreeDS)},
 		{`^the buyer pays with BKM Express using ` + ReCard + `( and the merchant completes it by token)?$`,
-			func(ctx context.Context, w *World, a []string) error { return w.payWithBkm(ctx, a[0], a[1] != "") }},
-		{`^the BKM Express payment can be retrieved by its ticket and by its token$`, method((*World).bkmRetrievable)},
-		{`^the merchant completes the POS-APM payment$`, method((*World).completePosApm)},
-		{`^the merchant retrieves the Juzdan payment$`, method((*World).retrieveJuzdan)},
-		{`^the payment's provider is "([A-Z_]+)"$`,
-			func(_ context.Context, w *World, a []string) error { return w.paymentProviderIs(a[0]) }},
+			mstep2(func(w *World, ctx context.Context, card, byToken string) error {
+				return w.payWithBkm(ctx, card, byToken != "")
+			})},
+		{`^the BKM Express payment can be retrieved by its ticket and by its token$`, mstep0((*World).bkmRetrievable)},
+		{`^the merchant completes the POS-APM payment$`, mstep0((*World).completePosApm)},
+		{`^the merchant retrieves the Juzdan payment$`, mstep0((*World).retrieveJuzdan)},
+		{`^the payment's provider is "([A-Z_]+)"$`, mstep1((*World).paymentProviderIs)},
 	}
 }
 
@@ -291,7 +310,7 @@ func (w *World) retrieveJuzdan(ctx context.Context) error {
 }
 
 // paymentProviderIs checks the payment's paymentProvider.
-func (w *World) paymentProviderIs(provider string) error {
+func (w *World) paymentProviderIs(_ context.Context, provider string) error {
 	p, err := w.requirePayment()
 	if err != nil {
 		return err
