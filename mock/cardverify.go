@@ -232,4 +232,4 @@ func (m *Mock) retrieveCheckoutCardVerify(c *call) error {
 
 // CodeInvalidCardVerify: a card-verification field is invalid (HTTP 400;
 // synthetic like errors.go's).
-const CodeInvalidCardVerify = "2304"
+const CodeInvalidCardVerify = "2404"

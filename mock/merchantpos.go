@@ -30,12 +30,12 @@ import (
 // Error codes of the POS store (synthetic, like errors.go's).
 const (
 	// CodePosNotFound: no POS with that id (HTTP 404).
-	CodePosNotFound = "1232"
+	CodePosNotFound = "1242"
 	// CodePosNotUsable: the payment's posAlias is a POS that is not
 	// ACTIVE or AUTOPILOT (HTTP 400).
-	CodePosNotUsable = "2302"
+	CodePosNotUsable = "2402"
 	// CodeInvalidPos: a POS or commission field is invalid (HTTP 400).
-	CodeInvalidPos = "2303"
+	CodeInvalidPos = "2403"
 )
 
 // posCapacity bounds the POSes the mock keeps; the oldest is dropped

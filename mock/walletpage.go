@@ -390,10 +390,10 @@ func errMethodNotFound(what, key string) *apiError {
 const (
 	// CodeMethodNotFound: no payment of the method with that reference
 	// (referenceId, ticketId, token, sessionId; HTTP 404).
-	CodeMethodNotFound = "1231"
+	CodeMethodNotFound = "1241"
 	// CodeMethodNotReady: the call does not fit the payment's state (no
 	// card chosen yet, already completed, 3-D Secure required...; HTTP 400).
-	CodeMethodNotReady = "2301"
+	CodeMethodNotReady = "2401"
 )
 
 // walletPages are the provider's pages (the shared layout of pages.go).
