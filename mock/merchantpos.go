@@ -38,6 +38,9 @@ const (
 	CodeInvalidPos = "2403"
 )
 
+// firstPosID is the id of the first POS created through the API.
+const firstPosID = 1001
+
 // posCapacity bounds the POSes the mock keeps; the oldest is dropped
 // first.
 const posCapacity = 1 << 12
@@ -101,6 +104,9 @@ func (m *Mock) createMerchantPos(c *call) error {
 		delete(st.byID, st.order[0])
 		delete(st.commissions, st.order[0])
 		st.order = st.order[1:]
+	}
+	if st.next == 0 {
+		st.next = firstPosID - 1 // id 1 is the mock's own POS (encode.go)
 	}
 	st.next++
 	st.order = append(st.order, st.next)

@@ -15,7 +15,7 @@ func TestMerchantPoses(t *testing.T) {
 	data(t, do(t, m, http.MethodPost, craftgate.PathMerchantPoses, craftgate.CreateMerchantPosRequest{Name: "Garanti Main", ClientID: "10001",
 		Currency: "TRY", PosIntegrator: "GARANTI", Status: craftgate.PosStatusActive, EnableInstallment: true,
 		MerchantPosUsers: []craftgate.MerchantPosUser{{PosUsername: "api", PosPassword: "s3cret", PosUserType: "API", PosOperationType: "STANDARD"}}}), &pos)
-	if pos.ID == 0 || pos.Alias != "garanti-main-1" || len(pos.MerchantPosUsers) != 1 || pos.MerchantPosUsers[0].PosPassword != "" {
+	if pos.ID == 0 || pos.Alias != "garanti-main-1001" || len(pos.MerchantPosUsers) != 1 || pos.MerchantPosUsers[0].PosPassword != "" {
 		t.Fatalf("create: %+v", pos)
 	}
 	if e := validationError(t, do(t, m, http.MethodPost, craftgate.PathMerchantPoses, craftgate.CreateMerchantPosRequest{Name: "x", ClientID: "1", Currency: "TRY"})); e.ErrorCode != CodeRequiredField {
