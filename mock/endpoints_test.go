@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gatecheck/gatecheck/craftgate"
 )
 
 // knownMissing are the documented endpoints the mock does not serve yet,
@@ -71,7 +74,16 @@ func TestEndpointsAnswer(t *testing.T) {
 		if method == http.MethodPost || method == http.MethodPut {
 			body = []byte(`{}`)
 		}
-		w := serve(m, signedRequest(method, path, body))
+		// A fresh x-rnd-key per request: a provider may refuse a reused one.
+		r := signedRequest(method, testBase+path, body)
+		rnd := "endpoints-" + strconv.Itoa(len(seen))
+		r.Header.Set("X-Rnd-Key", rnd)
+		r.Header.Set("X-Signature", craftgate.Signature(craftgate.SignableURL(testBase+path), testAPIKey, testSecretKey, rnd, body))
+		w := serve(m, r)
+		if w.Code == http.StatusUnauthorized {
+			t.Errorf("%s: not authenticated (HTTP 401 %s): the test cannot tell whether it is routed", line, w.Body)
+			continue
+		}
 		routed := w.Code != http.StatusMethodNotAllowed &&
 			!(w.Code == http.StatusNotFound && strings.Contains(w.Body.String(), `"`+CodeRouteNotFound+`"`))
 		why, missing := knownMissing[line]
