@@ -156,6 +156,9 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathMultiPaymentInit, (*Mock).initMultiPayment, signedJSON},
 		{"GET " + craftgate.PathMultiPayments + "/{token}", (*Mock).retrieveMultiPayment, signed},
 
+		// Deposit to card, refund of a WAITING payment (deposittocard.go).
+		{"POST " + craftgate.PathDepositToCard, (*Mock).depositToCard, signedJSON},
+		{"POST " + craftgate.PathRefundWaitingPayment, (*Mock).refundWaitingPayment, signedJSON},
 		// Apple Pay sessions and payment tokens (paymenttokens.go).
 		{"POST " + craftgate.PathApplePayMerchantSessions, (*Mock).applePaySession, signedJSON},
 		{"POST " + craftgate.PathPaymentTokens, (*Mock).createPaymentToken, signedJSON},
