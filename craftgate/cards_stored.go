@@ -41,6 +41,9 @@ type StoreCardRequest struct {
 	ExpireMonth    string `json:"expireMonth"`
 	CardAlias      string `json:"cardAlias,omitempty"`
 	CardUserKey    string `json:"cardUserKey,omitempty"`
+	// SecureFieldsToken stands for the card fields, captured by Craftgate's
+	// secure fields (or an IVR call) without the merchant seeing them.
+	SecureFieldsToken string `json:"secureFieldsToken,omitempty"`
 }
 
 // StoredCard is a card in the vault (endpoints.md B.11): never the full

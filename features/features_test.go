@@ -16,7 +16,8 @@ import (
 // domainTags are the tags that name a feature's domain; every scenario has
 // at least one.
 var domainTags = []string{"@non3ds", "@3ds", "@checkout", "@webhook", "@error-card", "@refund", "@cancel", "@security", "@validation", "@robustness", "@reliability", "@rbs",
-	"@preauth", "@installment", "@stored-card", "@wallet", "@marketplace", "@paybylink", "@multi-currency", "@reward", "@fraud", "@apm", "@bnpl", "@reconciliation"}
+	"@preauth", "@installment", "@stored-card", "@wallet", "@marketplace", "@paybylink", "@multi-currency", "@reward", "@fraud", "@apm", "@bnpl",
+	"@masterpass", "@bkm-express", "@garanti-pay", "@juzdan", "@pos-apm", "@multi-payment", "@card-verify", "@merchant-pos", "@meal-voucher", "@reconciliation"}
 
 func pickles(t *testing.T) []*messages.Pickle {
 	t.Helper()
@@ -47,7 +48,7 @@ func TestEveryFolderIsEmbedded(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"payments", "refunds", "security", "validation", "robustness", "reliability", "threeds", "checkout", "webhooks",
-		"preauth", "installments", "storedcards", "wallet", "marketplace", "paybylink", "rewards", "fraud", "apm", "bnpl", "reconciliation"} {
+		"preauth", "installments", "storedcards", "wallet", "marketplace", "paybylink", "rewards", "fraud", "apm", "bnpl", "walletmethods", "reconciliation"} {
 		if !folders[f] {
 			t.Errorf("no feature in %s/", f)
 		}

@@ -326,6 +326,10 @@ func (m *Mock) storeCard(c *call) {
 		c.fail(e)
 		return
 	}
+	if req.SecureFieldsToken != "" && req.CardNumber == "" { // secure fields (cardsextra.go)
+		m.storeSecureCard(c, &req)
+		return
+	}
 	now := m.Now()
 	d, e := checkPlainCard(req.CardHolderName, req.CardNumber, req.ExpireMonth, req.ExpireYear, now, c.en(), "")
 	if e != nil {

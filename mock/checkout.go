@@ -373,7 +373,10 @@ func (m *Mock) payOnPage(c *call, s *checkoutSession, now time.Time) (p *payment
 	if down := m.bankOutage(d.card, now); down != nil {
 		out.Fails, d.failStep, d.outage = true, stepOutage, down.index
 	}
-	id := nextRange(&m.ids.payment, 1)
+	id := s.paymentID // an id the method's init already gave (walletpage.go)
+	if id == 0 {
+		id = nextRange(&m.ids.payment, 1)
+	}
 	p = m.store.insertPayment(&d, id, nextRange(&m.ids.tx, len(d.txs)), now.Unix(), out.Fails)
 	if m.log != nil && m.log.Enabled(c.r.Context(), slog.LevelDebug) {
 		m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: hosted page payment", slog.Int64("id", p.id),

@@ -79,7 +79,9 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = appendField(b, "conversationId", text.conversationID)
 	b = appendField(b, "externalId", text.externalID)
 	b = appendField(b, "paymentChannel", text.channel)
-	if p.source == sourceCheckout {
+	if o := methodOrigin(p.source); o != "" { // the wallet methods (walletpage.go)
+		b = append(b, o...)
+	} else if p.source == sourceCheckout {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"CHECKOUT_FORM"`...)
 	} else if p.source == sourcePayByLink {
 		b = append(b, `,"paymentType":"CARD_PAYMENT","paymentProvider":"BANK","paymentSource":"PAY_BY_LINK"`...)

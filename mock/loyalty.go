@@ -88,6 +88,12 @@ func (m *Mock) retrieveLoyalties(c *call) {
 		}
 		pan = sd.pan
 	}
+	c.sendData(http.StatusOK, loyaltiesOf(pan))
+}
+
+// loyaltiesOf is the reward inquiry of the card pan (also of a Masterpass
+// card, masterpass.go).
+func loyaltiesOf(pan string) craftgate.CardLoyalties {
 	tc, _ := craftgate.TestCards().Card(pan)
 	out := craftgate.CardLoyalties{Loyalties: []craftgate.Loyalty{}, Pos: &craftgate.MerchantPos{ID: 1, Name: "Gatecheck Mock POS", Alias: "gatecheck-mock", BankID: 1}}
 	if tc != nil {
@@ -103,7 +109,7 @@ func (m *Mock) retrieveLoyalties(c *call) {
 			}
 		}
 	}
-	c.sendData(http.StatusOK, out)
+	return out
 }
 
 // checkLoyalty validates a payment's card.loyalty against its validated

@@ -253,6 +253,7 @@ type Mock struct {
 	fixtures   atomic.Pointer[Fixtures] // nil until SeedFixtures (fixtures.go)
 	fixturesMu sync.Mutex               // serialises SeedFixtures
 	side       sideTable                // rewards and fraud results of payments (side.go)
+	pm         methodState              // wallet methods, card verification, POSes... (walletpage.go)
 }
 
 // scratch holds one request's reusable state.

@@ -23,27 +23,39 @@ func (m *Mock) createPayment(c *call) {
 		c.fail(e)
 		return
 	}
+	m.payByAPI(c, &req, sourceAPI)
+}
+
+// payByAPI makes the non-3DS payment req and answers it, the payment or
+// its decline. source is its paymentSource: sourceAPI, or a wallet
+// method's (walletpage.go), which takes no walletPrice. It returns the id
+// of the stored payment, 0 when none was stored.
+func (m *Mock) payByAPI(c *call, req *craftgate.CreatePaymentRequest, source uint8) int64 {
 	now := m.Now()
 	en := c.en()
-	var small [4]draftTx                                 // the basket of most payments, on the stack
-	d := draft{txs: small[:0], walletOK: true}           // walletPrice accepted (walletpay.go)
-	if e := m.resolveCard(&req, &d, now, en); e != nil { // stored cards (cards.go)
+	var small [4]draftTx                                                      // the basket of most payments, on the stack
+	d := draft{txs: small[:0], walletOK: source == sourceAPI, source: source} // walletPrice accepted (walletpay.go)
+	if e := m.resolveCard(req, &d, now, en); e != nil {                       // stored cards (cards.go)
 		c.fail(e)
-		return
+		return 0
 	}
-	if e := validatePayment(&req, now, en, &d); e != nil {
+	if e := validatePayment(req, now, en, &d); e != nil {
 		c.fail(e)
-		return
+		return 0
+	}
+	if e := m.pm.poses.usable(req.PosAlias); e != nil { // a passive POS (merchantpos.go)
+		c.fail(e)
+		return 0
 	}
 	if e := m.checkSellers(&d); e != nil { // marketplace.go
 		c.fail(e)
-		return
+		return 0
 	}
 	splitPaidPrice(&d)
-	extras, e := m.beforeBank(&req, &d, now, en) // rewards and fraud rules (side.go)
+	extras, e := m.beforeBank(req, &d, now, en) // rewards and fraud rules (side.go)
 	if e != nil {
 		c.fail(e)
-		return
+		return 0
 	}
 	step := d.authStep()                                // PRE_AUTH for a pre-authorisation (preauth.go)
 	out := craftgate.TestCards().Outcome(d.pan(), step) // a wallet-only payment has no card: no failure
@@ -61,7 +73,7 @@ func (m *Mock) createPayment(c *call) {
 	id, txFirst, werr := m.reservePayment(&d, out.Fails, now.Unix())
 	if werr != nil {
 		c.fail(werr)
-		return
+		return 0
 	}
 	if d.saveCard != nil && !out.Fails {
 		m.saveCardOf(&d, id, now) // storeCardAfterSuccessPayment (cards.go)
@@ -78,15 +90,16 @@ func (m *Mock) createPayment(c *call) {
 		c.w.Header()[PaymentIDHeader] = []string{strconv.FormatInt(p.id, 10)}
 		if down != nil {
 			c.fail(outageError(down.index))
-			return
+			return p.id
 		}
 		c.fail(m.paymentFailure(failureAt(d.card, step), out.Code, en))
-		return
+		return p.id
 	}
 	c.out = append(c.out, `{"data":`...)
 	c.out = m.appendPayment(c.out, p, en)
 	c.out = append(c.out, '}')
 	c.send(http.StatusOK)
+	return p.id
 }
 
 // splitPaidPrice sets each item's share of paidPrice, in proportion to its

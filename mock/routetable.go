@@ -141,6 +141,63 @@ func routeTable() []endpoint {
 		{"GET " + craftgate.PathBankAccountTrackingRecords, (*Mock).searchBankRecords, signed},
 		{"GET " + craftgate.PathBankAccountTrackingRecords + "/{id}", (*Mock).retrieveBankRecord, signed},
 
+		// Wallet methods paid by card (walletpage.go): Masterpass
+		// (masterpass.go), BKM Express (bkmexpress.go), Garanti Pay
+		// (garantipay.go), Juzdan (juzdan.go), POS-APM (posapm.go).
+		{"POST " + craftgate.PathMasterpassCheckUser, (*Mock).masterpassCheckUser, signedJSON},
+		{"POST " + craftgate.PathMasterpassGenerateToken, (*Mock).masterpassGenerateToken, signedJSON},
+		{"POST " + craftgate.PathMasterpassComplete, (*Mock).masterpassComplete, signedJSON},
+		{"POST " + craftgate.PathMasterpassThreeDSInit, (*Mock).masterpassThreeDSInit, signedJSON},
+		{"POST " + craftgate.PathMasterpassThreeDSComplete, writes((*Mock).completeThreeDS), signedJSON},
+		{"POST " + craftgate.PathMasterpassLoyalties, (*Mock).masterpassLoyalties, signedJSON},
+		{"POST " + craftgate.PathBkmExpressInit, (*Mock).bkmInit, signedJSON},
+		{"POST " + craftgate.PathBkmExpressComplete, (*Mock).bkmComplete, signedJSON},
+		{"GET " + craftgate.PathBkmExpressPayments + "/{ticketId}", (*Mock).bkmRetrieve, signed},
+		{"GET " + craftgate.PathBkmExpress + "/{token}", (*Mock).bkmRetrieve, signed},
+		{"POST " + craftgate.PathGarantiPayPayments, (*Mock).garantiPayInit, signedJSON},
+		{"POST " + craftgate.PathJuzdanInit, (*Mock).juzdanInit, signedJSON},
+		{"GET " + craftgate.PathJuzdanPayments + "/{referenceId}", (*Mock).juzdanRetrieve, signed},
+		{"POST " + craftgate.PathPosApmInit, (*Mock).posApmInit, signedJSON},
+		{"POST " + craftgate.PathPosApmComplete, (*Mock).posApmComplete, signedJSON},
+
+		// Merchant administration (merchantpos.go, onboarding.go).
+		{"POST " + craftgate.PathMerchantPoses, (*Mock).createMerchantPos, signedJSON},
+		{"GET " + craftgate.PathMerchantPoses, (*Mock).searchMerchantPoses, signed},
+		{"GET " + craftgate.PathMerchantPoses + "/{id}", (*Mock).retrieveMerchantPos, signed},
+		{"DELETE " + craftgate.PathMerchantPoses + "/{id}", (*Mock).deleteMerchantPos, signed},
+		{"PUT " + craftgate.PathMerchantPoses + "/{id}/status/{status}", (*Mock).updateMerchantPosStatus, signed},
+		{"GET " + craftgate.PathMerchantPoses + "/{id}/commissions", (*Mock).merchantPosCommissions, signed},
+		{"POST " + craftgate.PathMerchantPoses + "/{id}/commissions", (*Mock).merchantPosCommissions, signedJSON},
+		{"GET " + craftgate.PathMerchantApms, (*Mock).merchantApms, signed},
+		{"POST " + craftgate.PathMerchants, (*Mock).createMerchant, signedJSON},
+
+		// Meal-voucher cards (mealvoucher.go), BNPL limit inquiry (bnpllimit.go).
+		{"POST " + craftgate.PathMealVoucherInit, (*Mock).mealVoucherInit, signedJSON},
+		{"POST " + craftgate.PathMealVoucherTokenizations + "/{sessionId}/regenerate", (*Mock).mealVoucherRegenerate, signedJSON},
+		{"POST " + craftgate.PathMealVoucherTokenizations + "/{sessionId}/complete", (*Mock).mealVoucherComplete, signedJSON},
+		{"POST " + craftgate.PathBnplLimitInquiryInit, (*Mock).bnplLimitInit, signedJSON},
+		{"POST " + craftgate.PathBnplLimitInquiry, (*Mock).bnplLimitInquiry, signedJSON},
+
+		// Card verification (cardverify.go) and the vault's other doors (cardsextra.go).
+		{"POST " + craftgate.PathCardsVerify, (*Mock).verifyCard, signedJSON},
+		{"POST " + craftgate.PathCheckoutCardVerifyInit, (*Mock).initCheckoutCardVerify, signedJSON},
+		{"GET " + craftgate.PathCheckoutCardVerify + "/{token}", (*Mock).retrieveCheckoutCardVerify, signed},
+		{"POST " + craftgate.PathCardsClone, (*Mock).cloneStoredCard, signedJSON},
+		{"GET " + craftgate.PathProviderCardMappings, (*Mock).providerCardMappings, signed},
+		{"GET " + craftgate.PathIvrCards, (*Mock).ivrCard, signed},
+
+		// Split payments (multipayment.go).
+		{"POST " + craftgate.PathMultiPaymentInit, (*Mock).initMultiPayment, signedJSON},
+		{"GET " + craftgate.PathMultiPayments + "/{token}", (*Mock).retrieveMultiPayment, signed},
+
+		// Deposit to card, refund of a WAITING payment (deposittocard.go).
+		{"POST " + craftgate.PathDepositToCard, (*Mock).depositToCard, signedJSON},
+		{"POST " + craftgate.PathRefundWaitingPayment, (*Mock).refundWaitingPayment, signedJSON},
+		// Apple Pay sessions and payment tokens (paymenttokens.go).
+		{"POST " + craftgate.PathApplePayMerchantSessions, (*Mock).applePaySession, signedJSON},
+		{"POST " + craftgate.PathPaymentTokens, (*Mock).createPaymentToken, signedJSON},
+		{"DELETE " + craftgate.PathPaymentTokens + "/{token}", (*Mock).deletePaymentToken, signed},
+
 		// Pages of the buyer's browser: not signed.
 		{"GET " + pathACS + "/{paymentId}", writes((*Mock).acsGet), page},
 		{"POST " + pathACS + "/{paymentId}", writes((*Mock).acsPost), page},
@@ -153,6 +210,14 @@ func routeTable() []endpoint {
 		{"POST " + pathAPMPage + "/{paymentId}", writes((*Mock).apmPage), page},
 		{"GET " + pathBNPLPage + "/{paymentId}", writes((*Mock).apmPage), page},
 		{"POST " + pathBNPLPage + "/{paymentId}", writes((*Mock).apmPage), page},
+		{"GET " + pathWalletPage + "/{key}", (*Mock).walletPage, page},
+		{"POST " + pathWalletPage + "/{key}", (*Mock).walletPay, page},
+		{"GET " + pathCardVerifyPage + "/{token}", (*Mock).cardVerifyPage, page},
+		{"POST " + pathCardVerifyPage + "/{token}", (*Mock).cardVerifyPage, page},
+		{"GET " + pathMultiPage + "/{token}", (*Mock).multiPage, page},
+		{"POST " + pathMultiPage + "/{token}", (*Mock).multiPage, page},
+		{"GET " + pathSecureFields, (*Mock).secureFieldsPage, page},
+		{"POST " + pathSecureFields, (*Mock).secureFieldsPage, page},
 
 		// The mock's own admin API: signed like every call, never faulted,
 		// not counted against the concurrency limit.

@@ -128,39 +128,52 @@ func (m *Mock) initThreeDS(c *call) {
 		c.fail(e)
 		return
 	}
+	if id, s, ok := m.beginThreeDS(c, &req, sourceAPI); ok {
+		m.sendThreeDSRedirect(c, id, s)
+	}
+}
+
+// beginThreeDS starts the 3-D Secure payment req with paymentSource
+// source: the payment stored INIT_THREEDS and its session. A refusal is
+// answered here, and ok is false; on success the caller answers.
+func (m *Mock) beginThreeDS(c *call, req *craftgate.InitThreeDSPaymentRequest, source uint8) (id int64, s *threeDSSession, ok bool) {
 	now := m.Now()
 	en := c.en()
-	d := draft{threeDS: true}
+	d := draft{threeDS: true, source: source}
 	if e := m.resolveCard(&req.CreatePaymentRequest, &d, now, en); e != nil { // stored cards (cards.go)
 		c.fail(e)
-		return
+		return 0, nil, false
 	}
 	if e := validatePayment(&req.CreatePaymentRequest, now, en, &d); e != nil {
 		c.fail(e)
-		return
+		return 0, nil, false
+	}
+	if e := m.pm.poses.usable(req.PosAlias); e != nil { // a passive POS (merchantpos.go)
+		c.fail(e)
+		return 0, nil, false
 	}
 	if e := m.checkSellers(&d); e != nil { // marketplace.go
 		c.fail(e)
-		return
+		return 0, nil, false
 	}
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
 		c.fail(e)
-		return
+		return 0, nil, false
 	}
 	version, e := callbackVersion(req.AdditionalParams)
 	if e != nil {
 		c.fail(e)
-		return
+		return 0, nil, false
 	}
 	splitPaidPrice(&d)
 	extras, e := m.beforeBank(&req.CreatePaymentRequest, &d, now, en) // rewards and fraud rules (side.go)
 	if e != nil {
 		c.fail(e)
-		return
+		return 0, nil, false
 	}
 	out := craftgate.TestCards().Outcome(d.card.Number, craftgate.StepThreeDSInit)
 	down := m.bankOutage(d.card, now)
-	id := nextRange(&m.ids.payment, 1)
+	id = nextRange(&m.ids.payment, 1)
 	txFirst := nextRange(&m.ids.tx, len(d.txs))
 	if out.Fails || down != nil {
 		d.failStep = stepThreeDSInit
@@ -173,20 +186,20 @@ func (m *Mock) initThreeDS(c *call) {
 		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
 		if down != nil {
 			c.fail(outageError(down.index))
-			return
+			return 0, nil, false
 		}
 		c.fail(m.paymentFailure(failureAt(d.card, craftgate.StepThreeDSInit), out.Code, en))
-		return
+		return 0, nil, false
 	}
 	// The session exists before the payment is published, so that the ACS
 	// never sees a payment without one.
-	s := &threeDSSession{token: randomToken(), callbackURL: req.CallbackURL, v2: version == 2, md: -1, save: d.pendingSave()}
+	s = &threeDSSession{token: randomToken(), callbackURL: req.CallbackURL, v2: version == 2, md: -1, save: d.pendingSave()}
 	m.threeDS.Store(id, s)
 	d.pending = true
 	p := m.store.insertPayment(&d, id, txFirst, now.Unix(), false)
 	m.afterInsert(p.id, extras)
 	m.logThreeDS(c, p, "init")
-	m.sendThreeDSRedirect(c, id, s)
+	return id, s, true
 }
 
 // sendThreeDSRedirect answers a 3ds-init (of a payment or a deposit,

@@ -101,6 +101,8 @@ func Definitions() []Definition {
 	defs = append(defs, robustnessDefinitions()...)
 	defs = append(defs, threeDSDefinitions()...)
 	defs = append(defs, checkoutDefinitions()...)
+	defs = append(defs, walletMethodDefinitions()...)
+	defs = append(defs, moreMethodDefinitions()...)
 	defs = append(defs, webhookDefinitions()...)
 	defs = append(defs, faultDefinitions()...)
 	defs = append(defs, preAuthDefinitions()...)

@@ -153,6 +153,8 @@ type World struct {
 	fraud   *fraudWorld
 	// apm is the APM part of the scenario, made on first use (apm_steps.go).
 	apm *apmWorld
+	// wallet methods paid by card: Masterpass, BKM Express, Garanti Pay, Juzdan, POS-APM (walletmethods_steps.go)
+	methods *methodsWorld
 	// bnpl is the BNPL part of the scenario, made on first use (bnpl_steps.go).
 	bnpl *bnplWorld
 	// recon is the reconciliation part of the scenario, made on first use
