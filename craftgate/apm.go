@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// Alternative payment methods (APM: flows.md section 5 and 14,
-// endpoints.md A.3 and B.10).
+// Alternative payment methods (APM: docs/reference/craftgate/flows.md section 5 and 14,
+// docs/reference/craftgate/endpoints.md A.3 and B.10).
 //
 // InitApmPayment starts a payment with a wallet, voucher or transfer
 // method; its AdditionalAction says what the merchant does next:
@@ -80,7 +80,7 @@ const (
 	ApmDKB                  = "DKB"
 )
 
-// Values of ApmAdditionalAction (flows.md section 5).
+// Values of ApmAdditionalAction (docs/reference/craftgate/flows.md section 5).
 const (
 	ApmActionNone            = "NONE"
 	ApmActionRedirectToURL   = "REDIRECT_TO_URL"
@@ -99,7 +99,7 @@ const (
 )
 
 // InitApmPaymentRequest is the body of POST /payment/v1/apm-payments/init
-// (endpoints.md B.10).
+// (docs/reference/craftgate/endpoints.md B.10).
 type InitApmPaymentRequest struct {
 	ApmType          string        `json:"apmType"`
 	MerchantApmID    int64         `json:"merchantApmId,omitempty"`

@@ -8,8 +8,8 @@ import (
 	"net/http"
 )
 
-// BNPL, the shopping loan ("Alışveriş Kredisi": flows.md section 6,
-// endpoints.md A.4 and B.16, alfabank/bnpl.md).
+// BNPL, the shopping loan ("Alışveriş Kredisi": docs/reference/craftgate/flows.md section 6,
+// docs/reference/craftgate/endpoints.md A.4 and B.16, alfabank/bnpl.md).
 //
 // Offers asks for the payment plans of a basket (MASLAK, ZIP, PAYCELL);
 // InitBnplPayment starts the loan application and answers REDIRECT_TO_URL
@@ -49,12 +49,12 @@ const (
 	ApmActionVerifyRequired   = "VERIFY_REQUIRED"
 )
 
-// BnplCallbackHashParams is the hashParams of BNPL callbacks (vectors.md
+// BnplCallbackHashParams is the hashParams of BNPL callbacks (docs/reference/craftgate/vectors.md
 // V3; the docs give no order).
 const BnplCallbackHashParams = "paymentId:paymentStatus:additionalAction:conversationId:callbackStatus"
 
 // BnplCartItem is one item of the loan basket; Type is its category code
-// (bnpl.md section 7), mandatory by BDDK rules like quantity and amount.
+// (docs/reference/alfabank/bnpl.md section 7), mandatory by BDDK rules like quantity and amount.
 type BnplCartItem struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`

@@ -6,7 +6,7 @@ import (
 )
 
 // TestOfferIDBothForms checks offerId decodes from the docs' number and
-// the clients' string (bnpl.md section 8 item 9).
+// the clients' string (docs/reference/alfabank/bnpl.md section 8 item 9).
 func TestOfferIDBothForms(t *testing.T) {
 	tests := []struct {
 		in, want string

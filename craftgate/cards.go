@@ -240,7 +240,7 @@ func ParseCatalogue(cardsDoc, groupsDoc []byte) (*Catalogue, error) {
 	for _, x := range raw.ExtraInstallmentChoice {
 		tc := card(x.Number)
 		if tc.Bank == "" {
-			// Listed only here, with its bank and family (test-cards.md
+			// Listed only here, with its bank and family (docs/reference/craftgate/test-cards.md
 			// section 4): a Garanti Bonus credit card.
 			tc.Bank, tc.CardFamily = x.Bank, x.CardFamily
 		}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// Stored cards, the card vault (endpoints.md A.6 and B.11). A stored card
+// Stored cards, the card vault (docs/reference/craftgate/endpoints.md A.6 and B.11). A stored card
 // is identified by the pair cardUserKey (the buyer, who may have several
 // cards) and cardToken (one card). A payment charges it with
 // Card{CardUserKey, CardToken}, without a CVC; a plain-card payment stores
@@ -46,7 +46,7 @@ type StoreCardRequest struct {
 	SecureFieldsToken string `json:"secureFieldsToken,omitempty"`
 }
 
-// StoredCard is a card in the vault (endpoints.md B.11): never the full
+// StoredCard is a card in the vault (docs/reference/craftgate/endpoints.md B.11): never the full
 // number, only BinNumber (first 8 digits) and LastFourDigits.
 type StoredCard struct {
 	BinNumber        string `json:"binNumber"`
@@ -132,7 +132,7 @@ func (r *SearchStoredCardsRequest) Query() url.Values {
 }
 
 // StoredCardList is a page of stored cards (the paged envelope,
-// auth-and-envelope.md 4.2).
+// docs/reference/craftgate/auth-and-envelope.md 4.2).
 type StoredCardList struct {
 	Items     []StoredCard `json:"items"`
 	Page      int          `json:"page"`

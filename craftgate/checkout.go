@@ -8,7 +8,7 @@ import (
 )
 
 // Paths of the checkout form (common payment page) endpoints
-// (endpoints.md B.7, flows.md section 7).
+// (docs/reference/craftgate/endpoints.md B.7, docs/reference/craftgate/flows.md section 7).
 const (
 	PathCheckoutInit     = "/payment/v1/checkout-payments/init"
 	PathCheckoutPayments = "/payment/v1/checkout-payments"

@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// Fraud management (endpoints.md A.11, flows.md section 12): value lists
+// Fraud management (docs/reference/craftgate/endpoints.md A.11, docs/reference/craftgate/flows.md section 12): value lists
 // that fraud rules refer to as @name, the rules, and the fraud checks a
 // REVIEW rule leaves for the merchant to close. A BLOCK rule stops the
 // payment with error group FRAUD_CHECK_BLOCK.

@@ -8,7 +8,7 @@ import (
 	"strconv"
 )
 
-// Installment search and BIN inquiry (endpoints.md A.6 and B.12).
+// Installment search and BIN inquiry (docs/reference/craftgate/endpoints.md A.6 and B.12).
 
 // Paths of the installment endpoints.
 const (
@@ -16,7 +16,7 @@ const (
 	PathBins         = "/installment/v1/bins"
 )
 
-// Card types (auth-and-envelope.md section 6).
+// Card types (docs/reference/craftgate/auth-and-envelope.md section 6).
 const (
 	CardTypeCredit  = "CREDIT_CARD"
 	CardTypeDebit   = "DEBIT_CARD"
@@ -63,7 +63,7 @@ func (r *SearchInstallmentsRequest) Query() url.Values {
 }
 
 // InstallmentSearch is the answer to an installment search: a list without
-// paging (auth-and-envelope.md 4.2).
+// paging (docs/reference/craftgate/auth-and-envelope.md 4.2).
 type InstallmentSearch struct {
 	Items []Installment `json:"items"`
 }

@@ -5,14 +5,14 @@ import (
 	"net/http"
 )
 
-// Rewards / loyalty (endpoints.md A.6 and B.1, flows.md section 13): an
+// Rewards / loyalty (docs/reference/craftgate/endpoints.md A.6 and B.1, docs/reference/craftgate/flows.md section 13): an
 // inquiry of the rewards a card has, and their use in a payment through
 // Card.Loyalty, which the payment echoes.
 
 // PathCardLoyalties is the reward inquiry.
 const PathCardLoyalties = "/payment/v1/card-loyalties/retrieve"
 
-// Loyalty types (auth-and-envelope.md, LoyaltyType). The Java client also
+// Loyalty types (docs/reference/craftgate/auth-and-envelope.md, LoyaltyType). The Java client also
 // has POSTPONING_PAYMENT; the Go client maps that constant to
 // POSTPONING_STATEMENT.
 const (

@@ -5,7 +5,7 @@ import (
 	"net/http"
 )
 
-// Marketplace (flows.md section 10, endpoints.md A.8): basket items carry
+// Marketplace (docs/reference/craftgate/flows.md section 10, docs/reference/craftgate/endpoints.md A.8): basket items carry
 // a sub-merchant (PaymentItem.SubMerchantMemberID, a member registered as a
 // seller) and its share (SubMerchantMemberPrice); such items wait for the
 // merchant's approval (transactionStatus WAITING_FOR_APPROVAL) before they

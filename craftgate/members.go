@@ -7,8 +7,8 @@ import (
 	"strconv"
 )
 
-// Members: the merchant's buyers and sub-merchants (endpoints.md A.9 and
-// B.15, flows.md sections 10 and 11). A member may be a buyer, a
+// Members: the merchant's buyers and sub-merchants (docs/reference/craftgate/endpoints.md A.9 and
+// B.15, docs/reference/craftgate/flows.md sections 10 and 11). A member may be a buyer, a
 // sub-merchant (seller of a marketplace) or both; buyers get wallets
 // (wallet.go), sub-merchants get a share of marketplace items
 // (marketplace.go).
@@ -31,7 +31,7 @@ const (
 )
 
 // CreateMemberRequest is the body of POST /onboarding/v1/members. Which
-// fields are required depends on the member: see endpoints.md B.15.
+// fields are required depends on the member: see docs/reference/craftgate/endpoints.md B.15.
 type CreateMemberRequest struct {
 	MemberExternalID                         string  `json:"memberExternalId"`
 	Address                                  string  `json:"address,omitempty"`
@@ -76,7 +76,7 @@ type UpdateMemberRequest struct {
 	SettlementDelayCount                     *int    `json:"settlementDelayCount,omitempty"`
 }
 
-// Member is the member response (endpoints.md B.15).
+// Member is the member response (docs/reference/craftgate/endpoints.md B.15).
 type Member struct {
 	ID                                       int64   `json:"id"`
 	CreatedDate                              string  `json:"createdDate"`

@@ -1,6 +1,6 @@
 package craftgate
 
-// Enumerations used by the payment model (auth-and-envelope.md section 6).
+// Enumerations used by the payment model (docs/reference/craftgate/auth-and-envelope.md section 6).
 // They are plain strings on the wire; the constants exist so callers do not
 // misspell them.
 const (
@@ -42,7 +42,7 @@ func IsCurrency(c string) bool {
 }
 
 // CreatePaymentRequest is the body of POST /payment/v1/card-payments
-// (endpoints.md B.1). Only card payments are modelled here; wallet fields are
+// (docs/reference/craftgate/endpoints.md B.1). Only card payments are modelled here; wallet fields are
 // kept so a wallet or card+wallet payment can be expressed.
 type CreatePaymentRequest struct {
 	Price            Amount         `json:"price"`
@@ -106,7 +106,7 @@ type FraudParams struct {
 	CustomFraudVariable string `json:"customFraudVariable,omitempty"`
 }
 
-// Payment is Craftgate's PaymentResponse (endpoints.md B.2): the result of
+// Payment is Craftgate's PaymentResponse (docs/reference/craftgate/endpoints.md B.2): the result of
 // create payment, 3ds-complete, retrieve payment and post-auth.
 type Payment struct {
 	ID                           int64        `json:"id"`
@@ -155,7 +155,7 @@ type Payment struct {
 	PaymentError                 *ErrorBody   `json:"paymentError,omitempty"`
 	ApmType                      string       `json:"apmType,omitempty"` // APM payments (apm.go)
 	// RefundStatus (NO_REFUND, NOT_REFUNDED, PARTIAL_REFUNDED, FULLY_REFUNDED)
-	// is a reporting-API field (flows.md section 0); gatecheck's mock also
+	// is a reporting-API field (docs/reference/craftgate/flows.md section 0); gatecheck's mock also
 	// returns it on the payment so flows can assert on it. The sandbox's
 	// PaymentResponse does not carry it.
 	RefundStatus        string               `json:"refundStatus,omitempty"`
@@ -188,7 +188,7 @@ type PaymentTransaction struct {
 	SubMerchantMemberPayoutAmount *Amount `json:"subMerchantMemberPayoutAmount,omitempty"`
 	TransactionStatus             string  `json:"transactionStatus"`
 	// RefundablePrice is what is still refundable on this transaction. The
-	// reporting API exposes it (flows.md section 4); gatecheck's mock also
+	// reporting API exposes it (docs/reference/craftgate/flows.md section 4); gatecheck's mock also
 	// returns it here so tests can assert on it. Absent from the sandbox's
 	// PaymentResponse.
 	RefundablePrice *Amount `json:"refundablePrice,omitempty"`
@@ -203,7 +203,7 @@ type RefundPaymentRequest struct {
 	ChargeFromMe          bool   `json:"chargeFromMe,omitempty"`
 }
 
-// PaymentRefund is the answer to a whole-payment refund (endpoints.md B.8).
+// PaymentRefund is the answer to a whole-payment refund (docs/reference/craftgate/endpoints.md B.8).
 // ID is present for a CANCEL; for a REFUND the docs say it is not returned,
 // and PaymentTransactionRefunds lists one refund per transaction instead.
 type PaymentRefund struct {
@@ -234,7 +234,7 @@ type RefundTransactionRequest struct {
 }
 
 // PaymentTransactionRefund is one (partial) refund of one transaction
-// (endpoints.md B.9).
+// (docs/reference/craftgate/endpoints.md B.9).
 type PaymentTransactionRefund struct {
 	ID                    int64  `json:"id"`
 	CreatedDate           string `json:"createdDate"`

@@ -5,8 +5,8 @@ import (
 	"net/http"
 )
 
-// Pre-authorisation and post-authorisation (flows.md section 3,
-// endpoints.md A.1 and B.6).
+// Pre-authorisation and post-authorisation (docs/reference/craftgate/flows.md section 3,
+// docs/reference/craftgate/endpoints.md A.1 and B.6).
 //
 // A pre-authorisation is an ordinary card payment (CreatePayment, or
 // InitThreeDSPayment then CompleteThreeDSPayment) sent with PaymentPhase

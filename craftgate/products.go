@@ -7,8 +7,8 @@ import (
 	"strconv"
 )
 
-// Pay-by-link / QR products, "craftlink" (endpoints.md A.2 and B.13,
-// flows.md section 8). A product is a payment page with a fixed price: its
+// Pay-by-link / QR products, "craftlink" (docs/reference/craftgate/endpoints.md A.2 and B.13,
+// docs/reference/craftgate/flows.md section 8). A product is a payment page with a fixed price: its
 // url and qrCodeUrl are shared with buyers, each buyer's payment is a
 // normal payment with paymentSource PAY_BY_LINK, and soldCount counts the
 // successful ones up to stock.
@@ -56,7 +56,7 @@ type UpdateProductRequest struct {
 	Status string `json:"status"`
 }
 
-// Product is a pay-by-link product (endpoints.md B.13).
+// Product is a pay-by-link product (docs/reference/craftgate/endpoints.md B.13).
 type Product struct {
 	ID                  int64  `json:"id"`
 	Name                string `json:"name"`

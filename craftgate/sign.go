@@ -15,7 +15,7 @@ import (
 // url is used exactly as given: callers decide whether it is the raw or the
 // percent-decoded form (see SignableURL). body is hashed byte for byte as it
 // is sent; it is empty for requests without a body. The digest is the raw
-// 32 bytes, encoded with standard base64 and padding (auth-and-envelope.md
+// 32 bytes, encoded with standard base64 and padding (docs/reference/craftgate/auth-and-envelope.md
 // section 3, vectors R1-R18).
 func Signature(url, apiKey, secretKey, rnd string, body []byte) string {
 	// One contiguous buffer (on the stack for typical requests) and the
@@ -93,7 +93,7 @@ func VerifySignature(got, rawURL, apiKey, secretKey, rnd string, body []byte, st
 
 // encodeQuery encodes q with keys sorted and spaces as %20, never '+', so the
 // decoded URL that is signed is unambiguous for every server decoding rule
-// (auth-and-envelope.md section 3.2, recommendation 4).
+// (docs/reference/craftgate/auth-and-envelope.md section 3.2, recommendation 4).
 func encodeQuery(q url.Values) string {
 	if len(q) == 0 {
 		return ""

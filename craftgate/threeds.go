@@ -8,7 +8,7 @@ import (
 	"net/http"
 )
 
-// Paths of the 3-D Secure endpoints (endpoints.md B.3, B.4).
+// Paths of the 3-D Secure endpoints (docs/reference/craftgate/endpoints.md B.3, B.4).
 const (
 	PathThreeDSInit     = "/payment/v1/card-payments/3ds-init"
 	PathThreeDSComplete = "/payment/v1/card-payments/3ds-complete"
@@ -22,7 +22,7 @@ const (
 	ActionNone             = "NONE"
 )
 
-// Values of the callback form fields (flows.md 2.2).
+// Values of the callback form fields (docs/reference/craftgate/flows.md 2.2).
 const (
 	CompleteStatusWaiting   = "WAITING"
 	CompleteStatusCompleted = "COMPLETED"

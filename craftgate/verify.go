@@ -47,8 +47,8 @@ var callbackV1Fields = [...]string{"status", "completeStatus", "paymentId", "con
 //
 //	hex( SHA-256( key###status###completeStatus###paymentId###conversationData###conversationId###callbackStatus ) )
 //
-// Absent fields count as empty strings (flows.md 2.2, vectors H1-H6). The
-// APM callback uses the same formula (vectors.md "APM callback hash": the
+// Absent fields count as empty strings (docs/reference/craftgate/flows.md 2.2, vectors H1-H6). The
+// APM callback uses the same formula (docs/reference/craftgate/vectors.md "APM callback hash": the
 // docs' 5-field prose does not reproduce their own example; this does).
 func CallbackHashV1(callbackKey string, form url.Values) string {
 	var b strings.Builder
@@ -64,7 +64,7 @@ func CallbackHashV1(callbackKey string, form url.Values) string {
 // CallbackHashV2 computes the version 2 (hashParams) callback hash: the
 // values of the fields named in form's hashParams (':'-separated), joined
 // with no separator, absent ones empty, prefixed with the key, SHA-256,
-// lowercase hex (flows.md 2.3, vectors V1-V3). BNPL callbacks use it too.
+// lowercase hex (docs/reference/craftgate/flows.md 2.3, vectors V1-V3). BNPL callbacks use it too.
 func CallbackHashV2(callbackKey string, form url.Values) string {
 	var b strings.Builder
 	b.WriteString(callbackKey)
@@ -129,7 +129,7 @@ func hashParamsCover(hashParams string, form url.Values) error {
 //
 //	base64( HMAC-SHA256( webhookKey, eventType + eventTimestamp + status + payloadId ) )
 //
-// (flows.md 9.1, vectors W1-W5).
+// (docs/reference/craftgate/flows.md 9.1, vectors W1-W5).
 func WebhookSignature(webhookKey, eventType string, eventTimestamp int64, status, payloadID string) string {
 	m := hmac.New(sha256.New, []byte(webhookKey))
 	m.Write([]byte(eventType))

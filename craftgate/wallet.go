@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// The closed-loop wallet (endpoints.md A.7 and B.14, flows.md section 11):
+// The closed-loop wallet (docs/reference/craftgate/endpoints.md A.7 and B.14, docs/reference/craftgate/flows.md section 11):
 // member wallets, the merchant's own wallet, wallet transactions, card and
 // fund-transfer top-ups (deposits) and remittances between the merchant
 // and a member. Wallet payments themselves are card payments with a
@@ -175,7 +175,7 @@ type DepositWalletTransaction struct {
 	WalletID              int64  `json:"walletId"`
 }
 
-// DepositPayment is the answer of a card deposit (endpoints.md B.14).
+// DepositPayment is the answer of a card deposit (docs/reference/craftgate/endpoints.md B.14).
 type DepositPayment struct {
 	ID                       int64                     `json:"id"`
 	CreatedDate              string                    `json:"createdDate"`
@@ -196,7 +196,7 @@ type DepositPayment struct {
 
 // InitThreeDSDepositRequest is the body of POST
 // /payment/v1/deposits/3ds-init: a deposit with the callbackUrl the
-// buyer's browser returns to after the bank's page (flows.md section 2).
+// buyer's browser returns to after the bank's page (docs/reference/craftgate/flows.md section 2).
 type InitThreeDSDepositRequest struct {
 	DepositRequest
 	CallbackURL string `json:"callbackUrl"`
@@ -381,7 +381,7 @@ func (c *Client) ReceiveRemittance(ctx context.Context, req *RemittanceRequest) 
 
 // RetrieveRemittance returns remittance id. It sends GET, as every
 // official client does; the docs say POST, which the mock accepts too
-// (endpoints.md A.7, D≠C).
+// (docs/reference/craftgate/endpoints.md A.7, the documentation and the official clients differ).
 func (c *Client) RetrieveRemittance(ctx context.Context, id int64) (*Remittance, error) {
 	return c.remittance(ctx, http.MethodGet, idPath(PathRemittances, id), nil)
 }

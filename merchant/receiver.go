@@ -122,7 +122,7 @@ type Callback struct {
 	// Verified is true when the hash of a 3-D Secure callback verified.
 	// It is always false for checkout callbacks: they carry only a token
 	// and no hash, so the merchant must retrieve the payment by token and
-	// compare it with its order (flows.md §7).
+	// compare it with its order (docs/reference/craftgate/flows.md §7).
 	Verified bool
 	// Err is why the callback was refused ("hash missing", "hash
 	// mismatch", "hashParams incomplete" (a version 2 hash that leaves a

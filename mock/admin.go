@@ -12,28 +12,27 @@ type advanceRequest struct {
 }
 
 // getClock serves GET /_mock/v1/clock: {"data":{"now":"yyyy-MM-ddTHH:mm:ss"}}.
-func (m *Mock) getClock(c *call) {
+func (m *Mock) getClock(c *call) error {
 	m.sendNow(c)
+	return nil
 }
 
 // advanceClock serves POST /_mock/v1/clock/advance {"duration":"24h"}.
-func (m *Mock) advanceClock(c *call) {
+func (m *Mock) advanceClock(c *call) error {
 	var req advanceRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.Duration == "" {
-		c.fail(errRequired("duration"))
-		return
+		return errRequired("duration")
 	}
 	d, err := time.ParseDuration(req.Duration)
 	if err != nil || d <= 0 {
-		c.fail(errValidation(CodeInvalidDuration, "duration must be a positive Go duration such as \"24h\", got "+truncate(req.Duration, 40)))
-		return
+		return errValidation(CodeInvalidDuration, "duration must be a positive Go duration such as \"24h\", got "+truncate(req.Duration, 40))
 	}
 	m.Advance(d)
 	m.sendNow(c)
+	return nil
 }
 
 func (m *Mock) sendNow(c *call) {
@@ -65,6 +64,7 @@ func (m *Mock) Stats() Stats {
 }
 
 // getStats serves GET /_mock/v1/stats: {"data":Stats}.
-func (m *Mock) getStats(c *call) {
+func (m *Mock) getStats(c *call) error {
 	c.sendData(http.StatusOK, m.Stats())
+	return nil
 }

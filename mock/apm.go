@@ -14,7 +14,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Alternative payment methods (flows.md sections 5 and 14, endpoints.md
+// Alternative payment methods (docs/reference/craftgate/flows.md sections 5 and 14, docs/reference/craftgate/endpoints.md
 // A.3 and B.10).
 //
 //	POST /payment/v1/apm-payments/init         signed; WAITING + additionalAction, SUCCESS/NONE, or 422
@@ -24,7 +24,7 @@ import (
 //	GET  /_mock/apm/{paymentId}?t=TOKEN        the provider's page (not signed, token-protected)
 //	POST /_mock/apm/{paymentId}  t, action     approve or reject; answers the callback form
 //
-// additionalAction by apmType (flows.md section 5):
+// additionalAction by apmType (docs/reference/craftgate/flows.md section 5):
 //
 //	REDIRECT_TO_URL    PAPARA PAYPAL KLARNA AFTERPAY STRIPE ISPAY KASPI
 //	OTP_REQUIRED       EDENRED EDENRED_GIFT SETCARD IWALLET METROPOL PAYCELL_DCB
@@ -48,11 +48,11 @@ import (
 // for the mobile app), which answers a plain page instead of a callback,
 // and Craftgate's API_AUTH webhook tells the merchant.
 //
-// The callback (flows.md 5 item 3) carries status, paymentId,
+// The callback (docs/reference/craftgate/flows.md 5 item 3) carries status, paymentId,
 // conversationId, callbackStatus (ALREADY_RETURNED on repeats) and the
 // 7-field version 1 hash: the APM page's text gives a 5-field formula, but
 // its own example hash is the 3-D Secure v1 formula with empty
-// completeStatus and conversationData (vectors.md "APM callback hash"),
+// completeStatus and conversationData (docs/reference/craftgate/vectors.md "APM callback hash"),
 // which is also the only verifier the official clients offer. The mock
 // sends completeStatus and conversationData as empty fields, so that both
 // readings of the form hash to the same value.
@@ -276,7 +276,7 @@ func disabledAPMs(types []string) map[string]bool {
 	return out
 }
 
-// apmNotEnabled refuses an apmType the merchant has not enabled (bnpl.md
+// apmNotEnabled refuses an apmType the merchant has not enabled (docs/reference/alfabank/bnpl.md
 // section 1: "an apmType that is not enabled for the merchant should fail
 // init/offers with a validation error"; MOCK DECISION: CodeApmTypeNotEnabled).
 func (m *Mock) apmNotEnabled(apmType string) *apiError {
@@ -293,7 +293,7 @@ func apmGroupError(group, desc string) *apiError {
 	return errPayment(g.Code, group, desc)
 }
 
-// checkAPMParams checks the APM-specific inputs flows.md section 5 lists.
+// checkAPMParams checks the APM-specific inputs docs/reference/craftgate/flows.md section 5 lists.
 func checkAPMParams(req *craftgate.InitApmPaymentRequest) *apiError {
 	ap := req.AdditionalParams
 	need := func(name string) *apiError {
@@ -394,25 +394,21 @@ func apmIdentity(req *craftgate.InitApmPaymentRequest) string {
 }
 
 // initAPM serves POST /payment/v1/apm-payments/init.
-func (m *Mock) initAPM(c *call) {
+func (m *Mock) initAPM(c *call) error {
 	var req craftgate.InitApmPaymentRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.ApmType == "" {
-		c.fail(errRequired("apmType"))
-		return
+		return errRequired("apmType")
 	}
 	action, ok := apmActions[req.ApmType]
 	if !ok {
-		c.fail(errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
-			" is not an APM enabled for the merchant at init (direct APMs FUND_TRANSFER and CASH_ON_DELIVERY use POST "+craftgate.PathApmPayments+")"))
-		return
+		return errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
+			" is not an APM enabled for the merchant at init (direct APMs FUND_TRANSFER and CASH_ON_DELIVERY use POST "+craftgate.PathApmPayments+")")
 	}
 	if e := m.apmNotEnabled(req.ApmType); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	p, e := m.newAPM(req.ApmType, &craftgate.CreatePaymentRequest{Price: req.Price, PaidPrice: req.PaidPrice, Currency: req.Currency,
 		PaymentGroup: req.PaymentGroup, ConversationID: req.ConversationID, ExternalID: req.ExternalID,
@@ -428,8 +424,7 @@ func (m *Mock) initAPM(c *call) {
 		e = checkAPMParams(&req)
 	}
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	p.action, p.status, p.callbackURL, p.token = action, craftgate.StatusWaiting, req.CallbackURL, randomToken()
 	group, refused := apmErrorIdentities[apmIdentity(&req)]
@@ -456,8 +451,7 @@ func (m *Mock) initAPM(c *call) {
 		m.logAPM(c, p, "refused at init")
 		m.emit(EventAPIAuth, craftgate.StatusFailure, itoa(p.id), p.id)
 		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)} // like a card decline (payments.go)
-		c.fail(apmGroupError(group, p.errDesc))
-		return
+		return apmGroupError(group, p.errDesc)
 	}
 	resp := craftgate.InitApmPaymentResponse{PaymentID: p.id, PaymentStatus: craftgate.StatusWaiting, AdditionalAction: action}
 	page := m.publicBase(c.r) + pathAPMPage + "/" + itoa(p.id) + "?t=" + p.token
@@ -488,6 +482,7 @@ func (m *Mock) initAPM(c *call) {
 		m.emit(EventAPIAuth, craftgate.StatusSuccess, itoa(p.id), p.id)
 	}
 	c.sendData(http.StatusOK, &resp)
+	return nil
 }
 
 // fail marks p failed with group; the caller holds the store's mutex or
@@ -498,20 +493,17 @@ func (p *apmPayment) fail(group, desc string) {
 }
 
 // completeAPM serves POST /payment/v1/apm-payments/complete.
-func (m *Mock) completeAPM(c *call) {
+func (m *Mock) completeAPM(c *call) error {
 	var req craftgate.CompleteApmPaymentRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.PaymentID <= 0 {
-		c.fail(errRequired("paymentId"))
-		return
+		return errRequired("paymentId")
 	}
 	p := m.apm.get(req.PaymentID)
 	if p == nil {
-		c.fail(m.apmNotFound(req.PaymentID))
-		return
+		return m.apmNotFound(req.PaymentID)
 	}
 	name := "otpCode"
 	if p.apmType == craftgate.ApmIWallet {
@@ -519,20 +511,17 @@ func (m *Mock) completeAPM(c *call) {
 	}
 	code := req.AdditionalParams[name]
 	if code == "" {
-		c.fail(errRequired("additionalParams." + name))
-		return
+		return errRequired("additionalParams." + name)
 	}
 	if p.apmType == craftgate.ApmMetropol && (req.AdditionalParams["walletId"] == "" || req.AdditionalParams["productId"] == "") {
-		c.fail(errRequired("additionalParams.walletId and additionalParams.productId (from additionalData.metropolWalletList)"))
-		return
+		return errRequired("additionalParams.walletId and additionalParams.productId (from additionalData.metropolWalletList)")
 	}
 	m.apm.mu.Lock()
 	if p.action != craftgate.ApmActionOTPRequired || p.status != craftgate.StatusWaiting {
 		st := p.status
 		m.apm.mu.Unlock()
-		c.fail(errValidation(CodeApmNotCompletable, "paymentId "+itoa(p.id)+" cannot be completed: it is "+st+
-			", and only a WAITING OTP_REQUIRED APM payment takes a code"))
-		return
+		return errValidation(CodeApmNotCompletable, "paymentId "+itoa(p.id)+" cannot be completed: it is "+st+
+			", and only a WAITING OTP_REQUIRED APM payment takes a code")
 	}
 	want := apmOTPCode
 	if name == "passCode" {
@@ -551,49 +540,47 @@ func (m *Mock) completeAPM(c *call) {
 	m.logAPM(c, p, "complete "+status)
 	m.emit(EventAPIAuth, status, itoa(p.id), p.id)
 	if status == craftgate.StatusFailure {
-		c.fail(apmGroupError(group, desc))
-		return
+		return apmGroupError(group, desc)
 	}
 	c.sendData(http.StatusOK, &craftgate.CompleteApmPaymentResponse{PaymentID: p.id, PaymentStatus: status})
+	return nil
 }
 
 // createDirectAPM serves POST /payment/v1/apm-payments: FUND_TRANSFER or
 // CASH_ON_DELIVERY, already collected outside Craftgate; a SUCCESS
 // payment at once.
-func (m *Mock) createDirectAPM(c *call) {
+func (m *Mock) createDirectAPM(c *call) error {
 	var req craftgate.CreateApmPaymentRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	switch req.ApmType {
 	case "":
-		c.fail(errRequired("apmType"))
-		return
+		return errRequired("apmType")
 	case craftgate.ApmFundTransfer, craftgate.ApmCashOnDelivery:
 	default:
-		c.fail(errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
-			" is not a direct APM: POST "+craftgate.PathApmPayments+" takes FUND_TRANSFER or CASH_ON_DELIVERY"))
-		return
+		return errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
+			" is not a direct APM: POST "+craftgate.PathApmPayments+" takes FUND_TRANSFER or CASH_ON_DELIVERY")
 	}
 	p, e := m.newAPM(req.ApmType, &craftgate.CreatePaymentRequest{Price: req.Price, PaidPrice: req.PaidPrice, Currency: req.Currency,
 		PaymentGroup: req.PaymentGroup, ConversationID: req.ConversationID, ExternalID: req.ExternalID,
 		PaymentChannel: req.PaymentChannel, BuyerMemberID: req.BuyerMemberID, Items: req.Items})
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	p.direct, p.action, p.status = true, craftgate.ApmActionNone, craftgate.StatusSuccess
 	m.apm.add(p)
 	m.logAPM(c, p, "direct")
 	c.sendData(http.StatusOK, m.apmPaymentView(p))
+	return nil
 }
 
 // instantTransferBankList serves GET /payment/v1/instant-transfer-banks.
-func (m *Mock) instantTransferBankList(c *call) {
+func (m *Mock) instantTransferBankList(c *call) error {
 	c.sendData(http.StatusOK, struct {
 		Items []craftgate.InstantTransferBank `json:"items"`
 	}{instantTransferBanks})
+	return nil
 }
 
 // apmNotFound is the 404 of an APM payment id.
@@ -606,7 +593,7 @@ func (m *Mock) apmNotFound(id int64) *apiError {
 }
 
 // retrieveAPM answers GET /payment/v1/card-payments/{id} for an APM
-// payment (flows.md 5 item 4); ok is false when id is none.
+// payment (docs/reference/craftgate/flows.md 5 item 4); ok is false when id is none.
 func (m *Mock) retrieveAPM(c *call) bool {
 	if !m.apm.holds(c.id) {
 		return false
@@ -696,10 +683,10 @@ var apmPages = template.Must(template.Must(pages.Clone()).Parse(`
 `))
 
 // apmPage serves GET /_mock/apm/{id} (and a POST without action).
-func (m *Mock) apmPage(c *call) {
+func (m *Mock) apmPage(c *call) error {
 	p, ok := m.apmSession(c)
 	if !ok {
-		return
+		return nil
 	}
 	if a := c.r.PostForm.Get("action"); c.r.Method == http.MethodPost && a != "" {
 		if p.bnpl != nil {
@@ -707,7 +694,7 @@ func (m *Mock) apmPage(c *call) {
 		} else {
 			m.apmAnswer(c, p, a)
 		}
-		return
+		return nil
 	}
 	m.apm.mu.Lock()
 	returned := p.returned || p.status != craftgate.StatusWaiting
@@ -727,6 +714,7 @@ func (m *Mock) apmPage(c *call) {
 		panic("mock: render apm: " + err.Error()) // a bug: answered as a 500
 	}
 	c.sendHTML(http.StatusOK, b.Bytes())
+	return nil
 }
 
 // apmAnswer applies the buyer's approve or reject and answers the

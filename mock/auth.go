@@ -21,7 +21,7 @@ func header(h http.Header, canonical string) string {
 }
 
 // authenticate checks the four authentication headers and the signature of
-// the request (auth-and-envelope.md sections 2 and 3). body is the raw body
+// the request (docs/reference/craftgate/auth-and-envelope.md sections 2 and 3). body is the raw body
 // exactly as received; it is never re-serialised.
 func (m *Mock) authenticate(r *http.Request, body []byte) *apiError {
 	h := r.Header

@@ -10,7 +10,7 @@ import (
 )
 
 // independentSignature is Craftgate's signature written from the spec
-// (auth-and-envelope.md section 3.1), deliberately not craftgate.Signature:
+// (docs/reference/craftgate/auth-and-envelope.md section 3.1), deliberately not craftgate.Signature:
 // base64(SHA-256(url + apiKey + secretKey + rnd + body)).
 func independentSignature(url, apiKey, secretKey, rnd string, body []byte) string {
 	var msg []byte

@@ -10,7 +10,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// BNPL, the shopping loan (flows.md section 6, endpoints.md A.4 and B.16,
+// BNPL, the shopping loan (docs/reference/craftgate/flows.md section 6, docs/reference/craftgate/endpoints.md A.4 and B.16,
 // alfabank/bnpl.md).
 //
 //	POST /payment/v1/bnpl-payments/offers          signed; the plans of a basket (MASLAK, ZIP, PAYCELL)
@@ -22,7 +22,7 @@ import (
 //	POST /payment/v1/bnpl-payments/verify          signed, {paymentId} (docs' form, responseStatus)
 //
 // A loan is an APM payment of the APM store (apm.go): same ids, retrieve
-// and bound. Its outcome at the bank's page follows bnpl.md section 2, by
+// and bound. Its outcome at the bank's page follows docs/reference/alfabank/bnpl.md section 2, by
 // bankCode (bnplBanks): İş Bankası, Akbank and TEB approve automatically
 // (SUCCESS / NONE); Fibabanka and Denizbank need the merchant's approval
 // (WAITING / APPROVAL_REQUIRED). MOCK DECISION: three mock bank codes
@@ -37,7 +37,7 @@ import (
 //
 // The callback carries paymentId, paymentStatus, additionalAction,
 // conversationId, callbackStatus, hashParams and the version 2 hash, with
-// the hashParams order of vectors.md V3 (the docs give none). The seeds
+// the hashParams order of docs/reference/craftgate/vectors.md V3 (the docs give none). The seeds
 // name the field apmAdditionalAction: the mock sends additionalAction, as
 // the API pages and clients do. Every status change after the application
 // sends BNPL_NOTIFICATION (payloadId the payment id) with payload
@@ -46,7 +46,7 @@ import (
 // Cancel and refund go through the ordinary refund endpoints (the hooks at
 // the top of refundPayment and refundTransaction): for ALFABANK and
 // TOM_FINANCE a whole-payment refund (cancel) only while the loan is not
-// approved, a transaction refund only after approval (bnpl.md 3.5); the
+// approved, a transaction refund only after approval (docs/reference/alfabank/bnpl.md 3.5); the
 // other providers follow the generic rule (a refund needs a successful
 // payment). MOCK DECISION: those refunds are answered but, unlike card
 // refunds, not kept for GET /payment/v1/refunds/{id}.
@@ -82,8 +82,8 @@ var bnplBanks = []bnplBank{
 	{"9003", "Mock Rejecting Bank", bnplReject},
 }
 
-// bnplCategories are the category codes (bnpl.md section 7): the docs'
-// 24 and the clients' 4 more, accepted alike (D≠C).
+// bnplCategories are the category codes (docs/reference/alfabank/bnpl.md section 7): the docs'
+// 24 and the clients' 4 more, accepted alike (the documentation and the official clients differ).
 var bnplCategories = map[string]bool{}
 
 func init() {
@@ -110,7 +110,7 @@ var bnplOffersProviders = map[string]bool{craftgate.BnplMaslak: true, craftgate.
 var bnplProviders = map[string]bool{craftgate.BnplMaslak: true, craftgate.BnplAlfabank: true, craftgate.BnplTomFinance: true,
 	craftgate.BnplHaso: true, craftgate.BnplZip: true, craftgate.BnplPaycell: true}
 
-// checkBnplCurrency: TRY or KZT (bnpl.md 3.1, 3.2).
+// checkBnplCurrency: TRY or KZT (docs/reference/alfabank/bnpl.md 3.1, 3.2).
 func checkBnplCurrency(c string) *apiError {
 	switch c {
 	case "":
@@ -126,7 +126,7 @@ const maxCartQuantity = 1_000_000
 
 // validateCart checks a BNPL basket: at least one item, each with a
 // category code, a positive quantity and unit price, adding up to price
-// exactly (bnpl.md 3.1 MOCK DECISION: Σ unitPrice × quantity == price).
+// exactly (docs/reference/alfabank/bnpl.md 3.1 MOCK DECISION: Σ unitPrice × quantity == price).
 func validateCart(field string, items []craftgate.BnplCartItem, price money) *apiError {
 	if len(items) == 0 {
 		return errValidation(CodeRequiredField, field+" is required: at least one item (quantity, amount and category are mandatory by BDDK rules)")
@@ -160,20 +160,17 @@ func validateCart(field string, items []craftgate.BnplCartItem, price money) *ap
 }
 
 // bnplOffers serves POST /payment/v1/bnpl-payments/offers.
-func (m *Mock) bnplOffers(c *call) {
+func (m *Mock) bnplOffers(c *call) error {
 	var req craftgate.BnplOffersRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	switch {
 	case req.ApmType == "":
-		c.fail(errRequired("apmType"))
-		return
+		return errRequired("apmType")
 	case !bnplOffersProviders[req.ApmType]:
-		c.fail(errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
-			" has no offers query (MASLAK, ZIP and PAYCELL have; the others show their plans after init)"))
-		return
+		return errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
+			" has no offers query (MASLAK, ZIP and PAYCELL have; the others show their plans after init)")
 	}
 	price, e := checkAmount("price", req.Price)
 	if en := m.apmNotEnabled(req.ApmType); en != nil {
@@ -186,8 +183,7 @@ func (m *Mock) bnplOffers(c *call) {
 		e = validateCart("items", req.Items, price)
 	}
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	// MOCK DECISION: offerId is a string (the clients' type; the docs
 	// say number, and the client's OfferID reads both); interest-free
@@ -209,6 +205,7 @@ func (m *Mock) bnplOffers(c *call) {
 		resp.BankOffers = append(resp.BankOffers, o)
 	}
 	c.sendData(http.StatusOK, &resp)
+	return nil
 }
 
 // paramText is additionalParams[name] as text (a string or a number).
@@ -224,7 +221,7 @@ func paramText(p map[string]any, name string) string {
 	return ""
 }
 
-// checkBnplParams checks the provider's required inputs (bnpl.md section 2).
+// checkBnplParams checks the provider's required inputs (docs/reference/alfabank/bnpl.md section 2).
 func checkBnplParams(req *craftgate.InitBnplPaymentRequest) *apiError {
 	ap := req.AdditionalParams
 	need := func(names ...string) *apiError {
@@ -262,7 +259,7 @@ func checkBnplParams(req *craftgate.InitBnplPaymentRequest) *apiError {
 		return need("buyerEmail", "buyerPhoneNumber")
 	case craftgate.BnplTomFinance:
 		// The page also requires channelId; the client samples send only
-		// buyerName and buyerPhoneNumber: both are accepted (D≠C).
+		// buyerName and buyerPhoneNumber: both are accepted (the documentation and the official clients differ).
 		if e := need("buyerName", "buyerPhoneNumber"); e != nil {
 			return e
 		}
@@ -287,28 +284,23 @@ func checkBnplParams(req *craftgate.InitBnplPaymentRequest) *apiError {
 }
 
 // bnplInit serves POST /payment/v1/bnpl-payments/init.
-func (m *Mock) bnplInit(c *call) {
+func (m *Mock) bnplInit(c *call) error {
 	var req craftgate.InitBnplPaymentRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	switch {
 	case req.ApmType == "":
-		c.fail(errRequired("apmType"))
-		return
+		return errRequired("apmType")
 	case !bnplProviders[req.ApmType]:
-		c.fail(errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
-			" is not a BNPL provider enabled for the merchant (MASLAK, ALFABANK, TOM_FINANCE, HASO, ZIP, PAYCELL)"))
-		return
+		return errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
+			" is not a BNPL provider enabled for the merchant (MASLAK, ALFABANK, TOM_FINANCE, HASO, ZIP, PAYCELL)")
 	}
 	if e := m.apmNotEnabled(req.ApmType); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := checkBnplCurrency(req.Currency); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	p, e := m.newAPM(req.ApmType, &craftgate.CreatePaymentRequest{Price: req.Price, PaidPrice: req.PaidPrice, Currency: req.Currency,
 		PaymentGroup: req.PaymentGroup, ConversationID: req.ConversationID, ExternalID: req.ExternalID,
@@ -341,14 +333,14 @@ func (m *Mock) bnplInit(c *call) {
 		}
 	}
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	p.bnpl, p.action, p.status, p.callbackURL, p.token = loan, craftgate.ApmActionRedirectToURL, craftgate.StatusWaiting, req.CallbackURL, randomToken()
 	m.apm.add(p)
 	m.logAPM(c, p, "bnpl init")
 	c.sendData(http.StatusOK, &craftgate.InitApmPaymentResponse{PaymentID: p.id, PaymentStatus: craftgate.StatusWaiting,
 		AdditionalAction: craftgate.ApmActionRedirectToURL, RedirectURL: m.publicBase(c.r) + pathBNPLPage + "/" + itoa(p.id) + "?t=" + p.token})
+	return nil
 }
 
 // bnplNotify sends BNPL_NOTIFICATION for p's current state; the caller
@@ -374,7 +366,7 @@ func (m *Mock) bnplAnswer(c *call, p *apmPayment, action string) {
 	f := url.Values{"paymentId": {itoa(p.id)}, "conversationId": {p.conversationID}, "callbackStatus": {""}}
 	var notify [][2]string
 	if again {
-		// bnpl.md 4: paymentStatus FAILURE, callbackStatus ALREADY_RETURNED.
+		// docs/reference/alfabank/bnpl.md 4: paymentStatus FAILURE, callbackStatus ALREADY_RETURNED.
 		f.Set("paymentStatus", craftgate.StatusFailure)
 		f.Set("additionalAction", craftgate.ApmActionNone)
 		f.Set("callbackStatus", craftgate.CallbackAlreadyReturned)
@@ -437,11 +429,10 @@ func (m *Mock) bnplLoanOf(id int64) (*apmPayment, *apiError) {
 }
 
 // bnplApprove serves POST /payment/v1/bnpl-payments/{id}/approve.
-func (m *Mock) bnplApprove(c *call) {
+func (m *Mock) bnplApprove(c *call) error {
 	p, e := m.bnplLoanOf(c.id)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	m.apm.mu.Lock()
 	if p.status != craftgate.StatusWaiting || p.action != craftgate.ApmActionApprovalRequired || p.bnpl.cancelled {
@@ -451,15 +442,15 @@ func (m *Mock) bnplApprove(c *call) {
 		if cancelled {
 			why = "it was cancelled"
 		}
-		c.fail(errValidation(CodeBnplNotApprovable, "paymentId "+itoa(p.id)+" cannot be approved: "+why+
-			"; only a loan in WAITING / APPROVAL_REQUIRED can be"))
-		return
+		return errValidation(CodeBnplNotApprovable, "paymentId "+itoa(p.id)+" cannot be approved: "+why+
+			"; only a loan in WAITING / APPROVAL_REQUIRED can be")
 	}
 	p.status, p.action, p.bnpl.approved = craftgate.StatusSuccess, craftgate.ApmActionNone, true
 	m.apm.mu.Unlock()
 	m.logAPM(c, p, "bnpl approve")
 	m.bnplNotify(p.id, craftgate.StatusSuccess, craftgate.ApmActionNone)
 	c.sendData(http.StatusOK, m.apmPaymentView(p))
+	return nil
 }
 
 // bnplVerifyState resolves an unknown status (MOCK DECISION: verify
@@ -474,11 +465,10 @@ func (m *Mock) bnplVerifyState(p *apmPayment) (status, action, group, code, desc
 }
 
 // bnplVerify serves POST /payment/v1/bnpl-payments/{id}/verify (clients).
-func (m *Mock) bnplVerify(c *call) {
+func (m *Mock) bnplVerify(c *call) error {
 	p, e := m.bnplLoanOf(c.id)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	status, action, group, code, desc, changed := m.bnplVerifyState(p)
 	if changed {
@@ -489,27 +479,25 @@ func (m *Mock) bnplVerify(c *call) {
 		r.PaymentError = &craftgate.ErrorBody{ErrorCode: code, ErrorDescription: desc, ErrorGroup: group}
 	}
 	c.sendData(http.StatusOK, &r)
+	return nil
 }
 
 // bnplVerifyDocs serves POST /payment/v1/bnpl-payments/verify {paymentId}
 // (docs): responseStatus APPROVED / DECLINED / WAITING for SUCCESS /
-// FAILURE / WAITING (bnpl.md 3.4, MOCK DECISION).
-func (m *Mock) bnplVerifyDocs(c *call) {
+// FAILURE / WAITING (docs/reference/alfabank/bnpl.md 3.4, MOCK DECISION).
+func (m *Mock) bnplVerifyDocs(c *call) error {
 	var req struct {
 		PaymentID int64 `json:"paymentId"`
 	}
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.PaymentID <= 0 {
-		c.fail(errRequired("paymentId"))
-		return
+		return errRequired("paymentId")
 	}
 	p, e := m.bnplLoanOf(req.PaymentID)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	status, action, _, code, desc, changed := m.bnplVerifyState(p)
 	if changed {
@@ -520,10 +508,11 @@ func (m *Mock) bnplVerifyDocs(c *call) {
 		rs = craftgate.StatusWaiting
 	}
 	c.sendData(http.StatusOK, &craftgate.BnplVerifyDocsResponse{ResponseStatus: rs, AdditionalAction: action, ErrorCode: code, ErrorMessage: desc})
+	return nil
 }
 
 // cancelRuleProviders are the providers whose pages state the rule:
-// cancel only unapproved, refund only approved (bnpl.md 3.5).
+// cancel only unapproved, refund only approved (docs/reference/alfabank/bnpl.md 3.5).
 var cancelRuleProviders = map[string]bool{craftgate.BnplAlfabank: true, craftgate.BnplTomFinance: true}
 
 // refundAPMPayment answers POST /payment/v1/refunds for an APM payment
@@ -626,7 +615,7 @@ func (m *Mock) refundAPMTransaction(c *call, req *craftgate.RefundTransactionReq
 }
 
 // EventBnplNotification is the webhook of a loan's status change
-// (flows.md 9.1): payloadId the payment id, payload its state.
+// (docs/reference/craftgate/flows.md 9.1): payloadId the payment id, payload its state.
 const EventBnplNotification = "BNPL_NOTIFICATION"
 
 // bnplPageNote tells the tester what applying will do.

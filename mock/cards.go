@@ -13,7 +13,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Stored cards, the card vault (endpoints.md A.6 and B.11, flows.md
+// Stored cards, the card vault (docs/reference/craftgate/endpoints.md A.6 and B.11, docs/reference/craftgate/flows.md
 // section 1 item 6).
 //
 //	POST   /payment/v1/cards                                store a card
@@ -320,123 +320,107 @@ func checkAlias(alias, field string) *apiError {
 }
 
 // storeCard serves POST /payment/v1/cards.
-func (m *Mock) storeCard(c *call) {
+func (m *Mock) storeCard(c *call) error {
 	var req craftgate.StoreCardRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.SecureFieldsToken != "" && req.CardNumber == "" { // secure fields (cardsextra.go)
 		m.storeSecureCard(c, &req)
-		return
+		return nil
 	}
 	now := m.Now()
 	d, e := checkPlainCard(req.CardHolderName, req.CardNumber, req.ExpireMonth, req.ExpireYear, now, c.en(), "")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := checkAlias(req.CardAlias, "cardAlias"); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	d.userKey, d.alias, d.created = req.CardUserKey, req.CardAlias, now.Unix()
 	sc, ok, err := m.store.vault.put(m, &d)
 	if err != nil {
-		c.fail(errVaultFullAPI(m.store.vault.capacity))
-		return
+		return errVaultFullAPI(m.store.vault.capacity)
 	}
 	if !ok {
-		c.fail(errNotFound(CodeCardUserNotFound, "cardUserKey "+strconv.Quote(truncate(req.CardUserKey, 64))+" is not a card user; omit it to create one"))
-		return
+		return errNotFound(CodeCardUserNotFound, "cardUserKey "+strconv.Quote(truncate(req.CardUserKey, 64))+" is not a card user; omit it to create one")
 	}
 	c.sendData(http.StatusOK, m.render(&sc))
+	return nil
 }
 
 // updateStoredCard serves POST /payment/v1/cards/update.
-func (m *Mock) updateStoredCard(c *call) {
+func (m *Mock) updateStoredCard(c *call) error {
 	var req craftgate.UpdateStoredCardRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := requireCardKeys(req.CardUserKey, req.CardToken); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	now := m.Now()
 	en := c.en()
 	if req.ExpireMonth == "" {
-		c.fail(errRequired("expireMonth"))
-		return
+		return errRequired("expireMonth")
 	}
 	if req.ExpireYear == "" {
-		c.fail(errRequired("expireYear"))
-		return
+		return errRequired("expireYear")
 	}
 	cur, ok := m.store.vault.get(req.CardUserKey, req.CardToken)
 	if !ok {
-		c.fail(errStoredCardNotFound(req.CardUserKey, req.CardToken))
-		return
+		return errStoredCardNotFound(req.CardUserKey, req.CardToken)
 	}
 	// The stored number and holder pass again; only the expiry is new.
 	d, e := checkPlainCard(cur.holder, cur.pan, req.ExpireMonth, req.ExpireYear, now, en, "")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := checkAlias(req.CardAlias, "cardAlias"); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	sc, ok := m.store.vault.update(req.CardUserKey, req.CardToken, d.month, d.year, req.CardAlias)
 	if !ok { // deleted meanwhile
-		c.fail(errStoredCardNotFound(req.CardUserKey, req.CardToken))
-		return
+		return errStoredCardNotFound(req.CardUserKey, req.CardToken)
 	}
 	c.sendData(http.StatusOK, m.render(&sc))
+	return nil
 }
 
 // deleteStoredCard serves POST /payment/v1/cards/delete (body) and DELETE
 // /payment/v1/cards (query): HTTP 200 with an empty body.
-func (m *Mock) deleteStoredCard(c *call) {
+func (m *Mock) deleteStoredCard(c *call) error {
 	var req craftgate.DeleteStoredCardRequest
 	if c.r.Method == http.MethodDelete {
 		q := c.r.URL.Query()
 		req.CardUserKey, req.CardToken = q.Get("cardUserKey"), q.Get("cardToken")
 	} else if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := requireCardKeys(req.CardUserKey, req.CardToken); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if !m.store.vault.remove(req.CardUserKey, req.CardToken) {
-		c.fail(errStoredCardNotFound(req.CardUserKey, req.CardToken))
-		return
+		return errStoredCardNotFound(req.CardUserKey, req.CardToken)
 	}
 	c.wrote, c.status = true, http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 // searchStoredCards serves GET /payment/v1/cards.
-func (m *Mock) searchStoredCards(c *call) {
+func (m *Mock) searchStoredCards(c *call) error {
 	q := c.r.URL.Query()
 	page, size, e := paging(q)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	minDate, e := m.queryDate(q, "minCreatedDate")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	maxDate, e := m.queryDate(q, "maxCreatedDate")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	now := m.Now()
 	eq := func(name, got string) bool { want := q.Get(name); return want == "" || want == got }
@@ -456,6 +440,7 @@ func (m *Mock) searchStoredCards(c *call) {
 		}
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // paging reads page (0-based) and size.

@@ -14,7 +14,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Checkout form, the common payment page (flows.md section 7, endpoints.md
+// Checkout form, the common payment page (docs/reference/craftgate/flows.md section 7, docs/reference/craftgate/endpoints.md
 // B.7).
 //
 //	POST   /payment/v1/checkout-payments/init     signed: {token, pageUrl, tokenExpireDate}
@@ -93,11 +93,10 @@ func newUUID() string {
 }
 
 // initCheckout serves POST /payment/v1/checkout-payments/init.
-func (m *Mock) initCheckout(c *call) {
+func (m *Mock) initCheckout(c *call) error {
 	var req craftgate.InitCheckoutPaymentRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	order := craftgate.CreatePaymentRequest{
 		Price: req.Price, PaidPrice: req.PaidPrice, Installment: 1, Currency: req.Currency,
@@ -107,48 +106,38 @@ func (m *Mock) initCheckout(c *call) {
 	}
 	var d draft
 	if e := validateOrder(&order, &d); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := m.checkSellers(&d); e != nil { // marketplace.go
-		c.fail(e)
-		return
+		return e
 	}
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	switch {
 	case req.CardUserKey != "" || req.AllowOnlyStoredCards:
-		c.fail(errValidation(CodeUnsupportedFeature, "cardUserKey/allowOnlyStoredCards: stored cards are not supported by the mock's checkout page"))
-		return
+		return errValidation(CodeUnsupportedFeature, "cardUserKey/allowOnlyStoredCards: stored cards are not supported by the mock's checkout page")
 	case req.DepositPayment:
-		c.fail(errValidation(CodeUnsupportedFeature, "depositPayment: the mock's checkout page does not top up wallets; use POST /payment/v1/deposits or deposits/3ds-init"))
-		return
+		return errValidation(CodeUnsupportedFeature, "depositPayment: the mock's checkout page does not top up wallets; use POST /payment/v1/deposits or deposits/3ds-init")
 	case req.AlwaysStoreCardAfterPayment:
-		c.fail(errValidation(CodeUnsupportedFeature, "alwaysStoreCardAfterPayment is not supported by the mock"))
-		return
+		return errValidation(CodeUnsupportedFeature, "alwaysStoreCardAfterPayment is not supported by the mock")
 	case len(req.EnabledPaymentMethods) > 0 && !slices.Contains(req.EnabledPaymentMethods, "CARD"):
-		c.fail(errValidation(CodeUnsupportedFeature, "enabledPaymentMethods: the mock's checkout page takes cards only; include CARD"))
-		return
+		return errValidation(CodeUnsupportedFeature, "enabledPaymentMethods: the mock's checkout page takes cards only; include CARD")
 	}
 	ttl := DefaultCheckoutTTL
 	switch {
 	case req.TTL < 0 || req.TTL > maxCheckoutTTL:
-		c.fail(errValidation(CodeInvalidTTL, "ttl must be between 1 and "+strconv.Itoa(maxCheckoutTTL)+" minutes"))
-		return
+		return errValidation(CodeInvalidTTL, "ttl must be between 1 and "+strconv.Itoa(maxCheckoutTTL)+" minutes")
 	case req.TTL > 0:
 		ttl = time.Duration(req.TTL) * time.Minute
 	}
 	installments := []int{1}
 	for _, n := range req.EnabledInstallments {
 		if n < 1 || n > 12 {
-			c.fail(errValidation(CodeInvalidInstallment, "enabledInstallments must be between 1 and 12, got "+strconv.Itoa(n)))
-			return
+			return errValidation(CodeInvalidInstallment, "enabledInstallments must be between 1 and 12, got "+strconv.Itoa(n))
 		}
 		if n > 1 && craftgate.Currencies[d.currency] != craftgate.CurrencyTRY {
-			c.fail(errValidation(CodeInvalidInstallment, "enabledInstallments above 1 need currency TRY"))
-			return
+			return errValidation(CodeInvalidInstallment, "enabledInstallments above 1 need currency TRY")
 		}
 		if !slices.Contains(installments, n) {
 			installments = append(installments, n)
@@ -181,6 +170,7 @@ func (m *Mock) initCheckout(c *call) {
 		Token: s.token, PageURL: m.publicBase(c.r) + pathCheckoutPage + "/" + s.token,
 		TokenExpireDate: s.expires.In(m.loc).Format(craftgate.DateTimeLayout),
 	})
+	return nil
 }
 
 // tokenQueue remembers checkout tokens in creation order, so that the
@@ -264,11 +254,11 @@ func (m *Mock) renderCheckout(s *checkoutSession, errMsg, holder, month, year st
 }
 
 // checkoutPage serves GET /_mock/checkout/{token}.
-func (m *Mock) checkoutPage(c *call) {
+func (m *Mock) checkoutPage(c *call) error {
 	s := m.checkoutByToken(c.idText)
 	if s == nil {
 		c.sendMessage(http.StatusNotFound, "Checkout not found", "This payment page does not exist.")
-		return
+		return nil
 	}
 	s.mu.Lock()
 	expired, paid := s.expired(m.Now()), s.state == checkoutPaid
@@ -281,6 +271,7 @@ func (m *Mock) checkoutPage(c *call) {
 	default:
 		c.sendHTML(http.StatusOK, m.renderCheckout(s, "", "", "", "", 1))
 	}
+	return nil
 }
 
 // cleanCardNumber drops the spaces and dashes people type.
@@ -295,14 +286,14 @@ func cleanCardNumber(s string) string {
 
 // checkoutPay serves POST /_mock/checkout/{token}: validates the card
 // form, pays (the card's non-3DS outcome) and answers the callback form.
-func (m *Mock) checkoutPay(c *call) {
+func (m *Mock) checkoutPay(c *call) error {
 	if !m.parsePageForm(c) {
-		return
+		return nil
 	}
 	s := m.checkoutByToken(c.idText)
 	if s == nil {
 		c.sendMessage(http.StatusNotFound, "Checkout not found", "This payment page does not exist.")
-		return
+		return nil
 	}
 	now := m.Now()
 
@@ -311,14 +302,14 @@ func (m *Mock) checkoutPay(c *call) {
 	switch {
 	case s.state == checkoutPaid:
 		c.sendMessage(http.StatusConflict, "Already paid", "A payment was already made on this page.")
-		return
+		return nil
 	case s.expired(now):
 		c.sendMessage(http.StatusGone, "Expired", "This payment page has expired.")
-		return
+		return nil
 	}
 	p, failed := m.payOnPage(c, s, now)
 	if p == nil {
-		return
+		return nil
 	}
 	s.state, s.paymentID = checkoutPaid, p.id
 	if !failed {
@@ -332,6 +323,7 @@ func (m *Mock) checkoutPay(c *call) {
 		Title, Heading, Message string
 		Post                    autoPost
 	}{heading, heading, msg, autoPost{Action: s.callbackURL, Fields: []formField{{"token", s.token}}, Button: "Return to the merchant"}}))
+	return nil
 }
 
 // payOnPage validates the card form posted to a hosted page (the checkout
@@ -386,11 +378,10 @@ func (m *Mock) payOnPage(c *call, s *checkoutSession, now time.Time) (p *payment
 }
 
 // retrieveCheckout serves GET /payment/v1/checkout-payments/{token}.
-func (m *Mock) retrieveCheckout(c *call) {
+func (m *Mock) retrieveCheckout(c *call) error {
 	s := m.checkoutByToken(c.idText)
 	if s == nil {
-		c.fail(errNotFound(CodeCheckoutNotFound, "checkout token "+c.idText+" not found"))
-		return
+		return errNotFound(CodeCheckoutNotFound, "checkout token "+c.idText+" not found")
 	}
 	s.mu.Lock()
 	state, id, expired := s.state, s.paymentID, s.expired(m.Now())
@@ -399,8 +390,7 @@ func (m *Mock) retrieveCheckout(c *call) {
 	case state == checkoutPaid:
 		p := m.store.payment(id)
 		if p == nil {
-			c.fail(m.paymentNotFound("checkout token "+c.idText+": its payment "+itoa(id), id))
-			return
+			return m.paymentNotFound("checkout token "+c.idText+": its payment "+itoa(id), id)
 		}
 		c.out = append(c.out, `{"data":`...)
 		c.out = m.appendPayment(c.out, p, c.en())
@@ -411,15 +401,15 @@ func (m *Mock) retrieveCheckout(c *call) {
 	default:
 		c.fail(errValidation(CodeCheckoutNotPaid, "checkout token "+c.idText+" has no payment yet"))
 	}
+	return nil
 }
 
 // expireCheckout serves DELETE /payment/v1/checkout-payments/{token}:
 // HTTP 200 with an empty body.
-func (m *Mock) expireCheckout(c *call) {
+func (m *Mock) expireCheckout(c *call) error {
 	s := m.checkoutByToken(c.idText)
 	if s == nil {
-		c.fail(errNotFound(CodeCheckoutNotFound, "checkout token "+c.idText+" not found"))
-		return
+		return errNotFound(CodeCheckoutNotFound, "checkout token "+c.idText+" not found")
 	}
 	s.mu.Lock()
 	paid := s.state == checkoutPaid
@@ -428,9 +418,9 @@ func (m *Mock) expireCheckout(c *call) {
 	}
 	s.mu.Unlock()
 	if paid {
-		c.fail(errValidation(CodeCheckoutAlreadyPaid, "checkout token "+c.idText+" was already used for a payment"))
-		return
+		return errValidation(CodeCheckoutAlreadyPaid, "checkout token "+c.idText+" was already used for a payment")
 	}
 	c.wrote, c.status = true, http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
+	return nil
 }

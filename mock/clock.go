@@ -43,7 +43,7 @@ func (m *Mock) Advance(d time.Duration) {
 
 // sameDay reports whether the Unix times a and b fall on the same calendar
 // day in the mock's Location: the mock's "bank end of day" is midnight
-// there (flows.md section 4 leaves the cut-off to the mock).
+// there (docs/reference/craftgate/flows.md section 4 leaves the cut-off to the mock).
 func (m *Mock) sameDay(a, b int64) bool {
 	ya, ma, da := time.Unix(a, 0).In(m.loc).Date()
 	yb, mb, db := time.Unix(b, 0).In(m.loc).Date()

@@ -235,7 +235,7 @@ func (m *Mock) appendCancel(b []byte, c *cancelRecord) []byte {
 }
 
 // appendRefund appends a whole-payment REFUND as a craftgate.PaymentRefund:
-// no top-level id (endpoints.md B.8), one entry per transaction refund.
+// no top-level id (docs/reference/craftgate/endpoints.md B.8), one entry per transaction refund.
 func (m *Mock) appendRefund(b []byte, p *payment, conversationID string, total money, created int64, rs []*txRefundRecord, rw refundWallet) []byte {
 	b = append(b, `{"createdDate":"`...)
 	b = m.appendUnix(b, created)

@@ -166,7 +166,7 @@ const (
 	// duration.
 	CodeInvalidDuration = "2030"
 
-	// 3-D Secure and checkout (flows.md sections 2 and 7).
+	// 3-D Secure and checkout (docs/reference/craftgate/flows.md sections 2 and 7).
 
 	// CodeInvalidCallbackURL: callbackUrl is missing or not an absolute
 	// http(s) URL (3ds-init, checkout init).
@@ -185,7 +185,7 @@ const (
 	CodeThreeDSNotCompletable = "2034"
 	// CodeCheckoutNotPaid: retrieve of a checkout token nobody paid yet.
 	// The reference leaves it undocumented; the mock answers a validation
-	// error (flows.md section 7 item 6).
+	// error (docs/reference/craftgate/flows.md section 7 item 6).
 	CodeCheckoutNotPaid = "2035"
 	// CodeCheckoutExpired: the checkout token expired (ttl or DELETE).
 	CodeCheckoutExpired = "2036"
@@ -221,11 +221,11 @@ const (
 	CodePostAuthNotAllowed = "2040"
 	// CodePostAuthAboveMargin: the post-auth paidPrice is above the margin
 	// (Config.PostAuthMargin) times the pre-authorised amount (HTTP 400).
-	// The reference leaves the answer undocumented (flows.md section 3).
+	// The reference leaves the answer undocumented (docs/reference/craftgate/flows.md section 3).
 	CodePostAuthAboveMargin = "2041"
 	// CodePreAuthRefundNotWhole: a transaction (partial) refund of a
 	// pre-authorised payment, which can only be refunded whole through
-	// POST /payment/v1/refunds (flows.md section 3 item 4; HTTP 400).
+	// POST /payment/v1/refunds (docs/reference/craftgate/flows.md section 3 item 4; HTTP 400).
 	CodePreAuthRefundNotWhole = "2042"
 	// CodeStoredCardNotUsable: a payment names a stored card
 	// (cardUserKey + cardToken) that does not exist or was deleted, or only
@@ -358,7 +358,7 @@ const (
 	// (walletPrice == paidPrice) carries a card (HTTP 400).
 	CodeWalletCardNotAllowed = "2211"
 	// CodeTransactionNotUpdatable: PUT payment-transactions/{id} breaks a
-	// rule of flows.md 10.4 (not a PRODUCT payment, not successful,
+	// rule of docs/reference/craftgate/flows.md 10.4 (not a PRODUCT payment, not successful,
 	// refunded, approved, not a marketplace item, nothing changed; HTTP
 	// 400).
 	CodeTransactionNotUpdatable = "2212"
@@ -373,7 +373,7 @@ const (
 // APM codes (apm.go); synthetic like the ones above (HTTP 400).
 const (
 	// CodeInvalidApmParam: an APM-specific input (apmUserIdentity or an
-	// additionalParams value flows.md section 5 lists) is missing or
+	// additionalParams value docs/reference/craftgate/flows.md section 5 lists) is missing or
 	// malformed.
 	CodeInvalidApmParam = "2150"
 	// CodeApmTypeNotEnabled: apmType is not an APM enabled for the

@@ -53,29 +53,28 @@ func (m *Mock) Faults() FaultConfig {
 }
 
 // getFaults serves GET /_mock/v1/faults.
-func (m *Mock) getFaults(c *call) {
+func (m *Mock) getFaults(c *call) error {
 	c.sendData(http.StatusOK, faultsView(m.Faults()))
+	return nil
 }
 
 // postFaults serves POST /_mock/v1/faults: replaces the configuration.
 // Spent rules of a GET answer (rate 0, count 0) are dropped, so that what
 // GET answered can be posted back.
-func (m *Mock) postFaults(c *call) {
+func (m *Mock) postFaults(c *call) error {
 	var cfg FaultConfig
 	if e := decodeJSON(c.body, &cfg); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if err := strictFaults(c.body, &cfg); err != nil {
-		c.fail(errValidation(CodeInvalidFaults, "faults: "+truncate(err.Error(), 200)))
-		return
+		return errValidation(CodeInvalidFaults, "faults: "+truncate(err.Error(), 200))
 	}
 	cfg.Rules = dropSpent(cfg.Rules)
 	if err := m.SetFaults(cfg); err != nil {
-		c.fail(errValidation(CodeInvalidFaults, strings.TrimPrefix(err.Error(), "mock: ")))
-		return
+		return errValidation(CodeInvalidFaults, strings.TrimPrefix(err.Error(), "mock: "))
 	}
 	c.sendData(http.StatusOK, faultsView(m.Faults()))
+	return nil
 }
 
 // dropSpent removes the spent rules' faults: a spent rule of a GET

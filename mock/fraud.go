@@ -14,11 +14,11 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Fraud management (endpoints.md A.11, flows.md section 12).
+// Fraud management (docs/reference/craftgate/endpoints.md A.11, docs/reference/craftgate/flows.md section 12).
 //
 //	POST   /fraud/v1/value-lists                                 create a list {listName, type}, or add a value (+ label, value or paymentId, durationInSeconds)
 //	GET    /fraud/v1/value-lists/all                             every list (the official clients' path)
-//	GET    /fraud/v1/value-lists                                 every list (the documented path; D≠C, both accepted)
+//	GET    /fraud/v1/value-lists                                 every list (the documented path; the documentation and the official clients differ, both accepted)
 //	GET    /fraud/v1/value-lists/{listName}                      one list
 //	DELETE /fraud/v1/value-lists/{listName}                      delete a list
 //	DELETE /fraud/v1/value-lists/{listName}/values/{valueId}     remove a value
@@ -68,7 +68,7 @@ const (
 	maxFraudLabel  = 255
 	maxFraudValue  = 255
 	// maxCardFingerprintAge is how long a card fingerprint is kept
-	// (endpoints.md A.11).
+	// (docs/reference/craftgate/endpoints.md A.11).
 	maxCardFingerprintAge = 2 * time.Hour
 )
 
@@ -250,47 +250,40 @@ func checkListName(name string) *apiError {
 }
 
 // addFraudValue serves POST /fraud/v1/value-lists.
-func (m *Mock) addFraudValue(c *call) {
+func (m *Mock) addFraudValue(c *call) error {
 	var req craftgate.FraudValueRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := checkListName(req.ListName); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	switch req.Type {
 	case "":
-		c.fail(errRequired("type"))
-		return
+		return errRequired("type")
 	case craftgate.FraudValueCard, craftgate.FraudValueIP, craftgate.FraudValuePhoneNumber, craftgate.FraudValueEmail, craftgate.FraudValueOther:
 	default:
-		c.fail(errValidation(CodeInvalidFraudValue, "type must be CARD, IP, PHONE_NUMBER, EMAIL or OTHER"))
-		return
+		return errValidation(CodeInvalidFraudValue, "type must be CARD, IP, PHONE_NUMBER, EMAIL or OTHER")
 	}
 	value := req.Value
 	switch {
 	case req.PaymentID != 0 && req.Type != craftgate.FraudValueCard:
-		c.fail(errValidation(CodeInvalidFraudValue, "paymentId adds a card fingerprint: only for type CARD"))
-		return
+		return errValidation(CodeInvalidFraudValue, "paymentId adds a card fingerprint: only for type CARD")
 	case req.PaymentID != 0:
 		fp, e := m.paymentFingerprint(req.PaymentID)
 		if e != nil {
-			c.fail(e)
-			return
+			return e
 		}
 		value = fp
 	case req.Type == craftgate.FraudValueCard && value != "" && !isFingerprint(value):
-		c.fail(errValidation(CodeInvalidFraudValue, "value: a CARD value is a card fingerprint; send paymentId to add the card of a payment"))
-		return
+		return errValidation(CodeInvalidFraudValue, "value: a CARD value is a card fingerprint; send paymentId to add the card of a payment")
 	}
 	if e := m.putFraudValue(req.ListName, req.Type, req.Label, value, req.DurationInSeconds); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	c.wrote, c.status = true, http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 // addCardFingerprint serves POST /fraud/v1/value-lists/{listName}/card-fingerprints.
@@ -416,8 +409,8 @@ func (m *Mock) listJSON(l *fraudList, now time.Time) craftgate.FraudValueList {
 }
 
 // allFraudValueLists serves GET /fraud/v1/value-lists/all and GET
-// /fraud/v1/value-lists (D≠C: both paths are accepted), lists by name.
-func (m *Mock) allFraudValueLists(c *call) {
+// /fraud/v1/value-lists (the documentation and the official clients differ: both paths are accepted), lists by name.
+func (m *Mock) allFraudValueLists(c *call) error {
 	now := m.Now()
 	fs := &m.fraud
 	out := craftgate.FraudValueLists{Items: []craftgate.FraudValueList{}}
@@ -432,10 +425,11 @@ func (m *Mock) allFraudValueLists(c *call) {
 	}
 	fs.mu.Unlock()
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // fraudValueList serves GET /fraud/v1/value-lists/{listName}.
-func (m *Mock) fraudValueList(c *call) {
+func (m *Mock) fraudValueList(c *call) error {
 	fs := &m.fraud
 	fs.mu.Lock()
 	l := fs.byName[c.idText]
@@ -445,14 +439,14 @@ func (m *Mock) fraudValueList(c *call) {
 	}
 	fs.mu.Unlock()
 	if l == nil {
-		c.fail(errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found"))
-		return
+		return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // deleteFraudValueList serves DELETE /fraud/v1/value-lists/{listName}.
-func (m *Mock) deleteFraudValueList(c *call) {
+func (m *Mock) deleteFraudValueList(c *call) error {
 	fs := &m.fraud
 	fs.mu.Lock()
 	_, ok := fs.byName[c.idText]
@@ -460,11 +454,11 @@ func (m *Mock) deleteFraudValueList(c *call) {
 	fs.recount()
 	fs.mu.Unlock()
 	if !ok {
-		c.fail(errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found"))
-		return
+		return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
 	}
 	c.wrote, c.status = true, http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 // deleteFraudValue serves DELETE /fraud/v1/value-lists/{listName}/values/{valueId}.
@@ -495,12 +489,11 @@ func (m *Mock) deleteFraudValue(c *call) error {
 
 // searchFraudRules serves GET /fraud/v1/rules: the mock's fixed rules,
 // filtered by name (substring) and action.
-func (m *Mock) searchFraudRules(c *call) {
+func (m *Mock) searchFraudRules(c *call) error {
 	q := c.r.URL.Query()
 	page, size, e := paging(q)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	out := craftgate.FraudRuleList{Items: []craftgate.FraudRule{}, Page: page, Size: size}
 	name, action := strings.ToLower(q.Get("name")), q.Get("action")
@@ -518,15 +511,15 @@ func (m *Mock) searchFraudRules(c *call) {
 	}
 	out.TotalSize = int64(n)
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // searchFraudChecks serves GET /fraud/v1/fraud-checks, oldest first.
-func (m *Mock) searchFraudChecks(c *call) {
+func (m *Mock) searchFraudChecks(c *call) error {
 	q := c.r.URL.Query()
 	page, size, e := paging(q)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	var paymentID, ruleID int64
 	for _, f := range []struct {
@@ -535,8 +528,7 @@ func (m *Mock) searchFraudChecks(c *call) {
 	}{{"paymentId", &paymentID}, {"ruleId", &ruleID}} {
 		if s := q.Get(f.k); s != "" {
 			if *f.to = parseID(s); *f.to <= 0 {
-				c.fail(errValidation(CodeInvalidQuery, f.k+" must be a positive number, got "+strconv.Quote(truncate(s, 20))))
-				return
+				return errValidation(CodeInvalidQuery, f.k+" must be a positive number, got "+strconv.Quote(truncate(s, 20)))
 			}
 		}
 	}
@@ -581,25 +573,23 @@ func (m *Mock) searchFraudChecks(c *call) {
 	}
 	out.TotalSize = int64(n)
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // updateFraudCheckStatus serves PUT /fraud/v1/fraud-checks/{id}/check-status.
-func (m *Mock) updateFraudCheckStatus(c *call) {
+func (m *Mock) updateFraudCheckStatus(c *call) error {
 	var req struct {
 		CheckStatus string `json:"checkStatus"`
 	}
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	switch req.CheckStatus {
 	case craftgate.FraudCheckFraud, craftgate.FraudCheckNotFraud, craftgate.FraudCheckWaiting:
 	case "":
-		c.fail(errRequired("checkStatus"))
-		return
+		return errRequired("checkStatus")
 	default:
-		c.fail(errValidation(CodeInvalidFraudValue, "checkStatus must be FRAUD, NOT_FRAUD or WAITING"))
-		return
+		return errValidation(CodeInvalidFraudValue, "checkStatus must be FRAUD, NOT_FRAUD or WAITING")
 	}
 	id := c.id
 	fs := &m.fraud
@@ -610,11 +600,11 @@ func (m *Mock) updateFraudCheckStatus(c *call) {
 	}
 	fs.mu.Unlock()
 	if fc == nil {
-		c.fail(errNotFound(CodeFraudCheckNotFound, "fraud check "+strconv.FormatInt(id, 10)+" not found"))
-		return
+		return errNotFound(CodeFraudCheckNotFound, "fraud check "+strconv.FormatInt(id, 10)+" not found")
 	}
 	c.wrote, c.status = true, http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 // fraudBlocked is the 422 of a BLOCK rule.

@@ -149,7 +149,7 @@ func TestFraudValueLists(t *testing.T) {
 		*cards.Values[0].ExpireInSeconds != int64(maxCardFingerprintAge/time.Second) {
 		t.Fatalf("cards %+v", cards)
 	}
-	// Both paths list every list (D≠C).
+	// Both paths list every list (the documentation and the official clients differ).
 	for _, path := range []string{pathFraudValueListsAll, pathFraudValueLists} {
 		var all craftgate.FraudValueLists
 		data(t, do(t, m, http.MethodGet, path, nil), &all)

@@ -11,7 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Installment search and BIN inquiry (endpoints.md A.6 and B.12), answered
+// Installment search and BIN inquiry (docs/reference/craftgate/endpoints.md A.6 and B.12), answered
 // from the test-card catalogue.
 //
 //	GET /installment/v1/installments?binNumber=&price=&currency=  {"items":[Installment]}
@@ -220,19 +220,17 @@ func parseInstallmentQuery(q url.Values) (installmentQuery, *apiError) {
 }
 
 // searchInstallments serves GET /installment/v1/installments.
-func (m *Mock) searchInstallments(c *call) {
+func (m *Mock) searchInstallments(c *call) error {
 	iq, e := parseInstallmentQuery(c.r.URL.Query())
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	iq.english = c.en()
 	var items []craftgate.Installment
 	if iq.bin != "" {
 		tc := binCard(iq.bin)
 		if tc == nil {
-			c.fail(errNotFound(CodeBinNotFound, "binNumber "+iq.bin+" is not the BIN of a sandbox test card"))
-			return
+			return errNotFound(CodeBinNotFound, "binNumber "+iq.bin+" is not the BIN of a sandbox test card")
 		}
 		it := installmentItem(&iq, tc)
 		it.BinNumber = iq.bin
@@ -241,6 +239,7 @@ func (m *Mock) searchInstallments(c *call) {
 		items = familyItems(&iq)
 	}
 	c.sendData(http.StatusOK, craftgate.InstallmentSearch{Items: items})
+	return nil
 }
 
 // familyItems lists one item per bank and card family (per family with

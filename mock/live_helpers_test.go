@@ -28,7 +28,7 @@ const (
 	testWebhookKey  = "test-webhook-key-0123456789abcdef"
 )
 
-// Cards of the 3-D Secure table (test-cards.md 3.2).
+// Cards of the 3-D Secure table (docs/reference/craftgate/test-cards.md 3.2).
 const (
 	cardInitFails     = "5117580000006668" // THREEDS_INIT_ERROR at init
 	cardMd0           = "5115830000006669" // verify: mdStatus 0

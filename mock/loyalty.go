@@ -8,8 +8,8 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Rewards / loyalty (endpoints.md A.6 and B.1, flows.md section 13,
-// test-cards.md section 4).
+// Rewards / loyalty (docs/reference/craftgate/endpoints.md A.6 and B.1, docs/reference/craftgate/flows.md section 13,
+// docs/reference/craftgate/test-cards.md section 4).
 //
 //	POST /payment/v1/card-loyalties/retrieve   the rewards of a plain or stored card
 //	card.loyalty in a payment (non-3DS and 3ds-init)   use one; the payment echoes it
@@ -27,7 +27,7 @@ import (
 // MOCK DECISIONS where the reference is silent:
 //   - only REWARD_MONEY can be used (the other types are not modelled:
 //     CodeUnsupportedFeature); reward is required for it and refused for the
-//     other types ("reward only for REWARD_MONEY", endpoints.md B.1); its
+//     other types ("reward only for REWARD_MONEY", docs/reference/craftgate/endpoints.md B.1); its
 //     amounts are zero or positive and not both zero;
 //   - a reward above the payment's paidPrice is declined (HTTP 422) with
 //     group SALES_AMOUNT_LESS_THAN_AWARD, and a card reward above the card's
@@ -55,24 +55,21 @@ type loyaltyUse struct {
 }
 
 // retrieveLoyalties serves POST /payment/v1/card-loyalties/retrieve.
-func (m *Mock) retrieveLoyalties(c *call) {
+func (m *Mock) retrieveLoyalties(c *call) error {
 	var req craftgate.RetrieveLoyaltiesRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	now, en := m.Now(), c.en()
 	var pan string
 	switch {
 	case req.CardNumber == "" && (req.CardUserKey != "" || req.CardToken != ""):
 		if e := requireCardKeys(req.CardUserKey, req.CardToken); e != nil {
-			c.fail(e)
-			return
+			return e
 		}
 		sc, ok := m.store.vault.get(req.CardUserKey, req.CardToken)
 		if !ok {
-			c.fail(errStoredCardNotFound(req.CardUserKey, req.CardToken))
-			return
+			return errStoredCardNotFound(req.CardUserKey, req.CardToken)
 		}
 		pan = sc.pan
 	default:
@@ -83,12 +80,12 @@ func (m *Mock) retrieveLoyalties(c *call) {
 		}
 		sd, e := checkPlainCard(holder, req.CardNumber, req.ExpireMonth, req.ExpireYear, now, en, "")
 		if e != nil {
-			c.fail(e)
-			return
+			return e
 		}
 		pan = sd.pan
 	}
 	c.sendData(http.StatusOK, loyaltiesOf(pan))
+	return nil
 }
 
 // loyaltiesOf is the reward inquiry of the card pan (also of a Masterpass
@@ -157,7 +154,7 @@ func checkLoyalty(l *craftgate.Loyalty, d *draft, en bool) (*loyaltyUse, *apiErr
 		return nil, errValidation(CodeInvalidLoyalty, "card.loyalty.reward: cardRewardMoney or firmRewardMoney must be above zero")
 	}
 	tc := d.card
-	if tc == nil { // flows.md 13.3: not possible on fully-wallet payments
+	if tc == nil { // docs/reference/craftgate/flows.md 13.3: not possible on fully-wallet payments
 		return nil, errValidation(CodeInvalidLoyalty, "card.loyalty needs a card: a reward cannot be used on a wallet payment")
 	}
 	if slices.ContainsFunc(tc.Failures, func(f craftgate.Failure) bool { return slices.Contains(rewardErrorGroups, f.Group) }) {

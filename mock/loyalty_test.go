@@ -7,7 +7,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Reward inquiry cards of test-cards.md section 4.
+// Reward inquiry cards of docs/reference/craftgate/test-cards.md section 4.
 const (
 	rewardBonusCard   = "4043080000000003" // Bonus: 12.35 card, 5.20 firm
 	rewardGarantiCard = "4032800000000007" // Garanti BBVA CC: 11.22 card, 45.58 firm

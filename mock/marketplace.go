@@ -9,7 +9,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Marketplace (flows.md section 10, endpoints.md A.8).
+// Marketplace (docs/reference/craftgate/flows.md section 10, docs/reference/craftgate/endpoints.md A.8).
 //
 //	POST /payment/v1/payment-transactions/approve     approve items for payout
 //	POST /payment/v1/payment-transactions/disapprove  withdraw approvals
@@ -32,13 +32,13 @@ import (
 //     other item answers FAILURE with a failedReason naming the one that
 //     failed; otherwise each item stands alone;
 //   - at most maxApprovalItems ids per call (CodeInvalidApproval);
-//   - PUT follows flows.md 10.4: PRODUCT payments only, successful, the
+//   - PUT follows docs/reference/craftgate/flows.md 10.4: PRODUCT payments only, successful, the
 //     item neither cancelled nor refunded (in part), a marketplace item not yet
 //     approved, the new seller a registered sub-merchant, the new share at
 //     most the item's price, and at least one of seller or share changed
 //     (CodeTransactionNotUpdatable, 400);
 //   - wallet payments cannot carry marketplace items ("closed-loop
-//     wallets cannot be used in marketplaces", flows.md 10.9);
+//     wallets cannot be used in marketplaces", docs/reference/craftgate/flows.md 10.9);
 //   - settlement credits each approved, unrefunded, unsettled item's
 //     subMerchantMemberPrice to its seller's wallet (SETTLEMENT_EARNINGS,
 //     transactionId the item) when the seller has a wallet in the
@@ -163,10 +163,16 @@ func (m *Mock) lockedTx(id int64) (*payment, *transaction, int, string) {
 }
 
 // approveTransactions serves POST /payment/v1/payment-transactions/approve.
-func (m *Mock) approveTransactions(c *call) { m.approval(c, true) }
+func (m *Mock) approveTransactions(c *call) error {
+	m.approval(c, true)
+	return nil
+}
 
 // disapproveTransactions serves POST /payment/v1/payment-transactions/disapprove.
-func (m *Mock) disapproveTransactions(c *call) { m.approval(c, false) }
+func (m *Mock) disapproveTransactions(c *call) error {
+	m.approval(c, false)
+	return nil
+}
 
 func (m *Mock) approval(c *call, approve bool) {
 	var req craftgate.ApprovalRequest
@@ -249,29 +255,24 @@ func (m *Mock) approvable(id int64, approve bool) string {
 // updateTransaction serves PUT /payment/v1/payment-transactions/{id}. The
 // clients also send blockageResolvedDate, which the docs do not list: it
 // is accepted and ignored (blockage days are not modelled).
-func (m *Mock) updateTransaction(c *call) {
+func (m *Mock) updateTransaction(c *call) error {
 	var req craftgate.UpdatePaymentTransactionRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.SubMerchantMemberID <= 0 {
-		c.fail(errRequired("subMerchantMemberId"))
-		return
+		return errRequired("subMerchantMemberId")
 	}
 	share, prob := moneyOf(req.SubMerchantMemberPrice)
 	if prob != amountOK || share < 0 {
-		c.fail(errValidation(CodeInvalidAmount, "subMerchantMemberPrice must be zero or a positive amount with at most 8 decimal places"))
-		return
+		return errValidation(CodeInvalidAmount, "subMerchantMemberPrice must be zero or a positive amount with at most 8 decimal places")
 	}
 	if !m.isSeller(req.SubMerchantMemberID) {
-		c.fail(errValidation(CodeInvalidSubMerchant, "subMerchantMemberId "+strconv.FormatInt(req.SubMerchantMemberID, 10)+" is not a member registered as a sub-merchant"))
-		return
+		return errValidation(CodeInvalidSubMerchant, "subMerchantMemberId "+strconv.FormatInt(req.SubMerchantMemberID, 10)+" is not a member registered as a sub-merchant")
 	}
 	p, t, i, reason := m.lockedTx(c.id)
 	if reason != "" {
-		c.fail(errNotFound(CodePaymentTransactionNotFound, "payment transaction "+c.idText+": "+reason))
-		return
+		return errNotFound(CodePaymentTransactionNotFound, "payment transaction "+c.idText+": "+reason)
 	}
 	refuse := func(why string) {
 		p.mu.Unlock()
@@ -280,25 +281,25 @@ func (m *Mock) updateTransaction(c *call) {
 	switch {
 	case t.subMerchantID == 0:
 		refuse("not a marketplace item (no subMerchantMemberId): its split cannot be changed")
-		return
+		return nil
 	case p.group != groupProduct:
 		refuse("payment " + itoa(p.id) + " is not a PRODUCT payment (paymentGroup); only their splits can be changed")
-		return
+		return nil
 	case !p.succeeded():
 		refuse("payment " + itoa(p.id) + " did not succeed (paymentStatus " + p.status() + ")")
-		return
+		return nil
 	case t.refunded > 0:
 		refuse("the item was cancelled or refunded (" + t.refunded.String() + " of " + t.paidPrice.String() + ")")
-		return
+		return nil
 	case m.market.state(c.id) != 0:
 		refuse("the item is already approved (transactionStatus " + m.transactionStatus(c.id, t) + ")")
-		return
+		return nil
 	case share > t.price:
 		refuse("subMerchantMemberPrice " + share.String() + " exceeds the item's price " + t.price.String())
-		return
+		return nil
 	case req.SubMerchantMemberID == t.subMerchantID && share == t.subMerchantPrice:
 		refuse("nothing to change: the item already has this sub-merchant and subMerchantMemberPrice")
-		return
+		return nil
 	}
 	t.subMerchantID, t.subMerchantPrice = req.SubMerchantMemberID, share
 	c.out = append(c.out, `{"data":`...)
@@ -306,6 +307,7 @@ func (m *Mock) updateTransaction(c *call) {
 	c.out = append(c.out, '}')
 	p.mu.Unlock()
 	c.send(http.StatusOK)
+	return nil
 }
 
 // appendOneTransaction appends transaction i of p as a
@@ -326,11 +328,10 @@ func (m *Mock) appendOneTransaction(b []byte, p *payment, i int) []byte {
 }
 
 // settleToWallets serves POST /settlement/v1/instant-wallet-settlements.
-func (m *Mock) settleToWallets(c *call) {
+func (m *Mock) settleToWallets(c *call) error {
 	var req craftgate.InstantWalletSettlementRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	excluded := map[int64]bool{}
 	for _, id := range req.ExcludedSubMerchantMemberIDs {
@@ -377,4 +378,5 @@ func (m *Mock) settleToWallets(c *call) {
 		status = "NO_RECORD_FOUND"
 	}
 	c.sendData(http.StatusOK, craftgate.InstantWalletSettlement{SettlementResultStatus: status})
+	return nil
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// splitPayment pays the documented example (flows.md 10.2): items of 30,
+// splitPayment pays the documented example (docs/reference/craftgate/flows.md 10.2): items of 30,
 // 50 and 20 with sellers getting 27, 42 and 18.
 func splitPayment(t *testing.T, m *Mock, sellers [3]int64, group string) *craftgate.Payment {
 	t.Helper()

@@ -10,7 +10,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Members: buyers and sub-merchants (endpoints.md A.9 and B.15).
+// Members: buyers and sub-merchants (docs/reference/craftgate/endpoints.md A.9 and B.15).
 //
 //	POST /onboarding/v1/members        create
 //	PUT  /onboarding/v1/members/{id}   update (every field but memberExternalId)
@@ -28,7 +28,7 @@ import (
 // MOCK DECISIONS where the reference is silent:
 //   - a member must be a buyer, a sub-merchant or both;
 //   - a sub-merchant without settlementEarningsDestination is paid to its
-//     IBAN (the documented default flow, flows.md 10.1), so it needs one;
+//     IBAN (the documented default flow, docs/reference/craftgate/flows.md 10.1), so it needs one;
 //     WALLET and CROSS_BORDER sub-merchants need none;
 //   - an iban is checked wherever it is sent: "TR", 24 digits, ISO 13616
 //     mod-97 check; spaces are ignored and letters folded to upper case;
@@ -141,25 +141,21 @@ type memberRequest struct {
 }
 
 // createMember serves POST /onboarding/v1/members.
-func (m *Mock) createMember(c *call) {
+func (m *Mock) createMember(c *call) error {
 	var req memberRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	ext := strings.TrimSpace(req.MemberExternalID)
 	if ext == "" {
-		c.fail(errRequired("memberExternalId"))
-		return
+		return errRequired("memberExternalId")
 	}
 	if len(ext) > maxMemberText {
-		c.fail(errValidation(CodeInvalidMember, "memberExternalId must be at most 256 characters"))
-		return
+		return errValidation(CodeInvalidMember, "memberExternalId must be at most 256 characters")
 	}
 	f, e := validateMember(&req.UpdateMemberRequest)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	now := m.nowUnix()
 	b := &m.book
@@ -179,23 +175,21 @@ func (m *Mock) createMember(c *call) {
 		return nil
 	})
 	if err != nil {
-		c.fail(asAPIError(err))
-		return
+		return asAPIError(err)
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // updateMember serves PUT /onboarding/v1/members/{id}.
-func (m *Mock) updateMember(c *call) {
+func (m *Mock) updateMember(c *call) error {
 	var req craftgate.UpdateMemberRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	f, e := validateMember(&req)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	b := &m.book
 	var out craftgate.Member
@@ -209,14 +203,14 @@ func (m *Mock) updateMember(c *call) {
 		return nil
 	})
 	if err != nil {
-		c.fail(asAPIError(err))
-		return
+		return asAPIError(err)
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // retrieveMember serves GET /onboarding/v1/members/{id}.
-func (m *Mock) retrieveMember(c *call) {
+func (m *Mock) retrieveMember(c *call) error {
 	b := &m.book
 	b.mu.Lock()
 	mb := b.members[c.id]
@@ -226,19 +220,18 @@ func (m *Mock) retrieveMember(c *call) {
 	}
 	b.mu.Unlock()
 	if mb == nil {
-		c.fail(errNotFound(CodeMemberNotFound, "member "+c.idText+" not found"))
-		return
+		return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // searchMembers serves GET /onboarding/v1/members.
-func (m *Mock) searchMembers(c *call) {
+func (m *Mock) searchMembers(c *call) error {
 	q := c.r.URL.Query()
 	page, size, e := paging(q)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	boolFilter := func(name string) (*bool, *apiError) {
 		s := q.Get(name)
@@ -253,13 +246,11 @@ func (m *Mock) searchMembers(c *call) {
 	}
 	isBuyer, e := boolFilter("isBuyer")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	isSub, e := boolFilter("isSubMerchant")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	var ids []int64
 	for _, v := range q["memberIds"] {
@@ -269,8 +260,7 @@ func (m *Mock) searchMembers(c *call) {
 			}
 			id, err := strconv.ParseInt(s, 10, 64)
 			if err != nil || id <= 0 {
-				c.fail(errValidation(CodeInvalidQuery, "memberIds must be a comma-separated list of member ids, got "+strconv.Quote(truncate(s, 20))))
-				return
+				return errValidation(CodeInvalidQuery, "memberIds must be a comma-separated list of member ids, got "+strconv.Quote(truncate(s, 20)))
 			}
 			ids = append(ids, id)
 		}
@@ -303,6 +293,7 @@ func (m *Mock) searchMembers(c *call) {
 		}
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // renderMember is the member response; the caller holds book.mu.

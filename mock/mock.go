@@ -106,7 +106,7 @@ type Config struct {
 	Logger *slog.Logger
 
 	// CallbackKey is the merchant callback key that hashes the 3-D Secure
-	// callbacks (flows.md 2.2); empty means DefaultCallbackKey.
+	// callbacks (docs/reference/craftgate/flows.md 2.2); empty means DefaultCallbackKey.
 	CallbackKey string
 	// Settings are the initial merchant settings (3-D Secure mode and
 	// model, webhooks); zero fields take their defaults (see Settings).

@@ -16,14 +16,14 @@ import (
 const PaymentIDHeader = "X-Gatecheck-Payment-Id"
 
 // createPayment serves POST /payment/v1/card-payments: a non-3DS card
-// payment (flows.md section 1).
-func (m *Mock) createPayment(c *call) {
+// payment (docs/reference/craftgate/flows.md section 1).
+func (m *Mock) createPayment(c *call) error {
 	var req craftgate.CreatePaymentRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	m.payByAPI(c, &req, sourceAPI)
+	return nil
 }
 
 // payByAPI makes the non-3DS payment req and answers it, the payment or
@@ -167,19 +167,19 @@ func trimCatalogueNote(s string) string {
 
 // retrievePayment serves GET /payment/v1/card-payments/{id}: any payment,
 // failed ones included (with paymentError).
-func (m *Mock) retrievePayment(c *call) {
+func (m *Mock) retrievePayment(c *call) error {
 	if m.retrieveAPM(c) { // APM payments (apm.go)
-		return
+		return nil
 	}
 	p := m.store.payment(c.id)
 	if p == nil {
-		c.fail(m.paymentNotFound("payment "+c.idText, c.id))
-		return
+		return m.paymentNotFound("payment "+c.idText, c.id)
 	}
 	c.out = append(c.out, `{"data":`...)
 	c.out = m.appendPayment(c.out, p, c.en())
 	c.out = append(c.out, '}')
 	c.send(http.StatusOK)
+	return nil
 }
 
 // paymentNotFound is the 404 for a payment id: not found, or evicted.
@@ -194,12 +194,11 @@ func (m *Mock) paymentNotFound(what string, id int64) *apiError {
 // searchPayments serves the admin route GET /_mock/v1/payments
 // ?conversationId=...: every payment with that conversationId, failed ones
 // included, by ascending id, as {"data":{"items":[...]}}.
-func (m *Mock) searchPayments(c *call) {
+func (m *Mock) searchPayments(c *call) error {
 	q := c.r.URL.Query()
 	cid := q.Get("conversationId")
 	if cid == "" {
-		c.fail(errRequired("conversationId query parameter"))
-		return
+		return errRequired("conversationId query parameter")
 	}
 	en := c.en()
 	c.out = append(c.out, `{"data":{"items":[`...)
@@ -211,4 +210,5 @@ func (m *Mock) searchPayments(c *call) {
 	}
 	c.out = append(c.out, ']', '}', '}')
 	c.send(http.StatusOK)
+	return nil
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Pre-authorisation and post-authorisation (flows.md section 3,
-// endpoints.md A.1 and B.6).
+// Pre-authorisation and post-authorisation (docs/reference/craftgate/flows.md section 3,
+// docs/reference/craftgate/endpoints.md A.1 and B.6).
 //
 //	POST /payment/v1/card-payments                  paymentPhase PRE_AUTH: a pre-authorisation
 //	POST /payment/v1/card-payments/3ds-init         paymentPhase PRE_AUTH: the same, with 3-D Secure
@@ -20,7 +20,7 @@ import (
 // A pre-authorisation is stored like any payment, with paymentPhase
 // PRE_AUTH. Its outcome is the card's catalogue outcome at PRE_AUTH, not at
 // NON_3DS_PAYMENT: the catalogue's rule is that an error card fails only at
-// the steps it lists (test-cards.md "Rules of the sandbox"), so
+// the steps it lists (docs/reference/craftgate/test-cards.md "Rules of the sandbox"), so
 // 9792120000006667 is declined at pre-auth and 5100050000006661 (which
 // fails standard payments) is not. A 3-D Secure pre-authorisation is
 // declined at 3ds-complete (or, in model 3D_PAY, at verification) by the
@@ -69,7 +69,7 @@ func (ph authPhase) String() string {
 }
 
 // DefaultPostAuthMargin is Config.PostAuthMargin when it is zero: Craftgate
-// captures up to 1.5 times the pre-authorised amount (endpoints.md B.6).
+// captures up to 1.5 times the pre-authorised amount (docs/reference/craftgate/endpoints.md B.6).
 var DefaultPostAuthMargin = decimal.RequireFromString("1.5")
 
 // maxPostAuthMargin bounds Config.PostAuthMargin, so that the limit of the
@@ -161,21 +161,18 @@ func postAuthRefusal(p *payment) *apiError {
 }
 
 // postAuth serves POST /payment/v1/card-payments/{id}/post-auth.
-func (m *Mock) postAuth(c *call) {
+func (m *Mock) postAuth(c *call) error {
 	var req craftgate.PostAuthPaymentRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	p := m.store.payment(c.id)
 	if p == nil {
-		c.fail(m.paymentNotFound("payment "+c.idText, c.id))
-		return
+		return m.paymentNotFound("payment "+c.idText, c.id)
 	}
 	paid, e := checkAmount("paidPrice", req.PaidPrice)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	card := m.store.card(p)
 	en := c.en()
@@ -183,22 +180,19 @@ func (m *Mock) postAuth(c *call) {
 	p = m.store.lock(p) // the relocated record, if p moved
 	if e := postAuthRefusal(p); e != nil {
 		p.mu.Unlock()
-		c.fail(e)
-		return
+		return e
 	}
 	if limit := m.postAuthLimit(p.paidPrice); paid > limit {
 		held := p.paidPrice
 		p.mu.Unlock()
-		c.fail(errValidation(CodePostAuthAboveMargin, "paidPrice "+paid.String()+" exceeds the post-auth limit "+limit.String()+
-			": at most "+m.postAuthFactor.String()+" times the pre-authorised "+held.String()))
-		return
+		return errValidation(CodePostAuthAboveMargin, "paidPrice "+paid.String()+" exceeds the post-auth limit "+limit.String()+
+			": at most "+m.postAuthFactor.String()+" times the pre-authorised "+held.String())
 	}
 	if f := failureAt(card, craftgate.StepPostAuth); f != nil {
 		p.mu.Unlock()
 		m.logPostAuth(c, p, "declined", paid)
 		m.emitPayment(EventAPIAuth, p, true)
-		c.fail(m.paymentFailure(f, craftgate.TestCards().Outcome(card.Number, craftgate.StepPostAuth).Code, en))
-		return
+		return m.paymentFailure(f, craftgate.TestCards().Outcome(card.Number, craftgate.StepPostAuth).Code, en)
 	}
 	p.authPhase = phasePostAuth
 	p.paidPrice = paid
@@ -210,6 +204,7 @@ func (m *Mock) postAuth(c *call) {
 	c.out = m.appendPayment(c.out, p, en)
 	c.out = append(c.out, '}')
 	c.send(http.StatusOK)
+	return nil
 }
 
 // resplitPaidPrice shares p's (new) paidPrice among its transactions the

@@ -13,7 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Cards of the pre-authorisation table (test-cards.md 3.3).
+// Cards of the pre-authorisation table (docs/reference/craftgate/test-cards.md 3.3).
 const (
 	cardPreAuthFails  = "9792120000006667" // NOT_SUFFICIENT_FUNDS at PRE_AUTH
 	cardPostAuthFails = "4043150000006662" // INVALID_TRANSACTION at POST_AUTH

@@ -11,8 +11,8 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Pay-by-link / QR products, "craftlink" (endpoints.md A.2 and B.13,
-// flows.md section 8).
+// Pay-by-link / QR products, "craftlink" (docs/reference/craftgate/endpoints.md A.2 and B.13,
+// docs/reference/craftgate/flows.md section 8).
 //
 //	POST   /craftlink/v1/products           create
 //	PUT    /craftlink/v1/products/{id}      update (status required)
@@ -31,7 +31,7 @@ import (
 //
 // Mock choices where the reference is silent (MOCK DECISION):
 //   - the merchant learns of a link payment as of any API payment: the
-//     API_AUTH webhook with the payment id (flows.md section 8 documents no
+//     API_AUTH webhook with the payment id (docs/reference/craftgate/flows.md section 8 documents no
 //     link-specific callback), and the payment search by conversationId
 //     (the product's conversationId is the payment's);
 //   - the page always offers a single payment (installment 1) besides
@@ -53,7 +53,7 @@ import (
 //     why, and no form;
 //   - update is a replacement (PUT): the create fields are required again,
 //     and status. The docs mark channel required on update, the official
-//     clients do not send it: both are accepted (D≠C), an absent channel
+//     clients do not send it: both are accepted (the documentation and the official clients differ), an absent channel
 //     keeping the product's. Stock may not go below soldCount;
 //   - search: name is a case-insensitive substring, the other filters exact
 //     (minPrice/maxPrice inclusive; id, orderId, conversationId, externalId
@@ -222,16 +222,14 @@ func (m *Mock) productJSON(p *product, r *http.Request) craftgate.Product {
 }
 
 // createProduct serves POST /craftlink/v1/products.
-func (m *Mock) createProduct(c *call) {
+func (m *Mock) createProduct(c *call) error {
 	var req craftgate.CreateProductRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	p := &product{status: craftgate.ProductActive}
 	if e := m.validateProduct(&req, p, m.Now()); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	p.id = nextRange(&m.ids.product, 1)
 	p.token = m.newKey(kindProductToken, uint64(p.id))
@@ -241,44 +239,41 @@ func (m *Mock) createProduct(c *call) {
 	out := m.productJSON(p, c.r)
 	ps.mu.Unlock()
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // updateProduct serves PUT /craftlink/v1/products/{id}.
-func (m *Mock) updateProduct(c *call) {
+func (m *Mock) updateProduct(c *call) error {
 	var req craftgate.UpdateProductRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	switch req.Status {
 	case craftgate.ProductActive, craftgate.ProductPassive:
 	case "":
-		c.fail(errRequired("status"))
-		return
+		return errRequired("status")
 	default:
-		c.fail(errValidation(CodeInvalidProduct, "status must be ACTIVE or PASSIVE"))
-		return
+		return errValidation(CodeInvalidProduct, "status must be ACTIVE or PASSIVE")
 	}
 	ps := &m.products
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	p := ps.lookup(c.id)
 	if p == nil {
-		c.fail(errNotFound(CodeProductNotFound, "product "+c.idText+" not found"))
-		return
+		return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
 	}
 	next := *p
 	if e := m.validateProduct(&req.CreateProductRequest, &next, m.Now()); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	next.status = req.Status
 	*p = next
 	c.sendData(http.StatusOK, m.productJSON(p, c.r))
+	return nil
 }
 
 // retrieveProduct serves GET /craftlink/v1/products/{id}.
-func (m *Mock) retrieveProduct(c *call) {
+func (m *Mock) retrieveProduct(c *call) error {
 	ps := &m.products
 	ps.mu.Lock()
 	p := ps.lookup(c.id)
@@ -288,14 +283,14 @@ func (m *Mock) retrieveProduct(c *call) {
 	}
 	ps.mu.Unlock()
 	if p == nil {
-		c.fail(errNotFound(CodeProductNotFound, "product "+c.idText+" not found"))
-		return
+		return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // deleteProduct serves DELETE /craftlink/v1/products/{id}: HTTP 200, empty.
-func (m *Mock) deleteProduct(c *call) {
+func (m *Mock) deleteProduct(c *call) error {
 	ps := &m.products
 	ps.mu.Lock()
 	found := ps.lookup(c.id) != nil
@@ -304,20 +299,19 @@ func (m *Mock) deleteProduct(c *call) {
 	}
 	ps.mu.Unlock()
 	if !found {
-		c.fail(errNotFound(CodeProductNotFound, "product "+c.idText+" not found"))
-		return
+		return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
 	}
 	c.wrote, c.status = true, http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 // searchProducts serves GET /craftlink/v1/products.
-func (m *Mock) searchProducts(c *call) {
+func (m *Mock) searchProducts(c *call) error {
 	q := c.r.URL.Query()
 	page, size, e := paging(q)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	bound := func(k string) (money, bool, *apiError) {
 		s := q.Get(k)
@@ -333,13 +327,11 @@ func (m *Mock) searchProducts(c *call) {
 	}
 	minP, hasMin, e := bound("minPrice")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	maxP, hasMax, e := bound("maxPrice")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	name := strings.ToLower(q.Get("name"))
 	exact := func(k, v string) bool { w := q.Get(k); return w == "" || w == v }
@@ -366,6 +358,7 @@ func (m *Mock) searchProducts(c *call) {
 	ps.mu.Unlock()
 	out.TotalSize = int64(n)
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // linkSession is the checkout session a product's page pays through; the
@@ -411,10 +404,16 @@ func (p *product) closedReason(now time.Time) (int, string, string) {
 }
 
 // linkPage serves GET /_mock/link/{token}.
-func (m *Mock) linkPage(c *call) { m.serveLinkPage(c, false) }
+func (m *Mock) linkPage(c *call) error {
+	m.serveLinkPage(c, false)
+	return nil
+}
 
 // linkQR serves GET /_mock/link/{token}/qr, the qrCodeUrl page.
-func (m *Mock) linkQR(c *call) { m.serveLinkPage(c, true) }
+func (m *Mock) linkQR(c *call) error {
+	m.serveLinkPage(c, true)
+	return nil
+}
 
 func (m *Mock) serveLinkPage(c *call, qr bool) {
 	token := c.param("token")
@@ -441,9 +440,9 @@ func (m *Mock) serveLinkPage(c *call, qr bool) {
 // linkPay serves POST /_mock/link/{token}: pays through the checkout
 // page's code, counts a success in soldCount and answers a result page
 // with the payment's id.
-func (m *Mock) linkPay(c *call) {
+func (m *Mock) linkPay(c *call) error {
 	if !m.parsePageForm(c) {
-		return
+		return nil
 	}
 	ps := &m.products
 	ps.mu.Lock() // held while paying, so that stock is never oversold
@@ -451,16 +450,16 @@ func (m *Mock) linkPay(c *call) {
 	p := ps.byToken[c.idText]
 	if p == nil {
 		c.sendMessage(http.StatusNotFound, "Link not found", "This payment link does not exist.")
-		return
+		return nil
 	}
 	now := m.Now()
 	if status, title, msg := p.closedReason(now); status != 0 {
 		c.sendMessage(status, title, msg)
-		return
+		return nil
 	}
 	pay, failed := m.payOnPage(c, p.linkSession(m.loc), now)
 	if pay == nil {
-		return
+		return nil
 	}
 	if !failed {
 		p.sold++
@@ -468,7 +467,8 @@ func (m *Mock) linkPay(c *call) {
 	m.emitPayment(EventAPIAuth, pay, failed)
 	if failed {
 		c.sendMessage(http.StatusOK, "Payment declined", "Your bank declined the payment. Reference "+itoa(pay.id)+".")
-		return
+		return nil
 	}
 	c.sendMessage(http.StatusOK, "Payment received", "Your payment was successful. Reference "+itoa(pay.id)+".")
+	return nil
 }

@@ -262,7 +262,7 @@ func TestProductStoreIsBounded(t *testing.T) {
 }
 
 // The merchant learns of a link payment by the API_AUTH webhook of the
-// payment (flows.md section 8: no link-specific callback).
+// payment (docs/reference/craftgate/flows.md section 8: no link-specific callback).
 func TestLinkPaymentWebhook(t *testing.T) {
 	rc := startReceiver(t)
 	l := startLive(t, withWebhooks(rc, 0.0001))

@@ -8,7 +8,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Refunds (flows.md section 4). There is no cancel endpoint: POST
+// Refunds (docs/reference/craftgate/flows.md section 4). There is no cancel endpoint: POST
 // /payment/v1/refunds cancels (CANCEL) while the mock clock is still on the
 // payment's calendar day in the mock's Location and no transaction refund
 // was made, and refunds (REFUND) otherwise. Every state change of a payment
@@ -275,29 +275,29 @@ func (m *Mock) refundPart(p *payment, txID int64, price money, req *craftgate.Re
 
 // retrieveRefund serves GET /payment/v1/refunds/{id}. Only a CANCEL has a
 // payment-refund id; a REFUND's parts are transaction refunds.
-func (m *Mock) retrieveRefund(c *call) {
+func (m *Mock) retrieveRefund(c *call) error {
 	rec := m.store.cancel(c.id)
 	if rec == nil {
-		c.fail(m.missing("payment refund "+c.idText, "refunds", CodeRefundNotFound, m.store.evictedCancel(c.id)))
-		return
+		return m.missing("payment refund "+c.idText, "refunds", CodeRefundNotFound, m.store.evictedCancel(c.id))
 	}
 	c.out = append(c.out, `{"data":`...)
 	c.out = m.appendCancel(c.out, rec)
 	c.out = append(c.out, '}')
 	c.send(http.StatusOK)
+	return nil
 }
 
 // retrieveTxRefund serves GET /payment/v1/refund-transactions/{id}.
-func (m *Mock) retrieveTxRefund(c *call) {
+func (m *Mock) retrieveTxRefund(c *call) error {
 	rec := m.store.txRefund(c.id)
 	if rec == nil {
-		c.fail(m.missing("payment transaction refund "+c.idText, "transaction refunds", CodeTransactionRefundNotFound, m.store.evictedTxRefund(c.id)))
-		return
+		return m.missing("payment transaction refund "+c.idText, "transaction refunds", CodeTransactionRefundNotFound, m.store.evictedTxRefund(c.id))
 	}
 	c.out = append(c.out, `{"data":`...)
 	c.out = m.appendTxRefund(c.out, rec)
 	c.out = append(c.out, '}')
 	c.send(http.StatusOK)
+	return nil
 }
 
 func (m *Mock) logRefund(c *call, kind string, paymentID, id int64, price money) {

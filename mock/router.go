@@ -17,12 +17,6 @@ import (
 // does both.
 type handler func(*Mock, *call) error
 
-// writes adapts a handler that writes every answer itself, errors included
-// (with c.fail), to the handler type.
-func writes(f func(*Mock, *call)) handler {
-	return func(m *Mock, c *call) error { f(m, c); return nil }
-}
-
 // kind says what a route reads and how it is authenticated.
 type kind uint8
 

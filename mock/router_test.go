@@ -42,7 +42,7 @@ func TestRouteTable(t *testing.T) {
 // TestRouterRejectsBadTables checks that conflicting or malformed rows are
 // refused when the table is compiled.
 func TestRouterRejectsBadTables(t *testing.T) {
-	h := writes(func(*Mock, *call) {})
+	h := handler(func(*Mock, *call) error { return nil })
 	tests := []struct {
 		name string
 		rows []endpoint

@@ -18,7 +18,7 @@ import (
 // changed at run time through the signed admin route GET|POST
 // /_mock/v1/settings.
 
-// 3-D Secure modes (flows.md 2.1, "Genel Ayarlar" in the panel).
+// 3-D Secure modes (docs/reference/craftgate/flows.md 2.1, "Genel Ayarlar" in the panel).
 const (
 	// ThreeDSModeFull accepts only mdStatus 1 (the default).
 	ThreeDSModeFull = "FULL_THREEDS"
@@ -26,7 +26,7 @@ const (
 	ThreeDSModeHalf = "HALF_THREEDS"
 )
 
-// 3-D Secure POS models (flows.md 2.1).
+// 3-D Secure POS models (docs/reference/craftgate/flows.md 2.1).
 const (
 	// ThreeDSModel3D: verification, callback with completeStatus WAITING,
 	// then 3ds-complete takes the money (the default).
@@ -44,11 +44,11 @@ const (
 )
 
 // DefaultWebhookInitialDelay is the documented delay of the first webhook
-// call after the action (flows.md 9.1).
+// call after the action (docs/reference/craftgate/flows.md 9.1).
 const DefaultWebhookInitialDelay = 30 * time.Second
 
 // DefaultWebhookRetryDelays returns the documented waits between webhook
-// attempts: 10 s, 30 s, 3 min, 10 min, 30 min (flows.md 9.1), read as one
+// attempts: 10 s, 30 s, 3 min, 10 min, 30 min (docs/reference/craftgate/flows.md 9.1), read as one
 // initial call plus five retries.
 func DefaultWebhookRetryDelays() []time.Duration {
 	return []time.Duration{10 * time.Second, 30 * time.Second, 3 * time.Minute, 10 * time.Minute, 30 * time.Minute}
@@ -238,25 +238,24 @@ func parseSettingDuration(field, v string) (time.Duration, error) {
 }
 
 // getSettings serves GET /_mock/v1/settings.
-func (m *Mock) getSettings(c *call) {
+func (m *Mock) getSettings(c *call) error {
 	m.sendSettings(c)
+	return nil
 }
 
 // postSettings serves POST /_mock/v1/settings: changes the fields present
 // and answers the full settings, like GET. Nothing changes unless the whole
 // request is valid.
-func (m *Mock) postSettings(c *call) {
+func (m *Mock) postSettings(c *call) error {
 	var p settingsPatch
 	if e := decodeJSON(c.body, &p); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	var initial time.Duration
 	if p.WebhookInitialDelay != nil {
 		d, err := parseSettingDuration("webhookInitialDelay", *p.WebhookInitialDelay)
 		if err != nil {
-			c.fail(errValidation(CodeInvalidSettings, err.Error()))
-			return
+			return errValidation(CodeInvalidSettings, err.Error())
 		}
 		initial = d
 	}
@@ -266,8 +265,7 @@ func (m *Mock) postSettings(c *call) {
 		for _, v := range *p.WebhookRetryDelays {
 			d, err := parseSettingDuration("webhookRetryDelays", v)
 			if err != nil {
-				c.fail(errValidation(CodeInvalidSettings, err.Error()))
-				return
+				return errValidation(CodeInvalidSettings, err.Error())
 			}
 			retries = append(retries, d)
 		}
@@ -294,10 +292,10 @@ func (m *Mock) postSettings(c *call) {
 		}
 	})
 	if err != nil {
-		c.fail(errValidation(CodeInvalidSettings, strings.TrimPrefix(err.Error(), "mock: settings: ")))
-		return
+		return errValidation(CodeInvalidSettings, strings.TrimPrefix(err.Error(), "mock: settings: "))
 	}
 	m.sendSettings(c)
+	return nil
 }
 
 func setString(dst, v *string) {

@@ -69,7 +69,7 @@ const DefaultThreeDSLifetime = 30 * time.Minute
 // reading it. ServeHTTP answers it with a 404 (CodeEvicted).
 type evictedError string
 
-// refundState is a payment's refundStatus (flows.md section 0).
+// refundState is a payment's refundStatus (docs/reference/craftgate/flows.md section 0).
 type refundState uint8
 
 const (

@@ -14,7 +14,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// 3-D Secure payments (flows.md section 2, endpoints.md B.3, B.4).
+// 3-D Secure payments (docs/reference/craftgate/flows.md section 2, docs/reference/craftgate/endpoints.md B.3, B.4).
 //
 //	POST /payment/v1/card-payments/3ds-init      signed; payment INIT_THREEDS (or 422 at init)
 //	GET  /_mock/acs/{id}?t=TOKEN                 the bank's page (also POST without action)
@@ -25,7 +25,7 @@ import (
 // has an unguessable token (128 random bits) that must come with them, in
 // the query or the form field t.
 //
-// Outcomes by card (test-cards.md 3.2): a card failing at THREEDS_INIT is
+// Outcomes by card (docs/reference/craftgate/test-cards.md 3.2): a card failing at THREEDS_INIT is
 // refused at init with its group (HTTP 422, payment stored FAILURE); at
 // verification, Reject gives mdStatus 0 and Verify gives the card's
 // catalogue mdStatus at THREEDS_VERIFY (0 or 4) or else 1. The merchant's
@@ -68,7 +68,7 @@ func (m *Mock) saveOnSuccess(p *payment) {
 }
 
 // callbackHashParams is the hashParams of the version 2 callbacks: the
-// order of the docs' example (flows.md 2.3, vector V1).
+// order of the docs' example (docs/reference/craftgate/flows.md 2.3, vector V1).
 const callbackHashParams = "status:callbackStatus:completeStatus:paymentId:conversationData:conversationId:mdStatus"
 
 // mockMerchantName is the merchant the pages name.
@@ -122,15 +122,15 @@ func checkCallbackURL(u string) *apiError {
 }
 
 // initThreeDS serves POST /payment/v1/card-payments/3ds-init.
-func (m *Mock) initThreeDS(c *call) {
+func (m *Mock) initThreeDS(c *call) error {
 	var req craftgate.InitThreeDSPaymentRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if id, s, ok := m.beginThreeDS(c, &req, sourceAPI); ok {
 		m.sendThreeDSRedirect(c, id, s)
 	}
+	return nil
 }
 
 // beginThreeDS starts the 3-D Secure payment req with paymentSource
@@ -239,28 +239,29 @@ func (m *Mock) acsSession(c *call) (*payment, *threeDSSession, bool) {
 }
 
 // acsGet serves GET /_mock/acs/{id}?t=TOKEN: the bank's verification page.
-func (m *Mock) acsGet(c *call) {
+func (m *Mock) acsGet(c *call) error {
 	if err := c.r.ParseForm(); err != nil { // the query only
 		c.sendMessage(http.StatusBadRequest, "Bad request", "The link could not be read.")
-		return
+		return nil
 	}
 	p, s, ok := m.acsSession(c)
 	if !ok {
-		return
+		return nil
 	}
 	m.acsPage(c, p, s)
+	return nil
 }
 
 // acsPost serves POST /_mock/acs/{id}: without action, the redirect form
 // of htmlContent arriving (the page is shown); with action verify or
 // reject, the buyer's answer (the callback form is answered).
-func (m *Mock) acsPost(c *call) {
+func (m *Mock) acsPost(c *call) error {
 	if !m.parsePageForm(c) {
-		return
+		return nil
 	}
 	p, s, ok := m.acsSession(c)
 	if !ok {
-		return
+		return nil
 	}
 	switch action := c.r.PostForm.Get("action"); action {
 	case "":
@@ -270,6 +271,7 @@ func (m *Mock) acsPost(c *call) {
 	default:
 		c.sendMessage(http.StatusBadRequest, "Bad request", "Unknown action; use Verify or Reject.")
 	}
+	return nil
 }
 
 // verifyMd is the mdStatus Verify produces for card: its catalogue value
@@ -341,7 +343,7 @@ func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
 	if s.returned || p.phase != phaseInitThreeDS {
 		md := s.md
 		p.mu.Unlock()
-		// flows.md 2.1 item 6: status FAILURE, callbackStatus ALREADY_RETURNED.
+		// docs/reference/craftgate/flows.md 2.1 item 6: status FAILURE, callbackStatus ALREADY_RETURNED.
 		m.sendCallback(c, s, callbackFields{status: craftgate.StatusFailure, callbackStatus: craftgate.CallbackAlreadyReturned,
 			paymentID: itoa(p.id), conversationID: conversationID, md: md},
 			"Already returned", "This verification was already completed.")
@@ -363,7 +365,7 @@ func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
 	switch {
 	case !mdAccepted(set.ThreeDSMode, md):
 		// Not authenticated: the payment fails; the callback carries no
-		// paymentId (flows.md 2.2: "sent when verification succeeded").
+		// paymentId (docs/reference/craftgate/flows.md 2.2: "sent when verification succeeded").
 		p.phase, p.failed, p.failStep = phaseFinal, true, stepThreeDSVerify
 		f.status, f.paymentID = craftgate.StatusFailure, ""
 		failed = true
@@ -457,20 +459,17 @@ type completeRequest struct {
 }
 
 // completeThreeDS serves POST /payment/v1/card-payments/3ds-complete.
-func (m *Mock) completeThreeDS(c *call) {
+func (m *Mock) completeThreeDS(c *call) error {
 	var req completeRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.PaymentID <= 0 {
-		c.fail(errRequired("paymentId"))
-		return
+		return errRequired("paymentId")
 	}
 	p, card, step, down, declined, refuse := m.finishThreeDS(req.PaymentID, false)
 	if refuse != nil {
-		c.fail(refuse)
-		return
+		return refuse
 	}
 	en := c.en()
 	id := itoa(p.id)
@@ -479,16 +478,15 @@ func (m *Mock) completeThreeDS(c *call) {
 	if declined {
 		c.w.Header()[PaymentIDHeader] = []string{id}
 		if down != nil {
-			c.fail(outageError(down.index))
-			return
+			return outageError(down.index)
 		}
-		c.fail(m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en))
-		return
+		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
 	}
 	c.out = append(c.out, `{"data":`...)
 	c.out = m.appendPayment(c.out, p, en)
 	c.out = append(c.out, '}')
 	c.send(http.StatusOK)
+	return nil
 }
 
 // finishThreeDS applies 3ds-complete to payment paymentID: a payment, or

@@ -8,7 +8,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Validation of POST /payment/v1/card-payments (endpoints.md B.1). The
+// Validation of POST /payment/v1/card-payments (docs/reference/craftgate/endpoints.md B.1). The
 // first failing rule answers; every answer is HTTP 400 with a code below
 // 10000, no errorGroup, and a description that names the field.
 //
@@ -18,7 +18,7 @@ import (
 //   - installment must be 1..12; it must be 1 for debit and prepaid cards,
 //     for the catalogue's multi-currency (foreign) cards, and for any
 //     currency other than TRY (foreign cards and foreign-currency POSes
-//     take single payments only; test-cards.md section 2).
+//     take single payments only; docs/reference/craftgate/test-cards.md section 2).
 //   - A currency other than TRY needs one of the catalogue's multi-currency
 //     cards: Turkish cards on Turkish POSes cannot pay in foreign currency.
 //     The card-dependent rules (currency, then installment above 1) are

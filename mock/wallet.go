@@ -12,7 +12,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// The closed-loop wallet (endpoints.md A.7 and B.14, flows.md section 11).
+// The closed-loop wallet (docs/reference/craftgate/endpoints.md A.7 and B.14, docs/reference/craftgate/flows.md section 11).
 //
 //	POST     /wallet/v1/members/{memberId}/wallets             create a member's wallet
 //	GET      /wallet/v1/members/{memberId}/wallet              retrieve it
@@ -22,7 +22,7 @@ import (
 //	GET      /wallet/v1/wallets/{walletId}/wallet-transactions search a wallet's movements
 //	POST     /wallet/v1/remittances/send | /receive            merchant -> member | member -> merchant
 //	GET|POST /wallet/v1/remittances/{id}                       retrieve: every official client sends
-//	                                                           GET, the docs say POST (D≠C): both accepted
+//	                                                           GET, the docs say POST (the documentation and the official clients differ): both accepted
 //	POST     /payment/v1/deposits                              card top-up (non-3DS)
 //	POST     /payment/v1/deposits/3ds-init                     card top-up with 3-D Secure: the
 //	                                                           bank's page and callback of threeds.go
@@ -31,7 +31,7 @@ import (
 //
 // Every movement is one wallet transaction and one WALLET_TX_CREATED
 // webhook (payloadId the wallet id, as in the documented sample); a new
-// wallet is one WALLET_CREATED webhook (flows.md 9.1).
+// wallet is one WALLET_CREATED webhook (docs/reference/craftgate/flows.md 9.1).
 //
 // Money is conserved exactly: every move happens under book.mu, together
 // with the balance check it depends on, in the mock's fixed-point money.
@@ -144,7 +144,7 @@ func (b *book) move(w *wallet, amount money, typ string, txID, now int64, evs *[
 	return nil
 }
 
-// Webhook event types of the wallet (flows.md 9.1).
+// Webhook event types of the wallet (docs/reference/craftgate/flows.md 9.1).
 const (
 	EventWalletCreated   = "WALLET_CREATED"
 	EventWalletTxCreated = "WALLET_TX_CREATED"
@@ -210,16 +210,14 @@ func (w *wallet) floor() money {
 }
 
 // createWallet serves POST /wallet/v1/members/{memberId}/wallets.
-func (m *Mock) createWallet(c *call) {
+func (m *Mock) createWallet(c *call) error {
 	var req craftgate.CreateWalletRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	limit, e := walletLimit(req.NegativeAmountLimit)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	cur := req.Currency
 	if cur == "" {
@@ -227,21 +225,18 @@ func (m *Mock) createWallet(c *call) {
 	}
 	ci, ok := currencyIndex(cur)
 	if !ok {
-		c.fail(errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(cur, 10))+" is not a supported currency"))
-		return
+		return errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(cur, 10))+" is not a supported currency")
 	}
 	now := m.nowUnix()
 	b := &m.book
 	b.mu.Lock()
 	if b.members[c.id] == nil {
 		b.mu.Unlock()
-		c.fail(errNotFound(CodeMemberNotFound, "member "+c.idText+" not found"))
-		return
+		return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
 	}
 	if _, has := b.memberWallet[c.id]; has {
 		b.mu.Unlock()
-		c.fail(errValidation(CodeWalletExists, "member "+c.idText+" already has a wallet"))
-		return
+		return errValidation(CodeWalletExists, "member "+c.idText+" already has a wallet")
 	}
 	w := &wallet{id: take(&b.nextWallet), memberID: c.id, created: now, updated: now, limit: limit, currency: ci}
 	b.wallets[w.id], b.memberWallet[c.id] = w, w.id
@@ -255,10 +250,11 @@ func (m *Mock) createWallet(c *call) {
 	}{out.Currency, out.ID, out.MemberID, out.NegativeAmountLimit})
 	m.emitPayload(EventWalletCreated, craftgate.StatusSuccess, strconv.FormatInt(out.ID, 10), 0, payload)
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // retrieveMemberWallet serves GET /wallet/v1/members/{memberId}/wallet.
-func (m *Mock) retrieveMemberWallet(c *call) {
+func (m *Mock) retrieveMemberWallet(c *call) error {
 	b := &m.book
 	b.mu.Lock()
 	w, e := b.memberWalletOf(c.id, "member")
@@ -268,24 +264,22 @@ func (m *Mock) retrieveMemberWallet(c *call) {
 	}
 	b.mu.Unlock()
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // updateWallet serves PUT /wallet/v1/members/{memberId}/wallets/{walletId};
 // c.id is the wallet id, the member id is read from the path.
-func (m *Mock) updateWallet(c *call) {
+func (m *Mock) updateWallet(c *call) error {
 	var req craftgate.UpdateWalletRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	limit, e := walletLimit(req.NegativeAmountLimit)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	memberID := parseID(c.param("memberId"))
 	b := &m.book
@@ -301,32 +295,31 @@ func (m *Mock) updateWallet(c *call) {
 	}
 	b.mu.Unlock()
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // retrieveMerchantWallet serves GET /wallet/v1/merchants/me/wallet.
-func (m *Mock) retrieveMerchantWallet(c *call) {
+func (m *Mock) retrieveMerchantWallet(c *call) error {
 	b := &m.book
 	b.mu.Lock()
 	out := m.renderWallet(b.merchant(m.nowUnix()))
 	b.mu.Unlock()
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // resetMerchantWallet serves POST /wallet/v1/merchants/me/wallet/reset-balance.
-func (m *Mock) resetMerchantWallet(c *call) {
+func (m *Mock) resetMerchantWallet(c *call) error {
 	var req craftgate.ResetMerchantWalletRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	v, prob := moneyOf(req.WalletAmount)
 	if prob != amountOK {
-		c.fail(errValidation(CodeInvalidAmount, "walletAmount must be an amount with at most 8 decimal places"))
-		return
+		return errValidation(CodeInvalidAmount, "walletAmount must be an amount with at most 8 decimal places")
 	}
 	now := m.nowUnix()
 	var evs []walletEvent
@@ -335,8 +328,7 @@ func (m *Mock) resetMerchantWallet(c *call) {
 	w := b.merchant(now)
 	if v != w.amount {
 		b.mu.Unlock()
-		c.fail(errValidation(CodeWalletBalanceMismatch, "walletAmount "+v.String()+" is not the merchant wallet's balance"))
-		return
+		return errValidation(CodeWalletBalanceMismatch, "walletAmount "+v.String()+" is not the merchant wallet's balance")
 	}
 	if w.amount != 0 {
 		_ = b.move(w, -w.amount, craftgate.WalletTxMerchantBalanceReset, w.id, now, &evs) // never fails: no floor
@@ -345,10 +337,11 @@ func (m *Mock) resetMerchantWallet(c *call) {
 	b.mu.Unlock()
 	m.emitWallet(evs)
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // walletTxTypes are the movement types search accepts: the documented
-// WalletTransactionType enum (auth-and-envelope.md section 6).
+// WalletTransactionType enum (docs/reference/craftgate/auth-and-envelope.md section 6).
 var walletTxTypes = []string{
 	"PAYMENT_REDEEM", "REFUND_DEPOSIT", "REFUND_TX_DEPOSIT", "WITHDRAW", "CANCEL_REFUND_WALLET_TO_CARD",
 	"REFUND_WALLET_TX_TO_CARD", "REFUND_WALLET_TX_FUND_TRANSFER", "CANCEL_REFUND_TO_WALLET", "REFUND_TX_TO_WALLET",
@@ -357,12 +350,11 @@ var walletTxTypes = []string{
 }
 
 // searchWalletTransactions serves GET /wallet/v1/wallets/{walletId}/wallet-transactions.
-func (m *Mock) searchWalletTransactions(c *call) {
+func (m *Mock) searchWalletTransactions(c *call) error {
 	q := c.r.URL.Query()
 	page, size, e := paging(q)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	var types []string
 	for _, name := range []string{"walletTransactionType", "walletTransactionTypes"} {
@@ -372,8 +364,7 @@ func (m *Mock) searchWalletTransactions(c *call) {
 					continue
 				}
 				if !slices.Contains(walletTxTypes, t) {
-					c.fail(errValidation(CodeInvalidQuery, name+" "+strconv.Quote(truncate(t, 40))+" is not a wallet transaction type"))
-					return
+					return errValidation(CodeInvalidQuery, name+" "+strconv.Quote(truncate(t, 40))+" is not a wallet transaction type")
 				}
 				types = append(types, t)
 			}
@@ -393,23 +384,19 @@ func (m *Mock) searchWalletTransactions(c *call) {
 	}
 	minA, e := amount("minAmount")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	maxA, e := amount("maxAmount")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	minD, e := m.queryDate(q, "minCreatedDate")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	maxD, e := m.queryDate(q, "maxCreatedDate")
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	out := craftgate.WalletTransactionList{Items: []craftgate.WalletTransaction{}, Page: page, Size: size}
 	b := &m.book
@@ -417,8 +404,7 @@ func (m *Mock) searchWalletTransactions(c *call) {
 	defer b.mu.Unlock()
 	w := b.wallets[c.id]
 	if w == nil {
-		c.fail(errNotFound(CodeWalletNotFound, "wallet "+c.idText+" not found"))
-		return
+		return errNotFound(CodeWalletNotFound, "wallet "+c.idText+" not found")
 	}
 	skip := page * size
 	for i := range w.txs {
@@ -440,6 +426,7 @@ func (m *Mock) searchWalletTransactions(c *call) {
 		}
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 // reasonPattern bounds remittanceReasonType: the docs name one value
@@ -447,10 +434,16 @@ func (m *Mock) searchWalletTransactions(c *call) {
 var reasonPattern = regexp.MustCompile(`^[A-Z][A-Z_]{0,63}$`)
 
 // sendRemittance serves POST /wallet/v1/remittances/send.
-func (m *Mock) sendRemittance(c *call) { m.remit(c, false) }
+func (m *Mock) sendRemittance(c *call) error {
+	m.remit(c, false)
+	return nil
+}
 
 // receiveRemittance serves POST /wallet/v1/remittances/receive.
-func (m *Mock) receiveRemittance(c *call) { m.remit(c, true) }
+func (m *Mock) receiveRemittance(c *call) error {
+	m.remit(c, true)
+	return nil
+}
 
 // remit moves money between the merchant's wallet and a member's.
 func (m *Mock) remit(c *call, receive bool) {
@@ -532,16 +525,16 @@ func (m *Mock) remit(c *call, receive bool) {
 }
 
 // retrieveRemittance serves GET and POST /wallet/v1/remittances/{id}.
-func (m *Mock) retrieveRemittance(c *call) {
+func (m *Mock) retrieveRemittance(c *call) error {
 	b := &m.book
 	b.mu.Lock()
 	rm := b.remittances[c.id]
 	b.mu.Unlock()
 	if rm == nil { // remittances never change once stored
-		c.fail(errNotFound(CodeRemittanceNotFound, "remittance "+c.idText+" not found (the mock keeps the newest "+strconv.Itoa(maxRemittances)+")"))
-		return
+		return errNotFound(CodeRemittanceNotFound, "remittance "+c.idText+" not found (the mock keeps the newest "+strconv.Itoa(maxRemittances)+")")
 	}
 	c.sendData(http.StatusOK, m.renderRemittance(rm))
+	return nil
 }
 
 func (m *Mock) renderRemittance(rm *remittance) craftgate.Remittance {
@@ -625,39 +618,32 @@ func (m *Mock) resolveDepositCard(req *craftgate.DepositRequest, d *draft, now t
 }
 
 // createDeposit serves POST /payment/v1/deposits.
-func (m *Mock) createDeposit(c *call) {
+func (m *Mock) createDeposit(c *call) error {
 	var req craftgate.DepositRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.Card != nil && req.Card.StoreCardAfterSuccessPayment {
-		c.fail(errValidation(CodeUnsupportedFeature, "card.storeCardAfterSuccessPayment is not supported by the mock's deposits"))
-		return
+		return errValidation(CodeUnsupportedFeature, "card.storeCardAfterSuccessPayment is not supported by the mock's deposits")
 	}
 	now, en := m.Now(), c.en()
 	d := draft{price: price, paidPrice: price, currency: ci, buyerMemberID: req.BuyerMemberID,
 		conversationID: req.ConversationID, posAlias: req.PosAlias, cardFlags: payDeposit}
 	if e := m.resolveDepositCard(&req, &d, now, en); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := validateCard(req.Card, now, en, &d); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if ci != 0 && !d.card.MultiCurrency { // Currencies[0] is TRY
-		c.fail(errValidation(CodeCurrencyNotSupportedByCard, "currency "+req.Currency+" requires a multi-currency (foreign) test card"))
-		return
+		return errValidation(CodeCurrencyNotSupportedByCard, "currency "+req.Currency+" requires a multi-currency (foreign) test card")
 	}
 	if e := m.checkDepositMember(req.BuyerMemberID, ci); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	// The deposit is stored as a payment without items (walletpay.go), so
 	// that it can be retrieved and its wallet movement refunded to the
@@ -677,12 +663,10 @@ func (m *Mock) createDeposit(c *call) {
 	switch {
 	case down != nil:
 		c.w.Header()[PaymentIDHeader] = []string{itoa(id)}
-		c.fail(outageError(down.index))
-		return
+		return outageError(down.index)
 	case out.Fails:
 		c.w.Header()[PaymentIDHeader] = []string{itoa(id)}
-		c.fail(m.paymentFailure(failureAt(d.card, step), out.Code, en))
-		return
+		return m.paymentFailure(failureAt(d.card, step), out.Code, en)
 	}
 	// The member and its wallet cannot vanish (neither is ever deleted)
 	// and the currency was checked: the credit succeeds.
@@ -690,6 +674,7 @@ func (m *Mock) createDeposit(c *call) {
 	m.creditDeposit(p)
 	p.mu.Unlock()
 	c.sendData(http.StatusOK, m.renderDeposit(p))
+	return nil
 }
 
 // threeDSDepositRequest is the body of POST /payment/v1/deposits/3ds-init.
@@ -700,44 +685,36 @@ type threeDSDepositRequest struct {
 }
 
 // initThreeDSDeposit serves POST /payment/v1/deposits/3ds-init.
-func (m *Mock) initThreeDSDeposit(c *call) {
+func (m *Mock) initThreeDSDeposit(c *call) error {
 	var req threeDSDepositRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	now, en := m.Now(), c.en()
 	d := draft{threeDS: true, price: price, paidPrice: price, currency: ci, buyerMemberID: req.BuyerMemberID,
 		conversationID: req.ConversationID, posAlias: req.PosAlias, cardFlags: payDeposit}
 	if e := m.resolveDepositCard(&req.DepositRequest, &d, now, en); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := validateCard(req.Card, now, en, &d); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if ci != 0 && !d.card.MultiCurrency {
-		c.fail(errValidation(CodeCurrencyNotSupportedByCard, "currency "+req.Currency+" requires a multi-currency (foreign) test card"))
-		return
+		return errValidation(CodeCurrencyNotSupportedByCard, "currency "+req.Currency+" requires a multi-currency (foreign) test card")
 	}
 	if e := m.checkDepositMember(req.BuyerMemberID, ci); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	version, e := callbackVersion(req.AdditionalParams)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	out := craftgate.TestCards().Outcome(d.card.Number, craftgate.StepThreeDSInit)
 	down := m.bankOutage(d.card, now)
@@ -751,47 +728,42 @@ func (m *Mock) initThreeDSDeposit(c *call) {
 		p := m.store.insertPayment(&d, id, txFirst, now.Unix(), true)
 		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
 		if down != nil {
-			c.fail(outageError(down.index))
-			return
+			return outageError(down.index)
 		}
-		c.fail(m.paymentFailure(failureAt(d.card, craftgate.StepThreeDSInit), out.Code, en))
-		return
+		return m.paymentFailure(failureAt(d.card, craftgate.StepThreeDSInit), out.Code, en)
 	}
 	s := &threeDSSession{token: randomToken(), callbackURL: req.CallbackURL, v2: version == 2, md: -1}
 	m.threeDS.Store(id, s)
 	d.pending = true
 	m.store.insertPayment(&d, id, txFirst, now.Unix(), false)
 	m.sendThreeDSRedirect(c, id, s)
+	return nil
 }
 
 // completeThreeDSDeposit serves POST /payment/v1/deposits/3ds-complete.
-func (m *Mock) completeThreeDSDeposit(c *call) {
+func (m *Mock) completeThreeDSDeposit(c *call) error {
 	var req completeRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.PaymentID <= 0 {
-		c.fail(errRequired("paymentId"))
-		return
+		return errRequired("paymentId")
 	}
 	p, card, step, down, declined, refuse := m.finishThreeDS(req.PaymentID, true)
 	if refuse != nil {
-		c.fail(refuse)
-		return
+		return refuse
 	}
 	en := c.en()
 	m.emitPayment(EventAPIAuth, p, declined)
 	if declined {
 		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
 		if down != nil {
-			c.fail(outageError(down.index))
-			return
+			return outageError(down.index)
 		}
-		c.fail(m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en))
-		return
+		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
 	}
 	c.sendData(http.StatusOK, m.renderDeposit(p))
+	return nil
 }
 
 // creditDeposit credits a completed 3-D Secure deposit to its wallet; the
@@ -838,22 +810,20 @@ func (m *Mock) renderDeposit(p *payment) craftgate.DepositPayment {
 }
 
 // createFundTransferDeposit serves POST /payment/v1/deposits/fund-transfer.
-func (m *Mock) createFundTransferDeposit(c *call) {
+func (m *Mock) createFundTransferDeposit(c *call) error {
 	var req craftgate.FundTransferDepositRequest
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	_, wt, e := m.credit(req.BuyerMemberID, ci, price, craftgate.WalletTxDepositFromFundTransfer)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	c.sendData(http.StatusOK, craftgate.FundTransferDeposit{Price: price.toAmount(), Currency: req.Currency,
 		BuyerMemberID: req.BuyerMemberID, ConversationID: req.ConversationID, WalletTransaction: wt})
+	return nil
 }

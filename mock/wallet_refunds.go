@@ -8,8 +8,8 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Refunds of a wallet's top-ups to where the money came from (flows.md
-// section 11, endpoints.md A.7).
+// Refunds of a wallet's top-ups to where the money came from (docs/reference/craftgate/flows.md
+// section 11, docs/reference/craftgate/endpoints.md A.7).
 //
 //	GET  /payment/v1/wallet-transactions/{id}/refundable-amount  {refundableAmount}
 //	POST /payment/v1/wallet-transactions/{id}/refunds {refundPrice}  WalletTransactionRefund
@@ -79,7 +79,7 @@ func (b *book) walletTxOf(c *call) (*wallet, *walletTx, *apiError) {
 }
 
 // walletTxRefundable serves GET .../wallet-transactions/{id}/refundable-amount.
-func (m *Mock) walletTxRefundable(c *call) {
+func (m *Mock) walletTxRefundable(c *call) error {
 	b := &m.book
 	b.mu.Lock()
 	w, t, e := b.walletTxOf(c)
@@ -89,27 +89,25 @@ func (m *Mock) walletTxRefundable(c *call) {
 	}
 	b.mu.Unlock()
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	c.sendData(http.StatusOK, struct {
 		RefundableAmount craftgate.Amount `json:"refundableAmount"`
 	}{left.toAmount()})
+	return nil
 }
 
 // refundWalletTx serves POST .../wallet-transactions/{id}/refunds.
-func (m *Mock) refundWalletTx(c *call) {
+func (m *Mock) refundWalletTx(c *call) error {
 	var req struct {
 		RefundPrice craftgate.Amount `json:"refundPrice"`
 	}
 	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	price, e := checkAmount("refundPrice", req.RefundPrice)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	b := &m.book
 	b.mu.Lock()
@@ -121,21 +119,18 @@ func (m *Mock) refundWalletTx(c *call) {
 	}
 	b.mu.Unlock()
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	var p *payment
 	if card {
 		// The top-up's payment gives the card and the day (walletpay.go).
 		if p = m.store.payment(txID); p == nil {
-			c.fail(m.paymentNotFound("the card top-up "+itoa(txID)+" of wallet transaction "+c.idText, txID))
-			return
+			return m.paymentNotFound("the card top-up "+itoa(txID)+" of wallet transaction "+c.idText, txID)
 		}
 		p = m.store.lock(p)
 		defer p.mu.Unlock()
 		if e := m.refundFailure(p, c.en()); e != nil {
-			c.fail(e)
-			return
+			return e
 		}
 	}
 	now := m.nowUnix()
@@ -165,15 +160,15 @@ func (m *Mock) refundWalletTx(c *call) {
 	}
 	b.mu.Unlock()
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	m.emitWallet(evs)
 	c.sendData(http.StatusOK, m.renderWalletTxRefund(&rec))
+	return nil
 }
 
 // listWalletTxRefunds serves GET .../wallet-transactions/{id}/refunds.
-func (m *Mock) listWalletTxRefunds(c *call) {
+func (m *Mock) listWalletTxRefunds(c *call) error {
 	b := &m.book
 	b.mu.Lock()
 	_, t, e := b.walletTxOf(c)
@@ -183,8 +178,7 @@ func (m *Mock) listWalletTxRefunds(c *call) {
 	}
 	b.mu.Unlock()
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	out := struct {
 		Items []craftgate.WalletTransactionRefund `json:"items"`
@@ -193,6 +187,7 @@ func (m *Mock) listWalletTxRefunds(c *call) {
 		out.Items = append(out.Items, m.renderWalletTxRefund(&recs[i]))
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
 }
 
 func (m *Mock) renderWalletTxRefund(r *walletTxRefund) craftgate.WalletTransactionRefund {

@@ -6,8 +6,8 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Wallet payments and refunds to the wallet (flows.md section 11,
-// endpoints.md B.1, B.2, B.8, B.9).
+// Wallet payments and refunds to the wallet (docs/reference/craftgate/flows.md section 11,
+// docs/reference/craftgate/endpoints.md B.1, B.2, B.8, B.9).
 //
 // A card payment (POST /payment/v1/card-payments) with walletPrice > 0
 // takes that part of paidPrice from the wallet of buyerMemberId: the whole

@@ -15,7 +15,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Transaction webhooks (flows.md 9.1). When the merchant settings name a
+// Transaction webhooks (docs/reference/craftgate/flows.md 9.1). When the merchant settings name a
 // webhookUrl, every action below queues one event, signed with the
 // webhookKey (x-cg-signature-v1, craftgate.WebhookSignature):
 //
@@ -26,7 +26,7 @@ import (
 //	CHECKOUTFORM_AUTH    successful checkout payment; payloadId is the token
 //	REFUND               successful POST /refunds; payloadId is the CANCEL's
 //	                     payment-refund id, or, for a REFUND (which has no id
-//	                     of its own, endpoints.md B.8), the payment id
+//	                     of its own, docs/reference/craftgate/endpoints.md B.8), the payment id
 //	REFUND_TX            successful POST /refund-transactions; payloadId is
 //	                     the transaction refund id
 //
@@ -187,7 +187,7 @@ func (m *Mock) emit(eventType, status, payloadID string, paymentID int64) {
 }
 
 // emitPayload is emit for the events that carry a payload object
-// (WALLET_CREATED, WALLET_TX_CREATED, BNPL_NOTIFICATION ...: flows.md
+// (WALLET_CREATED, WALLET_TX_CREATED, BNPL_NOTIFICATION ...: docs/reference/craftgate/flows.md
 // 9.1). payload must be a JSON object or nil; it is sent as the body's
 // "payload" member and is not part of the signature (the signature covers
 // eventType, eventTimestamp, status and payloadId only).
@@ -442,9 +442,10 @@ func (m *Mock) Close(ctx context.Context) error {
 
 // listWebhooks serves GET /_mock/v1/webhooks[?payloadId=X&eventType=Y]:
 // {"data":{"items":[WebhookRecord...]}}.
-func (m *Mock) listWebhooks(c *call) {
+func (m *Mock) listWebhooks(c *call) error {
 	q := c.r.URL.Query()
 	c.sendData(http.StatusOK, struct {
 		Items []WebhookRecord `json:"items"`
 	}{m.Webhooks(q.Get("payloadId"), q.Get("eventType"))})
+	return nil
 }

@@ -14,7 +14,7 @@ import (
 //go:embed testcards.json
 var testCardsJSON []byte
 
-// Action codes the mock answers (rbs-gateway.md §6: 0 is approved; the
+// Action codes the mock answers (docs/reference/alfabank/rbs-gateway.md §6: 0 is approved; the
 // others are values seen in third-party mappings).
 const (
 	// ActionNoPaymentAttempt is the actionCode of an order nobody has

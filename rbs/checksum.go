@@ -28,7 +28,7 @@ var (
 )
 
 // CanonicalString is the string the callback checksum covers
-// (rbs-gateway.md §8.1): every parameter except checksum and sign_alias,
+// (docs/reference/alfabank/rbs-gateway.md §8.1): every parameter except checksum and sign_alias,
 // sorted by name in byte order (upper case before lower case, so mdOrder
 // sorts before mdorder), each written "name;value;" with the URL-decoded
 // value, the last one with its trailing ";" too. A name given more than
@@ -79,11 +79,11 @@ func VerifyChecksum(params url.Values, key string) error {
 }
 
 // VerifyChecksumRSA checks an asymmetrically signed callback
-// (rbs-gateway.md §8.2): checksum is the hex of an RSA PKCS#1 v1.5
+// (docs/reference/alfabank/rbs-gateway.md §8.2): checksum is the hex of an RSA PKCS#1 v1.5
 // signature with SHA-512 over CanonicalString(params), made with the
 // gateway's private key. SHA-512 is used whatever sign_alias says: the
 // official example signed "SHA-256 with RSA" verifies only with SHA-512
-// (vectors.md A2).
+// (docs/reference/alfabank/vectors.md A2).
 func VerifyChecksumRSA(params url.Values, pub *rsa.PublicKey) error {
 	got := params.Get(ParamChecksum)
 	if got == "" {

@@ -14,7 +14,7 @@ import (
 	"testing"
 )
 
-// The vectors of reference vectors.md §1 (HMAC-SHA256) and §2 (RSA-SHA512).
+// The vectors of reference docs/reference/alfabank/vectors.md §1 (HMAC-SHA256) and §2 (RSA-SHA512).
 
 type checksumVector struct {
 	name   string
@@ -124,7 +124,7 @@ func TestChecksumFromWireQuery(t *testing.T) {
 	}
 }
 
-// TestChecksumNegativeVectors: the mistakes of vectors.md's table must be
+// TestChecksumNegativeVectors: the mistakes of docs/reference/alfabank/vectors.md's table must be
 // rejected (N2, lower case, must be accepted).
 func TestChecksumNegativeVectors(t *testing.T) {
 	cases := []struct {

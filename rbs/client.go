@@ -13,7 +13,7 @@ import (
 	"strings"
 )
 
-// Well-known base URLs (rbs-gateway.md §1). Production hosts are listed
+// Well-known base URLs (docs/reference/alfabank/rbs-gateway.md §1). Production hosts are listed
 // for reference; gatecheck's steps never default to them.
 const (
 	AlfaTestURL       = "https://alfa.rbsuat.com/payment/rest"

@@ -79,7 +79,7 @@ func HasCode(err error, code int) bool {
 // ErrUnexpectedResponse wraps an answer that is not the gateway's JSON.
 var ErrUnexpectedResponse = errors.New("rbs: unexpected response")
 
-// Error codes the reference documents (rbs-gateway.md §5). Their meaning
+// Error codes the reference documents (docs/reference/alfabank/rbs-gateway.md §5). Their meaning
 // depends on the method; see the tables there.
 const (
 	CodeOK               = 0

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// OrderStatus is the gateway's orderStatus (rbs-gateway.md §4).
+// OrderStatus is the gateway's orderStatus (docs/reference/alfabank/rbs-gateway.md §4).
 type OrderStatus int
 
 // Order statuses. Classic manuals know 0..6; 7 and 8 appear in current
@@ -65,7 +65,7 @@ func ParseOrderStatus(s string) (OrderStatus, error) {
 	return 0, fmt.Errorf("rbs: unknown orderStatus %q", s)
 }
 
-// Callback operations (rbs-gateway.md §8).
+// Callback operations (docs/reference/alfabank/rbs-gateway.md §8).
 const (
 	OperationApproved            = "approved"
 	OperationDeposited           = "deposited"

@@ -1,7 +1,7 @@
 package reports
 
 // The Craftgate integration checklist (developer portal "Entegrasyon
-// Kontrol Listesi"; reference flows.md §15), as data: 20 items for the
+// Kontrol Listesi"; reference docs/reference/craftgate/flows.md §15), as data: 20 items for the
 // development and go-live phase and 3 for after go-live, in the portal's
 // order and with its wording translated as the reference has it.
 

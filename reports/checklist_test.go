@@ -107,10 +107,10 @@ func TestChecklistIsFreshOnEachCall(t *testing.T) {
 	}
 }
 
-// The titles are the reference's wording (flows.md §15), when the shared
+// The titles are the reference's wording (docs/reference/craftgate/flows.md §15), when the shared
 // reference is beside the repository.
 func TestChecklistTitlesFollowTheReference(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "reference", "craftgate", "flows.md"))
+	data, err := os.ReadFile(filepath.Join("..", "docs", "reference", "craftgate", "flows.md"))
 	if err != nil {
 		t.Skipf("reference not available: %v", err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/gatecheck/gatecheck/merchant"
 )
 
-// Alternative payment methods (flows.md sections 5 and 14): the merchant
+// Alternative payment methods (docs/reference/craftgate/flows.md sections 5 and 14): the merchant
 // starts an APM payment and follows its additionalAction; the buyer's
 // browser is the form driver (form.go), the callback goes to the
 // merchant's receiver.
@@ -31,7 +31,7 @@ func (w *World) apmState() *apmWorld {
 	return w.apm
 }
 
-// apmInputs are the APM-specific inputs each type needs (flows.md 5): an
+// apmInputs are the APM-specific inputs each type needs (docs/reference/craftgate/flows.md 5): an
 // apmUserIdentity and additionalParams that the provider accepts.
 var apmInputs = map[string]struct {
 	identity string

@@ -10,7 +10,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// BNPL, the shopping loan (flows.md section 6, alfabank/bnpl.md): offers,
+// BNPL, the shopping loan (docs/reference/craftgate/flows.md section 6, alfabank/bnpl.md): offers,
 // the application at the bank's page through the buyer's browser, the
 // callback with the version 2 hash, BNPL_NOTIFICATION, approve, verify.
 
@@ -27,7 +27,7 @@ func (w *World) bnplState() *bnplWorld {
 	return w.bnpl
 }
 
-// bnplParams are provider inputs every provider of bnpl.md section 2
+// bnplParams are provider inputs every provider of docs/reference/alfabank/bnpl.md section 2
 // accepts (each takes the ones it needs).
 func bnplParams() map[string]any {
 	return map[string]any{"buyerPhoneNumber": "5321234567", "buyerBirthdate": "1990-01-31", "buyerIdentityNumber": "11111111110",
@@ -172,7 +172,7 @@ func (w *World) applyLoan(ctx context.Context, apmType, bank, action string) err
 	if err := w.pressAtAPM(ctx, page, action); err != nil {
 		return err
 	}
-	// The merchant checks the callback against the payment (flows.md 5
+	// The merchant checks the callback against the payment (docs/reference/craftgate/flows.md 5
 	// item 4) and keeps it for its refunds.
 	p, err := w.current(ctx)
 	if err != nil {

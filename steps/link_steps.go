@@ -143,7 +143,7 @@ func (w *World) requireLink() (*craftgate.Product, error) {
 
 // payThroughLink plays the buyer: open the link's page, type the card and
 // pay; the merchant then finds the payment as it would learn of any
-// payment (flows.md section 8): by its conversationId, the link's.
+// payment (docs/reference/craftgate/flows.md section 8): by its conversationId, the link's.
 func (w *World) payThroughLink(ctx context.Context, spec string) error {
 	p, err := w.requireLink()
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/gatecheck/gatecheck/craftgate"
 )
 
-// Marketplace (flows.md section 10): basket items sold by sellers
+// Marketplace (docs/reference/craftgate/flows.md section 10): basket items sold by sellers
 // registered as members (wallet_steps.go), each seller's share, the
 // merchant's approval of items for payout, and changes of a split before
 // approval.

@@ -845,7 +845,7 @@ func (w *World) rbsForgedUntrusted(_ context.Context, rw *rbsWorld, _ []string) 
 // retailCRMSessionSecs is the payment page's session of a RetailCRM
 // payment link: seed 003 says the payer sees a 30-minute timer, reset
 // when the link is opened again. Whether the module registers with
-// sessionTimeoutSecs=1800 or re-registers is not documented (retailcrm.md
+// sessionTimeoutSecs=1800 or re-registers is not documented (docs/reference/alfabank/retailcrm.md
 // §5, inference); the steps register with 1800 s.
 const retailCRMSessionSecs = 1800
 

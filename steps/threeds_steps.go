@@ -26,7 +26,7 @@ const smsCode = "283416"
 const callbackWait = 5 * time.Second
 
 // callbackFields maps the words of the steps to the callback's form
-// fields (flows.md 2.2, 2.3).
+// fields (docs/reference/craftgate/flows.md 2.2, 2.3).
 var callbackFields = map[string]string{
 	"status":          "status",
 	"complete status": "completeStatus",

@@ -13,7 +13,7 @@ import (
 	"github.com/gatecheck/gatecheck/merchant"
 )
 
-// Members and the closed-loop wallet (flows.md sections 10 and 11):
+// Members and the closed-loop wallet (docs/reference/craftgate/flows.md sections 10 and 11):
 // buyers and sellers registered as members, buyers' wallets, top-ups,
 // remittances between the merchant and a member, payments from the wallet
 // and refunds to it. Members are named in the feature ("Ayşe"); the name
@@ -152,7 +152,7 @@ func walletDefinitions() []Definition {
 }
 
 // walletPayload is the payload of WALLET_CREATED and WALLET_TX_CREATED
-// (flows.md 9.1).
+// (docs/reference/craftgate/flows.md 9.1).
 type walletPayload struct {
 	Currency              string            `json:"currency"`
 	WalletID              int64             `json:"walletId"`

@@ -30,7 +30,7 @@ const (
 	webhookGaveUp    = "GAVE_UP"
 )
 
-// The documented webhook schedule (flows.md 9.1): the first call 30 s after
+// The documented webhook schedule (docs/reference/craftgate/flows.md 9.1): the first call 30 s after
 // the action, retries after 10 s, 30 s, 3 min, 10 min and 30 min.
 var (
 	documentedInitialDelay = 30 * time.Second
@@ -191,7 +191,7 @@ func (w *World) providerSchedule(ctx context.Context) (*webhookSchedule, error) 
 }
 
 // payloadID is what a webhook about subject carries as payloadId
-// (flows.md 9.1): the payment id, the checkout token, the refund id or the
+// (docs/reference/craftgate/flows.md 9.1): the payment id, the checkout token, the refund id or the
 // transaction refund id.
 func (w *World) payloadID(subject string) (string, error) {
 	switch subject {
@@ -212,7 +212,7 @@ func (w *World) payloadID(subject string) (string, error) {
 			return "", err
 		}
 		if r.RefundType == craftgate.RefundTypeRefund {
-			// A REFUND has no id of its own (endpoints.md B.8): its webhook
+			// A REFUND has no id of its own (docs/reference/craftgate/endpoints.md B.8): its webhook
 			// names the payment.
 			return strconv.FormatInt(r.PaymentID, 10), nil
 		}

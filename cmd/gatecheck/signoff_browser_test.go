@@ -40,9 +40,9 @@ func TestSignoffReportInBrowser(t *testing.T) {
 		charts   int // SVG charts: throughput only on the mock (no latency)
 		craftTbl bool
 	}{
-		{"craftgate", nil, false, "REHEARSAL PASS", 23, 1, true},
-		{"craftgate-go", nil, true, "GO", 23, 2, true},
-		{"rbs", []string{"--provider", "rbs"}, false, "REHEARSAL PASS", 13, 0, false},
+		{"craftgate", nil, false, "REHEARSAL PASS", len(reports.ChecklistFor(reports.ProviderCraftgate)), 1, true},
+		{"craftgate-go", nil, true, "GO", len(reports.ChecklistFor(reports.ProviderCraftgate)), 2, true},
+		{"rbs", []string{"--provider", "rbs"}, false, "REHEARSAL PASS", len(reports.ChecklistFor(reports.ProviderRBS)), 0, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, console := browsertest.Start(t)

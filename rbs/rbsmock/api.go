@@ -46,10 +46,10 @@ func (m *Mock) authenticate(p params, kind methodKind) *apiError {
 	return nil
 }
 
-// languages the Alfa-Bank gateway supports (rbs-gateway.md §2).
+// languages the Alfa-Bank gateway supports (docs/reference/alfabank/rbs-gateway.md §2).
 var languages = []string{"ru", "en", "de", "fr", "es", "it", "zh", "ja", "ko", "ua", "kz"}
 
-// features register.do knows (rbs-gateway.md §3.1).
+// features register.do knows (docs/reference/alfabank/rbs-gateway.md §3.1).
 var knownFeatures = []string{"AUTO_PAYMENT", "VERIFY", "SBP_BINDING", "FORCE_TDS", "FORCE_SSL", "FORCE_FULL_TDS", "FORCE_CREATE_BINDING"}
 
 // paymentWays the router accepts in allowedPaymentWays.

@@ -14,7 +14,7 @@ import (
 )
 
 // TestRegisterErrorCodes is register.do's errorCode table
-// (rbs-gateway.md §5).
+// (docs/reference/alfabank/rbs-gateway.md §5).
 func TestRegisterErrorCodes(t *testing.T) {
 	h := newHarness(t)
 	dup := h.registerReq(1000)

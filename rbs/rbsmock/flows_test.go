@@ -200,7 +200,7 @@ func TestTwoPhaseDepositRules(t *testing.T) {
 }
 
 // TestOperationStateTable walks the allowed-operations table of
-// rbs-gateway.md §7 for each reachable state.
+// docs/reference/alfabank/rbs-gateway.md §7 for each reachable state.
 func TestOperationStateTable(t *testing.T) {
 	type op func(h *harness, id string) error
 	ctx := context.Background()
