@@ -289,3 +289,44 @@ func FuzzLinkRewardsFraud(f *testing.F) {
 		[]byte(`{"listName":"blockedCardNumbers","type":"CARD","paymentId":99999999999999999999}`),
 		[]byte(`{"name":"x","description":"y","price":1,"currency":"TRY","enabledInstallments":[0,13],"orderId":"o","stock":-1,"expiresAt":"2099-13-40T25:61:61"}`))
 }
+
+// FuzzEveryRoute fuzzes every signed API row of the route table at once:
+// the row, its path segments, its query and its body. No answer may be a
+// 5xx, and every refusal is the error envelope; a 200 is JSON unless the
+// route answers a file (the report downloads).
+func FuzzEveryRoute(f *testing.F) {
+	m := newTestMock(f)
+	var rows []endpoint
+	for _, ep := range routeTable() {
+		_, path, _ := strings.Cut(ep.pattern, " ")
+		if ep.kind != page && !strings.HasPrefix(path, pathMockPrefix) {
+			rows = append(rows, ep)
+		}
+	}
+	for i := range rows {
+		f.Add(uint16(i), "12345", "", []byte(`{}`))
+		f.Add(uint16(i), "x y", "page=-1&size=100000", []byte(`{"price":-1,"currency":"XXX","items":[]}`))
+	}
+	f.Fuzz(func(t *testing.T, which uint16, seg, query string, body []byte) {
+		ep := rows[int(which)%len(rows)]
+		method, path, _ := strings.Cut(ep.pattern, " ")
+		parts := strings.Split(path, "/")
+		for i, p := range parts {
+			if strings.HasPrefix(p, "{") {
+				parts[i] = url.PathEscape(seg)
+			}
+		}
+		target := testBase + strings.Join(parts, "/")
+		if q, err := url.ParseQuery(query); err == nil && len(q) > 0 {
+			target += "?" + q.Encode()
+		}
+		if method == http.MethodGet || method == http.MethodDelete {
+			body = nil
+		}
+		w := serve(m, signedRequest(method, target, body))
+		if w.Code == http.StatusOK && !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+			return // a file (CSV, XLSX)
+		}
+		fuzzAnswer(t, w)
+	})
+}
