@@ -12,7 +12,8 @@
 // The algorithms are Craftgate's (https://developer.craftgate.io/):
 //   x-signature        base64(SHA-256(url + apiKey + secretKey + rnd + body))
 //   callback hash v1   hex(SHA-256(key###status###completeStatus###paymentId###conversationData###conversationId###callbackStatus))
-//   callback hash v2   hex(SHA-256(key + the values of the fields named in hashParams))
+//   callback hash v2   hex(SHA-256(key + the values of the fields named in hashParams)),
+//                      accepted only when hashParams names every field the merchant acts on
 //   x-cg-signature-v1  base64(HMAC-SHA256(webhookKey, eventType + eventTimestamp + status + payloadId))
 // They are the same as gatecheck's Go client (craftgate/sign.go,
 // craftgate/verify.go) and are tested against the same known-answer vectors.
@@ -185,14 +186,70 @@ export function callbackHash(callbackKey, form) {
   return field(f, 'hashParams') !== '' ? callbackHashV2(callbackKey, f) : callbackHashV1(callbackKey, f);
 }
 
+// The callback fields a merchant acts on: the outcome (status for 3-D
+// Secure, paymentStatus for BNPL), which payment and order it is (paymentId,
+// conversationId), whether it still needs completing (completeStatus), the
+// bank's verdict (mdStatus) and what to do next (additionalAction). A
+// version 2 hash covers only the fields hashParams names and joins their
+// values without a separator, so a forger can move a genuine callback's
+// signed values into one junk field named alone in hashParams and add any
+// status he likes. A version 2 callback is therefore accepted only when
+// hashParams names each of these fields the form carries, and names status
+// or paymentStatus (the rule of gatecheck's Go verifier, craftgate/verify.go).
+const CALLBACK_ACTED_ON = ['status', 'paymentStatus', 'paymentId', 'conversationId', 'completeStatus', 'mdStatus', 'additionalAction'];
+
+// The reasons callbackRefusal gives: the texts of the Go verifier's errors.
+const HASH_MISSING = 'craftgate: callback carries no hash';
+const HASH_MISMATCH = 'craftgate: callback hash does not match';
+const HASH_PARAMS_INCOMPLETE = 'craftgate: callback hashParams leaves a field the merchant acts on unsigned';
+
+// carries is whether the form has the field at all, even empty.
+function carries(form, name) {
+  return Object.prototype.hasOwnProperty.call(form, name) && form[name] !== undefined;
+}
+
 /**
- * Whether a callback form carries the right hash for callbackKey (hex
- * digits compared case-insensitively and in constant time).
+ * Why a callback form is refused, or null when it verifies: its hash is
+ * missing or wrong for callbackKey (hex digits compared case-insensitively
+ * and in constant time), or, for a version 2 (hashParams) callback, its
+ * hashParams leaves a field the merchant acts on unsigned (status,
+ * paymentStatus, paymentId, conversationId, completeStatus, mdStatus,
+ * additionalAction: each one the form carries must be named) or names
+ * neither status nor paymentStatus. The reasons are the texts of gatecheck's
+ * Go errors (ErrHashMissing, ErrHashMismatch, ErrHashParamsIncomplete).
  */
-export function verifyCallback(callbackKey, form) {
+export function callbackRefusal(callbackKey, form) {
   const f = toForm(form);
   const got = field(f, 'hash').toLowerCase();
-  return got !== '' && constantTimeEqual(got, callbackHash(callbackKey, f));
+  if (got === '') {
+    return HASH_MISSING;
+  }
+  if (!constantTimeEqual(got, callbackHash(callbackKey, f))) {
+    return HASH_MISMATCH;
+  }
+  const hashParams = field(f, 'hashParams');
+  if (hashParams === '') {
+    return null;
+  }
+  const named = hashParams.split(':');
+  for (let i = 0; i < CALLBACK_ACTED_ON.length; i++) {
+    if (carries(f, CALLBACK_ACTED_ON[i]) && named.indexOf(CALLBACK_ACTED_ON[i]) < 0) {
+      return HASH_PARAMS_INCOMPLETE + ': ' + CALLBACK_ACTED_ON[i] + ' is not in hashParams';
+    }
+  }
+  if (named.indexOf('status') < 0 && named.indexOf('paymentStatus') < 0) {
+    return HASH_PARAMS_INCOMPLETE + ': hashParams names neither status nor paymentStatus';
+  }
+  return null;
+}
+
+/**
+ * Whether a callback form verifies: false for every reason callbackRefusal
+ * gives (no hash, a wrong hash, a version 2 hashParams that leaves a field
+ * the merchant acts on unsigned), true otherwise.
+ */
+export function verifyCallback(callbackKey, form) {
+  return callbackRefusal(callbackKey, form) === null;
 }
 
 /**

@@ -5,6 +5,7 @@ package k6
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -99,19 +100,28 @@ func TestCallbackHashVectors(t *testing.T) {
 			hashed = strings.Split(hp, ":")[0]
 		}
 		tampered.Set(hashed, tampered.Get(hashed)+"X")
+		// The docs' security-page example (V2) signs status but carries an
+		// unsigned paymentStatus, which a forger could set: refused.
+		genuine := v.Name != "V2"
 		for _, c := range []struct {
 			name string
 			form url.Values
 			want bool
 		}{
-			{"signed", signed, true}, {"upper-case hex", upper, true}, {"no hash", v.Values(), false},
+			{"signed", signed, genuine}, {"upper-case hex", upper, genuine}, {"no hash", v.Values(), false},
 			{"wrong hash", wrong, false}, {"tampered " + hashed, tampered, false},
 		} {
-			if got := m.call("verifyCallback", v.Key, c.form.Encode()).ToBoolean(); got != c.want {
+			if got := verdict(t, m, v.Key, c.form); got != c.want {
 				t.Errorf("verifyCallback(%s) = %v, want %v", c.name, got, c.want)
 			}
-			if got := m.call("verifyCallback", v.Key+"x", c.form.Encode()).ToBoolean(); got {
+			if got := verdict(t, m, v.Key+"x", c.form); got {
 				t.Errorf("verifyCallback(%s) with another key = true", c.name)
+			}
+		}
+		if !genuine {
+			want := "craftgate: callback hashParams leaves a field the merchant acts on unsigned: paymentStatus is not in hashParams"
+			if got := m.call("callbackRefusal", v.Key, signed.Encode()).Export(); got != want {
+				t.Errorf("callbackRefusal(signed) = %v, want %q", got, want)
 			}
 		}
 	}
@@ -219,23 +229,164 @@ func TestSignedHeadersMatchGoClient(t *testing.T) {
 	}
 }
 
-func TestCallbacksAndWebhooksMatchGo(t *testing.T) {
-	m := load(t)
-	r := rand.New(rand.NewPCG(18, 4))
-	names := []string{"status", "completeStatus", "paymentId", "conversationData", "conversationId", "callbackStatus", "mdStatus", "paymentStatus", "additionalAction"}
-	for i := range 300 {
-		key := randomText(r, 1+r.IntN(32))
-		form := url.Values{}
-		for _, n := range names {
+// verdict checks the module's answer on a callback form against Go's
+// craftgate.VerifyCallback: verifyCallback and callbackRefusal, given the
+// urlencoded body and the decoded fields (strings or lists), agree with Go's error (the same
+// text as the reason). It returns whether the callback verifies.
+func verdict(t *testing.T, m *module, key string, form url.Values) bool {
+	t.Helper()
+	err := craftgate.VerifyCallback(key, form)
+	var want any
+	if err != nil {
+		want = err.Error()
+	}
+	// The decoded fields as a script has them: strings, and lists.
+	fields, lists := m.vm.NewObject(), m.vm.NewObject()
+	for k, vs := range form {
+		must(t, fields.Set(k, vs[0]))
+		list := make([]any, len(vs))
+		for i, v := range vs {
+			list[i] = v
+		}
+		must(t, lists.Set(k, m.vm.NewArray(list...)))
+	}
+	for _, f := range []struct {
+		as   string
+		form any
+	}{{"body", form.Encode()}, {"fields", fields}, {"lists", lists}} {
+		if got := m.call("callbackRefusal", key, f.form).Export(); got != want {
+			t.Fatalf("callbackRefusal(%s as %s) = %v, Go %v", form.Encode(), f.as, got, want)
+		}
+		if got := m.call("verifyCallback", key, f.form).ToBoolean(); got != (err == nil) {
+			t.Fatalf("verifyCallback(%s as %s) = %v, Go %v", form.Encode(), f.as, got, err)
+		}
+	}
+	return err == nil
+}
+
+// callbackV2HashParams are the hashParams Craftgate's version 2 callbacks
+// name: 3-D Secure (the docs' example, vector V1) and BNPL (vector V3).
+var callbackV2HashParams = []string{
+	"status:callbackStatus:completeStatus:paymentId:conversationData:conversationId:mdStatus",
+	craftgate.BnplCallbackHashParams,
+}
+
+// callbackActedOn are the fields the version 2 rule requires hashParams to
+// name when the form carries them (craftgate.VerifyCallback).
+var callbackActedOn = []string{"status", "paymentStatus", "paymentId", "conversationId", "completeStatus", "mdStatus", "additionalAction"}
+
+// genuineCallback is a callback as Craftgate posts it, without its hash: a
+// version 1 form (3-D Secure, APM), or a version 2 one (3-D Secure, BNPL)
+// whose hashParams, in any order, names every field the form carries
+// (which need not carry every field hashParams names: absent ones hash as
+// empty).
+func genuineCallback(r *rand.Rand) url.Values {
+	form := url.Values{}
+	if r.IntN(3) == 0 {
+		for _, n := range []string{"status", "completeStatus", "paymentId", "conversationData", "conversationId", "callbackStatus", "mdStatus"} {
 			if r.IntN(4) > 0 {
 				form.Set(n, randomText(r, r.IntN(16)))
 			}
 		}
-		if r.IntN(2) == 0 {
-			picked := slices.Clone(names)
-			r.Shuffle(len(picked), func(a, b int) { picked[a], picked[b] = picked[b], picked[a] })
-			form.Set("hashParams", strings.Join(picked[:1+r.IntN(len(picked))], ":"))
+		return form
+	}
+	names := strings.Split(callbackV2HashParams[r.IntN(len(callbackV2HashParams))], ":")
+	for _, n := range names {
+		if r.IntN(4) > 0 {
+			form.Set(n, randomText(r, r.IntN(16)))
 		}
+	}
+	r.Shuffle(len(names), func(a, b int) { names[a], names[b] = names[b], names[a] })
+	form.Set("hashParams", strings.Join(names, ":"))
+	return form
+}
+
+// forgedCallback is a version 2 callback whose hash is right for its key
+// but whose hashParams leaves a field the merchant acts on unsigned, or
+// names no status: the forms the rule must refuse. how names the forgery.
+func forgedCallback(r *rand.Rand, key string) (form url.Values, how string) {
+	genuine := url.Values{}
+	names := strings.Split(callbackV2HashParams[r.IntN(len(callbackV2HashParams))], ":")
+	for _, n := range names {
+		genuine.Set(n, randomText(r, r.IntN(16)))
+	}
+	genuine.Set("hashParams", strings.Join(names, ":"))
+	genuine.Set("hash", craftgate.CallbackHashV2(key, genuine))
+	switch r.IntN(4) {
+	case 0:
+		// A genuine callback's signed values moved into one junk field
+		// named alone in hashParams (the hash still verifies), and the
+		// acted-on fields the forger likes set beside it, or none.
+		var joined string
+		for _, n := range names {
+			joined += genuine.Get(n)
+		}
+		form = url.Values{"x": {joined}, "hashParams": {"x"}, "hash": {genuine.Get("hash")}}
+		for _, n := range callbackActedOn {
+			if r.IntN(2) == 0 {
+				form.Set(n, randomText(r, r.IntN(16)))
+			}
+		}
+		return form, "values moved into a junk field"
+	case 1:
+		// An acted-on field hashParams does not name added to a genuine
+		// callback (the docs' example V2: paymentStatus beside a signed status).
+		var unsigned []string
+		for _, n := range callbackActedOn {
+			if !slices.Contains(names, n) {
+				unsigned = append(unsigned, n)
+			}
+		}
+		n := unsigned[r.IntN(len(unsigned))]
+		genuine.Set(n, randomText(r, r.IntN(16)))
+		return genuine, "unsigned " + n + " added"
+	case 2:
+		// No outcome signed at all: the status field gone from the form
+		// and from hashParams, every other field signed.
+		var named []string
+		for _, n := range names {
+			if n == "status" || n == "paymentStatus" {
+				genuine.Del(n)
+				continue
+			}
+			named = append(named, n)
+		}
+		genuine.Set("hashParams", strings.Join(named, ":"))
+		genuine.Set("hash", craftgate.CallbackHashV2(key, genuine))
+		return genuine, "no status signed"
+	default:
+		// hashParams leaves out an acted-on field the form carries (or
+		// every status field), and the hash is made over what it names.
+		var named, dropped []string
+		for _, n := range names {
+			if slices.Contains(callbackActedOn, n) && (len(dropped) == 0 || r.IntN(3) == 0) {
+				dropped = append(dropped, n)
+				continue
+			}
+			named = append(named, n)
+		}
+		if len(named) == 0 {
+			named = []string{"callbackStatus"}
+		}
+		genuine.Set("hashParams", strings.Join(named, ":"))
+		genuine.Set("hash", craftgate.CallbackHashV2(key, genuine))
+		return genuine, "hashParams without " + strings.Join(dropped, ", ")
+	}
+}
+
+// TestCallbacksAndWebhooksMatchGo checks the module against the Go
+// functions: genuine callbacks verify in both, forged version 2 callbacks
+// whose hash is right are refused by both for the same reason, random
+// forms get Go's answer, and random webhooks verify.
+func TestCallbacksAndWebhooksMatchGo(t *testing.T) {
+	m := load(t)
+	r := rand.New(rand.NewPCG(18, 4))
+	names := []string{"status", "completeStatus", "paymentId", "conversationData", "conversationId", "callbackStatus", "mdStatus", "paymentStatus", "additionalAction"}
+	var accepted, refused int
+	for i := range 300 {
+		key := randomText(r, 1+r.IntN(32))
+
+		form := genuineCallback(r)
 		want := craftgate.CallbackHash(key, form)
 		if got := m.str("callbackHash", key, form.Encode()); got != want {
 			t.Fatalf("case %d: callbackHash(%s) = %s, Go %s", i, form.Encode(), got, want)
@@ -247,8 +398,42 @@ func TestCallbacksAndWebhooksMatchGo(t *testing.T) {
 			}
 		}
 		form.Set("hash", want)
-		if !m.call("verifyCallback", key, form.Encode()).ToBoolean() || craftgate.VerifyCallback(key, form) != nil {
-			t.Fatalf("case %d: a callback signed with its key does not verify", i)
+		if !verdict(t, m, key, form) {
+			t.Fatalf("case %d: a callback signed with its key does not verify: %s", i, form.Encode())
+		}
+		form.Set("hash", craftgate.CallbackHash(key+"x", form))
+		if verdict(t, m, key, form) {
+			t.Fatalf("case %d: a callback signed with another key verifies: %s", i, form.Encode())
+		}
+
+		forged, how := forgedCallback(r, key)
+		if craftgate.CallbackHashV2(key, forged) != forged.Get("hash") {
+			t.Fatalf("case %d: %s: the forgery's hash does not verify: the test builds it wrongly", i, how)
+		}
+		if err := craftgate.VerifyCallback(key, forged); !errors.Is(err, craftgate.ErrHashParamsIncomplete) {
+			t.Fatalf("case %d: %s: Go VerifyCallback = %v, want ErrHashParamsIncomplete", i, how, err)
+		}
+		if verdict(t, m, key, forged) {
+			t.Fatalf("case %d: %s: the forgery verifies: %s", i, how, forged.Encode())
+		}
+
+		// Any form, valid by the rule or not: the module answers as Go does.
+		random := url.Values{}
+		for _, n := range names {
+			if r.IntN(4) > 0 {
+				random.Set(n, randomText(r, r.IntN(16)))
+			}
+		}
+		if r.IntN(2) == 0 {
+			picked := slices.Clone(names)
+			r.Shuffle(len(picked), func(a, b int) { picked[a], picked[b] = picked[b], picked[a] })
+			random.Set("hashParams", strings.Join(picked[:1+r.IntN(len(picked))], ":"))
+		}
+		random.Set("hash", craftgate.CallbackHash(key, random))
+		if verdict(t, m, key, random) {
+			accepted++
+		} else {
+			refused++
 		}
 
 		ev := craftgate.WebhookEvent{EventType: randomText(r, 1+r.IntN(20)), EventTimestamp: r.Int64N(1 << 40),
@@ -261,6 +446,9 @@ func TestCallbacksAndWebhooksMatchGo(t *testing.T) {
 		if goja.IsNull(m.call("verifyWebhook", key, string(body), sig)) {
 			t.Fatalf("case %d: verifyWebhook rejects %s", i, body)
 		}
+	}
+	if accepted == 0 || refused == 0 {
+		t.Fatalf("random forms: %d accepted, %d refused: the generator must produce both", accepted, refused)
 	}
 }
 

@@ -12,7 +12,8 @@ export type Body = string | ArrayBuffer | null | undefined;
 
 /**
  * A callback form: the urlencoded body posted to the merchant's
- * callbackUrl, or its decoded fields (of a list the first value counts).
+ * callbackUrl, or its decoded fields (of a list the first value counts; a
+ * field whose value is undefined is not carried).
  */
 export type Form = string | Record<string, string | string[] | null | undefined>;
 
@@ -70,7 +71,21 @@ export function callbackHashV2(callbackKey: string, form: Form): string;
 /** The hash a callback form should carry: v2 when it names hashParams, else v1. */
 export function callbackHash(callbackKey: string, form: Form): string;
 
-/** Whether a callback form carries the right hash (constant-time, hex case-insensitive). */
+/**
+ * Why a callback form is refused, or null when it verifies: no hash, a wrong
+ * hash (constant-time, hex case-insensitive), or a version 2 hashParams that
+ * leaves unsigned a field the merchant acts on (status, paymentStatus,
+ * paymentId, conversationId, completeStatus, mdStatus, additionalAction: each
+ * one the form carries, even empty, must be named) or names neither status
+ * nor paymentStatus. The reasons are the texts of gatecheck's Go errors.
+ */
+export function callbackRefusal(callbackKey: string, form: Form): string | null;
+
+/**
+ * Whether a callback form verifies: its hash is right and, for a version 2
+ * callback, its hashParams signs every field the merchant acts on (see
+ * callbackRefusal for the reason of a refusal).
+ */
 export function verifyCallback(callbackKey: string, form: Form): boolean;
 
 /** x-cg-signature-v1: base64(HMAC-SHA256(webhookKey, eventType + eventTimestamp + status + payloadId)). */

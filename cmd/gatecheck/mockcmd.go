@@ -25,7 +25,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	strict := fs.Bool("strict-signature", false, "accept only signatures over the percent-decoded URL")
 	verbose := fs.Bool("v", false, "log every request (card numbers masked, keys never logged)")
 	publicURL := fs.String("public-url", "", "base URL browsers reach the mock at, for redirectUrl and pageUrl (default: the Host of each request)")
-	trustProxy := fs.Bool("trust-proxy", false, "honour X-Forwarded-Proto (the mock runs behind a proxy that sets it); otherwise any client could choose the scheme signatures and page URLs use")
+	trustProxy := fs.Bool("trust-proxy", false, "honour X-Forwarded-Proto (the mock runs behind a proxy that sets it), in the Craftgate and the RBS mock; otherwise any client could choose the scheme signatures and page URLs use")
 	callbackKey := fs.String("callback-key", mock.DefaultCallbackKey, "merchant callback key that hashes the 3-D Secure callbacks (never printed)")
 	webhookURL := fs.String("webhook-url", "", "merchant webhook URL; empty sends no webhooks")
 	webhookKey := fs.String("webhook-key", mock.DefaultWebhookKey, "merchant webhook key that signs the webhooks (never printed)")

@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
+	"github.com/gatecheck/gatecheck/rbs/rbsmock"
 )
 
 // TestMockCommandWebhooks runs `gatecheck mock` with the webhook flags and
@@ -207,6 +210,44 @@ func TestMockCommandRejectsBadReliabilityFlags(t *testing.T) {
 		code := run(context.Background(), append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), io.Discard, &stderr)
 		if code != 2 || strings.Count(stderr.String(), "\n") != 1 {
 			t.Errorf("%v: exit %d, want 2 and one line (%s)", args, code, stderr.String())
+		}
+	}
+}
+
+// TestMockCommandTrustProxyReachesRBS: --trust-proxy governs the RBS mock
+// under /rbs/ as it does the Craftgate mock: a client's X-Forwarded-Proto
+// sets the scheme of formUrl only with the flag.
+func TestMockCommandTrustProxyReachesRBS(t *testing.T) {
+	for _, c := range []struct {
+		args   []string
+		scheme string
+	}{{nil, "http"}, {[]string{"--trust-proxy"}, "https"}} {
+		base, stderr, stop := startMockCommand(t, c.args...)
+		form := url.Values{"userName": {rbsmock.DefaultUserName}, "password": {rbsmock.DefaultPassword},
+			"orderNumber": {"cli-proxy"}, "amount": {"1000"}, "returnUrl": {"https://shop.test/ok"}}
+		req, err := http.NewRequest(http.MethodPost, base+"/rbs"+rbsmock.BankPath+"/register.do", strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reg struct {
+			FormURL string `json:"formUrl"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&reg)
+		resp.Body.Close()
+		if code := stop(); code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.args, code, stderr.String())
+		}
+		if err != nil {
+			t.Fatalf("%v: register.do: HTTP %d: %v", c.args, resp.StatusCode, err)
+		}
+		if want := c.scheme + "://" + strings.TrimPrefix(base, "http://") + "/rbs/payment/"; !strings.HasPrefix(reg.FormURL, want) {
+			t.Errorf("%v: formUrl %q, want it to start with %s", c.args, reg.FormURL, want)
 		}
 	}
 }

@@ -209,9 +209,11 @@ func serveMock(ctx context.Context, addr string, cfg mock.Config, rbsOpts ...fun
 	}
 	// The Alfa-Bank RBS gateway mock shares the port under /rbs/ (bank API
 	// /rbs/payment/rest/*.do, router API /rbs/v1/*.do), with its documented
-	// default credentials.
+	// default credentials. It takes the Craftgate mock's seed and its trust
+	// in X-Forwarded-Proto (--trust-proxy): both sit behind the same proxy,
+	// or none.
 	rcfg := rbsmock.Config{UserName: rbsmock.DefaultUserName, Password: rbsmock.DefaultPassword,
-		CallbackKey: rbsmock.DefaultCallbackKey, Seed: cfg.Seed}
+		CallbackKey: rbsmock.DefaultCallbackKey, Seed: cfg.Seed, TrustProxy: cfg.TrustProxy}
 	for _, o := range rbsOpts {
 		o(&rcfg)
 	}

@@ -2,6 +2,7 @@ package rbsmock_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -566,6 +567,56 @@ func TestMountedUnderPrefix(t *testing.T) {
 	}
 	if st := h.status(c, reg.OrderID); st.Status() != rbs.StatusDeposited {
 		t.Errorf("%v", st.Status())
+	}
+}
+
+// TestForwardedProtoOnlyWithTrustProxy: the scheme of the URLs the mock
+// gives browsers follows X-Forwarded-Proto only with Config.TrustProxy;
+// without it any client could choose it, and the connection's scheme counts.
+func TestForwardedProtoOnlyWithTrustProxy(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		trust     bool
+		forwarded string // X-Forwarded-Proto; empty: not sent
+		scheme    string // of formUrl
+	}{
+		{"untrusted, https claimed", false, "https", "http"},
+		{"untrusted, no header", false, "", "http"},
+		{"trusted, https", true, "https", "https"},
+		{"trusted, the first proxy's", true, "HTTPS, http", "https"},
+		{"trusted, not a web scheme", true, "javascript", "http"},
+		{"trusted, no header", true, "", "http"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, func(cfg *rbsmock.Config) { cfg.TrustProxy = c.trust })
+			v := creds()
+			v.Set("orderNumber", h.orderNumber())
+			v.Set("amount", "1000")
+			v.Set("returnUrl", "https://shop.test/ok")
+			req, err := http.NewRequest(http.MethodPost, h.srv.URL+rbsmock.BankPath+"/register.do", strings.NewReader(v.Encode()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if c.forwarded != "" {
+				req.Header.Set("X-Forwarded-Proto", c.forwarded)
+			}
+			resp, err := h.browser.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var reg struct {
+				FormURL string `json:"formUrl"`
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&reg); err != nil || reg.FormURL == "" {
+				t.Fatalf("register.do: HTTP %d, %v, formUrl %q", resp.StatusCode, err, reg.FormURL)
+			}
+			want := c.scheme + "://" + strings.TrimPrefix(h.srv.URL, "http://") + "/payment/"
+			if !strings.HasPrefix(reg.FormURL, want) {
+				t.Fatalf("formUrl %s, want it to start with %s", reg.FormURL, want)
+			}
+		})
 	}
 }
 

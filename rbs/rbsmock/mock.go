@@ -115,8 +115,15 @@ type Config struct {
 	// nil means Europe/Moscow (fixed +03:00 without tzdata).
 	Location *time.Location
 	// PublicURL is the base URL browsers reach the mock at, mount prefix
-	// included; empty means each request's scheme, Host and prefix.
+	// included; empty means each request's scheme, Host and prefix
+	// (X-Forwarded-Proto honoured only with TrustProxy).
 	PublicURL string
+	// TrustProxy honours X-Forwarded-Proto (http or https) as the scheme
+	// of the URLs the mock gives browsers (formUrl, ACS and 3-D Secure
+	// method URLs, termUrl, SBP and Alfa Pay pages): set it only when the
+	// mock runs behind a proxy that sets (and overwrites) the header, since
+	// without one any client can send it.
+	TrustProxy bool
 	// MaxBodyBytes bounds request bodies (64 KiB).
 	MaxBodyBytes int64
 	// Logger receives one Info record per request (method, path, status,
@@ -360,7 +367,10 @@ func mountPrefix(r *http.Request) string {
 	return ""
 }
 
-// publicBase is the base URL the payer's browser reaches the mock at.
+// publicBase is the base URL the payer's browser reaches the mock at:
+// Config.PublicURL, else the request's scheme, Host and mount prefix. The
+// scheme is X-Forwarded-Proto (the first proxy's, when http or https) only
+// with Config.TrustProxy; otherwise https for TLS connections, else http.
 func (m *Mock) publicBase(r *http.Request) string {
 	if m.cfg.PublicURL != "" {
 		return m.cfg.PublicURL
@@ -369,8 +379,11 @@ func (m *Mock) publicBase(r *http.Request) string {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
-		scheme = p
+	if m.cfg.TrustProxy {
+		p, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+		if p = strings.ToLower(strings.TrimSpace(p)); p == "https" || p == "http" {
+			scheme = p
+		}
 	}
 	return scheme + "://" + r.Host + mountPrefix(r)
 }
