@@ -320,9 +320,8 @@ type InitApmDepositRequest struct {
 // clients' ApmDepositPaymentResponse). WalletTransaction is the wallet's
 // credit when the payment succeeded at once (additionalAction NONE);
 // otherwise the merchant follows AdditionalAction as for an APM payment
-// and the wallet is credited when the payment succeeds. HTMLContent and
-// AdditionalData are sent when the action needs them (SHOW_HTML_CONTENT,
-// Metropol's wallet list), as APM init sends them.
+// (the buyer goes to RedirectURL, or the merchant completes it with the
+// buyer's code) and the wallet is credited when the payment succeeds.
 type ApmDepositResponse struct {
 	PaymentID         int64                     `json:"paymentId"`
 	RedirectURL       string                    `json:"redirectUrl,omitempty"`
@@ -330,8 +329,6 @@ type ApmDepositResponse struct {
 	AdditionalAction  string                    `json:"additionalAction"`
 	PaymentError      *ErrorBody                `json:"paymentError,omitempty"`
 	WalletTransaction *DepositWalletTransaction `json:"walletTransaction,omitempty"`
-	HTMLContent       string                    `json:"htmlContent,omitempty"`
-	AdditionalData    map[string]any            `json:"additionalData,omitempty"`
 }
 
 // InitApmDeposit starts a top-up through an APM (POST

@@ -489,6 +489,11 @@ func (m *Mock) startAPM(c *call, req *craftgate.InitApmPaymentRequest, p *apmPay
 	case craftgate.ApmActionRedirectToURL, craftgate.ApmActionWaitForWebhook:
 		resp.RedirectURL = page
 	case craftgate.ApmActionShowHTMLContent:
+		if p.deposit {
+			// A top-up's answer has no htmlContent (apmdeposit.go).
+			resp.RedirectURL = page
+			break
+		}
 		// The buyer's browser renders it; its form leads to the bank's page.
 		var b bytes.Buffer
 		if err := apmPages.ExecuteTemplate(&b, "apmredirect", struct {

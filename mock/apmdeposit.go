@@ -35,9 +35,11 @@ import (
 //     no paymentGroup and no transactions; it cannot be refunded there
 //     (like APM payments other than BNPL loans), nor its DEPOSIT_FROM_APM
 //     movement through the wallet-transaction refunds (wallet_refunds.go);
-//   - the answer carries walletTransaction only when the top-up is paid at
-//     init (NONE); it carries htmlContent and additionalData when the
-//     action needs them (SHOW_HTML_CONTENT, Metropol), as APM init does.
+//   - the answer has the official clients' fields only: walletTransaction
+//     when the top-up is paid at init (NONE); the provider's page as
+//     redirectUrl for REDIRECT_TO_URL, WAIT_FOR_WEBHOOK and also
+//     SHOW_HTML_CONTENT (the answer has no htmlContent); no additionalData
+//     (Metropol's wallet list: any walletId and productId complete it).
 
 // initApmDeposit serves POST /payment/v1/deposits/apm-init.
 func (m *Mock) initApmDeposit(c *call) error {
@@ -70,7 +72,7 @@ func (m *Mock) initApmDeposit(c *call) error {
 		return e
 	}
 	out := craftgate.ApmDepositResponse{PaymentID: r.PaymentID, RedirectURL: r.RedirectURL, PaymentStatus: r.PaymentStatus,
-		AdditionalAction: r.AdditionalAction, HTMLContent: r.HTMLContent, AdditionalData: r.AdditionalData}
+		AdditionalAction: r.AdditionalAction}
 	if r.PaymentStatus == craftgate.StatusSuccess {
 		out.WalletTransaction = m.topUpMovement(p.buyerMemberID, p.currency, craftgate.WalletTxDepositFromAPM, p.id)
 	}

@@ -121,6 +121,21 @@ func TestApmDepositCreditsOnce(t *testing.T) {
 		}
 		checkCredited(t, m, b, wl, r.PaymentID, "40")
 	})
+	t.Run("instant transfer", func(t *testing.T) {
+		m := newTestMock(t)
+		b, wl := buyerWithWallet(t, m, "dep-html")
+		req := apmDepositRequest(b.ID, craftgate.ApmInstantTransfer, "33.33")
+		req.AdditionalParams = craftgate.Params{"bankCode": "0062"}
+		var r craftgate.ApmDepositResponse
+		data(t, do(t, m, http.MethodPost, craftgate.PathDepositsApmInit, req), &r)
+		if r.AdditionalAction != craftgate.ApmActionShowHTMLContent || r.RedirectURL == "" {
+			t.Fatalf("init %+v: a top-up's provider page is its redirectUrl", r)
+		}
+		if cb := answerAPMPage(t, m, r.RedirectURL, "approve"); cb.Get("status") != craftgate.StatusSuccess {
+			t.Fatalf("callback %v", cb)
+		}
+		checkCredited(t, m, b, wl, r.PaymentID, "33.33")
+	})
 	t.Run("at once", func(t *testing.T) {
 		m := newTestMock(t)
 		b, wl := buyerWithWallet(t, m, "dep-none")
