@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -239,4 +240,52 @@ func TestApmDepositSample(t *testing.T) {
 	if r.PaymentID == 0 || r.RedirectURL == "" || r.PaymentStatus != craftgate.StatusWaiting || r.AdditionalAction != craftgate.ApmActionRedirectToURL {
 		t.Errorf("sample answered %+v", r)
 	}
+}
+
+// TestApmDepositConcurrentAnswers answers one top-up's provider page from
+// several browsers at once: one answer pays, the others are
+// ALREADY_RETURNED, and the wallet is credited once.
+func TestApmDepositConcurrentAnswers(t *testing.T) {
+	m := newTestMock(t)
+	b, wl := buyerWithWallet(t, m, "dep-race")
+	var r craftgate.ApmDepositResponse
+	data(t, do(t, m, http.MethodPost, craftgate.PathDepositsApmInit, apmDepositRequest(b.ID, craftgate.ApmPapara, "70")), &r)
+	u, err := url.Parse(r.RedirectURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	statuses := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			form := url.Values{"t": {u.Query().Get("t")}, "action": {"approve"}}
+			req, _ := http.NewRequest(http.MethodPost, u.Path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			w := serve(m, req)
+			f := parseForms(w.Body.String())
+			if w.Code != http.StatusOK || len(f) != 1 {
+				statuses <- "HTTP " + itoa(int64(w.Code))
+				return
+			}
+			statuses <- f[0].fields.Get("status") + "/" + f[0].fields.Get("callbackStatus")
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	paid := 0
+	for s := range statuses {
+		switch {
+		case strings.HasPrefix(s, craftgate.StatusSuccess+"/"):
+			paid++
+		case s != craftgate.StatusFailure+"/"+craftgate.CallbackAlreadyReturned:
+			t.Errorf("answer %q", s)
+		}
+	}
+	if paid != 1 {
+		t.Errorf("%d answers paid, want 1", paid)
+	}
+	checkCredited(t, m, b, wl, r.PaymentID, "70")
 }
