@@ -19,6 +19,7 @@ const (
 	PathDepositsFundTransfer    = "/payment/v1/deposits/fund-transfer"
 	PathDepositsThreeDSInit     = "/payment/v1/deposits/3ds-init"
 	PathDepositsThreeDSComplete = "/payment/v1/deposits/3ds-complete"
+	PathDepositsApmInit         = "/payment/v1/deposits/apm-init"
 	PathMerchantWallet          = "/wallet/v1/merchants/me/wallet"
 	PathMerchantWalletReset     = "/wallet/v1/merchants/me/wallet/reset-balance"
 	PathRemittancesSend         = "/wallet/v1/remittances/send"
@@ -34,6 +35,7 @@ const (
 const (
 	WalletTxDepositFromCard         = "DEPOSIT_FROM_CARD"
 	WalletTxDepositFromFundTransfer = "DEPOSIT_FROM_FUND_TRANSFER"
+	WalletTxDepositFromAPM          = "DEPOSIT_FROM_APM"
 	WalletTxPaymentRedeem           = "PAYMENT_REDEEM"
 	WalletTxRemittance              = "REMITTANCE"
 	WalletTxMerchantBalanceReset    = "MERCHANT_BALANCE_RESET"
@@ -292,6 +294,48 @@ type FundTransferDeposit struct {
 	BuyerMemberID     int64                     `json:"buyerMemberId"`
 	ConversationID    string                    `json:"conversationId,omitempty"`
 	WalletTransaction *DepositWalletTransaction `json:"walletTransaction,omitempty"`
+}
+
+// InitApmDepositRequest is the body of POST /payment/v1/deposits/apm-init:
+// a top-up of member BuyerMemberID's wallet paid through an alternative
+// payment method (the official clients' InitApmDepositPaymentRequest). It
+// has no basket: Price is what the wallet receives.
+type InitApmDepositRequest struct {
+	ApmType          string `json:"apmType"`
+	MerchantApmID    int64  `json:"merchantApmId,omitempty"`
+	Price            Amount `json:"price"`
+	Currency         string `json:"currency,omitempty"`
+	BuyerMemberID    int64  `json:"buyerMemberId"`
+	PaymentChannel   string `json:"paymentChannel,omitempty"`
+	ConversationID   string `json:"conversationId,omitempty"`
+	ExternalID       string `json:"externalId,omitempty"`
+	CallbackURL      string `json:"callbackUrl,omitempty"`
+	ApmOrderID       string `json:"apmOrderId,omitempty"`
+	ApmUserIdentity  string `json:"apmUserIdentity,omitempty"`
+	ClientIP         string `json:"clientIp,omitempty"`
+	AdditionalParams Params `json:"additionalParams,omitempty"`
+}
+
+// ApmDepositResponse is the answer to an APM top-up (the official
+// clients' ApmDepositPaymentResponse). WalletTransaction is the wallet's
+// credit when the payment succeeded at once (additionalAction NONE);
+// otherwise the merchant follows AdditionalAction as for an APM payment
+// (the buyer goes to RedirectURL, or the merchant completes it with the
+// buyer's code) and the wallet is credited when the payment succeeds.
+type ApmDepositResponse struct {
+	PaymentID         int64                     `json:"paymentId"`
+	RedirectURL       string                    `json:"redirectUrl,omitempty"`
+	PaymentStatus     string                    `json:"paymentStatus"`
+	AdditionalAction  string                    `json:"additionalAction"`
+	PaymentError      *ErrorBody                `json:"paymentError,omitempty"`
+	WalletTransaction *DepositWalletTransaction `json:"walletTransaction,omitempty"`
+}
+
+// InitApmDeposit starts a top-up through an APM (POST
+// /payment/v1/deposits/apm-init). A top-up the APM provider refuses at
+// once returns an *Error with HTTP 422 and its APM errorGroup.
+func (c *Client) InitApmDeposit(ctx context.Context, req *InitApmDepositRequest) (*ApmDepositResponse, error) {
+	return doInto[ApmDepositResponse](ctx, c, http.MethodPost, PathDepositsApmInit, nil, req)
 }
 
 // RemittanceRequest is the body of POST /wallet/v1/remittances/send and

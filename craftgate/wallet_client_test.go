@@ -31,6 +31,7 @@ func TestWalletAndMarketplaceClient(t *testing.T) {
 		"POST /payment/v1/deposits/fund-transfer":                 `{"data":{"price":50,"walletTransaction":{"id":3,"amount":50}}}`,
 		"POST /payment/v1/deposits/3ds-init":                      `{"data":{"paymentId":21,"htmlContent":"PGh0bWw+"}}`,
 		"POST /payment/v1/deposits/3ds-complete":                  `{"data":{"id":21,"paymentStatus":"SUCCESS"}}`,
+		"POST /payment/v1/deposits/apm-init":                      `{"data":{"paymentId":22,"redirectUrl":"https://apm/x","paymentStatus":"WAITING","additionalAction":"REDIRECT_TO_URL"}}`,
 		"GET /payment/v1/wallet-transactions/2/refundable-amount": `{"data":{"refundableAmount":12.5}}`,
 		"POST /payment/v1/wallet-transactions/2/refunds":          `{"data":{"id":30,"refundPrice":12.5,"refundStatus":"SUCCESS"}}`,
 		"GET /payment/v1/wallet-transactions/2/refunds":           `{"data":{"items":[{"id":30}]}}`,
@@ -99,6 +100,15 @@ func TestWalletAndMarketplaceClient(t *testing.T) {
 		}},
 		{"3ds deposit complete", "POST", "/payment/v1/deposits/3ds-complete", map[string]any{"paymentId": 21.0}, func() error {
 			_, err := c.CompleteThreeDSDeposit(ctx, 21)
+			return err
+		}},
+		{"apm deposit init", "POST", "/payment/v1/deposits/apm-init", map[string]any{"apmType": "PAPARA", "price": 1.0, "buyerMemberId": 3.0,
+			"callbackUrl": "https://m/cb"}, func() error {
+			r, err := c.InitApmDeposit(ctx, &InitApmDepositRequest{ApmType: "PAPARA", Price: MustAmount("1"), Currency: "TRY", BuyerMemberID: 3,
+				CallbackURL: "https://m/cb", AdditionalParams: Params{"k": "v"}})
+			if err == nil && (r.PaymentID != 22 || r.AdditionalAction != "REDIRECT_TO_URL" || r.RedirectURL == "") {
+				t.Errorf("apm deposit answer %+v", r)
+			}
 			return err
 		}},
 		{"refundable amount", "GET", "/payment/v1/wallet-transactions/2/refundable-amount", nil, func() error {

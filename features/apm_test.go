@@ -52,6 +52,9 @@ func TestApmErrorOutlinesMatchCatalogue(t *testing.T) {
 var apmMockOnly = []*regexp.Regexp{
 	regexp.MustCompile(`^the buyer (approves|rejects) the payment at the APM provider$`),
 	regexp.MustCompile(`APM payment as APM user`),
+	// A wallet top-up through an APM (features/wallet/apmtopup.feature):
+	// its provider side is the APM payment's.
+	regexp.MustCompile(`starts a top-up of .+ through an? [A-Z_]+ APM`),
 	regexp.MustCompile(`^the merchant completes the APM payment with code`),
 	regexp.MustCompile(`^the buyer starts an? (PAPARA|PAYPAL|KLARNA|EDENRED|IWALLET|METROPOL|PAYCELL_DCB|INSTANT_TRANSFER|MULTINET|BIZUM|CHIPPIN|TOMPAY) APM payment`),
 }

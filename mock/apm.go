@@ -162,6 +162,8 @@ type apmPayment struct {
 	token          string
 	returned       bool
 	direct         bool // POST /payment/v1/apm-payments
+	deposit        bool // a wallet top-up (apmdeposit.go)
+	credited       bool // the top-up's wallet was credited
 	errGroup       string
 	errCode        string
 	errDesc        string
@@ -399,40 +401,66 @@ func (m *Mock) initAPM(c *call) error {
 	if e := decodeJSON(c.body, &req); e != nil {
 		return e
 	}
-	if req.ApmType == "" {
-		return errRequired("apmType")
-	}
-	action, ok := apmActions[req.ApmType]
-	if !ok {
-		return errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
-			" is not an APM enabled for the merchant at init (direct APMs FUND_TRANSFER and CASH_ON_DELIVERY use POST "+craftgate.PathApmPayments+")")
-	}
-	if e := m.apmNotEnabled(req.ApmType); e != nil {
+	action, e := m.apmActionFor(req.ApmType)
+	if e != nil {
 		return e
 	}
 	p, e := m.newAPM(req.ApmType, &craftgate.CreatePaymentRequest{Price: req.Price, PaidPrice: req.PaidPrice, Currency: req.Currency,
 		PaymentGroup: req.PaymentGroup, ConversationID: req.ConversationID, ExternalID: req.ExternalID,
 		PaymentChannel: req.PaymentChannel, BuyerMemberID: req.BuyerMemberID, Items: req.Items})
+	if e != nil {
+		return e
+	}
+	resp, e := m.startAPM(c, &req, p, action)
+	if e != nil {
+		return e
+	}
+	c.sendData(http.StatusOK, resp)
+	return nil
+}
+
+// apmActionFor is the additionalAction APM init serves for apmType, or
+// the refusal of a type that is missing, unknown, direct or not enabled.
+func (m *Mock) apmActionFor(apmType string) (string, *apiError) {
+	if apmType == "" {
+		return "", errRequired("apmType")
+	}
+	action, ok := apmActions[apmType]
+	if !ok {
+		return "", errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(apmType, 40))+
+			" is not an APM enabled for the merchant at init (direct APMs FUND_TRANSFER and CASH_ON_DELIVERY use POST "+craftgate.PathApmPayments+")")
+	}
+	if e := m.apmNotEnabled(apmType); e != nil {
+		return "", e
+	}
+	return action, nil
+}
+
+// startAPM checks the APM-specific inputs of req and starts p, an APM
+// payment (or top-up) made from it whose amounts were validated: the
+// provider may refuse it at once (stored FAILURE, the 422 returned), pay
+// it at once (NONE) or wait for the buyer (the answer's action). Shared
+// by APM init and the APM top-up (apmdeposit.go).
+func (m *Mock) startAPM(c *call, req *craftgate.InitApmPaymentRequest, p *apmPayment, action string) (*craftgate.InitApmPaymentResponse, *apiError) {
 	// A callback is posted only after a redirect (the provider's page
 	// sends the buyer back); OTP, app (WAIT_FOR_WEBHOOK) and NONE payments
 	// end through the API and the webhook, so the official samples of
 	// Bizum and MB WAY send no callbackUrl. One that is sent is checked.
-	if e == nil && (req.CallbackURL != "" || action == craftgate.ApmActionRedirectToURL || action == craftgate.ApmActionShowHTMLContent) {
-		e = checkCallbackURL(req.CallbackURL)
+	if req.CallbackURL != "" || action == craftgate.ApmActionRedirectToURL || action == craftgate.ApmActionShowHTMLContent {
+		if e := checkCallbackURL(req.CallbackURL); e != nil {
+			return nil, e
+		}
 	}
-	if e == nil {
-		e = checkAPMParams(&req)
-	}
-	if e != nil {
-		return e
+	if e := checkAPMParams(req); e != nil {
+		return nil, e
 	}
 	p.action, p.status, p.callbackURL, p.token = action, craftgate.StatusWaiting, req.CallbackURL, randomToken()
-	group, refused := apmErrorIdentities[apmIdentity(&req)]
+	group, refused := apmErrorIdentities[apmIdentity(req)]
 	if !refused && isPluxee(req.ApmType) && req.AdditionalParams["sodexoCode"] != apmSandboxPluxeeCode {
 		group, refused = "APM_INVALID_VERIFICATION_CODE", true
 	}
 	desc := "the APM provider refused the payment (" + group + ")"
-	if code := iWalletPassword(&req); !refused && code != "" {
+	if code := iWalletPassword(req); !refused && code != "" {
 		// The card's password at init: paid at once, or refused like a
 		// wrong code at complete (MOCK DECISION, README "APM").
 		switch code {
@@ -451,7 +479,7 @@ func (m *Mock) initAPM(c *call) error {
 		m.logAPM(c, p, "refused at init")
 		m.emit(EventAPIAuth, craftgate.StatusFailure, itoa(p.id), p.id)
 		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)} // like a card decline (payments.go)
-		return apmGroupError(group, p.errDesc)
+		return nil, apmGroupError(group, p.errDesc)
 	}
 	resp := craftgate.InitApmPaymentResponse{PaymentID: p.id, PaymentStatus: craftgate.StatusWaiting, AdditionalAction: action}
 	page := m.publicBase(c.r) + pathAPMPage + "/" + itoa(p.id) + "?t=" + p.token
@@ -461,6 +489,11 @@ func (m *Mock) initAPM(c *call) error {
 	case craftgate.ApmActionRedirectToURL, craftgate.ApmActionWaitForWebhook:
 		resp.RedirectURL = page
 	case craftgate.ApmActionShowHTMLContent:
+		if p.deposit {
+			// A top-up's answer has no htmlContent (apmdeposit.go).
+			resp.RedirectURL = page
+			break
+		}
 		// The buyer's browser renders it; its form leads to the bank's page.
 		var b bytes.Buffer
 		if err := apmPages.ExecuteTemplate(&b, "apmredirect", struct {
@@ -479,10 +512,19 @@ func (m *Mock) initAPM(c *call) error {
 	m.apm.add(p)
 	m.logAPM(c, p, "init "+action)
 	if paid {
-		m.emit(EventAPIAuth, craftgate.StatusSuccess, itoa(p.id), p.id)
+		m.apmSettled(p, craftgate.StatusSuccess)
 	}
-	c.sendData(http.StatusOK, &resp)
-	return nil
+	return &resp, nil
+}
+
+// apmSettled tells the merchant the outcome of an APM payment that was
+// answered (API_AUTH webhook); a successful top-up (apmdeposit.go) is
+// credited to its wallet first, exactly once.
+func (m *Mock) apmSettled(p *apmPayment, status string) {
+	if status == craftgate.StatusSuccess {
+		m.creditAPMDeposit(p)
+	}
+	m.emit(EventAPIAuth, status, itoa(p.id), p.id)
 }
 
 // fail marks p failed with group; the caller holds the store's mutex or
@@ -538,7 +580,7 @@ func (m *Mock) completeAPM(c *call) error {
 	status, group, desc := p.status, p.errGroup, p.errDesc
 	m.apm.mu.Unlock()
 	m.logAPM(c, p, "complete "+status)
-	m.emit(EventAPIAuth, status, itoa(p.id), p.id)
+	m.apmSettled(p, status)
 	if status == craftgate.StatusFailure {
 		return apmGroupError(group, desc)
 	}
@@ -616,7 +658,7 @@ func (m *Mock) apmPaymentView(p *apmPayment) *craftgate.Payment {
 	out := &craftgate.Payment{ID: p.id, CreatedDate: string(m.appendUnix(nil, p.created)),
 		Price: amt(p.price), PaidPrice: amt(p.paid), WalletPrice: zero, Currency: craftgate.Currencies[p.currency],
 		BuyerMemberID: p.buyerMemberID, Installment: 1, ConversationID: p.conversationID, ExternalID: p.externalID,
-		PaymentChannel: p.channel, PaymentType: craftgate.PaymentTypeAPM, PaymentSource: craftgate.PaymentSourceAPI,
+		PaymentChannel: p.channel, PaymentType: p.paymentType(), PaymentSource: craftgate.PaymentSourceAPI,
 		PaymentGroup: groupName(p.group), PaymentStatus: p.status, PaymentPhase: craftgate.PhaseAuth, ApmType: p.apmType,
 		MerchantCommissionRate: zero, MerchantCommissionRateAmount: amt(p.paid - p.price),
 		BankCommissionRate: zero, BankCommissionRateAmount: zero}
@@ -742,7 +784,7 @@ func (m *Mock) apmAnswer(c *call, p *apmPayment, action string) {
 	m.apm.mu.Unlock()
 	if !again {
 		m.logAPM(c, p, action)
-		m.emit(EventAPIAuth, f.status, itoa(p.id), p.id)
+		m.apmSettled(p, f.status)
 	}
 	if app {
 		c.sendMessage(http.StatusOK, "Answered", "The payment was answered in the app; the merchant is told by webhook.")

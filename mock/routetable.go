@@ -66,6 +66,7 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathDepositsFundTransfer, (*Mock).createFundTransferDeposit, signedJSON},
 		{"POST " + craftgate.PathDepositsThreeDSInit, (*Mock).initThreeDSDeposit, signedJSON},
 		{"POST " + craftgate.PathDepositsThreeDSComplete, (*Mock).completeThreeDSDeposit, signedJSON},
+		{"POST " + craftgate.PathDepositsApmInit, (*Mock).initApmDeposit, signedJSON}, // apmdeposit.go
 		{"POST " + craftgate.PathApprovePaymentTransactions, (*Mock).approveTransactions, signedJSON},
 		{"POST " + craftgate.PathDisapprovePaymentTransactions, (*Mock).disapproveTransactions, signedJSON},
 		{"PUT " + craftgate.PathPaymentTransactions + "/{id}", (*Mock).updateTransaction, signedJSON},

@@ -28,6 +28,7 @@ import (
 //	                                                           bank's page and callback of threeds.go
 //	POST     /payment/v1/deposits/3ds-complete {paymentId}      completes it: the wallet is credited
 //	POST     /payment/v1/deposits/fund-transfer                top-up after a bank transfer
+//	POST     /payment/v1/deposits/apm-init                     top-up through an APM (apmdeposit.go)
 //
 // Every movement is one wallet transaction and one WALLET_TX_CREATED
 // webhook (payloadId the wallet id, as in the documented sample); a new
@@ -65,7 +66,8 @@ import (
 //     or v2 with additionalParams.threeDSCallbackVersion 2); the wallet is
 //     credited when it completes, under the payment's lock; each
 //     3ds-complete refuses the other's payments;
-//   - APM deposits are not modelled (no route: 404);
+//   - an APM top-up is an APM payment credited when it succeeds
+//     (apmdeposit.go);
 //   - a wallet keeps its newest maxWalletTxs movements for search, the
 //     oldest dropped first (the balance is unaffected); remittances, the
 //     newest maxRemittances, older ones answer 404;
@@ -766,19 +768,44 @@ func (m *Mock) completeThreeDSDeposit(c *call) error {
 	return nil
 }
 
-// creditDeposit credits a completed 3-D Secure deposit to its wallet; the
-// caller holds p.mu. The member, its wallet and its currency were checked
-// at 3ds-init, and neither is ever deleted.
+// creditDeposit credits a completed card deposit to its wallet; the
+// caller holds p.mu.
 func (m *Mock) creditDeposit(p *payment) {
+	m.creditTopUp(p.buyerMemberID, p.currency, p.paidPrice, craftgate.WalletTxDepositFromCard, p.id)
+}
+
+// creditTopUp credits amount to the wallet of member memberID as one
+// movement of type typ naming payment id. The member, its wallet and its
+// currency were checked when the top-up started (checkDepositMember), and
+// neither is ever deleted.
+func (m *Mock) creditTopUp(memberID int64, ci uint8, amount money, typ string, id int64) {
 	var evs []walletEvent
 	b := &m.book
 	b.mu.Lock()
-	w, e := b.payerWallet(p.buyerMemberID, p.currency)
+	w, e := b.payerWallet(memberID, ci)
 	if e == nil {
-		_ = b.move(w, p.paidPrice, craftgate.WalletTxDepositFromCard, p.id, m.nowUnix(), &evs) // a credit never fails
+		_ = b.move(w, amount, typ, id, m.nowUnix(), &evs) // a credit never fails
 	}
 	b.mu.Unlock()
 	m.emitWallet(evs)
+}
+
+// topUpMovement is the movement of type typ that payment id credited to
+// the wallet of member memberID, or nil when there is none (yet).
+func (m *Mock) topUpMovement(memberID int64, ci uint8, typ string, id int64) *craftgate.DepositWalletTransaction {
+	b := &m.book
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w, e := b.payerWallet(memberID, ci)
+	if e != nil {
+		return nil
+	}
+	for i := len(w.txs) - 1; i >= 0; i-- {
+		if t := w.txs[i]; t.txID == id && t.typ == typ {
+			return &craftgate.DepositWalletTransaction{ID: t.id, WalletTransactionType: t.typ, Amount: t.amount.toAmount(), WalletID: w.id}
+		}
+	}
+	return nil
 }
 
 // renderDeposit is the DepositPayment of a completed 3-D Secure deposit.
@@ -794,18 +821,8 @@ func (m *Mock) renderDeposit(p *payment) craftgate.DepositPayment {
 		BankCommissionRate: money(0).toAmount(), BankCommissionRateAmount: money(0).toAmount(),
 		AuthCode: ref(refAuthCode, authCodeDigits), HostReference: ref(refHostReference, hostReferenceDigits),
 		TransID: ref(refTransID, transIDDigits), OrderID: ref(refOrderID, orderIDDigits),
-		PaymentType: craftgate.PaymentTypeDeposit, PaymentStatus: craftgate.StatusSuccess}
-	b := &m.book
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if w, e := b.payerWallet(p.buyerMemberID, p.currency); e == nil {
-		for i := len(w.txs) - 1; i >= 0; i-- {
-			if t := w.txs[i]; t.txID == p.id && t.typ == craftgate.WalletTxDepositFromCard {
-				out.WalletTransaction = &craftgate.DepositWalletTransaction{ID: t.id, WalletTransactionType: t.typ, Amount: t.amount.toAmount(), WalletID: w.id}
-				break
-			}
-		}
-	}
+		PaymentType: craftgate.PaymentTypeDeposit, PaymentStatus: craftgate.StatusSuccess,
+		WalletTransaction: m.topUpMovement(p.buyerMemberID, p.currency, craftgate.WalletTxDepositFromCard, p.id)}
 	return out
 }
 

@@ -88,15 +88,11 @@ func (w *World) apmRequest(ctx context.Context, apmType string) (*craftgate.Init
 	if err != nil {
 		return nil, err
 	}
-	in := apmInputs[apmType]
-	params := map[string]string{}
-	for k, v := range in.params {
-		params[k] = v
-	}
+	identity, params := apmParams(apmType)
 	w.request = req
 	return &craftgate.InitApmPaymentRequest{ApmType: apmType, Price: req.Price, PaidPrice: req.PaidPrice, Currency: req.Currency,
 		PaymentGroup: req.PaymentGroup, ConversationID: req.ConversationID, CallbackURL: cb, Items: req.Items,
-		ApmUserIdentity: in.identity, AdditionalParams: params}, nil
+		ApmUserIdentity: identity, AdditionalParams: params}, nil
 }
 
 // startAPM starts an APM payment; identity replaces the type's default
@@ -129,29 +125,58 @@ func (w *World) startAPMWithout(ctx context.Context, apmType, param string) erro
 }
 
 func (w *World) sendAPM(ctx context.Context, req *craftgate.InitApmPaymentRequest) error {
-	s := w.apmState()
-	s.apmType, s.init, s.page = req.ApmType, nil, nil
-	w.payment, w.declined, w.retrieved, w.callback, w.paymentID = nil, nil, nil, nil, 0
-	w.card = CardChoice{Role: "APM " + req.ApmType}
+	s := w.resetAPM(req.ApmType)
 	resp, err := w.client.InitApmPayment(ctx, req)
 	w.err = err
 	if err != nil {
-		w.declined = craftgate.AsError(err)
-		if w.declined != nil && w.declined.Group != "" {
-			w.note(EvidenceErrorGroup, w.declined.Group, "")
-		}
-		// The mock names the refused payment (as for card declines).
-		if id, perr := strconv.ParseInt(w.rec.header.Get(headerPaymentID), 10, 64); perr == nil {
-			w.paymentID = id
-		}
+		w.apmRefused(err)
 		return nil
 	}
+	return w.apmStarted(s, resp)
+}
+
+// resetAPM forgets the scenario's previous payment before an APM init
+// (a payment or a wallet top-up) of apmType.
+func (w *World) resetAPM(apmType string) *apmWorld {
+	s := w.apmState()
+	s.apmType, s.init, s.page = apmType, nil, nil
+	w.payment, w.declined, w.retrieved, w.callback, w.paymentID = nil, nil, nil, nil, 0
+	w.card = CardChoice{Role: "APM " + apmType}
+	return s
+}
+
+// apmRefused keeps the refusal of an APM init.
+func (w *World) apmRefused(err error) {
+	w.declined = craftgate.AsError(err)
+	if w.declined != nil && w.declined.Group != "" {
+		w.note(EvidenceErrorGroup, w.declined.Group, "")
+	}
+	// The mock names the refused payment (as for card declines).
+	if id, perr := strconv.ParseInt(w.rec.header.Get(headerPaymentID), 10, 64); perr == nil {
+		w.paymentID = id
+	}
+}
+
+// apmStarted keeps the answer of an APM init: the payment the next steps
+// follow.
+func (w *World) apmStarted(s *apmWorld, resp *craftgate.InitApmPaymentResponse) error {
 	s.init, w.paymentID = resp, resp.PaymentID
 	w.note(EvidencePayment, strconv.FormatInt(resp.PaymentID, 10), "")
 	if resp.PaymentID == 0 {
-		return fmt.Errorf("steps: APM init (%s) answered no paymentId", req.ApmType)
+		return fmt.Errorf("steps: APM init (%s) answered no paymentId", s.apmType)
 	}
 	return nil
+}
+
+// apmParams are apmType's usual inputs (apmInputs): its apmUserIdentity
+// and a copy of its additionalParams.
+func apmParams(apmType string) (string, map[string]string) {
+	in := apmInputs[apmType]
+	params := map[string]string{}
+	for k, v := range in.params {
+		params[k] = v
+	}
+	return in.identity, params
 }
 
 func (w *World) requireAPM() (*craftgate.InitApmPaymentResponse, error) {

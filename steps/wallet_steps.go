@@ -30,6 +30,7 @@ type walletWorld struct {
 	// the last move of money (remittance or top-up)
 	remittance *craftgate.Remittance
 	deposit    *craftgate.DepositPayment
+	apmTopUp   *craftgate.ApmDepositResponse
 	moveErr    error
 	// found is the result of the last member search.
 	found *craftgate.MemberList
@@ -132,6 +133,18 @@ func walletDefinitions() []Definition {
 			step1(func(w *World, ctx context.Context, a0 string) error { return w.topUpDeclined(a0) })},
 		{`^the merchant credits a bank transfer of ` + ReAmount + ` ` + ReCurrency + ` to the wallet of ` + reName + `$`,
 			step3((*World).fundTransfer)},
+		{`^` + reName + ` starts a top-up of ` + ReAmount + ` ` + ReCurrency + ` through an? ([A-Z_]+) APM$`,
+			step4(func(w *World, ctx context.Context, a0, a1, a2, a3 string) error {
+				return w.startAPMTopUp(ctx, a0, a1, a2, a3, nil)
+			})},
+		{`^` + reName + ` starts a top-up of ` + ReAmount + ` ` + ReCurrency + ` through an? ([A-Z_]+) APM as APM user "(\d+)"$`,
+			step5(func(w *World, ctx context.Context, a0, a1, a2, a3, a4 string) error {
+				return w.startAPMTopUp(ctx, a0, a1, a2, a3, &a4)
+			})},
+		{`^the APM top-up is credited at once with ` + ReAmount + `$`,
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.apmTopUpAtOnce(a0) })},
+		{`^the payment is a successful ` + ReGroup + ` APM top-up of ` + ReAmount + `$`,
+			step2((*World).isAPMTopUp)},
 
 		{`^` + reName + ` pays the basket from the wallet$`,
 			step1(func(w *World, ctx context.Context, a0 string) error { return w.payFromWallet(ctx, a0, "", "") })},
@@ -788,4 +801,86 @@ func (w *World) refundSplit(wallet, bank string) error {
 		return errors.New("steps: no refund made")
 	}
 	return m.errf("refund of payment %d", w.paymentID)
+}
+
+// startAPMTopUp starts a top-up of the wallet of name through apmType,
+// with the type's usual inputs (apmInputs); identity, when not nil,
+// replaces its apmUserIdentity. The buyer then goes through the APM
+// payment's journey (apm_steps.go): the wallet is credited when the
+// payment succeeds.
+func (w *World) startAPMTopUp(ctx context.Context, name, amount, currency, apmType string, identity *string) error {
+	a, err := ParseAmount(amount)
+	if err != nil {
+		return err
+	}
+	mb, err := w.requireMember(name)
+	if err != nil {
+		return err
+	}
+	cb, err := w.merchantURL(merchant.PathCallback)
+	if err != nil {
+		return err
+	}
+	id, params := apmParams(apmType)
+	if identity != nil {
+		id = *identity
+	}
+	s := w.resetAPM(apmType)
+	x := w.wal()
+	x.deposit, x.apmTopUp = nil, nil
+	resp, err := w.client.InitApmDeposit(ctx, &craftgate.InitApmDepositRequest{ApmType: apmType, Price: a, Currency: currency,
+		BuyerMemberID: mb.ID, ConversationID: newConversationID(), CallbackURL: cb, ApmUserIdentity: id, AdditionalParams: params})
+	w.err, x.moveErr = err, err
+	if err != nil {
+		if craftgate.AsError(err) == nil {
+			return fmt.Errorf("steps: APM top-up of %s %s (%s): %w", amount, currency, apmType, err)
+		}
+		w.apmRefused(err)
+		return nil
+	}
+	x.apmTopUp = resp
+	return w.apmStarted(s, &craftgate.InitApmPaymentResponse{PaymentID: resp.PaymentID, PaymentStatus: resp.PaymentStatus,
+		AdditionalAction: resp.AdditionalAction, RedirectURL: resp.RedirectURL, PaymentError: resp.PaymentError})
+}
+
+// apmTopUpAtOnce checks an APM top-up paid at init: its answer names the
+// wallet's DEPOSIT_FROM_APM movement of amount.
+func (w *World) apmTopUpAtOnce(amount string) error {
+	want, err := ParseAmount(amount)
+	if err != nil {
+		return err
+	}
+	r := w.wal().apmTopUp
+	if r == nil {
+		return fmt.Errorf("expected a started APM top-up, got %s", describeErr(w.wal().moveErr))
+	}
+	var m mismatches
+	m.check("paymentStatus", craftgate.StatusSuccess, r.PaymentStatus)
+	m.check("additionalAction", craftgate.ApmActionNone, r.AdditionalAction)
+	if t := r.WalletTransaction; t == nil {
+		m.addf("walletTransaction: expected the wallet's movement, got none")
+	} else {
+		m.check("walletTransaction.walletTransactionType", craftgate.WalletTxDepositFromAPM, t.WalletTransactionType)
+		m.amount("walletTransaction.amount", want, t.Amount)
+	}
+	return m.errf("APM top-up %d", r.PaymentID)
+}
+
+// isAPMTopUp retrieves the payment under test and checks it is a
+// successful top-up (DEPOSIT_PAYMENT) of amount through apmType.
+func (w *World) isAPMTopUp(ctx context.Context, apmType, amount string) error {
+	want, err := ParseAmount(amount)
+	if err != nil {
+		return err
+	}
+	p, err := w.current(ctx)
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	m.check("paymentStatus", craftgate.StatusSuccess, p.PaymentStatus)
+	m.check("paymentType", craftgate.PaymentTypeDeposit, p.PaymentType)
+	m.check("apmType", apmType, p.ApmType)
+	m.amount("paidPrice", want, p.PaidPrice)
+	return m.errf("APM top-up %d", p.ID)
 }
