@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -22,6 +24,47 @@ type JSONOutput struct {
 	enc  *json.Encoder
 	seen [numMetrics]bool
 	err  error
+	// thresholds are the run's, by key ("http_req_duration" or
+	// "http_req_duration{op:...}"), listed in each metric's Metric line.
+	thresholds map[string]ThresholdList
+}
+
+// SetThresholds gives the output the run's thresholds, which each
+// metric's Metric line lists as k6's does: the metric's own conditions in
+// thresholds, those of a tagged sub-metric under submetrics.
+func (o *JSONOutput) SetThresholds(t map[string]ThresholdList) { o.thresholds = t }
+
+// jsonSubmetric is a tagged sub-metric with thresholds.
+type jsonSubmetric struct {
+	Name       string   `json:"name"`
+	Thresholds []string `json:"thresholds"`
+}
+
+// metricThresholds returns the conditions on metric name and on its
+// tagged sub-metrics, in a stable order.
+func (o *JSONOutput) metricThresholds(name string) ([]string, []any) {
+	own, subs := []string{}, []any{}
+	keys := make([]string, 0, len(o.thresholds))
+	for k := range o.thresholds {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		base, _, tagged := strings.Cut(k, "{")
+		if base != name {
+			continue
+		}
+		var conds []string
+		for _, c := range o.thresholds[k] {
+			conds = append(conds, c.Threshold)
+		}
+		if tagged {
+			subs = append(subs, jsonSubmetric{Name: k, Thresholds: conds})
+		} else {
+			own = append(own, conds...)
+		}
+	}
+	return own, subs
 }
 
 // NewJSONOutput creates the file.
@@ -31,7 +74,9 @@ func NewJSONOutput(path string) (*JSONOutput, error) {
 		return nil, err
 	}
 	w := bufio.NewWriterSize(f, 1<<16)
-	return &JSONOutput{f: f, w: w, enc: json.NewEncoder(w)}, nil
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // "p(95)<50" as written, as k6 writes it
+	return &JSONOutput{f: f, w: w, enc: enc}, nil
 }
 
 type jsonMetric struct {
@@ -67,8 +112,9 @@ func (o *JSONOutput) AddSamples(ss []Sample) {
 		d := metricDefs[s.Metric]
 		if !o.seen[s.Metric] {
 			o.seen[s.Metric] = true
+			own, subs := o.metricThresholds(d.Name)
 			o.keep(o.enc.Encode(jsonMetric{Type: "Metric", Metric: d.Name,
-				Data: jsonMetricData{Name: d.Name, Type: d.Type.String(), Contains: d.Contains, Thresholds: []string{}}}))
+				Data: jsonMetricData{Name: d.Name, Type: d.Type.String(), Contains: d.Contains, Thresholds: own, Submetrics: subs}}))
 		}
 		tags := s.Tags.Map()
 		for k, v := range tags {

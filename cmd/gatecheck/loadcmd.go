@@ -136,6 +136,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return usagef("--out %s: %v", o, err)
 		}
+		if j, ok := out.(*load.JSONOutput); ok {
+			j.SetThresholds(opts.Thresholds)
+		}
 		opts.Outputs = append(opts.Outputs, out)
 	}
 	tgt, err := tf.resolve(ctx, stderr)
