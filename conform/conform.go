@@ -151,7 +151,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		stdout = os.Stdout
 	}
 
-	outs, closeOutputs, err := openOutputs(opts.Format, stdout, opts.NoColors)
+	outs, closeOutputs, err := openOutputs(opts.Format, stdout, opts.NoColors, fsys)
 	if err != nil {
 		return Result{}, err
 	}
@@ -205,7 +205,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 
 // openOutputs parses a format list and opens its outputs, each behind a
 // masking writer. The returned function flushes and closes them.
-func openOutputs(format string, stdout io.Writer, noColors bool) ([]output, func() error, error) {
+func openOutputs(format string, stdout io.Writer, noColors bool, fsys fs.FS) ([]output, func() error, error) {
 	if strings.TrimSpace(format) == "" {
 		format = "pretty"
 	}
@@ -213,6 +213,7 @@ func openOutputs(format string, stdout io.Writer, noColors bool) ([]output, func
 		outs    []output
 		flushes []func() error
 		stdMask *craftgate.MaskingWriter
+		loc     *locator
 	)
 	closeAll := func() error {
 		var errs []error
@@ -251,6 +252,25 @@ func openOutputs(format string, stdout io.Writer, noColors bool) ([]output, func
 		}
 		if noColors {
 			w = colors.Uncolored(w)
+		}
+		// The step functions' real names and places, where godog sees only
+		// the adapter (locations.go); flushed before the files close.
+		switch name {
+		case "pretty", "cucumber":
+			if loc == nil {
+				loc = newLocator(fsys)
+			}
+			if loc != nil {
+				var f interface{ Flush() error }
+				if name == "pretty" {
+					pl := &prettyLocations{w: w, loc: loc}
+					w, f = pl, pl
+				} else {
+					cl := &cucumberLocations{w: w, loc: loc}
+					w, f = cl, cl
+				}
+				flushes = append([]func() error{f.Flush}, flushes...)
+			}
 		}
 		outs = append(outs, output{format: name, w: w})
 	}

@@ -501,3 +501,34 @@ func TestCallbackEvidenceNamesItsFlow(t *testing.T) {
 		}
 	}
 }
+
+// TestStepLocationsNameTheRealFunctions checks that the pretty and
+// cucumber formats name each step's real Go function and place, not the
+// adapter godog is given (reflect.makeFuncStub in steps/godog.go).
+func TestStepLocationsNameTheRealFunctions(t *testing.T) {
+	cuc := filepath.Join(t.TempDir(), "cucumber.json")
+	var out bytes.Buffer
+	res, err := conform.Run(context.Background(), conform.Options{
+		Target: startMock(t), Tags: "@non3ds && ~@error-card && ~@multi-currency", NoColors: true,
+		Format: "pretty,cucumber:" + cuc, Output: &out,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK() || res.Scenarios.Total() == 0 {
+		t.Fatalf("run: %+v", res.Scenarios)
+	}
+	if strings.Contains(out.String(), "makeFuncStub") {
+		t.Errorf("pretty output still names the adapter:\n%.2000s", out.String())
+	}
+	if !strings.Contains(out.String(), "# steps/payment_steps.go:") || !strings.Contains(out.String(), "steps.(*World).pay") {
+		t.Errorf("pretty output lacks the real step functions:\n%.2000s", out.String())
+	}
+	b, err := os.ReadFile(cuc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), `"godog.go:`) || !strings.Contains(string(b), `"location": "steps/payment_steps.go:`) {
+		t.Errorf("cucumber locations not corrected:\n%.2000s", b)
+	}
+}
