@@ -3,12 +3,14 @@ package conform_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"sort"
@@ -258,6 +260,19 @@ func judgeWire(t *testing.T, s *wireSchema, seen []exchange) {
 		t.Errorf("%s:\n  %s", op, strings.Join(problems[op], "\n  "))
 	}
 	t.Logf("wire judge: %d answers of %d operations decoded strictly", len(seen), len(ops))
+	var unseen []string
+	for op := range s.Operations {
+		if ops[op] == 0 {
+			unseen = append(unseen, op)
+		}
+	}
+	for op := range s.Files {
+		if ops[op] == 0 {
+			unseen = append(unseen, op)
+		}
+	}
+	sort.Strings(unseen)
+	t.Logf("wire judge: %d operations of the schema never answered in this run:\n  %s", len(unseen), strings.Join(unseen, "\n  "))
 }
 
 // fileJudges read a file answer by its media type; each returns why the
@@ -490,6 +505,82 @@ func TestWireSchemaCoversEveryOperation(t *testing.T) {
 	for op := range s.Files {
 		if !api[op] {
 			t.Errorf("%s: a file in the schema, not an API operation of the mock", op)
+		}
+	}
+}
+
+// TestWireOperationsTheSuiteSkips calls, on a fresh mock, operations of the
+// back office and the vault that no scenario calls, and judges their
+// answers like the suite's: each must succeed at least once (the demanded
+// report downloads as CSV and as XLSX), so the judge sees real answers and
+// not only error envelopes.
+func TestWireOperationsTheSuiteSkips(t *testing.T) {
+	s := loadWireSchema(t)
+	target := startMock(t)
+	rec := newRecorder(target.Doer)
+	c, err := craftgate.New(craftgate.WithBaseURL(target.BaseURL), craftgate.WithAPIKey(target.APIKey),
+		craftgate.WithSecretKey(target.SecretKey), craftgate.WithDoer(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const from, to = "2026-03-01T00:00:00", "2026-03-10T00:00:00"
+	period := url.Values{"startDate": {from}, "endDate": {to}, "page": {"0"}, "size": {"10"}}
+	acct, err := c.CreatePayoutAccount(ctx, &craftgate.CreatePayoutAccountRequest{Type: "WISE", ExternalAccountID: "wise-1",
+		Currency: craftgate.CurrencyTRY, AccountOwner: "MERCHANT"})
+	if err != nil {
+		t.Fatalf("create payout account: %v", err)
+	}
+	demand, err := c.DemandReport(ctx, &craftgate.ReportDemandRequest{StartDate: from, EndDate: to, ReportType: "TRANSACTION", ReportPeriod: "INSTANT"})
+	if err != nil {
+		t.Fatalf("demand a report: %v", err)
+	}
+	calls := map[string]func() error{
+		"search payout accounts": func() error {
+			_, err := c.SearchPayoutAccounts(ctx, url.Values{"page": {"0"}, "size": {"10"}})
+			return err
+		},
+		"update payout account": func() error {
+			return c.UpdatePayoutAccount(ctx, acct.ID, &craftgate.UpdatePayoutAccountRequest{Type: "WISE", ExternalAccountID: "wise-2"})
+		},
+		"download CSV":      func() error { _, err := c.DownloadReport(ctx, demand.ID, craftgate.FileTypeCSV); return err },
+		"download XLSX":     func() error { _, err := c.DownloadReport(ctx, demand.ID, craftgate.FileTypeXLSX); return err },
+		"bounced payouts":   func() error { _, err := c.SearchBouncedPayouts(ctx, period); return err },
+		"completed payouts": func() error { _, err := c.SearchPayoutCompletedTransactions(ctx, period); return err },
+		"bank records": func() error {
+			_, err := c.SearchBankAccountRecords(ctx, url.Values{"page": {"0"}, "size": {"10"}})
+			return err
+		},
+		"withdraws": func() error { _, err := c.SearchWithdraws(ctx, url.Values{"page": {"0"}, "size": {"10"}}); return err },
+		"masterpass user": func() error {
+			_, err := c.CheckMasterpassUser(ctx, &craftgate.CheckMasterpassUserRequest{MasterpassGsmNumber: "905551111111"})
+			return err
+		},
+		"payment token": func() error { _, err := c.CreatePaymentToken(ctx, "opaque-value", "APPLE_PAY"); return err },
+	}
+	for name, call := range calls {
+		if err := call(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if err := c.DeletePayoutAccount(ctx, acct.ID); err != nil {
+		t.Errorf("delete payout account: %v", err)
+	}
+	seen := rec.exchanges()
+	judgeWire(t, s, seen)
+	ok := map[string]bool{}
+	for _, x := range seen {
+		ok[x.op] = ok[x.op] || x.status == http.StatusOK
+	}
+	for _, op := range []string{"POST /settlement/v1/payout-accounts", "GET /settlement/v1/payout-accounts",
+		"PUT /settlement/v1/payout-accounts/{id}", "DELETE /settlement/v1/payout-accounts/{id}",
+		"POST /file-reporting/v1/report-demands", "GET /file-reporting/v1/reports/{id}",
+		"GET /settlement-reporting/v1/settlement-file/bounced-sub-merchant-rows",
+		"GET /settlement-reporting/v2/settlement-file/payout-completed-transactions",
+		"GET /bank-account-tracking/v1/merchant-bank-account-trackings/records", "GET /wallet/v1/withdraws",
+		"POST /payment/v1/masterpass-payments/check-user", "POST /payment/v1/payment-tokens"} {
+		if !ok[op] {
+			t.Errorf("%s: no successful answer to judge", op)
 		}
 	}
 }
