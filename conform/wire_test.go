@@ -563,6 +563,7 @@ func TestWireOperationsTheSuiteSkips(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
+	paymentCalls(ctx, t, c)
 	if err := c.DeletePayoutAccount(ctx, acct.ID); err != nil {
 		t.Errorf("delete payout account: %v", err)
 	}
@@ -578,9 +579,72 @@ func TestWireOperationsTheSuiteSkips(t *testing.T) {
 		"GET /settlement-reporting/v1/settlement-file/bounced-sub-merchant-rows",
 		"GET /settlement-reporting/v2/settlement-file/payout-completed-transactions",
 		"GET /bank-account-tracking/v1/merchant-bank-account-trackings/records", "GET /wallet/v1/withdraws",
-		"POST /payment/v1/masterpass-payments/check-user", "POST /payment/v1/payment-tokens"} {
+		"POST /payment/v1/masterpass-payments/check-user", "POST /payment/v1/payment-tokens",
+		"GET /payment-reporting/v1/payments/{id}/transactions", "GET /payment-reporting/v1/payments/{id}/refunds",
+		"GET /payment-reporting/v1/payments/{paymentId}/transactions/{txId}/refunds",
+		"POST /payment/v1/refund-transactions/mark-as-refunded", "POST /payment/v1/refunds/mark-as-refunded",
+		"POST /payment/v1/cards/clone", "POST /payment/v1/card-payments/deposit-to-card",
+		"POST /payment/v1/apple-pay/merchant-sessions"} {
 		if !ok[op] {
 			t.Errorf("%s: no successful answer to judge", op)
+		}
+	}
+}
+
+// paymentCalls pays twice with a stored card and calls what follows a
+// payment: the reporting views of its transactions and refunds, refunds
+// marked as made elsewhere, a clone of the card, a deposit to the card and
+// an Apple Pay session.
+func paymentCalls(ctx context.Context, t *testing.T, c *craftgate.Client) {
+	t.Helper()
+	card := craftgate.TestCards().Successful()[0]
+	pay := func(store bool, k *craftgate.Card) *craftgate.Payment {
+		if k == nil {
+			k = &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: card.Number, ExpireYear: "2044", ExpireMonth: "07",
+				CVC: "000", StoreCardAfterSuccessPayment: store}
+		}
+		p, err := c.CreatePayment(ctx, &craftgate.CreatePaymentRequest{Price: craftgate.MustAmount("100"), PaidPrice: craftgate.MustAmount("100"),
+			WalletPrice: craftgate.MustAmount("0"), Installment: 1, Currency: craftgate.CurrencyTRY, PaymentGroup: "PRODUCT", Card: k,
+			Items: []craftgate.PaymentItem{{Name: "a", Price: craftgate.MustAmount("60")}, {Name: "b", Price: craftgate.MustAmount("40")}}})
+		if err != nil {
+			t.Fatalf("pay: %v", err)
+		}
+		return p
+	}
+	p := pay(true, nil)
+	if p.CardUserKey == "" || len(p.PaymentTransactions) != 2 {
+		t.Fatalf("the payment stored no card or has %d transactions", len(p.PaymentTransactions))
+	}
+	tx := p.PaymentTransactions[0].ID
+	for name, call := range map[string]func() error{
+		"mark a transaction refunded": func() error {
+			_, err := c.MarkTransactionAsRefunded(ctx, &craftgate.MarkTransactionAsRefundedRequest{PaymentTransactionID: tx, RefundPrice: craftgate.MustAmount("10")})
+			return err
+		},
+		"mark a payment refunded": func() error {
+			_, err := c.MarkAsRefunded(ctx, &craftgate.MarkAsRefundedRequest{PaymentID: pay(false, nil).ID})
+			return err
+		},
+		"reporting transactions": func() error { _, err := c.RetrieveReportingTransactions(ctx, p.ID); return err },
+		"reporting refunds":      func() error { _, err := c.RetrieveReportingPaymentRefunds(ctx, p.ID); return err },
+		"reporting tx refunds":   func() error { _, err := c.RetrieveReportingTransactionRefunds(ctx, p.ID, tx); return err },
+		"clone the card": func() error {
+			_, err := c.CloneStoredCard(ctx, &craftgate.CloneStoredCardRequest{SourceCardUserKey: p.CardUserKey, SourceCardToken: p.CardToken, TargetMerchantID: 2})
+			return err
+		},
+		"deposit to the card": func() error {
+			_, err := c.CreateDepositToCard(ctx, &craftgate.DepositToCardRequest{Price: craftgate.MustAmount("5"), Currency: craftgate.CurrencyTRY,
+				Card: &craftgate.Card{CardUserKey: p.CardUserKey, CardToken: p.CardToken}})
+			return err
+		},
+		"an Apple Pay session": func() error {
+			_, err := c.CreateApplePayMerchantSession(ctx, &craftgate.ApplePayMerchantSessionRequest{MerchantIdentifier: "merchant.io.gatecheck",
+				DisplayName: "Gatecheck", Initiative: "web", InitiativeContext: "shop.example", ValidationURL: "https://apple-pay-gateway.apple.com/paymentservices/startSession"})
+			return err
+		},
+	} {
+		if err := call(); err != nil {
+			t.Errorf("%s: %v", name, err)
 		}
 	}
 }
