@@ -84,7 +84,20 @@ type ReportingPaymentTransaction struct {
 	BankCommissionRateAmount Amount `json:"bankCommissionRateAmount"`
 	Payout                   Payout `json:"payout"`
 	RefundStatus             string `json:"refundStatus"`
-	PayoutStatus             string `json:"payoutStatus"`
+	// PayoutStatus is an object in both official clients (Go and Java
+	// PayoutStatus), not a string: a client decoding it fails on a string.
+	PayoutStatus *TransactionPayoutStatus `json:"payoutStatus,omitempty"`
+}
+
+// TransactionPayoutStatus is where the payout of a transaction's shares
+// stands: the merchant's and the sub-merchant member's (each one of
+// NO_PAYOUT, WAITING_FOR_PAYOUT, PAYOUT_STARTED, PAYOUT_COMPLETED,
+// CANCELLED), with the dates they got there.
+type TransactionPayoutStatus struct {
+	MerchantStatus              string `json:"merchantStatus,omitempty"`
+	MerchantStatusDate          string `json:"merchantStatusDate,omitempty"`
+	SubMerchantMemberStatus     string `json:"subMerchantMemberStatus,omitempty"`
+	SubMerchantMemberStatusDate string `json:"subMerchantMemberStatusDate,omitempty"`
 }
 
 // ReportingPaymentList is a page of payments.

@@ -589,7 +589,14 @@ func (m *Mock) reportingTransactions(p *craftgate.Payment) []craftgate.Reporting
 			}
 			resolved := m.blockageResolved(h.created, t.SubMerchantMemberID)
 			rt.BlockageResolvedDate = m.dateText(resolved)
-			rt.PayoutStatus = m.payoutStatus(t.ID, t.SubMerchantMemberID, resolved)
+			// MOCK DECISION: both shares of a transaction follow the same
+			// payout schedule; the sub-merchant member's status is given
+			// only for a sub-merchant's item.
+			st := &craftgate.TransactionPayoutStatus{MerchantStatus: m.payoutStatus(t.ID, t.SubMerchantMemberID, resolved)}
+			if t.SubMerchantMemberID != 0 {
+				st.SubMerchantMemberStatus = st.MerchantStatus
+			}
+			rt.PayoutStatus = st
 		}
 		out = append(out, rt)
 	}
