@@ -12,11 +12,14 @@ import (
 // https://developer.craftgate.io/en/api/wallet,
 // https://developer.craftgate.io/en/api/bank-account-tracking).
 const (
-	PathPayoutAccounts                 = "/settlement/v1/payout-accounts"
-	PathSettlementFileRows             = "/settlement-reporting/v1/settlement-file-rows"
-	PathBouncedSubMerchantRows         = "/settlement-reporting/v1/settlement-file/bounced-sub-merchant-rows"
-	PathPayoutDetails                  = "/settlement-reporting/v1/settlement-file/payout-details"
-	PathPayoutCompletedTransactions    = "/settlement-reporting/v2/settlement-file/payout-completed-transactions"
+	PathPayoutAccounts              = "/settlement/v1/payout-accounts"
+	PathSettlementFileRows          = "/settlement-reporting/v1/settlement-file-rows"
+	PathBouncedSubMerchantRows      = "/settlement-reporting/v1/settlement-file/bounced-sub-merchant-rows"
+	PathPayoutDetails               = "/settlement-reporting/v1/settlement-file/payout-details"
+	PathPayoutCompletedTransactions = "/settlement-reporting/v2/settlement-file/payout-completed-transactions"
+	// PathPayoutCompletedTransactionsV1 is the same search at the path the
+	// official Go client calls (the documentation's is v2).
+	PathPayoutCompletedTransactionsV1  = "/settlement-reporting/v1/settlement-file/payout-completed-transactions"
 	PathWithdraws                      = "/wallet/v1/withdraws"
 	PathRefundsMarkAsRefunded          = "/payment/v1/refunds/mark-as-refunded"
 	PathRefundTransactionsMarkRefunded = "/payment/v1/refund-transactions/mark-as-refunded"

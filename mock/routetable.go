@@ -129,6 +129,7 @@ func routeTable() []endpoint {
 		{"GET " + craftgate.PathBouncedSubMerchantRows, (*Mock).searchBouncedPayouts, signed},
 		{"GET " + craftgate.PathPayoutDetails + "/{id}", (*Mock).retrievePayoutDetails, signed},
 		{"GET " + craftgate.PathPayoutCompletedTransactions, (*Mock).searchPayoutCompleted, signed},
+		{"GET " + craftgate.PathPayoutCompletedTransactionsV1, (*Mock).searchPayoutCompleted, signed},
 		// The documentation's POST forms of the three settlement-file searches.
 		{"POST " + craftgate.PathBouncedSubMerchantRows, (*Mock).searchBouncedPayouts, signed},
 		{"POST " + craftgate.PathPayoutDetails + "/{id}", (*Mock).retrievePayoutDetails, signed},
