@@ -627,7 +627,8 @@ func (m *Mock) refundAPMTransaction(c *call, req *craftgate.RefundTransactionReq
 	c.sendData(http.StatusOK, &craftgate.PaymentTransactionRefund{ID: id, CreatedDate: string(m.appendUnix(nil, now)),
 		Status: craftgate.StatusSuccess, RefundDestinationType: dest, RefundPrice: craftgate.MustAmount(price.String()),
 		RefundBankPrice: craftgate.MustAmount(price.String()), RefundWalletPrice: craftgate.MustAmount("0"), ConversationID: req.ConversationID,
-		PaymentTransactionID: tx.id, PaymentID: p.id, Currency: craftgate.Currencies[p.currency]})
+		PaymentTransactionID: tx.id, PaymentID: p.id, Currency: craftgate.Currencies[p.currency],
+		IsAfterSettlement: m.afterPayout(p.id, tx.id, now, map[int64]map[int64]int64{})}) // as reporting says (reporting.go)
 	return true
 }
 

@@ -157,9 +157,13 @@ func TestReportingRefundAfterSettlement(t *testing.T) {
 	cardTx := card.PaymentTransactions[0].ID
 	loan, _ := bnplApply(t, m, bnplRequest(craftgate.BnplMaslak, "0064"), "apply")
 	loanTx := retrieve(t, m, loan).PaymentTransactions[0].ID
+	answered := map[int64]bool{} // isAfterSettlement of the BNPL refunds' answers
 	refund := func(tx int64) int64 {
 		var r craftgate.PaymentTransactionRefund
 		data(t, do(t, m, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{PaymentTransactionID: tx, RefundPrice: amt("1")}), &r)
+		if tx == loanTx {
+			answered[r.ID] = r.IsAfterSettlement
+		}
 		return r.ID
 	}
 	before := []int64{refund(cardTx), refund(loanTx)}
@@ -209,6 +213,9 @@ func TestReportingRefundAfterSettlement(t *testing.T) {
 		if !slices.Equal(ids, tc.want) {
 			t.Errorf("GET refunds isAfterSettlement=%s: %v, want %v", tc.value, ids, tc.want)
 		}
+	}
+	if len(answered) != 2 || answered[before[1]] || !answered[after[1]] {
+		t.Errorf("the BNPL refunds' answers disagree with reporting: isAfterSettlement %v (before %d, after %d)", answered, before[1], after[1])
 	}
 	var item craftgate.ReportingTransactionRefundList
 	data(t, get(t, m, craftgate.PathReportingPayments+"/"+itoa(loan)+"/transactions/"+itoa(loanTx)+"/refunds", nil), &item)
