@@ -223,3 +223,40 @@ func TestReportingRefundAfterSettlement(t *testing.T) {
 		t.Errorf("loan item's refunds, newest first: %+v", item.Items)
 	}
 }
+
+// TestReportingMarketplaceRefundAfterSettlement checks isAfterSettlement
+// of marketplace items: an item is paid out only once its seller's
+// blockage is over and it is approved.
+func TestReportingMarketplaceRefundAfterSettlement(t *testing.T) {
+	m := newTestMock(t)
+	sreq := sellerReq("payee", craftgate.MemberTypeLimitedCompany)
+	two := 2
+	sreq.SettlementDelayCount = &two
+	seller := createMember(t, m, sreq).ID
+	p := splitPayment(t, m, [3]int64{seller, seller, seller}, craftgate.PaymentGroupProduct)
+	approve(t, m, craftgate.PathApprovePaymentTransactions, false, p.PaymentTransactions[1].ID, p.PaymentTransactions[2].ID)
+	refund := func(i int) craftgate.PaymentTransactionRefund {
+		var r craftgate.PaymentTransactionRefund
+		data(t, do(t, m, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{
+			PaymentTransactionID: p.PaymentTransactions[i].ID, RefundPrice: amt("1")}), &r)
+		return r
+	}
+	type refundCase struct {
+		name string
+		r    craftgate.PaymentTransactionRefund
+		want bool
+	}
+	m.Advance(24 * time.Hour)
+	tests := []refundCase{{"approved, the merchant's blockage over, the seller's not", refund(1), false}}
+	m.Advance(24 * time.Hour)
+	tests = append(tests, refundCase{"not approved, blockage over", refund(0), false}, refundCase{"approved, blockage over", refund(2), true})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var l craftgate.ReportingTransactionRefundList
+			data(t, get(t, m, craftgate.PathReportingRefundTransactions, url.Values{"id": {itoa(tt.r.ID)}}), &l)
+			if len(l.Items) != 1 || l.Items[0].IsAfterSettlement != tt.want {
+				t.Fatalf("refund %d: %+v, want isAfterSettlement %v", tt.r.ID, l.Items, tt.want)
+			}
+		})
+	}
+}
