@@ -101,6 +101,17 @@ type bnplLoan struct {
 	outcome   bnplOutcome
 	approved  bool
 	cancelled bool
+	refunds   []bnplRefund // what the refund endpoints did, oldest first (the reporting API reads them)
+}
+
+// bnplRefund is one successful refund of a loan: the whole loan (txID 0,
+// a CANCEL or, for an approved loan, a REFUND) or part of one item.
+type bnplRefund struct {
+	id, txID, created int64
+	price             money
+	refundType        string
+	destination       string
+	conversationID    string
 }
 
 // bnplOffersProviders have an offers query (docs TR: MASLAK, ZIP, PAYCELL).
@@ -541,22 +552,25 @@ func (m *Mock) refundAPMPayment(c *call, req *craftgate.RefundPaymentRequest) bo
 	case p.bnpl.approved:
 		refundType = craftgate.RefundTypeRefund
 	}
+	dest := req.RefundDestinationType
+	if dest == "" {
+		dest = craftgate.RefundDestinationProvider
+	}
+	var id, now int64
 	if refusal == nil {
 		p.bnpl.cancelled = true
+		id, now = nextRange(&m.ids.refund, 1), m.nowUnix()
+		p.bnpl.refunds = append(p.bnpl.refunds, bnplRefund{id: id, created: now, price: p.paid, refundType: refundType,
+			destination: dest, conversationID: req.ConversationID})
 	}
 	m.apm.mu.Unlock()
 	if refusal != nil {
 		c.fail(refusal)
 		return true
 	}
-	id := nextRange(&m.ids.refund, 1)
 	m.logAPM(c, p, "bnpl "+refundType)
 	m.emit(EventRefund, craftgate.StatusSuccess, itoa(id), p.id)
-	dest := req.RefundDestinationType
-	if dest == "" {
-		dest = craftgate.RefundDestinationProvider
-	}
-	c.sendData(http.StatusOK, &craftgate.PaymentRefund{ID: id, CreatedDate: string(m.appendUnix(nil, m.Now().Unix())), Status: craftgate.StatusSuccess,
+	c.sendData(http.StatusOK, &craftgate.PaymentRefund{ID: id, CreatedDate: string(m.appendUnix(nil, now)), Status: craftgate.StatusSuccess,
 		RefundType: refundType, RefundDestinationType: dest, RefundPrice: craftgate.MustAmount(p.paid.String()),
 		RefundBankPrice: craftgate.MustAmount(p.paid.String()), RefundWalletPrice: craftgate.MustAmount("0"),
 		ConversationID: req.ConversationID, Currency: craftgate.Currencies[p.currency], PaymentID: p.id,
@@ -592,25 +606,29 @@ func (m *Mock) refundAPMTransaction(c *call, req *craftgate.RefundTransactionReq
 		refusal = errValidation(CodeBnplRefundNotAllowed, "refundPrice "+price.String()+" is more than the "+(tx.paid-tx.refunded).String()+
 			" left to refund on paymentTransactionId "+itoa(tx.id))
 	}
+	dest := req.RefundDestinationType
+	if dest == "" {
+		dest = craftgate.RefundDestinationProvider
+	}
+	var id, now int64
 	if refusal == nil {
 		tx.refunded += price
+		id, now = nextRange(&m.ids.txRefund, 1), m.nowUnix()
+		p.bnpl.refunds = append(p.bnpl.refunds, bnplRefund{id: id, txID: tx.id, created: now, price: price,
+			refundType: craftgate.RefundTypeRefund, destination: dest, conversationID: req.ConversationID})
 	}
 	m.apm.mu.Unlock()
 	if refusal != nil {
 		c.fail(refusal)
 		return true
 	}
-	id := nextRange(&m.ids.txRefund, 1)
 	m.logAPM(c, p, "bnpl refund-transaction")
 	m.emit(EventRefundTx, craftgate.StatusSuccess, itoa(id), p.id)
-	dest := req.RefundDestinationType
-	if dest == "" {
-		dest = craftgate.RefundDestinationProvider
-	}
-	c.sendData(http.StatusOK, &craftgate.PaymentTransactionRefund{ID: id, CreatedDate: string(m.appendUnix(nil, m.Now().Unix())),
+	c.sendData(http.StatusOK, &craftgate.PaymentTransactionRefund{ID: id, CreatedDate: string(m.appendUnix(nil, now)),
 		Status: craftgate.StatusSuccess, RefundDestinationType: dest, RefundPrice: craftgate.MustAmount(price.String()),
 		RefundBankPrice: craftgate.MustAmount(price.String()), RefundWalletPrice: craftgate.MustAmount("0"), ConversationID: req.ConversationID,
-		PaymentTransactionID: tx.id, PaymentID: p.id, Currency: craftgate.Currencies[p.currency]})
+		PaymentTransactionID: tx.id, PaymentID: p.id, Currency: craftgate.Currencies[p.currency],
+		IsAfterSettlement: m.afterPayout(p.id, tx.id, now, map[int64]map[int64]int64{})}) // as reporting says (reporting.go)
 	return true
 }
 

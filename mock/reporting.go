@@ -32,7 +32,19 @@ import (
 // MOCK DECISION: each transaction refund (a partial refund, or one item of
 // a whole-payment REFUND) is listed by GET /payment-reporting/v1/refunds as
 // a REFUND with the transaction refund's id, beside the CANCELs: the store
-// keeps no separate record of a whole-payment REFUND.
+// keeps no separate record of a whole-payment REFUND. A BNPL loan's
+// refunds are read where the refund endpoints keep them (bnplLoan.refunds,
+// bnpl.go): its whole-loan CANCEL or REFUND is a payment refund, its item
+// refunds are transaction refunds, listed like a card's.
+//
+// A refund is after settlement (isAfterSettlement, "refund after payout":
+// https://developer.craftgate.io/en/api/payment-reporting) when it was made
+// once its transaction had been paid out on the mock's clock
+// (settlement.go): at or after the blockage's end, and for a marketplace
+// item once the item is approved (or settled to the seller's wallet). A
+// whole-payment refund is judged by the merchant's blockage. MOCK DECISION:
+// a marketplace item's approval is read as it is now, not as it was at the
+// refund.
 
 // repHead is what the cheap filters read of a payment: its record and
 // (withText) its strings.
@@ -227,14 +239,14 @@ type refundFilter struct {
 }
 
 // match checks a refund record; conv reads its conversationId, only
-// when the filter needs it.
-func (f *refundFilter) match(id, paymentID, txID, created int64, price money, currency uint8, conv func() string) bool {
+// when the filter needs it; after is its isAfterSettlement.
+func (f *refundFilter) match(id, paymentID, txID, created int64, price money, currency uint8, after bool, conv func() string) bool {
 	switch {
 	case f.id != 0 && f.id != id, f.paymentID != 0 && f.paymentID != paymentID, f.txID != 0 && f.txID != txID,
 		f.conversationID != "" && f.conversationID != conv(), f.status != "" && f.status != craftgate.StatusSuccess,
 		f.currency != 0 && int(currency)+1 != f.currency, f.hasMin && price < f.minPrice, f.hasMax && price > f.maxPrice,
 		f.minDate != nil && created < *f.minDate, f.maxDate != nil && created > *f.maxDate,
-		f.afterSettlement != nil && *f.afterSettlement:
+		f.afterSettlement != nil && *f.afterSettlement != after:
 		return false
 	}
 	if f.payments != nil {
@@ -244,11 +256,85 @@ func (f *refundFilter) match(id, paymentID, txID, created int64, price money, cu
 	return true
 }
 
+// apmRefund is one BNPL refund as the reporting API reads it: the loan's
+// record (bnplLoan.refunds) with its payment's id and currency.
+type apmRefund struct {
+	bnplRefund
+	paymentID int64
+	currency  uint8
+}
+
+// apmRefunds reads, under the APM store's lock, the BNPL refunds of
+// payment id (0: of every APM payment) for one answer; the records stay
+// on their loans.
+func (m *Mock) apmRefunds(id int64) []apmRefund {
+	m.apm.mu.Lock()
+	defer m.apm.mu.Unlock()
+	var out []apmRefund
+	add := func(p *apmPayment) {
+		if p != nil && p.bnpl != nil {
+			for _, r := range p.bnpl.refunds {
+				out = append(out, apmRefund{bnplRefund: r, paymentID: p.id, currency: p.currency})
+			}
+		}
+	}
+	if id != 0 {
+		add(m.apm.byID[id])
+		return out
+	}
+	for _, pid := range m.apm.order {
+		add(m.apm.byID[pid])
+	}
+	return out
+}
+
+// apmRefundDate is the createdDate of a BNPL refund.
+func (m *Mock) apmRefundDate(r *apmRefund) string { return string(m.appendUnix(nil, r.created)) }
+
+// afterPayout reports whether a refund made at created (Unix seconds) of
+// transaction txID (0: the whole payment) of payment pid came after that
+// transaction's payout (settlement.go); subs caches each payment's
+// transactions' sub-merchant members (nil for APM payments).
+func (m *Mock) afterPayout(pid, txID, created int64, subs map[int64]map[int64]int64) bool {
+	h, ok := m.head(pid, false)
+	if !ok || h.status != craftgate.StatusSuccess {
+		return false
+	}
+	if created < m.blockageResolved(h.created, 0) { // every blockage is at least the merchant's one day
+		return false
+	}
+	var sub int64
+	if txID != 0 {
+		byTx, seen := subs[pid]
+		if !seen {
+			if m.store.payment(pid) != nil {
+				if p, ok := m.paymentView(pid); ok {
+					byTx = make(map[int64]int64, len(p.PaymentTransactions))
+					for _, t := range p.PaymentTransactions {
+						byTx[t.ID] = t.SubMerchantMemberID
+					}
+				}
+			}
+			subs[pid] = byTx
+		}
+		sub = byTx[txID]
+	}
+	if created < m.blockageResolved(h.created, sub) {
+		return false
+	}
+	if sub == 0 {
+		return true
+	}
+	st := m.market.state(txID)
+	return st == itemApproved || st == itemSettled
+}
+
 // paymentRefunds lists the CANCELs and transaction refunds matching f as
 // payment refunds, newest first.
 func (m *Mock) paymentRefunds(f refundFilter, types map[int64]string) []craftgate.ReportingPaymentRefund {
 	s := m.store
 	out := []craftgate.ReportingPaymentRefund{}
+	subs := map[int64]map[int64]int64{}
 	buyerOK := func(pid int64) bool {
 		if f.buyer == 0 {
 			return true
@@ -258,8 +344,8 @@ func (m *Mock) paymentRefunds(f refundFilter, types map[int64]string) []craftgat
 	}
 	for id := m.ids.refund.Load(); id >= s.cancels.low() && id >= s.cancels.base; id-- {
 		c := s.cancel(id)
-		if c == nil || !f.match(c.id, c.paymentID, 0, c.created, c.price, c.currency, func() string { return s.cancelConversation(c) }) ||
-			!buyerOK(c.paymentID) {
+		if c == nil || !f.match(c.id, c.paymentID, 0, c.created, c.price, c.currency, f.afterSettlement != nil && m.afterPayout(c.paymentID, 0, c.created, subs),
+			func() string { return s.cancelConversation(c) }) || !buyerOK(c.paymentID) {
 			continue
 		}
 		var pc craftgate.PaymentRefund
@@ -272,6 +358,18 @@ func (m *Mock) paymentRefunds(f refundFilter, types map[int64]string) []craftgat
 			HostReference: pc.HostReference, TransID: pc.TransID, PaymentType: m.paymentTypeOf(c.paymentID, types),
 			PaymentID: pc.PaymentID, Currency: pc.Currency})
 	}
+	for _, r := range m.apmRefunds(f.paymentID) {
+		if r.txID != 0 || !f.match(r.id, r.paymentID, 0, r.created, r.price, r.currency, f.afterSettlement != nil && m.afterPayout(r.paymentID, 0, r.created, subs),
+			func() string { return r.conversationID }) || !buyerOK(r.paymentID) {
+			continue
+		}
+		price := r.price.toAmount()
+		out = append(out, craftgate.ReportingPaymentRefund{ID: r.id, CreatedDate: m.apmRefundDate(&r), Status: craftgate.StatusSuccess,
+			RefundType: r.refundType, RefundDestinationType: r.destination, RefundPrice: price, RefundBankPrice: price,
+			RefundWalletPrice: money(0).toAmount(), ConversationID: r.conversationID, PaymentType: m.paymentTypeOf(r.paymentID, types),
+			PaymentID: r.paymentID, Currency: craftgate.Currencies[r.currency]})
+	}
+	slices.SortStableFunc(out, func(a, b craftgate.ReportingPaymentRefund) int { return cmpInt64(b.ID, a.ID) })
 	txf := f
 	txf.txID = 0
 	for _, r := range m.txRefunds(txf, types) {
@@ -289,9 +387,14 @@ func (m *Mock) paymentRefunds(f refundFilter, types map[int64]string) []craftgat
 func (m *Mock) txRefunds(f refundFilter, types map[int64]string) []craftgate.ReportingPaymentTransactionRefund {
 	s := m.store
 	out := []craftgate.ReportingPaymentTransactionRefund{}
+	subs := map[int64]map[int64]int64{}
 	for id := m.ids.txRefund.Load(); id >= s.txRefunds.low() && id >= s.txRefunds.base; id-- {
 		r := s.txRefund(id)
-		if r == nil || !f.match(r.id, r.paymentID, r.txID, r.created, r.price, r.currency, func() string { return s.txRefundConversation(r) }) {
+		if r == nil {
+			continue
+		}
+		after := m.afterPayout(r.paymentID, r.txID, r.created, subs)
+		if !f.match(r.id, r.paymentID, r.txID, r.created, r.price, r.currency, after, func() string { return s.txRefundConversation(r) }) {
 			continue
 		}
 		if f.buyer != 0 {
@@ -303,8 +406,30 @@ func (m *Mock) txRefunds(f refundFilter, types map[int64]string) []craftgate.Rep
 		if json.Unmarshal(m.appendTxRefund(nil, r), &t) != nil {
 			continue
 		}
+		t.IsAfterSettlement = after
 		out = append(out, craftgate.ReportingPaymentTransactionRefund{PaymentTransactionRefund: t, PaymentType: m.paymentTypeOf(r.paymentID, types)})
 	}
+	for _, r := range m.apmRefunds(f.paymentID) {
+		if r.txID == 0 {
+			continue
+		}
+		after := m.afterPayout(r.paymentID, r.txID, r.created, subs)
+		if !f.match(r.id, r.paymentID, r.txID, r.created, r.price, r.currency, after, func() string { return r.conversationID }) {
+			continue
+		}
+		if f.buyer != 0 {
+			if h, ok := m.head(r.paymentID, false); !ok || h.buyer != f.buyer {
+				continue
+			}
+		}
+		price := r.price.toAmount()
+		out = append(out, craftgate.ReportingPaymentTransactionRefund{PaymentTransactionRefund: craftgate.PaymentTransactionRefund{
+			ID: r.id, CreatedDate: m.apmRefundDate(&r), Status: craftgate.StatusSuccess, RefundDestinationType: r.destination,
+			RefundPrice: price, RefundBankPrice: price, RefundWalletPrice: money(0).toAmount(), ConversationID: r.conversationID,
+			IsAfterSettlement: after, PaymentTransactionID: r.txID, PaymentID: r.paymentID, Currency: craftgate.Currencies[r.currency]},
+			PaymentType: m.paymentTypeOf(r.paymentID, types)})
+	}
+	slices.SortStableFunc(out, func(a, b craftgate.ReportingPaymentTransactionRefund) int { return cmpInt64(b.ID, a.ID) })
 	return out
 }
 
