@@ -271,7 +271,11 @@ func (m *Mock) appendTxRefund(b []byte, r *txRefundRecord) []byte {
 	b = m.appendRef(b, refHostReference, r.id, hostReferenceDigits)
 	b = append(b, `","transId":"`...)
 	b = m.appendRef(b, refTransID, r.id, transIDDigits)
-	b = append(b, `","isAfterSettlement":false,"paymentTransactionId":`...)
+	// isAfterSettlement as the reporting API says it (reporting.go): no
+	// caller holds a payment's lock here.
+	b = append(b, `","isAfterSettlement":`...)
+	b = strconv.AppendBool(b, m.afterPayout(r.paymentID, r.txID, r.created, map[int64]map[int64]int64{}))
+	b = append(b, `,"paymentTransactionId":`...)
 	b = strconv.AppendInt(b, r.txID, 10)
 	b = append(b, `,"paymentId":`...)
 	b = strconv.AppendInt(b, r.paymentID, 10)

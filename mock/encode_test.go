@@ -107,7 +107,8 @@ func (m *Mock) txRefundModel(r *txRefundRecord) craftgate.PaymentTransactionRefu
 		RefundWalletPrice: money(0).amount(), ConversationID: m.store.txRefundConversation(r),
 		AuthCode: m.ref(refAuthCode, r.id, authCodeDigits), HostReference: m.ref(refHostReference, r.id, hostReferenceDigits),
 		TransID: m.ref(refTransID, r.id, transIDDigits), PaymentTransactionID: r.txID, PaymentID: r.paymentID,
-		Currency: craftgate.Currencies[r.currency],
+		Currency:          craftgate.Currencies[r.currency],
+		IsAfterSettlement: m.afterPayout(r.paymentID, r.txID, r.created, map[int64]map[int64]int64{}),
 	}
 }
 
