@@ -1,9 +1,12 @@
 package mock
 
 import (
+	"crypto/subtle"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -16,21 +19,39 @@ import (
 //	POST /payment/v1/checkout-card-verify/init     {token, pageUrl, tokenExpireDate}
 //	GET|POST /_mock/card-verify/{token}            the hosted page: the buyer's card
 //	GET  /payment/v1/checkout-card-verify/{token}  {token, card}
+//	GET|POST /_mock/acs/card-verify/{id}?t=TOKEN   the bank's page of a THREE_DS verification
 //
 // The verification follows the card's catalogue: NON_THREE_DS
 // authorises verificationPrice (the card's non-3DS payment outcome) and
 // refunds it at once (refundStatus SUCCESS); NONE stores the card without
-// asking the bank; THREE_DS (hosted page only) needs the card's 3-D Secure
-// verification to pass (mdStatus 1, threeds.go). A verified card is
-// stored in the vault (to cardUserKey when given, else to a new card user).
+// asking the bank; THREE_DS needs the card's 3-D Secure verification to
+// pass (mdStatus 1, threeds.go). A verified card is stored in the vault
+// (to cardUserKey when given, else to a new card user).
 //
-// MOCK DECISION: POST /cards/verify with THREE_DS is refused as an
-// unsupported feature (use the hosted page); a card the bank refuses
-// answers cardVerifyStatus FAILURE (HTTP 200) and is not stored; the hosted
-// page posts the single field token to callbackUrl, like the checkout page.
+// POST /cards/verify with THREE_DS answers cardVerifyStatus
+// THREE_DS_PENDING with htmlContent and redirectUrl, which take the buyer's
+// browser to the bank's page (the ACS page of 3-D Secure payments); the
+// bank's answer form-POSTs a callback to callbackUrl with status,
+// conversationId, cardUserKey, cardToken (empty when not verified),
+// mdStatus, hashParams and the version 2 hash (craftgate.CallbackHashV2).
+//
+// MOCK DECISIONS: a card the bank refuses answers cardVerifyStatus FAILURE
+// (HTTP 200) and is not stored; the hosted page posts the single field
+// token to callbackUrl, like the checkout page; a THREE_DS verification is
+// not a payment (no paymentId, no payment record), its callback is always
+// of version 2, merchantCallbackUrl echoes callbackUrl, and its bank page
+// answers once (a second answer is refused with HTTP 409).
 
-// pathCardVerifyPage is the hosted card-verification page.
-const pathCardVerifyPage = "/_mock/card-verify"
+// pathCardVerifyPage is the hosted card-verification page;
+// pathCardVerifyACS is the bank's page of a THREE_DS verification.
+const (
+	pathCardVerifyPage = "/_mock/card-verify"
+	pathCardVerifyACS  = pathACS + "/card-verify"
+)
+
+// cardVerifyHashParams is the hashParams of a THREE_DS verification's
+// callback.
+const cardVerifyHashParams = "status:conversationId:cardUserKey:cardToken:mdStatus"
 
 // cardVerifyTypes are the paymentAuthenticationTypes of a verification.
 var cardVerifyTypes = map[string]bool{craftgate.VerifyNonThreeDS: true, craftgate.VerifyThreeDS: true, craftgate.VerifyNone: true}
@@ -75,11 +96,13 @@ func (m *Mock) verifyCard(c *call) error {
 	if auth == "" {
 		auth = craftgate.VerifyNonThreeDS
 	}
-	switch {
-	case !cardVerifyTypes[auth]:
+	if !cardVerifyTypes[auth] {
 		return errValidation(CodeInvalidCardVerify, "paymentAuthenticationType must be NON_THREE_DS, THREE_DS or NONE")
-	case auth == craftgate.VerifyThreeDS:
-		return errValidation(CodeUnsupportedFeature, "paymentAuthenticationType THREE_DS: the mock verifies with 3-D Secure on the hosted page ("+craftgate.PathCheckoutCardVerifyInit+")")
+	}
+	if auth == craftgate.VerifyThreeDS {
+		if e := checkCallbackURL(req.CallbackURL); e != nil {
+			return e
+		}
 	}
 	if e := checkVerifyPrice(req.VerificationPrice, req.Currency); e != nil {
 		return e
@@ -92,23 +115,131 @@ func (m *Mock) verifyCard(c *call) error {
 	if e := checkAlias(req.Card.CardAlias, "card.cardAlias"); e != nil {
 		return e
 	}
+	d.userKey, d.alias = req.Card.CardUserKey, req.Card.CardAlias
+	if d.userKey != "" && !m.store.vault.hasUser(d.userKey) {
+		return errNotFound(CodeCardUserNotFound, "card.cardUserKey "+strconv.Quote(truncate(d.userKey, 64))+" is not a card user; omit it to create one")
+	}
+	if auth == craftgate.VerifyThreeDS {
+		return m.beginCardVerify3DS(c, &req, d)
+	}
 	if !verifyOutcome(d.pan, auth) {
 		c.sendData(http.StatusOK, craftgate.VerifyCardResponse{CardVerifyStatus: craftgate.CardVerifyFailure})
 		return nil
 	}
-	d.userKey, d.alias, d.created = req.Card.CardUserKey, req.Card.CardAlias, now.Unix()
-	sc, ok, err := m.store.vault.put(m, &d)
+	sc, err := m.keepVerified(d, now)
 	if err != nil {
-		return errVaultFullAPI(m.store.vault.capacity)
-	}
-	if !ok {
-		return errNotFound(CodeCardUserNotFound, "card.cardUserKey "+strconv.Quote(truncate(d.userKey, 64))+" is not a card user; omit it to create one")
+		return err
 	}
 	out := craftgate.VerifyCardResponse{CardUserKey: sc.userKey, CardToken: sc.token, CardVerifyStatus: craftgate.CardVerifySuccess}
 	if auth == craftgate.VerifyNonThreeDS {
 		out.RefundStatus = craftgate.StatusSuccess
 	}
 	c.sendData(http.StatusOK, out)
+	return nil
+}
+
+// keepVerified stores the verified card d in the vault (to d.userKey, or
+// to a new card user); the error is the API's answer when the vault
+// refuses it.
+func (m *Mock) keepVerified(d storeDraft, now time.Time) (storedCard, *apiError) {
+	d.created = now.Unix()
+	sc, ok, err := m.store.vault.put(m, &d)
+	switch {
+	case err != nil:
+		return sc, errVaultFullAPI(m.store.vault.capacity)
+	case !ok:
+		return sc, errNotFound(CodeCardUserNotFound, "card.cardUserKey "+strconv.Quote(truncate(d.userKey, 64))+" is not a card user; omit it to create one")
+	}
+	return sc, nil
+}
+
+// cardVerify3DS is a THREE_DS verification waiting for the buyer at the
+// bank; answered is guarded by mu.
+type cardVerify3DS struct {
+	mu                                 sync.Mutex
+	token, callbackURL, conversationID string
+	draft                              storeDraft
+	amount                             string // shown on the bank's page
+	answered                           bool
+}
+
+// beginCardVerify3DS answers a THREE_DS verification of the checked card
+// d: THREE_DS_PENDING with the page that takes the buyer to the bank.
+func (m *Mock) beginCardVerify3DS(c *call, req *craftgate.VerifyCardRequest, d storeDraft) error {
+	currency := req.Currency
+	if currency == "" {
+		currency = craftgate.CurrencyTRY
+	}
+	var price money
+	if req.VerificationPrice != nil {
+		price, _ = checkAmount("verificationPrice", *req.VerificationPrice)
+	}
+	ci, _ := currencyIndex(currency) // checked by checkVerifyPrice
+	id := newUUID()
+	s := &cardVerify3DS{token: randomToken(), callbackURL: req.CallbackURL, conversationID: req.ConversationID, draft: d,
+		amount: displayAmount(price, craftgate.Currencies[ci])}
+	m.pm.cardVerify3DS.add(id, s)
+	acs := m.publicBase(c.r) + pathCardVerifyACS + "/" + id + "?t=" + s.token
+	c.sendData(http.StatusOK, craftgate.VerifyCardResponse{HTMLContent: acsRedirectHTML(acs, formField{"t", s.token}),
+		RedirectURL: acs, MerchantCallbackURL: req.CallbackURL, CardVerifyStatus: craftgate.CardVerifyPending3DS})
+	return nil
+}
+
+// cardVerifyACS serves GET and POST /_mock/acs/card-verify/{id}: the
+// bank's page of a THREE_DS verification, and the buyer's answer (action
+// verify or reject), which stores the card when the bank authenticates it
+// (mdStatus 1) and answers the callback form.
+func (m *Mock) cardVerifyACS(c *call) error {
+	if c.r.Method == http.MethodPost {
+		if !m.parsePageForm(c) {
+			return nil
+		}
+	} else if err := c.r.ParseForm(); err != nil {
+		c.sendMessage(http.StatusBadRequest, "Bad request", "The link could not be read.")
+		return nil
+	}
+	s := m.pm.cardVerify3DS.get(c.idText)
+	if s == nil || subtle.ConstantTimeCompare([]byte(c.r.Form.Get("t")), []byte(s.token)) != 1 {
+		c.sendMessage(http.StatusNotFound, "Not found", "There is no such card verification at the bank.")
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.answered {
+		c.sendMessage(http.StatusConflict, "Already answered", "This card verification was already completed.")
+		return nil
+	}
+	card, _ := craftgate.TestCards().Card(s.draft.pan)
+	action := c.r.PostForm.Get("action")
+	switch action {
+	case "":
+		set := m.settings.Load()
+		m.sendACSPage(c, acsView{card: card, amount: s.amount, subject: "card verification", action: pathCardVerifyACS + "/" + c.idText,
+			token: s.token, mode: set.ThreeDSMode, model: set.ThreeDSModel})
+		return nil
+	case "verify", "reject":
+	default:
+		c.sendMessage(http.StatusBadRequest, "Bad request", "Unknown action; use Verify or Reject.")
+		return nil
+	}
+	s.answered = true
+	md := 0
+	if action == "verify" {
+		md = verifyMd(card)
+	}
+	form := url.Values{"status": {craftgate.StatusFailure}, "conversationId": {s.conversationID}, "cardUserKey": {""}, "cardToken": {""},
+		"mdStatus": {strconv.Itoa(md)}, "hashParams": {cardVerifyHashParams}}
+	heading, msg := "Card not verified", "Your bank did not verify the card."
+	if md == 1 {
+		if sc, err := m.keepVerified(s.draft, m.Now()); err == nil {
+			form.Set("status", craftgate.StatusSuccess)
+			form.Set("cardUserKey", sc.userKey)
+			form.Set("cardToken", sc.token)
+			heading, msg = "Card verified", "Your card was verified and saved."
+		}
+	}
+	form.Set("hash", craftgate.CallbackHashV2(m.callbackKey, form))
+	sendCallbackForm(c, s.callbackURL, form, []string{"status", "conversationId", "cardUserKey", "cardToken", "mdStatus", "hashParams", "hash"}, heading, msg)
 	return nil
 }
 
@@ -201,8 +332,8 @@ func (m *Mock) cardVerifyPage(c *call) error {
 	}
 	heading, msg := "Card verified", "Your card was verified and saved."
 	if verifyOutcome(d.pan, s.auth) {
-		d.userKey, d.created = s.cardUserKey, now.Unix()
-		if sc, ok, err := m.store.vault.put(m, &d); err == nil && ok {
+		d.userKey = s.cardUserKey
+		if sc, err := m.keepVerified(d, now); err == nil {
 			card := m.render(&sc)
 			s.card = &card
 		}

@@ -1,10 +1,12 @@
 package mock
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,5 +110,87 @@ func TestCardsCloneIvrSecureFields(t *testing.T) {
 	data(t, do(t, m, http.MethodGet, craftgate.PathIvrCards+"?callToken="+call, nil), &ivr)
 	if ivr.CardToken == "" || ivr.BinNumber != craftgate.BinOf(successCard) || !strings.HasPrefix(ivr.SecureFieldsToken, "sf-") {
 		t.Fatalf("ivr: %+v", ivr)
+	}
+}
+
+// TestVerifyCardThreeDS drives a THREE_DS verification through the bank's
+// page: the card is stored only when the bank authenticates it, and the
+// callback verifies with the merchant's callback key, unless forged.
+func TestVerifyCardThreeDS(t *testing.T) {
+	m := newTestMock(t, func(c *Config) { c.CallbackKey = testCallbackKey })
+	const callback = "https://merchant.example/verified"
+	price := amt("1")
+	for _, tt := range []struct {
+		name, card, action, md string
+		stored                 bool
+	}{
+		{"verified", successCard, "verify", "1", true},
+		{"mdStatus 0", cardMd0, "verify", "0", false},
+		{"mdStatus 4", cardMd4, "verify", "4", false},
+		{"rejected", successCard, "reject", "0", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(m.store.vault.byToken)
+			var r craftgate.VerifyCardResponse
+			data(t, do(t, m, http.MethodPost, craftgate.PathCardsVerify, craftgate.VerifyCardRequest{
+				Card:                      &craftgate.VerifyCardDetails{CardHolderName: "Haluk Demir", CardNumber: tt.card, ExpireMonth: "07", ExpireYear: "2044", CVC: "000"},
+				PaymentAuthenticationType: craftgate.VerifyThreeDS, VerificationPrice: &price, Currency: "TRY", ConversationID: "cv-1", CallbackURL: callback}), &r)
+			if r.CardVerifyStatus != craftgate.CardVerifyPending3DS || r.HTMLContent == "" || r.RedirectURL == "" || r.CardToken != "" || r.MerchantCallbackURL != callback {
+				t.Fatalf("verify: %+v", r)
+			}
+			html, err := base64.StdEncoding.DecodeString(r.HTMLContent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			redirect := oneForm(t, string(html))
+			code, bank := pagePost(t, m, redirect.action, redirect.fields)
+			if code != http.StatusOK || !strings.Contains(bank, `value="verify"`) || strings.Contains(bank, tt.card) {
+				t.Fatalf("bank page %d: %s", code, bank)
+			}
+			f := oneForm(t, bank)
+			f.fields.Set("action", tt.action)
+			code, page := pagePost(t, m, f.action, f.fields)
+			cb := oneForm(t, page)
+			if code != http.StatusOK || cb.action != callback {
+				t.Fatalf("callback page %d: %s", code, page)
+			}
+			if err := craftgate.VerifyCallback(testCallbackKey, cb.fields); err != nil {
+				t.Fatalf("callback hash: %v (%v)", err, cb.fields)
+			}
+			if got := cb.fields.Get("mdStatus"); got != tt.md || cb.fields.Get("conversationId") != "cv-1" {
+				t.Fatalf("callback %v, want mdStatus %s", cb.fields, tt.md)
+			}
+			after := len(m.store.vault.byToken)
+			if !tt.stored {
+				if cb.fields.Get("status") != craftgate.StatusFailure || cb.fields.Get("cardToken") != "" || after != before {
+					t.Fatalf("failed verification: callback %v, vault %d -> %d cards", cb.fields, before, after)
+				}
+			} else {
+				if cb.fields.Get("status") != craftgate.StatusSuccess || after != before+1 {
+					t.Fatalf("verified: callback %v, vault %d -> %d cards", cb.fields, before, after)
+				}
+				pay(t, m, &craftgate.CreatePaymentRequest{Price: amt("10"), PaidPrice: amt("10"), Installment: 1, Currency: "TRY",
+					Card: &craftgate.Card{CardUserKey: cb.fields.Get("cardUserKey"), CardToken: cb.fields.Get("cardToken")}, Items: []craftgate.PaymentItem{{Name: "x", Price: amt("10")}}})
+				forged := url.Values{}
+				for k, v := range cb.fields {
+					forged[k] = slices.Clone(v)
+				}
+				forged.Set("cardToken", "someone-elses-card")
+				if err := craftgate.VerifyCallback(testCallbackKey, forged); err == nil {
+					t.Fatal("a callback with a forged cardToken verifies")
+				}
+			}
+			if code, _ := pagePost(t, m, f.action, f.fields); code != http.StatusConflict {
+				t.Fatalf("second answer: HTTP %d, want 409", code)
+			}
+		})
+	}
+	wrong := craftgate.VerifyCardRequest{Card: &craftgate.VerifyCardDetails{CardHolderName: "Haluk Demir", CardNumber: successCard, ExpireMonth: "07", ExpireYear: "2044"},
+		PaymentAuthenticationType: craftgate.VerifyThreeDS}
+	if e := validationError(t, do(t, m, http.MethodPost, craftgate.PathCardsVerify, wrong)); e.ErrorCode != CodeInvalidCallbackURL {
+		t.Fatalf("THREE_DS without callbackUrl: %+v", e)
+	}
+	if w := serve(m, httptest.NewRequest(http.MethodGet, pathCardVerifyACS+"/nope?t=x", nil)); w.Code != http.StatusNotFound {
+		t.Fatalf("unknown verification: %d", w.Code)
 	}
 }

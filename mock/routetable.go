@@ -216,6 +216,8 @@ func routeTable() []endpoint {
 		{"POST " + pathWalletPage + "/{key}", (*Mock).walletPay, page},
 		{"GET " + pathCardVerifyPage + "/{token}", (*Mock).cardVerifyPage, page},
 		{"POST " + pathCardVerifyPage + "/{token}", (*Mock).cardVerifyPage, page},
+		{"GET " + pathCardVerifyACS + "/{id}", (*Mock).cardVerifyACS, page},
+		{"POST " + pathCardVerifyACS + "/{id}", (*Mock).cardVerifyACS, page},
 		{"GET " + pathMultiPage + "/{token}", (*Mock).multiPage, page},
 		{"POST " + pathMultiPage + "/{token}", (*Mock).multiPage, page},
 		{"GET " + pathSecureFields, (*Mock).secureFieldsPage, page},

@@ -206,14 +206,20 @@ func (m *Mock) beginThreeDS(c *call, req *craftgate.InitThreeDSPaymentRequest, s
 // wallet.go): the page that takes the browser to the bank.
 func (m *Mock) sendThreeDSRedirect(c *call, id int64, s *threeDSSession) {
 	acs := m.publicBase(c.r) + pathACS + "/" + itoa(id) + "?t=" + s.token
+	c.sendData(http.StatusOK, craftgate.InitThreeDSPaymentResponse{
+		HTMLContent: acsRedirectHTML(acs, formField{"t", s.token}, formField{"paymentId", itoa(id)}), PaymentID: id, RedirectURL: acs,
+		PaymentStatus: craftgate.StatusInitThreeDS, AdditionalAction: craftgate.ActionShowHTMLContent,
+	})
+}
+
+// acsRedirectHTML is the base64 htmlContent that takes the buyer's
+// browser to the bank's page acs, posting fields.
+func acsRedirectHTML(acs string, fields ...formField) string {
 	html := renderPage("redirect", struct {
 		Title string
 		Post  autoPost
-	}{"3-D Secure", autoPost{Action: acs, Fields: []formField{{"t", s.token}, {"paymentId", itoa(id)}}, Button: "Continue to your bank"}})
-	c.sendData(http.StatusOK, craftgate.InitThreeDSPaymentResponse{
-		HTMLContent: base64.StdEncoding.EncodeToString(html), PaymentID: id, RedirectURL: acs,
-		PaymentStatus: craftgate.StatusInitThreeDS, AdditionalAction: craftgate.ActionShowHTMLContent,
-	})
+	}{"3-D Secure", autoPost{Action: acs, Fields: fields, Button: "Continue to your bank"}})
+	return base64.StdEncoding.EncodeToString(html)
 }
 
 // acsSession finds the payment and session of an ACS request and checks
@@ -300,6 +306,21 @@ func (m *Mock) acsPage(c *call, p *payment, s *threeDSSession) {
 	returned := s.returned
 	p.mu.Unlock()
 	set := m.settings.Load()
+	m.sendACSPage(c, acsView{card: card, amount: displayAmount(p.paidPrice, craftgate.Currencies[p.currency]), subject: itoa(p.id),
+		action: pathACS + "/" + itoa(p.id), token: s.token, mode: set.ThreeDSMode, model: set.ThreeDSModel, returned: returned})
+}
+
+// acsView is what the bank's page shows: of a payment or of a card
+// verification (cardverify.go).
+type acsView struct {
+	card                                        *craftgate.TestCard
+	amount, subject, action, token, mode, model string
+	returned                                    bool
+}
+
+// sendACSPage renders the bank's page of v.
+func (m *Mock) sendACSPage(c *call, v acsView) {
+	card := v.card
 	md := verifyMd(card)
 	note := ""
 	switch md {
@@ -317,10 +338,10 @@ func (m *Mock) acsPage(c *call, p *payment, s *threeDSSession) {
 		VerifyMd                                                                                 int
 		Returned                                                                                 bool
 	}{
-		Title: "3-D Secure verification", Bank: bank, Amount: displayAmount(p.paidPrice, craftgate.Currencies[p.currency]),
+		Title: "3-D Secure verification", Bank: bank, Amount: v.amount,
 		Merchant: mockMerchantName, Card: craftgate.MaskPAN(card.Number), Date: m.Now().Format("02.01.2006 15:04"),
-		PaymentID: itoa(p.id), Action: pathACS + "/" + itoa(p.id), Token: s.token, MdNote: note,
-		Mode: set.ThreeDSMode, Model: set.ThreeDSModel, VerifyMd: md, Returned: returned,
+		PaymentID: v.subject, Action: v.action, Token: v.token, MdNote: note,
+		Mode: v.mode, Model: v.model, VerifyMd: md, Returned: v.returned,
 	}))
 }
 
@@ -443,6 +464,12 @@ func (m *Mock) sendCallback(c *call, s *threeDSSession, f callbackFields, headin
 		form.Set("hash", craftgate.CallbackHashV1(m.callbackKey, form))
 	}
 	names = append(names, "hash")
+	sendCallbackForm(c, s.callbackURL, form, names, heading, message)
+}
+
+// sendCallbackForm answers the page that form-POSTs the fields names of
+// form to the merchant's callbackURL.
+func sendCallbackForm(c *call, callbackURL string, form url.Values, names []string, heading, message string) {
 	fields := make([]formField, len(names))
 	for i, n := range names {
 		fields[i] = formField{n, form.Get(n)}
@@ -450,7 +477,7 @@ func (m *Mock) sendCallback(c *call, s *threeDSSession, f callbackFields, headin
 	c.sendHTML(http.StatusOK, renderPage("callback", struct {
 		Title, Heading, Message string
 		Post                    autoPost
-	}{heading, heading, message, autoPost{Action: s.callbackURL, Fields: fields, Button: "Return to the merchant"}}))
+	}{heading, heading, message, autoPost{Action: callbackURL, Fields: fields, Button: "Return to the merchant"}}))
 }
 
 // completeRequest is the body of 3ds-complete.

@@ -102,14 +102,15 @@ type methodSession struct {
 // limit inquiries (bnpllimit.go) and virtual POSes (merchantpos.go). The
 // zero value is ready.
 type methodState struct {
-	methods      methodStore
-	poses        posStore
-	vouchers     keyed[*voucherSession]
-	limits       keyed[limitInquiry]
-	cardVerify   keyed[*cardVerifySession]
-	secureFields keyed[*secureCard]
-	multi        keyed[*multiSession]
-	tokens       keyed[string] // payment tokens -> issuer (paymenttokens.go)
+	methods       methodStore
+	poses         posStore
+	vouchers      keyed[*voucherSession]
+	limits        keyed[limitInquiry]
+	cardVerify    keyed[*cardVerifySession]
+	cardVerify3DS keyed[*cardVerify3DS] // THREE_DS verifications at the bank
+	secureFields  keyed[*secureCard]
+	multi         keyed[*multiSession]
+	tokens        keyed[string] // payment tokens -> issuer (paymenttokens.go)
 }
 
 // methodStore holds the sessions by key, bounded by methodCapacity. The
