@@ -53,6 +53,11 @@ func moreMethodDefinitions() []Definition {
 			})},
 		{`^the card verification (succeeds and stores the card|fails)$`,
 			step1(func(w *World, _ context.Context, outcome string) error { return w.verifyOutcome(outcome == "fails") })},
+		{`^the merchant verifies ` + ReCard + ` with 3-D Secure$`, step1((*World).verifyCardThreeDS)},
+		{`^the buyer (verifies|rejects) the card at the bank$`,
+			step1(func(w *World, ctx context.Context, a0 string) error { return w.verifyCardAtBank(ctx, bankButtons[a0]) })},
+		{`^the callback carries the stored card's keys$`, step0((*World).callbackStoredCard)},
+		{`^the callback carries no card$`, step0((*World).callbackNoCard)},
 		{`^the buyer verifies ` + ReCard + ` on the card verification page$`, step1((*World).verifyOnPage)},
 		{`^the card verification page's token retrieves (the card|no card)$`,
 			step1(func(w *World, ctx context.Context, what string) error {
@@ -213,6 +218,85 @@ func (w *World) verifyCard(ctx context.Context, spec string, bank bool) error {
 		return fmt.Errorf("expected a card verification answer, got %s", describeErr(err))
 	}
 	w.more().verify = r
+	return nil
+}
+
+// verifyCardThreeDS asks for a THREE_DS verification of a card; the
+// answer (THREE_DS_PENDING) leads the buyer to the bank.
+func (w *World) verifyCardThreeDS(ctx context.Context, spec string) error {
+	card, err := ParseCard(w.cards, spec)
+	if err != nil {
+		return err
+	}
+	cb, err := w.merchantURL(merchant.PathCallback)
+	if err != nil {
+		return err
+	}
+	w.card, w.callback = card, nil
+	price := craftgate.MustAmount("1")
+	r, err := w.client.VerifyCard(ctx, &craftgate.VerifyCardRequest{Card: &craftgate.VerifyCardDetails{CardHolderName: cardHolderName, CardNumber: card.Number,
+		ExpireMonth: defaultExpireMonth, ExpireYear: defaultExpireYear, CVC: card.DefaultCVC()}, PaymentAuthenticationType: craftgate.VerifyThreeDS,
+		VerificationPrice: &price, Currency: craftgate.CurrencyTRY, ConversationID: newConversationID(), CallbackURL: cb})
+	if err != nil {
+		return fmt.Errorf("expected a card verification answer, got %s", describeErr(err))
+	}
+	var m mismatches
+	m.check("cardVerifyStatus", craftgate.CardVerifyPending3DS, r.CardVerifyStatus)
+	if r.HTMLContent == "" && r.RedirectURL == "" {
+		m.addf("neither htmlContent nor redirectUrl to take the buyer to the bank")
+	}
+	if err := m.err(fmt.Sprintf("3-D Secure verification of %s", card)); err != nil {
+		return err
+	}
+	w.more().verify = r
+	return nil
+}
+
+// verifyCardAtBank plays the buyer at the bank for the THREE_DS
+// verification: the bank's answer posts the callback to the merchant.
+func (w *World) verifyCardAtBank(ctx context.Context, action string) error {
+	r := w.more().verify
+	if r == nil || r.CardVerifyStatus != craftgate.CardVerifyPending3DS {
+		return errors.New("steps: no 3-D Secure card verification: the merchant verifies a card with 3-D Secure first")
+	}
+	bank, err := w.toBank(ctx, "card verification of "+w.card.String(), r.HTMLContent, r.RedirectURL)
+	if err != nil {
+		return err
+	}
+	return w.pressAtBank(ctx, bank, action)
+}
+
+// callbackStoredCard checks that the verification's callback names a
+// stored card of the card verified.
+func (w *World) callbackStoredCard(ctx context.Context) error {
+	form, err := w.requireCallback()
+	if err != nil {
+		return err
+	}
+	key, token := form.Get("cardUserKey"), form.Get("cardToken")
+	if key == "" || token == "" {
+		return fmt.Errorf("callback of the verification of %s: expected cardUserKey and cardToken, got fields %s", w.card, fieldList(form))
+	}
+	l, err := w.client.SearchStoredCards(ctx, &craftgate.SearchStoredCardsRequest{CardUserKey: key, CardToken: token})
+	if err != nil {
+		return fmt.Errorf("expected the stored cards, got %s", describeErr(err))
+	}
+	last4 := w.card.Number[len(w.card.Number)-4:]
+	if len(l.Items) != 1 || l.Items[0].LastFourDigits != last4 {
+		return fmt.Errorf("expected one stored card ending %s under the callback's keys, got %d cards", last4, len(l.Items))
+	}
+	return nil
+}
+
+// callbackNoCard checks that a failed verification's callback names no card.
+func (w *World) callbackNoCard(context.Context) error {
+	form, err := w.requireCallback()
+	if err != nil {
+		return err
+	}
+	if form.Get("cardToken") != "" {
+		return fmt.Errorf("callback of the verification of %s: expected no cardToken, got one", w.card)
+	}
 	return nil
 }
 

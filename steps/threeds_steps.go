@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -130,32 +131,43 @@ func (w *World) atTheBank(ctx context.Context, action string) error {
 	if err != nil {
 		return err
 	}
-	b := w.browser()
-	var bank Page
-	switch {
-	case init.HTMLContent != "":
-		doc, err := init.DecodedHTML()
-		if err != nil {
-			return fmt.Errorf("steps: payment %d: %w", w.paymentID, err)
-		}
-		// The merchant renders the HTML in the buyer's browser; its form
-		// auto-submits to the bank.
-		if bank, _, err = b.submit(ctx, Page{Body: []byte(doc)}, nil, nil); err != nil {
-			return fmt.Errorf("steps: payment %d: the htmlContent does not lead to the bank's page: %w", w.paymentID, err)
-		}
-	case init.RedirectURL != "":
-		if bank, err = b.get(ctx, init.RedirectURL); err != nil {
-			return err
-		}
-	default:
+	if init.HTMLContent == "" && init.RedirectURL == "" {
 		return fmt.Errorf("steps: payment %d: 3ds-init answered neither htmlContent nor redirectUrl (additionalAction %q)", w.paymentID, init.AdditionalAction)
 	}
-	if bank.Status != http.StatusOK {
-		return fmt.Errorf("steps: payment %d: the bank's page answered HTTP %d: %s", w.paymentID, bank.Status, excerpt(bank.Body))
+	bank, err := w.toBank(ctx, fmt.Sprintf("payment %d", w.paymentID), init.HTMLContent, init.RedirectURL)
+	if err != nil {
+		return err
 	}
-	w.bankPage = &bank
 	w.noteAttempt(craftgate.StepThreeDSVerify, w.card, w.paymentID, nil)
 	return w.pressAtBank(ctx, bank, action)
+}
+
+// toBank takes the buyer's browser to the bank's page with an answer's
+// htmlContent (base64; its form auto-submits to the bank) or else its
+// redirectUrl, and keeps the page.
+func (w *World) toBank(ctx context.Context, subject, htmlContent, redirectURL string) (Page, error) {
+	b := w.browser()
+	var bank Page
+	if htmlContent != "" {
+		doc, err := base64.StdEncoding.DecodeString(strings.TrimSpace(htmlContent))
+		if err != nil {
+			return bank, fmt.Errorf("steps: %s: htmlContent is not base64: %w", subject, err)
+		}
+		// The merchant renders the HTML in the buyer's browser.
+		if bank, _, err = b.submit(ctx, Page{Body: doc}, nil, nil); err != nil {
+			return bank, fmt.Errorf("steps: %s: the htmlContent does not lead to the bank's page: %w", subject, err)
+		}
+	} else {
+		var err error
+		if bank, err = b.get(ctx, redirectURL); err != nil {
+			return bank, err
+		}
+	}
+	if bank.Status != http.StatusOK {
+		return bank, fmt.Errorf("steps: %s: the bank's page answered HTTP %d: %s", subject, bank.Status, excerpt(bank.Body))
+	}
+	w.bankPage = &bank
+	return bank, nil
 }
 
 // pressAtBank fills the bank's page and presses verify or reject, then
