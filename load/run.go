@@ -235,8 +235,11 @@ type vu struct {
 	s      *scenarioRun
 	target steps.Target
 	rng    *rand.Rand
-	mu     sync.Mutex // guards buf: steps may make requests from helpers
-	buf    *[]Sample
+	// world is the VU's World, reset for each iteration (nil until the
+	// first has ended).
+	world *steps.World
+	mu    sync.Mutex // guards buf: steps may make requests from helpers
+	buf   *[]Sample
 }
 
 func (s *scenarioRun) newVU() *vu {
@@ -550,19 +553,20 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// runScenario runs one iteration of sc with a fresh World and reports
+// runScenario runs one iteration of sc with a fresh World (the VU's,
+// reset) and reports
 // whether it failed. A failing step ends the iteration, as in godog. Every
 // Then step (and the And and But steps after it) is a check: its pass or
 // failure is a sample of the checks metric.
 func (v *vu) runScenario(parent context.Context, sc *Scenario, timeout time.Duration) (failed bool) {
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
-	w, err := steps.NewWorld(v.target)
+	w, err := v.newWorld()
 	if err != nil {
 		v.s.eng.failureSample(sc.Name + ": " + err.Error())
 		return true
 	}
-	defer w.Close(context.WithoutCancel(ctx))
+	defer v.closeWorld(context.WithoutCancel(ctx), w)
 	for _, st := range sc.Steps {
 		err := st.Bound.Run(ctx, w)
 		if st.Check {
@@ -579,6 +583,23 @@ func (v *vu) runScenario(parent context.Context, sc *Scenario, timeout time.Dura
 		}
 	}
 	return false
+}
+
+// newWorld returns a fresh World for an iteration: the VU's own, reset,
+// or a new one the first time.
+func (v *vu) newWorld() (*steps.World, error) {
+	if w := v.world; w != nil {
+		v.world = nil
+		w.Reset()
+		return w, nil
+	}
+	return steps.NewWorld(v.target)
+}
+
+// closeWorld closes the iteration's World and keeps it for the next.
+func (v *vu) closeWorld(ctx context.Context, w *steps.World) {
+	_ = w.Close(ctx)
+	v.world = w
 }
 
 // newClient is the run's HTTP client: keep-alive connections enough for

@@ -120,8 +120,12 @@ func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest
 		return nil, errors.New(`steps: no basket: a scenario starts with "Given a basket of ..."`)
 	}
 	var items []craftgate.PaymentItem
+	if len(w.items) > 0 {
+		items = make([]craftgate.PaymentItem, len(w.items))
+	}
 	for i, a := range w.items {
-		items = append(items, craftgate.PaymentItem{Name: fmt.Sprintf("Item %d", i+1), ExternalID: fmt.Sprintf("item-%d", i+1), Price: a})
+		n := strconv.Itoa(i + 1)
+		items[i] = craftgate.PaymentItem{Name: "Item " + n, ExternalID: "item-" + n, Price: a}
 	}
 	cvc := card.DefaultCVC()
 	if w.cvc != nil {
