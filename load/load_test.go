@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -86,10 +87,25 @@ func TestOperationName(t *testing.T) {
 		{"POST", "/payment/v1/refund-transactions"}:                                   "POST /payment/v1/refund-transactions",
 		{"POST", "/_mock/v1/clock/advance"}:                                           "POST /_mock/v1/clock/advance",
 	}
-	for in, want := range cases {
-		if got := OperationName(in[0], in[1]); got != want {
-			t.Errorf("OperationName(%s %s) = %q, want %q", in[0], in[1], got, want)
+	v := &vu{}
+	for range 2 { // the second round reads the VU's cache
+		for in, want := range cases {
+			if got := OperationName(in[0], in[1]); got != want {
+				t.Errorf("OperationName(%s %s) = %q, want %q", in[0], in[1], got, want)
+			}
+			if got := v.opName(in[0], in[1]); got != want {
+				t.Errorf("vu.opName(%s %s) = %q, want %q", in[0], in[1], got, want)
+			}
 		}
+	}
+	for i := range 2 * maxOpNames {
+		p := fmt.Sprintf("/x/op%d", i)
+		if got := v.opName("GET", p); got != "GET "+p {
+			t.Fatalf("vu.opName(GET %s) = %q", p, got)
+		}
+	}
+	if len(v.ops) > maxOpNames {
+		t.Errorf("the VU caches %d operation names, want at most %d", len(v.ops), maxOpNames)
 	}
 }
 

@@ -238,8 +238,10 @@ type vu struct {
 	// world is the VU's World, reset for each iteration (nil until the
 	// first has ended).
 	world *steps.World
-	mu    sync.Mutex // guards buf: steps may make requests from helpers
+	mu    sync.Mutex // guards buf, ops and opBuf: steps may make requests from helpers
 	buf   *[]Sample
+	ops   map[string]string // operation names made so far (opName)
+	opBuf []byte
 }
 
 func (s *scenarioRun) newVU() *vu {
