@@ -238,10 +238,12 @@ type vu struct {
 	// world is the VU's World, reset for each iteration (nil until the
 	// first has ended).
 	world *steps.World
-	mu    sync.Mutex // guards buf, ops and opBuf: steps may make requests from helpers
-	buf   *[]Sample
-	ops   map[string]string // operation names made so far (opName)
-	opBuf []byte
+	// closeCtx is detached(closeParent).
+	closeParent, closeCtx context.Context
+	mu                    sync.Mutex // guards buf, ops and opBuf: steps may make requests from helpers
+	buf                   *[]Sample
+	ops                   map[string]string // operation names made so far (opName)
+	opBuf                 []byte
 }
 
 func (s *scenarioRun) newVU() *vu {
@@ -568,7 +570,7 @@ func (v *vu) runScenario(parent context.Context, sc *Scenario, timeout time.Dura
 		v.s.eng.failureSample(sc.Name + ": " + err.Error())
 		return true
 	}
-	defer v.closeWorld(context.WithoutCancel(ctx), w)
+	defer v.closeWorld(v.detached(parent), w)
 	for _, st := range sc.Steps {
 		err := st.Bound.Run(ctx, w)
 		if st.Check {
@@ -596,6 +598,17 @@ func (v *vu) newWorld() (*steps.World, error) {
 		return w, nil
 	}
 	return steps.NewWorld(v.target)
+}
+
+// detached is context.WithoutCancel(parent), made once for the VU's
+// iterations under one parent: what a World's Close runs under, so that
+// it restores what the scenario changed even after the iteration's
+// deadline (the iteration's own context adds no values to parent's).
+func (v *vu) detached(parent context.Context) context.Context {
+	if v.closeParent != parent {
+		v.closeParent, v.closeCtx = parent, context.WithoutCancel(parent)
+	}
+	return v.closeCtx
 }
 
 // closeWorld closes the iteration's World and keeps it for the next.

@@ -64,9 +64,11 @@ func ParseAmounts(s string) ([]craftgate.Amount, error) {
 
 // splitList splits a list written "a and b" or "a, b and c".
 func splitList(s string) []string {
-	var parts []string
-	for _, p := range strings.Split(s, ",") {
-		parts = append(parts, strings.Split(p, " and ")...)
+	parts := make([]string, 0, 1+strings.Count(s, ",")+strings.Count(s, " and "))
+	for p := range strings.SplitSeq(s, ",") {
+		for q := range strings.SplitSeq(p, " and ") {
+			parts = append(parts, q)
+		}
 	}
 	return parts
 }

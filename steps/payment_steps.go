@@ -125,8 +125,7 @@ func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest
 		items = make([]craftgate.PaymentItem, len(w.items))
 	}
 	for i, a := range w.items {
-		n := strconv.Itoa(i + 1)
-		items[i] = craftgate.PaymentItem{Name: "Item " + n, ExternalID: "item-" + n, Price: a}
+		items[i] = craftgate.PaymentItem{Name: itemName(i), ExternalID: itemExternalID(i), Price: a}
 	}
 	cvc := card.DefaultCVC()
 	if w.cvc != nil {
@@ -151,6 +150,29 @@ func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest
 	w.tailorRequest(req) // phase, paid price, externalId the scenario chose (preauth_steps.go)
 	w.tailorExtras(req)  // reward, client IP and buyer email the scenario chose (loyalty_steps.go)
 	return req, nil
+}
+
+// Item names and external ids of the first basket items, made once (a
+// load iteration builds a basket on every payment).
+var (
+	itemNames       = [...]string{"Item 1", "Item 2", "Item 3", "Item 4", "Item 5", "Item 6", "Item 7", "Item 8"}
+	itemExternalIDs = [...]string{"item-1", "item-2", "item-3", "item-4", "item-5", "item-6", "item-7", "item-8"}
+)
+
+// itemName is the name of basket item i (from 0): "Item 1", "Item 2", ...
+func itemName(i int) string {
+	if i < len(itemNames) {
+		return itemNames[i]
+	}
+	return "Item " + strconv.Itoa(i+1)
+}
+
+// itemExternalID is the external id of basket item i: "item-1", ...
+func itemExternalID(i int) string {
+	if i < len(itemExternalIDs) {
+		return itemExternalIDs[i]
+	}
+	return "item-" + strconv.Itoa(i+1)
 }
 
 // startPayment forgets the previous payment attempt.
@@ -306,6 +328,9 @@ func (w *World) paymentSucceeds(context.Context) error {
 	if p.ID == 0 {
 		m.addf("id: expected a payment id, got none")
 	}
+	if len(m) == 0 {
+		return nil // the subject is boxed and formatted only for a difference
+	}
 	return m.errf("payment with %s", w.card)
 }
 
@@ -318,6 +343,9 @@ func (w *World) paymentPhase(phase string, threeDS bool) error {
 	same(&m, "paymentType", "CARD_PAYMENT", p.PaymentType)
 	same(&m, "paymentPhase", phase, p.PaymentPhase)
 	same(&m, "isThreeDS", threeDS, p.IsThreeDS)
+	if len(m) == 0 {
+		return nil // the subject is boxed and formatted only for a difference
+	}
 	return m.errf("payment %d", p.ID)
 }
 
@@ -334,6 +362,9 @@ func (w *World) paymentPrices(amount, currency string) error {
 	m.amount("price", want, p.Price)
 	m.amount("paidPrice", want, p.PaidPrice)
 	same(&m, "currency", currency, p.Currency)
+	if len(m) == 0 {
+		return nil // the subject is boxed and formatted only for a difference
+	}
 	return m.errf("payment %d", p.ID)
 }
 
@@ -355,6 +386,9 @@ func (w *World) paymentTransactions(context.Context) error {
 			m.addf("transaction %d id: expected a distinct id, got %d", i+1, tx.ID)
 		}
 	}
+	if len(m) == 0 {
+		return nil // the subject is boxed and formatted only for a difference
+	}
 	return m.errf("payment %d", p.ID)
 }
 
@@ -374,6 +408,9 @@ func (w *World) paymentCard(context.Context) error {
 		same(&m, "cardType", tc.CardType, p.CardType)
 		same(&m, "cardBrand (card family)", tc.CardFamily, p.CardBrand)
 	}
+	if len(m) == 0 {
+		return nil // the subject is boxed and formatted only for a difference
+	}
 	return m.errf("payment %d describes %s differently from the catalogue", p.ID, w.card)
 }
 
@@ -390,6 +427,9 @@ func (w *World) paymentMasksCard(context.Context) error {
 	same(&m, "lastFourDigits", n[len(n)-4:], p.LastFourDigits)
 	if bytes.Contains(w.paymentBody, []byte(n)) {
 		m.addf("the answer contains the full card number")
+	}
+	if len(m) == 0 {
+		return nil // the subject is boxed and formatted only for a difference
 	}
 	return m.errf("payment %d with %s", p.ID, w.card)
 }

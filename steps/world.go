@@ -194,8 +194,12 @@ func (w *World) Reset() {
 // godog adapter from an After hook). It is safe to call more than once.
 func (w *World) Close(ctx context.Context) error {
 	var errs []error
-	errs = append(errs, w.closeRBS())
-	errs = append(errs, w.closeFraud(ctx))
+	if err := w.closeRBS(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := w.closeFraud(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	if w.failingHooks {
 		if w.target.Merchant != nil {
 			w.target.Merchant.FailWebhooks(0)
