@@ -83,6 +83,10 @@ func (w *World) merchant(context.Context) error {
 // basket sets the basket; items is a list of amounts, or empty for a
 // basket without items.
 func (w *World) basket(price, currency, items string) error {
+	if b := w.lastBasket; b != nil && b.price == price && b.items == items {
+		w.price, w.currency, w.items = b.p, currency, b.its
+		return nil
+	}
 	p, err := ParseAmount(price)
 	if err != nil {
 		return err
@@ -93,8 +97,20 @@ func (w *World) basket(price, currency, items string) error {
 			return err
 		}
 	}
+	its = its[:len(its):len(its)] // an append copies: the slice is shared
+	w.lastBasket = &parsedBasket{price: price, items: items, p: p, its: its}
 	w.price, w.currency, w.items = p, currency, its
 	return nil
+}
+
+// parsedBasket is the last basket a World parsed, kept across Reset: a
+// load VU runs the same sentences iteration after iteration. The amounts
+// are immutable values (decimal arithmetic makes new ones) and no step
+// writes into w.items, so the parsed slice is shared.
+type parsedBasket struct {
+	price, items string
+	p            craftgate.Amount
+	its          []craftgate.Amount
 }
 
 func (w *World) expiry(month, year string) error {

@@ -70,6 +70,7 @@ type World struct {
 	cards  *craftgate.Catalogue
 
 	// basket
+	lastBasket  *parsedBasket // what basket parsed last, kept by Reset
 	price       craftgate.Amount
 	currency    string
 	items       []craftgate.Amount
@@ -184,7 +185,7 @@ func NewWorld(t Target) (*World, error) {
 func (w *World) Reset() {
 	ev := w.evidence[:0]
 	clear(w.evidence[:cap(w.evidence)])
-	*w = World{target: w.target, client: w.client, rec: w.rec, cards: w.cards, installment: 1, evidence: ev}
+	*w = World{target: w.target, client: w.client, rec: w.rec, cards: w.cards, installment: 1, evidence: ev, lastBasket: w.lastBasket}
 	w.rec.status, w.rec.header, w.rec.body = 0, nil, nil
 }
 

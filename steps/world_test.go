@@ -388,7 +388,7 @@ func TestResetIsAFreshWorld(t *testing.T) {
 	// transport, a func: reflect.DeepEqual never finds two funcs equal).
 	got, want := *w, *newTestWorld(t, nil)
 	got.target, got.client, got.rec = Target{}, nil, nil
-	want.target, want.client, want.rec, want.evidence = Target{}, nil, nil, got.evidence
+	want.target, want.client, want.rec, want.evidence, want.lastBasket = Target{}, nil, nil, got.evidence, got.lastBasket
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("reset World = %+v, differs from a new one %+v", got, want)
 	}
