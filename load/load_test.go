@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"strings"
@@ -253,4 +254,55 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestIterationContext checks the bound an iteration's context keeps: its
+// deadline is between 99 % and 100 % of the timeout away, a VU reuses it
+// only while that holds, and never once it is done or under another parent.
+func TestIterationContext(t *testing.T) {
+	v := &vu{}
+	parent, cancelParent := context.WithCancel(context.Background())
+	defer cancelParent()
+	const timeout = time.Hour
+	check := func(ctx context.Context) {
+		t.Helper()
+		d, ok := ctx.Deadline()
+		left := time.Until(d)
+		if !ok || left > timeout || left < timeout-timeout/100 {
+			t.Errorf("iteration deadline %v away, want between %v and %v", left, timeout-timeout/100, timeout)
+		}
+		if ctx.Err() != nil {
+			t.Errorf("iteration context done: %v", ctx.Err())
+		}
+	}
+	a := v.iterationContext(parent, timeout)
+	check(a)
+	if b := v.iterationContext(parent, timeout); b != a {
+		t.Error("a VU made a new context within the first 1 % of the last one's time")
+	}
+	other := context.WithValue(parent, struct{}{}, 1)
+	if b := v.iterationContext(other, timeout); b == a || b.Value(struct{}{}) != 1 {
+		t.Error("a VU reused a context made under another parent")
+	}
+	if a.Err() == nil {
+		t.Error("the replaced context was not cancelled")
+	}
+	c := v.iterationContext(parent, 10*time.Millisecond)
+	select {
+	case <-c.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("an iteration context with a 10 ms timeout was not done after 10 s")
+	}
+	if !errors.Is(c.Err(), context.DeadlineExceeded) {
+		t.Errorf("expired iteration context: %v, want the deadline exceeded", c.Err())
+	}
+	if d := v.iterationContext(parent, timeout); d == c {
+		t.Error("a VU reused an expired context")
+	} else {
+		check(d)
+	}
+	cancelParent()
+	if d := v.iterationContext(parent, timeout); d.Err() == nil {
+		t.Error("an iteration context outlived its parent")
+	}
 }

@@ -66,7 +66,8 @@ type Options struct {
 	Segment *segment.Part
 	// Outputs receive every sample as the run goes (--out).
 	Outputs []Output
-	// IterationTimeout bounds one iteration (default 30 s).
+	// IterationTimeout bounds one iteration (default 30 s); an iteration
+	// has at least 99 % of it (see vu.iterationContext).
 	IterationTimeout time.Duration
 	// Seed makes the scenario choice repeatable.
 	Seed uint64
@@ -240,10 +241,13 @@ type vu struct {
 	world *steps.World
 	// closeCtx is detached(closeParent).
 	closeParent, closeCtx context.Context
-	mu                    sync.Mutex // guards buf, ops and opBuf: steps may make requests from helpers
-	buf                   *[]Sample
-	ops                   map[string]string // operation names made so far (opName)
-	opBuf                 []byte
+	// iterCtx is iterationContext's context, made under iterParent.
+	iterParent, iterCtx context.Context
+	iterCancel          context.CancelFunc
+	mu                  sync.Mutex // guards buf, ops and opBuf: steps may make requests from helpers
+	buf                 *[]Sample
+	ops                 map[string]string // operation names made so far (opName)
+	opBuf               []byte
 }
 
 func (s *scenarioRun) newVU() *vu {
@@ -563,8 +567,7 @@ func b2f(b bool) float64 {
 // Then step (and the And and But steps after it) is a check: its pass or
 // failure is a sample of the checks metric.
 func (v *vu) runScenario(parent context.Context, sc *Scenario, timeout time.Duration) (failed bool) {
-	ctx, cancel := context.WithTimeout(parent, timeout)
-	defer cancel()
+	ctx := v.iterationContext(parent, timeout)
 	w, err := v.newWorld()
 	if err != nil {
 		v.s.eng.failureSample(sc.Name + ": " + err.Error())
@@ -587,6 +590,27 @@ func (v *vu) runScenario(parent context.Context, sc *Scenario, timeout time.Dura
 		}
 	}
 	return false
+}
+
+// iterationContext is the context an iteration runs under: its deadline
+// is at most timeout away and at least 99 % of timeout. The VU makes one
+// and keeps it for the iterations that start within the first 1 % of its
+// time (while it is not done), instead of a timer context per iteration:
+// making, watching (every request registers with it) and cancelling one
+// cost the engine as much as a Then step does.
+func (v *vu) iterationContext(parent context.Context, timeout time.Duration) context.Context {
+	now := time.Now()
+	if c := v.iterCtx; c != nil && v.iterParent == parent && c.Err() == nil {
+		if d, _ := c.Deadline(); d.Sub(now) >= timeout-timeout/100 {
+			return c
+		}
+	}
+	if v.iterCancel != nil {
+		v.iterCancel()
+	}
+	v.iterParent = parent
+	v.iterCtx, v.iterCancel = context.WithDeadline(parent, now.Add(timeout))
+	return v.iterCtx
 }
 
 // newWorld returns a fresh World for an iteration: the VU's own, reset,
