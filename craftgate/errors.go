@@ -65,6 +65,9 @@ func (e *Error) Body() ErrorBody {
 
 // AsError returns the *Error in err's chain, or nil.
 func AsError(err error) *Error {
+	if err == nil {
+		return nil // without errors.As, whose target would be allocated
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e

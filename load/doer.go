@@ -17,25 +17,49 @@ import (
 // carry raw URLs: "POST /payment/v1/card-payments",
 // "GET /payment/v1/card-payments/{id}".
 func OperationName(method, path string) string {
-	var b strings.Builder
-	b.Grow(len(method) + 1 + len(path))
-	b.WriteString(method)
-	b.WriteByte(' ')
+	return string(appendOperationName(make([]byte, 0, len(method)+1+len(path)), method, path))
+}
+
+// appendOperationName appends OperationName(method, path) to b.
+func appendOperationName(b []byte, method, path string) []byte {
+	b = append(b, method...)
+	b = append(b, ' ')
 	rest := strings.TrimPrefix(path, "/")
 	for i := 0; ; i++ {
 		seg, tail, more := strings.Cut(rest, "/")
-		b.WriteByte('/')
+		b = append(b, '/')
 		if i > 0 && isIDSegment(seg) {
-			b.WriteString("{id}")
+			b = append(b, "{id}"...)
 		} else {
-			b.WriteString(seg)
+			b = append(b, seg...)
 		}
 		if !more {
 			break
 		}
 		rest = tail
 	}
-	return b.String()
+	return b
+}
+
+// maxOpNames bounds a VU's cache of operation names.
+const maxOpNames = 256
+
+// opName is OperationName through the VU's cache: the names are few (one
+// per route), so each is made once per VU, not once per request. The
+// caller holds v.mu.
+func (v *vu) opName(method, path string) string {
+	v.opBuf = appendOperationName(v.opBuf[:0], method, path)
+	if name, ok := v.ops[string(v.opBuf)]; ok {
+		return name
+	}
+	name := string(v.opBuf)
+	if v.ops == nil {
+		v.ops = map[string]string{}
+	}
+	if len(v.ops) < maxOpNames {
+		v.ops[name] = name
+	}
+	return name
 }
 
 // isIDSegment reports whether a path segment is an identifier: all
@@ -93,8 +117,7 @@ func init() {
 func (d *recordingDoer) Do(r *http.Request) (*http.Response, error) {
 	t0 := time.Now()
 	resp, err := d.inner.Do(r)
-	tags := Tags{Scenario: d.v.s.name, Op: OperationName(r.Method, r.URL.Path), Traffic: trafficOf(r, d.v.s.eng.merchant),
-		Status: "0", ExpectedResponse: "false"}
+	tags := Tags{Scenario: d.v.s.name, Traffic: trafficOf(r, d.v.s.eng.merchant), Status: "0", ExpectedResponse: "false"}
 	group := ""
 	if err != nil {
 		group = "TRANSPORT_ERROR"
@@ -124,6 +147,7 @@ func (d *recordingDoer) Do(r *http.Request) (*http.Response, error) {
 		failed = 0
 	}
 	d.v.mu.Lock()
+	tags.Op = d.v.opName(r.Method, r.URL.Path)
 	buf := append(*d.v.buf,
 		Sample{Metric: mHTTPReqs, Time: t0, Value: 1, Tags: tags},
 		Sample{Metric: mHTTPReqDuration, Time: t0, Value: float64(dur) / 1e6, Tags: tags},

@@ -2,6 +2,8 @@ package load
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -86,10 +88,25 @@ func TestOperationName(t *testing.T) {
 		{"POST", "/payment/v1/refund-transactions"}:                                   "POST /payment/v1/refund-transactions",
 		{"POST", "/_mock/v1/clock/advance"}:                                           "POST /_mock/v1/clock/advance",
 	}
-	for in, want := range cases {
-		if got := OperationName(in[0], in[1]); got != want {
-			t.Errorf("OperationName(%s %s) = %q, want %q", in[0], in[1], got, want)
+	v := &vu{}
+	for range 2 { // the second round reads the VU's cache
+		for in, want := range cases {
+			if got := OperationName(in[0], in[1]); got != want {
+				t.Errorf("OperationName(%s %s) = %q, want %q", in[0], in[1], got, want)
+			}
+			if got := v.opName(in[0], in[1]); got != want {
+				t.Errorf("vu.opName(%s %s) = %q, want %q", in[0], in[1], got, want)
+			}
 		}
+	}
+	for i := range 2 * maxOpNames {
+		p := fmt.Sprintf("/x/op%d", i)
+		if got := v.opName("GET", p); got != "GET "+p {
+			t.Fatalf("vu.opName(GET %s) = %q", p, got)
+		}
+	}
+	if len(v.ops) > maxOpNames {
+		t.Errorf("the VU caches %d operation names, want at most %d", len(v.ops), maxOpNames)
 	}
 }
 
@@ -237,4 +254,55 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestIterationContext checks the bound an iteration's context keeps: its
+// deadline is between 99 % and 100 % of the timeout away, a VU reuses it
+// only while that holds, and never once it is done or under another parent.
+func TestIterationContext(t *testing.T) {
+	v := &vu{}
+	parent, cancelParent := context.WithCancel(context.Background())
+	defer cancelParent()
+	const timeout = time.Hour
+	check := func(ctx context.Context) {
+		t.Helper()
+		d, ok := ctx.Deadline()
+		left := time.Until(d)
+		if !ok || left > timeout || left < timeout-timeout/100 {
+			t.Errorf("iteration deadline %v away, want between %v and %v", left, timeout-timeout/100, timeout)
+		}
+		if ctx.Err() != nil {
+			t.Errorf("iteration context done: %v", ctx.Err())
+		}
+	}
+	a := v.iterationContext(parent, timeout)
+	check(a)
+	if b := v.iterationContext(parent, timeout); b != a {
+		t.Error("a VU made a new context within the first 1 % of the last one's time")
+	}
+	other := context.WithValue(parent, struct{}{}, 1)
+	if b := v.iterationContext(other, timeout); b == a || b.Value(struct{}{}) != 1 {
+		t.Error("a VU reused a context made under another parent")
+	}
+	if a.Err() == nil {
+		t.Error("the replaced context was not cancelled")
+	}
+	c := v.iterationContext(parent, 10*time.Millisecond)
+	select {
+	case <-c.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("an iteration context with a 10 ms timeout was not done after 10 s")
+	}
+	if !errors.Is(c.Err(), context.DeadlineExceeded) {
+		t.Errorf("expired iteration context: %v, want the deadline exceeded", c.Err())
+	}
+	if d := v.iterationContext(parent, timeout); d == c {
+		t.Error("a VU reused an expired context")
+	} else {
+		check(d)
+	}
+	cancelParent()
+	if d := v.iterationContext(parent, timeout); d.Err() == nil {
+		t.Error("an iteration context outlived its parent")
+	}
 }

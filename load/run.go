@@ -66,7 +66,8 @@ type Options struct {
 	Segment *segment.Part
 	// Outputs receive every sample as the run goes (--out).
 	Outputs []Output
-	// IterationTimeout bounds one iteration (default 30 s).
+	// IterationTimeout bounds one iteration (default 30 s); an iteration
+	// has at least 99 % of it (see vu.iterationContext).
 	IterationTimeout time.Duration
 	// Seed makes the scenario choice repeatable.
 	Seed uint64
@@ -235,8 +236,18 @@ type vu struct {
 	s      *scenarioRun
 	target steps.Target
 	rng    *rand.Rand
-	mu     sync.Mutex // guards buf: steps may make requests from helpers
-	buf    *[]Sample
+	// world is the VU's World, reset for each iteration (nil until the
+	// first has ended).
+	world *steps.World
+	// closeCtx is detached(closeParent).
+	closeParent, closeCtx context.Context
+	// iterCtx is iterationContext's context, made under iterParent.
+	iterParent, iterCtx context.Context
+	iterCancel          context.CancelFunc
+	mu                  sync.Mutex // guards buf, ops and opBuf: steps may make requests from helpers
+	buf                 *[]Sample
+	ops                 map[string]string // operation names made so far (opName)
+	opBuf               []byte
 }
 
 func (s *scenarioRun) newVU() *vu {
@@ -550,19 +561,19 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// runScenario runs one iteration of sc with a fresh World and reports
+// runScenario runs one iteration of sc with a fresh World (the VU's,
+// reset) and reports
 // whether it failed. A failing step ends the iteration, as in godog. Every
 // Then step (and the And and But steps after it) is a check: its pass or
 // failure is a sample of the checks metric.
 func (v *vu) runScenario(parent context.Context, sc *Scenario, timeout time.Duration) (failed bool) {
-	ctx, cancel := context.WithTimeout(parent, timeout)
-	defer cancel()
-	w, err := steps.NewWorld(v.target)
+	ctx := v.iterationContext(parent, timeout)
+	w, err := v.newWorld()
 	if err != nil {
 		v.s.eng.failureSample(sc.Name + ": " + err.Error())
 		return true
 	}
-	defer w.Close(context.WithoutCancel(ctx))
+	defer v.closeWorld(v.detached(parent), w)
 	for _, st := range sc.Steps {
 		err := st.Bound.Run(ctx, w)
 		if st.Check {
@@ -579,6 +590,55 @@ func (v *vu) runScenario(parent context.Context, sc *Scenario, timeout time.Dura
 		}
 	}
 	return false
+}
+
+// iterationContext is the context an iteration runs under: its deadline
+// is at most timeout away and at least 99 % of timeout. The VU makes one
+// and keeps it for the iterations that start within the first 1 % of its
+// time (while it is not done), instead of a timer context per iteration:
+// making, watching (every request registers with it) and cancelling one
+// cost the engine as much as a Then step does.
+func (v *vu) iterationContext(parent context.Context, timeout time.Duration) context.Context {
+	now := time.Now()
+	if c := v.iterCtx; c != nil && v.iterParent == parent && c.Err() == nil {
+		if d, _ := c.Deadline(); d.Sub(now) >= timeout-timeout/100 {
+			return c
+		}
+	}
+	if v.iterCancel != nil {
+		v.iterCancel()
+	}
+	v.iterParent = parent
+	v.iterCtx, v.iterCancel = context.WithDeadline(parent, now.Add(timeout))
+	return v.iterCtx
+}
+
+// newWorld returns a fresh World for an iteration: the VU's own, reset,
+// or a new one the first time.
+func (v *vu) newWorld() (*steps.World, error) {
+	if w := v.world; w != nil {
+		v.world = nil
+		w.Reset()
+		return w, nil
+	}
+	return steps.NewWorld(v.target)
+}
+
+// detached is context.WithoutCancel(parent), made once for the VU's
+// iterations under one parent: what a World's Close runs under, so that
+// it restores what the scenario changed even after the iteration's
+// deadline (the iteration's own context adds no values to parent's).
+func (v *vu) detached(parent context.Context) context.Context {
+	if v.closeParent != parent {
+		v.closeParent, v.closeCtx = parent, context.WithoutCancel(parent)
+	}
+	return v.closeCtx
+}
+
+// closeWorld closes the iteration's World and keeps it for the next.
+func (v *vu) closeWorld(ctx context.Context, w *steps.World) {
+	_ = w.Close(ctx)
+	v.world = w
 }
 
 // newClient is the run's HTTP client: keep-alive connections enough for

@@ -20,6 +20,15 @@ func (m *mismatches) check(what string, want, got any) {
 	}
 }
 
+// same is check for two values of one type: it boxes them (for the
+// message) only when they differ, where check's arguments are boxed on
+// every call. The assertions every load iteration runs use it.
+func same[T comparable](m *mismatches, what string, want, got T) {
+	if want != got {
+		*m = append(*m, fmt.Sprintf("%s: expected %s, got %s", what, show(want), show(got)))
+	}
+}
+
 // show prints strings quoted (so an empty one is visible) and anything else
 // plainly.
 func show(v any) string {

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -32,18 +33,57 @@ type Evidence struct {
 }
 
 // Evidence returns what the scenario has established so far, in order.
-func (w *World) Evidence() []Evidence { return append([]Evidence(nil), w.evidence...) }
+// Values are masked here, when a report reads them: the steps note the
+// card numbers and payment ids of every attempt, and a load iteration,
+// which never reads its evidence, should not pay for their formatting.
+func (w *World) Evidence() []Evidence {
+	out := make([]Evidence, 0, len(w.evidence))
+	for _, n := range w.evidence {
+		e := n.evidence()
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// maxEvidence bounds the evidence one scenario keeps.
+const maxEvidence = 64
+
+// noted is one piece of evidence as a step noted it, formatted and masked
+// only when read (Evidence).
+type noted struct {
+	kind  string
+	value string // masked with MaskPANs when read; with MaskPAN when pan
+	pan   bool   // value is a card number
+	id    int64  // value is this id, when not zero
+	step  craftgate.Step
+}
+
+// evidence formats and masks n.
+func (n noted) evidence() Evidence {
+	v := n.value
+	switch {
+	case n.id != 0:
+		v = strconv.FormatInt(n.id, 10)
+	case n.pan:
+		v = craftgate.MaskPAN(v)
+	}
+	return Evidence{Kind: n.kind, Value: craftgate.MaskPANs(v), Step: string(n.step)}
+}
 
 // note records one piece of evidence once.
 func (w *World) note(kind, value string, step craftgate.Step) {
-	e := Evidence{Kind: kind, Value: craftgate.MaskPANs(value), Step: string(step)}
-	for _, x := range w.evidence {
-		if x == e {
-			return
-		}
+	w.noteRaw(noted{kind: kind, value: value, step: step})
+}
+
+// noteRaw records n once.
+func (w *World) noteRaw(n noted) {
+	if slices.Contains(w.evidence, n) {
+		return
 	}
-	if len(w.evidence) < 64 {
-		w.evidence = append(w.evidence, e)
+	if len(w.evidence) < maxEvidence {
+		w.evidence = append(w.evidence, n)
 	}
 }
 
@@ -51,10 +91,10 @@ func (w *World) note(kind, value string, step craftgate.Step) {
 // and, for a decline, its error group.
 func (w *World) noteAttempt(step craftgate.Step, card CardChoice, paymentID int64, err error) {
 	if card.Number != "" {
-		w.note(EvidenceCard, craftgate.MaskPAN(card.Number), step)
+		w.noteRaw(noted{kind: EvidenceCard, value: card.Number, pan: true, step: step})
 	}
 	if paymentID != 0 {
-		w.note(EvidencePayment, strconv.FormatInt(paymentID, 10), "")
+		w.noteRaw(noted{kind: EvidencePayment, id: paymentID})
 	}
 	if ce := craftgate.AsError(err); ce != nil && ce.Group != "" {
 		w.note(EvidenceErrorGroup, ce.Group, step)

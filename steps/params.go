@@ -3,7 +3,6 @@ package steps
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,9 +64,11 @@ func ParseAmounts(s string) ([]craftgate.Amount, error) {
 
 // splitList splits a list written "a and b" or "a, b and c".
 func splitList(s string) []string {
-	var parts []string
-	for _, p := range strings.Split(s, ",") {
-		parts = append(parts, strings.Split(p, " and ")...)
+	parts := make([]string, 0, 1+strings.Count(s, ",")+strings.Count(s, " and "))
+	for p := range strings.SplitSeq(s, ",") {
+		for q := range strings.SplitSeq(p, " and ") {
+			parts = append(parts, q)
+		}
 	}
 	return parts
 }
@@ -183,7 +184,24 @@ func CardRoles() []string {
 	return out
 }
 
-var cardByNumber = regexp.MustCompile(`^card "(\d+)"$`)
+// cardByNumber returns the number of a `card "<digits>"` parameter (what
+// the pattern ^card "(\d+)"$ captures), read without a regular expression:
+// a load iteration resolves its card on every payment.
+func cardByNumber(spec string) (string, bool) {
+	n, ok := strings.CutPrefix(spec, `card "`)
+	if !ok {
+		return "", false
+	}
+	if n, ok = strings.CutSuffix(n, `"`); !ok || n == "" {
+		return "", false
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] < '0' || n[i] > '9' {
+			return "", false
+		}
+	}
+	return n, true
+}
 
 // ParseCard resolves a card parameter: `card "5258640000000001"` (any
 // number, known to the catalogue or not) or a role such as
@@ -192,9 +210,9 @@ var cardByNumber = regexp.MustCompile(`^card "(\d+)"$`)
 // `a TROY card`, `a multi-currency card` or `a multi-currency VISA card`.
 func ParseCard(cat *craftgate.Catalogue, spec string) (CardChoice, error) {
 	spec = strings.TrimSpace(spec)
-	if m := cardByNumber.FindStringSubmatch(spec); m != nil {
-		tc, _ := cat.Card(m[1])
-		return CardChoice{Number: m[1], Entry: tc}, nil
+	if n, ok := cardByNumber(spec); ok {
+		tc, _ := cat.Card(n)
+		return CardChoice{Number: n, Entry: tc}, nil
 	}
 	phrase, ok := strings.CutPrefix(spec, "an ")
 	if !ok {

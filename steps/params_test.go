@@ -131,6 +131,18 @@ func TestParseCardByNumber(t *testing.T) {
 	}
 }
 
+// TestParseCardByNumberRefuses checks what the pattern ^card "(\d+)"$
+// refused is still refused: no digits, other characters, no closing quote.
+func TestParseCardByNumberRefuses(t *testing.T) {
+	cat := craftgate.TestCards()
+	for _, spec := range []string{`card ""`, `card "52586400000a0001"`, `card "5258640000000001`, `card 5258640000000001`,
+		`a card "5258640000000001"`, `card "５258640000000001"`} {
+		if got, err := ParseCard(cat, spec); err == nil {
+			t.Errorf("ParseCard(%s) = %+v, want an error", spec, got)
+		}
+	}
+}
+
 func TestParseCardByRole(t *testing.T) {
 	cat := craftgate.TestCards()
 	cases := []struct {

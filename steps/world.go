@@ -1,14 +1,12 @@
 package steps
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -62,8 +60,9 @@ func redacted(key string) string {
 }
 
 // World is the state of one scenario. A runner creates one per scenario
-// (or per k6 iteration) with NewWorld and discards it afterwards; it is not
-// meant for concurrent use.
+// with NewWorld and discards it afterwards, or (the load engine, one per
+// VU) resets it with Reset for the next; it is not meant for concurrent
+// use.
 type World struct {
 	target Target
 	client *craftgate.Client
@@ -71,6 +70,7 @@ type World struct {
 	cards  *craftgate.Catalogue
 
 	// basket
+	lastBasket  *parsedBasket // what basket parsed last, kept by Reset
 	price       craftgate.Amount
 	currency    string
 	items       []craftgate.Amount
@@ -102,7 +102,7 @@ type World struct {
 	// stage is the step the next payment attempt exercises, for evidence.
 	stage craftgate.Step
 	// evidence is what the scenario has established (see Evidence).
-	evidence []Evidence
+	evidence []noted
 
 	// 3-D Secure: the buyer's journey through the bank's page
 	threeDS         *craftgate.InitThreeDSPaymentResponse
@@ -177,14 +177,30 @@ func NewWorld(t Target) (*World, error) {
 	return &World{target: t, client: c, rec: rec, cards: craftgate.TestCards(), installment: 1}, nil
 }
 
+// Reset makes w what NewWorld returns for its target: a fresh World, but
+// keeping its signing client and recorder (neither holds scenario state
+// once reset), so that a runner running scenario after scenario on one
+// goroutine (a load engine's VU) does not build a World and a client for
+// every iteration. Call it after Close, when nothing else uses w.
+func (w *World) Reset() {
+	ev := w.evidence[:0]
+	clear(w.evidence[:cap(w.evidence)])
+	*w = World{target: w.target, client: w.client, rec: w.rec, cards: w.cards, installment: 1, evidence: ev, lastBasket: w.lastBasket}
+	w.rec.status, w.rec.header, w.rec.body = 0, nil, nil
+}
+
 // Close undoes what the scenario changed outside itself: the mock's merchant
 // settings and fault configuration it changed are set back and the
 // merchant's webhook endpoint stops failing. Every runner calls it after each scenario, passed or failed (the
 // godog adapter from an After hook). It is safe to call more than once.
 func (w *World) Close(ctx context.Context) error {
 	var errs []error
-	errs = append(errs, w.closeRBS())
-	errs = append(errs, w.closeFraud(ctx))
+	if err := w.closeRBS(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := w.closeFraud(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	if w.failingHooks {
 		if w.target.Merchant != nil {
 			w.target.Merchant.FailWebhooks(0)
@@ -282,7 +298,7 @@ func (r *recorder) Do(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("read response body: %w", err)
 	}
 	r.status, r.header, r.body = resp.StatusCode, resp.Header, b
-	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.Body = craftgate.RecordedBody(b) // the client takes b without a copy
 	resp.ContentLength = int64(len(b))
 	return resp, nil
 }

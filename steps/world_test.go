@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -333,5 +335,71 @@ func TestTargetNeverPrintsKeys(t *testing.T) {
 	}
 	if !strings.Contains(tg.String(), "provider.test") {
 		t.Errorf("String() = %s", tg)
+	}
+}
+
+// TestEvidenceMaskedWhenRead checks that evidence noted raw (a card number,
+// a payment id) is masked and de-duplicated when read, and that Reset
+// forgets it.
+func TestEvidenceMaskedWhenRead(t *testing.T) {
+	w, err := NewWorld(Target{BaseURL: "http://127.0.0.1:1", APIKey: "k", SecretKey: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := CardChoice{Number: "5528790000000008"}
+	w.noteAttempt(craftgate.StepNon3DSPayment, card, 42, nil)
+	w.noteAttempt(craftgate.StepNon3DSPayment, card, 42, nil)
+	w.note(EvidencePayment, "42", "")
+	w.note(EvidenceCard, craftgate.MaskPAN(card.Number), craftgate.StepNon3DSPayment)
+	w.note(EvidenceToken, "token 4111111111111111", "")
+	want := []Evidence{
+		{Kind: EvidenceCard, Value: "552879******0008", Step: string(craftgate.StepNon3DSPayment)},
+		{Kind: EvidencePayment, Value: "42"},
+		{Kind: EvidenceToken, Value: "token 411111******1111"},
+	}
+	if got := w.Evidence(); !slices.Equal(got, want) {
+		t.Errorf("Evidence() = %+v, want %+v", got, want)
+	}
+	w.Reset()
+	if got := w.Evidence(); len(got) != 0 {
+		t.Errorf("after Reset, Evidence() = %+v, want none", got)
+	}
+}
+
+// TestResetIsAFreshWorld checks that a World reset after a scenario is the
+// World NewWorld makes (with the same client), and that the next scenario
+// on it sends its own basket, not the last one's.
+func TestResetIsAFreshWorld(t *testing.T) {
+	var raw string
+	w := newTestWorld(t, func(r *http.Request) (*http.Response, error) {
+		b, _ := io.ReadAll(r.Body)
+		raw = string(b)
+		return answer(200, `{"data":{"id":7,"paymentStatus":"SUCCESS","price":10,"paidPrice":10,"currency":"TRY"}}`), nil
+	})
+	if err := run(t, w, "a basket of 250.75 TRY with items of 200.00, 50.00 and 0.75", `the card's security code is "0042"`,
+		"the buyer chooses 3 installments", "the buyer pays without 3-D Secure with an AMEX card", "the payment succeeds"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.Reset()
+	// Compared without the target, client and recorder (which hold the
+	// transport, a func: reflect.DeepEqual never finds two funcs equal).
+	got, want := *w, *newTestWorld(t, nil)
+	got.target, got.client, got.rec = Target{}, nil, nil
+	want.target, want.client, want.rec, want.evidence, want.lastBasket = Target{}, nil, nil, got.evidence, got.lastBasket
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("reset World = %+v, differs from a new one %+v", got, want)
+	}
+	if w.rec.body != nil || w.rec.status != 0 {
+		t.Error("the reset World's recorder still holds the last answer")
+	}
+	if err := run(t, w, "a basket of 10.00 TRY with items of 10.00", "the buyer pays without 3-D Secure with a successful credit card",
+		"the payment succeeds"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(raw, `"cvc":"0042"`) || !strings.Contains(raw, `"installment":1`) || strings.Contains(raw, `250.75`) {
+		t.Errorf("the payment after Reset carries the last scenario's choices: %s", craftgate.MaskPANs(raw))
 	}
 }
