@@ -321,11 +321,7 @@ func (w *World) payOnPos(ctx context.Context, spec string) error {
 	if err != nil {
 		return err
 	}
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	req, err := w.paymentRequest(card)
+	card, req, err := w.cardPayment(spec)
 	if err != nil {
 		return err
 	}

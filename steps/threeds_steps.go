@@ -83,11 +83,7 @@ func (w *World) receiver() (*merchant.Receiver, error) {
 // startThreeDS starts a 3-D Secure payment of the basket. The answer,
 // success or decline, is kept for the Then steps.
 func (w *World) startThreeDS(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	req, err := w.paymentRequest(card)
+	card, req, err := w.cardPayment(spec)
 	if err != nil {
 		return err
 	}
