@@ -25,10 +25,7 @@ type apmWorld struct {
 
 // apmState returns the scenario's APM state.
 func (w *World) apmState() *apmWorld {
-	if w.apm == nil {
-		w.apm = &apmWorld{}
-	}
-	return w.apm
+	return lazy(&w.apm)
 }
 
 // apmInputs are the APM-specific inputs each type needs (docs/reference/craftgate/flows.md 5): an

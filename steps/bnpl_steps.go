@@ -21,10 +21,7 @@ type bnplWorld struct {
 }
 
 func (w *World) bnplState() *bnplWorld {
-	if w.bnpl == nil {
-		w.bnpl = &bnplWorld{}
-	}
-	return w.bnpl
+	return lazy(&w.bnpl)
 }
 
 // bnplParams are provider inputs every provider of docs/reference/alfabank/bnpl.md section 2

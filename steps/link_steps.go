@@ -22,10 +22,7 @@ type linkWorld struct {
 
 // lk returns the scenario's linkWorld, made on first use.
 func (w *World) lk() *linkWorld {
-	if w.link == nil {
-		w.link = &linkWorld{}
-	}
-	return w.link
+	return lazy(&w.link)
 }
 
 func linkDefinitions() []Definition {

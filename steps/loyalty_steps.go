@@ -18,10 +18,7 @@ type rewardWorld struct {
 }
 
 func (w *World) rw() *rewardWorld {
-	if w.rewards == nil {
-		w.rewards = &rewardWorld{}
-	}
-	return w.rewards
+	return lazy(&w.rewards)
 }
 
 func loyaltyDefinitions() []Definition {

@@ -31,11 +31,7 @@ type moreWorld struct {
 }
 
 func (w *World) more() *moreWorld {
-	x := w.methodState()
-	if x.more == nil {
-		x.more = &moreWorld{}
-	}
-	return x.more
+	return lazy(&w.methodState().more)
 }
 
 func moreMethodDefinitions() []Definition {

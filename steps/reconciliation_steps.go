@@ -37,10 +37,7 @@ type reconWorld struct {
 }
 
 func (w *World) reconw() *reconWorld {
-	if w.recon == nil {
-		w.recon = &reconWorld{}
-	}
-	return w.recon
+	return lazy(&w.recon)
 }
 
 func reconciliationDefinitions() []Definition {

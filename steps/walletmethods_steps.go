@@ -33,10 +33,7 @@ type methodsWorld struct {
 }
 
 func (w *World) methodState() *methodsWorld {
-	if w.methods == nil {
-		w.methods = &methodsWorld{}
-	}
-	return w.methods
+	return lazy(&w.methods)
 }
 
 func walletMethodDefinitions() []Definition {
