@@ -420,7 +420,6 @@ func (m *Mock) expireCheckout(c *call) error {
 	if paid {
 		return errValidation(CodeCheckoutAlreadyPaid, "checkout token "+c.idText+" was already used for a payment")
 	}
-	c.wrote, c.status = true, http.StatusOK
-	c.w.WriteHeader(http.StatusOK)
+	c.sendEmpty(http.StatusOK)
 	return nil
 }
