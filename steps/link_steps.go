@@ -153,16 +153,9 @@ func (w *World) payThroughLink(ctx context.Context, spec string) error {
 	w.startPayment(card, nil)
 	w.err = nil
 	b := w.browser()
-	page, err := b.get(ctx, p.URL)
+	req, err := w.cardFormAt(ctx, b, p.URL, "the payment link page", card)
 	if err != nil {
 		return err
-	}
-	if page.Status != http.StatusOK {
-		return fmt.Errorf("steps: the payment link page answered HTTP %d: %s", page.Status, excerpt(page.Body))
-	}
-	req, err := w.cardFormRequest(ctx, page, card)
-	if err != nil {
-		return fmt.Errorf("steps: the payment link page: %w", err)
 	}
 	before, err := w.paymentIDsByConversation(ctx, p.ConversationID)
 	if err != nil {

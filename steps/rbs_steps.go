@@ -266,12 +266,9 @@ func (w *World) rbsOpenPage(ctx context.Context, rw *rbsWorld, _ []string) error
 	if err := rw.needOrder(); err != nil {
 		return err
 	}
-	p, err := rw.browser.get(ctx, rw.order.FormURL)
+	p, err := rw.browser.getOK(ctx, rw.order.FormURL, "the payment page")
 	if err != nil {
 		return err
-	}
-	if p.Status != http.StatusOK {
-		return fmt.Errorf("the payment page answered HTTP %d", p.Status)
 	}
 	rw.page = p
 	return nil
@@ -616,12 +613,9 @@ func (w *World) rbsAlfaPayRedirect(ctx context.Context, rw *rbsWorld, _ []string
 	if u, err := url.Parse(rw.alfaPay.Redirect); err != nil || !u.IsAbs() {
 		return fmt.Errorf("the Alfa Pay redirect %q is not an absolute URL", rw.alfaPay.Redirect)
 	}
-	p, err := rw.browser.get(ctx, rw.alfaPay.Redirect)
+	p, err := rw.browser.getOK(ctx, rw.alfaPay.Redirect, "the Alfa Pay page")
 	if err != nil {
 		return err
-	}
-	if p.Status != http.StatusOK {
-		return fmt.Errorf("the Alfa Pay page answered HTTP %d", p.Status)
 	}
 	rw.page = p
 	return nil

@@ -146,8 +146,8 @@ func (w *World) atTheBank(ctx context.Context, action string) error {
 	default:
 		return fmt.Errorf("steps: payment %d: 3ds-init answered neither htmlContent nor redirectUrl (additionalAction %q)", w.paymentID, init.AdditionalAction)
 	}
-	if bank.Status != http.StatusOK {
-		return fmt.Errorf("steps: payment %d: the bank's page answered HTTP %d: %s", w.paymentID, bank.Status, excerpt(bank.Body))
+	if err := pageOK(bank, fmt.Sprintf("payment %d: the bank's page", w.paymentID)); err != nil {
+		return err
 	}
 	w.bankPage = &bank
 	w.noteAttempt(craftgate.StepThreeDSVerify, w.card, w.paymentID, nil)

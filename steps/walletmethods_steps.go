@@ -85,12 +85,9 @@ func (w *World) chooseCardAt(ctx context.Context, rawURL, html string, card Card
 	if err != nil {
 		return Page{}, err
 	}
-	if page.Status != http.StatusOK {
-		return Page{}, fmt.Errorf("steps: the provider's page answered HTTP %d: %s", page.Status, excerpt(page.Body))
-	}
-	req, err := w.cardFormRequest(ctx, page, card)
+	req, err := w.cardFormOf(ctx, page, "the provider's page", card)
 	if err != nil {
-		return Page{}, fmt.Errorf("steps: the provider's page: %w", err)
+		return Page{}, err
 	}
 	return b.do(req)
 }
