@@ -134,13 +134,20 @@ func startMockCommand(t *testing.T, args ...string) (string, *syncBuffer, func()
 		t.Fatalf("reading the base URL: %v (stderr %q)", err, stderr.String())
 	}
 	go io.Copy(io.Discard, pr)
-	return strings.TrimSpace(line), stderr, func() int {
+	return strings.TrimSpace(line), stderr, stopper(t, "mock", cancel, done)
+}
+
+// stopper returns a function that cancels an in-process command (name in
+// the failure message) and returns its exit code, failing the test when it
+// does not stop within 10 s.
+func stopper(t *testing.T, name string, cancel context.CancelFunc, done <-chan int) func() int {
+	return func() int {
 		cancel()
 		select {
 		case code := <-done:
 			return code
 		case <-time.After(10 * time.Second):
-			t.Fatal("mock did not stop")
+			t.Fatal(name + " did not stop")
 			return -1
 		}
 	}

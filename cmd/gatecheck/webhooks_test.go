@@ -58,17 +58,7 @@ func startListen(t *testing.T, args ...string) (string, <-chan string, *syncBuff
 	if !strings.HasPrefix(base, "http://127.0.0.1:") || strings.ContainsAny(base, " \t") {
 		t.Fatalf("first stdout line %q, want the base URL alone", base)
 	}
-	stop := func() int {
-		cancel()
-		select {
-		case code := <-done:
-			return code
-		case <-time.After(10 * time.Second):
-			t.Fatal("listen did not stop after cancellation")
-			return -1
-		}
-	}
-	return base, lines, stderr, stop
+	return base, lines, stderr, stopper(t, "listen", cancel, done)
 }
 
 func nextLine(t *testing.T, lines <-chan string) string {
