@@ -120,14 +120,7 @@ func TestMockCommandRejectsBadSettings(t *testing.T) {
 // URL and a function that stops it and returns its exit code.
 func startMockCommand(t *testing.T, args ...string) (string, *syncBuffer, func() int) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	stderr := &syncBuffer{}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), pw, stderr)
-		pw.Close()
-	}()
+	pr, stderr, done, cancel := runInProcess(append([]string{"mock", "--addr", "127.0.0.1:0"}, args...))
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
 		cancel()
@@ -135,6 +128,21 @@ func startMockCommand(t *testing.T, args ...string) (string, *syncBuffer, func()
 	}
 	go io.Copy(io.Discard, pr)
 	return strings.TrimSpace(line), stderr, stopper(t, "mock", cancel, done)
+}
+
+// runInProcess runs gatecheck with args in a goroutine and returns its
+// stdout, its stderr, its exit code once it ends, and the cancel of its
+// context.
+func runInProcess(args []string) (*io.PipeReader, *syncBuffer, <-chan int, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, args, pw, stderr)
+		pw.Close()
+	}()
+	return pr, stderr, done, cancel
 }
 
 // stopper returns a function that cancels an in-process command (name in

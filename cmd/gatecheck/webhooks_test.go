@@ -25,14 +25,7 @@ const (
 // returning the exit code.
 func startListen(t *testing.T, args ...string) (string, <-chan string, *syncBuffer, func() int) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	stderr := &syncBuffer{}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, append([]string{"webhooks", "listen", "--addr", "127.0.0.1:0"}, args...), pw, stderr)
-		pw.Close()
-	}()
+	pr, stderr, done, cancel := runInProcess(append([]string{"webhooks", "listen", "--addr", "127.0.0.1:0"}, args...))
 	lines := make(chan string, 64)
 	first := make(chan string, 1)
 	go func() {
