@@ -392,10 +392,7 @@ func (m *Mock) retrieveCheckout(c *call) error {
 		if p == nil {
 			return m.paymentNotFound("checkout token "+c.idText+": its payment "+itoa(id), id)
 		}
-		c.out = append(c.out, `{"data":`...)
-		c.out = m.appendPayment(c.out, p, c.en())
-		c.out = append(c.out, '}')
-		c.send(http.StatusOK)
+		c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, c.en()) })
 	case expired:
 		c.fail(errValidation(CodeCheckoutExpired, "checkout token "+c.idText+" has expired without a payment"))
 	default:

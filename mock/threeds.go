@@ -482,10 +482,7 @@ func (m *Mock) completeThreeDS(c *call) error {
 		}
 		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
 	}
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendPayment(c.out, p, en)
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, en) })
 	return nil
 }
 

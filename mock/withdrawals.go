@@ -371,9 +371,6 @@ func (m *Mock) markTxAsRefunded(c *call) error {
 	if e != nil {
 		return e
 	}
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendTxRefund(c.out, rec)
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendTxRefund(b, rec) })
 	return nil
 }
