@@ -123,11 +123,7 @@ func (w *World) rbsMerchant(_ context.Context, rw *rbsWorld, _ []string) error {
 // currency, " through the router" or ""). "has registered" must succeed;
 // "registers" keeps a refusal for a later step.
 func (w *World) rbsRegisterOrder(ctx context.Context, rw *rbsWorld, a []string) error {
-	amount, err := ParseAmount(a[2])
-	if err != nil {
-		return err
-	}
-	req, err := rw.newRequest(amount, a[3])
+	req, err := rw.parsedRequest(a[2], a[3])
 	if err != nil {
 		return err
 	}
@@ -147,11 +143,7 @@ func (w *World) rbsRegisterOrder(ctx context.Context, rw *rbsWorld, a []string) 
 }
 
 func (w *World) rbsRegisterAllowing(ctx context.Context, rw *rbsWorld, a []string) error {
-	amount, err := ParseAmount(a[0])
-	if err != nil {
-		return err
-	}
-	req, err := rw.newRequest(amount, a[1])
+	req, err := rw.parsedRequest(a[0], a[1])
 	if err != nil {
 		return err
 	}
@@ -847,11 +839,7 @@ const retailCRMSessionSecs = 1800
 // register.do for the CRM order with the module's return, fail and
 // callback (webhook) URLs; the formUrl is the payment link.
 func (w *World) rbsCreateLink(ctx context.Context, rw *rbsWorld, a []string) error {
-	amount, err := ParseAmount(a[1])
-	if err != nil {
-		return err
-	}
-	req, err := rw.newRequest(amount, a[2])
+	req, err := rw.parsedRequest(a[1], a[2])
 	if err != nil {
 		return err
 	}
