@@ -211,10 +211,7 @@ func (m *Mock) cardVerifyPage(c *call) error {
 		s.failed = true
 		heading, msg = "Card not verified", "Your bank did not verify the card."
 	}
-	c.sendHTML(http.StatusOK, renderPage("callback", struct {
-		Title, Heading, Message string
-		Post                    autoPost
-	}{heading, heading, msg, autoPost{Action: s.callbackURL, Fields: []formField{{"token", s.page.token}}, Button: "Return to the merchant"}}))
+	c.sendCallbackPage(heading, msg, s.callbackURL, []formField{{"token", s.page.token}})
 	return nil
 }
 

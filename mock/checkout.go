@@ -319,10 +319,7 @@ func (m *Mock) checkoutPay(c *call) error {
 	if failed {
 		heading, msg = "Payment declined", "Your bank declined the payment."
 	}
-	c.sendHTML(http.StatusOK, renderPage("callback", struct {
-		Title, Heading, Message string
-		Post                    autoPost
-	}{heading, heading, msg, autoPost{Action: s.callbackURL, Fields: []formField{{"token", s.token}}, Button: "Return to the merchant"}}))
+	c.sendCallbackPage(heading, msg, s.callbackURL, []formField{{"token", s.token}})
 	return nil
 }
 

@@ -443,14 +443,7 @@ func (m *Mock) sendCallback(c *call, s *threeDSSession, f callbackFields, headin
 		form.Set("hash", craftgate.CallbackHashV1(m.callbackKey, form))
 	}
 	names = append(names, "hash")
-	fields := make([]formField, len(names))
-	for i, n := range names {
-		fields[i] = formField{n, form.Get(n)}
-	}
-	c.sendHTML(http.StatusOK, renderPage("callback", struct {
-		Title, Heading, Message string
-		Post                    autoPost
-	}{heading, heading, message, autoPost{Action: s.callbackURL, Fields: fields, Button: "Return to the merchant"}}))
+	c.sendCallbackPage(heading, message, s.callbackURL, formFields(form, names))
 }
 
 // completeRequest is the body of 3ds-complete.
