@@ -195,9 +195,7 @@ func (m *Mock) finish3dsVer2(_ *http.Request, p params, _ bool) (*reply, *apiErr
 	}
 	defer m.mu.Unlock()
 	rep := &reply{}
-	if ev := m.expireLocked(o, now); ev != nil {
-		rep.events = append(rep.events, ev)
-	}
+	rep.add(m.expireLocked(o, now))
 	next, e := m.finishDirectLocked(o, rep)
 	if e != nil {
 		return rep, e
@@ -280,9 +278,7 @@ func (m *Mock) classicStatus(_ *http.Request, p params, _ bool) (*reply, *apiErr
 		return nil, fail(rbs.CodeUnknownOrder, "Order not found")
 	}
 	rep := &reply{}
-	if ev := m.expireLocked(o, now); ev != nil {
-		rep.events = append(rep.events, ev)
-	}
+	rep.add(m.expireLocked(o, now))
 	code, msg := "0", "Success"
 	if o.status == rbs.StatusDeclined && o.card != nil {
 		code, msg = "2", "Payment is declined"
