@@ -271,9 +271,7 @@ func (m *Mock) servePay(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		ev, next := m.finishLocked(o, &enteredCard{tc: b.tc, expiry: b.expiry, holder: b.holder}, rbs.PaymentWayCardBinding, 7, now)
-		m.mu.Unlock()
-		m.cb.send(ev)
-		http.Redirect(w, r, next, http.StatusSeeOther)
+		m.finishPageLocked(w, r, ev, next)
 		return
 	}
 	card, problem := m.readCard(f, now)
@@ -292,9 +290,7 @@ func (m *Mock) servePay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev, next := m.finishLocked(o, card, rbs.PaymentWayCard, 7, now)
-	m.mu.Unlock()
-	m.cb.send(ev)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	m.finishPageLocked(w, r, ev, next)
 }
 
 // readCard checks the card form; problem is what the page tells the payer.
@@ -389,6 +385,12 @@ func (m *Mock) serveACS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev, next := m.acsDoneLocked(o, confirmed, now)
+	m.finishPageLocked(w, r, ev, next)
+}
+
+// finishPageLocked ends a page's payment: it releases the lock, sends the
+// callback ev and sends the browser on to next.
+func (m *Mock) finishPageLocked(w http.ResponseWriter, r *http.Request, ev *event, next string) {
 	m.mu.Unlock()
 	m.cb.send(ev)
 	http.Redirect(w, r, next, http.StatusSeeOther)
@@ -459,9 +461,7 @@ func (m *Mock) serveAlfaPayPage(w http.ResponseWriter, r *http.Request) {
 		m.message(w, http.StatusBadRequest, "Alfa Pay", "Choose a card of the wallet.")
 		return
 	}
-	m.mu.Unlock()
-	m.cb.send(ev)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	m.finishPageLocked(w, r, ev, next)
 }
 
 // walletValue is a wallet card's option value: never the PAN.
