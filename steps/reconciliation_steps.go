@@ -190,11 +190,7 @@ func (w *World) reportHasPayments(context.Context) error {
 // refundFound checks that both refund searches of the reporting API find
 // the scenario's refund of item.
 func (w *World) refundFound(ctx context.Context, amount, item string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	tx, err := w.transaction(item)
+	tx, want, err := w.itemAmount(item, amount)
 	if err != nil {
 		return err
 	}
