@@ -256,9 +256,9 @@ func (w *World) linkPaymentMatches(context.Context) error {
 	if err != nil {
 		return err
 	}
-	pay := w.retrieved
-	if pay == nil {
-		return errors.New("steps: no link payment: pay through the payment link first")
+	pay, err := w.requireLinkPayment()
+	if err != nil {
+		return err
 	}
 	var m mismatches
 	m.check("paymentSource", craftgate.PaymentSourcePayByLink, pay.PaymentSource)
@@ -269,10 +269,18 @@ func (w *World) linkPaymentMatches(context.Context) error {
 	return m.errf("link payment %d", pay.ID)
 }
 
+// requireLinkPayment returns the payment made through the payment link.
+func (w *World) requireLinkPayment() (*craftgate.Payment, error) {
+	if w.retrieved == nil {
+		return nil, errors.New("steps: no link payment: pay through the payment link first")
+	}
+	return w.retrieved, nil
+}
+
 func (w *World) linkPaymentFailed(group string) error {
-	pay := w.retrieved
-	if pay == nil {
-		return errors.New("steps: no link payment: pay through the payment link first")
+	pay, err := w.requireLinkPayment()
+	if err != nil {
+		return err
 	}
 	var m mismatches
 	m.check("paymentStatus", craftgate.StatusFailure, pay.PaymentStatus)
