@@ -522,6 +522,11 @@ func pageOf[T any](items []T, page, size int) []T {
 	return items[lo:min(lo+size, len(items))]
 }
 
+// paged is the page of all a search asked for, in the paged envelope.
+func paged[T any](all []T, page, size int) craftgate.Paged[T] {
+	return craftgate.Paged[T]{Items: append([]T{}, pageOf(all, page, size)...), Page: page, Size: size, TotalSize: int64(len(all))}
+}
+
 // searchReportingPayments serves GET /payment-reporting/v1/payments.
 func (m *Mock) searchReportingPayments(c *call) error {
 	pq, e := m.parsePaymentQuery(c.r.URL.Query())
@@ -671,7 +676,7 @@ func (m *Mock) searchReportingRefunds(c *call) error {
 	}
 	f.txID = 0
 	all := m.paymentRefunds(f, map[int64]string{})
-	c.sendData(http.StatusOK, craftgate.ReportingRefundList{Items: pageOf(all, page, size), Page: page, Size: size, TotalSize: int64(len(all))})
+	c.sendData(http.StatusOK, paged(all, page, size))
 	return nil
 }
 
@@ -682,6 +687,6 @@ func (m *Mock) searchReportingTxRefunds(c *call) error {
 		return e
 	}
 	all := m.txRefunds(f, map[int64]string{})
-	c.sendData(http.StatusOK, craftgate.ReportingTransactionRefundList{Items: pageOf(all, page, size), Page: page, Size: size, TotalSize: int64(len(all))})
+	c.sendData(http.StatusOK, paged(all, page, size))
 	return nil
 }

@@ -348,7 +348,7 @@ func (m *Mock) searchPayoutRows(c *call) error {
 			}
 		}
 	}
-	c.sendData(http.StatusOK, craftgate.PayoutRowList{Items: append([]craftgate.PayoutRow{}, pageOf(rows, page, size)...), Page: page, Size: size, TotalSize: int64(len(rows))})
+	c.sendData(http.StatusOK, paged(rows, page, size))
 	return nil
 }
 
@@ -448,8 +448,7 @@ func (m *Mock) searchPayoutCompleted(c *call) error {
 				SettlementSource: settlementSourceCollection})
 		}
 	}
-	c.sendData(http.StatusOK, craftgate.PayoutCompletedList{Items: append([]craftgate.PayoutCompletedTransaction{}, pageOf(items, page, size)...),
-		Page: page, Size: size, TotalSize: int64(len(items))})
+	c.sendData(http.StatusOK, paged(items, page, size))
 	return nil
 }
 
@@ -611,7 +610,6 @@ func (m *Mock) searchPayoutAccounts(c *call) error {
 		all = append(all, a)
 	}
 	r.mu.Unlock()
-	c.sendData(http.StatusOK, craftgate.PayoutAccountList{Items: append([]craftgate.PayoutAccount{}, pageOf(all, page, size)...),
-		Page: page, Size: size, TotalSize: int64(len(all))})
+	c.sendData(http.StatusOK, paged(all, page, size))
 	return nil
 }

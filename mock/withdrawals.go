@@ -275,8 +275,7 @@ func (m *Mock) searchWithdraws(c *call) error {
 		all = append(all, out)
 	}
 	r.mu.Unlock()
-	c.sendData(http.StatusOK, craftgate.WithdrawList{Items: append([]craftgate.Withdraw{}, pageOf(all, page, size)...), Page: page, Size: size,
-		TotalSize: int64(len(all))})
+	c.sendData(http.StatusOK, paged(all, page, size))
 	return nil
 }
 
