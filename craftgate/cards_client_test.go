@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,7 +22,7 @@ type seenRequest struct {
 func fakePartAProvider(t *testing.T, answers map[string]string) (*Client, *[]seenRequest) {
 	t.Helper()
 	var seen []seenRequest
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fakeServerClient(t, func(w http.ResponseWriter, r *http.Request) {
 		rec := seenRequest{method: r.Method, path: r.URL.Path, query: r.URL.Query()}
 		if b, _ := io.ReadAll(r.Body); len(b) > 0 {
 			if err := json.Unmarshal(b, &rec.body); err != nil {
@@ -38,12 +37,7 @@ func fakePartAProvider(t *testing.T, answers map[string]string) (*Client, *[]see
 			return
 		}
 		io.WriteString(w, a)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := New(WithBaseURL(srv.URL), WithAPIKey("ak"), WithSecretKey("sk"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	return c, &seen
 }
 

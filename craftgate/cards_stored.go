@@ -133,12 +133,7 @@ func (r *SearchStoredCardsRequest) Query() url.Values {
 
 // StoredCardList is a page of stored cards (the paged envelope,
 // docs/reference/craftgate/auth-and-envelope.md 4.2).
-type StoredCardList struct {
-	Items     []StoredCard `json:"items"`
-	Page      int          `json:"page"`
-	Size      int          `json:"size"`
-	TotalSize int64        `json:"totalSize"`
-}
+type StoredCardList = Paged[StoredCard]
 
 // StoreCard stores a card (POST /payment/v1/cards).
 func (c *Client) StoreCard(ctx context.Context, req *StoreCardRequest) (*StoredCard, error) {

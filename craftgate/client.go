@@ -24,6 +24,16 @@ const (
 // ClientVersion is sent as x-client-version.
 const ClientVersion = "gatecheck:0.1"
 
+// Paged is the paged envelope of Craftgate's search answers: one page of
+// items, the page's number (from 0) and size, and how many items match
+// (docs/reference/craftgate/auth-and-envelope.md 4.2).
+type Paged[T any] struct {
+	Items     []T   `json:"items"`
+	Page      int   `json:"page"`
+	Size      int   `json:"size"`
+	TotalSize int64 `json:"totalSize"`
+}
+
 // Doer sends an HTTP request. *http.Client satisfies it; the load engine
 // supplies one that records each request's metrics.
 type Doer interface {

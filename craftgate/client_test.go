@@ -14,6 +14,19 @@ import (
 	"testing"
 )
 
+// fakeServerClient starts h as a fake Craftgate on 127.0.0.1 for the
+// test's lifetime and returns a client of it (API key "ak", secret "sk").
+func fakeServerClient(t *testing.T, h http.HandlerFunc) *Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	c, err := New(WithBaseURL(srv.URL), WithAPIKey("ak"), WithSecretKey("sk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // independentSignature is the documented algorithm written out again, so the
 // client is checked against something other than itself.
 func independentSignature(u, k, s, rnd string, body []byte) string {

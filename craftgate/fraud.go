@@ -96,12 +96,7 @@ type FraudRule struct {
 }
 
 // FraudRuleList is a page of fraud rules.
-type FraudRuleList struct {
-	Items     []FraudRule `json:"items"`
-	Page      int         `json:"page"`
-	Size      int         `json:"size"`
-	TotalSize int64       `json:"totalSize"`
-}
+type FraudRuleList = Paged[FraudRule]
 
 // FraudPaymentData is the payment a fraud check is about.
 type FraudPaymentData struct {
@@ -129,12 +124,7 @@ type FraudCheck struct {
 }
 
 // FraudCheckList is a page of fraud checks.
-type FraudCheckList struct {
-	Items     []FraudCheck `json:"items"`
-	Page      int          `json:"page"`
-	Size      int          `json:"size"`
-	TotalSize int64        `json:"totalSize"`
-}
+type FraudCheckList = Paged[FraudCheck]
 
 // SearchFraudChecksRequest is the query of GET /fraud/v1/fraud-checks; empty
 // fields do not filter.

@@ -151,12 +151,7 @@ func (r *SearchMembersRequest) Query() url.Values {
 }
 
 // MemberList is a page of members.
-type MemberList struct {
-	Items     []Member `json:"items"`
-	Page      int      `json:"page"`
-	Size      int      `json:"size"`
-	TotalSize int64    `json:"totalSize"`
-}
+type MemberList = Paged[Member]
 
 // CreateMember creates a buyer and/or sub-merchant member.
 func (c *Client) CreateMember(ctx context.Context, req *CreateMemberRequest) (*Member, error) {

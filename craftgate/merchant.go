@@ -95,12 +95,7 @@ type MerchantPosDetail struct {
 }
 
 // MerchantPosList is a page of POSes.
-type MerchantPosList struct {
-	Items     []MerchantPosDetail `json:"items"`
-	Page      int                 `json:"page"`
-	Size      int                 `json:"size"`
-	TotalSize int64               `json:"totalSize"`
-}
+type MerchantPosList = Paged[MerchantPosDetail]
 
 // SearchMerchantPosRequest filters GET /merchant/v1/merchant-poses.
 type SearchMerchantPosRequest struct {

@@ -126,12 +126,7 @@ func (r *SearchProductsRequest) Query() url.Values {
 }
 
 // ProductList is a page of products.
-type ProductList struct {
-	Items     []Product `json:"items"`
-	Page      int       `json:"page"`
-	Size      int       `json:"size"`
-	TotalSize int64     `json:"totalSize"`
-}
+type ProductList = Paged[Product]
 
 func productPath(id int64) string { return PathProducts + "/" + strconv.FormatInt(id, 10) }
 

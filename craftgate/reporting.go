@@ -101,28 +101,13 @@ type TransactionPayoutStatus struct {
 }
 
 // ReportingPaymentList is a page of payments.
-type ReportingPaymentList struct {
-	Items     []ReportingPayment `json:"items"`
-	Page      int                `json:"page"`
-	Size      int                `json:"size"`
-	TotalSize int64              `json:"totalSize"`
-}
+type ReportingPaymentList = Paged[ReportingPayment]
 
 // ReportingRefundList is a page (or all) of payment refunds.
-type ReportingRefundList struct {
-	Items     []ReportingPaymentRefund `json:"items"`
-	Page      int                      `json:"page"`
-	Size      int                      `json:"size"`
-	TotalSize int64                    `json:"totalSize"`
-}
+type ReportingRefundList = Paged[ReportingPaymentRefund]
 
 // ReportingTransactionRefundList is a page (or all) of transaction refunds.
-type ReportingTransactionRefundList struct {
-	Items     []ReportingPaymentTransactionRefund `json:"items"`
-	Page      int                                 `json:"page"`
-	Size      int                                 `json:"size"`
-	TotalSize int64                               `json:"totalSize"`
-}
+type ReportingTransactionRefundList = Paged[ReportingPaymentTransactionRefund]
 
 // ReportingTransactionList lists a payment's transactions.
 type ReportingTransactionList struct {

@@ -58,12 +58,7 @@ type UpdatePayoutAccountRequest struct {
 }
 
 // PayoutAccountList is a page of payout accounts.
-type PayoutAccountList struct {
-	Items     []PayoutAccount `json:"items"`
-	Page      int             `json:"page"`
-	Size      int             `json:"size"`
-	TotalSize int64           `json:"totalSize"`
-}
+type PayoutAccountList = Paged[PayoutAccount]
 
 // PayoutRow is one payout of a settlement file: what one member (or the
 // merchant) is paid on one day in one currency.
@@ -79,12 +74,7 @@ type PayoutRow struct {
 }
 
 // PayoutRowList is a page of payout rows.
-type PayoutRowList struct {
-	Items     []PayoutRow `json:"items"`
-	Page      int         `json:"page"`
-	Size      int         `json:"size"`
-	TotalSize int64       `json:"totalSize"`
-}
+type PayoutRowList = Paged[PayoutRow]
 
 // PayoutBouncedRow is a sub-merchant payout the bank sent back.
 type PayoutBouncedRow struct {
@@ -143,12 +133,7 @@ type PayoutCompletedTransaction struct {
 }
 
 // PayoutCompletedList is a page of completed payout transactions.
-type PayoutCompletedList struct {
-	Items     []PayoutCompletedTransaction `json:"items"`
-	Page      int                          `json:"page"`
-	Size      int                          `json:"size"`
-	TotalSize int64                        `json:"totalSize"`
-}
+type PayoutCompletedList = Paged[PayoutCompletedTransaction]
 
 // Withdraw is a sub-merchant's request to be paid its wallet balance.
 type Withdraw struct {
@@ -172,12 +157,7 @@ type CreateWithdrawRequest struct {
 }
 
 // WithdrawList is a page of withdrawals.
-type WithdrawList struct {
-	Items     []Withdraw `json:"items"`
-	Page      int        `json:"page"`
-	Size      int        `json:"size"`
-	TotalSize int64      `json:"totalSize"`
-}
+type WithdrawList = Paged[Withdraw]
 
 // MarkAsRefundedRequest is the body of POST
 // /payment/v1/refunds/mark-as-refunded: a whole payment refunded outside
@@ -211,12 +191,7 @@ type BankAccountTrackingRecord struct {
 }
 
 // BankAccountTrackingRecordList is a page of records.
-type BankAccountTrackingRecordList struct {
-	Items     []BankAccountTrackingRecord `json:"items"`
-	Page      int                         `json:"page"`
-	Size      int                         `json:"size"`
-	TotalSize int64                       `json:"totalSize"`
-}
+type BankAccountTrackingRecordList = Paged[BankAccountTrackingRecord]
 
 // CreatePayoutAccount creates a payout account.
 func (c *Client) CreatePayoutAccount(ctx context.Context, req *CreatePayoutAccountRequest) (*PayoutAccount, error) {

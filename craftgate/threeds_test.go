@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -22,7 +21,7 @@ type recorded struct {
 func recordingServer(t *testing.T, answer func(r *http.Request) (int, string)) (*Client, *[]recorded) {
 	t.Helper()
 	var got []recorded
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fakeServerClient(t, func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		u, _ := url.PathUnescape("http://" + r.Host + r.RequestURI)
 		if r.Header.Get("x-signature") != independentSignature(u, "ak", "sk", r.Header.Get("x-rnd-key"), body) {
@@ -34,12 +33,7 @@ func recordingServer(t *testing.T, answer func(r *http.Request) (int, string)) (
 		status, out := answer(r)
 		w.WriteHeader(status)
 		_, _ = io.WriteString(w, out)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := New(WithBaseURL(srv.URL), WithAPIKey("ak"), WithSecretKey("sk"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	return c, &got
 }
 

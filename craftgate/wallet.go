@@ -150,12 +150,7 @@ func (r *SearchWalletTransactionsRequest) Query() url.Values {
 }
 
 // WalletTransactionList is a page of wallet transactions, oldest first.
-type WalletTransactionList struct {
-	Items     []WalletTransaction `json:"items"`
-	Page      int                 `json:"page"`
-	Size      int                 `json:"size"`
-	TotalSize int64               `json:"totalSize"`
-}
+type WalletTransactionList = Paged[WalletTransaction]
 
 // DepositRequest is the body of POST /payment/v1/deposits: a card top-up
 // of member BuyerMemberID's wallet.

@@ -104,8 +104,7 @@ func (m *Mock) searchBankRecords(c *call) error {
 		all = append(all, rec)
 	}
 	r.mu.Unlock()
-	c.sendData(http.StatusOK, craftgate.BankAccountTrackingRecordList{Items: append([]craftgate.BankAccountTrackingRecord{}, pageOf(all, page, size)...),
-		Page: page, Size: size, TotalSize: int64(len(all))})
+	c.sendData(http.StatusOK, paged(all, page, size))
 	return nil
 }
 

@@ -416,15 +416,8 @@ func (m *Mock) bnplAnswer(c *call, p *apmPayment, action string) {
 	f.Set("hashParams", craftgate.BnplCallbackHashParams)
 	f.Set("hash", craftgate.CallbackHashV2(m.callbackKey, f))
 	names := append(strings.Split(craftgate.BnplCallbackHashParams, ":"), "hashParams", "hash")
-	fields := make([]formField, len(names))
-	for i, n := range names {
-		fields[i] = formField{n, f.Get(n)}
-	}
-	c.sendHTML(http.StatusOK, renderPage("callback", struct {
-		Title, Heading, Message string
-		Post                    autoPost
-	}{"Loan application", "Loan application", "The bank answered: " + f.Get("paymentStatus") + " / " + f.Get("additionalAction") + ".",
-		autoPost{Action: p.callbackURL, Fields: fields, Button: "Return to the merchant"}}))
+	c.sendCallbackPage("Loan application", "The bank answered: "+f.Get("paymentStatus")+" / "+f.Get("additionalAction")+".",
+		p.callbackURL, formFields(f, names))
 }
 
 // bnplLoanOf finds the loan of a signed BNPL call.

@@ -402,8 +402,7 @@ func (m *Mock) deleteStoredCard(c *call) error {
 	if !m.store.vault.remove(req.CardUserKey, req.CardToken) {
 		return errStoredCardNotFound(req.CardUserKey, req.CardToken)
 	}
-	c.wrote, c.status = true, http.StatusOK
-	c.w.WriteHeader(http.StatusOK)
+	c.sendEmpty(http.StatusOK)
 	return nil
 }
 

@@ -239,7 +239,7 @@ func (m *Mock) cardVerifyACS(c *call) error {
 		}
 	}
 	form.Set("hash", craftgate.CallbackHashV2(m.callbackKey, form))
-	sendCallbackForm(c, s.callbackURL, form, []string{"status", "conversationId", "cardUserKey", "cardToken", "mdStatus", "hashParams", "hash"}, heading, msg)
+	c.sendCallbackPage(heading, msg, s.callbackURL, formFields(form, []string{"status", "conversationId", "cardUserKey", "cardToken", "mdStatus", "hashParams", "hash"}))
 	return nil
 }
 
@@ -342,10 +342,7 @@ func (m *Mock) cardVerifyPage(c *call) error {
 		s.failed = true
 		heading, msg = "Card not verified", "Your bank did not verify the card."
 	}
-	c.sendHTML(http.StatusOK, renderPage("callback", struct {
-		Title, Heading, Message string
-		Post                    autoPost
-	}{heading, heading, msg, autoPost{Action: s.callbackURL, Fields: []formField{{"token", s.page.token}}, Button: "Return to the merchant"}}))
+	c.sendCallbackPage(heading, msg, s.callbackURL, []formField{{"token", s.page.token}})
 	return nil
 }
 

@@ -319,10 +319,7 @@ func (m *Mock) checkoutPay(c *call) error {
 	if failed {
 		heading, msg = "Payment declined", "Your bank declined the payment."
 	}
-	c.sendHTML(http.StatusOK, renderPage("callback", struct {
-		Title, Heading, Message string
-		Post                    autoPost
-	}{heading, heading, msg, autoPost{Action: s.callbackURL, Fields: []formField{{"token", s.token}}, Button: "Return to the merchant"}}))
+	c.sendCallbackPage(heading, msg, s.callbackURL, []formField{{"token", s.token}})
 	return nil
 }
 
@@ -392,10 +389,7 @@ func (m *Mock) retrieveCheckout(c *call) error {
 		if p == nil {
 			return m.paymentNotFound("checkout token "+c.idText+": its payment "+itoa(id), id)
 		}
-		c.out = append(c.out, `{"data":`...)
-		c.out = m.appendPayment(c.out, p, c.en())
-		c.out = append(c.out, '}')
-		c.send(http.StatusOK)
+		c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, c.en()) })
 	case expired:
 		c.fail(errValidation(CodeCheckoutExpired, "checkout token "+c.idText+" has expired without a payment"))
 	default:
@@ -420,7 +414,6 @@ func (m *Mock) expireCheckout(c *call) error {
 	if paid {
 		return errValidation(CodeCheckoutAlreadyPaid, "checkout token "+c.idText+" was already used for a payment")
 	}
-	c.wrote, c.status = true, http.StatusOK
-	c.w.WriteHeader(http.StatusOK)
+	c.sendEmpty(http.StatusOK)
 	return nil
 }

@@ -281,8 +281,7 @@ func (m *Mock) addFraudValue(c *call) error {
 	if e := m.putFraudValue(req.ListName, req.Type, req.Label, value, req.DurationInSeconds); e != nil {
 		return e
 	}
-	c.wrote, c.status = true, http.StatusOK
-	c.w.WriteHeader(http.StatusOK)
+	c.sendEmpty(http.StatusOK)
 	return nil
 }
 
@@ -316,8 +315,7 @@ func (m *Mock) addCardFingerprint(c *call) error {
 	if e := m.putFraudValue(name, craftgate.FraudValueCard, req.Label, fp, req.DurationInSeconds); e != nil {
 		return e
 	}
-	c.wrote, c.status = true, http.StatusOK
-	c.w.WriteHeader(http.StatusOK)
+	c.sendEmpty(http.StatusOK)
 	return nil
 }
 
@@ -456,8 +454,7 @@ func (m *Mock) deleteFraudValueList(c *call) error {
 	if !ok {
 		return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
 	}
-	c.wrote, c.status = true, http.StatusOK
-	c.w.WriteHeader(http.StatusOK)
+	c.sendEmpty(http.StatusOK)
 	return nil
 }
 
@@ -482,8 +479,7 @@ func (m *Mock) deleteFraudValue(c *call) error {
 	if !found {
 		return errNotFound(CodeFraudListNotFound, "value "+truncate(idText, 64)+" of list "+truncate(name, 64)+" not found")
 	}
-	c.wrote, c.status = true, http.StatusOK
-	c.w.WriteHeader(http.StatusOK)
+	c.sendEmpty(http.StatusOK)
 	return nil
 }
 
@@ -602,8 +598,7 @@ func (m *Mock) updateFraudCheckStatus(c *call) error {
 	if fc == nil {
 		return errNotFound(CodeFraudCheckNotFound, "fraud check "+strconv.FormatInt(id, 10)+" not found")
 	}
-	c.wrote, c.status = true, http.StatusOK
-	c.w.WriteHeader(http.StatusOK)
+	c.sendEmpty(http.StatusOK)
 	return nil
 }
 

@@ -192,3 +192,27 @@ func sameJSON(t testing.TB, a, b any) bool {
 	t.Helper()
 	return bytes.Equal(mustJSON(t, a), mustJSON(t, b))
 }
+
+// walletsBalanced checks that each wallet's balance is the sum of its
+// movements and that no member's wallet is below its floor, and returns
+// what the wallets hold together. It takes the wallet book's lock.
+func walletsBalanced(t testing.TB, m *Mock) money {
+	t.Helper()
+	m.book.mu.Lock()
+	defer m.book.mu.Unlock()
+	var total money
+	for _, w := range m.book.wallets {
+		var sum money
+		for _, tx := range w.txs {
+			sum += tx.amount
+		}
+		if sum != w.amount {
+			t.Errorf("wallet %d: balance %s, movements sum %s", w.id, w.amount, sum)
+		}
+		if w.memberID != 0 && w.amount < -w.limit {
+			t.Errorf("wallet %d below its floor: %s < -%s", w.id, w.amount, w.limit)
+		}
+		total += w.amount
+	}
+	return total
+}

@@ -291,16 +291,6 @@ func FuzzWalletRoutes(f *testing.F) {
 		if w := do(t, m, rt.method, rt.path, []byte(body)); w.Code >= 500 {
 			t.Fatalf("%s %s %q: %d %s", rt.method, rt.path, body, w.Code, w.Body.String())
 		}
-		m.book.mu.Lock()
-		defer m.book.mu.Unlock()
-		for _, w := range m.book.wallets {
-			var sum money
-			for _, tx := range w.txs {
-				sum += tx.amount
-			}
-			if sum != w.amount {
-				t.Fatalf("wallet %d: balance %s, movements %s", w.id, w.amount, sum)
-			}
-		}
+		walletsBalanced(t, m)
 	})
 }

@@ -233,22 +233,11 @@ func (m *Mock) searchMembers(c *call) error {
 	if e != nil {
 		return e
 	}
-	boolFilter := func(name string) (*bool, *apiError) {
-		s := q.Get(name)
-		if s == "" {
-			return nil, nil
-		}
-		v, err := strconv.ParseBool(s)
-		if err != nil {
-			return nil, errValidation(CodeInvalidQuery, name+" must be true or false, got "+strconv.Quote(truncate(s, 12)))
-		}
-		return &v, nil
-	}
-	isBuyer, e := boolFilter("isBuyer")
+	isBuyer, e := queryBool(q, "isBuyer")
 	if e != nil {
 		return e
 	}
-	isSub, e := boolFilter("isSubMerchant")
+	isSub, e := queryBool(q, "isSubMerchant")
 	if e != nil {
 		return e
 	}

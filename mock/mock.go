@@ -403,6 +403,12 @@ func (c *call) send(status int) {
 	_, _ = c.w.Write(c.out)
 }
 
+// sendEmpty answers status with no body.
+func (c *call) sendEmpty(status int) {
+	c.wrote, c.status = true, status
+	c.w.WriteHeader(status)
+}
+
 // fail answers with e in the error envelope. Descriptions may echo request
 // values; card numbers among them are masked.
 func (c *call) fail(e *apiError) {

@@ -152,10 +152,7 @@ func (m *Mock) multiPage(c *call) error {
 	payload, _ := json.Marshal(map[string]any{"paymentIds": s.paymentIDs, "conversationId": s.page.order.ConversationID,
 		"externalId": s.page.order.ExternalID, "multiPaymentStatus": craftgate.MultiPaymentCompleted, "token": s.page.token})
 	m.emitPayload(craftgate.EventMultiPaymentDone, craftgate.StatusSuccess, s.page.token, 0, payload)
-	c.sendHTML(http.StatusOK, renderPage("callback", struct {
-		Title, Heading, Message string
-		Post                    autoPost
-	}{"Paid", "Paid", "The whole amount was paid.", autoPost{Action: s.callbackURL, Fields: []formField{{"token", s.page.token}}, Button: "Return to the merchant"}}))
+	c.sendCallbackPage("Paid", "The whole amount was paid.", s.callbackURL, []formField{{"token", s.page.token}})
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -141,6 +142,24 @@ type autoPost struct {
 	Action string
 	Fields []formField
 	Button string
+}
+
+// sendCallbackPage answers the page that posts fields back to the
+// merchant's callbackURL, titled heading, saying message.
+func (c *call) sendCallbackPage(heading, message, callbackURL string, fields []formField) {
+	c.sendHTML(http.StatusOK, renderPage("callback", struct {
+		Title, Heading, Message string
+		Post                    autoPost
+	}{heading, heading, message, autoPost{Action: callbackURL, Fields: fields, Button: "Return to the merchant"}}))
+}
+
+// formFields lists the values of form's names, in that order.
+func formFields(form url.Values, names []string) []formField {
+	fields := make([]formField, len(names))
+	for i, n := range names {
+		fields[i] = formField{n, form.Get(n)}
+	}
+	return fields
 }
 
 // renderPage executes a page template.

@@ -95,10 +95,7 @@ func (m *Mock) payByAPI(c *call, req *craftgate.CreatePaymentRequest, source uin
 		c.fail(m.paymentFailure(failureAt(d.card, step), out.Code, en))
 		return p.id
 	}
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendPayment(c.out, p, en)
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, en) })
 	return p.id
 }
 
@@ -175,10 +172,7 @@ func (m *Mock) retrievePayment(c *call) error {
 	if p == nil {
 		return m.paymentNotFound("payment "+c.idText, c.id)
 	}
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendPayment(c.out, p, c.en())
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, c.en()) })
 	return nil
 }
 

@@ -200,10 +200,7 @@ func (m *Mock) postAuth(c *call) error {
 	p.mu.Unlock()
 	m.logPostAuth(c, p, "captured", paid)
 	m.emitPayment(EventAPIAuth, p, false)
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendPayment(c.out, p, en)
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, en) })
 	return nil
 }
 

@@ -301,8 +301,7 @@ func (m *Mock) deleteProduct(c *call) error {
 	if !found {
 		return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
 	}
-	c.wrote, c.status = true, http.StatusOK
-	c.w.WriteHeader(http.StatusOK)
+	c.sendEmpty(http.StatusOK)
 	return nil
 }
 

@@ -215,10 +215,7 @@ func (m *Mock) refundTransaction(c *call) error {
 	m.emitWallet(evs)
 	m.logRefund(c, "REFUND_TX", p.id, rec.id, price)
 	m.emit(EventRefundTx, craftgate.StatusSuccess, itoa(rec.id), p.id)
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendTxRefund(c.out, rec)
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendTxRefund(b, rec) })
 	return nil
 }
 
@@ -280,10 +277,7 @@ func (m *Mock) retrieveRefund(c *call) error {
 	if rec == nil {
 		return m.missing("payment refund "+c.idText, "refunds", CodeRefundNotFound, m.store.evictedCancel(c.id))
 	}
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendCancel(c.out, rec)
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendCancel(b, rec) })
 	return nil
 }
 
@@ -293,10 +287,7 @@ func (m *Mock) retrieveTxRefund(c *call) error {
 	if rec == nil {
 		return m.missing("payment transaction refund "+c.idText, "transaction refunds", CodeTransactionRefundNotFound, m.store.evictedTxRefund(c.id))
 	}
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendTxRefund(c.out, rec)
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendTxRefund(b, rec) })
 	return nil
 }
 

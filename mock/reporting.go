@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"cmp"
 	"encoding/json"
 	"iter"
 	"net/http"
@@ -369,7 +370,7 @@ func (m *Mock) paymentRefunds(f refundFilter, types map[int64]string) []craftgat
 			RefundWalletPrice: money(0).toAmount(), ConversationID: r.conversationID, PaymentType: m.paymentTypeOf(r.paymentID, types),
 			PaymentID: r.paymentID, Currency: craftgate.Currencies[r.currency]})
 	}
-	slices.SortStableFunc(out, func(a, b craftgate.ReportingPaymentRefund) int { return cmpInt64(b.ID, a.ID) })
+	slices.SortStableFunc(out, func(a, b craftgate.ReportingPaymentRefund) int { return cmp.Compare(b.ID, a.ID) })
 	txf := f
 	txf.txID = 0
 	for _, r := range m.txRefunds(txf, types) {
@@ -429,7 +430,7 @@ func (m *Mock) txRefunds(f refundFilter, types map[int64]string) []craftgate.Rep
 			IsAfterSettlement: after, PaymentTransactionID: r.txID, PaymentID: r.paymentID, Currency: craftgate.Currencies[r.currency]},
 			PaymentType: m.paymentTypeOf(r.paymentID, types)})
 	}
-	slices.SortStableFunc(out, func(a, b craftgate.ReportingPaymentTransactionRefund) int { return cmpInt64(b.ID, a.ID) })
+	slices.SortStableFunc(out, func(a, b craftgate.ReportingPaymentTransactionRefund) int { return cmp.Compare(b.ID, a.ID) })
 	return out
 }
 
@@ -647,6 +648,11 @@ func pageOf[T any](items []T, page, size int) []T {
 	return items[lo:min(lo+size, len(items))]
 }
 
+// paged is the page of all a search asked for, in the paged envelope.
+func paged[T any](all []T, page, size int) craftgate.Paged[T] {
+	return craftgate.Paged[T]{Items: append([]T{}, pageOf(all, page, size)...), Page: page, Size: size, TotalSize: int64(len(all))}
+}
+
 // searchReportingPayments serves GET /payment-reporting/v1/payments.
 func (m *Mock) searchReportingPayments(c *call) error {
 	pq, e := m.parsePaymentQuery(c.r.URL.Query())
@@ -803,7 +809,7 @@ func (m *Mock) searchReportingRefunds(c *call) error {
 	}
 	f.txID = 0
 	all := m.paymentRefunds(f, map[int64]string{})
-	c.sendData(http.StatusOK, craftgate.ReportingRefundList{Items: pageOf(all, page, size), Page: page, Size: size, TotalSize: int64(len(all))})
+	c.sendData(http.StatusOK, paged(all, page, size))
 	return nil
 }
 
@@ -814,6 +820,6 @@ func (m *Mock) searchReportingTxRefunds(c *call) error {
 		return e
 	}
 	all := m.txRefunds(f, map[int64]string{})
-	c.sendData(http.StatusOK, craftgate.ReportingTransactionRefundList{Items: pageOf(all, page, size), Page: page, Size: size, TotalSize: int64(len(all))})
+	c.sendData(http.StatusOK, paged(all, page, size))
 	return nil
 }

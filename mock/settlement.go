@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -226,16 +227,16 @@ func (m *Mock) payouts(from, to int64) []*payout {
 	}
 	out = append(out, m.withdrawPayouts(from, to)...)
 	slices.SortFunc(out, func(a, b *payout) int {
-		if c := cmpInt64(a.day, b.day); c != 0 {
+		if c := cmp.Compare(a.day, b.day); c != 0 {
 			return c
 		}
 		if a.withdraw || b.withdraw { // numbered on their own (withdrawPayouts)
 			return cmpBool(a.withdraw, b.withdraw)
 		}
-		if c := cmpInt64(a.member, b.member); c != 0 {
+		if c := cmp.Compare(a.member, b.member); c != 0 {
 			return c
 		}
-		return cmpString(a.currency, b.currency)
+		return cmp.Compare(a.currency, b.currency)
 	})
 	rank := int64(0)
 	for i, po := range out {
@@ -247,7 +248,7 @@ func (m *Mock) payouts(from, to int64) []*payout {
 		}
 		rank++
 		po.id = (po.day/86400+1)*10_000 + rank
-		slices.SortFunc(po.txs, func(a, b craftgate.PayoutDetailTransaction) int { return cmpInt64(a.TransactionID, b.TransactionID) })
+		slices.SortFunc(po.txs, func(a, b craftgate.PayoutDetailTransaction) int { return cmp.Compare(a.TransactionID, b.TransactionID) })
 	}
 	return out
 }
@@ -260,16 +261,6 @@ func cmpBool(a, b bool) int {
 		return -1
 	}
 	return 1
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // settlementFileID is the id of the settlement file of a payout day.
@@ -357,7 +348,7 @@ func (m *Mock) searchPayoutRows(c *call) error {
 			}
 		}
 	}
-	c.sendData(http.StatusOK, craftgate.PayoutRowList{Items: append([]craftgate.PayoutRow{}, pageOf(rows, page, size)...), Page: page, Size: size, TotalSize: int64(len(rows))})
+	c.sendData(http.StatusOK, paged(rows, page, size))
 	return nil
 }
 
@@ -457,8 +448,7 @@ func (m *Mock) searchPayoutCompleted(c *call) error {
 				SettlementSource: settlementSourceCollection})
 		}
 	}
-	c.sendData(http.StatusOK, craftgate.PayoutCompletedList{Items: append([]craftgate.PayoutCompletedTransaction{}, pageOf(items, page, size)...),
-		Page: page, Size: size, TotalSize: int64(len(items))})
+	c.sendData(http.StatusOK, paged(items, page, size))
 	return nil
 }
 
@@ -620,7 +610,6 @@ func (m *Mock) searchPayoutAccounts(c *call) error {
 		all = append(all, a)
 	}
 	r.mu.Unlock()
-	c.sendData(http.StatusOK, craftgate.PayoutAccountList{Items: append([]craftgate.PayoutAccount{}, pageOf(all, page, size)...),
-		Page: page, Size: size, TotalSize: int64(len(all))})
+	c.sendData(http.StatusOK, paged(all, page, size))
 	return nil
 }

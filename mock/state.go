@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/gob"
@@ -327,7 +328,7 @@ func (m *Mock) savePayments(sw *stateWriter, low int64, kept *keptSet, last int6
 			return nil, err
 		}
 	}
-	slices.SortFunc(marks, func(a, b paymentMark) int { return cmpInt64(a.id, b.id) })
+	slices.SortFunc(marks, func(a, b paymentMark) int { return cmp.Compare(a.id, b.id) })
 	return marks, nil
 }
 
@@ -389,7 +390,7 @@ func (m *Mock) saveThreeDS(sw *stateWriter, last int64) error {
 		p.mu.Unlock()
 		return true
 	})
-	slices.SortFunc(threeDS, func(a, b stateThreeDS) int { return cmpInt64(a.PaymentID, b.PaymentID) })
+	slices.SortFunc(threeDS, func(a, b stateThreeDS) int { return cmp.Compare(a.PaymentID, b.PaymentID) })
 	for _, t := range threeDS {
 		sw.b.ThreeDS = append(sw.b.ThreeDS, t)
 		if err := sw.added(); err != nil {
@@ -447,19 +448,9 @@ func (m *Mock) saveVault(sw *stateWriter) {
 		saved = append(saved, stateSaved{PaymentID: id, UserKey: k.userKey, Token: k.token})
 	}
 	v.mu.RUnlock()
-	slices.SortFunc(cards, func(a, b stateCard) int { return cmpInt64(int64(a.Seq), int64(b.Seq)) })
-	slices.SortFunc(saved, func(a, b stateSaved) int { return cmpInt64(a.PaymentID, b.PaymentID) })
+	slices.SortFunc(cards, func(a, b stateCard) int { return cmp.Compare(int64(a.Seq), int64(b.Seq)) })
+	slices.SortFunc(saved, func(a, b stateSaved) int { return cmp.Compare(a.PaymentID, b.PaymentID) })
 	sw.b.Cards, sw.b.Saved = cards, saved
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // snapshotPayment reads p under its lock. The mark is set (non-zero id)

@@ -464,20 +464,7 @@ func (m *Mock) sendCallback(c *call, s *threeDSSession, f callbackFields, headin
 		form.Set("hash", craftgate.CallbackHashV1(m.callbackKey, form))
 	}
 	names = append(names, "hash")
-	sendCallbackForm(c, s.callbackURL, form, names, heading, message)
-}
-
-// sendCallbackForm answers the page that form-POSTs the fields names of
-// form to the merchant's callbackURL.
-func sendCallbackForm(c *call, callbackURL string, form url.Values, names []string, heading, message string) {
-	fields := make([]formField, len(names))
-	for i, n := range names {
-		fields[i] = formField{n, form.Get(n)}
-	}
-	c.sendHTML(http.StatusOK, renderPage("callback", struct {
-		Title, Heading, Message string
-		Post                    autoPost
-	}{heading, heading, message, autoPost{Action: callbackURL, Fields: fields, Button: "Return to the merchant"}}))
+	c.sendCallbackPage(heading, message, s.callbackURL, formFields(form, names))
 }
 
 // completeRequest is the body of 3ds-complete.
@@ -509,10 +496,7 @@ func (m *Mock) completeThreeDS(c *call) error {
 		}
 		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
 	}
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendPayment(c.out, p, en)
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, en) })
 	return nil
 }
 

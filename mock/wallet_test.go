@@ -426,23 +426,7 @@ func TestWalletConservation(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	var total money
-	m.book.mu.Lock()
-	defer m.book.mu.Unlock()
-	for _, w := range m.book.wallets {
-		var sum money
-		for _, tx := range w.txs {
-			sum += tx.amount
-		}
-		if sum != w.amount {
-			t.Errorf("wallet %d: balance %s, movements sum %s", w.id, w.amount, sum)
-		}
-		if w.memberID != 0 && w.amount < -w.limit {
-			t.Errorf("wallet %d below its floor: %s < -%s", w.id, w.amount, w.limit)
-		}
-		total += w.amount
-	}
-	if total != deposited {
+	if total := walletsBalanced(t, m); total != deposited {
 		t.Fatalf("wallets hold %s, deposits brought %s", total, deposited)
 	}
 }

@@ -355,23 +355,7 @@ func TestWalletMoneyConserved(t *testing.T) {
 			expected += r.wallet
 		}
 	}
-	m.book.mu.Lock()
-	defer m.book.mu.Unlock()
-	var total money
-	for _, w := range m.book.wallets {
-		var sum money
-		for _, tx := range w.txs {
-			sum += tx.amount
-		}
-		if sum != w.amount {
-			t.Errorf("wallet %d: balance %s, movements sum %s", w.id, w.amount, sum)
-		}
-		if w.memberID != 0 && w.amount < -w.limit {
-			t.Errorf("wallet %d below its floor: %s", w.id, w.amount)
-		}
-		total += w.amount
-	}
-	if total != expected {
+	if total := walletsBalanced(t, m); total != expected {
 		t.Fatalf("wallets hold %s; fund transfers, wallet payments and refunds to wallets say %s", total, expected)
 	}
 	if len(payments) < 100 || len(deposits) < 100 || len(m.book.txRefunds) < 20 {

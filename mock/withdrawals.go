@@ -275,8 +275,7 @@ func (m *Mock) searchWithdraws(c *call) error {
 		all = append(all, out)
 	}
 	r.mu.Unlock()
-	c.sendData(http.StatusOK, craftgate.WithdrawList{Items: append([]craftgate.Withdraw{}, pageOf(all, page, size)...), Page: page, Size: size,
-		TotalSize: int64(len(all))})
+	c.sendData(http.StatusOK, paged(all, page, size))
 	return nil
 }
 
@@ -371,9 +370,6 @@ func (m *Mock) markTxAsRefunded(c *call) error {
 	if e != nil {
 		return e
 	}
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendTxRefund(c.out, rec)
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
+	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendTxRefund(b, rec) })
 	return nil
 }

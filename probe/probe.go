@@ -579,26 +579,26 @@ func judgeAlreadyReturned(r Result, earlier map[string]Result) (Verdict, string)
 	return v, note
 }
 
-func judgeAcceptWebhook(r Result, _ map[string]Result) (Verdict, string) {
-	switch s := r.HTTPStatus; {
+// judgeAck judges a call the merchant must acknowledge with a 2xx: passed
+// (with the note accepted) when it does, a warning (the note refused)
+// otherwise.
+func judgeAck(r Result, accepted, refused string) (Verdict, string) {
+	switch {
 	case r.Err != "":
 		return Error, r.Err
-	case is2xx(s):
-		return Pass, "accepted"
+	case is2xx(r.HTTPStatus):
+		return Pass, accepted
 	default:
-		return Warn, "valid webhook refused: Craftgate would retry it 5 times, then give up" + hintIDs
+		return Warn, refused
 	}
 }
 
+func judgeAcceptWebhook(r Result, _ map[string]Result) (Verdict, string) {
+	return judgeAck(r, "accepted", "valid webhook refused: Craftgate would retry it 5 times, then give up"+hintIDs)
+}
+
 func judgeUnknownEvent(r Result, _ map[string]Result) (Verdict, string) {
-	switch s := r.HTTPStatus; {
-	case r.Err != "":
-		return Error, r.Err
-	case is2xx(s):
-		return Pass, "accepted"
-	default:
-		return Warn, "unknown event types should be acknowledged and ignored (new types get added)"
-	}
+	return judgeAck(r, "accepted", "unknown event types should be acknowledged and ignored (new types get added)")
 }
 
 func judgeReplayCallback(r Result, earlier map[string]Result) (Verdict, string) {
@@ -622,14 +622,7 @@ func judgeReplayCallback(r Result, earlier map[string]Result) (Verdict, string) 
 }
 
 func judgeReplayWebhook(r Result, _ map[string]Result) (Verdict, string) {
-	switch s := r.HTTPStatus; {
-	case r.Err != "":
-		return Error, r.Err
-	case is2xx(s):
-		return Pass, "acknowledged; check it was processed once"
-	default:
-		return Warn, "a redelivery must be answered 2xx, or Craftgate keeps retrying"
-	}
+	return judgeAck(r, "acknowledged; check it was processed once", "a redelivery must be answered 2xx, or Craftgate keeps retrying")
 }
 
 func judgeOldWebhook(r Result, _ map[string]Result) (Verdict, string) {

@@ -25,10 +25,7 @@ type apmWorld struct {
 
 // apmState returns the scenario's APM state.
 func (w *World) apmState() *apmWorld {
-	if w.apm == nil {
-		w.apm = &apmWorld{}
-	}
-	return w.apm
+	return lazy(&w.apm)
 }
 
 // apmInputs are the APM-specific inputs each type needs (docs/reference/craftgate/flows.md 5): an
@@ -245,8 +242,8 @@ func (w *World) atAPMProvider(ctx context.Context, action string) error {
 	default:
 		return fmt.Errorf("steps: APM payment %d: neither htmlContent nor redirectUrl (additionalAction %q)", w.paymentID, init.AdditionalAction)
 	}
-	if page.Status != http.StatusOK {
-		return fmt.Errorf("steps: APM payment %d: the provider's page answered HTTP %d: %s", w.paymentID, page.Status, excerpt(page.Body))
+	if err := pageOK(page, fmt.Sprintf("APM payment %d: the provider's page", w.paymentID)); err != nil {
+		return err
 	}
 	w.apm.page = &page
 	return w.pressAtAPM(ctx, page, map[string]string{"approves": "approve", "rejects": "reject"}[action])

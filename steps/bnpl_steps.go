@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strconv"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -21,10 +20,7 @@ type bnplWorld struct {
 }
 
 func (w *World) bnplState() *bnplWorld {
-	if w.bnpl == nil {
-		w.bnpl = &bnplWorld{}
-	}
-	return w.bnpl
+	return lazy(&w.bnpl)
 }
 
 // bnplParams are provider inputs every provider of docs/reference/alfabank/bnpl.md section 2
@@ -161,12 +157,9 @@ func (w *World) applyLoan(ctx context.Context, apmType, bank, action string) err
 	if init.AdditionalAction != craftgate.ApmActionRedirectToURL || init.RedirectURL == "" {
 		return fmt.Errorf("BNPL init (%s): expected REDIRECT_TO_URL with a redirectUrl, got %q %q", apmType, init.AdditionalAction, init.RedirectURL)
 	}
-	page, err := w.browser().get(ctx, init.RedirectURL)
+	page, err := w.browser().getOK(ctx, init.RedirectURL, fmt.Sprintf("loan %d: the bank's page", w.paymentID))
 	if err != nil {
 		return err
-	}
-	if page.Status != http.StatusOK {
-		return fmt.Errorf("steps: loan %d: the bank's page answered HTTP %d: %s", w.paymentID, page.Status, excerpt(page.Body))
 	}
 	w.apm.page = &page
 	if err := w.pressAtAPM(ctx, page, action); err != nil {

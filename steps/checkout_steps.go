@@ -118,16 +118,9 @@ func (w *World) payOnCheckoutPage(ctx context.Context, spec string) error {
 	}
 	w.card = card
 	b := w.browser()
-	page, err := b.get(ctx, co.PageURL)
+	req, err := w.cardFormAt(ctx, b, co.PageURL, "the checkout page", card)
 	if err != nil {
 		return err
-	}
-	if page.Status != http.StatusOK {
-		return fmt.Errorf("steps: the checkout page answered HTTP %d: %s", page.Status, excerpt(page.Body))
-	}
-	req, err := w.cardFormRequest(ctx, page, card)
-	if err != nil {
-		return fmt.Errorf("steps: the checkout page: %w", err)
 	}
 	back, err := b.do(req)
 	if err != nil {
@@ -155,6 +148,29 @@ func (w *World) payOnCheckoutPage(ctx context.Context, spec string) error {
 	}
 	w.checkoutCallback, w.callbackAnswer = v, answer.Status
 	return nil
+}
+
+// cardFormAt opens the hosted page at rawURL (named what in errors) and
+// returns the request its card form sends (see cardFormRequest).
+func (w *World) cardFormAt(ctx context.Context, b browser, rawURL, what string, card CardChoice) (*http.Request, error) {
+	page, err := b.get(ctx, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return w.cardFormOf(ctx, page, what, card)
+}
+
+// cardFormOf is cardFormRequest on a page that must have answered 200;
+// what names the page in errors.
+func (w *World) cardFormOf(ctx context.Context, page Page, what string, card CardChoice) (*http.Request, error) {
+	if err := pageOK(page, what); err != nil {
+		return nil, err
+	}
+	req, err := w.cardFormRequest(ctx, page, card)
+	if err != nil {
+		return nil, fmt.Errorf("steps: %s: %w", what, err)
+	}
+	return req, nil
 }
 
 // cardFormRequest fills a hosted page's card form (the checkout page, a

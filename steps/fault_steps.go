@@ -253,11 +253,7 @@ func (w *World) minutesPass(ctx context.Context, minutes string) error {
 // payRetrying makes a payment of the basket through the merchant's
 // retrying client; the outcome is kept for the Then steps.
 func (w *World) payRetrying(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	req, err := w.paymentRequest(card)
+	card, req, err := w.cardPayment(spec)
 	if err != nil {
 		return err
 	}

@@ -360,6 +360,24 @@ func (b browser) get(ctx context.Context, rawURL string) (Page, error) {
 	return b.do(req)
 }
 
+// getOK fetches a page that must answer 200; what names the page in the
+// error otherwise.
+func (b browser) getOK(ctx context.Context, rawURL, what string) (Page, error) {
+	page, err := b.get(ctx, rawURL)
+	if err != nil {
+		return Page{}, err
+	}
+	return page, pageOK(page, what)
+}
+
+// pageOK fails unless page answered 200; what names the page.
+func pageOK(page Page, what string) error {
+	if page.Status != http.StatusOK {
+		return fmt.Errorf("steps: %s answered HTTP %d: %s", what, page.Status, excerpt(page.Body))
+	}
+	return nil
+}
+
 // submit parses page's form, fills it with set, presses press and returns
 // the page the submission leads to, with the data sent.
 func (b browser) submit(ctx context.Context, page Page, set map[string]string, press *Button) (Page, url.Values, error) {

@@ -38,10 +38,7 @@ var fraudRuleLists = map[string]map[string]string{
 }
 
 func (w *World) fw() *fraudWorld {
-	if w.fraud == nil {
-		w.fraud = &fraudWorld{}
-	}
-	return w.fraud
+	return lazy(&w.fraud)
 }
 
 func fraudDefinitions() []Definition {

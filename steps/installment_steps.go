@@ -86,17 +86,9 @@ func (w *World) requireInstallment() (*craftgate.Installment, error) {
 // chooseOption makes the buyer's next payment the n-installment option
 // of the search: installment n, paid price its total.
 func (w *World) chooseOption(n string) error {
-	count, err := ParseInt(n)
+	count, opt, err := w.requireOption(n)
 	if err != nil {
 		return err
-	}
-	it, err := w.requireInstallment()
-	if err != nil {
-		return err
-	}
-	opt, ok := it.Option(count)
-	if !ok {
-		return fmt.Errorf("installment search for %s: no %d-installment option (offered: %s)", w.x().lookedUp, count, optionList(it))
 	}
 	x := w.x()
 	x.option = &opt
@@ -104,6 +96,23 @@ func (w *World) chooseOption(n string) error {
 	x.paidPrice = &total
 	w.installment = count
 	return nil
+}
+
+// requireOption returns the n-installment option of the installment search.
+func (w *World) requireOption(n string) (int, craftgate.InstallmentPrice, error) {
+	count, err := ParseInt(n)
+	if err != nil {
+		return 0, craftgate.InstallmentPrice{}, err
+	}
+	it, err := w.requireInstallment()
+	if err != nil {
+		return 0, craftgate.InstallmentPrice{}, err
+	}
+	opt, ok := it.Option(count)
+	if !ok {
+		return 0, craftgate.InstallmentPrice{}, fmt.Errorf("installment search for %s: no %d-installment option (offered: %s)", w.x().lookedUp, count, optionList(it))
+	}
+	return count, opt, nil
 }
 
 func optionList(it *craftgate.Installment) string {
@@ -208,23 +217,12 @@ func (w *World) installmentsDescribeCard(context.Context) error {
 		return err
 	}
 	c := w.x().lookedUp
-	var m mismatches
-	m.check("binNumber", craftgate.BinOf(c.Number), it.BinNumber)
-	m.check("cardAssociation", c.Association(), it.CardAssociation)
-	if c.Entry != nil && c.Entry.Successful {
-		m.check("cardType", c.Entry.CardType, it.CardType)
-		m.check("cardBrand (card family)", c.Entry.CardFamily, it.CardBrand)
-		m.check("bankName", c.Entry.Bank, it.BankName)
-		m.check("commercial", c.Entry.Commercial, it.Commercial)
-	}
+	m := describedAsCatalogue(c, craftgate.BinNumber{BinNumber: it.BinNumber, CardType: it.CardType, CardAssociation: it.CardAssociation,
+		CardBrand: it.CardBrand, BankName: it.BankName, Commercial: it.Commercial})
 	return m.errf("installment search for %s describes it differently from the catalogue", c)
 }
 
 func (w *World) optionTotals(n, total, currency, each string) error {
-	count, err := ParseInt(n)
-	if err != nil {
-		return err
-	}
 	wantTotal, err := ParseAmount(total)
 	if err != nil {
 		return err
@@ -233,13 +231,9 @@ func (w *World) optionTotals(n, total, currency, each string) error {
 	if err != nil {
 		return err
 	}
-	it, err := w.requireInstallment()
+	count, opt, err := w.requireOption(n)
 	if err != nil {
 		return err
-	}
-	opt, ok := it.Option(count)
-	if !ok {
-		return fmt.Errorf("installment search for %s: no %d-installment option (offered: %s)", w.x().lookedUp, count, optionList(it))
 	}
 	var m mismatches
 	m.amount("totalPrice", wantTotal, opt.TotalPrice)
@@ -266,6 +260,14 @@ func (w *World) binDescribed(context.Context) error {
 		return err
 	}
 	c := w.x().lookedUp
+	m := describedAsCatalogue(c, *b)
+	return m.errf("BIN of %s", c)
+}
+
+// describedAsCatalogue compares what the provider says of card c (a BIN
+// inquiry's answer, or the same fields of an installment search) with the
+// catalogue's entry for it.
+func describedAsCatalogue(c CardChoice, b craftgate.BinNumber) mismatches {
 	var m mismatches
 	m.check("binNumber", craftgate.BinOf(c.Number), b.BinNumber)
 	m.check("cardAssociation", c.Association(), b.CardAssociation)
@@ -275,7 +277,7 @@ func (w *World) binDescribed(context.Context) error {
 		m.check("bankName", c.Entry.Bank, b.BankName)
 		m.check("commercial", c.Entry.Commercial, b.Commercial)
 	}
-	return m.errf("BIN of %s", c)
+	return m
 }
 
 func (w *World) binCommercial(want bool) error {

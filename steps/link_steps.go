@@ -22,10 +22,7 @@ type linkWorld struct {
 
 // lk returns the scenario's linkWorld, made on first use.
 func (w *World) lk() *linkWorld {
-	if w.link == nil {
-		w.link = &linkWorld{}
-	}
-	return w.link
+	return lazy(&w.link)
 }
 
 func linkDefinitions() []Definition {
@@ -156,16 +153,9 @@ func (w *World) payThroughLink(ctx context.Context, spec string) error {
 	w.startPayment(card, nil)
 	w.err = nil
 	b := w.browser()
-	page, err := b.get(ctx, p.URL)
+	req, err := w.cardFormAt(ctx, b, p.URL, "the payment link page", card)
 	if err != nil {
 		return err
-	}
-	if page.Status != http.StatusOK {
-		return fmt.Errorf("steps: the payment link page answered HTTP %d: %s", page.Status, excerpt(page.Body))
-	}
-	req, err := w.cardFormRequest(ctx, page, card)
-	if err != nil {
-		return fmt.Errorf("steps: the payment link page: %w", err)
 	}
 	before, err := w.paymentIDsByConversation(ctx, p.ConversationID)
 	if err != nil {
@@ -266,9 +256,9 @@ func (w *World) linkPaymentMatches(context.Context) error {
 	if err != nil {
 		return err
 	}
-	pay := w.retrieved
-	if pay == nil {
-		return errors.New("steps: no link payment: pay through the payment link first")
+	pay, err := w.requireLinkPayment()
+	if err != nil {
+		return err
 	}
 	var m mismatches
 	m.check("paymentSource", craftgate.PaymentSourcePayByLink, pay.PaymentSource)
@@ -279,10 +269,18 @@ func (w *World) linkPaymentMatches(context.Context) error {
 	return m.errf("link payment %d", pay.ID)
 }
 
+// requireLinkPayment returns the payment made through the payment link.
+func (w *World) requireLinkPayment() (*craftgate.Payment, error) {
+	if w.retrieved == nil {
+		return nil, errors.New("steps: no link payment: pay through the payment link first")
+	}
+	return w.retrieved, nil
+}
+
 func (w *World) linkPaymentFailed(group string) error {
-	pay := w.retrieved
-	if pay == nil {
-		return errors.New("steps: no link payment: pay through the payment link first")
+	pay, err := w.requireLinkPayment()
+	if err != nil {
+		return err
 	}
 	var m mismatches
 	m.check("paymentStatus", craftgate.StatusFailure, pay.PaymentStatus)

@@ -18,10 +18,7 @@ type rewardWorld struct {
 }
 
 func (w *World) rw() *rewardWorld {
-	if w.rewards == nil {
-		w.rewards = &rewardWorld{}
-	}
-	return w.rewards
+	return lazy(&w.rewards)
 }
 
 func loyaltyDefinitions() []Definition {
@@ -98,11 +95,7 @@ func (w *World) offersRewardMoney(card, firm string) error {
 	if err != nil {
 		return err
 	}
-	wantCard, err := ParseAmount(card)
-	if err != nil {
-		return err
-	}
-	wantFirm, err := ParseAmount(firm)
+	want, err := parseReward(card, firm)
 	if err != nil {
 		return err
 	}
@@ -111,8 +104,8 @@ func (w *World) offersRewardMoney(card, firm string) error {
 		return fmt.Errorf("reward inquiry of %s: expected a REWARD_MONEY loyalty with amounts, got %+v", w.rewards.card, in.Loyalties)
 	}
 	var m mismatches
-	m.amount("cardRewardMoney", wantCard, l.Reward.CardRewardMoney)
-	m.amount("firmRewardMoney", wantFirm, l.Reward.FirmRewardMoney)
+	m.amount("cardRewardMoney", want.CardRewardMoney, l.Reward.CardRewardMoney)
+	m.amount("firmRewardMoney", want.FirmRewardMoney, l.Reward.FirmRewardMoney)
 	return m.err("reward inquiry of " + w.rewards.card.String())
 }
 
@@ -153,16 +146,26 @@ func (w *World) offersNoRewards(context.Context) error {
 }
 
 func (w *World) useReward(card, firm string) error {
-	c, err := ParseAmount(card)
+	r, err := parseReward(card, firm)
 	if err != nil {
 		return err
+	}
+	w.rw().loyalty = &craftgate.Loyalty{Type: craftgate.LoyaltyRewardMoney, Reward: r}
+	return nil
+}
+
+// parseReward reads the card's and the firm's reward money as the scenario
+// wrote them.
+func parseReward(card, firm string) (*craftgate.Reward, error) {
+	c, err := ParseAmount(card)
+	if err != nil {
+		return nil, err
 	}
 	f, err := ParseAmount(firm)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	w.rw().loyalty = &craftgate.Loyalty{Type: craftgate.LoyaltyRewardMoney, Reward: &craftgate.Reward{CardRewardMoney: c, FirmRewardMoney: f}}
-	return nil
+	return &craftgate.Reward{CardRewardMoney: c, FirmRewardMoney: f}, nil
 }
 
 func (w *World) rewardEchoed(card, firm string) error {
@@ -170,11 +173,7 @@ func (w *World) rewardEchoed(card, firm string) error {
 	if err != nil {
 		return err
 	}
-	wantCard, err := ParseAmount(card)
-	if err != nil {
-		return err
-	}
-	wantFirm, err := ParseAmount(firm)
+	want, err := parseReward(card, firm)
 	if err != nil {
 		return err
 	}
@@ -184,8 +183,8 @@ func (w *World) rewardEchoed(card, firm string) error {
 	}
 	var m mismatches
 	m.check("loyalty.type", craftgate.LoyaltyRewardMoney, l.Type)
-	m.amount("loyalty.reward.cardRewardMoney", wantCard, l.Reward.CardRewardMoney)
-	m.amount("loyalty.reward.firmRewardMoney", wantFirm, l.Reward.FirmRewardMoney)
+	m.amount("loyalty.reward.cardRewardMoney", want.CardRewardMoney, l.Reward.CardRewardMoney)
+	m.amount("loyalty.reward.firmRewardMoney", want.FirmRewardMoney, l.Reward.FirmRewardMoney)
 	return m.errf("payment %d", p.ID)
 }
 

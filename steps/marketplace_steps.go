@@ -87,11 +87,7 @@ func (w *World) soldBy(item, name, share string) error {
 
 // payMarketplace pays the basket with each item's seller and share.
 func (w *World) payMarketplace(ctx context.Context, spec string, mustSucceed bool) error {
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	req, err := w.paymentRequest(card)
+	card, req, err := w.cardPayment(spec)
 	if err != nil {
 		return err
 	}

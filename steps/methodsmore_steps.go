@@ -31,11 +31,7 @@ type moreWorld struct {
 }
 
 func (w *World) more() *moreWorld {
-	x := w.methodState()
-	if x.more == nil {
-		x.more = &moreWorld{}
-	}
-	return x.more
+	return lazy(&w.methodState().more)
 }
 
 func moreMethodDefinitions() []Definition {
@@ -405,11 +401,7 @@ func (w *World) payOnPos(ctx context.Context, spec string) error {
 	if err != nil {
 		return err
 	}
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	req, err := w.paymentRequest(card)
+	card, req, err := w.cardPayment(spec)
 	if err != nil {
 		return err
 	}

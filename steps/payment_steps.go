@@ -191,6 +191,20 @@ func itemExternalID(i int) string {
 	return "item-" + strconv.Itoa(i+1)
 }
 
+// cardPayment parses the card spec and builds the payment of the current
+// basket with that card.
+func (w *World) cardPayment(spec string) (CardChoice, *craftgate.CreatePaymentRequest, error) {
+	card, err := ParseCard(w.cards, spec)
+	if err != nil {
+		return CardChoice{}, nil, err
+	}
+	req, err := w.paymentRequest(card)
+	if err != nil {
+		return CardChoice{}, nil, err
+	}
+	return card, req, nil
+}
+
 // startPayment forgets the previous payment attempt.
 func (w *World) startPayment(card CardChoice, req *craftgate.CreatePaymentRequest) {
 	w.card, w.request = card, req
@@ -204,11 +218,7 @@ func (w *World) startPayment(card CardChoice, req *craftgate.CreatePaymentReques
 // provider's answer, success or error, is kept for the Then steps; only a
 // failure to get an answer fails the step.
 func (w *World) pay(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	req, err := w.paymentRequest(card)
+	card, req, err := w.cardPayment(spec)
 	if err != nil {
 		return err
 	}

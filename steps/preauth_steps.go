@@ -44,10 +44,7 @@ type extWorld struct {
 
 // x returns the scenario's extWorld, made on first use.
 func (w *World) x() *extWorld {
-	if w.ext == nil {
-		w.ext = &extWorld{}
-	}
-	return w.ext
+	return lazy(&w.ext)
 }
 
 // tailorRequest applies the options the scenario chose to a payment

@@ -90,11 +90,7 @@ func (w *World) rbsCustomerPaid(ctx context.Context, rw *rbsWorld, a []string) e
 
 // rbsRegisterFor registers a one-phase order for a customer (clientId).
 func (w *World) rbsRegisterFor(ctx context.Context, rw *rbsWorld, client, amount, currency string) error {
-	am, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	req, err := rw.newRequest(am, currency)
+	req, err := rw.parsedRequest(amount, currency)
 	if err != nil {
 		return err
 	}
@@ -156,11 +152,7 @@ func (w *World) rbsRegisterForBinding(ctx context.Context, rw *rbsWorld, a []str
 		return errors.New("steps: no binding listed in this scenario")
 	}
 	b := *rw.binding
-	am, err := ParseAmount(a[0])
-	if err != nil {
-		return err
-	}
-	req, err := rw.newRequest(am, a[1])
+	req, err := rw.parsedRequest(a[0], a[1])
 	if err != nil {
 		return err
 	}
@@ -540,11 +532,7 @@ func (w *World) rbsInstantPay(ctx context.Context, rw *rbsWorld, a []string) err
 // --- fiscal receipts ---
 
 func (w *World) rbsRegisterWithCart(ctx context.Context, rw *rbsWorld, a []string) error {
-	am, err := ParseAmount(a[0])
-	if err != nil {
-		return err
-	}
-	req, err := rw.newRequest(am, a[1])
+	req, err := rw.parsedRequest(a[0], a[1])
 	if err != nil {
 		return err
 	}

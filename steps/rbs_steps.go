@@ -123,11 +123,7 @@ func (w *World) rbsMerchant(_ context.Context, rw *rbsWorld, _ []string) error {
 // currency, " through the router" or ""). "has registered" must succeed;
 // "registers" keeps a refusal for a later step.
 func (w *World) rbsRegisterOrder(ctx context.Context, rw *rbsWorld, a []string) error {
-	amount, err := ParseAmount(a[2])
-	if err != nil {
-		return err
-	}
-	req, err := rw.newRequest(amount, a[3])
+	req, err := rw.parsedRequest(a[2], a[3])
 	if err != nil {
 		return err
 	}
@@ -147,11 +143,7 @@ func (w *World) rbsRegisterOrder(ctx context.Context, rw *rbsWorld, a []string) 
 }
 
 func (w *World) rbsRegisterAllowing(ctx context.Context, rw *rbsWorld, a []string) error {
-	amount, err := ParseAmount(a[0])
-	if err != nil {
-		return err
-	}
-	req, err := rw.newRequest(amount, a[1])
+	req, err := rw.parsedRequest(a[0], a[1])
 	if err != nil {
 		return err
 	}
@@ -266,12 +258,9 @@ func (w *World) rbsOpenPage(ctx context.Context, rw *rbsWorld, _ []string) error
 	if err := rw.needOrder(); err != nil {
 		return err
 	}
-	p, err := rw.browser.get(ctx, rw.order.FormURL)
+	p, err := rw.browser.getOK(ctx, rw.order.FormURL, "the payment page")
 	if err != nil {
 		return err
-	}
-	if p.Status != http.StatusOK {
-		return fmt.Errorf("the payment page answered HTTP %d", p.Status)
 	}
 	rw.page = p
 	return nil
@@ -616,12 +605,9 @@ func (w *World) rbsAlfaPayRedirect(ctx context.Context, rw *rbsWorld, _ []string
 	if u, err := url.Parse(rw.alfaPay.Redirect); err != nil || !u.IsAbs() {
 		return fmt.Errorf("the Alfa Pay redirect %q is not an absolute URL", rw.alfaPay.Redirect)
 	}
-	p, err := rw.browser.get(ctx, rw.alfaPay.Redirect)
+	p, err := rw.browser.getOK(ctx, rw.alfaPay.Redirect, "the Alfa Pay page")
 	if err != nil {
 		return err
-	}
-	if p.Status != http.StatusOK {
-		return fmt.Errorf("the Alfa Pay page answered HTTP %d", p.Status)
 	}
 	rw.page = p
 	return nil
@@ -853,11 +839,7 @@ const retailCRMSessionSecs = 1800
 // register.do for the CRM order with the module's return, fail and
 // callback (webhook) URLs; the formUrl is the payment link.
 func (w *World) rbsCreateLink(ctx context.Context, rw *rbsWorld, a []string) error {
-	amount, err := ParseAmount(a[1])
-	if err != nil {
-		return err
-	}
-	req, err := rw.newRequest(amount, a[2])
+	req, err := rw.parsedRequest(a[1], a[2])
 	if err != nil {
 		return err
 	}

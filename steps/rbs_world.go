@@ -191,6 +191,15 @@ func newOrderNumber(prefix string) string {
 	return prefix + "-" + hex.EncodeToString(b[:])
 }
 
+// parsedRequest is newRequest with the amount as the scenario wrote it.
+func (rw *rbsWorld) parsedRequest(amount, currency string) (*rbs.RegisterRequest, error) {
+	am, err := ParseAmount(amount)
+	if err != nil {
+		return nil, err
+	}
+	return rw.newRequest(am, currency)
+}
+
 // newRequest builds a register request for amount, with the merchant's
 // return, fail and callback URLs.
 func (rw *rbsWorld) newRequest(amount craftgate.Amount, currency string) (*rbs.RegisterRequest, error) {

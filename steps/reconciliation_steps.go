@@ -37,10 +37,7 @@ type reconWorld struct {
 }
 
 func (w *World) reconw() *reconWorld {
-	if w.recon == nil {
-		w.recon = &reconWorld{}
-	}
-	return w.recon
+	return lazy(&w.recon)
 }
 
 func reconciliationDefinitions() []Definition {
@@ -193,11 +190,7 @@ func (w *World) reportHasPayments(context.Context) error {
 // refundFound checks that both refund searches of the reporting API find
 // the scenario's refund of item.
 func (w *World) refundFound(ctx context.Context, amount, item string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	tx, err := w.transaction(item)
+	tx, want, err := w.itemAmount(item, amount)
 	if err != nil {
 		return err
 	}

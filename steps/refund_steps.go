@@ -44,6 +44,17 @@ func refundDefinitions() []Definition {
 	}
 }
 
+// itemAmount returns the payment transaction of basket item and the
+// amount the scenario wrote for it.
+func (w *World) itemAmount(item, amount string) (craftgate.PaymentTransaction, craftgate.Amount, error) {
+	a, err := ParseAmount(amount)
+	if err != nil {
+		return craftgate.PaymentTransaction{}, craftgate.Amount{}, err
+	}
+	tx, err := w.transaction(item)
+	return tx, a, err
+}
+
 // transaction returns the payment transaction of basket item n (1-based).
 func (w *World) transaction(item string) (craftgate.PaymentTransaction, error) {
 	n, err := ParseItem(item)
@@ -85,11 +96,7 @@ func (w *World) refundItem(ctx context.Context, amount, item string) error {
 
 // refundItemTo is refundItem with a refundDestinationType.
 func (w *World) refundItemTo(ctx context.Context, amount, item, destination string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	tx, err := w.transaction(item)
+	tx, a, err := w.itemAmount(item, amount)
 	if err != nil {
 		return err
 	}
@@ -195,11 +202,7 @@ func (w *World) refundReturns(amount, currency string) error {
 }
 
 func (w *World) refundReturnsForItem(amount, item string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	tx, err := w.transaction(item)
+	tx, want, err := w.itemAmount(item, amount)
 	if err != nil {
 		return err
 	}
@@ -334,11 +337,7 @@ func (w *World) current(ctx context.Context) (*craftgate.Payment, error) {
 }
 
 func (w *World) itemLeft(ctx context.Context, item, amount string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	tx, err := w.transaction(item)
+	tx, want, err := w.itemAmount(item, amount)
 	if err != nil {
 		return err
 	}

@@ -84,11 +84,7 @@ func (w *World) robustnessPayment() ([]byte, error) {
 			return nil, err
 		}
 	}
-	card, err := ParseCard(w.cards, securityCard)
-	if err != nil {
-		return nil, err
-	}
-	req, err := w.paymentRequest(card)
+	card, req, err := w.cardPayment(securityCard)
 	if err != nil {
 		return nil, err
 	}

@@ -44,11 +44,7 @@ func securityDefinitions() []Definition {
 
 // newSecurityPayment prepares the payment the security steps send.
 func (w *World) newSecurityPayment() (*craftgate.CreatePaymentRequest, error) {
-	card, err := ParseCard(w.cards, securityCard)
-	if err != nil {
-		return nil, err
-	}
-	req, err := w.paymentRequest(card)
+	card, req, err := w.cardPayment(securityCard)
 	if err != nil {
 		return nil, err
 	}

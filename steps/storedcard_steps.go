@@ -124,11 +124,7 @@ func (w *World) payWithStoredCard(ctx context.Context) error {
 
 // payAndStore pays with a plain card and storeCardAfterSuccessPayment.
 func (w *World) payAndStore(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	req, err := w.paymentRequest(card)
+	card, req, err := w.cardPayment(spec)
 	if err != nil {
 		return err
 	}

@@ -84,11 +84,7 @@ func (w *World) receiver() (*merchant.Receiver, error) {
 // startThreeDS starts a 3-D Secure payment of the basket. The answer,
 // success or decline, is kept for the Then steps.
 func (w *World) startThreeDS(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	req, err := w.paymentRequest(card)
+	card, req, err := w.cardPayment(spec)
 	if err != nil {
 		return err
 	}
@@ -163,8 +159,8 @@ func (w *World) toBank(ctx context.Context, subject, htmlContent, redirectURL st
 			return bank, err
 		}
 	}
-	if bank.Status != http.StatusOK {
-		return bank, fmt.Errorf("steps: %s: the bank's page answered HTTP %d: %s", subject, bank.Status, excerpt(bank.Body))
+	if err := pageOK(bank, subject+": the bank's page"); err != nil {
+		return bank, err
 	}
 	w.bankPage = &bank
 	return bank, nil

@@ -33,10 +33,7 @@ type methodsWorld struct {
 }
 
 func (w *World) methodState() *methodsWorld {
-	if w.methods == nil {
-		w.methods = &methodsWorld{}
-	}
-	return w.methods
+	return lazy(&w.methods)
 }
 
 func walletMethodDefinitions() []Definition {
@@ -69,6 +66,16 @@ func (w *World) methodOrder(card CardChoice) (*craftgate.CreatePaymentRequest, e
 	return req, nil
 }
 
+// cardMethodOrder is methodOrder for the card of spec.
+func (w *World) cardMethodOrder(spec string) (CardChoice, *craftgate.CreatePaymentRequest, error) {
+	card, err := ParseCard(w.cards, spec)
+	if err != nil {
+		return CardChoice{}, nil, err
+	}
+	o, err := w.methodOrder(card)
+	return card, o, err
+}
+
 // chooseCardAt opens the provider's page at rawURL (or renders html, the
 // init's htmlContent, which leads there) and types the card; it returns
 // the provider's answer.
@@ -88,12 +95,9 @@ func (w *World) chooseCardAt(ctx context.Context, rawURL, html string, card Card
 	if err != nil {
 		return Page{}, err
 	}
-	if page.Status != http.StatusOK {
-		return Page{}, fmt.Errorf("steps: the provider's page answered HTTP %d: %s", page.Status, excerpt(page.Body))
-	}
-	req, err := w.cardFormRequest(ctx, page, card)
+	req, err := w.cardFormOf(ctx, page, "the provider's page", card)
 	if err != nil {
-		return Page{}, fmt.Errorf("steps: the provider's page: %w", err)
+		return Page{}, err
 	}
 	return b.do(req)
 }
@@ -101,11 +105,7 @@ func (w *World) chooseCardAt(ctx context.Context, rawURL, html string, card Card
 // payOnProviderPage pays with a method that takes the money on the
 // provider's page and posts the callback to the merchant.
 func (w *World) payOnProviderPage(ctx context.Context, methodName, spec string) error {
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	o, err := w.methodOrder(card)
+	card, o, err := w.cardMethodOrder(spec)
 	if err != nil {
 		return err
 	}
@@ -171,11 +171,7 @@ func decodeBase64HTML(s string) (string, error) {
 // Masterpass stand-in page, and completes without 3-D Secure, or starts
 // the 3-D Secure payment (the bank's page steps follow).
 func (w *World) payWithMasterpass(ctx context.Context, spec string, threeDS bool) error {
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	o, err := w.methodOrder(card)
+	card, o, err := w.cardMethodOrder(spec)
 	if err != nil {
 		return err
 	}
@@ -225,11 +221,7 @@ func (w *World) completeMasterpassThreeDS(ctx context.Context) error {
 // payWithBkm starts BKM Express, chooses the card in its SDK's page and
 // completes with the ticket (or the token).
 func (w *World) payWithBkm(ctx context.Context, spec string, byToken bool) error {
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	o, err := w.methodOrder(card)
+	card, o, err := w.cardMethodOrder(spec)
 	if err != nil {
 		return err
 	}

@@ -227,16 +227,9 @@ func TestHelpNeverShowsKeysFromTheEnvironment(t *testing.T) {
 }
 
 func TestAPICommandSignsAndPrints(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	go func() { run(ctx, []string{"mock", "--addr", "127.0.0.1:0"}, pw, io.Discard); pw.Close() }()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	go io.Copy(io.Discard, pr)
-	base := strings.TrimSpace(line)
+	ctx := context.Background()
+	base, _, stop := startMockCommand(t)
+	defer stop()
 	body := `{"price":10,"paidPrice":10,"walletPrice":0,"installment":1,"currency":"TRY","card":{"cardHolderName":"Haluk Demir","cardNumber":"5258640000000001","expireYear":"2044","expireMonth":"07","cvc":"000"},"items":[{"name":"x","price":10}]}`
 	var out, errb bytes.Buffer
 	if code := run(ctx, []string{"api", "POST", "/payment/v1/card-payments", "--target", base, "--data", body}, &out, &errb); code != 0 {
@@ -257,16 +250,10 @@ func TestAPICommandSignsAndPrints(t *testing.T) {
 // TestMockServesRBSUnderPrefix: `gatecheck mock` also answers the Alfa-Bank
 // gateway under /rbs/ with its default credentials.
 func TestMockServesRBSUnderPrefix(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	go func() { run(ctx, []string{"mock", "--addr", "127.0.0.1:0"}, pw, io.Discard); pw.Close() }()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	go io.Copy(io.Discard, pr)
-	c, err := rbs.New(rbs.WithBaseURL(strings.TrimSpace(line)+"/rbs/payment/rest"), rbs.WithCredentials(rbsmock.DefaultUserName, rbsmock.DefaultPassword))
+	ctx := context.Background()
+	base, _, stop := startMockCommand(t)
+	defer stop()
+	c, err := rbs.New(rbs.WithBaseURL(base+"/rbs/payment/rest"), rbs.WithCredentials(rbsmock.DefaultUserName, rbsmock.DefaultPassword))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,27 +123,42 @@ func TestMockCommandRejectsBadSettings(t *testing.T) {
 // URL and a function that stops it and returns its exit code.
 func startMockCommand(t *testing.T, args ...string) (string, *syncBuffer, func() int) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	stderr := &syncBuffer{}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), pw, stderr)
-		pw.Close()
-	}()
+	pr, stderr, done, cancel := runInProcess(append([]string{"mock", "--addr", "127.0.0.1:0"}, args...))
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
 		cancel()
 		t.Fatalf("reading the base URL: %v (stderr %q)", err, stderr.String())
 	}
 	go io.Copy(io.Discard, pr)
-	return strings.TrimSpace(line), stderr, func() int {
+	return strings.TrimSpace(line), stderr, stopper(t, "mock", cancel, done)
+}
+
+// runInProcess runs gatecheck with args in a goroutine and returns its
+// stdout, its stderr, its exit code once it ends, and the cancel of its
+// context.
+func runInProcess(args []string) (*io.PipeReader, *syncBuffer, <-chan int, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, args, pw, stderr)
+		pw.Close()
+	}()
+	return pr, stderr, done, cancel
+}
+
+// stopper returns a function that cancels an in-process command (name in
+// the failure message) and returns its exit code, failing the test when it
+// does not stop within 10 s.
+func stopper(t *testing.T, name string, cancel context.CancelFunc, done <-chan int) func() int {
+	return func() int {
 		cancel()
 		select {
 		case code := <-done:
 			return code
 		case <-time.After(10 * time.Second):
-			t.Fatal("mock did not stop")
+			t.Fatal(name + " did not stop")
 			return -1
 		}
 	}

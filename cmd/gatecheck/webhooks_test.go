@@ -25,14 +25,7 @@ const (
 // returning the exit code.
 func startListen(t *testing.T, args ...string) (string, <-chan string, *syncBuffer, func() int) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	stderr := &syncBuffer{}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, append([]string{"webhooks", "listen", "--addr", "127.0.0.1:0"}, args...), pw, stderr)
-		pw.Close()
-	}()
+	pr, stderr, done, cancel := runInProcess(append([]string{"webhooks", "listen", "--addr", "127.0.0.1:0"}, args...))
 	lines := make(chan string, 64)
 	first := make(chan string, 1)
 	go func() {
@@ -58,17 +51,7 @@ func startListen(t *testing.T, args ...string) (string, <-chan string, *syncBuff
 	if !strings.HasPrefix(base, "http://127.0.0.1:") || strings.ContainsAny(base, " \t") {
 		t.Fatalf("first stdout line %q, want the base URL alone", base)
 	}
-	stop := func() int {
-		cancel()
-		select {
-		case code := <-done:
-			return code
-		case <-time.After(10 * time.Second):
-			t.Fatal("listen did not stop after cancellation")
-			return -1
-		}
-	}
-	return base, lines, stderr, stop
+	return base, lines, stderr, stopper(t, "listen", cancel, done)
 }
 
 func nextLine(t *testing.T, lines <-chan string) string {

@@ -27,6 +27,13 @@ type reply struct {
 	events []*event
 }
 
+// add queues ev, when there is one, for delivery after the answer.
+func (r *reply) add(ev *event) {
+	if ev != nil {
+		r.events = append(r.events, ev)
+	}
+}
+
 // authenticate checks userName+password or token (never both). A missing
 // password is errorCode 4 for register methods (a missing mandatory
 // parameter), 5 (access denied) elsewhere.
@@ -290,9 +297,7 @@ func (m *Mock) deposit(_ *http.Request, p params, router bool) (*reply, *apiErro
 	// captures, is not modelled); a partial deposit releases the rest.
 	o.status, o.deposited, o.depositedAt = rbs.StatusDeposited, amount, now
 	m.receiptLocked(o, receiptPaymentDelivered, amount, now)
-	if ev := m.callbackFor(o, rbs.OperationDeposited, true, now, nil); ev != nil {
-		rep.events = append(rep.events, ev)
-	}
+	rep.add(m.callbackFor(o, rbs.OperationDeposited, true, now, nil))
 	rep.body = opOK(router)
 	return rep, nil
 }
@@ -346,9 +351,7 @@ func (m *Mock) reverse(_ *http.Request, p params, router bool) (*reply, *apiErro
 		return rep, impossible
 	}
 	extra := map[string][]string{"operationReversedAmount": {strconv.FormatInt(amount, 10)}}
-	if ev := m.callbackFor(o, rbs.OperationReversed, true, now, extra); ev != nil {
-		rep.events = append(rep.events, ev)
-	}
+	rep.add(m.callbackFor(o, rbs.OperationReversed, true, now, extra))
 	rep.body = opOK(router)
 	return rep, nil
 }
@@ -410,9 +413,7 @@ func (m *Mock) refund(_ *http.Request, p params, router bool) (*reply, *apiError
 	if ext != "" {
 		extra["externalRefundId"] = []string{ext}
 	}
-	if ev := m.callbackFor(o, rbs.OperationRefunded, true, now, extra); ev != nil {
-		rep.events = append(rep.events, ev)
-	}
+	rep.add(m.callbackFor(o, rbs.OperationRefunded, true, now, extra))
 	rep.body = opOK(router)
 	return rep, nil
 }
@@ -461,9 +462,7 @@ func (m *Mock) status(_ *http.Request, p params, router bool) (*reply, *apiError
 		return nil, fail(rbs.CodeUnknownOrder, "Order not found")
 	}
 	rep := &reply{}
-	if ev := m.expireLocked(o, now); ev != nil {
-		rep.events = append(rep.events, ev)
-	}
+	rep.add(m.expireLocked(o, now))
 	body := m.statusBody(o)
 	state := o.statusName()
 	m.mu.Unlock()

@@ -140,16 +140,7 @@ func (m *Mock) finishDirectLocked(o *order, rep *reply) (string, *apiError) {
 		return "", fail(rbs.CodeWrongState, "The 3-D Secure authentication of the order is not finished")
 	}
 	now := m.Now()
-	var ev *event
-	var next string
-	if o.paRes[0] == 'Y' {
-		ev, next = m.finishLocked(o, o.acsCard, rbs.PaymentWayCard, 5, now)
-	} else {
-		o.card = &paidCard{maskedPan: rbs.GatewayMaskedPAN(o.acsCard.tc.Number), expiry: o.acsCard.expiry,
-			holder: o.acsCard.holder, paymentSystem: o.acsCard.tc.PaymentSystem}
-		o.paymentWay = rbs.PaymentWayCard
-		ev, next = m.declineLocked(o, rbs.ActionThreeDSDeclined, "3-D Secure authentication failed", now)
-	}
+	ev, next := m.acsDoneLocked(o, o.paRes[0] == 'Y', now)
 	o.direct = false
 	rep.events = append(rep.events, ev)
 	return next, nil
@@ -204,9 +195,7 @@ func (m *Mock) finish3dsVer2(_ *http.Request, p params, _ bool) (*reply, *apiErr
 	}
 	defer m.mu.Unlock()
 	rep := &reply{}
-	if ev := m.expireLocked(o, now); ev != nil {
-		rep.events = append(rep.events, ev)
-	}
+	rep.add(m.expireLocked(o, now))
 	next, e := m.finishDirectLocked(o, rep)
 	if e != nil {
 		return rep, e
@@ -289,9 +278,7 @@ func (m *Mock) classicStatus(_ *http.Request, p params, _ bool) (*reply, *apiErr
 		return nil, fail(rbs.CodeUnknownOrder, "Order not found")
 	}
 	rep := &reply{}
-	if ev := m.expireLocked(o, now); ev != nil {
-		rep.events = append(rep.events, ev)
-	}
+	rep.add(m.expireLocked(o, now))
 	code, msg := "0", "Success"
 	if o.status == rbs.StatusDeclined && o.card != nil {
 		code, msg = "2", "Payment is declined"

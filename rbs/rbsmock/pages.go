@@ -150,6 +150,17 @@ func (m *Mock) formParams(w http.ResponseWriter, r *http.Request) (url.Values, b
 	return r.Form, true
 }
 
+// pageForm reads the form of a page the browser may GET or POST; anything
+// else is answered 405. ok is false when the page has been answered.
+func (m *Mock) pageForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		m.message(w, http.StatusMethodNotAllowed, "Method not allowed", "")
+		return nil, false
+	}
+	return m.formParams(w, r)
+}
+
 // pageOrder finds the order of a page request and expires it, sending its
 // callback. The lock is held when ok.
 func (m *Mock) pageOrder(w http.ResponseWriter, id string, now time.Time) (*order, bool) {
@@ -260,9 +271,7 @@ func (m *Mock) servePay(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		ev, next := m.finishLocked(o, &enteredCard{tc: b.tc, expiry: b.expiry, holder: b.holder}, rbs.PaymentWayCardBinding, 7, now)
-		m.mu.Unlock()
-		m.cb.send(ev)
-		http.Redirect(w, r, next, http.StatusSeeOther)
+		m.finishPageLocked(w, r, ev, next)
 		return
 	}
 	card, problem := m.readCard(f, now)
@@ -281,9 +290,7 @@ func (m *Mock) servePay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev, next := m.finishLocked(o, card, rbs.PaymentWayCard, 7, now)
-	m.mu.Unlock()
-	m.cb.send(ev)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	m.finishPageLocked(w, r, ev, next)
 }
 
 // readCard checks the card form; problem is what the page tells the payer.
@@ -339,12 +346,7 @@ const acsPassword = "12345678"
 // the payment with the card's outcome, a wrong one or Cancel declines it
 // with actionCode 151017.
 func (m *Mock) serveACS(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		m.message(w, http.StatusMethodNotAllowed, "Method not allowed", "")
-		return
-	}
-	f, ok := m.formParams(w, r)
+	f, ok := m.pageForm(w, r)
 	if !ok {
 		return
 	}
@@ -382,19 +384,29 @@ func (m *Mock) serveACS(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	var ev *event
-	var next string
-	if confirmed {
-		ev, next = m.finishLocked(o, o.acsCard, rbs.PaymentWayCard, 5, now)
-	} else {
-		o.card = &paidCard{maskedPan: rbs.GatewayMaskedPAN(o.acsCard.tc.Number), expiry: o.acsCard.expiry,
-			holder: o.acsCard.holder, paymentSystem: o.acsCard.tc.PaymentSystem}
-		o.paymentWay = rbs.PaymentWayCard
-		ev, next = m.declineLocked(o, rbs.ActionThreeDSDeclined, "3-D Secure authentication failed", now)
-	}
+	ev, next := m.acsDoneLocked(o, confirmed, now)
+	m.finishPageLocked(w, r, ev, next)
+}
+
+// finishPageLocked ends a page's payment: it releases the lock, sends the
+// callback ev and sends the browser on to next.
+func (m *Mock) finishPageLocked(w http.ResponseWriter, r *http.Request, ev *event, next string) {
 	m.mu.Unlock()
 	m.cb.send(ev)
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// acsDoneLocked ends o's 3-D Secure authentication: a confirmed one pays
+// with the card's outcome, any other declines with actionCode 151017. It
+// returns the callback to send and where the browser goes next.
+func (m *Mock) acsDoneLocked(o *order, confirmed bool, now time.Time) (*event, string) {
+	if confirmed {
+		return m.finishLocked(o, o.acsCard, rbs.PaymentWayCard, 5, now)
+	}
+	o.card = &paidCard{maskedPan: rbs.GatewayMaskedPAN(o.acsCard.tc.Number), expiry: o.acsCard.expiry,
+		holder: o.acsCard.holder, paymentSystem: o.acsCard.tc.PaymentSystem}
+	o.paymentWay = rbs.PaymentWayCard
+	return m.declineLocked(o, rbs.ActionThreeDSDeclined, "3-D Secure authentication failed", now)
 }
 
 // serveAlfaPayPage is the Alfa Pay page (seed 002, steps 11-16): the
@@ -402,12 +414,7 @@ func (m *Mock) serveACS(w http.ResponseWriter, r *http.Request) {
 // goes to returnUrl or failUrl. MOCK DECISION: no 3-D Secure here (the
 // seed leaves its "steps for 3DS Authentication" out).
 func (m *Mock) serveAlfaPayPage(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		m.message(w, http.StatusMethodNotAllowed, "Method not allowed", "")
-		return
-	}
-	f, ok := m.formParams(w, r)
+	f, ok := m.pageForm(w, r)
 	if !ok {
 		return
 	}
@@ -454,9 +461,7 @@ func (m *Mock) serveAlfaPayPage(w http.ResponseWriter, r *http.Request) {
 		m.message(w, http.StatusBadRequest, "Alfa Pay", "Choose a card of the wallet.")
 		return
 	}
-	m.mu.Unlock()
-	m.cb.send(ev)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	m.finishPageLocked(w, r, ev, next)
 }
 
 // walletValue is a wallet card's option value: never the PAN.

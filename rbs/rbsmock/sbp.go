@@ -174,12 +174,7 @@ func (m *Mock) sbpReturn(o *order, fallback string) string {
 // action=pay pays it, action=reject refuses it. An expired order's QR
 // cannot be paid.
 func (m *Mock) serveSBPBank(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		m.message(w, http.StatusMethodNotAllowed, "Method not allowed", "")
-		return
-	}
-	f, ok := m.formParams(w, r)
+	f, ok := m.pageForm(w, r)
 	if !ok {
 		return
 	}
