@@ -39,7 +39,7 @@ func TestBuildEvaluatesTheChecklist(t *testing.T) {
 			mustPass: []string{"G2", "G3", "G8", "G10", "G15", "G16"},
 		},
 		{
-			name: "the suite of issue 2: no 3DS, no webhooks yet", scenarios: currentSuite(), ok: false, verdict: VerdictIncomplete,
+			name: "a partial suite: no 3DS, no webhooks yet", scenarios: currentSuite(), ok: false, verdict: VerdictIncomplete,
 			want: map[string]Status{"G2": StatusPass, "G3": StatusPass, "G5": StatusPass, "G6": StatusPass, "G7": StatusPass,
 				"G8": StatusPass, "G4": StatusNotCovered, "G9": StatusNotCovered, "G10": StatusNotCovered,
 				"G15": StatusPass, "G16": StatusPass, "G20": StatusNotCovered, "G12": StatusNotCovered},

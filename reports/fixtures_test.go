@@ -31,7 +31,7 @@ func cardAt(number string, step craftgate.Step) Evidence {
 
 func payment(id int) Evidence { return Evidence{Kind: EvidencePayment, Value: fmt.Sprint(id)} }
 
-// currentSuite is the suite as issue 2 left it: non-3DS payments, declines,
+// currentSuite is an early, partial suite: non-3DS payments, declines,
 // cancels and refunds, validation, signatures, robustness.
 func currentSuite() []Scenario {
 	const pay, decl = "payments/non3ds.feature", "payments/declined.feature"
