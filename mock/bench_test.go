@@ -192,9 +192,9 @@ func BenchmarkCheckBody(b *testing.B) {
 // BenchmarkCreatePaymentStateFile is the cost of durability: parallel
 // create-payment calls (64 at a time, as a load test keeps them in
 // flight) without a state file, with StateSyncEveryWrite (each answer waits
-// for the group commit of a snapshot holding it) and with StateSyncPeriodic.
-// Each snapshot writes the whole store, so the every-write cost grows with
-// the payments held: run it with a fixed -benchtime (e.g. 20000x) to compare.
+// for the group commit of a journal entry holding it) and with
+// StateSyncPeriodic. Run it with fixed -benchtime values (e.g. 5000x,
+// 20000x, 100000x) to see whether the cost grows with the payments held.
 func BenchmarkCreatePaymentStateFile(b *testing.B) {
 	for _, mode := range []string{"none", StateSyncEveryWrite, StateSyncPeriodic} {
 		b.Run(mode, func(b *testing.B) {

@@ -101,6 +101,7 @@ type vault struct {
 	saved    map[int64]savedKeys      // payment id -> the card it stored
 	seq      uint64                   // cards stored so far
 	userSeq  uint64                   // card users created so far
+	gen      uint64                   // changes so far: the journal writes the vault when it moved (journal.go)
 }
 
 // newKey returns a UUID-shaped key, a function of the mock's seed, the
@@ -131,6 +132,7 @@ var errVaultFull = errors.New("the stored-card vault is full")
 func (v *vault) put(m *Mock, d *storeDraft) (storedCard, bool, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.gen++
 	if v.byToken == nil {
 		v.byToken, v.users, v.saved = map[string]*storedCard{}, map[string][]*storedCard{}, map[int64]savedKeys{}
 	}
@@ -192,6 +194,7 @@ func (v *vault) hasUser(userKey string) bool {
 func (v *vault) update(userKey, token string, month, year int, alias string) (storedCard, bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.gen++
 	sc, ok := v.byToken[token]
 	if !ok || sc.userKey != userKey {
 		return storedCard{}, false
@@ -207,6 +210,7 @@ func (v *vault) update(userKey, token string, month, year int, alias string) (st
 func (v *vault) remove(userKey, token string) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.gen++
 	sc, ok := v.byToken[token]
 	if !ok || sc.userKey != userKey {
 		return false
@@ -222,6 +226,7 @@ func (v *vault) remove(userKey, token string) bool {
 func (v *vault) attach(id int64, k savedKeys) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.gen++
 	if v.capacity > 0 && len(v.saved) >= v.capacity {
 		return false
 	}

@@ -10,19 +10,20 @@ import (
 
 // Durable answers (Config.StateFile with StateSyncEveryWrite, the
 // default): a request that may change the mock's state (any method but
-// GET and HEAD, once authenticated) is answered only after a snapshot that
-// began after the request's change has been written, synced and renamed
-// over the state file. Requests wait together: while a snapshot is being
-// written, every request that finishes joins the next one (group commit),
-// so one snapshot acknowledges a whole group and throughput stays high;
-// the wait grows with the size of the store, since each snapshot writes
-// all of it. A failed snapshot answers the group's requests 500
-// (CodeStateNotDurable) instead of their answers: what was not made
-// durable is never acknowledged.
+// GET and HEAD, once authenticated) is answered only after a journal
+// entry (journal.go) that began after the request's change has been
+// written and synced. Requests wait together: while an entry is being
+// written, every request that finishes joins the next one (group
+// commit), so one entry acknowledges a whole group. An entry holds what
+// changed since the previous one, so its cost follows the group's
+// changes, not the size of the store; the journal is folded into a new
+// state file once it has grown past it. A failed entry answers the
+// group's requests 500 (CodeStateNotDurable) instead of their answers:
+// what was not made durable is never acknowledged.
 //
-// StateSyncPeriodic (opt-in) keeps the older behaviour: a snapshot every
-// SnapshotInterval and at Close, so a crash loses the acknowledged writes
-// of up to one interval; DurabilityNote says so at start.
+// StateSyncPeriodic (opt-in) keeps the older behaviour: a whole snapshot
+// every SnapshotInterval and at Close, so a crash loses the acknowledged
+// writes of up to one interval; DurabilityNote says so at start.
 
 // State sync modes (Config.StateSync).
 const (
@@ -52,7 +53,7 @@ func (m *Mock) DurabilityNote() string {
 	case m.snap == nil:
 		return ""
 	case m.snap.commit != nil:
-		return fmt.Sprintf("state file %s: every write is answered only once it is on disk (group commit): a crash loses no acknowledged write", m.snap.path)
+		return fmt.Sprintf("state file %s: every write is answered only once it is on disk (journal %s, group commit): a crash loses no acknowledged write", m.snap.path, journalPath(m.snap.path))
 	case m.snap.interval > 0:
 		return fmt.Sprintf("state file %s: snapshots every %s (--state-sync periodic): a crash loses up to %s of acknowledged writes", m.snap.path, m.snap.interval, m.snap.interval)
 	default:
@@ -79,8 +80,9 @@ func (m *Mock) commitLoop() {
 			continue
 		}
 		// Every request of the group changed the state before it
-		// joined, so this snapshot, begun after, holds its change.
-		err := m.WriteStateFile()
+		// joined, so this entry (or compaction), begun after, holds its
+		// change.
+		err := m.commitGroup() // journal.go
 		for _, w := range group {
 			w <- err
 		}

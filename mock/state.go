@@ -44,11 +44,14 @@ import (
 // by a mock with another seed (ids and bank references derive from it), is
 // refused. A missing file is an empty start.
 //
-// When: New restores the file when it exists; a snapshot is written every
-// SnapshotInterval (default DefaultSnapshotInterval) while the mock runs
-// and once more by Close, after the server has finished its requests. A
-// snapshot is written to a temporary file in the same directory, synced,
-// then renamed over the old one, so a crash never leaves a torn file.
+// When: New restores the file when it exists (with its journal,
+// journal.go, under StateSyncEveryWrite). Under StateSyncEveryWrite a new
+// file is written at start, whenever the journal has grown past it, and
+// by Close; under StateSyncPeriodic every SnapshotInterval (default
+// DefaultSnapshotInterval) and by Close, after the server has finished its
+// requests. A snapshot is written to a temporary file in the same
+// directory, synced, then renamed over the old one, so a crash never
+// leaves a torn file.
 //
 // Consistency while serving: a snapshot contains every payment and refund
 // acknowledged before it started. Each payment is read under its lock, and
@@ -98,6 +101,9 @@ type stateHeader struct {
 	Settings Settings
 	// Vault sequence numbers (stored cards).
 	CardSeq, CardUserSeq uint64
+	// Journal is the generation of the journal that continues this file
+	// (journal.go); 0: none.
+	Journal uint64
 }
 
 // stateBatch is a batch of records.
@@ -209,13 +215,17 @@ type paymentMark struct {
 
 // SaveState writes a snapshot of the mock's state to w (the state file's
 // format), followed by its checksum. It may run while the mock serves.
-func (m *Mock) SaveState(w io.Writer) error {
+func (m *Mock) SaveState(w io.Writer) error { return m.saveState(w, false) }
+
+// saveState is SaveState; a compaction (clearDirty) also clears the
+// journal's dirty flags of the payments it reads (journal.go).
+func (m *Mock) saveState(w io.Writer, clearDirty bool) error {
 	s := m.store
 	s.snapshotting.Add(1)
 	defer s.snapshotting.Add(-1)
 	h, low, kept := m.stateHeader()
 	crc := crc32.New(crcTable)
-	sw := &stateWriter{enc: gob.NewEncoder(io.MultiWriter(w, crc))}
+	sw := &stateWriter{enc: gob.NewEncoder(io.MultiWriter(w, crc)), clearDirty: clearDirty}
 	if _, err := io.WriteString(w, stateMagic); err != nil {
 		return fmt.Errorf("mock: state: %w", err)
 	}
@@ -258,6 +268,9 @@ func (m *Mock) stateHeader() (stateHeader, int64, *keptSet) {
 	h := stateHeader{Version: stateVersion, Seed: m.cfg.Seed, SavedAt: time.Now(), MockNow: m.Now(), Offset: m.offset.Load(),
 		Payment: m.ids.payment.Load(), Tx: m.ids.tx.Load(), Refund: m.ids.refund.Load(), TxRefund: m.ids.txRefund.Load(),
 		Settings: m.Settings()}
+	if m.snap != nil {
+		h.Journal = m.snap.journalGen
+	}
 	low, kept := s.payments.low(), s.kept.Load()
 	s.mu.Unlock()
 	s.vault.mu.RLock()
@@ -268,8 +281,9 @@ func (m *Mock) stateHeader() (stateHeader, int64, *keptSet) {
 
 // stateWriter writes the batches of a snapshot.
 type stateWriter struct {
-	enc *gob.Encoder
-	b   stateBatch
+	enc        *gob.Encoder
+	b          stateBatch
+	clearDirty bool
 }
 
 // flush writes the batch so far (the last one when end).
@@ -308,7 +322,7 @@ func (m *Mock) savePayments(sw *stateWriter, low int64, kept *keptSet, last int6
 		if p == nil {
 			return nil
 		}
-		sp, mark, ok := m.snapshotPayment(p)
+		sp, mark, ok := m.snapshotPayment(p, sw.clearDirty)
 		if !ok {
 			return nil
 		}
@@ -385,7 +399,7 @@ func (m *Mock) saveThreeDS(sw *stateWriter, last int64) error {
 		if p == nil || id > last {
 			return true
 		}
-		p = s.lock(p)
+		p = s.lockQuiet(p)
 		threeDS = append(threeDS, stateThreeDS{PaymentID: id, Token: ss.token, Callback: ss.callbackURL, V2: ss.v2, Returned: ss.returned, Md: ss.md})
 		p.mu.Unlock()
 		return true
@@ -408,19 +422,17 @@ func (m *Mock) saveCheckouts(sw *stateWriter, last int64) error {
 		if cs == nil {
 			continue
 		}
-		order, err := json.Marshal(&cs.order)
-		if err != nil {
-			return fmt.Errorf("mock: state: checkout %s: %w", tok, err)
-		}
 		cs.mu.Lock()
-		state, pid := cs.state, cs.paymentID
+		st := checkoutState{cs.state, cs.paymentID}
 		cs.mu.Unlock()
-		if pid > last {
-			state, pid = checkoutOpen, 0 // paid after the snapshot began
+		if st.paymentID > last {
+			st = checkoutState{checkoutOpen, 0} // paid after the snapshot began
 		}
-		sw.b.Checkouts = append(sw.b.Checkouts, stateCheckout{Token: cs.token, Callback: cs.callbackURL, Expires: cs.expires, Order: order,
-			Installments: cs.installments, OnlyCredit: cs.onlyCredit, Price: int64(cs.price), Currency: cs.currency, Items: cs.items,
-			State: state, PaymentID: pid})
+		rec, err := checkoutRecord(cs, st)
+		if err != nil {
+			return err
+		}
+		sw.b.Checkouts = append(sw.b.Checkouts, rec)
 		if err := sw.added(); err != nil {
 			return err
 		}
@@ -428,12 +440,29 @@ func (m *Mock) saveCheckouts(sw *stateWriter, last int64) error {
 	return nil
 }
 
+// checkoutRecord is the saved form of a checkout token in state st.
+func checkoutRecord(cs *checkoutSession, st checkoutState) (stateCheckout, error) {
+	order, err := json.Marshal(&cs.order)
+	if err != nil {
+		return stateCheckout{}, fmt.Errorf("mock: state: checkout %s: %w", cs.token, err)
+	}
+	return stateCheckout{Token: cs.token, Callback: cs.callbackURL, Expires: cs.expires, Order: order,
+		Installments: cs.installments, OnlyCredit: cs.onlyCredit, Price: int64(cs.price), Currency: cs.currency, Items: cs.items,
+		State: st.state, PaymentID: st.paymentID}, nil
+}
+
 // saveVault puts the stored cards, the card users without cards and the
 // cards payments stored in the last batch.
 func (m *Mock) saveVault(sw *stateWriter) {
+	sw.b.Cards, sw.b.Saved, _, _, _ = m.vaultRecords()
+}
+
+// vaultRecords reads the stored cards, the card users without cards and
+// the cards payments stored, in a fixed order, with the vault's sequence
+// numbers and change count.
+func (m *Mock) vaultRecords() (cards []stateCard, saved []stateSaved, seq, userSeq, gen uint64) {
 	v := &m.store.vault
 	v.mu.RLock()
-	var cards []stateCard
 	for _, sc := range v.byToken {
 		cards = append(cards, stateCard{Seq: sc.seq, UserKey: sc.userKey, Token: sc.token, Masked: craftgate.MaskPAN(sc.pan), Holder: sc.holder, Alias: sc.alias,
 			Month: sc.month, Year: sc.year, Created: sc.created})
@@ -443,22 +472,33 @@ func (m *Mock) saveVault(sw *stateWriter) {
 			cards = append(cards, stateCard{UserKey: user, UserOnly: true})
 		}
 	}
-	var saved []stateSaved
 	for id, k := range v.saved {
 		saved = append(saved, stateSaved{PaymentID: id, UserKey: k.userKey, Token: k.token})
 	}
+	seq, userSeq, gen = v.seq, v.userSeq, v.gen
 	v.mu.RUnlock()
-	slices.SortFunc(cards, func(a, b stateCard) int { return cmp.Compare(int64(a.Seq), int64(b.Seq)) })
+	slices.SortFunc(cards, func(a, b stateCard) int {
+		return cmp.Or(cmp.Compare(a.Seq, b.Seq), cmp.Compare(a.UserKey, b.UserKey))
+	})
 	slices.SortFunc(saved, func(a, b stateSaved) int { return cmp.Compare(a.PaymentID, b.PaymentID) })
-	sw.b.Cards, sw.b.Saved = cards, saved
+	return cards, saved, seq, userSeq, gen
 }
 
-// snapshotPayment reads p under its lock. The mark is set (non-zero id)
-// when the payment has refund activity.
-func (m *Mock) snapshotPayment(p *payment) (statePayment, paymentMark, bool) {
-	s := m.store
-	p = s.lock(p)
+// snapshotPayment reads p under its lock (clearing its journal dirty
+// flag when clearDirty: the snapshot holds its change). The mark is set
+// (non-zero id) when the payment has refund activity.
+func (m *Mock) snapshotPayment(p *payment, clearDirty bool) (statePayment, paymentMark, bool) {
+	p = m.store.lockQuiet(p)
 	defer p.mu.Unlock()
+	if clearDirty {
+		p.dirty = false
+	}
+	return m.paymentRecord(p)
+}
+
+// paymentRecord is the saved form of p; the caller holds p.mu.
+func (m *Mock) paymentRecord(p *payment) (statePayment, paymentMark, bool) {
+	s := m.store
 	if p.moved { // evicted meanwhile (cannot happen while snapshotting; be safe)
 		return statePayment{}, paymentMark{}, false
 	}
@@ -505,7 +545,13 @@ func (m *Mock) LoadState(r io.Reader) error {
 	return nil
 }
 
-func (m *Mock) loadState(r io.Reader) error {
+func (m *Mock) loadState(r io.Reader) error { return m.loadStateWith(r, nil) }
+
+// loadStateWith restores a state file. With journal, the file is read
+// into memory first, checked, handed to journal (which applies the
+// journal's entries over it, journal.go) and then stored; without, it
+// is stored as it is read.
+func (m *Mock) loadStateWith(r io.Reader, journal func(*stateImage) error) error {
 	br := bufio.NewReaderSize(r, 1<<20)
 	magic := make([]byte, len(stateMagic))
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != stateMagic && string(magic) != stateMagicV2 && string(magic) != stateMagicV1 {
@@ -514,20 +560,63 @@ func (m *Mock) loadState(r io.Reader) error {
 	summed := string(magic) == stateMagic
 	cr := &crcReader{r: br, h: crc32.New(crcTable)}
 	cr.h.Write(magic)
-	if err := m.decodeState(gob.NewDecoder(cr)); err != nil {
+	corrupt := func(err error) error {
 		if summed {
 			return fmt.Errorf("corrupt or truncated (%w)", err)
 		}
 		return err
 	}
-	if !summed {
+	checkSum := func() error {
+		var sum [stateSumSize]byte
+		if _, err := io.ReadFull(br, sum[:]); summed && (err != nil || binary.LittleEndian.Uint32(sum[:]) != cr.h.Sum32()) {
+			return errors.New("checksum mismatch: the file is corrupt")
+		}
 		return nil
 	}
-	var sum [stateSumSize]byte
-	if _, err := io.ReadFull(br, sum[:]); err != nil || binary.LittleEndian.Uint32(sum[:]) != cr.h.Sum32() {
-		return errors.New("checksum mismatch: the file is corrupt")
+	dec := gob.NewDecoder(cr)
+	h, err := m.readStateHeader(dec)
+	if err != nil {
+		return corrupt(err)
 	}
-	return nil
+	next := func() (*stateBatch, error) {
+		var b stateBatch
+		if err := dec.Decode(&b); err != nil {
+			return nil, fmt.Errorf("records: %w", err)
+		}
+		return &b, nil
+	}
+	if journal == nil {
+		if err := m.restoreState(h, next); err != nil {
+			return corrupt(err)
+		}
+		return checkSum()
+	}
+	img := newStateImage(h)
+	for {
+		b, err := next()
+		if err != nil {
+			return corrupt(err)
+		}
+		img.add(b)
+		if b.End {
+			break
+		}
+	}
+	if err := checkSum(); err != nil {
+		return err
+	}
+	if err := journal(img); err != nil {
+		return err
+	}
+	img.h.CardSeq, img.h.CardUserSeq = img.vault.CardSeq, img.vault.CardUserSeq
+	done := false
+	return m.restoreState(img.h, func() (*stateBatch, error) {
+		if done {
+			return nil, errors.New("records: no last batch")
+		}
+		done = true
+		return img.batch(), nil
+	})
 }
 
 // crcReader hashes what a gob decoder reads. It is an io.ByteReader, so
@@ -554,18 +643,24 @@ func (c *crcReader) ReadByte() (byte, error) {
 	return b, err
 }
 
-// decodeState restores the header and the batches.
-func (m *Mock) decodeState(dec *gob.Decoder) error {
+// readStateHeader reads and checks the header of a state file.
+func (m *Mock) readStateHeader(dec *gob.Decoder) (stateHeader, error) {
 	var h stateHeader
 	if err := dec.Decode(&h); err != nil {
-		return fmt.Errorf("header: %w", err)
+		return h, fmt.Errorf("header: %w", err)
 	}
 	switch {
 	case h.Version != stateVersion && h.Version != 2 && h.Version != 1:
-		return fmt.Errorf("version %d, this mock reads version %d", h.Version, stateVersion)
+		return h, fmt.Errorf("version %d, this mock reads version %d", h.Version, stateVersion)
 	case h.Seed != m.cfg.Seed:
-		return fmt.Errorf("written by a mock with seed %d, this one has seed %d: start it with the same seed", h.Seed, m.cfg.Seed)
+		return h, fmt.Errorf("written by a mock with seed %d, this one has seed %d: start it with the same seed", h.Seed, m.cfg.Seed)
 	}
+	return h, nil
+}
+
+// restoreState stores the batches next returns, up to the last, into a
+// mock that holds nothing yet.
+func (m *Mock) restoreState(h stateHeader, next func() (*stateBatch, error)) error {
 	s := m.store
 	if s.counts.payments.Load() != 0 || s.counts.cancels.Load() != 0 || s.counts.txRefunds.Load() != 0 {
 		return errors.New("the mock already holds records")
@@ -581,9 +676,9 @@ func (m *Mock) decodeState(dec *gob.Decoder) error {
 	names := craftgate.TestCards().GroupNames()
 	ks := s.cloneKept()
 	for {
-		var b stateBatch
-		if err := dec.Decode(&b); err != nil {
-			return fmt.Errorf("records: %w", err)
+		b, err := next()
+		if err != nil {
+			return err
 		}
 		for i := range b.Payments {
 			if err := s.restorePayment(&b.Payments[i], names, ks); err != nil {
@@ -783,7 +878,11 @@ type snapshotter struct {
 	stop     chan struct{}
 	done     chan struct{}
 	once     sync.Once
-	mu       sync.Mutex // one snapshot at a time
+	mu       sync.Mutex // one snapshot or journal entry at a time
+	// journal is the open journal (journal.go; with commit only), and
+	// journalGen the generation the next base names.
+	journal    *journal
+	journalGen uint64
 }
 
 // openState restores Config.StateFile when it exists and starts the
@@ -805,7 +904,14 @@ func (m *Mock) openState() error {
 		_ = ids.close()
 		return fmt.Errorf("mock: state file: %w", err)
 	default:
-		err := m.loadState(f)
+		var journal func(*stateImage) error
+		if m.cfg.StateSync != StateSyncPeriodic {
+			journal = func(img *stateImage) error {
+				_, err := readJournal(path, img.h.Journal, img)
+				return err
+			}
+		}
+		err := m.loadStateWith(f, journal)
 		_ = f.Close()
 		if err != nil {
 			_ = ids.close()
@@ -827,6 +933,16 @@ func (m *Mock) openState() error {
 	m.snap = &snapshotter{path: path, ids: ids, interval: interval, stop: make(chan struct{}), done: make(chan struct{})}
 	switch {
 	case m.cfg.StateSync != StateSyncPeriodic:
+		// A new base and an empty journal: what was restored is in the
+		// base, and the journal continues it.
+		m.store.dirty = &dirtySet{}
+		m.snap.mu.Lock()
+		err := m.compactLocked()
+		m.snap.mu.Unlock()
+		if err != nil {
+			_ = ids.close()
+			return err
+		}
 		m.snap.commit = &committer{kick: make(chan struct{}, 1)}
 		go m.commitLoop() // durable.go
 	case interval > 0:
@@ -883,21 +999,34 @@ func (m *Mock) snapshotLoop() {
 }
 
 // WriteStateFile writes a snapshot to Config.StateFile now (atomically:
-// a temporary file renamed over it). Without a state file it does nothing.
+// a temporary file renamed over it); with a journal, the snapshot is a
+// new base and the journal starts again empty. Without a state file it
+// does nothing.
 func (m *Mock) WriteStateFile() error {
 	if m.snap == nil {
 		return nil
 	}
 	m.snap.mu.Lock()
 	defer m.snap.mu.Unlock()
+	if m.snap.journal != nil {
+		return m.compactLocked()
+	}
+	_, err := m.writeBaseLocked()
+	return err
+}
+
+// writeBaseLocked writes the snapshot and returns its size; the caller
+// holds snap.mu.
+func (m *Mock) writeBaseLocked() (int64, error) {
 	path := m.snap.path
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("mock: state file: %w", err)
+		return 0, fmt.Errorf("mock: state file: %w", err)
 	}
 	tmp := f.Name()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	err = m.SaveState(bw)
+	cw := &countingWriter{w: f}
+	bw := bufio.NewWriterSize(cw, 1<<20)
+	err = m.saveState(bw, m.store.dirty != nil)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -912,14 +1041,26 @@ func (m *Mock) WriteStateFile() error {
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
-		return fmt.Errorf("mock: state file %s: %w", path, err)
+		return 0, fmt.Errorf("mock: state file %s: %w", path, err)
 	}
 	// The rename is durable only once the directory is synced: without
 	// it a power loss could bring back the previous file.
 	if err := syncDir(filepath.Dir(path)); err != nil {
-		return fmt.Errorf("mock: state file %s: %w", path, err)
+		return 0, fmt.Errorf("mock: state file %s: %w", path, err)
 	}
-	return nil
+	return cw.n, nil
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // syncDir fsyncs a directory, making the entries renamed or created in it
@@ -947,6 +1088,9 @@ func (m *Mock) closeState() error {
 		<-m.snap.done
 		werr := m.WriteStateFile()
 		m.closeCommits(werr)
+		if j := m.snap.journal; j != nil {
+			werr = errors.Join(werr, j.f.Close())
+		}
 		err = errors.Join(werr, m.snap.ids.close())
 	})
 	return err

@@ -256,7 +256,7 @@ func TestStateFile(t *testing.T) {
 		t.Fatal("the payment acknowledged last was lost")
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
-	if len(entries) != 2 { // the state file and its id reservations (idreserve.go)
+	if len(entries) != 3 { // the state file, its journal and its id reservations (idreserve.go)
 		t.Fatalf("temporary files left: %v", entries)
 	}
 	// An unreadable state file stops New.

@@ -116,6 +116,7 @@ type payment struct {
 	outage      uint8     // failStep stepOutage: 1 + the error group's index in GroupNames
 	kept        bool      // this record lives in the side table of relocated payments
 	moved       bool      // under mu: relocated to the side table; use store.lock
+	dirty       bool      // under mu: listed in store.dirty (journal.go)
 	authPhase   authPhase // paymentPhase; PRE_AUTH becomes POST_AUTH under mu (preauth.go)
 	cardFlags   uint8     // cardPaidStored, cardSaved (cards.go)
 	txCount     uint32
@@ -289,6 +290,10 @@ type store struct {
 	// for it.
 	walletPrices     sync.Map // payment id (int64) -> money
 	walletPriceCount atomic.Int64
+
+	// dirty lists the payments changed since the state file's journal
+	// last wrote them (journal.go); nil without a journal.
+	dirty *dirtySet
 }
 
 // storeCounts are the store's live and evicted record counts.
@@ -355,7 +360,20 @@ func (s *store) evictedPayment(id int64) bool {
 // relocated while the caller was not holding its lock, the relocated
 // record, locked. A payment evicted meanwhile is returned locked as it
 // was: changing it changes nothing anyone can see.
+//
+// With a journal, the payment is listed as changed: whoever locks a
+// payment may change it, and the journal's next entry writes it.
 func (s *store) lock(p *payment) *payment {
+	p = s.lockQuiet(p)
+	if s.dirty != nil {
+		s.dirty.mark(p)
+	}
+	return p
+}
+
+// lockQuiet is lock for a reader that changes nothing: it does not list
+// the payment as changed.
+func (s *store) lockQuiet(p *payment) *payment {
 	p.mu.Lock()
 	for p.moved {
 		k := s.keptPayment(p.id)
@@ -547,6 +565,9 @@ func (s *store) insertPayment(d *draft, id, txFirst, created int64, failed bool)
 	}
 	// Publish the payment first, then its transactions: whoever finds a
 	// transaction by id then also finds its payment.
+	if s.dirty != nil {
+		s.dirty.mark(p) // nobody else holds it yet
+	}
 	p.ready.Store(true)
 	for i := range d.txs {
 		s.txs.at(txFirst + int64(i)).paymentID.Store(id)

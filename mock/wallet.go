@@ -672,7 +672,7 @@ func (m *Mock) createDeposit(c *call) error {
 	}
 	// The member and its wallet cannot vanish (neither is ever deleted)
 	// and the currency was checked: the credit succeeds.
-	p.mu.Lock()
+	p = m.store.lock(p)
 	m.creditDeposit(p)
 	p.mu.Unlock()
 	c.sendData(http.StatusOK, m.renderDeposit(p))

@@ -96,6 +96,10 @@ func (b *book) snapshot() *stateBook {
 				TransactionID: r.transactionID, Price: int64(r.price)})
 		}
 	}
+	// In id order: the same book encodes the same (the journal compares
+	// encodings, journal.go).
+	slices.SortFunc(sb.Wallets, func(a, b stateWallet) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(sb.TxRefunds, func(a, b stateWalletTxRefund) int { return cmp.Compare(a.ID, b.ID) })
 	for _, id := range b.remitOrder {
 		r := b.remittances[id]
 		sb.Remittances = append(sb.Remittances, stateRemittance{ID: r.id, MemberID: r.memberID, Created: r.created,
@@ -161,6 +165,7 @@ func (k *market) snapshot() []stateApproval {
 		out = append(out, stateApproval{TxID: key.(int64), State: v.(uint8)})
 		return true
 	})
+	slices.SortFunc(out, func(a, b stateApproval) int { return cmp.Compare(a.TxID, b.TxID) })
 	return out
 }
 
