@@ -54,8 +54,9 @@ func TestCrashLosesNoAcknowledgedPayment(t *testing.T) {
 		t.Skip("starts child processes")
 	}
 	path := filepath.Join(t.TempDir(), "mock.state")
-	acked := map[int64]bool{} // every acknowledged payment id, all rounds
-	const kills, perRound, clients = 3, 150, 6
+	acked := map[int64]bool{}   // every acknowledged payment id, all rounds
+	refunds := map[int64]bool{} // every acknowledged refund (CANCEL) id
+	const kills, perRound, clients = 3, 400, 6
 	for round := 0; round <= kills; round++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		child, base := startCrashChild(ctx, t, path)
@@ -67,6 +68,13 @@ func TestCrashLosesNoAcknowledgedPayment(t *testing.T) {
 				cancel()
 				_ = child.Process.Kill()
 				t.Fatalf("after kill %d: acknowledged payment %d lost: %v", round, id, err)
+			}
+		}
+		for id := range refunds {
+			if r, err := client.RetrieveRefund(ctx, id); err != nil || r.ID != id {
+				cancel()
+				_ = child.Process.Kill()
+				t.Fatalf("after kill %d: acknowledged refund %d lost: %v", round, id, err)
 			}
 		}
 		if round == kills {
@@ -96,6 +104,17 @@ func TestCrashLosesNoAcknowledgedPayment(t *testing.T) {
 					}
 					acked[p.ID] = true
 					newAcks++
+					refund := newAcks%4 == 0
+					mu.Unlock()
+					if !refund {
+						continue
+					}
+					r, err := client.RefundPayment(loadCtx, &craftgate.RefundPaymentRequest{PaymentID: p.ID})
+					if err != nil {
+						continue
+					}
+					mu.Lock()
+					refunds[r.ID] = true
 					mu.Unlock()
 				}
 			}()
