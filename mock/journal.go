@@ -380,28 +380,18 @@ func (m *Mock) journalRefunds(j *journal, e *journalEntry, marks map[int64]payme
 // journalCheckouts adds the checkout tokens made or changed since the
 // last entry, oldest first, and forgets the tokens the queue dropped.
 func (m *Mock) journalCheckouts(j *journal, e *journalEntry) error {
-	all := m.tokens.all()
-	seen := make(map[string]checkoutState, len(all))
-	for _, tok := range all {
-		cs := m.checkoutByToken(tok)
-		if cs == nil {
-			continue
-		}
-		cs.mu.Lock()
-		now := checkoutState{cs.state, cs.paymentID}
-		cs.mu.Unlock()
-		seen[tok] = now
-		if was, ok := j.checkouts[tok]; ok && was == now {
-			continue
+	seen := make(map[string]checkoutState, len(j.checkouts))
+	err := m.eachCheckout(func(cs *checkoutSession, now checkoutState) error {
+		seen[cs.token] = now
+		if was, ok := j.checkouts[cs.token]; ok && was == now {
+			return nil
 		}
 		rec, err := checkoutRecord(cs, now)
-		if err != nil {
-			return err
-		}
 		e.Checkouts = append(e.Checkouts, rec)
-	}
+		return err
+	})
 	j.checkouts = seen
-	return nil
+	return err
 }
 
 // journalSections adds the stored cards, the book, the approvals and the
@@ -562,19 +552,7 @@ func newStateImage(h stateHeader) *stateImage {
 
 // add reads a batch of the base.
 func (img *stateImage) add(b *stateBatch) {
-	for i := range b.Payments {
-		img.payments[b.Payments[i].ID] = &b.Payments[i]
-	}
-	for _, c := range b.Cancels {
-		img.cancels[c.ID] = c
-	}
-	for _, r := range b.TxRefunds {
-		img.txRefunds[r.ID] = r
-	}
-	for _, t := range b.ThreeDS {
-		img.threeDS[t.PaymentID] = t
-	}
-	img.putCheckouts(b.Checkouts)
+	img.put(b.Payments, b.Cancels, b.TxRefunds, b.ThreeDS, b.Checkouts)
 	img.vault.Cards = append(img.vault.Cards, b.Cards...)
 	img.vault.Saved = append(img.vault.Saved, b.Saved...)
 	if b.Book != nil {
@@ -586,8 +564,22 @@ func (img *stateImage) add(b *stateBatch) {
 	}
 }
 
-func (img *stateImage) putCheckouts(cs []stateCheckout) {
+// put stores records over those of the same id (payment id for 3-D
+// Secure sessions, token for checkouts).
+func (img *stateImage) put(ps []statePayment, cs []stateCancel, rs []stateTxRefund, ts []stateThreeDS, cos []stateCheckout) {
+	for i := range ps {
+		img.payments[ps[i].ID] = &ps[i]
+	}
 	for _, c := range cs {
+		img.cancels[c.ID] = c
+	}
+	for _, r := range rs {
+		img.txRefunds[r.ID] = r
+	}
+	for _, t := range ts {
+		img.threeDS[t.PaymentID] = t
+	}
+	for _, c := range cos {
 		if i, ok := img.coAt[c.Token]; ok {
 			img.checkouts[i] = c
 			continue
@@ -605,22 +597,10 @@ func (img *stateImage) maxIDs(ids [4]int64) {
 
 // apply applies a journal entry.
 func (img *stateImage) apply(e *journalEntry) {
-	for i := range e.Payments {
-		img.payments[e.Payments[i].ID] = &e.Payments[i]
-	}
 	for _, id := range e.ThreeDSOf {
 		delete(img.threeDS, id)
 	}
-	for _, t := range e.ThreeDS {
-		img.threeDS[t.PaymentID] = t
-	}
-	for _, c := range e.Cancels {
-		img.cancels[c.ID] = c
-	}
-	for _, r := range e.TxRefunds {
-		img.txRefunds[r.ID] = r
-	}
-	img.putCheckouts(e.Checkouts)
+	img.put(e.Payments, e.Cancels, e.TxRefunds, e.ThreeDS, e.Checkouts)
 	if e.Vault != nil {
 		img.vault = *e.Vault
 	}

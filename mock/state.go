@@ -417,14 +417,7 @@ func (m *Mock) saveThreeDS(sw *stateWriter, last int64) error {
 // saveCheckouts writes the checkout tokens, oldest first; one paid by a
 // payment after last is saved open.
 func (m *Mock) saveCheckouts(sw *stateWriter, last int64) error {
-	for _, tok := range m.tokens.all() {
-		cs := m.checkoutByToken(tok)
-		if cs == nil {
-			continue
-		}
-		cs.mu.Lock()
-		st := checkoutState{cs.state, cs.paymentID}
-		cs.mu.Unlock()
+	return m.eachCheckout(func(cs *checkoutSession, st checkoutState) error {
 		if st.paymentID > last {
 			st = checkoutState{checkoutOpen, 0} // paid after the snapshot began
 		}
@@ -433,7 +426,22 @@ func (m *Mock) saveCheckouts(sw *stateWriter, last int64) error {
 			return err
 		}
 		sw.b.Checkouts = append(sw.b.Checkouts, rec)
-		if err := sw.added(); err != nil {
+		return sw.added()
+	})
+}
+
+// eachCheckout calls f with every checkout token held, oldest first, and
+// its state, until f fails.
+func (m *Mock) eachCheckout(f func(*checkoutSession, checkoutState) error) error {
+	for _, tok := range m.tokens.all() {
+		cs := m.checkoutByToken(tok)
+		if cs == nil {
+			continue
+		}
+		cs.mu.Lock()
+		st := checkoutState{cs.state, cs.paymentID}
+		cs.mu.Unlock()
+		if err := f(cs, st); err != nil {
 			return err
 		}
 	}
