@@ -202,11 +202,5 @@ func (c *Client) CreateApmPayment(ctx context.Context, req *CreateApmPaymentRequ
 // InstantTransferBanks lists the banks active for instant transfer (GET
 // /payment/v1/instant-transfer-banks).
 func (c *Client) InstantTransferBanks(ctx context.Context) ([]InstantTransferBank, error) {
-	var r struct {
-		Items []InstantTransferBank `json:"items"`
-	}
-	if err := c.Do(ctx, http.MethodGet, PathInstantTransferBanks, nil, nil, &r); err != nil {
-		return nil, err
-	}
-	return r.Items, nil
+	return doItems[InstantTransferBank](ctx, c, http.MethodGet, PathInstantTransferBanks, nil, nil)
 }

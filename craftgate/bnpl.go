@@ -189,11 +189,8 @@ func (c *Client) VerifyBnplPayment(ctx context.Context, id int64) (*BnplVerifyRe
 // VerifyBnplPaymentDocs re-queries a loan the docs' way (POST
 // /payment/v1/bnpl-payments/verify with {paymentId}).
 func (c *Client) VerifyBnplPaymentDocs(ctx context.Context, id int64) (*BnplVerifyDocsResponse, error) {
-	var r BnplVerifyDocsResponse
-	if err := c.Do(ctx, http.MethodPost, PathBnplVerify, nil, struct {
+	body := struct {
 		PaymentID int64 `json:"paymentId"`
-	}{id}, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	}{id}
+	return doInto[BnplVerifyDocsResponse](ctx, c, http.MethodPost, PathBnplVerify, nil, body)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Stored cards, the card vault (docs/reference/craftgate/endpoints.md A.6 and B.11). A stored card
@@ -107,27 +106,10 @@ type SearchStoredCardsRequest struct {
 // Query returns the request as query parameters.
 func (r *SearchStoredCardsRequest) Query() url.Values {
 	q := url.Values{}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("cardUserKey", r.CardUserKey)
-	set("cardToken", r.CardToken)
-	set("cardAlias", r.CardAlias)
-	set("cardBrand", r.CardBrand)
-	set("cardType", r.CardType)
-	set("cardBankName", r.CardBankName)
-	set("cardAssociation", r.CardAssociation)
-	set("cardExpiryStatus", r.CardExpiryStatus)
-	set("minCreatedDate", r.MinCreatedDate)
-	set("maxCreatedDate", r.MaxCreatedDate)
-	if r.Page > 0 {
-		q.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		q.Set("size", strconv.Itoa(r.Size))
-	}
+	setNonZero(q, map[string]string{"cardUserKey": r.CardUserKey, "cardToken": r.CardToken, "cardAlias": r.CardAlias,
+		"cardBrand": r.CardBrand, "cardType": r.CardType, "cardBankName": r.CardBankName, "cardAssociation": r.CardAssociation,
+		"cardExpiryStatus": r.CardExpiryStatus, "minCreatedDate": r.MinCreatedDate, "maxCreatedDate": r.MaxCreatedDate})
+	setPaging(q, r.Page, r.Size)
 	return q
 }
 

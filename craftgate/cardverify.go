@@ -112,11 +112,7 @@ func (c *Client) InitCheckoutCardVerify(ctx context.Context, req *InitCheckoutCa
 
 // RetrieveCheckoutCardVerify reads the result of a card-verification page.
 func (c *Client) RetrieveCheckoutCardVerify(ctx context.Context, token string) (*CheckoutCardVerifyResult, error) {
-	path, err := segmentPath(PathCheckoutCardVerify, token, "", "token")
-	if err != nil {
-		return nil, err
-	}
-	return doInto[CheckoutCardVerifyResult](ctx, c, http.MethodGet, path, nil, nil)
+	return doSegment[CheckoutCardVerifyResult](ctx, c, http.MethodGet, PathCheckoutCardVerify, token, "", "token", nil)
 }
 
 // CloneStoredCard copies a stored card.

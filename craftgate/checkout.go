@@ -2,9 +2,7 @@ package craftgate
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"net/url"
 )
 
 // Paths of the checkout form (common payment page) endpoints
@@ -68,31 +66,18 @@ func (c *Client) InitCheckoutPayment(ctx context.Context, req *InitCheckoutPayme
 	return doInto[InitCheckoutPaymentResponse](ctx, c, http.MethodPost, PathCheckoutInit, nil, req)
 }
 
-// tokenPath is the path of one checkout token; the token is escaped as a
-// path segment.
-func tokenPath(token string) (string, error) {
-	if token == "" {
-		return "", errors.New("craftgate: checkout token is required")
-	}
-	return PathCheckoutPayments + "/" + url.PathEscape(token), nil
-}
-
 // RetrieveCheckoutPayment fetches the payment made on a checkout page (GET
 // /payment/v1/checkout-payments/{token}); paymentSource is CHECKOUT_FORM.
 // Never fulfil an order on the callback's token alone: retrieve, and
 // compare conversationId, amount and status with the order.
 func (c *Client) RetrieveCheckoutPayment(ctx context.Context, token string) (*Payment, error) {
-	path, err := tokenPath(token)
-	if err != nil {
-		return nil, err
-	}
-	return doInto[Payment](ctx, c, http.MethodGet, path, nil, nil)
+	return doSegment[Payment](ctx, c, http.MethodGet, PathCheckoutPayments, token, "", "checkout token", nil)
 }
 
 // ExpireCheckoutPayment expires an unused checkout token (DELETE
 // /payment/v1/checkout-payments/{token}); the answer has no content.
 func (c *Client) ExpireCheckoutPayment(ctx context.Context, token string) error {
-	path, err := tokenPath(token)
+	path, err := segmentPath(PathCheckoutPayments, token, "", "checkout token")
 	if err != nil {
 		return err
 	}

@@ -236,6 +236,28 @@ func doInto[T any](ctx context.Context, c *Client, method, path string, query ur
 	return &out, nil
 }
 
+// doItems is doInto for the methods that answer one list, the data
+// envelope {"items": [...]} without paging.
+func doItems[T any](ctx context.Context, c *Client, method, path string, query url.Values, in any) ([]T, error) {
+	out, err := doInto[struct {
+		Items []T `json:"items"`
+	}](ctx, c, method, path, query, in)
+	if err != nil {
+		return nil, err
+	}
+	return out.Items, nil
+}
+
+// doSegment is doInto for a path that ends in a caller's identifier (a
+// token, a reference): segmentPath(prefix, seg, suffix, what).
+func doSegment[T any](ctx context.Context, c *Client, method, prefix, seg, suffix, what string, in any) (*T, error) {
+	path, err := segmentPath(prefix, seg, suffix, what)
+	if err != nil {
+		return nil, err
+	}
+	return doInto[T](ctx, c, method, path, nil, in)
+}
+
 // DecodeResponse decodes a Craftgate response body: the data envelope into
 // out on success, the error envelope into an *Error otherwise. An empty
 // body is a success without content (deletes may answer 200 or 204 empty).
@@ -282,7 +304,17 @@ const (
 	PathRefundTransactions = "/payment/v1/refund-transactions"
 )
 
+// idPath is the path of one numbered resource: base/id.
 func idPath(base string, id int64) string { return base + "/" + strconv.FormatInt(id, 10) }
+
+// segmentPath is prefix + "/" + the escaped segment + suffix; an empty
+// segment is an error, what names it.
+func segmentPath(prefix, seg, suffix, what string) (string, error) {
+	if seg == "" {
+		return "", errors.New("craftgate: " + what + " is required")
+	}
+	return prefix + "/" + url.PathEscape(seg) + suffix, nil
+}
 
 // CreatePayment makes a non-3DS card payment (POST /payment/v1/card-payments).
 // A declined card returns an *Error with HTTP 422 and the card's errorGroup.

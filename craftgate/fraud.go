@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Fraud management (docs/reference/craftgate/endpoints.md A.11, docs/reference/craftgate/flows.md section 12): value lists
@@ -140,23 +139,9 @@ type SearchFraudChecksRequest struct {
 // Query returns the request as query parameters.
 func (r *SearchFraudChecksRequest) Query() url.Values {
 	q := url.Values{}
-	if r.PaymentID != 0 {
-		q.Set("paymentId", strconv.FormatInt(r.PaymentID, 10))
-	}
-	if r.RuleID != 0 {
-		q.Set("ruleId", strconv.FormatInt(r.RuleID, 10))
-	}
-	for k, v := range map[string]string{"action": r.Action, "checkStatus": r.CheckStatus, "paymentStatus": r.PaymentStatus} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if r.Page > 0 {
-		q.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		q.Set("size", strconv.Itoa(r.Size))
-	}
+	setNonZero(q, map[string]int64{"paymentId": r.PaymentID, "ruleId": r.RuleID})
+	setNonZero(q, map[string]string{"action": r.Action, "checkStatus": r.CheckStatus, "paymentStatus": r.PaymentStatus})
+	setPaging(q, r.Page, r.Size)
 	return q
 }
 
@@ -209,5 +194,5 @@ func (c *Client) UpdateFraudCheckStatus(ctx context.Context, id int64, checkStat
 	body := struct {
 		CheckStatus string `json:"checkStatus"`
 	}{checkStatus}
-	return c.Do(ctx, http.MethodPut, PathFraudChecks+"/"+strconv.FormatInt(id, 10)+"/check-status", nil, &body, nil)
+	return c.Do(ctx, http.MethodPut, idPath(PathFraudChecks, id)+"/check-status", nil, &body, nil)
 }

@@ -44,20 +44,13 @@ type SearchInstallmentsRequest struct {
 // Query returns the request as query parameters; false booleans and empty
 // strings are left out.
 func (r *SearchInstallmentsRequest) Query() url.Values {
-	q := url.Values{}
-	if r.BinNumber != "" {
-		q.Set("binNumber", r.BinNumber)
-	}
-	q.Set("price", r.Price.String())
-	q.Set("currency", r.Currency)
+	q := url.Values{"price": {r.Price.String()}, "currency": {r.Currency}}
+	setNonZero(q, map[string]string{"binNumber": r.BinNumber, "paymentPhase": r.PaymentPhase})
 	if r.DistinctCardBrandsWithLowestCommissions {
 		q.Set("distinctCardBrandsWithLowestCommissions", "true")
 	}
 	if r.LoyaltyExists {
 		q.Set("loyaltyExists", "true")
-	}
-	if r.PaymentPhase != "" {
-		q.Set("paymentPhase", r.PaymentPhase)
 	}
 	return q
 }

@@ -2,9 +2,7 @@ package craftgate
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"net/url"
 )
 
 // Masterpass (https://developer.craftgate.io/en/payment/masterpass): the
@@ -120,13 +118,4 @@ func (c *Client) CompleteMasterpassThreeDS(ctx context.Context, paymentID int64)
 // RetrieveMasterpassLoyalties asks for the rewards of a Masterpass card.
 func (c *Client) RetrieveMasterpassLoyalties(ctx context.Context, req *MasterpassLoyaltiesRequest) (*CardLoyalties, error) {
 	return doInto[CardLoyalties](ctx, c, http.MethodPost, PathMasterpassLoyalties, nil, req)
-}
-
-// segmentPath is prefix + "/" + the escaped segment + suffix; what names
-// the segment in the error.
-func segmentPath(prefix, seg, suffix, what string) (string, error) {
-	if seg == "" {
-		return "", errors.New("craftgate: " + what + " is required")
-	}
-	return prefix + "/" + url.PathEscape(seg) + suffix, nil
 }

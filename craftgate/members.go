@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // Members: the merchant's buyers and sub-merchants (docs/reference/craftgate/endpoints.md A.9 and
@@ -117,36 +118,15 @@ type SearchMembersRequest struct {
 // comma-separated list (what the official clients send).
 func (r *SearchMembersRequest) Query() url.Values {
 	q := url.Values{}
-	if r.IsBuyer != nil {
-		q.Set("isBuyer", strconv.FormatBool(*r.IsBuyer))
+	setBool(q, "isBuyer", r.IsBuyer)
+	setBool(q, "isSubMerchant", r.IsSubMerchant)
+	ids := make([]string, len(r.MemberIDs))
+	for i, id := range r.MemberIDs {
+		ids[i] = strconv.FormatInt(id, 10)
 	}
-	if r.IsSubMerchant != nil {
-		q.Set("isSubMerchant", strconv.FormatBool(*r.IsSubMerchant))
-	}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("memberType", r.MemberType)
-	set("memberExternalId", r.MemberExternalID)
-	set("name", r.Name)
-	if len(r.MemberIDs) > 0 {
-		s := ""
-		for i, id := range r.MemberIDs {
-			if i > 0 {
-				s += ","
-			}
-			s += strconv.FormatInt(id, 10)
-		}
-		q.Set("memberIds", s)
-	}
-	if r.Page > 0 {
-		q.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		q.Set("size", strconv.Itoa(r.Size))
-	}
+	setNonZero(q, map[string]string{"memberType": r.MemberType, "memberExternalId": r.MemberExternalID, "name": r.Name,
+		"memberIds": strings.Join(ids, ",")})
+	setPaging(q, r.Page, r.Size)
 	return q
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Merchant administration for platforms (official clients' Merchant and
@@ -106,17 +105,8 @@ type SearchMerchantPosRequest struct {
 // Query is the request's query string.
 func (r *SearchMerchantPosRequest) Query() url.Values {
 	q := url.Values{}
-	for k, v := range map[string]string{"name": r.Name, "alias": r.Alias, "currency": r.Currency, "bankName": r.BankName} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if r.Page > 0 {
-		q.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		q.Set("size", strconv.Itoa(r.Size))
-	}
+	setNonZero(q, map[string]string{"name": r.Name, "alias": r.Alias, "currency": r.Currency, "bankName": r.BankName})
+	setPaging(q, r.Page, r.Size)
 	return q
 }
 
@@ -180,10 +170,6 @@ type CreateMerchantResponse struct {
 	MerchantAPICredentials []MerchantAPICredential `json:"merchantApiCredentials"`
 }
 
-func posPath(id int64, suffix string) string {
-	return PathMerchantPoses + "/" + strconv.FormatInt(id, 10) + suffix
-}
-
 // CreateMerchantPos creates a virtual POS.
 func (c *Client) CreateMerchantPos(ctx context.Context, req *CreateMerchantPosRequest) (*MerchantPosDetail, error) {
 	return doInto[MerchantPosDetail](ctx, c, http.MethodPost, PathMerchantPoses, nil, req)
@@ -191,7 +177,7 @@ func (c *Client) CreateMerchantPos(ctx context.Context, req *CreateMerchantPosRe
 
 // RetrieveMerchantPos fetches a POS.
 func (c *Client) RetrieveMerchantPos(ctx context.Context, id int64) (*MerchantPosDetail, error) {
-	return doInto[MerchantPosDetail](ctx, c, http.MethodGet, posPath(id, ""), nil, nil)
+	return doInto[MerchantPosDetail](ctx, c, http.MethodGet, idPath(PathMerchantPoses, id), nil, nil)
 }
 
 // SearchMerchantPoses lists POSes.
@@ -201,7 +187,7 @@ func (c *Client) SearchMerchantPoses(ctx context.Context, req *SearchMerchantPos
 
 // UpdateMerchantPosStatus sets a POS's status.
 func (c *Client) UpdateMerchantPosStatus(ctx context.Context, id int64, status string) error {
-	path, err := segmentPath(posPath(id, "/status"), status, "", "status")
+	path, err := segmentPath(idPath(PathMerchantPoses, id)+"/status", status, "", "status")
 	if err != nil {
 		return err
 	}
@@ -210,28 +196,22 @@ func (c *Client) UpdateMerchantPosStatus(ctx context.Context, id int64, status s
 
 // DeleteMerchantPos deletes a POS.
 func (c *Client) DeleteMerchantPos(ctx context.Context, id int64) error {
-	return c.Do(ctx, http.MethodDelete, posPath(id, ""), nil, nil, nil)
+	return c.Do(ctx, http.MethodDelete, idPath(PathMerchantPoses, id), nil, nil, nil)
 }
 
 // RetrieveMerchantPosCommissions reads a POS's commissions.
 func (c *Client) RetrieveMerchantPosCommissions(ctx context.Context, id int64) (*MerchantPosCommissions, error) {
-	return doInto[MerchantPosCommissions](ctx, c, http.MethodGet, posPath(id, "/commissions"), nil, nil)
+	return doInto[MerchantPosCommissions](ctx, c, http.MethodGet, idPath(PathMerchantPoses, id)+"/commissions", nil, nil)
 }
 
 // UpdateMerchantPosCommissions replaces a POS's commissions.
 func (c *Client) UpdateMerchantPosCommissions(ctx context.Context, id int64, rows []MerchantPosCommission) (*MerchantPosCommissions, error) {
-	return doInto[MerchantPosCommissions](ctx, c, http.MethodPost, posPath(id, "/commissions"), nil, &MerchantPosCommissions{Commissions: rows})
+	return doInto[MerchantPosCommissions](ctx, c, http.MethodPost, idPath(PathMerchantPoses, id)+"/commissions", nil, &MerchantPosCommissions{Commissions: rows})
 }
 
 // RetrieveMerchantApms lists the merchant's APMs.
 func (c *Client) RetrieveMerchantApms(ctx context.Context) ([]MerchantApm, error) {
-	out, err := doInto[struct {
-		Items []MerchantApm `json:"items"`
-	}](ctx, c, http.MethodGet, PathMerchantApms, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	return out.Items, nil
+	return doItems[MerchantApm](ctx, c, http.MethodGet, PathMerchantApms, nil, nil)
 }
 
 // CreateMerchant creates a merchant (platforms).

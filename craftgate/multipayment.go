@@ -64,9 +64,5 @@ func (c *Client) InitMultiPayment(ctx context.Context, req *InitMultiPaymentRequ
 
 // RetrieveMultiPayment reads a split payment.
 func (c *Client) RetrieveMultiPayment(ctx context.Context, token string) (*MultiPayment, error) {
-	path, err := segmentPath(PathMultiPayments, token, "", "token")
-	if err != nil {
-		return nil, err
-	}
-	return doInto[MultiPayment](ctx, c, http.MethodGet, path, nil, nil)
+	return doSegment[MultiPayment](ctx, c, http.MethodGet, PathMultiPayments, token, "", "token", nil)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // The closed-loop wallet (docs/reference/craftgate/endpoints.md A.7 and B.14, docs/reference/craftgate/flows.md section 11):
@@ -134,18 +133,9 @@ func (r *SearchWalletTransactionsRequest) Query() url.Values {
 	for _, t := range r.WalletTransactionTypes {
 		q.Add("walletTransactionTypes", t)
 	}
-	if r.MinAmount != nil {
-		q.Set("minAmount", r.MinAmount.String())
-	}
-	if r.MaxAmount != nil {
-		q.Set("maxAmount", r.MaxAmount.String())
-	}
-	if r.Page > 0 {
-		q.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		q.Set("size", strconv.Itoa(r.Size))
-	}
+	setAmount(q, "minAmount", r.MinAmount)
+	setAmount(q, "maxAmount", r.MaxAmount)
+	setPaging(q, r.Page, r.Size)
 	return q
 }
 
@@ -250,25 +240,15 @@ func (c *Client) RefundableWalletTransactionAmount(ctx context.Context, id int64
 
 // RefundWalletTransaction refunds price of top-up id to where it came from.
 func (c *Client) RefundWalletTransaction(ctx context.Context, id int64, price Amount) (*WalletTransactionRefund, error) {
-	var r WalletTransactionRefund
 	body := struct {
 		RefundPrice Amount `json:"refundPrice"`
 	}{price}
-	if err := c.Do(ctx, http.MethodPost, WalletTransactionRefundsPath(id), nil, body, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doInto[WalletTransactionRefund](ctx, c, http.MethodPost, WalletTransactionRefundsPath(id), nil, body)
 }
 
 // ListWalletTransactionRefunds returns the refunds of top-up id.
 func (c *Client) ListWalletTransactionRefunds(ctx context.Context, id int64) ([]WalletTransactionRefund, error) {
-	var r struct {
-		Items []WalletTransactionRefund `json:"items"`
-	}
-	if err := c.Do(ctx, http.MethodGet, WalletTransactionRefundsPath(id), nil, nil, &r); err != nil {
-		return nil, err
-	}
-	return r.Items, nil
+	return doItems[WalletTransactionRefund](ctx, c, http.MethodGet, WalletTransactionRefundsPath(id), nil, nil)
 }
 
 // FundTransferDepositRequest is the body of POST

@@ -171,12 +171,12 @@ func (c *Client) CompleteBkmExpress(ctx context.Context, req *CompleteBkmExpress
 
 // RetrieveBkmExpressByTicket fetches a BKM Express payment by ticket id.
 func (c *Client) RetrieveBkmExpressByTicket(ctx context.Context, ticketID string) (*Payment, error) {
-	return c.paymentAt(ctx, PathBkmExpressPayments, ticketID, "ticketId")
+	return doSegment[Payment](ctx, c, http.MethodGet, PathBkmExpressPayments, ticketID, "", "ticketId", nil)
 }
 
 // RetrieveBkmExpressByToken fetches a BKM Express payment by its token.
 func (c *Client) RetrieveBkmExpressByToken(ctx context.Context, token string) (*Payment, error) {
-	return c.paymentAt(ctx, PathBkmExpress, token, "token")
+	return doSegment[Payment](ctx, c, http.MethodGet, PathBkmExpress, token, "", "token", nil)
 }
 
 // InitGarantiPay starts a Garanti Pay (v1) payment.
@@ -191,7 +191,7 @@ func (c *Client) InitJuzdan(ctx context.Context, req *InitJuzdanRequest) (*InitJ
 
 // RetrieveJuzdan fetches the payment of a Juzdan reference.
 func (c *Client) RetrieveJuzdan(ctx context.Context, referenceID string) (*Payment, error) {
-	return c.paymentAt(ctx, PathJuzdanPayments, referenceID, "referenceId")
+	return doSegment[Payment](ctx, c, http.MethodGet, PathJuzdanPayments, referenceID, "", "referenceId", nil)
 }
 
 // InitPosApm starts a POS-APM payment.
@@ -202,13 +202,4 @@ func (c *Client) InitPosApm(ctx context.Context, req *InitPosApmRequest) (*InitP
 // CompletePosApm finishes a POS-APM payment after its callback.
 func (c *Client) CompletePosApm(ctx context.Context, req *CompletePosApmRequest) (*Payment, error) {
 	return doInto[Payment](ctx, c, http.MethodPost, PathPosApmComplete, nil, req)
-}
-
-// paymentAt fetches the payment at prefix/seg (a method's reference).
-func (c *Client) paymentAt(ctx context.Context, prefix, seg, what string) (*Payment, error) {
-	path, err := segmentPath(prefix, seg, "", what)
-	if err != nil {
-		return nil, err
-	}
-	return doInto[Payment](ctx, c, http.MethodGet, path, nil, nil)
 }
