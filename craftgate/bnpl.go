@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 )
 
 // BNPL, the shopping loan ("Alışveriş Kredisi": docs/reference/craftgate/flows.md section 6,
@@ -166,24 +165,24 @@ type BnplVerifyDocsResponse struct {
 
 // BnplOffers asks for the payment plans of a basket.
 func (c *Client) BnplOffers(ctx context.Context, req *BnplOffersRequest) (*BnplOffersResponse, error) {
-	return doInto[BnplOffersResponse](ctx, c, http.MethodPost, PathBnplOffers, nil, req)
+	return post[BnplOffersResponse](ctx, c, PathBnplOffers, req)
 }
 
 // InitBnplPayment starts a loan application.
 func (c *Client) InitBnplPayment(ctx context.Context, req *InitBnplPaymentRequest) (*InitApmPaymentResponse, error) {
-	return doInto[InitApmPaymentResponse](ctx, c, http.MethodPost, PathBnplInit, nil, req)
+	return post[InitApmPaymentResponse](ctx, c, PathBnplInit, req)
 }
 
 // ApproveBnplPayment approves a loan that is APPROVAL_REQUIRED (POST
 // /payment/v1/bnpl-payments/{id}/approve, no body) and returns the payment.
 func (c *Client) ApproveBnplPayment(ctx context.Context, id int64) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, idPath(PathBnplPayments, id)+BnplApproveSuffix, nil, nil)
+	return post[Payment](ctx, c, idPath(PathBnplPayments, id)+BnplApproveSuffix, nil)
 }
 
 // VerifyBnplPayment re-queries a loan the clients' way (POST
 // /payment/v1/bnpl-payments/{id}/verify, no body).
 func (c *Client) VerifyBnplPayment(ctx context.Context, id int64) (*BnplVerifyResponse, error) {
-	return doInto[BnplVerifyResponse](ctx, c, http.MethodPost, idPath(PathBnplPayments, id)+BnplVerifySuffix, nil, nil)
+	return post[BnplVerifyResponse](ctx, c, idPath(PathBnplPayments, id)+BnplVerifySuffix, nil)
 }
 
 // VerifyBnplPaymentDocs re-queries a loan the docs' way (POST
@@ -192,5 +191,5 @@ func (c *Client) VerifyBnplPaymentDocs(ctx context.Context, id int64) (*BnplVeri
 	body := struct {
 		PaymentID int64 `json:"paymentId"`
 	}{id}
-	return doInto[BnplVerifyDocsResponse](ctx, c, http.MethodPost, PathBnplVerify, nil, body)
+	return post[BnplVerifyDocsResponse](ctx, c, PathBnplVerify, body)
 }

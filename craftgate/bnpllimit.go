@@ -2,7 +2,6 @@ package craftgate
 
 import (
 	"context"
-	"net/http"
 )
 
 // BNPL credit-limit inquiry (official clients; ZIP asks the buyer's
@@ -32,10 +31,10 @@ type BnplLimitInquiryResponse struct {
 
 // InitBnplLimitInquiry starts a limit inquiry.
 func (c *Client) InitBnplLimitInquiry(ctx context.Context, req *BnplLimitInquiryRequest) (*BnplLimitInquiryResponse, error) {
-	return doInto[BnplLimitInquiryResponse](ctx, c, http.MethodPost, PathBnplLimitInquiryInit, nil, req)
+	return post[BnplLimitInquiryResponse](ctx, c, PathBnplLimitInquiryInit, req)
 }
 
 // BnplLimitInquiry finishes a limit inquiry with the OTP.
 func (c *Client) BnplLimitInquiry(ctx context.Context, req *BnplLimitInquiryRequest) (*BnplLimitInquiryResponse, error) {
-	return doInto[BnplLimitInquiryResponse](ctx, c, http.MethodPost, PathBnplLimitInquiry, nil, req)
+	return post[BnplLimitInquiryResponse](ctx, c, PathBnplLimitInquiry, req)
 }

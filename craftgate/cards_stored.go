@@ -119,13 +119,13 @@ type StoredCardList = Paged[StoredCard]
 
 // StoreCard stores a card (POST /payment/v1/cards).
 func (c *Client) StoreCard(ctx context.Context, req *StoreCardRequest) (*StoredCard, error) {
-	return doInto[StoredCard](ctx, c, http.MethodPost, PathStoredCards, nil, req)
+	return post[StoredCard](ctx, c, PathStoredCards, req)
 }
 
 // UpdateStoredCard changes a stored card's expiry and, optionally, its
 // alias (POST /payment/v1/cards/update).
 func (c *Client) UpdateStoredCard(ctx context.Context, req *UpdateStoredCardRequest) (*StoredCard, error) {
-	return doInto[StoredCard](ctx, c, http.MethodPost, PathStoredCardsUpdate, nil, req)
+	return post[StoredCard](ctx, c, PathStoredCardsUpdate, req)
 }
 
 // DeleteStoredCard deletes a stored card (POST /payment/v1/cards/delete,
@@ -136,5 +136,5 @@ func (c *Client) DeleteStoredCard(ctx context.Context, req *DeleteStoredCardRequ
 
 // SearchStoredCards searches the vault (GET /payment/v1/cards).
 func (c *Client) SearchStoredCards(ctx context.Context, req *SearchStoredCardsRequest) (*StoredCardList, error) {
-	return doInto[StoredCardList](ctx, c, http.MethodGet, PathStoredCards, req.Query(), nil)
+	return get[StoredCardList](ctx, c, PathStoredCards, req.Query())
 }

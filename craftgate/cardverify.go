@@ -102,12 +102,12 @@ type IvrCard struct {
 
 // VerifyCard verifies and stores a card.
 func (c *Client) VerifyCard(ctx context.Context, req *VerifyCardRequest) (*VerifyCardResponse, error) {
-	return doInto[VerifyCardResponse](ctx, c, http.MethodPost, PathCardsVerify, nil, req)
+	return post[VerifyCardResponse](ctx, c, PathCardsVerify, req)
 }
 
 // InitCheckoutCardVerify creates a hosted card-verification page.
 func (c *Client) InitCheckoutCardVerify(ctx context.Context, req *InitCheckoutCardVerifyRequest) (*InitCheckoutPaymentResponse, error) {
-	return doInto[InitCheckoutPaymentResponse](ctx, c, http.MethodPost, PathCheckoutCardVerifyInit, nil, req)
+	return post[InitCheckoutPaymentResponse](ctx, c, PathCheckoutCardVerifyInit, req)
 }
 
 // RetrieveCheckoutCardVerify reads the result of a card-verification page.
@@ -117,12 +117,12 @@ func (c *Client) RetrieveCheckoutCardVerify(ctx context.Context, token string) (
 
 // CloneStoredCard copies a stored card.
 func (c *Client) CloneStoredCard(ctx context.Context, req *CloneStoredCardRequest) (*StoredCard, error) {
-	return doInto[StoredCard](ctx, c, http.MethodPost, PathCardsClone, nil, req)
+	return post[StoredCard](ctx, c, PathCardsClone, req)
 }
 
 // SearchProviderCardMappings finds cards stored at another provider.
 func (c *Client) SearchProviderCardMappings(ctx context.Context, q url.Values) (*StoredCardList, error) {
-	return doInto[StoredCardList](ctx, c, http.MethodGet, PathProviderCardMappings, q, nil)
+	return get[StoredCardList](ctx, c, PathProviderCardMappings, q)
 }
 
 // RetrieveIvrCard reads the card captured on a phone call.
@@ -131,5 +131,5 @@ func (c *Client) RetrieveIvrCard(ctx context.Context, cardUserKey, callToken str
 	if cardUserKey != "" {
 		q.Set("cardUserKey", cardUserKey)
 	}
-	return doInto[IvrCard](ctx, c, http.MethodGet, PathIvrCards, q, nil)
+	return get[IvrCard](ctx, c, PathIvrCards, q)
 }

@@ -63,7 +63,7 @@ type InitCheckoutPaymentResponse struct {
 // InitCheckoutPayment creates a checkout page (POST
 // /payment/v1/checkout-payments/init).
 func (c *Client) InitCheckoutPayment(ctx context.Context, req *InitCheckoutPaymentRequest) (*InitCheckoutPaymentResponse, error) {
-	return doInto[InitCheckoutPaymentResponse](ctx, c, http.MethodPost, PathCheckoutInit, nil, req)
+	return post[InitCheckoutPaymentResponse](ctx, c, PathCheckoutInit, req)
 }
 
 // RetrieveCheckoutPayment fetches the payment made on a checkout page (GET

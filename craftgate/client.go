@@ -236,6 +236,21 @@ func doInto[T any](ctx context.Context, c *Client, method, path string, query ur
 	return &out, nil
 }
 
+// get is doInto for GET path?query (query may be nil).
+func get[T any](ctx context.Context, c *Client, path string, query url.Values) (*T, error) {
+	return doInto[T](ctx, c, http.MethodGet, path, query, nil)
+}
+
+// post is doInto for POST path with body as its JSON (nil: no body).
+func post[T any](ctx context.Context, c *Client, path string, body any) (*T, error) {
+	return doInto[T](ctx, c, http.MethodPost, path, nil, body)
+}
+
+// put is doInto for PUT path with body as its JSON.
+func put[T any](ctx context.Context, c *Client, path string, body any) (*T, error) {
+	return doInto[T](ctx, c, http.MethodPut, path, nil, body)
+}
+
 // doItems is doInto for the methods that answer one list, the data
 // envelope {"items": [...]} without paging.
 func doItems[T any](ctx context.Context, c *Client, method, path string, query url.Values, in any) ([]T, error) {
@@ -319,32 +334,32 @@ func segmentPath(prefix, seg, suffix, what string) (string, error) {
 // CreatePayment makes a non-3DS card payment (POST /payment/v1/card-payments).
 // A declined card returns an *Error with HTTP 422 and the card's errorGroup.
 func (c *Client) CreatePayment(ctx context.Context, req *CreatePaymentRequest) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, PathCardPayments, nil, req)
+	return post[Payment](ctx, c, PathCardPayments, req)
 }
 
 // RetrievePayment fetches a payment in any status, failed ones included.
 func (c *Client) RetrievePayment(ctx context.Context, id int64) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodGet, idPath(PathCardPayments, id), nil, nil)
+	return get[Payment](ctx, c, idPath(PathCardPayments, id), nil)
 }
 
 // RefundPayment refunds or cancels a whole payment. Craftgate decides which:
 // CANCEL before the bank's end of day with no earlier partial refund,
 // REFUND otherwise.
 func (c *Client) RefundPayment(ctx context.Context, req *RefundPaymentRequest) (*PaymentRefund, error) {
-	return doInto[PaymentRefund](ctx, c, http.MethodPost, PathRefunds, nil, req)
+	return post[PaymentRefund](ctx, c, PathRefunds, req)
 }
 
 // RetrieveRefund fetches a payment refund by id.
 func (c *Client) RetrieveRefund(ctx context.Context, id int64) (*PaymentRefund, error) {
-	return doInto[PaymentRefund](ctx, c, http.MethodGet, idPath(PathRefunds, id), nil, nil)
+	return get[PaymentRefund](ctx, c, idPath(PathRefunds, id), nil)
 }
 
 // RefundTransaction refunds (part of) one payment transaction.
 func (c *Client) RefundTransaction(ctx context.Context, req *RefundTransactionRequest) (*PaymentTransactionRefund, error) {
-	return doInto[PaymentTransactionRefund](ctx, c, http.MethodPost, PathRefundTransactions, nil, req)
+	return post[PaymentTransactionRefund](ctx, c, PathRefundTransactions, req)
 }
 
 // RetrieveTransactionRefund fetches a transaction refund by id.
 func (c *Client) RetrieveTransactionRefund(ctx context.Context, id int64) (*PaymentTransactionRefund, error) {
-	return doInto[PaymentTransactionRefund](ctx, c, http.MethodGet, idPath(PathRefundTransactions, id), nil, nil)
+	return get[PaymentTransactionRefund](ctx, c, idPath(PathRefundTransactions, id), nil)
 }

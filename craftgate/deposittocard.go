@@ -2,7 +2,6 @@ package craftgate
 
 import (
 	"context"
-	"net/http"
 )
 
 // Deposit to card and the refund of a WAITING payment (official Java
@@ -37,15 +36,15 @@ type DepositToCard struct {
 
 // CreateDepositToCard sends money to a card.
 func (c *Client) CreateDepositToCard(ctx context.Context, req *DepositToCardRequest) (*DepositToCard, error) {
-	return doInto[DepositToCard](ctx, c, http.MethodPost, PathDepositToCard, nil, req)
+	return post[DepositToCard](ctx, c, PathDepositToCard, req)
 }
 
 // RefundWaitingPayment refunds a payment still WAITING; the answer is its
 // refund status.
 func (c *Client) RefundWaitingPayment(ctx context.Context, paymentID int64) (string, error) {
-	out, err := doInto[struct {
+	out, err := post[struct {
 		Status string `json:"status"`
-	}](ctx, c, http.MethodPost, PathRefundWaitingPayment, nil, map[string]int64{"paymentId": paymentID})
+	}](ctx, c, PathRefundWaitingPayment, map[string]int64{"paymentId": paymentID})
 	if err != nil {
 		return "", err
 	}

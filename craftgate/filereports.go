@@ -43,7 +43,7 @@ type ReportDemand struct {
 
 // DemandReport asks for a report over a period.
 func (c *Client) DemandReport(ctx context.Context, req *ReportDemandRequest) (*ReportDemand, error) {
-	return doInto[ReportDemand](ctx, c, http.MethodPost, PathReportDemands, nil, req)
+	return post[ReportDemand](ctx, c, PathReportDemands, req)
 }
 
 // DownloadTransactionReport returns the daily transaction report of

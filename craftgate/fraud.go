@@ -159,12 +159,12 @@ func (c *Client) AddCardFingerprint(ctx context.Context, listName string, req *C
 // AllFraudValueLists reads every list (GET /fraud/v1/value-lists/all, the
 // official clients' path).
 func (c *Client) AllFraudValueLists(ctx context.Context) (*FraudValueLists, error) {
-	return doInto[FraudValueLists](ctx, c, http.MethodGet, PathFraudValueListsAll, nil, nil)
+	return get[FraudValueLists](ctx, c, PathFraudValueListsAll, nil)
 }
 
 // FraudValueListByName reads one list.
 func (c *Client) FraudValueListByName(ctx context.Context, listName string) (*FraudValueList, error) {
-	return doInto[FraudValueList](ctx, c, http.MethodGet, PathFraudValueLists+"/"+url.PathEscape(listName), nil, nil)
+	return get[FraudValueList](ctx, c, PathFraudValueLists+"/"+url.PathEscape(listName), nil)
 }
 
 // DeleteFraudValueList deletes a list and its values.
@@ -179,12 +179,12 @@ func (c *Client) DeleteFraudValue(ctx context.Context, listName, valueID string)
 
 // SearchFraudRules lists the fraud rules (GET /fraud/v1/rules).
 func (c *Client) SearchFraudRules(ctx context.Context) (*FraudRuleList, error) {
-	return doInto[FraudRuleList](ctx, c, http.MethodGet, PathFraudRules, nil, nil)
+	return get[FraudRuleList](ctx, c, PathFraudRules, nil)
 }
 
 // SearchFraudChecks searches the fraud checks (GET /fraud/v1/fraud-checks).
 func (c *Client) SearchFraudChecks(ctx context.Context, req *SearchFraudChecksRequest) (*FraudCheckList, error) {
-	return doInto[FraudCheckList](ctx, c, http.MethodGet, PathFraudChecks, req.Query(), nil)
+	return get[FraudCheckList](ctx, c, PathFraudChecks, req.Query())
 }
 
 // UpdateFraudCheckStatus closes (or reopens) a review: FraudCheckFraud,

@@ -53,7 +53,7 @@ type MealVoucherCompleteResponse struct {
 
 // InitMealVoucherTokenization starts a tokenisation.
 func (c *Client) InitMealVoucherTokenization(ctx context.Context, req *MealVoucherInitRequest) (*MealVoucherInitResponse, error) {
-	return doInto[MealVoucherInitResponse](ctx, c, http.MethodPost, PathMealVoucherInit, nil, req)
+	return post[MealVoucherInitResponse](ctx, c, PathMealVoucherInit, req)
 }
 
 // RegenerateMealVoucherTokenization sends a new code.

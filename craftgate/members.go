@@ -2,7 +2,6 @@ package craftgate
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -135,20 +134,20 @@ type MemberList = Paged[Member]
 
 // CreateMember creates a buyer and/or sub-merchant member.
 func (c *Client) CreateMember(ctx context.Context, req *CreateMemberRequest) (*Member, error) {
-	return doInto[Member](ctx, c, http.MethodPost, PathMembers, nil, req)
+	return post[Member](ctx, c, PathMembers, req)
 }
 
 // UpdateMember updates member id (PUT /onboarding/v1/members/{id}).
 func (c *Client) UpdateMember(ctx context.Context, id int64, req *UpdateMemberRequest) (*Member, error) {
-	return doInto[Member](ctx, c, http.MethodPut, idPath(PathMembers, id), nil, req)
+	return put[Member](ctx, c, idPath(PathMembers, id), req)
 }
 
 // RetrieveMember returns member id.
 func (c *Client) RetrieveMember(ctx context.Context, id int64) (*Member, error) {
-	return doInto[Member](ctx, c, http.MethodGet, idPath(PathMembers, id), nil, nil)
+	return get[Member](ctx, c, idPath(PathMembers, id), nil)
 }
 
 // SearchMembers returns a page of the members matching req.
 func (c *Client) SearchMembers(ctx context.Context, req *SearchMembersRequest) (*MemberList, error) {
-	return doInto[MemberList](ctx, c, http.MethodGet, PathMembers, req.Query(), nil)
+	return get[MemberList](ctx, c, PathMembers, req.Query())
 }

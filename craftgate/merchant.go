@@ -172,17 +172,17 @@ type CreateMerchantResponse struct {
 
 // CreateMerchantPos creates a virtual POS.
 func (c *Client) CreateMerchantPos(ctx context.Context, req *CreateMerchantPosRequest) (*MerchantPosDetail, error) {
-	return doInto[MerchantPosDetail](ctx, c, http.MethodPost, PathMerchantPoses, nil, req)
+	return post[MerchantPosDetail](ctx, c, PathMerchantPoses, req)
 }
 
 // RetrieveMerchantPos fetches a POS.
 func (c *Client) RetrieveMerchantPos(ctx context.Context, id int64) (*MerchantPosDetail, error) {
-	return doInto[MerchantPosDetail](ctx, c, http.MethodGet, idPath(PathMerchantPoses, id), nil, nil)
+	return get[MerchantPosDetail](ctx, c, idPath(PathMerchantPoses, id), nil)
 }
 
 // SearchMerchantPoses lists POSes.
 func (c *Client) SearchMerchantPoses(ctx context.Context, req *SearchMerchantPosRequest) (*MerchantPosList, error) {
-	return doInto[MerchantPosList](ctx, c, http.MethodGet, PathMerchantPoses, req.Query(), nil)
+	return get[MerchantPosList](ctx, c, PathMerchantPoses, req.Query())
 }
 
 // UpdateMerchantPosStatus sets a POS's status.
@@ -201,12 +201,12 @@ func (c *Client) DeleteMerchantPos(ctx context.Context, id int64) error {
 
 // RetrieveMerchantPosCommissions reads a POS's commissions.
 func (c *Client) RetrieveMerchantPosCommissions(ctx context.Context, id int64) (*MerchantPosCommissions, error) {
-	return doInto[MerchantPosCommissions](ctx, c, http.MethodGet, idPath(PathMerchantPoses, id)+"/commissions", nil, nil)
+	return get[MerchantPosCommissions](ctx, c, idPath(PathMerchantPoses, id)+"/commissions", nil)
 }
 
 // UpdateMerchantPosCommissions replaces a POS's commissions.
 func (c *Client) UpdateMerchantPosCommissions(ctx context.Context, id int64, rows []MerchantPosCommission) (*MerchantPosCommissions, error) {
-	return doInto[MerchantPosCommissions](ctx, c, http.MethodPost, idPath(PathMerchantPoses, id)+"/commissions", nil, &MerchantPosCommissions{Commissions: rows})
+	return post[MerchantPosCommissions](ctx, c, idPath(PathMerchantPoses, id)+"/commissions", &MerchantPosCommissions{Commissions: rows})
 }
 
 // RetrieveMerchantApms lists the merchant's APMs.
@@ -216,5 +216,5 @@ func (c *Client) RetrieveMerchantApms(ctx context.Context) ([]MerchantApm, error
 
 // CreateMerchant creates a merchant (platforms).
 func (c *Client) CreateMerchant(ctx context.Context, req *CreateMerchantRequest) (*CreateMerchantResponse, error) {
-	return doInto[CreateMerchantResponse](ctx, c, http.MethodPost, PathMerchants, nil, req)
+	return post[CreateMerchantResponse](ctx, c, PathMerchants, req)
 }

@@ -59,7 +59,7 @@ type MultiPayment struct {
 
 // InitMultiPayment creates a split-payment page.
 func (c *Client) InitMultiPayment(ctx context.Context, req *InitMultiPaymentRequest) (*InitCheckoutPaymentResponse, error) {
-	return doInto[InitCheckoutPaymentResponse](ctx, c, http.MethodPost, PathMultiPaymentInit, nil, req)
+	return post[InitCheckoutPaymentResponse](ctx, c, PathMultiPaymentInit, req)
 }
 
 // RetrieveMultiPayment reads a split payment.

@@ -111,18 +111,18 @@ type ProductList = Paged[Product]
 
 // CreateProduct creates a pay-by-link product (POST /craftlink/v1/products).
 func (c *Client) CreateProduct(ctx context.Context, req *CreateProductRequest) (*Product, error) {
-	return doInto[Product](ctx, c, http.MethodPost, PathProducts, nil, req)
+	return post[Product](ctx, c, PathProducts, req)
 }
 
 // UpdateProduct replaces a product's fields and status
 // (PUT /craftlink/v1/products/{id}).
 func (c *Client) UpdateProduct(ctx context.Context, id int64, req *UpdateProductRequest) (*Product, error) {
-	return doInto[Product](ctx, c, http.MethodPut, idPath(PathProducts, id), nil, req)
+	return put[Product](ctx, c, idPath(PathProducts, id), req)
 }
 
 // RetrieveProduct reads a product (GET /craftlink/v1/products/{id}).
 func (c *Client) RetrieveProduct(ctx context.Context, id int64) (*Product, error) {
-	return doInto[Product](ctx, c, http.MethodGet, idPath(PathProducts, id), nil, nil)
+	return get[Product](ctx, c, idPath(PathProducts, id), nil)
 }
 
 // DeleteProduct deletes a product (DELETE /craftlink/v1/products/{id}); the
@@ -133,5 +133,5 @@ func (c *Client) DeleteProduct(ctx context.Context, id int64) error {
 
 // SearchProducts searches products (GET /craftlink/v1/products).
 func (c *Client) SearchProducts(ctx context.Context, req *SearchProductsRequest) (*ProductList, error) {
-	return doInto[ProductList](ctx, c, http.MethodGet, PathProducts, req.Query(), nil)
+	return get[ProductList](ctx, c, PathProducts, req.Query())
 }

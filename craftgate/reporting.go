@@ -2,7 +2,6 @@ package craftgate
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 )
 
@@ -171,40 +170,40 @@ func (r *SearchReportingRefundsRequest) Query() url.Values {
 
 // SearchReportingPayments searches payments (GET /payment-reporting/v1/payments).
 func (c *Client) SearchReportingPayments(ctx context.Context, req *SearchReportingPaymentsRequest) (*ReportingPaymentList, error) {
-	return doInto[ReportingPaymentList](ctx, c, http.MethodGet, PathReportingPayments, req.Query(), nil)
+	return get[ReportingPaymentList](ctx, c, PathReportingPayments, req.Query())
 }
 
 // RetrieveReportingPayment answers GET /payment-reporting/v1/payments/{id}.
 func (c *Client) RetrieveReportingPayment(ctx context.Context, id int64) (*ReportingPayment, error) {
-	return doInto[ReportingPayment](ctx, c, http.MethodGet, idPath(PathReportingPayments, id), nil, nil)
+	return get[ReportingPayment](ctx, c, idPath(PathReportingPayments, id), nil)
 }
 
 // RetrieveReportingTransactions answers GET
 // /payment-reporting/v1/payments/{id}/transactions.
 func (c *Client) RetrieveReportingTransactions(ctx context.Context, paymentID int64) (*ReportingTransactionList, error) {
-	return doInto[ReportingTransactionList](ctx, c, http.MethodGet, idPath(PathReportingPayments, paymentID)+"/transactions", nil, nil)
+	return get[ReportingTransactionList](ctx, c, idPath(PathReportingPayments, paymentID)+"/transactions", nil)
 }
 
 // RetrieveReportingPaymentRefunds answers GET
 // /payment-reporting/v1/payments/{id}/refunds.
 func (c *Client) RetrieveReportingPaymentRefunds(ctx context.Context, paymentID int64) (*ReportingRefundList, error) {
-	return doInto[ReportingRefundList](ctx, c, http.MethodGet, idPath(PathReportingPayments, paymentID)+"/refunds", nil, nil)
+	return get[ReportingRefundList](ctx, c, idPath(PathReportingPayments, paymentID)+"/refunds", nil)
 }
 
 // RetrieveReportingTransactionRefunds answers GET
 // /payment-reporting/v1/payments/{id}/transactions/{txId}/refunds.
 func (c *Client) RetrieveReportingTransactionRefunds(ctx context.Context, paymentID, txID int64) (*ReportingTransactionRefundList, error) {
 	p := idPath(idPath(PathReportingPayments, paymentID)+"/transactions", txID) + "/refunds"
-	return doInto[ReportingTransactionRefundList](ctx, c, http.MethodGet, p, nil, nil)
+	return get[ReportingTransactionRefundList](ctx, c, p, nil)
 }
 
 // SearchReportingRefunds searches payment refunds (GET /payment-reporting/v1/refunds).
 func (c *Client) SearchReportingRefunds(ctx context.Context, req *SearchReportingRefundsRequest) (*ReportingRefundList, error) {
-	return doInto[ReportingRefundList](ctx, c, http.MethodGet, PathReportingRefunds, req.Query(), nil)
+	return get[ReportingRefundList](ctx, c, PathReportingRefunds, req.Query())
 }
 
 // SearchReportingTransactionRefunds searches transaction refunds (GET
 // /payment-reporting/v1/refund-transactions).
 func (c *Client) SearchReportingTransactionRefunds(ctx context.Context, req *SearchReportingRefundsRequest) (*ReportingTransactionRefundList, error) {
-	return doInto[ReportingTransactionRefundList](ctx, c, http.MethodGet, PathReportingRefundTransactions, req.Query(), nil)
+	return get[ReportingTransactionRefundList](ctx, c, PathReportingRefundTransactions, req.Query())
 }

@@ -161,12 +161,12 @@ type CompletePosApmRequest struct {
 
 // InitBkmExpress starts a BKM Express payment.
 func (c *Client) InitBkmExpress(ctx context.Context, req *InitBkmExpressRequest) (*InitBkmExpressResponse, error) {
-	return doInto[InitBkmExpressResponse](ctx, c, http.MethodPost, PathBkmExpressInit, nil, req)
+	return post[InitBkmExpressResponse](ctx, c, PathBkmExpressInit, req)
 }
 
 // CompleteBkmExpress finishes a BKM Express payment.
 func (c *Client) CompleteBkmExpress(ctx context.Context, req *CompleteBkmExpressRequest) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, PathBkmExpressComplete, nil, req)
+	return post[Payment](ctx, c, PathBkmExpressComplete, req)
 }
 
 // RetrieveBkmExpressByTicket fetches a BKM Express payment by ticket id.
@@ -181,12 +181,12 @@ func (c *Client) RetrieveBkmExpressByToken(ctx context.Context, token string) (*
 
 // InitGarantiPay starts a Garanti Pay (v1) payment.
 func (c *Client) InitGarantiPay(ctx context.Context, req *InitGarantiPayRequest) (*InitGarantiPayResponse, error) {
-	return doInto[InitGarantiPayResponse](ctx, c, http.MethodPost, PathGarantiPayPayments, nil, req)
+	return post[InitGarantiPayResponse](ctx, c, PathGarantiPayPayments, req)
 }
 
 // InitJuzdan starts a Juzdan QR payment.
 func (c *Client) InitJuzdan(ctx context.Context, req *InitJuzdanRequest) (*InitJuzdanResponse, error) {
-	return doInto[InitJuzdanResponse](ctx, c, http.MethodPost, PathJuzdanInit, nil, req)
+	return post[InitJuzdanResponse](ctx, c, PathJuzdanInit, req)
 }
 
 // RetrieveJuzdan fetches the payment of a Juzdan reference.
@@ -196,10 +196,10 @@ func (c *Client) RetrieveJuzdan(ctx context.Context, referenceID string) (*Payme
 
 // InitPosApm starts a POS-APM payment.
 func (c *Client) InitPosApm(ctx context.Context, req *InitPosApmRequest) (*InitPosApmResponse, error) {
-	return doInto[InitPosApmResponse](ctx, c, http.MethodPost, PathPosApmInit, nil, req)
+	return post[InitPosApmResponse](ctx, c, PathPosApmInit, req)
 }
 
 // CompletePosApm finishes a POS-APM payment after its callback.
 func (c *Client) CompletePosApm(ctx context.Context, req *CompletePosApmRequest) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, PathPosApmComplete, nil, req)
+	return post[Payment](ctx, c, PathPosApmComplete, req)
 }
