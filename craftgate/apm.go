@@ -25,8 +25,8 @@ import (
 // Paths of the APM endpoints.
 const (
 	PathApmPayments          = "/payment/v1/apm-payments"
-	PathApmInit              = "/payment/v1/apm-payments/init"
-	PathApmComplete          = "/payment/v1/apm-payments/complete"
+	PathApmInit              = PathApmPayments + "/init"
+	PathApmComplete          = PathApmPayments + "/complete"
 	PathInstantTransferBanks = "/payment/v1/instant-transfer-banks"
 )
 

@@ -24,10 +24,10 @@ import (
 // (PathBnplVerify); the official clients put it in the path
 // (BnplVerifyPath).
 const (
-	PathBnplOffers    = "/payment/v1/bnpl-payments/offers"
-	PathBnplInit      = "/payment/v1/bnpl-payments/init"
+	PathBnplOffers    = PathBnplPayments + "/offers"
+	PathBnplInit      = PathBnplPayments + "/init"
 	PathBnplPayments  = "/payment/v1/bnpl-payments"
-	PathBnplVerify    = "/payment/v1/bnpl-payments/verify"
+	PathBnplVerify    = PathBnplPayments + "/verify"
 	BnplApproveSuffix = "/approve"
 	BnplVerifySuffix  = "/verify"
 )

@@ -8,8 +8,8 @@ import (
 // phone, identity number and birth date, then an OTP): init sends the
 // code, inquiry answers the limit in additionalData.
 const (
-	PathBnplLimitInquiryInit = "/payment/v1/bnpl-payments/limit-inquiry/init"
-	PathBnplLimitInquiry     = "/payment/v1/bnpl-payments/limit-inquiry"
+	PathBnplLimitInquiry     = PathBnplPayments + "/limit-inquiry"
+	PathBnplLimitInquiryInit = PathBnplLimitInquiry + "/init"
 )
 
 // BnplLimitInquiryRequest is the body of both calls.

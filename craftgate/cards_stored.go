@@ -19,8 +19,8 @@ import (
 // cardUserKey and cardToken in the query instead.
 const (
 	PathStoredCards       = "/payment/v1/cards"
-	PathStoredCardsUpdate = "/payment/v1/cards/update"
-	PathStoredCardsDelete = "/payment/v1/cards/delete"
+	PathStoredCardsUpdate = PathStoredCards + "/update"
+	PathStoredCardsDelete = PathStoredCards + "/delete"
 )
 
 // Card expiry statuses of a stored card.

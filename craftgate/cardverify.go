@@ -14,11 +14,11 @@ import (
 // RetrieveIvrCard reads a card captured on a phone call; a
 // secureFieldsToken stores a card without the merchant seeing it.
 const (
-	PathCheckoutCardVerifyInit = "/payment/v1/checkout-card-verify/init"
+	PathCheckoutCardVerifyInit = PathCheckoutCardVerify + "/init"
 	PathCheckoutCardVerify     = "/payment/v1/checkout-card-verify"
-	PathCardsVerify            = "/payment/v1/cards/verify"
-	PathCardsClone             = "/payment/v1/cards/clone"
-	PathProviderCardMappings   = "/payment/v1/cards/provider-card-mappings"
+	PathCardsVerify            = PathStoredCards + "/verify"
+	PathCardsClone             = PathStoredCards + "/clone"
+	PathProviderCardMappings   = PathStoredCards + "/provider-card-mappings"
 	PathIvrCards               = "/payment/v1/ivr-cards"
 )
 

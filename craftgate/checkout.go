@@ -8,7 +8,7 @@ import (
 // Paths of the checkout form (common payment page) endpoints
 // (docs/reference/craftgate/endpoints.md B.7, docs/reference/craftgate/flows.md section 7).
 const (
-	PathCheckoutInit     = "/payment/v1/checkout-payments/init"
+	PathCheckoutInit     = PathCheckoutPayments + "/init"
 	PathCheckoutPayments = "/payment/v1/checkout-payments"
 )
 

@@ -8,8 +8,8 @@ import (
 // client): push money to a card; refund a payment whose provider has not
 // answered yet.
 const (
-	PathDepositToCard        = "/payment/v1/card-payments/deposit-to-card"
-	PathRefundWaitingPayment = "/payment/v1/refunds/refund-waiting-payment"
+	PathDepositToCard        = PathCardPayments + "/deposit-to-card"
+	PathRefundWaitingPayment = PathRefunds + "/refund-waiting-payment"
 )
 
 // DepositToCardRequest is the body of deposit-to-card.

@@ -18,7 +18,7 @@ const (
 	PathFraudChecks        = "/fraud/v1/fraud-checks"
 	PathFraudRules         = "/fraud/v1/rules"
 	PathFraudValueLists    = "/fraud/v1/value-lists"
-	PathFraudValueListsAll = "/fraud/v1/value-lists/all"
+	PathFraudValueListsAll = PathFraudValueLists + "/all"
 )
 
 // Fraud actions, check statuses, value types and operations.

@@ -13,8 +13,8 @@ import (
 // Marketplace paths.
 const (
 	PathPaymentTransactions           = "/payment/v1/payment-transactions"
-	PathApprovePaymentTransactions    = "/payment/v1/payment-transactions/approve"
-	PathDisapprovePaymentTransactions = "/payment/v1/payment-transactions/disapprove"
+	PathApprovePaymentTransactions    = PathPaymentTransactions + "/approve"
+	PathDisapprovePaymentTransactions = PathPaymentTransactions + "/disapprove"
 	PathInstantWalletSettlements      = "/settlement/v1/instant-wallet-settlements"
 )
 

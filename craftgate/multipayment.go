@@ -10,7 +10,7 @@ import (
 // read by token, and MULTI_PAYMENT_COMPLETED tells the merchant when the
 // whole price is paid.
 const (
-	PathMultiPaymentInit  = "/payment/v1/multi-payments/init"
+	PathMultiPaymentInit  = PathMultiPayments + "/init"
 	PathMultiPayments     = "/payment/v1/multi-payments"
 	EventMultiPaymentDone = "MULTI_PAYMENT_COMPLETED"
 )

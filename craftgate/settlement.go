@@ -21,8 +21,8 @@ const (
 	// official Go client calls (the documentation's is v2).
 	PathPayoutCompletedTransactionsV1  = "/settlement-reporting/v1/settlement-file/payout-completed-transactions"
 	PathWithdraws                      = "/wallet/v1/withdraws"
-	PathRefundsMarkAsRefunded          = "/payment/v1/refunds/mark-as-refunded"
-	PathRefundTransactionsMarkRefunded = "/payment/v1/refund-transactions/mark-as-refunded"
+	PathRefundsMarkAsRefunded          = PathRefunds + "/mark-as-refunded"
+	PathRefundTransactionsMarkRefunded = PathRefundTransactions + "/mark-as-refunded"
 	PathBankAccountTrackingRecords     = "/bank-account-tracking/v1/merchant-bank-account-trackings/records"
 )
 

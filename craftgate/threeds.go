@@ -9,8 +9,8 @@ import (
 
 // Paths of the 3-D Secure endpoints (docs/reference/craftgate/endpoints.md B.3, B.4).
 const (
-	PathThreeDSInit     = "/payment/v1/card-payments/3ds-init"
-	PathThreeDSComplete = "/payment/v1/card-payments/3ds-complete"
+	PathThreeDSInit     = PathCardPayments + "/3ds-init"
+	PathThreeDSComplete = PathCardPayments + "/3ds-complete"
 )
 
 // Values of InitThreeDSPaymentResponse.AdditionalAction.

@@ -15,14 +15,14 @@ import (
 // Wallet paths.
 const (
 	PathDeposits                = "/payment/v1/deposits"
-	PathDepositsFundTransfer    = "/payment/v1/deposits/fund-transfer"
-	PathDepositsThreeDSInit     = "/payment/v1/deposits/3ds-init"
-	PathDepositsThreeDSComplete = "/payment/v1/deposits/3ds-complete"
-	PathDepositsApmInit         = "/payment/v1/deposits/apm-init"
+	PathDepositsFundTransfer    = PathDeposits + "/fund-transfer"
+	PathDepositsThreeDSInit     = PathDeposits + "/3ds-init"
+	PathDepositsThreeDSComplete = PathDeposits + "/3ds-complete"
+	PathDepositsApmInit         = PathDeposits + "/apm-init"
 	PathMerchantWallet          = "/wallet/v1/merchants/me/wallet"
-	PathMerchantWalletReset     = "/wallet/v1/merchants/me/wallet/reset-balance"
-	PathRemittancesSend         = "/wallet/v1/remittances/send"
-	PathRemittancesReceive      = "/wallet/v1/remittances/receive"
+	PathMerchantWalletReset     = PathMerchantWallet + "/reset-balance"
+	PathRemittancesSend         = PathRemittances + "/send"
+	PathRemittancesReceive      = PathRemittances + "/receive"
 	PathRemittances             = "/wallet/v1/remittances"
 	// PathWalletMembers and PathWallets are the prefixes of a member's
 	// wallet routes and of a wallet's transactions.

@@ -11,12 +11,12 @@ import (
 // card at the provider; the payment is an ordinary card payment, retrieved,
 // refunded and cancelled like any other.
 const (
-	PathBkmExpressInit      = "/payment/v1/bkm-express/init"
-	PathBkmExpressComplete  = "/payment/v1/bkm-express/complete"
+	PathBkmExpressInit      = PathBkmExpress + "/init"
+	PathBkmExpressComplete  = PathBkmExpress + "/complete"
 	PathBkmExpress          = "/payment/v1/bkm-express"
-	PathBkmExpressPayments  = "/payment/v1/bkm-express/payments"
+	PathBkmExpressPayments  = PathBkmExpress + "/payments"
 	PathGarantiPayPayments  = "/payment/v1/garanti-pay-payments"
-	PathJuzdanInit          = "/payment/v1/juzdan-payments/init"
+	PathJuzdanInit          = PathJuzdanPayments + "/init"
 	PathJuzdanPayments      = "/payment/v1/juzdan-payments"
 	PathPosApmInit          = "/payment/v1/pos-apm-payments/init"
 	PathPosApmComplete      = "/payment/v1/pos-apm-payments/complete"
