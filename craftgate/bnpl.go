@@ -24,9 +24,9 @@ import (
 // (PathBnplVerify); the official clients put it in the path
 // (BnplVerifyPath).
 const (
+	PathBnplPayments  = "/payment/v1/bnpl-payments"
 	PathBnplOffers    = PathBnplPayments + "/offers"
 	PathBnplInit      = PathBnplPayments + "/init"
-	PathBnplPayments  = "/payment/v1/bnpl-payments"
 	PathBnplVerify    = PathBnplPayments + "/verify"
 	BnplApproveSuffix = "/approve"
 	BnplVerifySuffix  = "/verify"

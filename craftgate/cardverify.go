@@ -14,8 +14,8 @@ import (
 // RetrieveIvrCard reads a card captured on a phone call; a
 // secureFieldsToken stores a card without the merchant seeing it.
 const (
-	PathCheckoutCardVerifyInit = PathCheckoutCardVerify + "/init"
 	PathCheckoutCardVerify     = "/payment/v1/checkout-card-verify"
+	PathCheckoutCardVerifyInit = PathCheckoutCardVerify + "/init"
 	PathCardsVerify            = PathStoredCards + "/verify"
 	PathCardsClone             = PathStoredCards + "/clone"
 	PathProviderCardMappings   = PathStoredCards + "/provider-card-mappings"

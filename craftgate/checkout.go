@@ -8,8 +8,8 @@ import (
 // Paths of the checkout form (common payment page) endpoints
 // (docs/reference/craftgate/endpoints.md B.7, docs/reference/craftgate/flows.md section 7).
 const (
-	PathCheckoutInit     = PathCheckoutPayments + "/init"
 	PathCheckoutPayments = "/payment/v1/checkout-payments"
+	PathCheckoutInit     = PathCheckoutPayments + "/init"
 )
 
 // PaymentSourceCheckoutForm is the paymentSource of payments made on the

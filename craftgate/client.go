@@ -151,20 +151,34 @@ func (c *Client) NewRawRequest(ctx context.Context, method, path string, query u
 // Do sends a signed request and decodes the data envelope into out (which
 // may be nil). Any error envelope, or any status >= 400, becomes an *Error.
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	req, err := c.NewRequest(ctx, method, path, query, in)
+	status, b, err := c.exchange(ctx, method, path, query, in, readAnswer)
 	if err != nil {
 		return err
 	}
+	return DecodeResponse(status, b, out)
+}
+
+// readAnswer reads an API answer, at most maxResponseBody bytes of it.
+func readAnswer(resp *http.Response) ([]byte, error) { return ReadBody(resp, maxResponseBody) }
+
+// exchange sends a signed request and returns the answer's status and its
+// body as read reads it.
+func (c *Client) exchange(ctx context.Context, method, path string, query url.Values, in any,
+	read func(*http.Response) ([]byte, error)) (int, []byte, error) {
+	req, err := c.NewRequest(ctx, method, path, query, in)
+	if err != nil {
+		return 0, nil, err
+	}
 	resp, err := c.doer.Do(req)
 	if err != nil {
-		return fmt.Errorf("craftgate: %s %s: %w", method, path, err)
+		return 0, nil, fmt.Errorf("craftgate: %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
-	b, err := ReadBody(resp, maxResponseBody)
+	b, err := read(resp)
 	if err != nil {
-		return fmt.Errorf("craftgate: %s %s: read body: %w", method, path, err)
+		return 0, nil, fmt.Errorf("craftgate: %s %s: read body: %w", method, path, err)
 	}
-	return DecodeResponse(resp.StatusCode, b, out)
+	return resp.StatusCode, b, nil
 }
 
 // maxResponseBody bounds what the client reads of one answer.

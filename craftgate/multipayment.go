@@ -10,8 +10,8 @@ import (
 // read by token, and MULTI_PAYMENT_COMPLETED tells the merchant when the
 // whole price is paid.
 const (
-	PathMultiPaymentInit  = PathMultiPayments + "/init"
 	PathMultiPayments     = "/payment/v1/multi-payments"
+	PathMultiPaymentInit  = PathMultiPayments + "/init"
 	EventMultiPaymentDone = "MULTI_PAYMENT_COMPLETED"
 )
 

@@ -21,9 +21,9 @@ const (
 	PathDepositsApmInit         = PathDeposits + "/apm-init"
 	PathMerchantWallet          = "/wallet/v1/merchants/me/wallet"
 	PathMerchantWalletReset     = PathMerchantWallet + "/reset-balance"
+	PathRemittances             = "/wallet/v1/remittances"
 	PathRemittancesSend         = PathRemittances + "/send"
 	PathRemittancesReceive      = PathRemittances + "/receive"
-	PathRemittances             = "/wallet/v1/remittances"
 	// PathWalletMembers and PathWallets are the prefixes of a member's
 	// wallet routes and of a wallet's transactions.
 	PathWalletMembers = "/wallet/v1/members"

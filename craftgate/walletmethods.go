@@ -11,13 +11,13 @@ import (
 // card at the provider; the payment is an ordinary card payment, retrieved,
 // refunded and cancelled like any other.
 const (
+	PathBkmExpress          = "/payment/v1/bkm-express"
 	PathBkmExpressInit      = PathBkmExpress + "/init"
 	PathBkmExpressComplete  = PathBkmExpress + "/complete"
-	PathBkmExpress          = "/payment/v1/bkm-express"
 	PathBkmExpressPayments  = PathBkmExpress + "/payments"
 	PathGarantiPayPayments  = "/payment/v1/garanti-pay-payments"
-	PathJuzdanInit          = PathJuzdanPayments + "/init"
 	PathJuzdanPayments      = "/payment/v1/juzdan-payments"
+	PathJuzdanInit          = PathJuzdanPayments + "/init"
 	PathPosApmInit          = "/payment/v1/pos-apm-payments/init"
 	PathPosApmComplete      = "/payment/v1/pos-apm-payments/complete"
 	EventBkmExpressNotified = "BKM_EXPRESS_PAYMENT_NOTIFICATION"
