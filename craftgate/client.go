@@ -319,6 +319,7 @@ func DecodeResponse(status int, body []byte, out any) error {
 	return nil
 }
 
+// truncate cuts s to its first n bytes and marks the cut with "...".
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
