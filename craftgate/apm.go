@@ -25,8 +25,8 @@ import (
 // Paths of the APM endpoints.
 const (
 	PathApmPayments          = "/payment/v1/apm-payments"
-	PathApmInit              = "/payment/v1/apm-payments/init"
-	PathApmComplete          = "/payment/v1/apm-payments/complete"
+	PathApmInit              = PathApmPayments + "/init"
+	PathApmComplete          = PathApmPayments + "/complete"
 	PathInstantTransferBanks = "/payment/v1/instant-transfer-banks"
 )
 
@@ -184,29 +184,23 @@ type InstantTransferBank struct {
 // A payment the APM provider refuses at once returns an *Error with HTTP
 // 422 and its APM errorGroup.
 func (c *Client) InitApmPayment(ctx context.Context, req *InitApmPaymentRequest) (*InitApmPaymentResponse, error) {
-	return doInto[InitApmPaymentResponse](ctx, c, http.MethodPost, PathApmInit, nil, req)
+	return post[InitApmPaymentResponse](ctx, c, PathApmInit, req)
 }
 
 // CompleteApmPayment completes an OTP_REQUIRED APM payment (POST
 // /payment/v1/apm-payments/complete).
 func (c *Client) CompleteApmPayment(ctx context.Context, req *CompleteApmPaymentRequest) (*CompleteApmPaymentResponse, error) {
-	return doInto[CompleteApmPaymentResponse](ctx, c, http.MethodPost, PathApmComplete, nil, req)
+	return post[CompleteApmPaymentResponse](ctx, c, PathApmComplete, req)
 }
 
 // CreateApmPayment records an offline APM payment (POST
 // /payment/v1/apm-payments) and returns it.
 func (c *Client) CreateApmPayment(ctx context.Context, req *CreateApmPaymentRequest) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, PathApmPayments, nil, req)
+	return post[Payment](ctx, c, PathApmPayments, req)
 }
 
 // InstantTransferBanks lists the banks active for instant transfer (GET
 // /payment/v1/instant-transfer-banks).
 func (c *Client) InstantTransferBanks(ctx context.Context) ([]InstantTransferBank, error) {
-	var r struct {
-		Items []InstantTransferBank `json:"items"`
-	}
-	if err := c.Do(ctx, http.MethodGet, PathInstantTransferBanks, nil, nil, &r); err != nil {
-		return nil, err
-	}
-	return r.Items, nil
+	return doItems[InstantTransferBank](ctx, c, http.MethodGet, PathInstantTransferBanks, nil, nil)
 }

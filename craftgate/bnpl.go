@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 )
 
 // BNPL, the shopping loan ("Alışveriş Kredisi": docs/reference/craftgate/flows.md section 6,
@@ -25,10 +24,10 @@ import (
 // (PathBnplVerify); the official clients put it in the path
 // (BnplVerifyPath).
 const (
-	PathBnplOffers    = "/payment/v1/bnpl-payments/offers"
-	PathBnplInit      = "/payment/v1/bnpl-payments/init"
 	PathBnplPayments  = "/payment/v1/bnpl-payments"
-	PathBnplVerify    = "/payment/v1/bnpl-payments/verify"
+	PathBnplOffers    = PathBnplPayments + "/offers"
+	PathBnplInit      = PathBnplPayments + "/init"
+	PathBnplVerify    = PathBnplPayments + "/verify"
 	BnplApproveSuffix = "/approve"
 	BnplVerifySuffix  = "/verify"
 )
@@ -166,34 +165,31 @@ type BnplVerifyDocsResponse struct {
 
 // BnplOffers asks for the payment plans of a basket.
 func (c *Client) BnplOffers(ctx context.Context, req *BnplOffersRequest) (*BnplOffersResponse, error) {
-	return doInto[BnplOffersResponse](ctx, c, http.MethodPost, PathBnplOffers, nil, req)
+	return post[BnplOffersResponse](ctx, c, PathBnplOffers, req)
 }
 
 // InitBnplPayment starts a loan application.
 func (c *Client) InitBnplPayment(ctx context.Context, req *InitBnplPaymentRequest) (*InitApmPaymentResponse, error) {
-	return doInto[InitApmPaymentResponse](ctx, c, http.MethodPost, PathBnplInit, nil, req)
+	return post[InitApmPaymentResponse](ctx, c, PathBnplInit, req)
 }
 
 // ApproveBnplPayment approves a loan that is APPROVAL_REQUIRED (POST
 // /payment/v1/bnpl-payments/{id}/approve, no body) and returns the payment.
 func (c *Client) ApproveBnplPayment(ctx context.Context, id int64) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, idPath(PathBnplPayments, id)+BnplApproveSuffix, nil, nil)
+	return post[Payment](ctx, c, idPath(PathBnplPayments, id)+BnplApproveSuffix, nil)
 }
 
 // VerifyBnplPayment re-queries a loan the clients' way (POST
 // /payment/v1/bnpl-payments/{id}/verify, no body).
 func (c *Client) VerifyBnplPayment(ctx context.Context, id int64) (*BnplVerifyResponse, error) {
-	return doInto[BnplVerifyResponse](ctx, c, http.MethodPost, idPath(PathBnplPayments, id)+BnplVerifySuffix, nil, nil)
+	return post[BnplVerifyResponse](ctx, c, idPath(PathBnplPayments, id)+BnplVerifySuffix, nil)
 }
 
 // VerifyBnplPaymentDocs re-queries a loan the docs' way (POST
 // /payment/v1/bnpl-payments/verify with {paymentId}).
 func (c *Client) VerifyBnplPaymentDocs(ctx context.Context, id int64) (*BnplVerifyDocsResponse, error) {
-	var r BnplVerifyDocsResponse
-	if err := c.Do(ctx, http.MethodPost, PathBnplVerify, nil, struct {
+	body := struct {
 		PaymentID int64 `json:"paymentId"`
-	}{id}, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	}{id}
+	return post[BnplVerifyDocsResponse](ctx, c, PathBnplVerify, body)
 }

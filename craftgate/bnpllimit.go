@@ -2,15 +2,14 @@ package craftgate
 
 import (
 	"context"
-	"net/http"
 )
 
 // BNPL credit-limit inquiry (official clients; ZIP asks the buyer's
 // phone, identity number and birth date, then an OTP): init sends the
 // code, inquiry answers the limit in additionalData.
 const (
-	PathBnplLimitInquiryInit = "/payment/v1/bnpl-payments/limit-inquiry/init"
-	PathBnplLimitInquiry     = "/payment/v1/bnpl-payments/limit-inquiry"
+	PathBnplLimitInquiry     = PathBnplPayments + "/limit-inquiry"
+	PathBnplLimitInquiryInit = PathBnplLimitInquiry + "/init"
 )
 
 // BnplLimitInquiryRequest is the body of both calls.
@@ -32,10 +31,10 @@ type BnplLimitInquiryResponse struct {
 
 // InitBnplLimitInquiry starts a limit inquiry.
 func (c *Client) InitBnplLimitInquiry(ctx context.Context, req *BnplLimitInquiryRequest) (*BnplLimitInquiryResponse, error) {
-	return doInto[BnplLimitInquiryResponse](ctx, c, http.MethodPost, PathBnplLimitInquiryInit, nil, req)
+	return post[BnplLimitInquiryResponse](ctx, c, PathBnplLimitInquiryInit, req)
 }
 
 // BnplLimitInquiry finishes a limit inquiry with the OTP.
 func (c *Client) BnplLimitInquiry(ctx context.Context, req *BnplLimitInquiryRequest) (*BnplLimitInquiryResponse, error) {
-	return doInto[BnplLimitInquiryResponse](ctx, c, http.MethodPost, PathBnplLimitInquiry, nil, req)
+	return post[BnplLimitInquiryResponse](ctx, c, PathBnplLimitInquiry, req)
 }

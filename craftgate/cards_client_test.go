@@ -2,44 +2,9 @@ package craftgate
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 )
-
-// seenRequest is one request the fake provider saw.
-type seenRequest struct {
-	method, path string
-	query        url.Values
-	body         map[string]any
-}
-
-// fakePartAProvider answers every request with the canned body for its method
-// and path and records what it received.
-func fakePartAProvider(t *testing.T, answers map[string]string) (*Client, *[]seenRequest) {
-	t.Helper()
-	var seen []seenRequest
-	c := fakeServerClient(t, func(w http.ResponseWriter, r *http.Request) {
-		rec := seenRequest{method: r.Method, path: r.URL.Path, query: r.URL.Query()}
-		if b, _ := io.ReadAll(r.Body); len(b) > 0 {
-			if err := json.Unmarshal(b, &rec.body); err != nil {
-				t.Errorf("%s %s: body is not a JSON object: %v", r.Method, r.URL.Path, err)
-			}
-		}
-		seen = append(seen, rec)
-		a, ok := answers[r.Method+" "+r.URL.Path]
-		if !ok {
-			w.WriteHeader(http.StatusNotFound)
-			io.WriteString(w, `{"errors":{"errorCode":"1101","errorDescription":"no route"}}`)
-			return
-		}
-		io.WriteString(w, a)
-	})
-	return c, &seen
-}
 
 func TestPostAuthPayment(t *testing.T) {
 	c, seen := fakePartAProvider(t, map[string]string{
@@ -52,7 +17,7 @@ func TestPostAuthPayment(t *testing.T) {
 	if p.ID != 42 || p.PaymentPhase != PhasePostAuth || p.PaidPrice.String() != "120.5" {
 		t.Errorf("decoded %+v", p)
 	}
-	if got := (*seen)[0].body["paidPrice"]; got != 120.5 {
+	if got := (*seen)[0].fields["paidPrice"]; got != 120.5 {
 		t.Errorf("paidPrice on the wire = %v, want the number 120.5", got)
 	}
 }
@@ -137,11 +102,11 @@ func TestStoredCardCalls(t *testing.T) {
 			t.Errorf("call %d: %s %s, want %s %s", i, (*seen)[i].method, (*seen)[i].path, w.method, w.path)
 		}
 	}
-	if (*seen)[1].body["cardAlias"] != "Home" || (*seen)[1].body["expireYear"] != "2045" {
-		t.Errorf("update body %v", (*seen)[1].body)
+	if (*seen)[1].fields["cardAlias"] != "Home" || (*seen)[1].fields["expireYear"] != "2045" {
+		t.Errorf("update body %v", (*seen)[1].fields)
 	}
-	if (*seen)[2].body["cardUserKey"] != "u1" || (*seen)[2].body["cardToken"] != "t1" {
-		t.Errorf("delete body %v", (*seen)[2].body)
+	if (*seen)[2].fields["cardUserKey"] != "u1" || (*seen)[2].fields["cardToken"] != "t1" {
+		t.Errorf("delete body %v", (*seen)[2].fields)
 	}
 	q := (*seen)[3].query
 	if q.Get("cardUserKey") != "u1" || q.Get("cardAlias") != "Work" || q.Get("page") != "1" || q.Get("size") != "5" || q.Has("cardToken") {

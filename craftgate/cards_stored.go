@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Stored cards, the card vault (docs/reference/craftgate/endpoints.md A.6 and B.11). A stored card
@@ -20,8 +19,8 @@ import (
 // cardUserKey and cardToken in the query instead.
 const (
 	PathStoredCards       = "/payment/v1/cards"
-	PathStoredCardsUpdate = "/payment/v1/cards/update"
-	PathStoredCardsDelete = "/payment/v1/cards/delete"
+	PathStoredCardsUpdate = PathStoredCards + "/update"
+	PathStoredCardsDelete = PathStoredCards + "/delete"
 )
 
 // Card expiry statuses of a stored card.
@@ -107,27 +106,10 @@ type SearchStoredCardsRequest struct {
 // Query returns the request as query parameters.
 func (r *SearchStoredCardsRequest) Query() url.Values {
 	q := url.Values{}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("cardUserKey", r.CardUserKey)
-	set("cardToken", r.CardToken)
-	set("cardAlias", r.CardAlias)
-	set("cardBrand", r.CardBrand)
-	set("cardType", r.CardType)
-	set("cardBankName", r.CardBankName)
-	set("cardAssociation", r.CardAssociation)
-	set("cardExpiryStatus", r.CardExpiryStatus)
-	set("minCreatedDate", r.MinCreatedDate)
-	set("maxCreatedDate", r.MaxCreatedDate)
-	if r.Page > 0 {
-		q.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		q.Set("size", strconv.Itoa(r.Size))
-	}
+	setNonZero(q, map[string]string{"cardUserKey": r.CardUserKey, "cardToken": r.CardToken, "cardAlias": r.CardAlias,
+		"cardBrand": r.CardBrand, "cardType": r.CardType, "cardBankName": r.CardBankName, "cardAssociation": r.CardAssociation,
+		"cardExpiryStatus": r.CardExpiryStatus, "minCreatedDate": r.MinCreatedDate, "maxCreatedDate": r.MaxCreatedDate})
+	setPaging(q, r.Page, r.Size)
 	return q
 }
 
@@ -137,13 +119,13 @@ type StoredCardList = Paged[StoredCard]
 
 // StoreCard stores a card (POST /payment/v1/cards).
 func (c *Client) StoreCard(ctx context.Context, req *StoreCardRequest) (*StoredCard, error) {
-	return doInto[StoredCard](ctx, c, http.MethodPost, PathStoredCards, nil, req)
+	return post[StoredCard](ctx, c, PathStoredCards, req)
 }
 
 // UpdateStoredCard changes a stored card's expiry and, optionally, its
 // alias (POST /payment/v1/cards/update).
 func (c *Client) UpdateStoredCard(ctx context.Context, req *UpdateStoredCardRequest) (*StoredCard, error) {
-	return doInto[StoredCard](ctx, c, http.MethodPost, PathStoredCardsUpdate, nil, req)
+	return post[StoredCard](ctx, c, PathStoredCardsUpdate, req)
 }
 
 // DeleteStoredCard deletes a stored card (POST /payment/v1/cards/delete,
@@ -154,5 +136,5 @@ func (c *Client) DeleteStoredCard(ctx context.Context, req *DeleteStoredCardRequ
 
 // SearchStoredCards searches the vault (GET /payment/v1/cards).
 func (c *Client) SearchStoredCards(ctx context.Context, req *SearchStoredCardsRequest) (*StoredCardList, error) {
-	return doInto[StoredCardList](ctx, c, http.MethodGet, PathStoredCards, req.Query(), nil)
+	return get[StoredCardList](ctx, c, PathStoredCards, req.Query())
 }

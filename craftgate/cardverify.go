@@ -14,11 +14,11 @@ import (
 // RetrieveIvrCard reads a card captured on a phone call; a
 // secureFieldsToken stores a card without the merchant seeing it.
 const (
-	PathCheckoutCardVerifyInit = "/payment/v1/checkout-card-verify/init"
 	PathCheckoutCardVerify     = "/payment/v1/checkout-card-verify"
-	PathCardsVerify            = "/payment/v1/cards/verify"
-	PathCardsClone             = "/payment/v1/cards/clone"
-	PathProviderCardMappings   = "/payment/v1/cards/provider-card-mappings"
+	PathCheckoutCardVerifyInit = PathCheckoutCardVerify + "/init"
+	PathCardsVerify            = PathStoredCards + "/verify"
+	PathCardsClone             = PathStoredCards + "/clone"
+	PathProviderCardMappings   = PathStoredCards + "/provider-card-mappings"
 	PathIvrCards               = "/payment/v1/ivr-cards"
 )
 
@@ -102,31 +102,27 @@ type IvrCard struct {
 
 // VerifyCard verifies and stores a card.
 func (c *Client) VerifyCard(ctx context.Context, req *VerifyCardRequest) (*VerifyCardResponse, error) {
-	return doInto[VerifyCardResponse](ctx, c, http.MethodPost, PathCardsVerify, nil, req)
+	return post[VerifyCardResponse](ctx, c, PathCardsVerify, req)
 }
 
 // InitCheckoutCardVerify creates a hosted card-verification page.
 func (c *Client) InitCheckoutCardVerify(ctx context.Context, req *InitCheckoutCardVerifyRequest) (*InitCheckoutPaymentResponse, error) {
-	return doInto[InitCheckoutPaymentResponse](ctx, c, http.MethodPost, PathCheckoutCardVerifyInit, nil, req)
+	return post[InitCheckoutPaymentResponse](ctx, c, PathCheckoutCardVerifyInit, req)
 }
 
 // RetrieveCheckoutCardVerify reads the result of a card-verification page.
 func (c *Client) RetrieveCheckoutCardVerify(ctx context.Context, token string) (*CheckoutCardVerifyResult, error) {
-	path, err := segmentPath(PathCheckoutCardVerify, token, "", "token")
-	if err != nil {
-		return nil, err
-	}
-	return doInto[CheckoutCardVerifyResult](ctx, c, http.MethodGet, path, nil, nil)
+	return doSegment[CheckoutCardVerifyResult](ctx, c, http.MethodGet, PathCheckoutCardVerify, token, "", "token", nil)
 }
 
 // CloneStoredCard copies a stored card.
 func (c *Client) CloneStoredCard(ctx context.Context, req *CloneStoredCardRequest) (*StoredCard, error) {
-	return doInto[StoredCard](ctx, c, http.MethodPost, PathCardsClone, nil, req)
+	return post[StoredCard](ctx, c, PathCardsClone, req)
 }
 
 // SearchProviderCardMappings finds cards stored at another provider.
 func (c *Client) SearchProviderCardMappings(ctx context.Context, q url.Values) (*StoredCardList, error) {
-	return doInto[StoredCardList](ctx, c, http.MethodGet, PathProviderCardMappings, q, nil)
+	return get[StoredCardList](ctx, c, PathProviderCardMappings, q)
 }
 
 // RetrieveIvrCard reads the card captured on a phone call.
@@ -135,5 +131,5 @@ func (c *Client) RetrieveIvrCard(ctx context.Context, cardUserKey, callToken str
 	if cardUserKey != "" {
 		q.Set("cardUserKey", cardUserKey)
 	}
-	return doInto[IvrCard](ctx, c, http.MethodGet, PathIvrCards, q, nil)
+	return get[IvrCard](ctx, c, PathIvrCards, q)
 }

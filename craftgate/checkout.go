@@ -2,16 +2,14 @@ package craftgate
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"net/url"
 )
 
 // Paths of the checkout form (common payment page) endpoints
 // (docs/reference/craftgate/endpoints.md B.7, docs/reference/craftgate/flows.md section 7).
 const (
-	PathCheckoutInit     = "/payment/v1/checkout-payments/init"
 	PathCheckoutPayments = "/payment/v1/checkout-payments"
+	PathCheckoutInit     = PathCheckoutPayments + "/init"
 )
 
 // PaymentSourceCheckoutForm is the paymentSource of payments made on the
@@ -65,16 +63,7 @@ type InitCheckoutPaymentResponse struct {
 // InitCheckoutPayment creates a checkout page (POST
 // /payment/v1/checkout-payments/init).
 func (c *Client) InitCheckoutPayment(ctx context.Context, req *InitCheckoutPaymentRequest) (*InitCheckoutPaymentResponse, error) {
-	return doInto[InitCheckoutPaymentResponse](ctx, c, http.MethodPost, PathCheckoutInit, nil, req)
-}
-
-// tokenPath is the path of one checkout token; the token is escaped as a
-// path segment.
-func tokenPath(token string) (string, error) {
-	if token == "" {
-		return "", errors.New("craftgate: checkout token is required")
-	}
-	return PathCheckoutPayments + "/" + url.PathEscape(token), nil
+	return post[InitCheckoutPaymentResponse](ctx, c, PathCheckoutInit, req)
 }
 
 // RetrieveCheckoutPayment fetches the payment made on a checkout page (GET
@@ -82,17 +71,13 @@ func tokenPath(token string) (string, error) {
 // Never fulfil an order on the callback's token alone: retrieve, and
 // compare conversationId, amount and status with the order.
 func (c *Client) RetrieveCheckoutPayment(ctx context.Context, token string) (*Payment, error) {
-	path, err := tokenPath(token)
-	if err != nil {
-		return nil, err
-	}
-	return doInto[Payment](ctx, c, http.MethodGet, path, nil, nil)
+	return doSegment[Payment](ctx, c, http.MethodGet, PathCheckoutPayments, token, "", "checkout token", nil)
 }
 
 // ExpireCheckoutPayment expires an unused checkout token (DELETE
 // /payment/v1/checkout-payments/{token}); the answer has no content.
 func (c *Client) ExpireCheckoutPayment(ctx context.Context, token string) error {
-	path, err := tokenPath(token)
+	path, err := segmentPath(PathCheckoutPayments, token, "", "checkout token")
 	if err != nil {
 		return err
 	}

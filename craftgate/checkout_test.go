@@ -2,7 +2,6 @@ package craftgate
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"testing"
 )
@@ -22,13 +21,7 @@ func TestInitCheckoutPayment(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 	rec := (*got)[0]
-	if rec.method != "POST" || rec.path != PathCheckoutInit {
-		t.Fatalf("%s %s", rec.method, rec.path)
-	}
-	var wire map[string]json.RawMessage
-	if err := json.Unmarshal(rec.body, &wire); err != nil {
-		t.Fatal(err)
-	}
+	wire := rec.sent(t, http.MethodPost, PathCheckoutInit)
 	if string(wire["price"]) != "100.5" || string(wire["ttl"]) != "15" || string(wire["enabledInstallments"]) != "[1,3]" ||
 		string(wire["callbackUrl"]) != `"https://merchant.example/co"` || wire["forceThreeDS"] != nil || wire["cardUserKey"] != nil {
 		t.Fatalf("wire body %s", rec.body)

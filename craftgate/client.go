@@ -151,20 +151,34 @@ func (c *Client) NewRawRequest(ctx context.Context, method, path string, query u
 // Do sends a signed request and decodes the data envelope into out (which
 // may be nil). Any error envelope, or any status >= 400, becomes an *Error.
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	req, err := c.NewRequest(ctx, method, path, query, in)
+	status, b, err := c.exchange(ctx, method, path, query, in, readAnswer)
 	if err != nil {
 		return err
 	}
+	return DecodeResponse(status, b, out)
+}
+
+// readAnswer reads an API answer, at most maxResponseBody bytes of it.
+func readAnswer(resp *http.Response) ([]byte, error) { return ReadBody(resp, maxResponseBody) }
+
+// exchange sends a signed request and returns the answer's status and its
+// body as read reads it.
+func (c *Client) exchange(ctx context.Context, method, path string, query url.Values, in any,
+	read func(*http.Response) ([]byte, error)) (int, []byte, error) {
+	req, err := c.NewRequest(ctx, method, path, query, in)
+	if err != nil {
+		return 0, nil, err
+	}
 	resp, err := c.doer.Do(req)
 	if err != nil {
-		return fmt.Errorf("craftgate: %s %s: %w", method, path, err)
+		return 0, nil, fmt.Errorf("craftgate: %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
-	b, err := ReadBody(resp, maxResponseBody)
+	b, err := read(resp)
 	if err != nil {
-		return fmt.Errorf("craftgate: %s %s: read body: %w", method, path, err)
+		return 0, nil, fmt.Errorf("craftgate: %s %s: read body: %w", method, path, err)
 	}
-	return DecodeResponse(resp.StatusCode, b, out)
+	return resp.StatusCode, b, nil
 }
 
 // maxResponseBody bounds what the client reads of one answer.
@@ -236,6 +250,43 @@ func doInto[T any](ctx context.Context, c *Client, method, path string, query ur
 	return &out, nil
 }
 
+// get is doInto for GET path?query (query may be nil).
+func get[T any](ctx context.Context, c *Client, path string, query url.Values) (*T, error) {
+	return doInto[T](ctx, c, http.MethodGet, path, query, nil)
+}
+
+// post is doInto for POST path with body as its JSON (nil: no body).
+func post[T any](ctx context.Context, c *Client, path string, body any) (*T, error) {
+	return doInto[T](ctx, c, http.MethodPost, path, nil, body)
+}
+
+// put is doInto for PUT path with body as its JSON.
+func put[T any](ctx context.Context, c *Client, path string, body any) (*T, error) {
+	return doInto[T](ctx, c, http.MethodPut, path, nil, body)
+}
+
+// doItems is doInto for the methods that answer one list, the data
+// envelope {"items": [...]} without paging.
+func doItems[T any](ctx context.Context, c *Client, method, path string, query url.Values, in any) ([]T, error) {
+	out, err := doInto[struct {
+		Items []T `json:"items"`
+	}](ctx, c, method, path, query, in)
+	if err != nil {
+		return nil, err
+	}
+	return out.Items, nil
+}
+
+// doSegment is doInto for a path that ends in a caller's identifier (a
+// token, a reference): segmentPath(prefix, seg, suffix, what).
+func doSegment[T any](ctx context.Context, c *Client, method, prefix, seg, suffix, what string, in any) (*T, error) {
+	path, err := segmentPath(prefix, seg, suffix, what)
+	if err != nil {
+		return nil, err
+	}
+	return doInto[T](ctx, c, method, path, nil, in)
+}
+
 // DecodeResponse decodes a Craftgate response body: the data envelope into
 // out on success, the error envelope into an *Error otherwise. An empty
 // body is a success without content (deletes may answer 200 or 204 empty).
@@ -268,6 +319,7 @@ func DecodeResponse(status int, body []byte, out any) error {
 	return nil
 }
 
+// truncate cuts s to its first n bytes and marks the cut with "...".
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -282,37 +334,47 @@ const (
 	PathRefundTransactions = "/payment/v1/refund-transactions"
 )
 
+// idPath is the path of one numbered resource: base/id.
 func idPath(base string, id int64) string { return base + "/" + strconv.FormatInt(id, 10) }
+
+// segmentPath is prefix + "/" + the escaped segment + suffix; an empty
+// segment is an error, what names it.
+func segmentPath(prefix, seg, suffix, what string) (string, error) {
+	if seg == "" {
+		return "", errors.New("craftgate: " + what + " is required")
+	}
+	return prefix + "/" + url.PathEscape(seg) + suffix, nil
+}
 
 // CreatePayment makes a non-3DS card payment (POST /payment/v1/card-payments).
 // A declined card returns an *Error with HTTP 422 and the card's errorGroup.
 func (c *Client) CreatePayment(ctx context.Context, req *CreatePaymentRequest) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, PathCardPayments, nil, req)
+	return post[Payment](ctx, c, PathCardPayments, req)
 }
 
 // RetrievePayment fetches a payment in any status, failed ones included.
 func (c *Client) RetrievePayment(ctx context.Context, id int64) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodGet, idPath(PathCardPayments, id), nil, nil)
+	return get[Payment](ctx, c, idPath(PathCardPayments, id), nil)
 }
 
 // RefundPayment refunds or cancels a whole payment. Craftgate decides which:
 // CANCEL before the bank's end of day with no earlier partial refund,
 // REFUND otherwise.
 func (c *Client) RefundPayment(ctx context.Context, req *RefundPaymentRequest) (*PaymentRefund, error) {
-	return doInto[PaymentRefund](ctx, c, http.MethodPost, PathRefunds, nil, req)
+	return post[PaymentRefund](ctx, c, PathRefunds, req)
 }
 
 // RetrieveRefund fetches a payment refund by id.
 func (c *Client) RetrieveRefund(ctx context.Context, id int64) (*PaymentRefund, error) {
-	return doInto[PaymentRefund](ctx, c, http.MethodGet, idPath(PathRefunds, id), nil, nil)
+	return get[PaymentRefund](ctx, c, idPath(PathRefunds, id), nil)
 }
 
 // RefundTransaction refunds (part of) one payment transaction.
 func (c *Client) RefundTransaction(ctx context.Context, req *RefundTransactionRequest) (*PaymentTransactionRefund, error) {
-	return doInto[PaymentTransactionRefund](ctx, c, http.MethodPost, PathRefundTransactions, nil, req)
+	return post[PaymentTransactionRefund](ctx, c, PathRefundTransactions, req)
 }
 
 // RetrieveTransactionRefund fetches a transaction refund by id.
 func (c *Client) RetrieveTransactionRefund(ctx context.Context, id int64) (*PaymentTransactionRefund, error) {
-	return doInto[PaymentTransactionRefund](ctx, c, http.MethodGet, idPath(PathRefundTransactions, id), nil, nil)
+	return get[PaymentTransactionRefund](ctx, c, idPath(PathRefundTransactions, id), nil)
 }

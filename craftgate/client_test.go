@@ -27,6 +27,68 @@ func fakeServerClient(t *testing.T, h http.HandlerFunc) *Client {
 	return c
 }
 
+// recorded is one request a fake provider saw: its body as sent and, when
+// the body is a JSON object, its fields.
+type recorded struct {
+	method, path, rawPath string
+	query                 url.Values
+	body                  []byte
+	fields                map[string]any
+}
+
+// recordingServer answers every request with the handler's status and body
+// after checking the signature, and records what it got.
+func recordingServer(t *testing.T, answer func(r *http.Request) (int, string)) (*Client, *[]recorded) {
+	t.Helper()
+	var got []recorded
+	c := fakeServerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		u, _ := url.PathUnescape("http://" + r.Host + r.RequestURI)
+		if r.Header.Get("x-signature") != independentSignature(u, "ak", "sk", r.Header.Get("x-rnd-key"), body) {
+			w.WriteHeader(401)
+			_, _ = io.WriteString(w, `{"errors":{"errorCode":"1","errorDescription":"Signature is not equal!"}}`)
+			return
+		}
+		rec := recorded{method: r.Method, path: r.URL.Path, rawPath: r.URL.RawPath, query: r.URL.Query(), body: body}
+		if len(body) > 0 {
+			if err := json.Unmarshal(body, &rec.fields); err != nil {
+				t.Errorf("%s %s: body is not a JSON object: %v", r.Method, r.URL.Path, err)
+			}
+		}
+		got = append(got, rec)
+		status, out := answer(r)
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, out)
+	})
+	return c, &got
+}
+
+// fakePartAProvider is a recordingServer that answers each request with the
+// canned body for its method and path, and "no route" (404) otherwise.
+func fakePartAProvider(t *testing.T, answers map[string]string) (*Client, *[]recorded) {
+	t.Helper()
+	return recordingServer(t, func(r *http.Request) (int, string) {
+		if a, ok := answers[r.Method+" "+r.URL.Path]; ok {
+			return http.StatusOK, a
+		}
+		return http.StatusNotFound, `{"errors":{"errorCode":"1101","errorDescription":"no route"}}`
+	})
+}
+
+// sent checks that rec is method path and returns its body's members, each
+// as its JSON text.
+func (rec recorded) sent(t *testing.T, method, path string) map[string]json.RawMessage {
+	t.Helper()
+	if rec.method != method || rec.path != path {
+		t.Fatalf("sent %s %s, want %s %s", rec.method, rec.path, method, path)
+	}
+	var wire map[string]json.RawMessage
+	if err := json.Unmarshal(rec.body, &wire); err != nil {
+		t.Fatalf("%s %s: body %s: %v", method, path, rec.body, err)
+	}
+	return wire
+}
+
 // independentSignature is the documented algorithm written out again, so the
 // client is checked against something other than itself.
 func independentSignature(u, k, s, rnd string, body []byte) string {

@@ -2,15 +2,14 @@ package craftgate
 
 import (
 	"context"
-	"net/http"
 )
 
 // Deposit to card and the refund of a WAITING payment (official Java
 // client): push money to a card; refund a payment whose provider has not
 // answered yet.
 const (
-	PathDepositToCard        = "/payment/v1/card-payments/deposit-to-card"
-	PathRefundWaitingPayment = "/payment/v1/refunds/refund-waiting-payment"
+	PathDepositToCard        = PathCardPayments + "/deposit-to-card"
+	PathRefundWaitingPayment = PathRefunds + "/refund-waiting-payment"
 )
 
 // DepositToCardRequest is the body of deposit-to-card.
@@ -37,15 +36,15 @@ type DepositToCard struct {
 
 // CreateDepositToCard sends money to a card.
 func (c *Client) CreateDepositToCard(ctx context.Context, req *DepositToCardRequest) (*DepositToCard, error) {
-	return doInto[DepositToCard](ctx, c, http.MethodPost, PathDepositToCard, nil, req)
+	return post[DepositToCard](ctx, c, PathDepositToCard, req)
 }
 
 // RefundWaitingPayment refunds a payment still WAITING; the answer is its
 // refund status.
 func (c *Client) RefundWaitingPayment(ctx context.Context, paymentID int64) (string, error) {
-	out, err := doInto[struct {
+	out, err := post[struct {
 		Status string `json:"status"`
-	}](ctx, c, http.MethodPost, PathRefundWaitingPayment, nil, map[string]int64{"paymentId": paymentID})
+	}](ctx, c, PathRefundWaitingPayment, map[string]int64{"paymentId": paymentID})
 	if err != nil {
 		return "", err
 	}

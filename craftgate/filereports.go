@@ -2,7 +2,6 @@ package craftgate
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -43,7 +42,7 @@ type ReportDemand struct {
 
 // DemandReport asks for a report over a period.
 func (c *Client) DemandReport(ctx context.Context, req *ReportDemandRequest) (*ReportDemand, error) {
-	return doInto[ReportDemand](ctx, c, http.MethodPost, PathReportDemands, nil, req)
+	return post[ReportDemand](ctx, c, PathReportDemands, req)
 }
 
 // DownloadTransactionReport returns the daily transaction report of
@@ -62,24 +61,17 @@ func (c *Client) DownloadReport(ctx context.Context, id int64, fileType string) 
 	return c.download(ctx, idPath(PathReports, id), url.Values{"fileType": {fileType}})
 }
 
-// download GETs a file: the raw bytes on success, the error envelope as an
-// *Error otherwise.
+// download GETs a file, however large: the raw bytes on success, the
+// error envelope as an *Error otherwise.
 func (c *Client) download(ctx context.Context, path string, q url.Values) ([]byte, error) {
-	req, err := c.NewRequest(ctx, http.MethodGet, path, q, nil)
+	status, b, err := c.exchange(ctx, http.MethodGet, path, q, nil, func(resp *http.Response) ([]byte, error) {
+		return io.ReadAll(resp.Body)
+	})
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.doer.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("craftgate: GET %s: %w", path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("craftgate: GET %s: read body: %w", path, err)
-	}
-	if resp.StatusCode >= 300 {
-		return nil, DecodeResponse(resp.StatusCode, b, nil)
+	if status >= 300 {
+		return nil, DecodeResponse(status, b, nil)
 	}
 	return b, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Fraud management (docs/reference/craftgate/endpoints.md A.11, docs/reference/craftgate/flows.md section 12): value lists
@@ -19,7 +18,7 @@ const (
 	PathFraudChecks        = "/fraud/v1/fraud-checks"
 	PathFraudRules         = "/fraud/v1/rules"
 	PathFraudValueLists    = "/fraud/v1/value-lists"
-	PathFraudValueListsAll = "/fraud/v1/value-lists/all"
+	PathFraudValueListsAll = PathFraudValueLists + "/all"
 )
 
 // Fraud actions, check statuses, value types and operations.
@@ -140,23 +139,9 @@ type SearchFraudChecksRequest struct {
 // Query returns the request as query parameters.
 func (r *SearchFraudChecksRequest) Query() url.Values {
 	q := url.Values{}
-	if r.PaymentID != 0 {
-		q.Set("paymentId", strconv.FormatInt(r.PaymentID, 10))
-	}
-	if r.RuleID != 0 {
-		q.Set("ruleId", strconv.FormatInt(r.RuleID, 10))
-	}
-	for k, v := range map[string]string{"action": r.Action, "checkStatus": r.CheckStatus, "paymentStatus": r.PaymentStatus} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if r.Page > 0 {
-		q.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		q.Set("size", strconv.Itoa(r.Size))
-	}
+	setNonZero(q, map[string]int64{"paymentId": r.PaymentID, "ruleId": r.RuleID})
+	setNonZero(q, map[string]string{"action": r.Action, "checkStatus": r.CheckStatus, "paymentStatus": r.PaymentStatus})
+	setPaging(q, r.Page, r.Size)
 	return q
 }
 
@@ -174,12 +159,12 @@ func (c *Client) AddCardFingerprint(ctx context.Context, listName string, req *C
 // AllFraudValueLists reads every list (GET /fraud/v1/value-lists/all, the
 // official clients' path).
 func (c *Client) AllFraudValueLists(ctx context.Context) (*FraudValueLists, error) {
-	return doInto[FraudValueLists](ctx, c, http.MethodGet, PathFraudValueListsAll, nil, nil)
+	return get[FraudValueLists](ctx, c, PathFraudValueListsAll, nil)
 }
 
 // FraudValueListByName reads one list.
 func (c *Client) FraudValueListByName(ctx context.Context, listName string) (*FraudValueList, error) {
-	return doInto[FraudValueList](ctx, c, http.MethodGet, PathFraudValueLists+"/"+url.PathEscape(listName), nil, nil)
+	return get[FraudValueList](ctx, c, PathFraudValueLists+"/"+url.PathEscape(listName), nil)
 }
 
 // DeleteFraudValueList deletes a list and its values.
@@ -194,12 +179,12 @@ func (c *Client) DeleteFraudValue(ctx context.Context, listName, valueID string)
 
 // SearchFraudRules lists the fraud rules (GET /fraud/v1/rules).
 func (c *Client) SearchFraudRules(ctx context.Context) (*FraudRuleList, error) {
-	return doInto[FraudRuleList](ctx, c, http.MethodGet, PathFraudRules, nil, nil)
+	return get[FraudRuleList](ctx, c, PathFraudRules, nil)
 }
 
 // SearchFraudChecks searches the fraud checks (GET /fraud/v1/fraud-checks).
 func (c *Client) SearchFraudChecks(ctx context.Context, req *SearchFraudChecksRequest) (*FraudCheckList, error) {
-	return doInto[FraudCheckList](ctx, c, http.MethodGet, PathFraudChecks, req.Query(), nil)
+	return get[FraudCheckList](ctx, c, PathFraudChecks, req.Query())
 }
 
 // UpdateFraudCheckStatus closes (or reopens) a review: FraudCheckFraud,
@@ -209,5 +194,5 @@ func (c *Client) UpdateFraudCheckStatus(ctx context.Context, id int64, checkStat
 	body := struct {
 		CheckStatus string `json:"checkStatus"`
 	}{checkStatus}
-	return c.Do(ctx, http.MethodPut, PathFraudChecks+"/"+strconv.FormatInt(id, 10)+"/check-status", nil, &body, nil)
+	return c.Do(ctx, http.MethodPut, idPath(PathFraudChecks, id)+"/check-status", nil, &body, nil)
 }

@@ -3,7 +3,6 @@ package craftgate
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 )
@@ -44,20 +43,13 @@ type SearchInstallmentsRequest struct {
 // Query returns the request as query parameters; false booleans and empty
 // strings are left out.
 func (r *SearchInstallmentsRequest) Query() url.Values {
-	q := url.Values{}
-	if r.BinNumber != "" {
-		q.Set("binNumber", r.BinNumber)
-	}
-	q.Set("price", r.Price.String())
-	q.Set("currency", r.Currency)
+	q := url.Values{"price": {r.Price.String()}, "currency": {r.Currency}}
+	setNonZero(q, map[string]string{"binNumber": r.BinNumber, "paymentPhase": r.PaymentPhase})
 	if r.DistinctCardBrandsWithLowestCommissions {
 		q.Set("distinctCardBrandsWithLowestCommissions", "true")
 	}
 	if r.LoyaltyExists {
 		q.Set("loyaltyExists", "true")
-	}
-	if r.PaymentPhase != "" {
-		q.Set("paymentPhase", r.PaymentPhase)
 	}
 	return q
 }
@@ -127,7 +119,7 @@ type BinNumber struct {
 // SearchInstallments returns the installment options for a card (by BIN)
 // or for every card family (GET /installment/v1/installments).
 func (c *Client) SearchInstallments(ctx context.Context, req *SearchInstallmentsRequest) (*InstallmentSearch, error) {
-	return doInto[InstallmentSearch](ctx, c, http.MethodGet, PathInstallments, req.Query(), nil)
+	return get[InstallmentSearch](ctx, c, PathInstallments, req.Query())
 }
 
 // RetrieveBin describes the card behind a BIN, its first 8 digits (GET
@@ -137,7 +129,7 @@ func (c *Client) RetrieveBin(ctx context.Context, bin string) (*BinNumber, error
 	if _, err := strconv.ParseUint(bin, 10, 64); err != nil || len(bin) < 6 || len(bin) > 8 {
 		return nil, fmt.Errorf("craftgate: BIN %q: want the card's first 6 to 8 digits", MaskPANs(bin))
 	}
-	return doInto[BinNumber](ctx, c, http.MethodGet, PathBins+"/"+bin, nil, nil)
+	return get[BinNumber](ctx, c, PathBins+"/"+bin, nil)
 }
 
 // BinOf returns the BIN of a card number as the API uses it: its first 8

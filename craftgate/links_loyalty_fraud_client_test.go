@@ -24,13 +24,13 @@ func TestProductClient(t *testing.T) {
 	if err != nil || p.ID != 7 || p.Stock == nil || *p.Stock != 1 || p.QRCodeURL == "" {
 		t.Fatalf("create: %v %+v", err, p)
 	}
-	if b := (*seen)[0].body; b["price"] != 150.5 || b["stock"] != 1.0 || b["orderId"] != "o" {
+	if b := (*seen)[0].fields; b["price"] != 150.5 || b["stock"] != 1.0 || b["orderId"] != "o" {
 		t.Errorf("create body %v", b)
 	}
 	if _, err := c.UpdateProduct(ctx, 7, &UpdateProductRequest{CreateProductRequest: req, Status: ProductPassive}); err != nil {
 		t.Fatal(err)
 	}
-	if b := (*seen)[1].body; b["status"] != "PASSIVE" || b["name"] != "Ticket" {
+	if b := (*seen)[1].fields; b["status"] != "PASSIVE" || b["name"] != "Ticket" {
 		t.Errorf("update body %v", b)
 	}
 	if _, err := c.RetrieveProduct(ctx, 7); err != nil {
@@ -63,7 +63,7 @@ func TestLoyaltyClient(t *testing.T) {
 	if err != nil || len(out.Loyalties) != 1 || out.Loyalties[0].Reward.TotalRewardMoney.String() != "17.55" {
 		t.Fatalf("%v %+v", err, out)
 	}
-	if b := (*seen)[0].body; b["cardUserKey"] != "u" || b["cardToken"] != "t" || b["cardNumber"] != nil {
+	if b := (*seen)[0].fields; b["cardUserKey"] != "u" || b["cardToken"] != "t" || b["cardNumber"] != nil {
 		t.Errorf("body %v", b)
 	}
 }
@@ -114,8 +114,8 @@ func TestFraudClient(t *testing.T) {
 		}
 	}
 	s := *seen
-	if s[0].body["paymentId"] != 5.0 || s[1].body["operationId"] != "5" || s[7].body["checkStatus"] != "NOT_FRAUD" {
-		t.Errorf("bodies %v %v %v", s[0].body, s[1].body, s[7].body)
+	if s[0].fields["paymentId"] != 5.0 || s[1].fields["operationId"] != "5" || s[7].fields["checkStatus"] != "NOT_FRAUD" {
+		t.Errorf("bodies %v %v %v", s[0].fields, s[1].fields, s[7].fields)
 	}
 	if q := s[6].query; q.Get("paymentId") != "5" || q.Get("action") != "REVIEW" || q.Has("checkStatus") {
 		t.Errorf("check search query %v", q)

@@ -2,7 +2,6 @@ package craftgate
 
 import (
 	"context"
-	"net/http"
 )
 
 // Rewards / loyalty (docs/reference/craftgate/endpoints.md A.6 and B.1, docs/reference/craftgate/flows.md section 13): an
@@ -90,5 +89,5 @@ type CardLoyalties struct {
 // RetrieveLoyalties asks which rewards a card has
 // (POST /payment/v1/card-loyalties/retrieve).
 func (c *Client) RetrieveLoyalties(ctx context.Context, req *RetrieveLoyaltiesRequest) (*CardLoyalties, error) {
-	return doInto[CardLoyalties](ctx, c, http.MethodPost, PathCardLoyalties, nil, req)
+	return post[CardLoyalties](ctx, c, PathCardLoyalties, req)
 }

@@ -2,7 +2,6 @@ package craftgate
 
 import (
 	"context"
-	"net/http"
 )
 
 // Marketplace (docs/reference/craftgate/flows.md section 10, docs/reference/craftgate/endpoints.md A.8): basket items carry
@@ -14,8 +13,8 @@ import (
 // Marketplace paths.
 const (
 	PathPaymentTransactions           = "/payment/v1/payment-transactions"
-	PathApprovePaymentTransactions    = "/payment/v1/payment-transactions/approve"
-	PathDisapprovePaymentTransactions = "/payment/v1/payment-transactions/disapprove"
+	PathApprovePaymentTransactions    = PathPaymentTransactions + "/approve"
+	PathDisapprovePaymentTransactions = PathPaymentTransactions + "/disapprove"
 	PathInstantWalletSettlements      = "/settlement/v1/instant-wallet-settlements"
 )
 
@@ -73,7 +72,7 @@ type InstantWalletSettlement struct {
 }
 
 func (c *Client) approval(ctx context.Context, path string, req *ApprovalRequest) (*ApprovalResponse, error) {
-	return doInto[ApprovalResponse](ctx, c, http.MethodPost, path, nil, req)
+	return post[ApprovalResponse](ctx, c, path, req)
 }
 
 // ApprovePaymentTransactions approves marketplace items for payout.
@@ -89,10 +88,10 @@ func (c *Client) DisapprovePaymentTransactions(ctx context.Context, req *Approva
 // UpdatePaymentTransaction changes the seller and/or the seller's share of
 // marketplace item id before it is approved.
 func (c *Client) UpdatePaymentTransaction(ctx context.Context, id int64, req *UpdatePaymentTransactionRequest) (*PaymentTransaction, error) {
-	return doInto[PaymentTransaction](ctx, c, http.MethodPut, idPath(PathPaymentTransactions, id), nil, req)
+	return put[PaymentTransaction](ctx, c, idPath(PathPaymentTransactions, id), req)
 }
 
 // SettleToWallets credits the approved sellers' earnings to their wallets.
 func (c *Client) SettleToWallets(ctx context.Context, req *InstantWalletSettlementRequest) (*InstantWalletSettlement, error) {
-	return doInto[InstantWalletSettlement](ctx, c, http.MethodPost, PathInstantWalletSettlements, nil, req)
+	return post[InstantWalletSettlement](ctx, c, PathInstantWalletSettlements, req)
 }

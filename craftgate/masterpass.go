@@ -2,9 +2,6 @@ package craftgate
 
 import (
 	"context"
-	"errors"
-	"net/http"
-	"net/url"
 )
 
 // Masterpass (https://developer.craftgate.io/en/payment/masterpass): the
@@ -93,40 +90,31 @@ type MasterpassLoyaltiesRequest struct {
 
 // CheckMasterpassUser asks whether a phone number has a Masterpass account.
 func (c *Client) CheckMasterpassUser(ctx context.Context, req *CheckMasterpassUserRequest) (*CheckMasterpassUserResponse, error) {
-	return doInto[CheckMasterpassUserResponse](ctx, c, http.MethodPost, PathMasterpassCheckUser, nil, req)
+	return post[CheckMasterpassUserResponse](ctx, c, PathMasterpassCheckUser, req)
 }
 
 // GenerateMasterpassToken creates a Masterpass payment token.
 func (c *Client) GenerateMasterpassToken(ctx context.Context, req *MasterpassTokenRequest) (*MasterpassTokenResponse, error) {
-	return doInto[MasterpassTokenResponse](ctx, c, http.MethodPost, PathMasterpassGenerateToken, nil, req)
+	return post[MasterpassTokenResponse](ctx, c, PathMasterpassGenerateToken, req)
 }
 
 // CompleteMasterpassPayment pays without 3-D Secure.
 func (c *Client) CompleteMasterpassPayment(ctx context.Context, req *MasterpassCompleteRequest) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, PathMasterpassComplete, nil, req)
+	return post[Payment](ctx, c, PathMasterpassComplete, req)
 }
 
 // InitMasterpassThreeDS starts a 3-D Secure Masterpass payment.
 func (c *Client) InitMasterpassThreeDS(ctx context.Context, req *MasterpassThreeDSInitRequest) (*MasterpassThreeDSInitResponse, error) {
-	return doInto[MasterpassThreeDSInitResponse](ctx, c, http.MethodPost, PathMasterpassThreeDSInit, nil, req)
+	return post[MasterpassThreeDSInitResponse](ctx, c, PathMasterpassThreeDSInit, req)
 }
 
 // CompleteMasterpassThreeDS finishes a 3-D Secure Masterpass payment after
 // its callback.
 func (c *Client) CompleteMasterpassThreeDS(ctx context.Context, paymentID int64) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, PathMasterpassThreeDSComplete, nil, map[string]int64{"paymentId": paymentID})
+	return post[Payment](ctx, c, PathMasterpassThreeDSComplete, map[string]int64{"paymentId": paymentID})
 }
 
 // RetrieveMasterpassLoyalties asks for the rewards of a Masterpass card.
 func (c *Client) RetrieveMasterpassLoyalties(ctx context.Context, req *MasterpassLoyaltiesRequest) (*CardLoyalties, error) {
-	return doInto[CardLoyalties](ctx, c, http.MethodPost, PathMasterpassLoyalties, nil, req)
-}
-
-// segmentPath is prefix + "/" + the escaped segment + suffix; what names
-// the segment in the error.
-func segmentPath(prefix, seg, suffix, what string) (string, error) {
-	if seg == "" {
-		return "", errors.New("craftgate: " + what + " is required")
-	}
-	return prefix + "/" + url.PathEscape(seg) + suffix, nil
+	return post[CardLoyalties](ctx, c, PathMasterpassLoyalties, req)
 }

@@ -53,23 +53,16 @@ type MealVoucherCompleteResponse struct {
 
 // InitMealVoucherTokenization starts a tokenisation.
 func (c *Client) InitMealVoucherTokenization(ctx context.Context, req *MealVoucherInitRequest) (*MealVoucherInitResponse, error) {
-	return doInto[MealVoucherInitResponse](ctx, c, http.MethodPost, PathMealVoucherInit, nil, req)
+	return post[MealVoucherInitResponse](ctx, c, PathMealVoucherInit, req)
 }
 
 // RegenerateMealVoucherTokenization sends a new code.
 func (c *Client) RegenerateMealVoucherTokenization(ctx context.Context, sessionID string, req *MealVoucherInitRequest) (*MealVoucherInitResponse, error) {
-	path, err := segmentPath(PathMealVoucherTokenizations, sessionID, "/regenerate", "sessionId")
-	if err != nil {
-		return nil, err
-	}
-	return doInto[MealVoucherInitResponse](ctx, c, http.MethodPost, path, nil, req)
+	return doSegment[MealVoucherInitResponse](ctx, c, http.MethodPost, PathMealVoucherTokenizations, sessionID, "/regenerate", "sessionId", req)
 }
 
 // CompleteMealVoucherTokenization checks the code.
 func (c *Client) CompleteMealVoucherTokenization(ctx context.Context, sessionID, code string) (*MealVoucherCompleteResponse, error) {
-	path, err := segmentPath(PathMealVoucherTokenizations, sessionID, "/complete", "sessionId")
-	if err != nil {
-		return nil, err
-	}
-	return doInto[MealVoucherCompleteResponse](ctx, c, http.MethodPost, path, nil, &MealVoucherCompleteRequest{ValidationCode: code})
+	body := &MealVoucherCompleteRequest{ValidationCode: code}
+	return doSegment[MealVoucherCompleteResponse](ctx, c, http.MethodPost, PathMealVoucherTokenizations, sessionID, "/complete", "sessionId", body)
 }

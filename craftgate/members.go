@@ -2,9 +2,9 @@ package craftgate
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // Members: the merchant's buyers and sub-merchants (docs/reference/craftgate/endpoints.md A.9 and
@@ -117,36 +117,15 @@ type SearchMembersRequest struct {
 // comma-separated list (what the official clients send).
 func (r *SearchMembersRequest) Query() url.Values {
 	q := url.Values{}
-	if r.IsBuyer != nil {
-		q.Set("isBuyer", strconv.FormatBool(*r.IsBuyer))
+	setBool(q, "isBuyer", r.IsBuyer)
+	setBool(q, "isSubMerchant", r.IsSubMerchant)
+	ids := make([]string, len(r.MemberIDs))
+	for i, id := range r.MemberIDs {
+		ids[i] = strconv.FormatInt(id, 10)
 	}
-	if r.IsSubMerchant != nil {
-		q.Set("isSubMerchant", strconv.FormatBool(*r.IsSubMerchant))
-	}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("memberType", r.MemberType)
-	set("memberExternalId", r.MemberExternalID)
-	set("name", r.Name)
-	if len(r.MemberIDs) > 0 {
-		s := ""
-		for i, id := range r.MemberIDs {
-			if i > 0 {
-				s += ","
-			}
-			s += strconv.FormatInt(id, 10)
-		}
-		q.Set("memberIds", s)
-	}
-	if r.Page > 0 {
-		q.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		q.Set("size", strconv.Itoa(r.Size))
-	}
+	setNonZero(q, map[string]string{"memberType": r.MemberType, "memberExternalId": r.MemberExternalID, "name": r.Name,
+		"memberIds": strings.Join(ids, ",")})
+	setPaging(q, r.Page, r.Size)
 	return q
 }
 
@@ -155,20 +134,20 @@ type MemberList = Paged[Member]
 
 // CreateMember creates a buyer and/or sub-merchant member.
 func (c *Client) CreateMember(ctx context.Context, req *CreateMemberRequest) (*Member, error) {
-	return doInto[Member](ctx, c, http.MethodPost, PathMembers, nil, req)
+	return post[Member](ctx, c, PathMembers, req)
 }
 
 // UpdateMember updates member id (PUT /onboarding/v1/members/{id}).
 func (c *Client) UpdateMember(ctx context.Context, id int64, req *UpdateMemberRequest) (*Member, error) {
-	return doInto[Member](ctx, c, http.MethodPut, idPath(PathMembers, id), nil, req)
+	return put[Member](ctx, c, idPath(PathMembers, id), req)
 }
 
 // RetrieveMember returns member id.
 func (c *Client) RetrieveMember(ctx context.Context, id int64) (*Member, error) {
-	return doInto[Member](ctx, c, http.MethodGet, idPath(PathMembers, id), nil, nil)
+	return get[Member](ctx, c, idPath(PathMembers, id), nil)
 }
 
 // SearchMembers returns a page of the members matching req.
 func (c *Client) SearchMembers(ctx context.Context, req *SearchMembersRequest) (*MemberList, error) {
-	return doInto[MemberList](ctx, c, http.MethodGet, PathMembers, req.Query(), nil)
+	return get[MemberList](ctx, c, PathMembers, req.Query())
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Merchant administration for platforms (official clients' Merchant and
@@ -106,17 +105,8 @@ type SearchMerchantPosRequest struct {
 // Query is the request's query string.
 func (r *SearchMerchantPosRequest) Query() url.Values {
 	q := url.Values{}
-	for k, v := range map[string]string{"name": r.Name, "alias": r.Alias, "currency": r.Currency, "bankName": r.BankName} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if r.Page > 0 {
-		q.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		q.Set("size", strconv.Itoa(r.Size))
-	}
+	setNonZero(q, map[string]string{"name": r.Name, "alias": r.Alias, "currency": r.Currency, "bankName": r.BankName})
+	setPaging(q, r.Page, r.Size)
 	return q
 }
 
@@ -180,28 +170,24 @@ type CreateMerchantResponse struct {
 	MerchantAPICredentials []MerchantAPICredential `json:"merchantApiCredentials"`
 }
 
-func posPath(id int64, suffix string) string {
-	return PathMerchantPoses + "/" + strconv.FormatInt(id, 10) + suffix
-}
-
 // CreateMerchantPos creates a virtual POS.
 func (c *Client) CreateMerchantPos(ctx context.Context, req *CreateMerchantPosRequest) (*MerchantPosDetail, error) {
-	return doInto[MerchantPosDetail](ctx, c, http.MethodPost, PathMerchantPoses, nil, req)
+	return post[MerchantPosDetail](ctx, c, PathMerchantPoses, req)
 }
 
 // RetrieveMerchantPos fetches a POS.
 func (c *Client) RetrieveMerchantPos(ctx context.Context, id int64) (*MerchantPosDetail, error) {
-	return doInto[MerchantPosDetail](ctx, c, http.MethodGet, posPath(id, ""), nil, nil)
+	return get[MerchantPosDetail](ctx, c, idPath(PathMerchantPoses, id), nil)
 }
 
 // SearchMerchantPoses lists POSes.
 func (c *Client) SearchMerchantPoses(ctx context.Context, req *SearchMerchantPosRequest) (*MerchantPosList, error) {
-	return doInto[MerchantPosList](ctx, c, http.MethodGet, PathMerchantPoses, req.Query(), nil)
+	return get[MerchantPosList](ctx, c, PathMerchantPoses, req.Query())
 }
 
 // UpdateMerchantPosStatus sets a POS's status.
 func (c *Client) UpdateMerchantPosStatus(ctx context.Context, id int64, status string) error {
-	path, err := segmentPath(posPath(id, "/status"), status, "", "status")
+	path, err := segmentPath(idPath(PathMerchantPoses, id)+"/status", status, "", "status")
 	if err != nil {
 		return err
 	}
@@ -210,31 +196,25 @@ func (c *Client) UpdateMerchantPosStatus(ctx context.Context, id int64, status s
 
 // DeleteMerchantPos deletes a POS.
 func (c *Client) DeleteMerchantPos(ctx context.Context, id int64) error {
-	return c.Do(ctx, http.MethodDelete, posPath(id, ""), nil, nil, nil)
+	return c.Do(ctx, http.MethodDelete, idPath(PathMerchantPoses, id), nil, nil, nil)
 }
 
 // RetrieveMerchantPosCommissions reads a POS's commissions.
 func (c *Client) RetrieveMerchantPosCommissions(ctx context.Context, id int64) (*MerchantPosCommissions, error) {
-	return doInto[MerchantPosCommissions](ctx, c, http.MethodGet, posPath(id, "/commissions"), nil, nil)
+	return get[MerchantPosCommissions](ctx, c, idPath(PathMerchantPoses, id)+"/commissions", nil)
 }
 
 // UpdateMerchantPosCommissions replaces a POS's commissions.
 func (c *Client) UpdateMerchantPosCommissions(ctx context.Context, id int64, rows []MerchantPosCommission) (*MerchantPosCommissions, error) {
-	return doInto[MerchantPosCommissions](ctx, c, http.MethodPost, posPath(id, "/commissions"), nil, &MerchantPosCommissions{Commissions: rows})
+	return post[MerchantPosCommissions](ctx, c, idPath(PathMerchantPoses, id)+"/commissions", &MerchantPosCommissions{Commissions: rows})
 }
 
 // RetrieveMerchantApms lists the merchant's APMs.
 func (c *Client) RetrieveMerchantApms(ctx context.Context) ([]MerchantApm, error) {
-	out, err := doInto[struct {
-		Items []MerchantApm `json:"items"`
-	}](ctx, c, http.MethodGet, PathMerchantApms, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	return out.Items, nil
+	return doItems[MerchantApm](ctx, c, http.MethodGet, PathMerchantApms, nil, nil)
 }
 
 // CreateMerchant creates a merchant (platforms).
 func (c *Client) CreateMerchant(ctx context.Context, req *CreateMerchantRequest) (*CreateMerchantResponse, error) {
-	return doInto[CreateMerchantResponse](ctx, c, http.MethodPost, PathMerchants, nil, req)
+	return post[CreateMerchantResponse](ctx, c, PathMerchants, req)
 }

@@ -10,8 +10,8 @@ import (
 // read by token, and MULTI_PAYMENT_COMPLETED tells the merchant when the
 // whole price is paid.
 const (
-	PathMultiPaymentInit  = "/payment/v1/multi-payments/init"
 	PathMultiPayments     = "/payment/v1/multi-payments"
+	PathMultiPaymentInit  = PathMultiPayments + "/init"
 	EventMultiPaymentDone = "MULTI_PAYMENT_COMPLETED"
 )
 
@@ -59,14 +59,10 @@ type MultiPayment struct {
 
 // InitMultiPayment creates a split-payment page.
 func (c *Client) InitMultiPayment(ctx context.Context, req *InitMultiPaymentRequest) (*InitCheckoutPaymentResponse, error) {
-	return doInto[InitCheckoutPaymentResponse](ctx, c, http.MethodPost, PathMultiPaymentInit, nil, req)
+	return post[InitCheckoutPaymentResponse](ctx, c, PathMultiPaymentInit, req)
 }
 
 // RetrieveMultiPayment reads a split payment.
 func (c *Client) RetrieveMultiPayment(ctx context.Context, token string) (*MultiPayment, error) {
-	path, err := segmentPath(PathMultiPayments, token, "", "token")
-	if err != nil {
-		return nil, err
-	}
-	return doInto[MultiPayment](ctx, c, http.MethodGet, path, nil, nil)
+	return doSegment[MultiPayment](ctx, c, http.MethodGet, PathMultiPayments, token, "", "token", nil)
 }

@@ -32,7 +32,7 @@ type PaymentToken struct {
 
 // CreateApplePayMerchantSession answers Apple's opaque merchant session.
 func (c *Client) CreateApplePayMerchantSession(ctx context.Context, req *ApplePayMerchantSessionRequest) (map[string]any, error) {
-	out, err := doInto[map[string]any](ctx, c, http.MethodPost, PathApplePayMerchantSessions, nil, req)
+	out, err := post[map[string]any](ctx, c, PathApplePayMerchantSessions, req)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (c *Client) CreateApplePayMerchantSession(ctx context.Context, req *ApplePa
 
 // CreatePaymentToken keeps a value behind a token.
 func (c *Client) CreatePaymentToken(ctx context.Context, value, issuer string) (*PaymentToken, error) {
-	return doInto[PaymentToken](ctx, c, http.MethodPost, PathPaymentTokens, nil, &PaymentToken{Value: value, Issuer: issuer})
+	return post[PaymentToken](ctx, c, PathPaymentTokens, &PaymentToken{Value: value, Issuer: issuer})
 }
 
 // DeletePaymentToken deletes a payment token.

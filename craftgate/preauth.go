@@ -2,7 +2,6 @@ package craftgate
 
 import (
 	"context"
-	"net/http"
 )
 
 // Pre-authorisation and post-authorisation (docs/reference/craftgate/flows.md section 3,
@@ -35,5 +34,5 @@ func PostAuthPath(id int64) string { return idPath(PathCardPayments, id) + PathP
 // phase POST_AUTH. A card the bank declines at post-auth returns an *Error
 // with HTTP 422 and its errorGroup.
 func (c *Client) PostAuthPayment(ctx context.Context, id int64, req *PostAuthPaymentRequest) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, PostAuthPath(id), nil, req)
+	return post[Payment](ctx, c, PostAuthPath(id), req)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Pay-by-link / QR products, "craftlink" (docs/reference/craftgate/endpoints.md A.2 and B.13,
@@ -99,60 +98,40 @@ type SearchProductsRequest struct {
 // Query returns the request as query parameters.
 func (r *SearchProductsRequest) Query() url.Values {
 	q := url.Values{}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("name", r.Name)
-	set("currency", r.Currency)
-	set("channel", r.Channel)
-	set("orderId", r.OrderID)
-	set("conversationId", r.ConversationID)
-	set("externalId", r.ExternalID)
-	if r.MinPrice != nil {
-		q.Set("minPrice", r.MinPrice.String())
-	}
-	if r.MaxPrice != nil {
-		q.Set("maxPrice", r.MaxPrice.String())
-	}
-	if r.Page > 0 {
-		q.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		q.Set("size", strconv.Itoa(r.Size))
-	}
+	setNonZero(q, map[string]string{"name": r.Name, "currency": r.Currency, "channel": r.Channel, "orderId": r.OrderID,
+		"conversationId": r.ConversationID, "externalId": r.ExternalID})
+	setAmount(q, "minPrice", r.MinPrice)
+	setAmount(q, "maxPrice", r.MaxPrice)
+	setPaging(q, r.Page, r.Size)
 	return q
 }
 
 // ProductList is a page of products.
 type ProductList = Paged[Product]
 
-func productPath(id int64) string { return PathProducts + "/" + strconv.FormatInt(id, 10) }
-
 // CreateProduct creates a pay-by-link product (POST /craftlink/v1/products).
 func (c *Client) CreateProduct(ctx context.Context, req *CreateProductRequest) (*Product, error) {
-	return doInto[Product](ctx, c, http.MethodPost, PathProducts, nil, req)
+	return post[Product](ctx, c, PathProducts, req)
 }
 
 // UpdateProduct replaces a product's fields and status
 // (PUT /craftlink/v1/products/{id}).
 func (c *Client) UpdateProduct(ctx context.Context, id int64, req *UpdateProductRequest) (*Product, error) {
-	return doInto[Product](ctx, c, http.MethodPut, productPath(id), nil, req)
+	return put[Product](ctx, c, idPath(PathProducts, id), req)
 }
 
 // RetrieveProduct reads a product (GET /craftlink/v1/products/{id}).
 func (c *Client) RetrieveProduct(ctx context.Context, id int64) (*Product, error) {
-	return doInto[Product](ctx, c, http.MethodGet, productPath(id), nil, nil)
+	return get[Product](ctx, c, idPath(PathProducts, id), nil)
 }
 
 // DeleteProduct deletes a product (DELETE /craftlink/v1/products/{id}); the
 // answer has no content.
 func (c *Client) DeleteProduct(ctx context.Context, id int64) error {
-	return c.Do(ctx, http.MethodDelete, productPath(id), nil, nil, nil)
+	return c.Do(ctx, http.MethodDelete, idPath(PathProducts, id), nil, nil, nil)
 }
 
 // SearchProducts searches products (GET /craftlink/v1/products).
 func (c *Client) SearchProducts(ctx context.Context, req *SearchProductsRequest) (*ProductList, error) {
-	return doInto[ProductList](ctx, c, http.MethodGet, PathProducts, req.Query(), nil)
+	return get[ProductList](ctx, c, PathProducts, req.Query())
 }

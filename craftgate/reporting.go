@@ -2,9 +2,7 @@ package craftgate
 
 import (
 	"context"
-	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Payment reporting (https://developer.craftgate.io/en/api/payment-reporting):
@@ -132,24 +130,15 @@ type SearchReportingPaymentsRequest struct {
 func (r *SearchReportingPaymentsRequest) Query() url.Values {
 	q := url.Values{}
 	setPaging(q, r.Page, r.Size)
-	setInt(q, "paymentId", r.PaymentID)
-	setInt(q, "paymentTransactionId", r.PaymentTransactionID)
-	setInt(q, "buyerMemberId", r.BuyerMemberID)
-	setInt(q, "subMerchantMemberId", r.SubMerchantMemberID)
-	setInt(q, "installment", int64(r.Installment))
-	for k, v := range map[string]string{"conversationId": r.ConversationID, "externalId": r.ExternalID, "orderId": r.OrderID,
+	setNonZero(q, map[string]int64{"paymentId": r.PaymentID, "paymentTransactionId": r.PaymentTransactionID,
+		"buyerMemberId": r.BuyerMemberID, "subMerchantMemberId": r.SubMerchantMemberID, "installment": int64(r.Installment)})
+	setNonZero(q, map[string]string{"conversationId": r.ConversationID, "externalId": r.ExternalID, "orderId": r.OrderID,
 		"paymentType": r.PaymentType, "paymentProvider": r.PaymentProvider, "paymentStatus": r.PaymentStatus,
 		"paymentSource": r.PaymentSource, "paymentChannel": r.PaymentChannel, "binNumber": r.BinNumber,
-		"lastFourDigits": r.LastFourDigits, "currency": r.Currency, "minCreatedDate": r.MinCreatedDate, "maxCreatedDate": r.MaxCreatedDate} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
+		"lastFourDigits": r.LastFourDigits, "currency": r.Currency, "minCreatedDate": r.MinCreatedDate, "maxCreatedDate": r.MaxCreatedDate})
 	setAmount(q, "minPaidPrice", r.MinPaidPrice)
 	setAmount(q, "maxPaidPrice", r.MaxPaidPrice)
-	if r.IsThreeDS != nil {
-		q.Set("isThreeDS", strconv.FormatBool(*r.IsThreeDS))
-	}
+	setBool(q, "isThreeDS", r.IsThreeDS)
 	return q
 }
 
@@ -169,81 +158,52 @@ type SearchReportingRefundsRequest struct {
 func (r *SearchReportingRefundsRequest) Query() url.Values {
 	q := url.Values{}
 	setPaging(q, r.Page, r.Size)
-	setInt(q, "id", r.ID)
-	setInt(q, "paymentId", r.PaymentID)
-	setInt(q, "paymentTransactionId", r.PaymentTransactionID)
-	setInt(q, "buyerMemberId", r.BuyerMemberID)
-	for k, v := range map[string]string{"conversationId": r.ConversationID, "status": r.Status, "currency": r.Currency,
-		"minCreatedDate": r.MinCreatedDate, "maxCreatedDate": r.MaxCreatedDate} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
+	setNonZero(q, map[string]int64{"id": r.ID, "paymentId": r.PaymentID, "paymentTransactionId": r.PaymentTransactionID,
+		"buyerMemberId": r.BuyerMemberID})
+	setNonZero(q, map[string]string{"conversationId": r.ConversationID, "status": r.Status, "currency": r.Currency,
+		"minCreatedDate": r.MinCreatedDate, "maxCreatedDate": r.MaxCreatedDate})
 	setAmount(q, "minRefundPrice", r.MinRefundPrice)
 	setAmount(q, "maxRefundPrice", r.MaxRefundPrice)
-	if r.IsAfterSettlement != nil {
-		q.Set("isAfterSettlement", strconv.FormatBool(*r.IsAfterSettlement))
-	}
+	setBool(q, "isAfterSettlement", r.IsAfterSettlement)
 	return q
-}
-
-func setPaging(q url.Values, page, size int) {
-	if page > 0 {
-		q.Set("page", strconv.Itoa(page))
-	}
-	if size > 0 {
-		q.Set("size", strconv.Itoa(size))
-	}
-}
-
-func setInt(q url.Values, k string, v int64) {
-	if v != 0 {
-		q.Set(k, strconv.FormatInt(v, 10))
-	}
-}
-
-func setAmount(q url.Values, k string, v *Amount) {
-	if v != nil {
-		q.Set(k, v.String())
-	}
 }
 
 // SearchReportingPayments searches payments (GET /payment-reporting/v1/payments).
 func (c *Client) SearchReportingPayments(ctx context.Context, req *SearchReportingPaymentsRequest) (*ReportingPaymentList, error) {
-	return doInto[ReportingPaymentList](ctx, c, http.MethodGet, PathReportingPayments, req.Query(), nil)
+	return get[ReportingPaymentList](ctx, c, PathReportingPayments, req.Query())
 }
 
 // RetrieveReportingPayment answers GET /payment-reporting/v1/payments/{id}.
 func (c *Client) RetrieveReportingPayment(ctx context.Context, id int64) (*ReportingPayment, error) {
-	return doInto[ReportingPayment](ctx, c, http.MethodGet, idPath(PathReportingPayments, id), nil, nil)
+	return get[ReportingPayment](ctx, c, idPath(PathReportingPayments, id), nil)
 }
 
 // RetrieveReportingTransactions answers GET
 // /payment-reporting/v1/payments/{id}/transactions.
 func (c *Client) RetrieveReportingTransactions(ctx context.Context, paymentID int64) (*ReportingTransactionList, error) {
-	return doInto[ReportingTransactionList](ctx, c, http.MethodGet, idPath(PathReportingPayments, paymentID)+"/transactions", nil, nil)
+	return get[ReportingTransactionList](ctx, c, idPath(PathReportingPayments, paymentID)+"/transactions", nil)
 }
 
 // RetrieveReportingPaymentRefunds answers GET
 // /payment-reporting/v1/payments/{id}/refunds.
 func (c *Client) RetrieveReportingPaymentRefunds(ctx context.Context, paymentID int64) (*ReportingRefundList, error) {
-	return doInto[ReportingRefundList](ctx, c, http.MethodGet, idPath(PathReportingPayments, paymentID)+"/refunds", nil, nil)
+	return get[ReportingRefundList](ctx, c, idPath(PathReportingPayments, paymentID)+"/refunds", nil)
 }
 
 // RetrieveReportingTransactionRefunds answers GET
 // /payment-reporting/v1/payments/{id}/transactions/{txId}/refunds.
 func (c *Client) RetrieveReportingTransactionRefunds(ctx context.Context, paymentID, txID int64) (*ReportingTransactionRefundList, error) {
 	p := idPath(idPath(PathReportingPayments, paymentID)+"/transactions", txID) + "/refunds"
-	return doInto[ReportingTransactionRefundList](ctx, c, http.MethodGet, p, nil, nil)
+	return get[ReportingTransactionRefundList](ctx, c, p, nil)
 }
 
 // SearchReportingRefunds searches payment refunds (GET /payment-reporting/v1/refunds).
 func (c *Client) SearchReportingRefunds(ctx context.Context, req *SearchReportingRefundsRequest) (*ReportingRefundList, error) {
-	return doInto[ReportingRefundList](ctx, c, http.MethodGet, PathReportingRefunds, req.Query(), nil)
+	return get[ReportingRefundList](ctx, c, PathReportingRefunds, req.Query())
 }
 
 // SearchReportingTransactionRefunds searches transaction refunds (GET
 // /payment-reporting/v1/refund-transactions).
 func (c *Client) SearchReportingTransactionRefunds(ctx context.Context, req *SearchReportingRefundsRequest) (*ReportingTransactionRefundList, error) {
-	return doInto[ReportingTransactionRefundList](ctx, c, http.MethodGet, PathReportingRefundTransactions, req.Query(), nil)
+	return get[ReportingTransactionRefundList](ctx, c, PathReportingRefundTransactions, req.Query())
 }

@@ -21,8 +21,8 @@ const (
 	// official Go client calls (the documentation's is v2).
 	PathPayoutCompletedTransactionsV1  = "/settlement-reporting/v1/settlement-file/payout-completed-transactions"
 	PathWithdraws                      = "/wallet/v1/withdraws"
-	PathRefundsMarkAsRefunded          = "/payment/v1/refunds/mark-as-refunded"
-	PathRefundTransactionsMarkRefunded = "/payment/v1/refund-transactions/mark-as-refunded"
+	PathRefundsMarkAsRefunded          = PathRefunds + "/mark-as-refunded"
+	PathRefundTransactionsMarkRefunded = PathRefundTransactions + "/mark-as-refunded"
 	PathBankAccountTrackingRecords     = "/bank-account-tracking/v1/merchant-bank-account-trackings/records"
 )
 
@@ -195,7 +195,7 @@ type BankAccountTrackingRecordList = Paged[BankAccountTrackingRecord]
 
 // CreatePayoutAccount creates a payout account.
 func (c *Client) CreatePayoutAccount(ctx context.Context, req *CreatePayoutAccountRequest) (*PayoutAccount, error) {
-	return doInto[PayoutAccount](ctx, c, http.MethodPost, PathPayoutAccounts, nil, req)
+	return post[PayoutAccount](ctx, c, PathPayoutAccounts, req)
 }
 
 // UpdatePayoutAccount changes a payout account's type and external id.
@@ -211,53 +211,53 @@ func (c *Client) DeletePayoutAccount(ctx context.Context, id int64) error {
 // SearchPayoutAccounts searches payout accounts (query: currency,
 // accountOwner, subMerchantMemberId, page, size).
 func (c *Client) SearchPayoutAccounts(ctx context.Context, q url.Values) (*PayoutAccountList, error) {
-	return doInto[PayoutAccountList](ctx, c, http.MethodGet, PathPayoutAccounts, q, nil)
+	return get[PayoutAccountList](ctx, c, PathPayoutAccounts, q)
 }
 
 // SearchPayoutRows lists settlement file rows (query: fileStatus,
 // startDate, endDate, page, size).
 func (c *Client) SearchPayoutRows(ctx context.Context, q url.Values) (*PayoutRowList, error) {
-	return doInto[PayoutRowList](ctx, c, http.MethodGet, PathSettlementFileRows, q, nil)
+	return get[PayoutRowList](ctx, c, PathSettlementFileRows, q)
 }
 
 // SearchBouncedPayouts lists bounced sub-merchant payouts (query:
 // startDate, endDate).
 func (c *Client) SearchBouncedPayouts(ctx context.Context, q url.Values) (*PayoutBouncedList, error) {
-	return doInto[PayoutBouncedList](ctx, c, http.MethodGet, PathBouncedSubMerchantRows, q, nil)
+	return get[PayoutBouncedList](ctx, c, PathBouncedSubMerchantRows, q)
 }
 
 // RetrievePayoutDetails answers one payout with its transactions.
 func (c *Client) RetrievePayoutDetails(ctx context.Context, payoutID int64) (*PayoutDetail, error) {
-	return doInto[PayoutDetail](ctx, c, http.MethodGet, idPath(PathPayoutDetails, payoutID), nil, nil)
+	return get[PayoutDetail](ctx, c, idPath(PathPayoutDetails, payoutID), nil)
 }
 
 // SearchPayoutCompletedTransactions lists the transactions of completed
 // payouts (query: settlementFileId, settlementType, startDate, endDate,
 // page, size).
 func (c *Client) SearchPayoutCompletedTransactions(ctx context.Context, q url.Values) (*PayoutCompletedList, error) {
-	return doInto[PayoutCompletedList](ctx, c, http.MethodGet, PathPayoutCompletedTransactions, q, nil)
+	return get[PayoutCompletedList](ctx, c, PathPayoutCompletedTransactions, q)
 }
 
 // CreateWithdraw asks to pay a member's wallet balance out.
 func (c *Client) CreateWithdraw(ctx context.Context, req *CreateWithdrawRequest) (*Withdraw, error) {
-	return doInto[Withdraw](ctx, c, http.MethodPost, PathWithdraws, nil, req)
+	return post[Withdraw](ctx, c, PathWithdraws, req)
 }
 
 // CancelWithdraw cancels a withdrawal not yet paid out.
 func (c *Client) CancelWithdraw(ctx context.Context, id int64) (*Withdraw, error) {
-	return doInto[Withdraw](ctx, c, http.MethodPost, idPath(PathWithdraws, id)+"/cancel", nil, nil)
+	return post[Withdraw](ctx, c, idPath(PathWithdraws, id)+"/cancel", nil)
 }
 
 // RetrieveWithdraw answers one withdrawal.
 func (c *Client) RetrieveWithdraw(ctx context.Context, id int64) (*Withdraw, error) {
-	return doInto[Withdraw](ctx, c, http.MethodGet, idPath(PathWithdraws, id), nil, nil)
+	return get[Withdraw](ctx, c, idPath(PathWithdraws, id), nil)
 }
 
 // SearchWithdraws searches withdrawals (query: memberId, currency,
 // payoutStatus, minWithdrawPrice, maxWithdrawPrice, minCreatedDate,
 // maxCreatedDate, page, size).
 func (c *Client) SearchWithdraws(ctx context.Context, q url.Values) (*WithdrawList, error) {
-	return doInto[WithdrawList](ctx, c, http.MethodGet, PathWithdraws, q, nil)
+	return get[WithdrawList](ctx, c, PathWithdraws, q)
 }
 
 // PaymentTransactionRefundList lists transaction refunds (the answer of
@@ -269,23 +269,23 @@ type PaymentTransactionRefundList struct {
 // MarkAsRefunded records a whole payment as refunded outside Craftgate;
 // the answer lists the transaction refunds recorded.
 func (c *Client) MarkAsRefunded(ctx context.Context, req *MarkAsRefundedRequest) (*PaymentTransactionRefundList, error) {
-	return doInto[PaymentTransactionRefundList](ctx, c, http.MethodPost, PathRefundsMarkAsRefunded, nil, req)
+	return post[PaymentTransactionRefundList](ctx, c, PathRefundsMarkAsRefunded, req)
 }
 
 // MarkTransactionAsRefunded records a transaction refund made outside
 // Craftgate.
 func (c *Client) MarkTransactionAsRefunded(ctx context.Context, req *MarkTransactionAsRefundedRequest) (*PaymentTransactionRefund, error) {
-	return doInto[PaymentTransactionRefund](ctx, c, http.MethodPost, PathRefundTransactionsMarkRefunded, nil, req)
+	return post[PaymentTransactionRefund](ctx, c, PathRefundTransactionsMarkRefunded, req)
 }
 
 // SearchBankAccountRecords searches the transfers seen on the merchant's
 // bank account (query: senderName, senderIban, description, currency,
 // minRecordDate, maxRecordDate, page, size).
 func (c *Client) SearchBankAccountRecords(ctx context.Context, q url.Values) (*BankAccountTrackingRecordList, error) {
-	return doInto[BankAccountTrackingRecordList](ctx, c, http.MethodGet, PathBankAccountTrackingRecords, q, nil)
+	return get[BankAccountTrackingRecordList](ctx, c, PathBankAccountTrackingRecords, q)
 }
 
 // RetrieveBankAccountRecord answers one record.
 func (c *Client) RetrieveBankAccountRecord(ctx context.Context, id int64) (*BankAccountTrackingRecord, error) {
-	return doInto[BankAccountTrackingRecord](ctx, c, http.MethodGet, idPath(PathBankAccountTrackingRecords, id), nil, nil)
+	return get[BankAccountTrackingRecord](ctx, c, idPath(PathBankAccountTrackingRecords, id), nil)
 }

@@ -5,13 +5,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net/http"
 )
 
 // Paths of the 3-D Secure endpoints (docs/reference/craftgate/endpoints.md B.3, B.4).
 const (
-	PathThreeDSInit     = "/payment/v1/card-payments/3ds-init"
-	PathThreeDSComplete = "/payment/v1/card-payments/3ds-complete"
+	PathThreeDSInit     = PathCardPayments + "/3ds-init"
+	PathThreeDSComplete = PathCardPayments + "/3ds-complete"
 )
 
 // Values of InitThreeDSPaymentResponse.AdditionalAction.
@@ -81,7 +80,7 @@ func (r *InitThreeDSPaymentResponse) DecodedHTML() (string, error) {
 // /payment/v1/card-payments/3ds-init). A card that fails already at init
 // returns an *Error with HTTP 422 and its errorGroup.
 func (c *Client) InitThreeDSPayment(ctx context.Context, req *InitThreeDSPaymentRequest) (*InitThreeDSPaymentResponse, error) {
-	return doInto[InitThreeDSPaymentResponse](ctx, c, http.MethodPost, PathThreeDSInit, nil, req)
+	return post[InitThreeDSPaymentResponse](ctx, c, PathThreeDSInit, req)
 }
 
 // completeThreeDSRequest is the body of 3ds-complete.
@@ -94,5 +93,5 @@ type completeThreeDSRequest struct {
 // callback with a valid hash, status SUCCESS and completeStatus WAITING. A
 // bank decline returns an *Error with HTTP 422 and its errorGroup.
 func (c *Client) CompleteThreeDSPayment(ctx context.Context, paymentID int64) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, PathThreeDSComplete, nil, completeThreeDSRequest{PaymentID: paymentID})
+	return post[Payment](ctx, c, PathThreeDSComplete, completeThreeDSRequest{PaymentID: paymentID})
 }

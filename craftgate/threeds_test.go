@@ -4,38 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 )
-
-// recordingServer answers every request with the handler's status and body
-// after checking the signature, and records what it got.
-type recorded struct {
-	method, path, rawPath string
-	body                  []byte
-}
-
-func recordingServer(t *testing.T, answer func(r *http.Request) (int, string)) (*Client, *[]recorded) {
-	t.Helper()
-	var got []recorded
-	c := fakeServerClient(t, func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		u, _ := url.PathUnescape("http://" + r.Host + r.RequestURI)
-		if r.Header.Get("x-signature") != independentSignature(u, "ak", "sk", r.Header.Get("x-rnd-key"), body) {
-			w.WriteHeader(401)
-			_, _ = io.WriteString(w, `{"errors":{"errorCode":"1","errorDescription":"Signature is not equal!"}}`)
-			return
-		}
-		got = append(got, recorded{r.Method, r.URL.Path, r.URL.RawPath, body})
-		status, out := answer(r)
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, out)
-	})
-	return c, &got
-}
 
 func TestInitThreeDSPayment(t *testing.T) {
 	page := `<!DOCTYPE html><html><body><form method="post" action="https://acs.example/x"></form></body></html>`
@@ -60,14 +32,8 @@ func TestInitThreeDSPayment(t *testing.T) {
 		t.Fatalf("DecodedHTML: %q %v", html, err)
 	}
 	rec := (*got)[0]
-	if rec.method != "POST" || rec.path != PathThreeDSInit {
-		t.Fatalf("%s %s", rec.method, rec.path)
-	}
 	// The embedded request is flattened next to callbackUrl.
-	var wire map[string]json.RawMessage
-	if err := json.Unmarshal(rec.body, &wire); err != nil {
-		t.Fatal(err)
-	}
+	wire := rec.sent(t, http.MethodPost, PathThreeDSInit)
 	if string(wire["callbackUrl"]) != `"https://merchant.example/cb"` || string(wire["price"]) != "100" || string(wire["conversationId"]) != `"c-1"` ||
 		string(wire["additionalParams"]) != `{"threeDSCallbackVersion":2}` || wire["CreatePaymentRequest"] != nil {
 		t.Fatalf("wire body %s", rec.body)

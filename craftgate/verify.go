@@ -51,14 +51,7 @@ var callbackV1Fields = [...]string{"status", "completeStatus", "paymentId", "con
 // APM callback uses the same formula (docs/reference/craftgate/vectors.md "APM callback hash": the
 // docs' 5-field prose does not reproduce their own example; this does).
 func CallbackHashV1(callbackKey string, form url.Values) string {
-	var b strings.Builder
-	b.WriteString(callbackKey)
-	for _, f := range callbackV1Fields {
-		b.WriteString("###")
-		b.WriteString(form.Get(f))
-	}
-	sum := sha256.Sum256([]byte(b.String()))
-	return hex.EncodeToString(sum[:])
+	return callbackHash(callbackKey, "###", form, callbackV1Fields[:])
 }
 
 // CallbackHashV2 computes the version 2 (hashParams) callback hash: the
@@ -66,12 +59,24 @@ func CallbackHashV1(callbackKey string, form url.Values) string {
 // with no separator, absent ones empty, prefixed with the key, SHA-256,
 // lowercase hex (docs/reference/craftgate/flows.md 2.3, vectors V1-V3). BNPL callbacks use it too.
 func CallbackHashV2(callbackKey string, form url.Values) string {
-	var b strings.Builder
-	b.WriteString(callbackKey)
+	var fields []string
 	for _, name := range strings.Split(form.Get("hashParams"), ":") {
 		if name != "" {
-			b.WriteString(form.Get(name))
+			fields = append(fields, name)
 		}
+	}
+	return callbackHash(callbackKey, "", form, fields)
+}
+
+// callbackHash is the formula of both callback hash versions: the
+// lowercase hex SHA-256 of the key followed by the form's value of each
+// field (absent ones empty), each value after sep.
+func callbackHash(callbackKey, sep string, form url.Values, fields []string) string {
+	var b strings.Builder
+	b.WriteString(callbackKey)
+	for _, f := range fields {
+		b.WriteString(sep)
+		b.WriteString(form.Get(f))
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // The closed-loop wallet (docs/reference/craftgate/endpoints.md A.7 and B.14, docs/reference/craftgate/flows.md section 11):
@@ -16,15 +15,15 @@ import (
 // Wallet paths.
 const (
 	PathDeposits                = "/payment/v1/deposits"
-	PathDepositsFundTransfer    = "/payment/v1/deposits/fund-transfer"
-	PathDepositsThreeDSInit     = "/payment/v1/deposits/3ds-init"
-	PathDepositsThreeDSComplete = "/payment/v1/deposits/3ds-complete"
-	PathDepositsApmInit         = "/payment/v1/deposits/apm-init"
+	PathDepositsFundTransfer    = PathDeposits + "/fund-transfer"
+	PathDepositsThreeDSInit     = PathDeposits + "/3ds-init"
+	PathDepositsThreeDSComplete = PathDeposits + "/3ds-complete"
+	PathDepositsApmInit         = PathDeposits + "/apm-init"
 	PathMerchantWallet          = "/wallet/v1/merchants/me/wallet"
-	PathMerchantWalletReset     = "/wallet/v1/merchants/me/wallet/reset-balance"
-	PathRemittancesSend         = "/wallet/v1/remittances/send"
-	PathRemittancesReceive      = "/wallet/v1/remittances/receive"
+	PathMerchantWalletReset     = PathMerchantWallet + "/reset-balance"
 	PathRemittances             = "/wallet/v1/remittances"
+	PathRemittancesSend         = PathRemittances + "/send"
+	PathRemittancesReceive      = PathRemittances + "/receive"
 	// PathWalletMembers and PathWallets are the prefixes of a member's
 	// wallet routes and of a wallet's transactions.
 	PathWalletMembers = "/wallet/v1/members"
@@ -134,18 +133,9 @@ func (r *SearchWalletTransactionsRequest) Query() url.Values {
 	for _, t := range r.WalletTransactionTypes {
 		q.Add("walletTransactionTypes", t)
 	}
-	if r.MinAmount != nil {
-		q.Set("minAmount", r.MinAmount.String())
-	}
-	if r.MaxAmount != nil {
-		q.Set("maxAmount", r.MaxAmount.String())
-	}
-	if r.Page > 0 {
-		q.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		q.Set("size", strconv.Itoa(r.Size))
-	}
+	setAmount(q, "minAmount", r.MinAmount)
+	setAmount(q, "maxAmount", r.MaxAmount)
+	setPaging(q, r.Page, r.Size)
 	return q
 }
 
@@ -205,13 +195,13 @@ type InitThreeDSDepositRequest struct {
 // InitThreeDSDeposit starts a 3-D Secure top-up: the answer has the same
 // shape as a payment's 3ds-init (htmlContent, paymentId, redirectUrl).
 func (c *Client) InitThreeDSDeposit(ctx context.Context, req *InitThreeDSDepositRequest) (*InitThreeDSPaymentResponse, error) {
-	return doInto[InitThreeDSPaymentResponse](ctx, c, http.MethodPost, PathDepositsThreeDSInit, nil, req)
+	return post[InitThreeDSPaymentResponse](ctx, c, PathDepositsThreeDSInit, req)
 }
 
 // CompleteThreeDSDeposit completes a verified 3-D Secure top-up; the
 // wallet is credited then.
 func (c *Client) CompleteThreeDSDeposit(ctx context.Context, paymentID int64) (*DepositPayment, error) {
-	return doInto[DepositPayment](ctx, c, http.MethodPost, PathDepositsThreeDSComplete, nil, completeThreeDSRequest{PaymentID: paymentID})
+	return post[DepositPayment](ctx, c, PathDepositsThreeDSComplete, completeThreeDSRequest{PaymentID: paymentID})
 }
 
 // WalletTransactionRefund is a refund of a wallet top-up to where the
@@ -250,25 +240,15 @@ func (c *Client) RefundableWalletTransactionAmount(ctx context.Context, id int64
 
 // RefundWalletTransaction refunds price of top-up id to where it came from.
 func (c *Client) RefundWalletTransaction(ctx context.Context, id int64, price Amount) (*WalletTransactionRefund, error) {
-	var r WalletTransactionRefund
 	body := struct {
 		RefundPrice Amount `json:"refundPrice"`
 	}{price}
-	if err := c.Do(ctx, http.MethodPost, WalletTransactionRefundsPath(id), nil, body, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return post[WalletTransactionRefund](ctx, c, WalletTransactionRefundsPath(id), body)
 }
 
 // ListWalletTransactionRefunds returns the refunds of top-up id.
 func (c *Client) ListWalletTransactionRefunds(ctx context.Context, id int64) ([]WalletTransactionRefund, error) {
-	var r struct {
-		Items []WalletTransactionRefund `json:"items"`
-	}
-	if err := c.Do(ctx, http.MethodGet, WalletTransactionRefundsPath(id), nil, nil, &r); err != nil {
-		return nil, err
-	}
-	return r.Items, nil
+	return doItems[WalletTransactionRefund](ctx, c, http.MethodGet, WalletTransactionRefundsPath(id), nil, nil)
 }
 
 // FundTransferDepositRequest is the body of POST
@@ -330,7 +310,7 @@ type ApmDepositResponse struct {
 // /payment/v1/deposits/apm-init). A top-up the APM provider refuses at
 // once returns an *Error with HTTP 422 and its APM errorGroup.
 func (c *Client) InitApmDeposit(ctx context.Context, req *InitApmDepositRequest) (*ApmDepositResponse, error) {
-	return doInto[ApmDepositResponse](ctx, c, http.MethodPost, PathDepositsApmInit, nil, req)
+	return post[ApmDepositResponse](ctx, c, PathDepositsApmInit, req)
 }
 
 // RemittanceRequest is the body of POST /wallet/v1/remittances/send and
@@ -356,71 +336,63 @@ type Remittance struct {
 	Description          string `json:"description"`
 }
 
-func (c *Client) wallet(ctx context.Context, method, path string, in any) (*Wallet, error) {
-	return doInto[Wallet](ctx, c, method, path, nil, in)
-}
-
 // CreateMemberWallet creates member memberID's wallet.
 func (c *Client) CreateMemberWallet(ctx context.Context, memberID int64, req *CreateWalletRequest) (*Wallet, error) {
-	return c.wallet(ctx, http.MethodPost, MemberWalletsPath(memberID), req)
+	return post[Wallet](ctx, c, MemberWalletsPath(memberID), req)
 }
 
 // RetrieveMemberWallet returns member memberID's wallet.
 func (c *Client) RetrieveMemberWallet(ctx context.Context, memberID int64) (*Wallet, error) {
-	return c.wallet(ctx, http.MethodGet, MemberWalletPath(memberID), nil)
+	return get[Wallet](ctx, c, MemberWalletPath(memberID), nil)
 }
 
 // UpdateMemberWallet changes the negativeAmountLimit of wallet walletID of
 // member memberID.
 func (c *Client) UpdateMemberWallet(ctx context.Context, memberID, walletID int64, req *UpdateWalletRequest) (*Wallet, error) {
-	return c.wallet(ctx, http.MethodPut, idPath(MemberWalletsPath(memberID), walletID), req)
+	return put[Wallet](ctx, c, idPath(MemberWalletsPath(memberID), walletID), req)
 }
 
 // RetrieveMerchantWallet returns the merchant's own wallet.
 func (c *Client) RetrieveMerchantWallet(ctx context.Context) (*Wallet, error) {
-	return c.wallet(ctx, http.MethodGet, PathMerchantWallet, nil)
+	return get[Wallet](ctx, c, PathMerchantWallet, nil)
 }
 
 // ResetMerchantWalletBalance sets the merchant's wallet to zero; the
 // request must name its current balance.
 func (c *Client) ResetMerchantWalletBalance(ctx context.Context, req *ResetMerchantWalletRequest) (*Wallet, error) {
-	return c.wallet(ctx, http.MethodPost, PathMerchantWalletReset, req)
+	return post[Wallet](ctx, c, PathMerchantWalletReset, req)
 }
 
 // SearchWalletTransactions returns a page of wallet walletID's movements.
 func (c *Client) SearchWalletTransactions(ctx context.Context, walletID int64, req *SearchWalletTransactionsRequest) (*WalletTransactionList, error) {
-	return doInto[WalletTransactionList](ctx, c, http.MethodGet, WalletTransactionsPath(walletID), req.Query(), nil)
+	return get[WalletTransactionList](ctx, c, WalletTransactionsPath(walletID), req.Query())
 }
 
 // Deposit tops up a member's wallet with a card (non-3DS). A declined
 // card returns an *Error with HTTP 422.
 func (c *Client) Deposit(ctx context.Context, req *DepositRequest) (*DepositPayment, error) {
-	return doInto[DepositPayment](ctx, c, http.MethodPost, PathDeposits, nil, req)
+	return post[DepositPayment](ctx, c, PathDeposits, req)
 }
 
 // FundTransferDeposit credits a member's wallet with a received bank
 // transfer.
 func (c *Client) FundTransferDeposit(ctx context.Context, req *FundTransferDepositRequest) (*FundTransferDeposit, error) {
-	return doInto[FundTransferDeposit](ctx, c, http.MethodPost, PathDepositsFundTransfer, nil, req)
-}
-
-func (c *Client) remittance(ctx context.Context, method, path string, in any) (*Remittance, error) {
-	return doInto[Remittance](ctx, c, method, path, nil, in)
+	return post[FundTransferDeposit](ctx, c, PathDepositsFundTransfer, req)
 }
 
 // SendRemittance moves money from the merchant to a member's wallet.
 func (c *Client) SendRemittance(ctx context.Context, req *RemittanceRequest) (*Remittance, error) {
-	return c.remittance(ctx, http.MethodPost, PathRemittancesSend, req)
+	return post[Remittance](ctx, c, PathRemittancesSend, req)
 }
 
 // ReceiveRemittance moves money from a member's wallet to the merchant.
 func (c *Client) ReceiveRemittance(ctx context.Context, req *RemittanceRequest) (*Remittance, error) {
-	return c.remittance(ctx, http.MethodPost, PathRemittancesReceive, req)
+	return post[Remittance](ctx, c, PathRemittancesReceive, req)
 }
 
 // RetrieveRemittance returns remittance id. It sends GET, as every
 // official client does; the docs say POST, which the mock accepts too
 // (docs/reference/craftgate/endpoints.md A.7, the documentation and the official clients differ).
 func (c *Client) RetrieveRemittance(ctx context.Context, id int64) (*Remittance, error) {
-	return c.remittance(ctx, http.MethodGet, idPath(PathRemittances, id), nil)
+	return get[Remittance](ctx, c, idPath(PathRemittances, id), nil)
 }

@@ -157,8 +157,8 @@ func TestWalletAndMarketplaceClient(t *testing.T) {
 				t.Fatalf("sent %s %s, want %s %s", got.method, got.path, tc.method, tc.path)
 			}
 			for k, want := range tc.body {
-				if got.body[k] != want {
-					t.Errorf("body %s = %#v, want %#v (body %v)", k, got.body[k], want, got.body)
+				if got.fields[k] != want {
+					t.Errorf("body %s = %#v, want %#v (body %v)", k, got.fields[k], want, got.fields)
 				}
 			}
 		})

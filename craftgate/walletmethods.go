@@ -11,13 +11,13 @@ import (
 // card at the provider; the payment is an ordinary card payment, retrieved,
 // refunded and cancelled like any other.
 const (
-	PathBkmExpressInit      = "/payment/v1/bkm-express/init"
-	PathBkmExpressComplete  = "/payment/v1/bkm-express/complete"
 	PathBkmExpress          = "/payment/v1/bkm-express"
-	PathBkmExpressPayments  = "/payment/v1/bkm-express/payments"
+	PathBkmExpressInit      = PathBkmExpress + "/init"
+	PathBkmExpressComplete  = PathBkmExpress + "/complete"
+	PathBkmExpressPayments  = PathBkmExpress + "/payments"
 	PathGarantiPayPayments  = "/payment/v1/garanti-pay-payments"
-	PathJuzdanInit          = "/payment/v1/juzdan-payments/init"
 	PathJuzdanPayments      = "/payment/v1/juzdan-payments"
+	PathJuzdanInit          = PathJuzdanPayments + "/init"
 	PathPosApmInit          = "/payment/v1/pos-apm-payments/init"
 	PathPosApmComplete      = "/payment/v1/pos-apm-payments/complete"
 	EventBkmExpressNotified = "BKM_EXPRESS_PAYMENT_NOTIFICATION"
@@ -161,54 +161,45 @@ type CompletePosApmRequest struct {
 
 // InitBkmExpress starts a BKM Express payment.
 func (c *Client) InitBkmExpress(ctx context.Context, req *InitBkmExpressRequest) (*InitBkmExpressResponse, error) {
-	return doInto[InitBkmExpressResponse](ctx, c, http.MethodPost, PathBkmExpressInit, nil, req)
+	return post[InitBkmExpressResponse](ctx, c, PathBkmExpressInit, req)
 }
 
 // CompleteBkmExpress finishes a BKM Express payment.
 func (c *Client) CompleteBkmExpress(ctx context.Context, req *CompleteBkmExpressRequest) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, PathBkmExpressComplete, nil, req)
+	return post[Payment](ctx, c, PathBkmExpressComplete, req)
 }
 
 // RetrieveBkmExpressByTicket fetches a BKM Express payment by ticket id.
 func (c *Client) RetrieveBkmExpressByTicket(ctx context.Context, ticketID string) (*Payment, error) {
-	return c.paymentAt(ctx, PathBkmExpressPayments, ticketID, "ticketId")
+	return doSegment[Payment](ctx, c, http.MethodGet, PathBkmExpressPayments, ticketID, "", "ticketId", nil)
 }
 
 // RetrieveBkmExpressByToken fetches a BKM Express payment by its token.
 func (c *Client) RetrieveBkmExpressByToken(ctx context.Context, token string) (*Payment, error) {
-	return c.paymentAt(ctx, PathBkmExpress, token, "token")
+	return doSegment[Payment](ctx, c, http.MethodGet, PathBkmExpress, token, "", "token", nil)
 }
 
 // InitGarantiPay starts a Garanti Pay (v1) payment.
 func (c *Client) InitGarantiPay(ctx context.Context, req *InitGarantiPayRequest) (*InitGarantiPayResponse, error) {
-	return doInto[InitGarantiPayResponse](ctx, c, http.MethodPost, PathGarantiPayPayments, nil, req)
+	return post[InitGarantiPayResponse](ctx, c, PathGarantiPayPayments, req)
 }
 
 // InitJuzdan starts a Juzdan QR payment.
 func (c *Client) InitJuzdan(ctx context.Context, req *InitJuzdanRequest) (*InitJuzdanResponse, error) {
-	return doInto[InitJuzdanResponse](ctx, c, http.MethodPost, PathJuzdanInit, nil, req)
+	return post[InitJuzdanResponse](ctx, c, PathJuzdanInit, req)
 }
 
 // RetrieveJuzdan fetches the payment of a Juzdan reference.
 func (c *Client) RetrieveJuzdan(ctx context.Context, referenceID string) (*Payment, error) {
-	return c.paymentAt(ctx, PathJuzdanPayments, referenceID, "referenceId")
+	return doSegment[Payment](ctx, c, http.MethodGet, PathJuzdanPayments, referenceID, "", "referenceId", nil)
 }
 
 // InitPosApm starts a POS-APM payment.
 func (c *Client) InitPosApm(ctx context.Context, req *InitPosApmRequest) (*InitPosApmResponse, error) {
-	return doInto[InitPosApmResponse](ctx, c, http.MethodPost, PathPosApmInit, nil, req)
+	return post[InitPosApmResponse](ctx, c, PathPosApmInit, req)
 }
 
 // CompletePosApm finishes a POS-APM payment after its callback.
 func (c *Client) CompletePosApm(ctx context.Context, req *CompletePosApmRequest) (*Payment, error) {
-	return doInto[Payment](ctx, c, http.MethodPost, PathPosApmComplete, nil, req)
-}
-
-// paymentAt fetches the payment at prefix/seg (a method's reference).
-func (c *Client) paymentAt(ctx context.Context, prefix, seg, what string) (*Payment, error) {
-	path, err := segmentPath(prefix, seg, "", what)
-	if err != nil {
-		return nil, err
-	}
-	return doInto[Payment](ctx, c, http.MethodGet, path, nil, nil)
+	return post[Payment](ctx, c, PathPosApmComplete, req)
 }

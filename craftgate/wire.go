@@ -34,7 +34,7 @@ func (t *TextID) UnmarshalJSON(b []byte) error {
 		*t = ""
 	default:
 		if _, err := strconv.ParseInt(string(b), 10, 64); err != nil {
-			return &json.UnmarshalTypeError{Value: "value " + truncateText(string(b), 40), Type: reflect.TypeFor[string]()}
+			return &json.UnmarshalTypeError{Value: "value " + truncate(string(b), 40), Type: reflect.TypeFor[string]()}
 		}
 		*t = TextID(b)
 	}
@@ -102,12 +102,5 @@ func ParseDateTime(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("craftgate: %q is not a date-time (want %s, RFC 3339 or yyyy-MM-dd)", truncateText(s, 40), DateTimeLayout)
-}
-
-func truncateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
+	return time.Time{}, fmt.Errorf("craftgate: %q is not a date-time (want %s, RFC 3339 or yyyy-MM-dd)", truncate(s, 40), DateTimeLayout)
 }
