@@ -325,7 +325,11 @@ func (m *Mock) paymentFingerprint(id int64) (string, *apiError) {
 	if p == nil {
 		return "", m.paymentNotFound("payment "+strconv.FormatInt(id, 10), id)
 	}
-	return fingerprint(m.store.text(p).pan), nil
+	t, ok := m.store.text(p)
+	if !ok {
+		return "", errReadEvicted(id)
+	}
+	return fingerprint(t.pan), nil
 }
 
 // putFraudValue creates the list if needed and adds value when not empty.

@@ -254,8 +254,7 @@ func (m *Mock) acsGet(c *call) error {
 	if !ok {
 		return nil
 	}
-	m.acsPage(c, p, s)
-	return nil
+	return m.acsPage(c, p, s)
 }
 
 // acsPost serves POST /_mock/acs/{id}: without action, the redirect form
@@ -271,9 +270,9 @@ func (m *Mock) acsPost(c *call) error {
 	}
 	switch action := c.r.PostForm.Get("action"); action {
 	case "":
-		m.acsPage(c, p, s)
+		return m.acsPage(c, p, s)
 	case "verify", "reject":
-		m.acsReturn(c, p, s, action == "verify")
+		return m.acsReturn(c, p, s, action == "verify")
 	default:
 		c.sendMessage(http.StatusBadRequest, "Bad request", "Unknown action; use Verify or Reject.")
 	}
@@ -299,15 +298,20 @@ func mdAccepted(mode string, md int) bool {
 	return md == 1
 }
 
-// acsPage renders the bank's page.
-func (m *Mock) acsPage(c *call, p *payment, s *threeDSSession) {
-	card := m.store.card(p)
+// acsPage renders the bank's page, or returns the 404 of a payment
+// evicted while it was read.
+func (m *Mock) acsPage(c *call, p *payment, s *threeDSSession) error {
+	card, ok := m.store.card(p)
+	if !ok {
+		return errReadEvicted(p.id)
+	}
 	p.mu.Lock()
 	returned := s.returned
 	p.mu.Unlock()
 	set := m.settings.Load()
 	m.sendACSPage(c, acsView{card: card, amount: displayAmount(p.paidPrice, craftgate.Currencies[p.currency]), subject: itoa(p.id),
 		action: pathACS + "/" + itoa(p.id), token: s.token, mode: set.ThreeDSMode, model: set.ThreeDSModel, returned: returned})
+	return nil
 }
 
 // acsView is what the bank's page shows: of a payment or of a card
@@ -354,10 +358,15 @@ func (m *Mock) conversationData(id int64) string {
 
 // acsReturn applies the buyer's answer and answers the callback form. The
 // merchant's 3-D Secure mode and model are read now, at verification (a
-// settings change between init and verification applies to it).
-func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
-	card := m.store.card(p)
-	conversationID := m.store.text(p).conversationID
+// settings change between init and verification applies to it). It
+// returns the 404 of a payment evicted while it was read.
+func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) error {
+	text, ok := m.store.text(p)
+	if !ok {
+		return errReadEvicted(p.id)
+	}
+	card, _ := craftgate.TestCards().Card(text.pan)
+	conversationID := text.conversationID
 	set := m.settings.Load()
 
 	p = m.store.lock(p)
@@ -368,7 +377,7 @@ func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
 		m.sendCallback(c, s, callbackFields{status: craftgate.StatusFailure, callbackStatus: craftgate.CallbackAlreadyReturned,
 			paymentID: itoa(p.id), conversationID: conversationID, md: md},
 			"Already returned", "This verification was already completed.")
-		return
+		return nil
 	}
 	s.returned = true
 	md := 0
@@ -425,6 +434,7 @@ func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
 		heading, msg = "Not verified", "The payment could not be verified."
 	}
 	m.sendCallback(c, s, f, heading, msg)
+	return nil
 }
 
 // bankDeclinesCompletion reports whether the card's THREEDS_COMPLETE
@@ -496,8 +506,7 @@ func (m *Mock) completeThreeDS(c *call) error {
 		}
 		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
 	}
-	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, en) })
-	return nil
+	return c.sendPayment(http.StatusOK, p, en)
 }
 
 // finishThreeDS applies 3ds-complete to payment paymentID: a payment, or
@@ -509,11 +518,15 @@ func (m *Mock) finishThreeDS(paymentID int64, deposit bool) (p *payment, card *c
 	if p == nil {
 		return nil, nil, "", nil, false, m.paymentNotFound("paymentId "+itoa(paymentID)+": payment", paymentID)
 	}
-	card = m.store.card(p)
+	card, ok := m.store.card(p)
+	if !ok {
+		return nil, nil, "", nil, false, errReadEvicted(p.id)
+	}
 	id := itoa(p.id)
 	down = m.bankOutage(card, m.Now())
 
 	p = m.store.lock(p)
+	defer p.mu.Unlock()
 	switch {
 	case !p.threeDS:
 		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+" is not a 3-D Secure payment")
@@ -528,7 +541,6 @@ func (m *Mock) finishThreeDS(paymentID int64, deposit bool) (p *payment, card *c
 		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+" is already completed (paymentStatus "+p.status()+")")
 	}
 	if refuse != nil {
-		p.mu.Unlock()
 		return p, card, "", nil, false, refuse
 	}
 	p.phase = phaseFinal
@@ -546,7 +558,6 @@ func (m *Mock) finishThreeDS(paymentID int64, deposit bool) (p *payment, card *c
 		}
 		m.saveOnSuccess(p) // storeCardAfterSuccessPayment
 	}
-	p.mu.Unlock()
 	return p, card, step, down, declined, nil
 }
 
@@ -557,6 +568,10 @@ func (m *Mock) logThreeDS(c *call, p *payment, what string) {
 	p.mu.Lock()
 	status := p.status()
 	p.mu.Unlock()
+	number := "" // evicted meanwhile: logged without the card
+	if card, ok := m.store.card(p); ok {
+		number = card.Number
+	}
 	m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: 3-D Secure "+what,
-		slog.Int64("id", p.id), slog.String("status", status), slog.String("card", craftgate.MaskPAN(m.store.card(p).Number)))
+		slog.Int64("id", p.id), slog.String("status", status), slog.String("card", craftgate.MaskPAN(number)))
 }

@@ -675,8 +675,7 @@ func (m *Mock) createDeposit(c *call) error {
 	p.mu.Lock()
 	m.creditDeposit(p)
 	p.mu.Unlock()
-	c.sendData(http.StatusOK, m.renderDeposit(p))
-	return nil
+	return m.sendDeposit(c, p)
 }
 
 // threeDSDepositRequest is the body of POST /payment/v1/deposits/3ds-init.
@@ -764,8 +763,7 @@ func (m *Mock) completeThreeDSDeposit(c *call) error {
 		}
 		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
 	}
-	c.sendData(http.StatusOK, m.renderDeposit(p))
-	return nil
+	return m.sendDeposit(c, p)
 }
 
 // creditDeposit credits a completed card deposit to its wallet; the
@@ -808,9 +806,24 @@ func (m *Mock) topUpMovement(memberID int64, ci uint8, typ string, id int64) *cr
 	return nil
 }
 
-// renderDeposit is the DepositPayment of a completed 3-D Secure deposit.
-func (m *Mock) renderDeposit(p *payment) craftgate.DepositPayment {
-	text := m.store.text(p)
+// sendDeposit answers a completed deposit, or returns the 404 of one
+// evicted while it was read.
+func (m *Mock) sendDeposit(c *call, p *payment) error {
+	d, ok := m.renderDeposit(p)
+	if !ok {
+		return errReadEvicted(p.id)
+	}
+	c.sendData(http.StatusOK, d)
+	return nil
+}
+
+// renderDeposit is the DepositPayment of a completed 3-D Secure deposit;
+// false when p was evicted while it was read.
+func (m *Mock) renderDeposit(p *payment) (craftgate.DepositPayment, bool) {
+	text, ok := m.store.text(p)
+	if !ok {
+		return craftgate.DepositPayment{}, false
+	}
 	var refs []byte
 	ref := func(kind uint64, digits int) string {
 		refs = m.appendRef(refs[:0], kind, p.id, digits)
@@ -823,7 +836,7 @@ func (m *Mock) renderDeposit(p *payment) craftgate.DepositPayment {
 		TransID: ref(refTransID, transIDDigits), OrderID: ref(refOrderID, orderIDDigits),
 		PaymentType: craftgate.PaymentTypeDeposit, PaymentStatus: craftgate.StatusSuccess,
 		WalletTransaction: m.topUpMovement(p.buyerMemberID, p.currency, craftgate.WalletTxDepositFromCard, p.id)}
-	return out
+	return out, true
 }
 
 // createFundTransferDeposit serves POST /payment/v1/deposits/fund-transfer.

@@ -431,11 +431,7 @@ func (m *Mock) sendPayment(c *call, s *methodSession, what string) error {
 	if p == nil {
 		return m.paymentNotFound("payment "+itoa(id), id)
 	}
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendPayment(c.out, p, c.en())
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
-	return nil
+	return c.sendPayment(http.StatusOK, p, c.en())
 }
 
 // installmentNumbers are the numbers of the offered installments.
