@@ -433,15 +433,16 @@ func (m *Mock) allFraudValueLists(c *call) error {
 // fraudValueList serves GET /fraud/v1/value-lists/{listName}.
 func (m *Mock) fraudValueList(c *call) error {
 	fs := &m.fraud
-	fs.mu.Lock()
-	l := fs.byName[c.idText]
 	var out craftgate.FraudValueList
-	if l != nil {
+	if e := locked(&fs.mu, func() error {
+		l := fs.byName[c.idText]
+		if l == nil {
+			return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
+		}
 		out = m.listJSON(l, m.Now())
-	}
-	fs.mu.Unlock()
-	if l == nil {
-		return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
+		return nil
+	}); e != nil {
+		return e
 	}
 	c.sendData(http.StatusOK, out)
 	return nil
@@ -450,13 +451,16 @@ func (m *Mock) fraudValueList(c *call) error {
 // deleteFraudValueList serves DELETE /fraud/v1/value-lists/{listName}.
 func (m *Mock) deleteFraudValueList(c *call) error {
 	fs := &m.fraud
-	fs.mu.Lock()
-	_, ok := fs.byName[c.idText]
-	delete(fs.byName, c.idText)
-	fs.recount()
-	fs.mu.Unlock()
-	if !ok {
-		return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
+	if e := locked(&fs.mu, func() error {
+		_, ok := fs.byName[c.idText]
+		delete(fs.byName, c.idText)
+		fs.recount()
+		if !ok {
+			return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
+		}
+		return nil
+	}); e != nil {
+		return e
 	}
 	c.sendEmpty(http.StatusOK)
 	return nil
@@ -593,14 +597,15 @@ func (m *Mock) updateFraudCheckStatus(c *call) error {
 	}
 	id := c.id
 	fs := &m.fraud
-	fs.mu.Lock()
-	fc := fs.checks[id]
-	if fc != nil {
+	if e := locked(&fs.mu, func() error {
+		fc := fs.checks[id]
+		if fc == nil {
+			return errNotFound(CodeFraudCheckNotFound, "fraud check "+strconv.FormatInt(id, 10)+" not found")
+		}
 		fc.checkStatus = req.CheckStatus
-	}
-	fs.mu.Unlock()
-	if fc == nil {
-		return errNotFound(CodeFraudCheckNotFound, "fraud check "+strconv.FormatInt(id, 10)+" not found")
+		return nil
+	}); e != nil {
+		return e
 	}
 	c.sendEmpty(http.StatusOK)
 	return nil

@@ -275,15 +275,16 @@ func (m *Mock) updateProduct(c *call) error {
 // retrieveProduct serves GET /craftlink/v1/products/{id}.
 func (m *Mock) retrieveProduct(c *call) error {
 	ps := &m.products
-	ps.mu.Lock()
-	p := ps.lookup(c.id)
 	var out craftgate.Product
-	if p != nil {
+	if e := locked(&ps.mu, func() error {
+		p := ps.lookup(c.id)
+		if p == nil {
+			return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
+		}
 		out = m.productJSON(p, c.r)
-	}
-	ps.mu.Unlock()
-	if p == nil {
-		return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
+		return nil
+	}); e != nil {
+		return e
 	}
 	c.sendData(http.StatusOK, out)
 	return nil
@@ -292,14 +293,14 @@ func (m *Mock) retrieveProduct(c *call) error {
 // deleteProduct serves DELETE /craftlink/v1/products/{id}: HTTP 200, empty.
 func (m *Mock) deleteProduct(c *call) error {
 	ps := &m.products
-	ps.mu.Lock()
-	found := ps.lookup(c.id) != nil
-	if found {
+	if e := locked(&ps.mu, func() error {
+		if ps.lookup(c.id) == nil {
+			return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
+		}
 		ps.remove(c.id)
-	}
-	ps.mu.Unlock()
-	if !found {
-		return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
+		return nil
+	}); e != nil {
+		return e
 	}
 	c.sendEmpty(http.StatusOK)
 	return nil

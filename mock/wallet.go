@@ -231,19 +231,21 @@ func (m *Mock) createWallet(c *call) error {
 	}
 	now := m.nowUnix()
 	b := &m.book
-	b.mu.Lock()
-	if b.members[c.id] == nil {
-		b.mu.Unlock()
-		return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
+	var out craftgate.Wallet
+	if e := b.locked(func() error {
+		if b.members[c.id] == nil {
+			return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
+		}
+		if _, has := b.memberWallet[c.id]; has {
+			return errValidation(CodeWalletExists, "member "+c.idText+" already has a wallet")
+		}
+		w := &wallet{id: take(&b.nextWallet), memberID: c.id, created: now, updated: now, limit: limit, currency: ci}
+		b.wallets[w.id], b.memberWallet[c.id] = w, w.id
+		out = m.renderWallet(w)
+		return nil
+	}); e != nil {
+		return e
 	}
-	if _, has := b.memberWallet[c.id]; has {
-		b.mu.Unlock()
-		return errValidation(CodeWalletExists, "member "+c.idText+" already has a wallet")
-	}
-	w := &wallet{id: take(&b.nextWallet), memberID: c.id, created: now, updated: now, limit: limit, currency: ci}
-	b.wallets[w.id], b.memberWallet[c.id] = w, w.id
-	out := m.renderWallet(w)
-	b.mu.Unlock()
 	payload, _ := json.Marshal(struct {
 		Currency            string           `json:"currency"`
 		WalletID            int64            `json:"walletId"`
@@ -258,14 +260,15 @@ func (m *Mock) createWallet(c *call) error {
 // retrieveMemberWallet serves GET /wallet/v1/members/{memberId}/wallet.
 func (m *Mock) retrieveMemberWallet(c *call) error {
 	b := &m.book
-	b.mu.Lock()
-	w, e := b.memberWalletOf(c.id, "member")
 	var out craftgate.Wallet
-	if e == nil {
+	if e := b.locked(func() error {
+		w, e := b.memberWalletOf(c.id, "member")
+		if e != nil {
+			return e
+		}
 		out = m.renderWallet(w)
-	}
-	b.mu.Unlock()
-	if e != nil {
+		return nil
+	}); e != nil {
 		return e
 	}
 	c.sendData(http.StatusOK, out)
@@ -285,18 +288,19 @@ func (m *Mock) updateWallet(c *call) error {
 	}
 	memberID := parseID(c.param("memberId"))
 	b := &m.book
-	b.mu.Lock()
-	w, e := b.memberWalletOf(memberID, "member")
-	if e == nil && w.id != c.id {
-		e = errNotFound(CodeWalletNotFound, "wallet "+c.idText+" is not the wallet of member "+strconv.FormatInt(memberID, 10))
-	}
 	var out craftgate.Wallet
-	if e == nil {
+	if e := b.locked(func() error {
+		w, e := b.memberWalletOf(memberID, "member")
+		if e != nil {
+			return e
+		}
+		if w.id != c.id {
+			return errNotFound(CodeWalletNotFound, "wallet "+c.idText+" is not the wallet of member "+strconv.FormatInt(memberID, 10))
+		}
 		w.limit, w.updated = limit, m.nowUnix()
 		out = m.renderWallet(w)
-	}
-	b.mu.Unlock()
-	if e != nil {
+		return nil
+	}); e != nil {
 		return e
 	}
 	c.sendData(http.StatusOK, out)
@@ -326,17 +330,20 @@ func (m *Mock) resetMerchantWallet(c *call) error {
 	now := m.nowUnix()
 	var evs []walletEvent
 	b := &m.book
-	b.mu.Lock()
-	w := b.merchant(now)
-	if v != w.amount {
-		b.mu.Unlock()
-		return errValidation(CodeWalletBalanceMismatch, "walletAmount "+v.String()+" is not the merchant wallet's balance")
+	var out craftgate.Wallet
+	if e := b.locked(func() error {
+		w := b.merchant(now)
+		if v != w.amount {
+			return errValidation(CodeWalletBalanceMismatch, "walletAmount "+v.String()+" is not the merchant wallet's balance")
+		}
+		if w.amount != 0 {
+			_ = b.move(w, -w.amount, craftgate.WalletTxMerchantBalanceReset, w.id, now, &evs) // never fails: no floor
+		}
+		out = m.renderWallet(w)
+		return nil
+	}); e != nil {
+		return e
 	}
-	if w.amount != 0 {
-		_ = b.move(w, -w.amount, craftgate.WalletTxMerchantBalanceReset, w.id, now, &evs) // never fails: no floor
-	}
-	out := m.renderWallet(w)
-	b.mu.Unlock()
 	m.emitWallet(evs)
 	c.sendData(http.StatusOK, out)
 	return nil
@@ -490,36 +497,38 @@ func (m *Mock) remit(c *call, receive bool) {
 	now := m.nowUnix()
 	var evs []walletEvent
 	b := &m.book
-	b.mu.Lock()
-	w, e := b.memberWalletOf(req.MemberID, "memberId")
-	if e == nil && w.currency != ci {
-		e = errValidation(CodeWalletCurrencyMismatch, "currency "+req.Currency+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
-	}
-	merchant := b.merchant(now)
-	if e == nil && merchant.currency != ci {
-		e = errValidation(CodeWalletCurrencyMismatch, "the merchant's wallet is in "+craftgate.Currencies[merchant.currency]+"; remittances in "+req.Currency+" are not possible")
-	}
 	rm := &remittance{memberID: req.MemberID, created: now, price: price, currency: ci, receive: receive, reason: reason, description: desc}
-	if e == nil {
+	if e := b.locked(func() error {
+		w, e := b.memberWalletOf(req.MemberID, "memberId")
+		if e == nil && w.currency != ci {
+			e = errValidation(CodeWalletCurrencyMismatch, "currency "+req.Currency+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
+		}
+		merchant := b.merchant(now) // created at the first need, even by a refused remittance
+		if e == nil && merchant.currency != ci {
+			e = errValidation(CodeWalletCurrencyMismatch, "the merchant's wallet is in "+craftgate.Currencies[merchant.currency]+"; remittances in "+req.Currency+" are not possible")
+		}
+		if e != nil {
+			return e
+		}
 		rm.id = take(&b.nextRemittance)
 		from, to := merchant, w
 		if receive {
 			from, to = w, merchant
 		}
 		// The debit first: it is the one that can fail, before anything moved.
-		if e = b.move(from, -price, craftgate.WalletTxRemittance, rm.id, now, &evs); e == nil {
-			_ = b.move(to, price, craftgate.WalletTxRemittance, rm.id, now, &evs) // a credit never fails
-			b.remittances[rm.id] = rm
-			b.remitOrder = append(b.remitOrder, rm.id)
-			if len(b.remitOrder) > maxRemittances {
-				delete(b.remittances, b.remitOrder[0])
-				b.remitOrder = slices.Delete(b.remitOrder, 0, 1)
-			}
+		if e := b.move(from, -price, craftgate.WalletTxRemittance, rm.id, now, &evs); e != nil {
+			return e
 		}
-	}
-	b.mu.Unlock()
-	if e != nil {
-		c.fail(e)
+		_ = b.move(to, price, craftgate.WalletTxRemittance, rm.id, now, &evs) // a credit never fails
+		b.remittances[rm.id] = rm
+		b.remitOrder = append(b.remitOrder, rm.id)
+		if len(b.remitOrder) > maxRemittances {
+			delete(b.remittances, b.remitOrder[0])
+			b.remitOrder = slices.Delete(b.remitOrder, 0, 1)
+		}
+		return nil
+	}); e != nil {
+		c.fail(asAPIError(e))
 		return
 	}
 	m.emitWallet(evs)
@@ -529,11 +538,14 @@ func (m *Mock) remit(c *call, receive bool) {
 // retrieveRemittance serves GET and POST /wallet/v1/remittances/{id}.
 func (m *Mock) retrieveRemittance(c *call) error {
 	b := &m.book
-	b.mu.Lock()
-	rm := b.remittances[c.id]
-	b.mu.Unlock()
-	if rm == nil { // remittances never change once stored
-		return errNotFound(CodeRemittanceNotFound, "remittance "+c.idText+" not found (the mock keeps the newest "+strconv.Itoa(maxRemittances)+")")
+	var rm *remittance // remittances never change once stored
+	if e := b.locked(func() error {
+		if rm = b.remittances[c.id]; rm == nil {
+			return errNotFound(CodeRemittanceNotFound, "remittance "+c.idText+" not found (the mock keeps the newest "+strconv.Itoa(maxRemittances)+")")
+		}
+		return nil
+	}); e != nil {
+		return e
 	}
 	c.sendData(http.StatusOK, m.renderRemittance(rm))
 	return nil
@@ -577,21 +589,24 @@ func (m *Mock) credit(memberID int64, ci uint8, price money, typ string) (int64,
 	now := m.nowUnix()
 	var evs []walletEvent
 	b := &m.book
-	b.mu.Lock()
-	w, e := b.memberWalletOf(memberID, "buyerMemberId")
-	if e == nil && w.currency != ci {
-		e = errValidation(CodeWalletCurrencyMismatch, "currency "+craftgate.Currencies[ci]+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
+	var id, txID, walletID int64
+	if e := b.locked(func() error {
+		w, e := b.memberWalletOf(memberID, "buyerMemberId")
+		if e != nil {
+			return e
+		}
+		if w.currency != ci {
+			return errValidation(CodeWalletCurrencyMismatch, "currency "+craftgate.Currencies[ci]+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
+		}
+		id = take(&b.nextDeposit)
+		_ = b.move(w, price, typ, id, now, &evs) // a credit never fails
+		txID, walletID = w.txs[len(w.txs)-1].id, w.id
+		return nil
+	}); e != nil {
+		return 0, nil, asAPIError(e)
 	}
-	if e != nil {
-		b.mu.Unlock()
-		return 0, nil, e
-	}
-	id := take(&b.nextDeposit)
-	_ = b.move(w, price, typ, id, now, &evs) // a credit never fails
-	t := w.txs[len(w.txs)-1]
-	b.mu.Unlock()
 	m.emitWallet(evs)
-	return id, &craftgate.DepositWalletTransaction{ID: t.id, WalletTransactionType: typ, Amount: price.toAmount(), WalletID: w.id}, nil
+	return id, &craftgate.DepositWalletTransaction{ID: txID, WalletTransactionType: typ, Amount: price.toAmount(), WalletID: walletID}, nil
 }
 
 // checkDepositMember fails when the member or its wallet is missing, so

@@ -421,11 +421,15 @@ func (m *Mock) redirectHTML(r *http.Request, s *methodSession) string {
 // sendPayment answers the payment of s (retrieve by the method's
 // reference): the payment, failed ones included, like a retrieve.
 func (m *Mock) sendPayment(c *call, s *methodSession, what string) error {
-	s.page.mu.Lock()
-	id, paid := s.page.paymentID, s.page.state == checkoutPaid
-	s.page.mu.Unlock()
-	if !paid {
-		return errMethodState(s.method+" payment", what, "is not paid yet")
+	var id int64
+	if e := locked(&s.page.mu, func() error {
+		if s.page.state != checkoutPaid {
+			return errMethodState(s.method+" payment", what, "is not paid yet")
+		}
+		id = s.page.paymentID
+		return nil
+	}); e != nil {
+		return e
 	}
 	p := m.store.payment(id)
 	if p == nil {

@@ -183,20 +183,22 @@ func (m *Mock) reservePayment(d *draft, fails bool, now int64) (id, txFirst int6
 	}
 	var evs []walletEvent
 	b := &m.book
-	b.mu.Lock()
-	w, e := b.payerWallet(d.buyerMemberID, d.currency)
-	if e == nil && !fails {
-		e = w.canPay(d.walletPrice)
+	if err := b.locked(func() error {
+		w, e := b.payerWallet(d.buyerMemberID, d.currency)
+		if e == nil && !fails {
+			e = w.canPay(d.walletPrice)
+		}
+		if e != nil {
+			return e
+		}
+		id, txFirst = nextRange(&m.ids.payment, 1), nextRange(&m.ids.tx, len(d.txs))
+		if !fails {
+			_ = b.move(w, -d.walletPrice, craftgate.WalletTxPaymentRedeem, id, now, &evs) // checked above
+		}
+		return nil
+	}); err != nil {
+		return 0, 0, asAPIError(err)
 	}
-	if e != nil {
-		b.mu.Unlock()
-		return 0, 0, e
-	}
-	id, txFirst = nextRange(&m.ids.payment, 1), nextRange(&m.ids.tx, len(d.txs))
-	if !fails {
-		_ = b.move(w, -d.walletPrice, craftgate.WalletTxPaymentRedeem, id, now, &evs) // checked above
-	}
-	b.mu.Unlock()
 	m.emitWallet(evs)
 	return id, txFirst, nil
 }
