@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 )
@@ -39,7 +40,6 @@ func TestReadRacingEvictionAnswers404(t *testing.T) {
 		t.Fatal("the held cancel's strings are still in the store")
 	}
 
-	const paymentGone = "was evicted from the mock's store while it was being read"
 	now := m.nowUnix()
 	for _, tc := range []struct {
 		name string
@@ -70,14 +70,59 @@ func TestReadRacingEvictionAnswers404(t *testing.T) {
 			return nil
 		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			w := httptest.NewRecorder()
-			c := &call{m: m, w: w, r: httptest.NewRequest(http.MethodGet, "/", nil)}
-			m.run(c, &route{handle: func(_ *Mock, c *call) error { return tc.read(c) }})
-			e := errorBody(t, w, http.StatusNotFound)
-			if e.ErrorCode != CodeEvicted || !strings.Contains(e.ErrorDescription, paymentGone) {
-				t.Fatalf("answer %+v, want %s ...%s", e, CodeEvicted, paymentGone)
+		t.Run(tc.name, func(t *testing.T) { answersEvicted(t, m, tc.read) })
+	}
+}
+
+// answersEvicted runs read as a handler's last step and checks the answer
+// is the 404 envelope of a record evicted while it was read.
+func answersEvicted(t *testing.T, m *Mock, read func(c *call) error) {
+	t.Helper()
+	w := httptest.NewRecorder()
+	c := &call{m: m, w: w, r: httptest.NewRequest(http.MethodGet, "/", nil)}
+	m.run(c, &route{handle: func(_ *Mock, c *call) error { return read(c) }})
+	e := errorBody(t, w, http.StatusNotFound)
+	const gone = "was evicted from the mock's store while it was being read"
+	if e.ErrorCode != CodeEvicted || !strings.Contains(e.ErrorDescription, gone) {
+		t.Fatalf("answer %+v, want %s ...%s", e, CodeEvicted, gone)
+	}
+}
+
+// TestReadRacingSweepAnswers404 holds a pending 3-D Secure payment that
+// eviction relocated, lets the sweep drop it past its lifetime, and then
+// lets the handlers' readers run: each answers 404 CodeEvicted.
+func TestReadRacingSweepAnswers404(t *testing.T) {
+	m := capacityMock(t, 1)
+	var init craftgate.InitThreeDSPaymentResponse
+	data(t, do(t, m, http.MethodPost, "/payment/v1/card-payments/3ds-init", threeDSRequest(successCard, "https://merchant.test/cb", false)), &init)
+	for range 3 * slabSize {
+		payFast(t, m, "newer")
+	}
+	p := m.store.payment(init.PaymentID)
+	if p == nil || !p.kept {
+		t.Fatalf("the pending 3-D Secure payment is not kept: %+v", m.Stats())
+	}
+	m.Advance(DefaultThreeDSLifetime + time.Minute)
+	for range 2 * slabSize {
+		payFast(t, m, "newer")
+	}
+	if _, ok := m.store.keptOf(p); ok {
+		t.Fatalf("the held payment was not swept: %+v", m.Stats())
+	}
+	for _, tc := range []struct {
+		name string
+		read func(c *call) error
+	}{
+		{"retrieve", func(c *call) error { return c.sendPayment(http.StatusOK, p, false) }},
+		{"3-D Secure page", func(c *call) error { return m.acsPage(c, p, &threeDSSession{}) }},
+		{"3-D Secure answer", func(c *call) error { return m.acsReturn(c, p, &threeDSSession{}, true) }},
+		{"transaction", func(c *call) error {
+			if _, ok := m.appendOneTransaction(nil, p, 0); !ok {
+				return errReadEvicted(p.id)
 			}
-		})
+			return nil
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { answersEvicted(t, m, tc.read) })
 	}
 }
