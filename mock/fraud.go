@@ -433,16 +433,15 @@ func (m *Mock) allFraudValueLists(c *call) error {
 // fraudValueList serves GET /fraud/v1/value-lists/{listName}.
 func (m *Mock) fraudValueList(c *call) error {
 	fs := &m.fraud
+	fs.mu.Lock()
+	l := fs.byName[c.idText]
 	var out craftgate.FraudValueList
-	if e := locked(&fs.mu, func() error {
-		l := fs.byName[c.idText]
-		if l == nil {
-			return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
-		}
+	if l != nil {
 		out = m.listJSON(l, m.Now())
-		return nil
-	}); e != nil {
-		return e
+	}
+	fs.mu.Unlock()
+	if l == nil {
+		return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
 	}
 	c.sendData(http.StatusOK, out)
 	return nil

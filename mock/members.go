@@ -212,16 +212,15 @@ func (m *Mock) updateMember(c *call) error {
 // retrieveMember serves GET /onboarding/v1/members/{id}.
 func (m *Mock) retrieveMember(c *call) error {
 	b := &m.book
+	b.mu.Lock()
+	mb := b.members[c.id]
 	var out craftgate.Member
-	if e := b.locked(func() error {
-		mb := b.members[c.id]
-		if mb == nil {
-			return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
-		}
+	if mb != nil {
 		out = m.renderMember(mb)
-		return nil
-	}); e != nil {
-		return e
+	}
+	b.mu.Unlock()
+	if mb == nil {
+		return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
 	}
 	c.sendData(http.StatusOK, out)
 	return nil

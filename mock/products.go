@@ -275,16 +275,15 @@ func (m *Mock) updateProduct(c *call) error {
 // retrieveProduct serves GET /craftlink/v1/products/{id}.
 func (m *Mock) retrieveProduct(c *call) error {
 	ps := &m.products
+	ps.mu.Lock()
+	p := ps.lookup(c.id)
 	var out craftgate.Product
-	if e := locked(&ps.mu, func() error {
-		p := ps.lookup(c.id)
-		if p == nil {
-			return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
-		}
+	if p != nil {
 		out = m.productJSON(p, c.r)
-		return nil
-	}); e != nil {
-		return e
+	}
+	ps.mu.Unlock()
+	if p == nil {
+		return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
 	}
 	c.sendData(http.StatusOK, out)
 	return nil

@@ -232,7 +232,7 @@ func (m *Mock) createWallet(c *call) error {
 	now := m.nowUnix()
 	b := &m.book
 	var out craftgate.Wallet
-	if e := b.locked(func() error {
+	if e := locked(&b.mu, func() error {
 		if b.members[c.id] == nil {
 			return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
 		}
@@ -260,15 +260,14 @@ func (m *Mock) createWallet(c *call) error {
 // retrieveMemberWallet serves GET /wallet/v1/members/{memberId}/wallet.
 func (m *Mock) retrieveMemberWallet(c *call) error {
 	b := &m.book
+	b.mu.Lock()
+	w, e := b.memberWalletOf(c.id, "member")
 	var out craftgate.Wallet
-	if e := b.locked(func() error {
-		w, e := b.memberWalletOf(c.id, "member")
-		if e != nil {
-			return e
-		}
+	if e == nil {
 		out = m.renderWallet(w)
-		return nil
-	}); e != nil {
+	}
+	b.mu.Unlock()
+	if e != nil {
 		return e
 	}
 	c.sendData(http.StatusOK, out)
@@ -288,19 +287,18 @@ func (m *Mock) updateWallet(c *call) error {
 	}
 	memberID := parseID(c.param("memberId"))
 	b := &m.book
+	b.mu.Lock()
+	w, e := b.memberWalletOf(memberID, "member")
+	if e == nil && w.id != c.id {
+		e = errNotFound(CodeWalletNotFound, "wallet "+c.idText+" is not the wallet of member "+strconv.FormatInt(memberID, 10))
+	}
 	var out craftgate.Wallet
-	if e := b.locked(func() error {
-		w, e := b.memberWalletOf(memberID, "member")
-		if e != nil {
-			return e
-		}
-		if w.id != c.id {
-			return errNotFound(CodeWalletNotFound, "wallet "+c.idText+" is not the wallet of member "+strconv.FormatInt(memberID, 10))
-		}
+	if e == nil {
 		w.limit, w.updated = limit, m.nowUnix()
 		out = m.renderWallet(w)
-		return nil
-	}); e != nil {
+	}
+	b.mu.Unlock()
+	if e != nil {
 		return e
 	}
 	c.sendData(http.StatusOK, out)
@@ -331,7 +329,7 @@ func (m *Mock) resetMerchantWallet(c *call) error {
 	var evs []walletEvent
 	b := &m.book
 	var out craftgate.Wallet
-	if e := b.locked(func() error {
+	if e := locked(&b.mu, func() error {
 		w := b.merchant(now)
 		if v != w.amount {
 			return errValidation(CodeWalletBalanceMismatch, "walletAmount "+v.String()+" is not the merchant wallet's balance")
@@ -498,7 +496,7 @@ func (m *Mock) remit(c *call, receive bool) {
 	var evs []walletEvent
 	b := &m.book
 	rm := &remittance{memberID: req.MemberID, created: now, price: price, currency: ci, receive: receive, reason: reason, description: desc}
-	if e := b.locked(func() error {
+	if e := locked(&b.mu, func() error {
 		w, e := b.memberWalletOf(req.MemberID, "memberId")
 		if e == nil && w.currency != ci {
 			e = errValidation(CodeWalletCurrencyMismatch, "currency "+req.Currency+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
@@ -539,7 +537,7 @@ func (m *Mock) remit(c *call, receive bool) {
 func (m *Mock) retrieveRemittance(c *call) error {
 	b := &m.book
 	var rm *remittance // remittances never change once stored
-	if e := b.locked(func() error {
+	if e := locked(&b.mu, func() error {
 		if rm = b.remittances[c.id]; rm == nil {
 			return errNotFound(CodeRemittanceNotFound, "remittance "+c.idText+" not found (the mock keeps the newest "+strconv.Itoa(maxRemittances)+")")
 		}
@@ -590,7 +588,7 @@ func (m *Mock) credit(memberID int64, ci uint8, price money, typ string) (int64,
 	var evs []walletEvent
 	b := &m.book
 	var id, txID, walletID int64
-	if e := b.locked(func() error {
+	if e := locked(&b.mu, func() error {
 		w, e := b.memberWalletOf(memberID, "buyerMemberId")
 		if e != nil {
 			return e

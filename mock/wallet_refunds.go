@@ -82,7 +82,7 @@ func (b *book) walletTxOf(c *call) (*wallet, *walletTx, *apiError) {
 func (m *Mock) walletTxRefundable(c *call) error {
 	b := &m.book
 	var left money
-	if e := b.locked(func() error {
+	if e := locked(&b.mu, func() error {
 		w, t, e := b.walletTxOf(c)
 		if e != nil {
 			return e
@@ -113,7 +113,7 @@ func (m *Mock) refundWalletTx(c *call) error {
 	b := &m.book
 	var txID int64
 	var card bool
-	if e := b.locked(func() error {
+	if e := locked(&b.mu, func() error {
 		_, t, e := b.walletTxOf(c)
 		if e != nil {
 			return e
@@ -138,7 +138,7 @@ func (m *Mock) refundWalletTx(c *call) error {
 	now := m.nowUnix()
 	var evs []walletEvent
 	var rec walletTxRefund
-	if e := b.locked(func() error {
+	if e := locked(&b.mu, func() error {
 		w, t, e := b.walletTxOf(c)
 		switch {
 		case e != nil:
@@ -173,7 +173,7 @@ func (m *Mock) refundWalletTx(c *call) error {
 func (m *Mock) listWalletTxRefunds(c *call) error {
 	b := &m.book
 	var recs []walletTxRefund
-	if e := b.locked(func() error {
+	if e := locked(&b.mu, func() error {
 		_, t, e := b.walletTxOf(c)
 		if e != nil {
 			return e

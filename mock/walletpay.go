@@ -183,7 +183,7 @@ func (m *Mock) reservePayment(d *draft, fails bool, now int64) (id, txFirst int6
 	}
 	var evs []walletEvent
 	b := &m.book
-	if err := b.locked(func() error {
+	if err := locked(&b.mu, func() error {
 		w, e := b.payerWallet(d.buyerMemberID, d.currency)
 		if e == nil && !fails {
 			e = w.canPay(d.walletPrice)

@@ -137,7 +137,7 @@ func (m *Mock) createWithdraw(c *call) error {
 	var evs []walletEvent
 	b := &m.book
 	var out craftgate.Withdraw
-	if e := b.locked(func() error {
+	if e := locked(&b.mu, func() error {
 		w, e := b.memberWalletOf(req.MemberID, "memberId")
 		switch {
 		case e != nil:
@@ -185,7 +185,7 @@ func (m *Mock) cancelWithdraw(c *call) error {
 	b := &m.book
 	r := &m.recon
 	var out craftgate.Withdraw
-	if e := b.locked(func() error {
+	if e := locked(&b.mu, func() error {
 		return locked(&r.mu, func() error {
 			w, e := m.withdrawOf(c)
 			if e != nil {
