@@ -369,64 +369,67 @@ func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) er
 	conversationID := text.conversationID
 	set := m.settings.Load()
 
-	p = m.store.lock(p)
-	if s.returned || p.phase != phaseInitThreeDS {
-		md := s.md
-		p.mu.Unlock()
+	var f callbackFields
+	event, md, failed, again := EventThreeDSVerify, 0, false, false
+	func() {
+		p = m.store.lock(p)
+		defer p.mu.Unlock()
+		if s.returned || p.phase != phaseInitThreeDS {
+			again, md = true, s.md
+			return
+		}
+		s.returned = true
+		if verify {
+			md = verifyMd(card)
+		}
+		s.md = md
+		p.md = int8(md)
+		f = callbackFields{paymentID: itoa(p.id), conversationID: conversationID, md: md}
+		if set.ThreeDSModel == ThreeDSModel3DPay {
+			event = EventAPIVerifyAndAuth
+		}
+		switch {
+		case !mdAccepted(set.ThreeDSMode, md):
+			// Not authenticated: the payment fails; the callback carries no
+			// paymentId (docs/reference/craftgate/flows.md 2.2: "sent when verification succeeded").
+			p.phase, p.failed, p.failStep = phaseFinal, true, stepThreeDSVerify
+			f.status, f.paymentID = craftgate.StatusFailure, ""
+			failed = true
+		case set.ThreeDSModel == ThreeDSModel3D:
+			p.phase = phaseCallbackThreeDS
+			f.status, f.completeStatus, f.conversationData = craftgate.StatusSuccess, craftgate.CompleteStatusWaiting, m.conversationData(p.id)
+		default: // 3D_PAY: the money is taken now.
+			p.phase = phaseFinal
+			if down := m.bankOutage(card, m.Now()); down != nil {
+				p.failed, p.failStep, p.outage = true, stepOutage, down.index
+				f.status = craftgate.StatusFailure
+				failed = true
+			} else if step, declined := completionDecline(p, card); declined {
+				// Mock choice: a 3D Pay payment the bank declines is reported
+				// with status FAILURE (verification passed, but the payment did
+				// not), so that no merchant mistakes it for a paid order. A
+				// pre-authorisation can be declined at PRE_AUTH (preauth.go).
+				p.failed, p.failStep = true, failStepOf(step)
+				f.status = craftgate.StatusFailure
+				failed = true
+			} else {
+				p.refund = refundNot
+				f.status = craftgate.StatusSuccess
+				if p.isDeposit() {
+					m.creditDeposit(p) // a 3-D Secure wallet top-up (wallet.go)
+				}
+				m.saveOnSuccess(p) // storeCardAfterSuccessPayment
+			}
+			f.completeStatus, f.conversationData = craftgate.CompleteStatusCompleted, m.conversationData(p.id)
+		}
+	}()
+	if again {
 		// docs/reference/craftgate/flows.md 2.1 item 6: status FAILURE, callbackStatus ALREADY_RETURNED.
 		m.sendCallback(c, s, callbackFields{status: craftgate.StatusFailure, callbackStatus: craftgate.CallbackAlreadyReturned,
 			paymentID: itoa(p.id), conversationID: conversationID, md: md},
 			"Already returned", "This verification was already completed.")
 		return nil
 	}
-	s.returned = true
-	md := 0
-	if verify {
-		md = verifyMd(card)
-	}
-	s.md = md
-	p.md = int8(md)
-	f := callbackFields{paymentID: itoa(p.id), conversationID: conversationID, md: md}
-	event := EventThreeDSVerify
-	if set.ThreeDSModel == ThreeDSModel3DPay {
-		event = EventAPIVerifyAndAuth
-	}
-	failed := false
-	switch {
-	case !mdAccepted(set.ThreeDSMode, md):
-		// Not authenticated: the payment fails; the callback carries no
-		// paymentId (docs/reference/craftgate/flows.md 2.2: "sent when verification succeeded").
-		p.phase, p.failed, p.failStep = phaseFinal, true, stepThreeDSVerify
-		f.status, f.paymentID = craftgate.StatusFailure, ""
-		failed = true
-	case set.ThreeDSModel == ThreeDSModel3D:
-		p.phase = phaseCallbackThreeDS
-		f.status, f.completeStatus, f.conversationData = craftgate.StatusSuccess, craftgate.CompleteStatusWaiting, m.conversationData(p.id)
-	default: // 3D_PAY: the money is taken now.
-		p.phase = phaseFinal
-		if down := m.bankOutage(card, m.Now()); down != nil {
-			p.failed, p.failStep, p.outage = true, stepOutage, down.index
-			f.status = craftgate.StatusFailure
-			failed = true
-		} else if step, declined := completionDecline(p, card); declined {
-			// Mock choice: a 3D Pay payment the bank declines is reported
-			// with status FAILURE (verification passed, but the payment did
-			// not), so that no merchant mistakes it for a paid order. A
-			// pre-authorisation can be declined at PRE_AUTH (preauth.go).
-			p.failed, p.failStep = true, failStepOf(step)
-			f.status = craftgate.StatusFailure
-			failed = true
-		} else {
-			p.refund = refundNot
-			f.status = craftgate.StatusSuccess
-			if p.isDeposit() {
-				m.creditDeposit(p) // a 3-D Secure wallet top-up (wallet.go)
-			}
-			m.saveOnSuccess(p) // storeCardAfterSuccessPayment
-		}
-		f.completeStatus, f.conversationData = craftgate.CompleteStatusCompleted, m.conversationData(p.id)
-	}
-	p.mu.Unlock()
 	m.logThreeDS(c, p, "verified mdStatus "+strconv.Itoa(md))
 	m.emitPayment(event, p, failed)
 	heading, msg := "Verified", "Your bank verified the payment."
