@@ -136,30 +136,32 @@ func (m *Mock) createWithdraw(c *call) error {
 	now := m.nowUnix()
 	var evs []walletEvent
 	b := &m.book
-	var out craftgate.Withdraw
-	if e := locked(&b.mu, func() error {
-		w, e := b.memberWalletOf(req.MemberID, "memberId")
-		switch {
-		case e != nil:
-			return e
-		case w.currency != ci:
-			return errValidation(CodeWalletCurrencyMismatch, "currency "+req.Currency+": the wallet of member "+strconv.FormatInt(req.MemberID, 10)+
-				" holds "+craftgate.Currencies[w.currency])
-		case price > w.amount:
-			return errValidation(CodeInsufficientWalletBalance, "price "+price.String()+" exceeds the balance "+w.amount.String()+
-				" of the wallet of member "+strconv.FormatInt(req.MemberID, 10))
-		}
-		r := &m.recon
-		return locked(&r.mu, func() error {
-			wd := &withdrawal{id: r.newID(), memberID: req.MemberID, created: now, price: price, currency: ci, description: req.Description}
-			if e := b.move(w, -price, walletTxWithdraw, wd.id, now, &evs); e != nil {
-				return e
-			}
-			r.withdraws = bounded(r.withdraws, wd)
-			out = m.renderWithdraw(wd, nil)
-			return nil
-		})
-	}); e != nil {
+	b.mu.Lock()
+	w, e := b.memberWalletOf(req.MemberID, "memberId")
+	switch {
+	case e != nil:
+	case w.currency != ci:
+		e = errValidation(CodeWalletCurrencyMismatch, "currency "+req.Currency+": the wallet of member "+strconv.FormatInt(req.MemberID, 10)+
+			" holds "+craftgate.Currencies[w.currency])
+	case price > w.amount:
+		e = errValidation(CodeInsufficientWalletBalance, "price "+price.String()+" exceeds the balance "+w.amount.String()+
+			" of the wallet of member "+strconv.FormatInt(req.MemberID, 10))
+	}
+	if e != nil {
+		b.mu.Unlock()
+		return e
+	}
+	r := &m.recon
+	r.mu.Lock()
+	wd := &withdrawal{id: r.newID(), memberID: req.MemberID, created: now, price: price, currency: ci, description: req.Description}
+	e = b.move(w, -price, walletTxWithdraw, wd.id, now, &evs)
+	if e == nil {
+		r.withdraws = bounded(r.withdraws, wd)
+	}
+	out := m.renderWithdraw(wd, nil)
+	r.mu.Unlock()
+	b.mu.Unlock()
+	if e != nil {
 		return e
 	}
 	m.emitWallet(evs)
@@ -183,30 +185,31 @@ func (m *Mock) cancelWithdraw(c *call) error {
 	now := m.nowUnix()
 	var evs []walletEvent
 	b := &m.book
+	b.mu.Lock()
 	r := &m.recon
-	var out craftgate.Withdraw
-	if e := locked(&b.mu, func() error {
-		return locked(&r.mu, func() error {
-			w, e := m.withdrawOf(c)
-			if e != nil {
-				return e
-			}
-			if w.cancelled || now >= m.paidAt(w) {
-				return errValidation(CodeWithdrawNotCancellable, "withdraw "+strconv.FormatInt(w.id, 10)+
-					" was already cancelled or paid out")
-			}
-			wl, e := b.memberWalletOf(w.memberID, "memberId")
-			if e != nil {
-				return e
-			}
-			if e := b.move(wl, w.price, walletTxCancelWithdraw, w.id, now, &evs); e != nil {
-				return e
-			}
-			w.cancelled = true
-			out = m.renderWithdraw(w, nil)
-			return nil
-		})
-	}); e != nil {
+	r.mu.Lock()
+	out, e := func() (craftgate.Withdraw, *apiError) {
+		w, e := m.withdrawOf(c)
+		if e != nil {
+			return craftgate.Withdraw{}, e
+		}
+		if w.cancelled || now >= m.paidAt(w) {
+			return craftgate.Withdraw{}, errValidation(CodeWithdrawNotCancellable, "withdraw "+strconv.FormatInt(w.id, 10)+
+				" was already cancelled or paid out")
+		}
+		wl, e := b.memberWalletOf(w.memberID, "memberId")
+		if e != nil {
+			return craftgate.Withdraw{}, e
+		}
+		if e := b.move(wl, w.price, walletTxCancelWithdraw, w.id, now, &evs); e != nil {
+			return craftgate.Withdraw{}, e
+		}
+		w.cancelled = true
+		return m.renderWithdraw(w, nil), nil
+	}()
+	r.mu.Unlock()
+	b.mu.Unlock()
+	if e != nil {
 		return e
 	}
 	m.emitWallet(evs)
