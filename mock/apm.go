@@ -558,27 +558,29 @@ func (m *Mock) completeAPM(c *call) error {
 	if p.apmType == craftgate.ApmMetropol && (req.AdditionalParams["walletId"] == "" || req.AdditionalParams["productId"] == "") {
 		return errRequired("additionalParams.walletId and additionalParams.productId (from additionalData.metropolWalletList)")
 	}
-	m.apm.mu.Lock()
-	if p.action != craftgate.ApmActionOTPRequired || p.status != craftgate.StatusWaiting {
-		st := p.status
-		m.apm.mu.Unlock()
-		return errValidation(CodeApmNotCompletable, "paymentId "+itoa(p.id)+" cannot be completed: it is "+st+
-			", and only a WAITING OTP_REQUIRED APM payment takes a code")
+	var status, group, desc string
+	if e := locked(&m.apm.mu, func() error {
+		if p.action != craftgate.ApmActionOTPRequired || p.status != craftgate.StatusWaiting {
+			return errValidation(CodeApmNotCompletable, "paymentId "+itoa(p.id)+" cannot be completed: it is "+p.status+
+				", and only a WAITING OTP_REQUIRED APM payment takes a code")
+		}
+		want := apmOTPCode
+		if name == "passCode" {
+			want = apmPassCode
+		}
+		switch code {
+		case want:
+			p.status = craftgate.StatusSuccess
+		case apmExpiredCode:
+			p.fail("APM_VERIFICATION_CODE_ERROR", "the verification code has expired")
+		default:
+			p.fail("APM_INVALID_VERIFICATION_CODE", "the verification code is not valid")
+		}
+		status, group, desc = p.status, p.errGroup, p.errDesc
+		return nil
+	}); e != nil {
+		return e
 	}
-	want := apmOTPCode
-	if name == "passCode" {
-		want = apmPassCode
-	}
-	switch code {
-	case want:
-		p.status = craftgate.StatusSuccess
-	case apmExpiredCode:
-		p.fail("APM_VERIFICATION_CODE_ERROR", "the verification code has expired")
-	default:
-		p.fail("APM_INVALID_VERIFICATION_CODE", "the verification code is not valid")
-	}
-	status, group, desc := p.status, p.errGroup, p.errDesc
-	m.apm.mu.Unlock()
 	m.logAPM(c, p, "complete "+status)
 	m.apmSettled(p, status)
 	if status == craftgate.StatusFailure {

@@ -438,19 +438,20 @@ func (m *Mock) bnplApprove(c *call) error {
 	if e != nil {
 		return e
 	}
-	m.apm.mu.Lock()
-	if p.status != craftgate.StatusWaiting || p.action != craftgate.ApmActionApprovalRequired || p.bnpl.cancelled {
-		st, act, cancelled := p.status, p.action, p.bnpl.cancelled
-		m.apm.mu.Unlock()
-		why := "it is " + st + " / " + act
-		if cancelled {
-			why = "it was cancelled"
+	if e := locked(&m.apm.mu, func() error {
+		if p.status != craftgate.StatusWaiting || p.action != craftgate.ApmActionApprovalRequired || p.bnpl.cancelled {
+			why := "it is " + p.status + " / " + p.action
+			if p.bnpl.cancelled {
+				why = "it was cancelled"
+			}
+			return errValidation(CodeBnplNotApprovable, "paymentId "+itoa(p.id)+" cannot be approved: "+why+
+				"; only a loan in WAITING / APPROVAL_REQUIRED can be")
 		}
-		return errValidation(CodeBnplNotApprovable, "paymentId "+itoa(p.id)+" cannot be approved: "+why+
-			"; only a loan in WAITING / APPROVAL_REQUIRED can be")
+		p.status, p.action, p.bnpl.approved = craftgate.StatusSuccess, craftgate.ApmActionNone, true
+		return nil
+	}); e != nil {
+		return e
 	}
-	p.status, p.action, p.bnpl.approved = craftgate.StatusSuccess, craftgate.ApmActionNone, true
-	m.apm.mu.Unlock()
 	m.logAPM(c, p, "bnpl approve")
 	m.bnplNotify(p.id, craftgate.StatusSuccess, craftgate.ApmActionNone)
 	c.sendData(http.StatusOK, m.apmPaymentView(p))
@@ -534,31 +535,28 @@ func (m *Mock) refundAPMPayment(c *call, req *craftgate.RefundPaymentRequest) bo
 		c.fail(errValidation(CodeUnsupportedFeature, "paymentId "+itoa(p.id)+": refunds of APM payments other than BNPL loans are not modelled by the mock"))
 		return true
 	}
-	m.apm.mu.Lock()
-	var refusal *apiError
 	refundType := craftgate.RefundTypeCancel
-	switch {
-	case p.bnpl.cancelled || p.status == craftgate.StatusFailure:
-		refusal = errValidation(CodeBnplCancelNotAllowed, "paymentId "+itoa(p.id)+": the loan is "+map[bool]string{true: "already cancelled", false: "FAILURE"}[p.bnpl.cancelled]+" and cannot be cancelled")
-	case p.bnpl.approved && cancelRuleProviders[p.apmType]:
-		refusal = errValidation(CodeBnplCancelNotAllowed, "paymentId "+itoa(p.id)+": an approved "+p.apmType+" loan cannot be cancelled; refund part of it with "+craftgate.PathRefundTransactions)
-	case p.bnpl.approved:
-		refundType = craftgate.RefundTypeRefund
-	}
 	dest := req.RefundDestinationType
 	if dest == "" {
 		dest = craftgate.RefundDestinationProvider
 	}
 	var id, now int64
-	if refusal == nil {
+	if e := locked(&m.apm.mu, func() error {
+		switch {
+		case p.bnpl.cancelled || p.status == craftgate.StatusFailure:
+			return errValidation(CodeBnplCancelNotAllowed, "paymentId "+itoa(p.id)+": the loan is "+map[bool]string{true: "already cancelled", false: "FAILURE"}[p.bnpl.cancelled]+" and cannot be cancelled")
+		case p.bnpl.approved && cancelRuleProviders[p.apmType]:
+			return errValidation(CodeBnplCancelNotAllowed, "paymentId "+itoa(p.id)+": an approved "+p.apmType+" loan cannot be cancelled; refund part of it with "+craftgate.PathRefundTransactions)
+		case p.bnpl.approved:
+			refundType = craftgate.RefundTypeRefund
+		}
 		p.bnpl.cancelled = true
 		id, now = nextRange(&m.ids.refund, 1), m.nowUnix()
 		p.bnpl.refunds = append(p.bnpl.refunds, bnplRefund{id: id, created: now, price: p.paid, refundType: refundType,
 			destination: dest, conversationID: req.ConversationID})
-	}
-	m.apm.mu.Unlock()
-	if refusal != nil {
-		c.fail(refusal)
+		return nil
+	}); e != nil {
+		c.fail(asAPIError(e))
 		return true
 	}
 	m.logAPM(c, p, "bnpl "+refundType)
@@ -588,31 +586,28 @@ func (m *Mock) refundAPMTransaction(c *call, req *craftgate.RefundTransactionReq
 		c.fail(errValidation(CodeUnsupportedFeature, "paymentTransactionId "+itoa(req.PaymentTransactionID)+": refunds of APM payments other than BNPL loans are not modelled by the mock"))
 		return true
 	}
-	m.apm.mu.Lock()
-	var refusal *apiError
-	switch {
-	case p.bnpl.cancelled || p.status != craftgate.StatusSuccess:
-		refusal = errValidation(CodeBnplRefundNotAllowed, "paymentTransactionId "+itoa(tx.id)+": the loan of payment "+itoa(p.id)+
-			" is not approved (it is "+p.status+" / "+p.action+map[bool]string{true: ", cancelled", false: ""}[p.bnpl.cancelled]+
-			"): a BNPL loan is refunded in part only after approval; cancel it whole with "+craftgate.PathRefunds)
-	case price > tx.paid-tx.refunded:
-		refusal = errValidation(CodeBnplRefundNotAllowed, "refundPrice "+price.String()+" is more than the "+(tx.paid-tx.refunded).String()+
-			" left to refund on paymentTransactionId "+itoa(tx.id))
-	}
 	dest := req.RefundDestinationType
 	if dest == "" {
 		dest = craftgate.RefundDestinationProvider
 	}
 	var id, now int64
-	if refusal == nil {
+	if e := locked(&m.apm.mu, func() error {
+		switch {
+		case p.bnpl.cancelled || p.status != craftgate.StatusSuccess:
+			return errValidation(CodeBnplRefundNotAllowed, "paymentTransactionId "+itoa(tx.id)+": the loan of payment "+itoa(p.id)+
+				" is not approved (it is "+p.status+" / "+p.action+map[bool]string{true: ", cancelled", false: ""}[p.bnpl.cancelled]+
+				"): a BNPL loan is refunded in part only after approval; cancel it whole with "+craftgate.PathRefunds)
+		case price > tx.paid-tx.refunded:
+			return errValidation(CodeBnplRefundNotAllowed, "refundPrice "+price.String()+" is more than the "+(tx.paid-tx.refunded).String()+
+				" left to refund on paymentTransactionId "+itoa(tx.id))
+		}
 		tx.refunded += price
 		id, now = nextRange(&m.ids.txRefund, 1), m.nowUnix()
 		p.bnpl.refunds = append(p.bnpl.refunds, bnplRefund{id: id, txID: tx.id, created: now, price: price,
 			refundType: craftgate.RefundTypeRefund, destination: dest, conversationID: req.ConversationID})
-	}
-	m.apm.mu.Unlock()
-	if refusal != nil {
-		c.fail(refusal)
+		return nil
+	}); e != nil {
+		c.fail(asAPIError(e))
 		return true
 	}
 	m.logAPM(c, p, "bnpl refund-transaction")

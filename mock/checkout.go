@@ -389,7 +389,7 @@ func (m *Mock) retrieveCheckout(c *call) error {
 		if p == nil {
 			return m.paymentNotFound("checkout token "+c.idText+": its payment "+itoa(id), id)
 		}
-		c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, c.en()) })
+		return c.sendPayment(http.StatusOK, p, c.en())
 	case expired:
 		c.fail(errValidation(CodeCheckoutExpired, "checkout token "+c.idText+" has expired without a payment"))
 	default:
@@ -405,14 +405,14 @@ func (m *Mock) expireCheckout(c *call) error {
 	if s == nil {
 		return errNotFound(CodeCheckoutNotFound, "checkout token "+c.idText+" not found")
 	}
-	s.mu.Lock()
-	paid := s.state == checkoutPaid
-	if !paid {
+	if e := locked(&s.mu, func() error {
+		if s.state == checkoutPaid {
+			return errValidation(CodeCheckoutAlreadyPaid, "checkout token "+c.idText+" was already used for a payment")
+		}
 		s.state = checkoutExpired
-	}
-	s.mu.Unlock()
-	if paid {
-		return errValidation(CodeCheckoutAlreadyPaid, "checkout token "+c.idText+" was already used for a payment")
+		return nil
+	}); e != nil {
+		return e
 	}
 	c.sendEmpty(http.StatusOK)
 	return nil

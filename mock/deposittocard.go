@@ -73,14 +73,14 @@ func (m *Mock) refundWaitingPayment(c *call) error {
 		}
 		return m.apmNotFound(req.PaymentID)
 	}
-	m.apm.mu.Lock()
-	status := p.status
-	if status == craftgate.StatusWaiting {
+	if e := locked(&m.apm.mu, func() error {
+		if p.status != craftgate.StatusWaiting {
+			return errMethodState("payment", itoa(req.PaymentID), "is "+p.status+", not WAITING: refund it with "+craftgate.PathRefunds)
+		}
 		p.status = craftgate.StatusFailure
-	}
-	m.apm.mu.Unlock()
-	if status != craftgate.StatusWaiting {
-		return errMethodState("payment", itoa(req.PaymentID), "is "+status+", not WAITING: refund it with "+craftgate.PathRefunds)
+		return nil
+	}); e != nil {
+		return e
 	}
 	m.emit(EventRefund, craftgate.StatusSuccess, itoa(p.id), p.id)
 	c.sendData(http.StatusOK, map[string]string{"status": craftgate.StatusSuccess})

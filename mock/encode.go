@@ -49,10 +49,35 @@ func (m *Mock) cardFields(card *craftgate.TestCard) *cardJSON {
 	return v.(*cardJSON)
 }
 
-// appendPayment appends p as a craftgate.Payment (PaymentResponse) object.
-func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
+// sendPayment answers status with p as {"data": PaymentResponse}, or
+// returns the 404 of a payment evicted while it was read (nothing sent).
+func (c *call) sendPayment(status int, p *payment, en bool) error {
+	if !c.sendRecord(status, func(b []byte) ([]byte, bool) { return c.m.appendPayment(b, p, en) }) {
+		return errReadEvicted(p.id)
+	}
+	return nil
+}
+
+// sendRecord answers status with {"data": what appendData appends}; false,
+// with nothing sent, when appendData found its record evicted meanwhile.
+func (c *call) sendRecord(status int, appendData func([]byte) ([]byte, bool)) bool {
+	b, ok := appendData(append(c.out, `{"data":`...))
+	if !ok {
+		return false
+	}
+	c.out = append(b, '}')
+	c.send(status)
+	return true
+}
+
+// appendPayment appends p as a craftgate.Payment (PaymentResponse) object;
+// false when p was evicted while it was read (b is then partly written).
+func (m *Mock) appendPayment(b []byte, p *payment, en bool) ([]byte, bool) {
 	st := m.store
-	text := st.text(p)
+	text, ok := st.text(p)
+	if !ok {
+		return b, false
+	}
 	card, _ := craftgate.TestCards().Card(text.pan)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -164,16 +189,22 @@ func (m *Mock) appendPayment(b []byte, p *payment, en bool) []byte {
 	b = append(b, p.refund.String()...)
 	b = append(b, `","paymentTransactions":[`...)
 	var small [8]money
-	shares := st.walletShares(p, small[:0]) // each item's walletPrice (walletpay.go)
+	shares, ok := st.walletShares(p, small[:0]) // each item's walletPrice (walletpay.go)
+	if !ok {
+		return b, false
+	}
 	for i := range int(p.txCount) {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		name, ext := text.items.next(), text.items.next()
-		id, t := p.txFirst+int64(i), st.tx(p, i)
+		id, t := p.txFirst+int64(i), (*transaction)(nil)
+		if t, ok = st.txAt(p, i); !ok {
+			return b, false
+		}
 		b = appendTransaction(b, p, id, t, rate, name, ext, shares[i], m.transactionStatus(id, t))
 	}
-	return append(b, ']', '}')
+	return append(b, ']', '}'), true
 }
 
 // appendTransaction appends one craftgate.PaymentTransaction; the caller
@@ -212,15 +243,20 @@ func appendTransaction(b []byte, p *payment, id int64, t *transaction, rate mone
 	return append(b, '}')
 }
 
-// appendCancel appends a CANCEL as a craftgate.PaymentRefund.
-func (m *Mock) appendCancel(b []byte, c *cancelRecord) []byte {
+// appendCancel appends a CANCEL as a craftgate.PaymentRefund; false when
+// the record was evicted while it was read (nothing appended).
+func (m *Mock) appendCancel(b []byte, c *cancelRecord) ([]byte, bool) {
+	conv, ok := m.store.cancelConversationAt(c)
+	if !ok {
+		return b, false
+	}
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, c.id, 10)
 	b = append(b, `,"createdDate":"`...)
 	b = m.appendUnix(b, c.created)
 	b = append(b, `","status":"SUCCESS","refundType":"CANCEL",`...)
 	b = appendDestination(b, c.price, refundWallet{c.wallet, c.toWallet}) // walletpay.go
-	b = appendField(b, "conversationId", m.store.cancelConversation(c))
+	b = appendField(b, "conversationId", conv)
 	b = append(b, `,"authCode":"`...)
 	b = m.appendRef(b, refAuthCode, c.id, authCodeDigits)
 	b = append(b, `","hostReference":"`...)
@@ -231,12 +267,13 @@ func (m *Mock) appendCancel(b []byte, c *cancelRecord) []byte {
 	b = appendString(b, craftgate.Currencies[c.currency])
 	b = append(b, `,"paymentId":`...)
 	b = strconv.AppendInt(b, c.paymentID, 10)
-	return append(b, `,"paymentTransactionRefunds":[]}`...)
+	return append(b, `,"paymentTransactionRefunds":[]}`...), true
 }
 
 // appendRefund appends a whole-payment REFUND as a craftgate.PaymentRefund:
-// no top-level id (docs/reference/craftgate/endpoints.md B.8), one entry per transaction refund.
-func (m *Mock) appendRefund(b []byte, p *payment, conversationID string, total money, created int64, rs []*txRefundRecord, rw refundWallet) []byte {
+// no top-level id (docs/reference/craftgate/endpoints.md B.8), one entry per transaction refund;
+// false when one of them was evicted while it was read.
+func (m *Mock) appendRefund(b []byte, p *payment, conversationID string, total money, created int64, rs []*txRefundRecord, rw refundWallet) ([]byte, bool) {
 	b = append(b, `{"createdDate":"`...)
 	b = m.appendUnix(b, created)
 	b = append(b, `","status":"SUCCESS","refundType":"REFUND",`...)
@@ -251,20 +288,28 @@ func (m *Mock) appendRefund(b []byte, p *payment, conversationID string, total m
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = m.appendTxRefund(b, r)
+		var ok bool
+		if b, ok = m.appendTxRefund(b, r); !ok {
+			return b, false
+		}
 	}
-	return append(b, ']', '}')
+	return append(b, ']', '}'), true
 }
 
-// appendTxRefund appends a craftgate.PaymentTransactionRefund.
-func (m *Mock) appendTxRefund(b []byte, r *txRefundRecord) []byte {
+// appendTxRefund appends a craftgate.PaymentTransactionRefund; false when
+// the record was evicted while it was read (nothing appended).
+func (m *Mock) appendTxRefund(b []byte, r *txRefundRecord) ([]byte, bool) {
+	conv, ok := m.store.txRefundConversationAt(r)
+	if !ok {
+		return b, false
+	}
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, r.id, 10)
 	b = append(b, `,"createdDate":"`...)
 	b = m.appendUnix(b, r.created)
 	b = append(b, `","status":"SUCCESS",`...)
 	b = appendDestination(b, r.price, refundWallet{r.wallet, r.toWallet}) // walletpay.go
-	b = appendField(b, "conversationId", m.store.txRefundConversation(r))
+	b = appendField(b, "conversationId", conv)
 	b = append(b, `,"authCode":"`...)
 	b = m.appendRef(b, refAuthCode, r.id, authCodeDigits)
 	b = append(b, `","hostReference":"`...)
@@ -281,7 +326,7 @@ func (m *Mock) appendTxRefund(b []byte, r *txRefundRecord) []byte {
 	b = strconv.AppendInt(b, r.paymentID, 10)
 	b = append(b, `,"currency":`...)
 	b = appendString(b, craftgate.Currencies[r.currency])
-	return append(b, '}')
+	return append(b, '}'), true
 }
 
 // Derived values, shared by the encoders and the models.

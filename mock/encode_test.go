@@ -36,8 +36,8 @@ func (m *Mock) ref(kind uint64, id int64, digits int) string {
 
 func (m *Mock) paymentModel(p *payment, en bool) craftgate.Payment {
 	st := m.store
-	text := st.text(p)
-	card := st.card(p)
+	text := paused(st.text(p))
+	card := paused(st.card(p))
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := craftgate.Payment{
@@ -228,7 +228,7 @@ func TestPaymentEncodingMatchesEncodingJSON(t *testing.T) {
 			m.store.tx(p, j).refunded = money(rng.Int64N(1e10))
 		}
 		en := rng.IntN(2) == 0
-		got := m.appendPayment(nil, p, en)
+		got := paused(m.appendPayment(nil, p, en))
 		sameAsEncodingJSON(t, got, m.paymentModel(p, en))
 	}
 }
@@ -240,20 +240,20 @@ func TestRefundEncodingMatchesEncodingJSON(t *testing.T) {
 		cid := nasty[rng.IntN(len(nasty))]
 		created := testStart.Unix() + rng.Int64N(1e8)
 		c := m.store.insertCancel(nextRange(&m.ids.refund, 1), rng.Int64N(1e9), created, money(rng.Int64N(int64(maxMoney))), 0, cid, refundWallet{})
-		sameAsEncodingJSON(t, m.appendCancel(nil, c), m.cancelModel(c))
+		sameAsEncodingJSON(t, paused(m.appendCancel(nil, c)), m.cancelModel(c))
 
 		p := &payment{id: c.paymentID, currency: 2}
 		price := money(rng.Int64N(int64(maxMoney / 2)))
 		recs := m.store.insertTxRefunds(nextRange(&m.ids.txRefund, 2), p.id, created, p.currency, cid,
 			[]txRefundDraft{{txID: rng.Int64N(1e9), price: price}, {txID: 5, price: 1}})
 		for _, r := range recs {
-			sameAsEncodingJSON(t, m.appendTxRefund(nil, r), m.txRefundModel(r))
+			sameAsEncodingJSON(t, paused(m.appendTxRefund(nil, r)), m.txRefundModel(r))
 		}
 		want := craftgate.PaymentRefund{CreatedDate: m.txRefundModel(recs[0]).CreatedDate, Status: "SUCCESS", RefundType: "REFUND",
 			RefundDestinationType: "PROVIDER", RefundPrice: (price + 1).amount(), RefundBankPrice: (price + 1).amount(),
 			RefundWalletPrice: money(0).amount(), ConversationID: cid, Currency: craftgate.Currencies[2], PaymentID: p.id,
 			PaymentTransactionRefunds: []craftgate.PaymentTransactionRefund{m.txRefundModel(recs[0]), m.txRefundModel(recs[1])}}
-		sameAsEncodingJSON(t, m.appendRefund(nil, p, cid, price+1, created, recs, refundWallet{}), want)
+		sameAsEncodingJSON(t, paused(m.appendRefund(nil, p, cid, price+1, created, recs, refundWallet{})), want)
 	}
 }
 

@@ -305,17 +305,20 @@ func (m *Mock) downloadReport(c *call) error {
 		return e
 	}
 	r := &m.recon
-	r.mu.Lock()
 	var d *craftgate.ReportDemand
-	for i := range r.demands {
-		if r.demands[i].ID == c.id && c.idText == strconv.FormatInt(c.id, 10) {
-			dd := r.demands[i]
-			d = &dd
+	if e := locked(&r.mu, func() error {
+		for i := range r.demands {
+			if r.demands[i].ID == c.id && c.idText == strconv.FormatInt(c.id, 10) {
+				dd := r.demands[i]
+				d = &dd
+			}
 		}
-	}
-	r.mu.Unlock()
-	if d == nil {
-		return errNotFound(CodeReportNotFound, "report "+truncate(c.idText, 40)+" not found")
+		if d == nil {
+			return errNotFound(CodeReportNotFound, "report "+truncate(c.idText, 40)+" not found")
+		}
+		return nil
+	}); e != nil {
+		return e
 	}
 	payments := strings.HasPrefix(strings.ToUpper(d.ReportType), "PAYMENT")
 	cols, rows := m.reportRows(payments, m.parseDateText(d.StartDate), m.parseDateText(d.EndDate)+1)

@@ -325,7 +325,11 @@ func (m *Mock) paymentFingerprint(id int64) (string, *apiError) {
 	if p == nil {
 		return "", m.paymentNotFound("payment "+strconv.FormatInt(id, 10), id)
 	}
-	return fingerprint(m.store.text(p).pan), nil
+	t, ok := m.store.text(p)
+	if !ok {
+		return "", errReadEvicted(id)
+	}
+	return fingerprint(t.pan), nil
 }
 
 // putFraudValue creates the list if needed and adds value when not empty.
@@ -446,13 +450,16 @@ func (m *Mock) fraudValueList(c *call) error {
 // deleteFraudValueList serves DELETE /fraud/v1/value-lists/{listName}.
 func (m *Mock) deleteFraudValueList(c *call) error {
 	fs := &m.fraud
-	fs.mu.Lock()
-	_, ok := fs.byName[c.idText]
-	delete(fs.byName, c.idText)
-	fs.recount()
-	fs.mu.Unlock()
-	if !ok {
-		return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
+	if e := locked(&fs.mu, func() error {
+		_, ok := fs.byName[c.idText]
+		delete(fs.byName, c.idText)
+		fs.recount()
+		if !ok {
+			return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
+		}
+		return nil
+	}); e != nil {
+		return e
 	}
 	c.sendEmpty(http.StatusOK)
 	return nil
@@ -589,14 +596,15 @@ func (m *Mock) updateFraudCheckStatus(c *call) error {
 	}
 	id := c.id
 	fs := &m.fraud
-	fs.mu.Lock()
-	fc := fs.checks[id]
-	if fc != nil {
+	if e := locked(&fs.mu, func() error {
+		fc := fs.checks[id]
+		if fc == nil {
+			return errNotFound(CodeFraudCheckNotFound, "fraud check "+strconv.FormatInt(id, 10)+" not found")
+		}
 		fc.checkStatus = req.CheckStatus
-	}
-	fs.mu.Unlock()
-	if fc == nil {
-		return errNotFound(CodeFraudCheckNotFound, "fraud check "+strconv.FormatInt(id, 10)+" not found")
+		return nil
+	}); e != nil {
+		return e
 	}
 	c.sendEmpty(http.StatusOK)
 	return nil

@@ -159,7 +159,12 @@ func (m *Mock) lockedTx(id int64) (*payment, *transaction, int, string) {
 	}
 	p = m.store.lock(p)
 	i := int(id - p.txFirst)
-	return p, m.store.tx(p, i), i, ""
+	t, ok := m.store.txAt(p, i)
+	if !ok {
+		p.mu.Unlock()
+		return nil, nil, 0, "the payment transaction was evicted from the mock's store with its payment"
+	}
+	return p, t, i, ""
 }
 
 // approveTransactions serves POST /payment/v1/payment-transactions/approve.
@@ -274,57 +279,67 @@ func (m *Mock) updateTransaction(c *call) error {
 	if reason != "" {
 		return errNotFound(CodePaymentTransactionNotFound, "payment transaction "+c.idText+": "+reason)
 	}
-	refuse := func(why string) {
-		p.mu.Unlock()
-		c.fail(errValidation(CodeTransactionNotUpdatable, "payment transaction "+c.idText+": "+why))
+	if e := func() error {
+		defer p.mu.Unlock()
+		refuse := func(why string) error {
+			return errValidation(CodeTransactionNotUpdatable, "payment transaction "+c.idText+": "+why)
+		}
+		switch {
+		case t.subMerchantID == 0:
+			return refuse("not a marketplace item (no subMerchantMemberId): its split cannot be changed")
+		case p.group != groupProduct:
+			return refuse("payment " + itoa(p.id) + " is not a PRODUCT payment (paymentGroup); only their splits can be changed")
+		case !p.succeeded():
+			return refuse("payment " + itoa(p.id) + " did not succeed (paymentStatus " + p.status() + ")")
+		case t.refunded > 0:
+			return refuse("the item was cancelled or refunded (" + t.refunded.String() + " of " + t.paidPrice.String() + ")")
+		case m.market.state(c.id) != 0:
+			return refuse("the item is already approved (transactionStatus " + m.transactionStatus(c.id, t) + ")")
+		case share > t.price:
+			return refuse("subMerchantMemberPrice " + share.String() + " exceeds the item's price " + t.price.String())
+		case req.SubMerchantMemberID == t.subMerchantID && share == t.subMerchantPrice:
+			return refuse("nothing to change: the item already has this sub-merchant and subMerchantMemberPrice")
+		}
+		t.subMerchantID, t.subMerchantPrice = req.SubMerchantMemberID, share
+		c.out = append(c.out, `{"data":`...)
+		var ok bool
+		if c.out, ok = m.appendOneTransaction(c.out, p, i); !ok {
+			return errReadEvicted(p.id)
+		}
+		c.out = append(c.out, '}')
+		return nil
+	}(); e != nil {
+		return e
 	}
-	switch {
-	case t.subMerchantID == 0:
-		refuse("not a marketplace item (no subMerchantMemberId): its split cannot be changed")
-		return nil
-	case p.group != groupProduct:
-		refuse("payment " + itoa(p.id) + " is not a PRODUCT payment (paymentGroup); only their splits can be changed")
-		return nil
-	case !p.succeeded():
-		refuse("payment " + itoa(p.id) + " did not succeed (paymentStatus " + p.status() + ")")
-		return nil
-	case t.refunded > 0:
-		refuse("the item was cancelled or refunded (" + t.refunded.String() + " of " + t.paidPrice.String() + ")")
-		return nil
-	case m.market.state(c.id) != 0:
-		refuse("the item is already approved (transactionStatus " + m.transactionStatus(c.id, t) + ")")
-		return nil
-	case share > t.price:
-		refuse("subMerchantMemberPrice " + share.String() + " exceeds the item's price " + t.price.String())
-		return nil
-	case req.SubMerchantMemberID == t.subMerchantID && share == t.subMerchantPrice:
-		refuse("nothing to change: the item already has this sub-merchant and subMerchantMemberPrice")
-		return nil
-	}
-	t.subMerchantID, t.subMerchantPrice = req.SubMerchantMemberID, share
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendOneTransaction(c.out, p, i)
-	c.out = append(c.out, '}')
-	p.mu.Unlock()
 	c.send(http.StatusOK)
 	return nil
 }
 
 // appendOneTransaction appends transaction i of p as a
-// craftgate.PaymentTransaction; the caller holds p.mu.
-func (m *Mock) appendOneTransaction(b []byte, p *payment, i int) []byte {
+// craftgate.PaymentTransaction; the caller holds p.mu. False when p was
+// evicted while it was read.
+func (m *Mock) appendOneTransaction(b []byte, p *payment, i int) ([]byte, bool) {
 	st := m.store
-	text := st.text(p)
+	text, ok := st.text(p)
+	if !ok {
+		return b, false
+	}
 	for range i {
 		text.items.next()
 		text.items.next()
 	}
 	name, ext := text.items.next(), text.items.next()
 	var small [8]money
-	shares := st.walletShares(p, small[:0])
+	shares, ok := st.walletShares(p, small[:0])
+	if !ok {
+		return b, false
+	}
 	id := p.txFirst + int64(i)
-	t := st.tx(p, i)
-	return appendTransaction(b, p, id, t, p.commissionRate(), name, ext, shares[i], m.transactionStatus(id, t))
+	t, ok := st.txAt(p, i)
+	if !ok {
+		return b, false
+	}
+	return appendTransaction(b, p, id, t, p.commissionRate(), name, ext, shares[i], m.transactionStatus(id, t)), true
 }
 
 // settleToWallets serves POST /settlement/v1/instant-wallet-settlements.
@@ -350,26 +365,27 @@ func (m *Mock) settleToWallets(c *call) error {
 	var evs []walletEvent
 	settled := 0
 	for _, id := range ids {
-		p, t, _, reason := m.lockedTx(id)
-		if reason != "" {
-			continue
-		}
-		if t.subMerchantID == 0 || excluded[t.subMerchantID] || !p.succeeded() || t.refunded > 0 {
-			p.mu.Unlock()
-			continue
-		}
-		b := &m.book
-		b.mu.Lock()
-		w, e := b.payerWallet(t.subMerchantID, p.currency)
-		if e == nil {
-			if t.subMerchantPrice > 0 {
-				_ = b.move(w, t.subMerchantPrice, craftgate.WalletTxSettlementEarnings, id, now, &evs) // a credit never fails
+		func() {
+			p, t, _, reason := m.lockedTx(id)
+			if reason != "" {
+				return
 			}
-			k.set(m, id, itemSettled)
-			settled++
-		}
-		b.mu.Unlock()
-		p.mu.Unlock()
+			defer p.mu.Unlock()
+			if t.subMerchantID == 0 || excluded[t.subMerchantID] || !p.succeeded() || t.refunded > 0 {
+				return
+			}
+			b := &m.book
+			b.mu.Lock()
+			w, e := b.payerWallet(t.subMerchantID, p.currency)
+			if e == nil {
+				if t.subMerchantPrice > 0 {
+					_ = b.move(w, t.subMerchantPrice, craftgate.WalletTxSettlementEarnings, id, now, &evs) // a credit never fails
+				}
+				k.set(m, id, itemSettled)
+				settled++
+			}
+			b.mu.Unlock()
+		}()
 	}
 	k.mu.Unlock()
 	m.emitWallet(evs)

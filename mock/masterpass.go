@@ -84,30 +84,29 @@ func (m *Mock) masterpassGenerateToken(c *call) error {
 	return nil
 }
 
-// masterpassSession finds the session of referenceId, checks token when
-// given, and that a card was chosen and the payment is not made yet. The
-// caller unlocks s.page.mu.
-func (m *Mock) masterpassSession(referenceID, token string, checkToken bool) (*methodSession, *apiError) {
+// withMasterpassSession finds the session of referenceId, checks token
+// when given, and runs fn under s.page.mu once it checked that a card was
+// chosen and the payment is not made yet.
+func (m *Mock) withMasterpassSession(referenceID, token string, checkToken bool, fn func(s *methodSession) error) error {
 	if referenceID == "" {
-		return nil, errRequired("referenceId")
+		return errRequired("referenceId")
 	}
 	s := m.pm.methods.get(referenceID)
 	if s == nil || s.page.source != sourceMasterpass {
-		return nil, errMethodNotFound("Masterpass referenceId", referenceID)
+		return errMethodNotFound("Masterpass referenceId", referenceID)
 	}
 	if checkToken && subtle.ConstantTimeCompare([]byte(token), []byte(s.page.token)) != 1 {
-		return nil, errValidation(CodeMethodNotReady, "token is not the token of referenceId "+referenceID)
+		return errValidation(CodeMethodNotReady, "token is not the token of referenceId "+referenceID)
 	}
-	s.page.mu.Lock()
-	switch {
-	case s.completed:
-		s.page.mu.Unlock()
-		return nil, errMethodState("Masterpass payment", referenceID, "is already completed")
-	case s.card == nil:
-		s.page.mu.Unlock()
-		return nil, errMethodState("Masterpass payment", referenceID, "the buyer has not chosen a card in Masterpass yet")
-	}
-	return s, nil
+	return locked(&s.page.mu, func() error {
+		switch {
+		case s.completed:
+			return errMethodState("Masterpass payment", referenceID, "is already completed")
+		case s.card == nil:
+			return errMethodState("Masterpass payment", referenceID, "the buyer has not chosen a card in Masterpass yet")
+		}
+		return fn(s)
+	})
 }
 
 // masterpassComplete serves POST /payment/v2/masterpass-payments/complete.
@@ -119,16 +118,13 @@ func (m *Mock) masterpassComplete(c *call) error {
 	if req.Token == "" {
 		return errRequired("token")
 	}
-	s, e := m.masterpassSession(req.ReferenceID, req.Token, true)
-	if e != nil {
-		return e
-	}
-	defer s.page.mu.Unlock()
-	if s.forceThreeDS {
-		return errMethodState("Masterpass payment", req.ReferenceID, "3-D Secure is required (forceThreeDS): use "+craftgate.PathMasterpassThreeDSInit)
-	}
-	m.chargeChosen(c, s)
-	return nil
+	return m.withMasterpassSession(req.ReferenceID, req.Token, true, func(s *methodSession) error {
+		if s.forceThreeDS {
+			return errMethodState("Masterpass payment", req.ReferenceID, "3-D Secure is required (forceThreeDS): use "+craftgate.PathMasterpassThreeDSInit)
+		}
+		m.chargeChosen(c, s)
+		return nil
+	})
 }
 
 // masterpassThreeDSInit serves POST /payment/v2/masterpass-payments/3ds-init:
@@ -141,22 +137,19 @@ func (m *Mock) masterpassThreeDSInit(c *call) error {
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
 		return e
 	}
-	s, e := m.masterpassSession(req.ReferenceID, "", false)
-	if e != nil {
-		return e
-	}
-	defer s.page.mu.Unlock()
-	init := craftgate.InitThreeDSPaymentRequest{CreatePaymentRequest: s.page.order, CallbackURL: req.CallbackURL}
-	init.Installment, init.Card = s.installment, s.card
-	id, ts, ok := m.beginThreeDS(c, &init, sourceMasterpass)
-	s.completed = true
-	if !ok {
-		return nil // answered: a refusal at 3-D Secure init
-	}
-	s.page.state, s.page.paymentID = checkoutPaid, id
-	c.sendData(http.StatusOK, craftgate.MasterpassThreeDSInitResponse{PaymentID: id,
-		ReturnURL: m.publicBase(c.r) + pathACS + "/" + itoa(id) + "?t=" + ts.token})
-	return nil
+	return m.withMasterpassSession(req.ReferenceID, "", false, func(s *methodSession) error {
+		init := craftgate.InitThreeDSPaymentRequest{CreatePaymentRequest: s.page.order, CallbackURL: req.CallbackURL}
+		init.Installment, init.Card = s.installment, s.card
+		id, ts, ok := m.beginThreeDS(c, &init, sourceMasterpass)
+		s.completed = true
+		if !ok {
+			return nil // answered: a refusal at 3-D Secure init
+		}
+		s.page.state, s.page.paymentID = checkoutPaid, id
+		c.sendData(http.StatusOK, craftgate.MasterpassThreeDSInitResponse{PaymentID: id,
+			ReturnURL: m.publicBase(c.r) + pathACS + "/" + itoa(id) + "?t=" + ts.token})
+		return nil
+	})
 }
 
 // masterpassLoyalties serves POST /payment/v2/masterpass-payments/loyalties/retrieve:

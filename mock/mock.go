@@ -444,14 +444,6 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			if e, ok := v.(evictedError); ok {
-				// A record evicted while this request read it.
-				if !c.wrote {
-					c.fail(errNotFound(CodeEvicted, string(e)))
-				}
-				m.logRequest(r, c.status, start)
-				return
-			}
 			m.logPanic(r.Context(), r, v)
 			if !c.wrote {
 				c.fail(&apiError{status: http.StatusInternalServerError, code: CodeInternalError, desc: "internal mock error"})

@@ -95,7 +95,9 @@ func (m *Mock) payByAPI(c *call, req *craftgate.CreatePaymentRequest, source uin
 		c.fail(m.paymentFailure(failureAt(d.card, step), out.Code, en))
 		return p.id
 	}
-	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, en) })
+	if e := c.sendPayment(http.StatusOK, p, en); e != nil {
+		c.fail(asAPIError(e)) // evicted before its answer was written
+	}
 	return p.id
 }
 
@@ -172,8 +174,7 @@ func (m *Mock) retrievePayment(c *call) error {
 	if p == nil {
 		return m.paymentNotFound("payment "+c.idText, c.id)
 	}
-	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, c.en()) })
-	return nil
+	return c.sendPayment(http.StatusOK, p, c.en())
 }
 
 // paymentNotFound is the 404 for a payment id: not found, or evicted.
@@ -200,7 +201,10 @@ func (m *Mock) searchPayments(c *call) error {
 		if i > 0 {
 			c.out = append(c.out, ',')
 		}
-		c.out = m.appendPayment(c.out, p, en)
+		var ok bool
+		if c.out, ok = m.appendPayment(c.out, p, en); !ok {
+			return errReadEvicted(p.id)
+		}
 	}
 	c.out = append(c.out, ']', '}', '}')
 	c.send(http.StatusOK)

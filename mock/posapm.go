@@ -93,17 +93,17 @@ func (m *Mock) posApmComplete(c *call) error {
 	if s == nil || !s.onComplete() {
 		return errMethodNotFound("POS-APM paymentId", itoa(req.PaymentID))
 	}
-	s.page.mu.Lock()
-	paid, done := s.page.state == checkoutPaid, s.completed
-	if paid && !done {
+	if e := locked(&s.page.mu, func() error {
+		switch {
+		case s.completed:
+			return errMethodState("POS-APM payment", itoa(req.PaymentID), "is already completed")
+		case s.page.state != checkoutPaid:
+			return errMethodState("POS-APM payment", itoa(req.PaymentID), "the buyer has not confirmed it at "+s.method+" yet")
+		}
 		s.completed = true
-	}
-	s.page.mu.Unlock()
-	switch {
-	case done:
-		return errMethodState("POS-APM payment", itoa(req.PaymentID), "is already completed")
-	case !paid:
-		return errMethodState("POS-APM payment", itoa(req.PaymentID), "the buyer has not confirmed it at "+s.method+" yet")
+		return nil
+	}); e != nil {
+		return e
 	}
 	return m.sendPayment(c, s, itoa(req.PaymentID))
 }

@@ -174,49 +174,64 @@ func (m *Mock) postAuth(c *call) error {
 	if e != nil {
 		return e
 	}
-	card := m.store.card(p)
+	card, ok := m.store.card(p)
+	if !ok {
+		return errReadEvicted(p.id)
+	}
 	en := c.en()
 
-	p = m.store.lock(p) // the relocated record, if p moved
-	if e := postAuthRefusal(p); e != nil {
-		p.mu.Unlock()
+	var declined *craftgate.Failure
+	if e := func() error {
+		p = m.store.lock(p) // the relocated record, if p moved
+		defer p.mu.Unlock()
+		if e := postAuthRefusal(p); e != nil {
+			return e
+		}
+		if limit := m.postAuthLimit(p.paidPrice); paid > limit {
+			return errValidation(CodePostAuthAboveMargin, "paidPrice "+paid.String()+" exceeds the post-auth limit "+limit.String()+
+				": at most "+m.postAuthFactor.String()+" times the pre-authorised "+p.paidPrice.String())
+		}
+		if declined = failureAt(card, craftgate.StepPostAuth); declined != nil {
+			return nil
+		}
+		p.authPhase = phasePostAuth
+		p.paidPrice = paid
+		if !m.resplitPaidPrice(p) {
+			return errReadEvicted(p.id)
+		}
+		return nil
+	}(); e != nil {
 		return e
 	}
-	if limit := m.postAuthLimit(p.paidPrice); paid > limit {
-		held := p.paidPrice
-		p.mu.Unlock()
-		return errValidation(CodePostAuthAboveMargin, "paidPrice "+paid.String()+" exceeds the post-auth limit "+limit.String()+
-			": at most "+m.postAuthFactor.String()+" times the pre-authorised "+held.String())
-	}
-	if f := failureAt(card, craftgate.StepPostAuth); f != nil {
-		p.mu.Unlock()
+	if declined != nil {
 		m.logPostAuth(c, p, "declined", paid)
 		m.emitPayment(EventAPIAuth, p, true)
-		return m.paymentFailure(f, craftgate.TestCards().Outcome(card.Number, craftgate.StepPostAuth).Code, en)
+		return m.paymentFailure(declined, craftgate.TestCards().Outcome(card.Number, craftgate.StepPostAuth).Code, en)
 	}
-	p.authPhase = phasePostAuth
-	p.paidPrice = paid
-	m.resplitPaidPrice(p)
-	p.mu.Unlock()
 	m.logPostAuth(c, p, "captured", paid)
 	m.emitPayment(EventAPIAuth, p, false)
-	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, en) })
-	return nil
+	return c.sendPayment(http.StatusOK, p, en)
 }
 
 // resplitPaidPrice shares p's (new) paidPrice among its transactions the
-// way splitPaidPrice does at creation; the caller holds p.mu.
-func (m *Mock) resplitPaidPrice(p *payment) {
-	n := int(p.txCount)
+// way splitPaidPrice does at creation; the caller holds p.mu. False, with
+// nothing changed, when p was evicted while it was read.
+func (m *Mock) resplitPaidPrice(p *payment) bool {
 	var small [8]draftTx
+	var txs [8]*transaction
+	all, ok := m.store.txsAt(p, txs[:0])
+	if !ok {
+		return false
+	}
 	d := draft{price: p.price, paidPrice: p.paidPrice, txs: small[:0]}
-	for i := range n {
-		d.txs = append(d.txs, draftTx{price: m.store.tx(p, i).price})
+	for _, t := range all {
+		d.txs = append(d.txs, draftTx{price: t.price})
 	}
 	splitPaidPrice(&d)
-	for i := range n {
-		m.store.tx(p, i).paidPrice = d.txs[i].paidPrice
+	for i, t := range all {
+		t.paidPrice = d.txs[i].paidPrice
 	}
+	return true
 }
 
 func (m *Mock) logPostAuth(c *call, p *payment, what string, paid money) {

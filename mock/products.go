@@ -292,14 +292,14 @@ func (m *Mock) retrieveProduct(c *call) error {
 // deleteProduct serves DELETE /craftlink/v1/products/{id}: HTTP 200, empty.
 func (m *Mock) deleteProduct(c *call) error {
 	ps := &m.products
-	ps.mu.Lock()
-	found := ps.lookup(c.id) != nil
-	if found {
+	if e := locked(&ps.mu, func() error {
+		if ps.lookup(c.id) == nil {
+			return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
+		}
 		ps.remove(c.id)
-	}
-	ps.mu.Unlock()
-	if !found {
-		return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
+		return nil
+	}); e != nil {
+		return e
 	}
 	c.sendEmpty(http.StatusOK)
 	return nil

@@ -46,7 +46,10 @@ func notRefundable(p *payment) *apiError {
 // refundFailure is the card's catalogue failure at the cancel/refund step,
 // as a 422, or nil.
 func (m *Mock) refundFailure(p *payment, en bool) *apiError {
-	card := m.store.card(p)
+	card, ok := m.store.card(p)
+	if !ok {
+		return errReadEvicted(p.id)
+	}
 	f := failureAt(card, craftgate.StepCancelRefund)
 	if f == nil {
 		return nil
@@ -84,14 +87,20 @@ func (m *Mock) refundPayment(c *call) error {
 	if r.cancel != nil {
 		m.logRefund(c, "CANCEL", r.p.id, r.cancel.id, r.cancel.price)
 		m.emit(EventRefund, craftgate.StatusSuccess, itoa(r.cancel.id), r.p.id)
-		c.out = m.appendCancel(c.out, r.cancel)
+		var ok bool
+		if c.out, ok = m.appendCancel(c.out, r.cancel); !ok {
+			return errRecordEvicted()
+		}
 	} else {
 		m.logRefund(c, "REFUND", r.p.id, r.first, r.total)
 		// A REFUND has no payment-refund id of its own
 		// (docs/reference/craftgate/endpoints.md B.8): its webhook names the
 		// payment.
 		m.emit(EventRefund, craftgate.StatusSuccess, itoa(r.p.id), r.p.id)
-		c.out = m.appendRefund(c.out, r.p, req.ConversationID, r.total, now, r.recs, r.rw)
+		var ok bool
+		if c.out, ok = m.appendRefund(c.out, r.p, req.ConversationID, r.total, now, r.recs, r.rw); !ok {
+			return errRecordEvicted()
+		}
 	}
 	c.out = append(c.out, '}')
 	c.send(http.StatusOK)
@@ -125,10 +134,17 @@ func (m *Mock) refundWhole(p *payment, req *craftgate.RefundPaymentRequest, en b
 	// The wallet side (walletpay.go): each item's wallet-paid part goes
 	// back to the wallet, the card-paid part to the card or the wallet.
 	var small [8]money
-	shares := m.store.walletShares(p, small[:0])
+	var txBuf [8]*transaction
+	txs, ok := m.store.txsAt(p, txBuf[:0])
+	if !ok {
+		return r, errReadEvicted(p.id)
+	}
+	shares, ok := m.store.walletShares(p, small[:0])
+	if !ok {
+		return r, errReadEvicted(p.id)
+	}
 	plan := refundPlan{toWallet: destinationWallet(req.RefundDestinationType)}
-	for i := range n {
-		t := m.store.tx(p, i)
+	for i, t := range txs {
 		d := walletBack(shares[i], t.refunded, t.refundable())
 		plan.deposit += d
 		plan.card += t.refundable() - d
@@ -144,8 +160,7 @@ func (m *Mock) refundWhole(p *payment, req *craftgate.RefundPaymentRequest, en b
 	r.rw = plan.record(plan.deposit, plan.card)
 	if !p.partial && m.sameDay(p.created, now) {
 		// CANCEL: nothing was refunded yet, so the whole paidPrice.
-		for i := range n {
-			t := m.store.tx(p, i)
+		for _, t := range txs {
 			t.refunded = t.paidPrice
 		}
 		p.refund = refundFull
@@ -155,8 +170,7 @@ func (m *Mock) refundWhole(p *payment, req *craftgate.RefundPaymentRequest, en b
 	}
 	// REFUND: one transaction refund per transaction with something left.
 	ds := make([]txRefundDraft, 0, n)
-	for i := range n {
-		t := m.store.tx(p, i)
+	for i, t := range txs {
 		left := t.refundable()
 		if left <= 0 {
 			continue
@@ -215,7 +229,9 @@ func (m *Mock) refundTransaction(c *call) error {
 	m.emitWallet(evs)
 	m.logRefund(c, "REFUND_TX", p.id, rec.id, price)
 	m.emit(EventRefundTx, craftgate.StatusSuccess, itoa(rec.id), p.id)
-	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendTxRefund(b, rec) })
+	if !c.sendRecord(http.StatusOK, func(b []byte) ([]byte, bool) { return m.appendTxRefund(b, rec) }) {
+		return errRecordEvicted()
+	}
 	return nil
 }
 
@@ -224,7 +240,13 @@ func (m *Mock) refundTransaction(c *call) error {
 func (m *Mock) refundPart(p *payment, txID int64, price money, req *craftgate.RefundTransactionRequest, en bool, now int64) (*payment, *txRefundRecord, []walletEvent, error) {
 	p = m.store.lock(p)
 	defer p.mu.Unlock()
-	t := m.store.tx(p, int(txID-p.txFirst)) // the relocated copy, if p moved
+	var txBuf [8]*transaction
+	txs, ok := m.store.txsAt(p, txBuf[:0])
+	if !ok {
+		return p, nil, nil, errReadEvicted(p.id)
+	}
+	i := int(txID - p.txFirst)
+	t := txs[i] // the relocated copy, if p moved
 	if e := notRefundable(p); e != nil {
 		return p, nil, nil, e
 	}
@@ -244,9 +266,12 @@ func (m *Mock) refundPart(p *payment, txID int64, price money, req *craftgate.Re
 		return p, nil, nil, errValidation(CodeRefundExceedsRefundable, "refundPrice "+price.String()+" exceeds the refundable amount "+
 			left.String()+" of paymentTransactionId "+strconv.FormatInt(txID, 10))
 	}
-	i := int(txID - p.txFirst)
 	var small [8]money
-	d := walletBack(m.store.walletShares(p, small[:0])[i], t.refunded, price) // walletpay.go
+	shares, ok := m.store.walletShares(p, small[:0])
+	if !ok {
+		return p, nil, nil, errReadEvicted(p.id)
+	}
+	d := walletBack(shares[i], t.refunded, price) // walletpay.go
 	plan := refundPlan{toWallet: destinationWallet(req.RefundDestinationType), deposit: d, card: price - d}
 	if e := m.checkRefundWallet(p, &plan); e != nil {
 		return p, nil, nil, e
@@ -259,8 +284,8 @@ func (m *Mock) refundPart(p *payment, txID int64, price money, req *craftgate.Re
 	t.refunded += price
 	p.partial = true
 	p.refund = refundFull
-	for i := range int(p.txCount) {
-		if m.store.tx(p, i).refundable() > 0 {
+	for _, t := range txs {
+		if t.refundable() > 0 {
 			p.refund = refundPartial
 			break
 		}
@@ -277,7 +302,9 @@ func (m *Mock) retrieveRefund(c *call) error {
 	if rec == nil {
 		return m.missing("payment refund "+c.idText, "refunds", CodeRefundNotFound, m.store.evictedCancel(c.id))
 	}
-	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendCancel(b, rec) })
+	if !c.sendRecord(http.StatusOK, func(b []byte) ([]byte, bool) { return m.appendCancel(b, rec) }) {
+		return errRecordEvicted()
+	}
 	return nil
 }
 
@@ -287,7 +314,9 @@ func (m *Mock) retrieveTxRefund(c *call) error {
 	if rec == nil {
 		return m.missing("payment transaction refund "+c.idText, "transaction refunds", CodeTransactionRefundNotFound, m.store.evictedTxRefund(c.id))
 	}
-	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendTxRefund(b, rec) })
+	if !c.sendRecord(http.StatusOK, func(b []byte) ([]byte, bool) { return m.appendTxRefund(b, rec) }) {
+		return errRecordEvicted()
+	}
 	return nil
 }
 

@@ -117,7 +117,10 @@ func (m *Mock) head(id int64, withText bool) (repHead, bool) {
 	if p := m.store.payment(id); p != nil {
 		var h repHead
 		if withText {
-			t := m.store.text(p)
+			t, ok := m.store.text(p)
+			if !ok {
+				return repHead{}, false // evicted while read: gone
+			}
 			h.hasText, h.conv, h.ext, h.channel = true, t.conversationID, t.externalID, t.channel
 		}
 		p = m.store.lock(p)
@@ -141,7 +144,11 @@ func (m *Mock) head(id int64, withText bool) (repHead, bool) {
 func (m *Mock) paymentView(id int64) (*craftgate.Payment, bool) {
 	if p := m.store.payment(id); p != nil {
 		var out craftgate.Payment
-		if err := json.Unmarshal(m.appendPayment(nil, p, false), &out); err != nil {
+		b, ok := m.appendPayment(nil, p, false)
+		if !ok {
+			return nil, false // evicted while read: gone
+		}
+		if err := json.Unmarshal(b, &out); err != nil {
 			return nil, false
 		}
 		return &out, true
@@ -346,12 +353,13 @@ func (m *Mock) paymentRefunds(f refundFilter, types map[int64]string) []craftgat
 	for id := m.ids.refund.Load(); id >= s.cancels.low() && id >= s.cancels.base; id-- {
 		c := s.cancel(id)
 		if c == nil || !f.match(c.id, c.paymentID, 0, c.created, c.price, c.currency, f.afterSettlement != nil && m.afterPayout(c.paymentID, 0, c.created, subs),
-			func() string { return s.cancelConversation(c) }) || !buyerOK(c.paymentID) {
+			func() string { conv, _ := s.cancelConversationAt(c); return conv }) || !buyerOK(c.paymentID) {
 			continue
 		}
 		var pc craftgate.PaymentRefund
-		if json.Unmarshal(m.appendCancel(nil, c), &pc) != nil {
-			continue
+		b, ok := m.appendCancel(nil, c)
+		if !ok || json.Unmarshal(b, &pc) != nil {
+			continue // !ok: evicted while read, gone like those before it
 		}
 		out = append(out, craftgate.ReportingPaymentRefund{ID: pc.ID, CreatedDate: pc.CreatedDate, Status: pc.Status, RefundType: pc.RefundType,
 			RefundDestinationType: pc.RefundDestinationType, RefundPrice: pc.RefundPrice, RefundBankPrice: pc.RefundBankPrice,
@@ -395,7 +403,7 @@ func (m *Mock) txRefunds(f refundFilter, types map[int64]string) []craftgate.Rep
 			continue
 		}
 		after := m.afterPayout(r.paymentID, r.txID, r.created, subs)
-		if !f.match(r.id, r.paymentID, r.txID, r.created, r.price, r.currency, after, func() string { return s.txRefundConversation(r) }) {
+		if !f.match(r.id, r.paymentID, r.txID, r.created, r.price, r.currency, after, func() string { conv, _ := s.txRefundConversationAt(r); return conv }) {
 			continue
 		}
 		if f.buyer != 0 {
@@ -404,8 +412,9 @@ func (m *Mock) txRefunds(f refundFilter, types map[int64]string) []craftgate.Rep
 			}
 		}
 		var t craftgate.PaymentTransactionRefund
-		if json.Unmarshal(m.appendTxRefund(nil, r), &t) != nil {
-			continue
+		b, ok := m.appendTxRefund(nil, r)
+		if !ok || json.Unmarshal(b, &t) != nil {
+			continue // !ok: evicted while read, gone like those before it
 		}
 		t.IsAfterSettlement = after
 		out = append(out, craftgate.ReportingPaymentTransactionRefund{PaymentTransactionRefund: t, PaymentType: m.paymentTypeOf(r.paymentID, types)})

@@ -255,15 +255,15 @@ func (a *arena) free(low int64) {
 // textReader reads the fields of a block in order.
 type textReader struct{ b []byte }
 
-// text returns a reader positioned on the first field of the block r. A
-// freed chunk (a record evicted while being read) panics with
-// evictedError, which ServeHTTP answers as a 404.
-func (a *arena) text(r textRef) textReader {
+// text returns a reader positioned on the first field of the block r;
+// false when its chunk was freed (a record evicted while being read). An
+// empty reader reads empty fields.
+func (a *arena) text(r textRef) (textReader, bool) {
 	c := a.chunk(r.chunk)
 	if c == nil {
-		panic(evictedError("the record was evicted from the mock's store while it was being read"))
+		return textReader{}, false
 	}
-	return textReader{c[r.off:]}
+	return textReader{c[r.off:]}, true
 }
 
 // next returns the next field without copying it.

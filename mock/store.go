@@ -65,9 +65,19 @@ const DefaultStoreCapacity = 2_000_000
 // eviction when Config.ThreeDSLifetime is 0.
 const DefaultThreeDSLifetime = 30 * time.Minute
 
-// evictedError is a panic value: a record was evicted while a request was
-// reading it. ServeHTTP answers it with a 404 (CodeEvicted).
-type evictedError string
+// errReadEvicted is the 404 (CodeEvicted) of payment id, evicted from the
+// store while a request was reading it: the readers of a payment's
+// transactions and strings (txAt, textAt and those built on them) report
+// it with false, and the handler returns this error.
+func errReadEvicted(id int64) *apiError {
+	return errNotFound(CodeEvicted, "payment "+strconv.FormatInt(id, 10)+" was evicted from the mock's store while it was being read")
+}
+
+// errRecordEvicted is the 404 (CodeEvicted) of a refund record evicted
+// from the store while a request was reading it.
+func errRecordEvicted() *apiError {
+	return errNotFound(CodeEvicted, "the record was evicted from the mock's store while it was being read")
+}
 
 // refundState is a payment's refundStatus (docs/reference/craftgate/flows.md section 0).
 type refundState uint8
@@ -340,14 +350,11 @@ func (s *store) keptPayment(id int64) *keptPayment {
 	return nil
 }
 
-// keptOf returns the relocated record of a kept payment; one swept while
-// a request was reading it panics with evictedError (answered 404).
-func (s *store) keptOf(p *payment) *keptPayment {
+// keptOf returns the relocated record of a kept payment; false when it was
+// swept while a request was reading it.
+func (s *store) keptOf(p *payment) (*keptPayment, bool) {
 	k := s.keptPayment(p.id)
-	if k == nil {
-		panic(evictedError("payment " + strconv.FormatInt(p.id, 10) + " was evicted from the mock's store while it was being read"))
-	}
-	return k
+	return k, k != nil
 }
 
 // evictedPayment reports whether id is a payment id the store no longer
@@ -410,17 +417,47 @@ func (s *store) evictedTransaction(id int64) bool {
 	return id >= s.txs.base && id < s.txs.low()
 }
 
-// tx returns the i-th transaction of a published payment.
-func (s *store) tx(p *payment, i int) *transaction {
+// txAt returns the i-th transaction of a published payment; false when
+// the payment was evicted while the caller was reading it (the caller
+// answers errReadEvicted).
+func (s *store) txAt(p *payment, i int) (*transaction, bool) {
 	if p.kept {
-		return &s.keptOf(p).txs[i]
+		k, ok := s.keptOf(p)
+		if !ok {
+			return nil, false
+		}
+		return &k.txs[i], true
 	}
 	t := s.txs.at(p.txFirst + int64(i))
-	if t == nil {
-		panic(evictedError("payment " + strconv.FormatInt(p.id, 10) + " was evicted from the mock's store while it was being read"))
-	}
-	return t
+	return t, t != nil
 }
+
+// txsAt appends the transactions of a published payment to out; false
+// when the payment was evicted while the caller was reading it.
+func (s *store) txsAt(p *payment, out []*transaction) ([]*transaction, bool) {
+	for i := range int(p.txCount) {
+		t, ok := s.txAt(p, i)
+		if !ok {
+			return out, false
+		}
+		out = append(out, t)
+	}
+	return out, true
+}
+
+// paused returns what a read made while eviction is held off found: the
+// caller holds s.mu through an eviction round, or a snapshot in progress
+// pauses eviction (state.go). The record is always there then; a missing
+// one is a bug of the store, not a request that raced an eviction.
+func paused[T any](v T, ok bool) T {
+	if !ok {
+		panic("mock: a record read while eviction was paused is missing")
+	}
+	return v
+}
+
+// tx is txAt while eviction is held off (paused).
+func (s *store) tx(p *payment, i int) *transaction { return paused(s.txAt(p, i)) }
 
 func (s *store) cancel(id int64) *cancelRecord {
 	c := s.cancels.at(id)
@@ -447,45 +484,71 @@ func (s *store) evictedTxRefund(id int64) bool {
 	return id >= s.txRefunds.base && id < s.txRefunds.low()
 }
 
-// textOf returns a reader on the first field of a payment's text block.
-func (s *store) textOf(p *payment) textReader {
+// textAt returns a reader on the first field of a payment's text block;
+// false when the payment was evicted while the caller was reading it.
+func (s *store) textAt(p *payment) (textReader, bool) {
 	if p.kept {
-		return textReader{s.keptOf(p).text}
+		k, ok := s.keptOf(p)
+		if !ok {
+			return textReader{}, false
+		}
+		return textReader{k.text}, true
 	}
 	return s.strs.text(p.text)
 }
 
-// text returns the strings of a published payment.
-func (s *store) text(p *payment) paymentText {
-	r := s.textOf(p)
+// textOf is textAt while eviction is held off (paused).
+func (s *store) textOf(p *payment) textReader { return paused(s.textAt(p)) }
+
+// text returns the strings of a published payment; false when it was
+// evicted while the caller was reading it.
+func (s *store) text(p *payment) (paymentText, bool) {
+	r, ok := s.textAt(p)
+	if !ok {
+		return paymentText{}, false
+	}
 	var t paymentText
 	t.conversationID, t.externalID, t.channel = r.next(), r.next(), r.next()
 	t.pan, t.holder, t.bankOrderID, t.posAlias = r.next(), r.next(), r.next(), r.next()
 	t.items = r
-	return t
+	return t, true
 }
 
-// cancelConversation returns the conversationId of a CANCEL.
+// cancelConversationAt returns the conversationId of a CANCEL; false when
+// the record was evicted while the caller was reading it.
+func (s *store) cancelConversationAt(c *cancelRecord) (string, bool) {
+	t, ok := s.cstrs.text(c.text)
+	return t.next(), ok
+}
+
+// txRefundConversationAt returns the conversationId of a transaction
+// refund; false when the record was evicted while the caller was reading
+// it.
+func (s *store) txRefundConversationAt(r *txRefundRecord) (string, bool) {
+	t, ok := s.rstrs.text(r.text)
+	return t.next(), ok
+}
+
+// cancelConversation and txRefundConversation are the above while
+// eviction is held off (paused).
 func (s *store) cancelConversation(c *cancelRecord) string {
-	t := s.cstrs.text(c.text)
-	return t.next()
+	return paused(s.cancelConversationAt(c))
 }
 
-// txRefundConversation returns the conversationId of a transaction refund.
 func (s *store) txRefundConversation(r *txRefundRecord) string {
-	t := s.rstrs.text(r.text)
-	return t.next()
+	return paused(s.txRefundConversationAt(r))
 }
 
 // card returns the catalogue entry of the payment's card; every stored
-// card number was found in the catalogue when the payment was made.
-func (s *store) card(p *payment) *craftgate.TestCard {
-	r := s.textOf(p)
-	r.next()
-	r.next()
-	r.next()
-	tc, _ := craftgate.TestCards().Card(r.next())
-	return tc
+// card number was found in the catalogue when the payment was made. False
+// when the payment was evicted while the caller was reading it.
+func (s *store) card(p *payment) (*craftgate.TestCard, bool) {
+	t, ok := s.text(p)
+	if !ok {
+		return nil, false
+	}
+	tc, _ := craftgate.TestCards().Card(t.pan)
+	return tc, true
 }
 
 // paymentsByConversation returns every payment with conversationId c, by
@@ -500,8 +563,8 @@ func (s *store) paymentsByConversation(c string) []*payment {
 		if p == nil {
 			break
 		}
-		if r := s.textOf(p); r.next() == c {
-			out = append(out, p)
+		if r, ok := s.textAt(p); ok && r.next() == c {
+			out = append(out, p) // one evicted meanwhile is not found
 		}
 		id = p.convPrev
 	}
@@ -732,7 +795,7 @@ func (s *store) relocate(p *payment) *keptPayment {
 		k.txs[i].subMerchantPrice, k.txs[i].refunded = t.subMerchantPrice, t.refunded
 		k.txs[i].paymentID.Store(p.id)
 	}
-	r := s.strs.text(p.text)
+	r := s.textOf(p) // under s.mu in the eviction round, which frees the strings after this
 	block := r.b
 	n := r.skip(paymentFields + 2*int(p.txCount))
 	k.text = bytes.Clone(block[:n])

@@ -36,7 +36,10 @@ func TestArena(t *testing.T) {
 		want = append(want, fields)
 	}
 	for i, ref := range refs {
-		r := a.text(ref)
+		r, ok := a.text(ref)
+		if !ok {
+			t.Fatalf("block %d: chunk freed", i)
+		}
 		for j, f := range want[i] {
 			if got := r.next(); got != f {
 				t.Fatalf("block %d field %d: %d bytes, want %d", i, j, len(got), len(f))

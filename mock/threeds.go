@@ -254,8 +254,7 @@ func (m *Mock) acsGet(c *call) error {
 	if !ok {
 		return nil
 	}
-	m.acsPage(c, p, s)
-	return nil
+	return m.acsPage(c, p, s)
 }
 
 // acsPost serves POST /_mock/acs/{id}: without action, the redirect form
@@ -271,9 +270,9 @@ func (m *Mock) acsPost(c *call) error {
 	}
 	switch action := c.r.PostForm.Get("action"); action {
 	case "":
-		m.acsPage(c, p, s)
+		return m.acsPage(c, p, s)
 	case "verify", "reject":
-		m.acsReturn(c, p, s, action == "verify")
+		return m.acsReturn(c, p, s, action == "verify")
 	default:
 		c.sendMessage(http.StatusBadRequest, "Bad request", "Unknown action; use Verify or Reject.")
 	}
@@ -299,15 +298,20 @@ func mdAccepted(mode string, md int) bool {
 	return md == 1
 }
 
-// acsPage renders the bank's page.
-func (m *Mock) acsPage(c *call, p *payment, s *threeDSSession) {
-	card := m.store.card(p)
+// acsPage renders the bank's page, or returns the 404 of a payment
+// evicted while it was read.
+func (m *Mock) acsPage(c *call, p *payment, s *threeDSSession) error {
+	card, ok := m.store.card(p)
+	if !ok {
+		return errReadEvicted(p.id)
+	}
 	p.mu.Lock()
 	returned := s.returned
 	p.mu.Unlock()
 	set := m.settings.Load()
 	m.sendACSPage(c, acsView{card: card, amount: displayAmount(p.paidPrice, craftgate.Currencies[p.currency]), subject: itoa(p.id),
 		action: pathACS + "/" + itoa(p.id), token: s.token, mode: set.ThreeDSMode, model: set.ThreeDSModel, returned: returned})
+	return nil
 }
 
 // acsView is what the bank's page shows: of a payment or of a card
@@ -354,70 +358,78 @@ func (m *Mock) conversationData(id int64) string {
 
 // acsReturn applies the buyer's answer and answers the callback form. The
 // merchant's 3-D Secure mode and model are read now, at verification (a
-// settings change between init and verification applies to it).
-func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
-	card := m.store.card(p)
-	conversationID := m.store.text(p).conversationID
+// settings change between init and verification applies to it). It
+// returns the 404 of a payment evicted while it was read.
+func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) error {
+	text, ok := m.store.text(p)
+	if !ok {
+		return errReadEvicted(p.id)
+	}
+	card, _ := craftgate.TestCards().Card(text.pan)
+	conversationID := text.conversationID
 	set := m.settings.Load()
 
-	p = m.store.lock(p)
-	if s.returned || p.phase != phaseInitThreeDS {
-		md := s.md
-		p.mu.Unlock()
+	var f callbackFields
+	event, md, failed, again := EventThreeDSVerify, 0, false, false
+	func() {
+		p = m.store.lock(p)
+		defer p.mu.Unlock()
+		if s.returned || p.phase != phaseInitThreeDS {
+			again, md = true, s.md
+			return
+		}
+		s.returned = true
+		if verify {
+			md = verifyMd(card)
+		}
+		s.md = md
+		p.md = int8(md)
+		f = callbackFields{paymentID: itoa(p.id), conversationID: conversationID, md: md}
+		if set.ThreeDSModel == ThreeDSModel3DPay {
+			event = EventAPIVerifyAndAuth
+		}
+		switch {
+		case !mdAccepted(set.ThreeDSMode, md):
+			// Not authenticated: the payment fails; the callback carries no
+			// paymentId (docs/reference/craftgate/flows.md 2.2: "sent when verification succeeded").
+			p.phase, p.failed, p.failStep = phaseFinal, true, stepThreeDSVerify
+			f.status, f.paymentID = craftgate.StatusFailure, ""
+			failed = true
+		case set.ThreeDSModel == ThreeDSModel3D:
+			p.phase = phaseCallbackThreeDS
+			f.status, f.completeStatus, f.conversationData = craftgate.StatusSuccess, craftgate.CompleteStatusWaiting, m.conversationData(p.id)
+		default: // 3D_PAY: the money is taken now.
+			p.phase = phaseFinal
+			if down := m.bankOutage(card, m.Now()); down != nil {
+				p.failed, p.failStep, p.outage = true, stepOutage, down.index
+				f.status = craftgate.StatusFailure
+				failed = true
+			} else if step, declined := completionDecline(p, card); declined {
+				// Mock choice: a 3D Pay payment the bank declines is reported
+				// with status FAILURE (verification passed, but the payment did
+				// not), so that no merchant mistakes it for a paid order. A
+				// pre-authorisation can be declined at PRE_AUTH (preauth.go).
+				p.failed, p.failStep = true, failStepOf(step)
+				f.status = craftgate.StatusFailure
+				failed = true
+			} else {
+				p.refund = refundNot
+				f.status = craftgate.StatusSuccess
+				if p.isDeposit() {
+					m.creditDeposit(p) // a 3-D Secure wallet top-up (wallet.go)
+				}
+				m.saveOnSuccess(p) // storeCardAfterSuccessPayment
+			}
+			f.completeStatus, f.conversationData = craftgate.CompleteStatusCompleted, m.conversationData(p.id)
+		}
+	}()
+	if again {
 		// docs/reference/craftgate/flows.md 2.1 item 6: status FAILURE, callbackStatus ALREADY_RETURNED.
 		m.sendCallback(c, s, callbackFields{status: craftgate.StatusFailure, callbackStatus: craftgate.CallbackAlreadyReturned,
 			paymentID: itoa(p.id), conversationID: conversationID, md: md},
 			"Already returned", "This verification was already completed.")
-		return
+		return nil
 	}
-	s.returned = true
-	md := 0
-	if verify {
-		md = verifyMd(card)
-	}
-	s.md = md
-	p.md = int8(md)
-	f := callbackFields{paymentID: itoa(p.id), conversationID: conversationID, md: md}
-	event := EventThreeDSVerify
-	if set.ThreeDSModel == ThreeDSModel3DPay {
-		event = EventAPIVerifyAndAuth
-	}
-	failed := false
-	switch {
-	case !mdAccepted(set.ThreeDSMode, md):
-		// Not authenticated: the payment fails; the callback carries no
-		// paymentId (docs/reference/craftgate/flows.md 2.2: "sent when verification succeeded").
-		p.phase, p.failed, p.failStep = phaseFinal, true, stepThreeDSVerify
-		f.status, f.paymentID = craftgate.StatusFailure, ""
-		failed = true
-	case set.ThreeDSModel == ThreeDSModel3D:
-		p.phase = phaseCallbackThreeDS
-		f.status, f.completeStatus, f.conversationData = craftgate.StatusSuccess, craftgate.CompleteStatusWaiting, m.conversationData(p.id)
-	default: // 3D_PAY: the money is taken now.
-		p.phase = phaseFinal
-		if down := m.bankOutage(card, m.Now()); down != nil {
-			p.failed, p.failStep, p.outage = true, stepOutage, down.index
-			f.status = craftgate.StatusFailure
-			failed = true
-		} else if step, declined := completionDecline(p, card); declined {
-			// Mock choice: a 3D Pay payment the bank declines is reported
-			// with status FAILURE (verification passed, but the payment did
-			// not), so that no merchant mistakes it for a paid order. A
-			// pre-authorisation can be declined at PRE_AUTH (preauth.go).
-			p.failed, p.failStep = true, failStepOf(step)
-			f.status = craftgate.StatusFailure
-			failed = true
-		} else {
-			p.refund = refundNot
-			f.status = craftgate.StatusSuccess
-			if p.isDeposit() {
-				m.creditDeposit(p) // a 3-D Secure wallet top-up (wallet.go)
-			}
-			m.saveOnSuccess(p) // storeCardAfterSuccessPayment
-		}
-		f.completeStatus, f.conversationData = craftgate.CompleteStatusCompleted, m.conversationData(p.id)
-	}
-	p.mu.Unlock()
 	m.logThreeDS(c, p, "verified mdStatus "+strconv.Itoa(md))
 	m.emitPayment(event, p, failed)
 	heading, msg := "Verified", "Your bank verified the payment."
@@ -425,6 +437,7 @@ func (m *Mock) acsReturn(c *call, p *payment, s *threeDSSession, verify bool) {
 		heading, msg = "Not verified", "The payment could not be verified."
 	}
 	m.sendCallback(c, s, f, heading, msg)
+	return nil
 }
 
 // bankDeclinesCompletion reports whether the card's THREEDS_COMPLETE
@@ -496,8 +509,7 @@ func (m *Mock) completeThreeDS(c *call) error {
 		}
 		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
 	}
-	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, en) })
-	return nil
+	return c.sendPayment(http.StatusOK, p, en)
 }
 
 // finishThreeDS applies 3ds-complete to payment paymentID: a payment, or
@@ -509,11 +521,15 @@ func (m *Mock) finishThreeDS(paymentID int64, deposit bool) (p *payment, card *c
 	if p == nil {
 		return nil, nil, "", nil, false, m.paymentNotFound("paymentId "+itoa(paymentID)+": payment", paymentID)
 	}
-	card = m.store.card(p)
+	card, ok := m.store.card(p)
+	if !ok {
+		return nil, nil, "", nil, false, errReadEvicted(p.id)
+	}
 	id := itoa(p.id)
 	down = m.bankOutage(card, m.Now())
 
 	p = m.store.lock(p)
+	defer p.mu.Unlock()
 	switch {
 	case !p.threeDS:
 		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+" is not a 3-D Secure payment")
@@ -528,7 +544,6 @@ func (m *Mock) finishThreeDS(paymentID int64, deposit bool) (p *payment, card *c
 		refuse = errValidation(CodeThreeDSNotCompletable, "paymentId "+id+" is already completed (paymentStatus "+p.status()+")")
 	}
 	if refuse != nil {
-		p.mu.Unlock()
 		return p, card, "", nil, false, refuse
 	}
 	p.phase = phaseFinal
@@ -546,7 +561,6 @@ func (m *Mock) finishThreeDS(paymentID int64, deposit bool) (p *payment, card *c
 		}
 		m.saveOnSuccess(p) // storeCardAfterSuccessPayment
 	}
-	p.mu.Unlock()
 	return p, card, step, down, declined, nil
 }
 
@@ -557,6 +571,10 @@ func (m *Mock) logThreeDS(c *call, p *payment, what string) {
 	p.mu.Lock()
 	status := p.status()
 	p.mu.Unlock()
+	number := "" // evicted meanwhile: logged without the card
+	if card, ok := m.store.card(p); ok {
+		number = card.Number
+	}
 	m.log.LogAttrs(c.r.Context(), slog.LevelDebug, "mock: 3-D Secure "+what,
-		slog.Int64("id", p.id), slog.String("status", status), slog.String("card", craftgate.MaskPAN(m.store.card(p).Number)))
+		slog.Int64("id", p.id), slog.String("status", status), slog.String("card", craftgate.MaskPAN(number)))
 }

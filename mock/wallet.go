@@ -231,19 +231,21 @@ func (m *Mock) createWallet(c *call) error {
 	}
 	now := m.nowUnix()
 	b := &m.book
-	b.mu.Lock()
-	if b.members[c.id] == nil {
-		b.mu.Unlock()
-		return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
+	var out craftgate.Wallet
+	if e := locked(&b.mu, func() error {
+		if b.members[c.id] == nil {
+			return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
+		}
+		if _, has := b.memberWallet[c.id]; has {
+			return errValidation(CodeWalletExists, "member "+c.idText+" already has a wallet")
+		}
+		w := &wallet{id: take(&b.nextWallet), memberID: c.id, created: now, updated: now, limit: limit, currency: ci}
+		b.wallets[w.id], b.memberWallet[c.id] = w, w.id
+		out = m.renderWallet(w)
+		return nil
+	}); e != nil {
+		return e
 	}
-	if _, has := b.memberWallet[c.id]; has {
-		b.mu.Unlock()
-		return errValidation(CodeWalletExists, "member "+c.idText+" already has a wallet")
-	}
-	w := &wallet{id: take(&b.nextWallet), memberID: c.id, created: now, updated: now, limit: limit, currency: ci}
-	b.wallets[w.id], b.memberWallet[c.id] = w, w.id
-	out := m.renderWallet(w)
-	b.mu.Unlock()
 	payload, _ := json.Marshal(struct {
 		Currency            string           `json:"currency"`
 		WalletID            int64            `json:"walletId"`
@@ -326,17 +328,20 @@ func (m *Mock) resetMerchantWallet(c *call) error {
 	now := m.nowUnix()
 	var evs []walletEvent
 	b := &m.book
-	b.mu.Lock()
-	w := b.merchant(now)
-	if v != w.amount {
-		b.mu.Unlock()
-		return errValidation(CodeWalletBalanceMismatch, "walletAmount "+v.String()+" is not the merchant wallet's balance")
+	var out craftgate.Wallet
+	if e := locked(&b.mu, func() error {
+		w := b.merchant(now)
+		if v != w.amount {
+			return errValidation(CodeWalletBalanceMismatch, "walletAmount "+v.String()+" is not the merchant wallet's balance")
+		}
+		if w.amount != 0 {
+			_ = b.move(w, -w.amount, craftgate.WalletTxMerchantBalanceReset, w.id, now, &evs) // never fails: no floor
+		}
+		out = m.renderWallet(w)
+		return nil
+	}); e != nil {
+		return e
 	}
-	if w.amount != 0 {
-		_ = b.move(w, -w.amount, craftgate.WalletTxMerchantBalanceReset, w.id, now, &evs) // never fails: no floor
-	}
-	out := m.renderWallet(w)
-	b.mu.Unlock()
 	m.emitWallet(evs)
 	c.sendData(http.StatusOK, out)
 	return nil
@@ -490,36 +495,38 @@ func (m *Mock) remit(c *call, receive bool) {
 	now := m.nowUnix()
 	var evs []walletEvent
 	b := &m.book
-	b.mu.Lock()
-	w, e := b.memberWalletOf(req.MemberID, "memberId")
-	if e == nil && w.currency != ci {
-		e = errValidation(CodeWalletCurrencyMismatch, "currency "+req.Currency+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
-	}
-	merchant := b.merchant(now)
-	if e == nil && merchant.currency != ci {
-		e = errValidation(CodeWalletCurrencyMismatch, "the merchant's wallet is in "+craftgate.Currencies[merchant.currency]+"; remittances in "+req.Currency+" are not possible")
-	}
 	rm := &remittance{memberID: req.MemberID, created: now, price: price, currency: ci, receive: receive, reason: reason, description: desc}
-	if e == nil {
+	if e := locked(&b.mu, func() error {
+		w, e := b.memberWalletOf(req.MemberID, "memberId")
+		if e == nil && w.currency != ci {
+			e = errValidation(CodeWalletCurrencyMismatch, "currency "+req.Currency+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
+		}
+		merchant := b.merchant(now) // created at the first need, even by a refused remittance
+		if e == nil && merchant.currency != ci {
+			e = errValidation(CodeWalletCurrencyMismatch, "the merchant's wallet is in "+craftgate.Currencies[merchant.currency]+"; remittances in "+req.Currency+" are not possible")
+		}
+		if e != nil {
+			return e
+		}
 		rm.id = take(&b.nextRemittance)
 		from, to := merchant, w
 		if receive {
 			from, to = w, merchant
 		}
 		// The debit first: it is the one that can fail, before anything moved.
-		if e = b.move(from, -price, craftgate.WalletTxRemittance, rm.id, now, &evs); e == nil {
-			_ = b.move(to, price, craftgate.WalletTxRemittance, rm.id, now, &evs) // a credit never fails
-			b.remittances[rm.id] = rm
-			b.remitOrder = append(b.remitOrder, rm.id)
-			if len(b.remitOrder) > maxRemittances {
-				delete(b.remittances, b.remitOrder[0])
-				b.remitOrder = slices.Delete(b.remitOrder, 0, 1)
-			}
+		if e := b.move(from, -price, craftgate.WalletTxRemittance, rm.id, now, &evs); e != nil {
+			return e
 		}
-	}
-	b.mu.Unlock()
-	if e != nil {
-		c.fail(e)
+		_ = b.move(to, price, craftgate.WalletTxRemittance, rm.id, now, &evs) // a credit never fails
+		b.remittances[rm.id] = rm
+		b.remitOrder = append(b.remitOrder, rm.id)
+		if len(b.remitOrder) > maxRemittances {
+			delete(b.remittances, b.remitOrder[0])
+			b.remitOrder = slices.Delete(b.remitOrder, 0, 1)
+		}
+		return nil
+	}); e != nil {
+		c.fail(asAPIError(e))
 		return
 	}
 	m.emitWallet(evs)
@@ -529,11 +536,14 @@ func (m *Mock) remit(c *call, receive bool) {
 // retrieveRemittance serves GET and POST /wallet/v1/remittances/{id}.
 func (m *Mock) retrieveRemittance(c *call) error {
 	b := &m.book
-	b.mu.Lock()
-	rm := b.remittances[c.id]
-	b.mu.Unlock()
-	if rm == nil { // remittances never change once stored
-		return errNotFound(CodeRemittanceNotFound, "remittance "+c.idText+" not found (the mock keeps the newest "+strconv.Itoa(maxRemittances)+")")
+	var rm *remittance // remittances never change once stored
+	if e := locked(&b.mu, func() error {
+		if rm = b.remittances[c.id]; rm == nil {
+			return errNotFound(CodeRemittanceNotFound, "remittance "+c.idText+" not found (the mock keeps the newest "+strconv.Itoa(maxRemittances)+")")
+		}
+		return nil
+	}); e != nil {
+		return e
 	}
 	c.sendData(http.StatusOK, m.renderRemittance(rm))
 	return nil
@@ -577,21 +587,24 @@ func (m *Mock) credit(memberID int64, ci uint8, price money, typ string) (int64,
 	now := m.nowUnix()
 	var evs []walletEvent
 	b := &m.book
-	b.mu.Lock()
-	w, e := b.memberWalletOf(memberID, "buyerMemberId")
-	if e == nil && w.currency != ci {
-		e = errValidation(CodeWalletCurrencyMismatch, "currency "+craftgate.Currencies[ci]+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
+	var id, txID, walletID int64
+	if e := locked(&b.mu, func() error {
+		w, e := b.memberWalletOf(memberID, "buyerMemberId")
+		if e != nil {
+			return e
+		}
+		if w.currency != ci {
+			return errValidation(CodeWalletCurrencyMismatch, "currency "+craftgate.Currencies[ci]+" is not the currency of the member's wallet ("+craftgate.Currencies[w.currency]+")")
+		}
+		id = take(&b.nextDeposit)
+		_ = b.move(w, price, typ, id, now, &evs) // a credit never fails
+		txID, walletID = w.txs[len(w.txs)-1].id, w.id
+		return nil
+	}); e != nil {
+		return 0, nil, asAPIError(e)
 	}
-	if e != nil {
-		b.mu.Unlock()
-		return 0, nil, e
-	}
-	id := take(&b.nextDeposit)
-	_ = b.move(w, price, typ, id, now, &evs) // a credit never fails
-	t := w.txs[len(w.txs)-1]
-	b.mu.Unlock()
 	m.emitWallet(evs)
-	return id, &craftgate.DepositWalletTransaction{ID: t.id, WalletTransactionType: typ, Amount: price.toAmount(), WalletID: w.id}, nil
+	return id, &craftgate.DepositWalletTransaction{ID: txID, WalletTransactionType: typ, Amount: price.toAmount(), WalletID: walletID}, nil
 }
 
 // checkDepositMember fails when the member or its wallet is missing, so
@@ -675,8 +688,7 @@ func (m *Mock) createDeposit(c *call) error {
 	p = m.store.lock(p)
 	m.creditDeposit(p)
 	p.mu.Unlock()
-	c.sendData(http.StatusOK, m.renderDeposit(p))
-	return nil
+	return m.sendDeposit(c, p)
 }
 
 // threeDSDepositRequest is the body of POST /payment/v1/deposits/3ds-init.
@@ -764,8 +776,7 @@ func (m *Mock) completeThreeDSDeposit(c *call) error {
 		}
 		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
 	}
-	c.sendData(http.StatusOK, m.renderDeposit(p))
-	return nil
+	return m.sendDeposit(c, p)
 }
 
 // creditDeposit credits a completed card deposit to its wallet; the
@@ -808,9 +819,24 @@ func (m *Mock) topUpMovement(memberID int64, ci uint8, typ string, id int64) *cr
 	return nil
 }
 
-// renderDeposit is the DepositPayment of a completed 3-D Secure deposit.
-func (m *Mock) renderDeposit(p *payment) craftgate.DepositPayment {
-	text := m.store.text(p)
+// sendDeposit answers a completed deposit, or returns the 404 of one
+// evicted while it was read.
+func (m *Mock) sendDeposit(c *call, p *payment) error {
+	d, ok := m.renderDeposit(p)
+	if !ok {
+		return errReadEvicted(p.id)
+	}
+	c.sendData(http.StatusOK, d)
+	return nil
+}
+
+// renderDeposit is the DepositPayment of a completed 3-D Secure deposit;
+// false when p was evicted while it was read.
+func (m *Mock) renderDeposit(p *payment) (craftgate.DepositPayment, bool) {
+	text, ok := m.store.text(p)
+	if !ok {
+		return craftgate.DepositPayment{}, false
+	}
 	var refs []byte
 	ref := func(kind uint64, digits int) string {
 		refs = m.appendRef(refs[:0], kind, p.id, digits)
@@ -823,7 +849,7 @@ func (m *Mock) renderDeposit(p *payment) craftgate.DepositPayment {
 		TransID: ref(refTransID, transIDDigits), OrderID: ref(refOrderID, orderIDDigits),
 		PaymentType: craftgate.PaymentTypeDeposit, PaymentStatus: craftgate.StatusSuccess,
 		WalletTransaction: m.topUpMovement(p.buyerMemberID, p.currency, craftgate.WalletTxDepositFromCard, p.id)}
-	return out
+	return out, true
 }
 
 // createFundTransferDeposit serves POST /payment/v1/deposits/fund-transfer.

@@ -81,14 +81,15 @@ func (b *book) walletTxOf(c *call) (*wallet, *walletTx, *apiError) {
 // walletTxRefundable serves GET .../wallet-transactions/{id}/refundable-amount.
 func (m *Mock) walletTxRefundable(c *call) error {
 	b := &m.book
-	b.mu.Lock()
-	w, t, e := b.walletTxOf(c)
 	var left money
-	if e == nil {
+	if e := locked(&b.mu, func() error {
+		w, t, e := b.walletTxOf(c)
+		if e != nil {
+			return e
+		}
 		left = b.refundable(w, t)
-	}
-	b.mu.Unlock()
-	if e != nil {
+		return nil
+	}); e != nil {
 		return e
 	}
 	c.sendData(http.StatusOK, struct {
@@ -110,15 +111,16 @@ func (m *Mock) refundWalletTx(c *call) error {
 		return e
 	}
 	b := &m.book
-	b.mu.Lock()
-	_, t, e := b.walletTxOf(c)
 	var txID int64
 	var card bool
-	if e == nil {
+	if e := locked(&b.mu, func() error {
+		_, t, e := b.walletTxOf(c)
+		if e != nil {
+			return e
+		}
 		txID, card = t.txID, t.typ == craftgate.WalletTxDepositFromCard
-	}
-	b.mu.Unlock()
-	if e != nil {
+		return nil
+	}); e != nil {
 		return e
 	}
 	var p *payment
@@ -135,17 +137,18 @@ func (m *Mock) refundWalletTx(c *call) error {
 	}
 	now := m.nowUnix()
 	var evs []walletEvent
-	b.mu.Lock()
-	w, t, e := b.walletTxOf(c)
 	var rec walletTxRefund
-	switch {
-	case e != nil:
-	case len(b.txRefundIDs) >= maxWalletTxRefunds:
-		e = errValidation(CodeMemberCapacity, "the mock holds at most "+strconv.Itoa(maxWalletTxRefunds)+" wallet transaction refunds")
-	case price > b.refundable(w, t):
-		e = errValidation(CodeRefundExceedsRefundable, "refundPrice "+price.String()+" exceeds the refundable amount "+
-			b.refundable(w, t).String()+" of wallet transaction "+c.idText)
-	default:
+	if e := locked(&b.mu, func() error {
+		w, t, e := b.walletTxOf(c)
+		switch {
+		case e != nil:
+			return e
+		case len(b.txRefundIDs) >= maxWalletTxRefunds:
+			return errValidation(CodeMemberCapacity, "the mock holds at most "+strconv.Itoa(maxWalletTxRefunds)+" wallet transaction refunds")
+		case price > b.refundable(w, t):
+			return errValidation(CodeRefundExceedsRefundable, "refundPrice "+price.String()+" exceeds the refundable amount "+
+				b.refundable(w, t).String()+" of wallet transaction "+c.idText)
+		}
 		typ := "REFUND_WALLET_TX_FUND_TRANSFER"
 		if card {
 			typ = "REFUND_WALLET_TX_TO_CARD"
@@ -157,9 +160,8 @@ func (m *Mock) refundWalletTx(c *call) error {
 		_ = b.move(w, -price, typ, rec.id, now, &evs) // within the balance: refundable is at most it
 		b.txRefunds[t.id] = append(b.txRefunds[t.id], rec)
 		b.txRefundIDs = append(b.txRefundIDs, rec.id)
-	}
-	b.mu.Unlock()
-	if e != nil {
+		return nil
+	}); e != nil {
 		return e
 	}
 	m.emitWallet(evs)
@@ -170,14 +172,15 @@ func (m *Mock) refundWalletTx(c *call) error {
 // listWalletTxRefunds serves GET .../wallet-transactions/{id}/refunds.
 func (m *Mock) listWalletTxRefunds(c *call) error {
 	b := &m.book
-	b.mu.Lock()
-	_, t, e := b.walletTxOf(c)
 	var recs []walletTxRefund
-	if e == nil {
+	if e := locked(&b.mu, func() error {
+		_, t, e := b.walletTxOf(c)
+		if e != nil {
+			return e
+		}
 		recs = append(recs, b.txRefunds[t.id]...)
-	}
-	b.mu.Unlock()
-	if e != nil {
+		return nil
+	}); e != nil {
 		return e
 	}
 	out := struct {

@@ -421,21 +421,21 @@ func (m *Mock) redirectHTML(r *http.Request, s *methodSession) string {
 // sendPayment answers the payment of s (retrieve by the method's
 // reference): the payment, failed ones included, like a retrieve.
 func (m *Mock) sendPayment(c *call, s *methodSession, what string) error {
-	s.page.mu.Lock()
-	id, paid := s.page.paymentID, s.page.state == checkoutPaid
-	s.page.mu.Unlock()
-	if !paid {
-		return errMethodState(s.method+" payment", what, "is not paid yet")
+	var id int64
+	if e := locked(&s.page.mu, func() error {
+		if s.page.state != checkoutPaid {
+			return errMethodState(s.method+" payment", what, "is not paid yet")
+		}
+		id = s.page.paymentID
+		return nil
+	}); e != nil {
+		return e
 	}
 	p := m.store.payment(id)
 	if p == nil {
 		return m.paymentNotFound("payment "+itoa(id), id)
 	}
-	c.out = append(c.out, `{"data":`...)
-	c.out = m.appendPayment(c.out, p, c.en())
-	c.out = append(c.out, '}')
-	c.send(http.StatusOK)
-	return nil
+	return c.sendPayment(http.StatusOK, p, c.en())
 }
 
 // installmentNumbers are the numbers of the offered installments.

@@ -183,20 +183,22 @@ func (m *Mock) reservePayment(d *draft, fails bool, now int64) (id, txFirst int6
 	}
 	var evs []walletEvent
 	b := &m.book
-	b.mu.Lock()
-	w, e := b.payerWallet(d.buyerMemberID, d.currency)
-	if e == nil && !fails {
-		e = w.canPay(d.walletPrice)
+	if err := locked(&b.mu, func() error {
+		w, e := b.payerWallet(d.buyerMemberID, d.currency)
+		if e == nil && !fails {
+			e = w.canPay(d.walletPrice)
+		}
+		if e != nil {
+			return e
+		}
+		id, txFirst = nextRange(&m.ids.payment, 1), nextRange(&m.ids.tx, len(d.txs))
+		if !fails {
+			_ = b.move(w, -d.walletPrice, craftgate.WalletTxPaymentRedeem, id, now, &evs) // checked above
+		}
+		return nil
+	}); err != nil {
+		return 0, 0, asAPIError(err)
 	}
-	if e != nil {
-		b.mu.Unlock()
-		return 0, 0, e
-	}
-	id, txFirst = nextRange(&m.ids.payment, 1), nextRange(&m.ids.tx, len(d.txs))
-	if !fails {
-		_ = b.move(w, -d.walletPrice, craftgate.WalletTxPaymentRedeem, id, now, &evs) // checked above
-	}
-	b.mu.Unlock()
 	m.emitWallet(evs)
 	return id, txFirst, nil
 }
@@ -211,8 +213,9 @@ func (w *wallet) canPay(amount money) *apiError {
 }
 
 // walletShares returns each transaction's walletPrice (see the MOCK
-// DECISION above), appended to out; the caller holds p.mu.
-func (s *store) walletShares(p *payment, out []money) []money {
+// DECISION above), appended to out; the caller holds p.mu. False when p
+// was evicted while it was read.
+func (s *store) walletShares(p *payment, out []money) ([]money, bool) {
 	n := int(p.txCount)
 	out = out[:0]
 	wallet := s.walletPrice(p)
@@ -220,39 +223,43 @@ func (s *store) walletShares(p *payment, out []money) []money {
 		for range n {
 			out = append(out, 0)
 		}
-		return out
+		return out, true
+	}
+	var txs [8]*transaction
+	all, ok := s.txsAt(p, txs[:0])
+	if !ok {
+		return out, false
 	}
 	if wallet == p.paidPrice {
-		for i := range n {
-			out = append(out, s.tx(p, i).paidPrice)
+		for _, t := range all {
+			out = append(out, t.paidPrice)
 		}
-		return out
+		return out, true
 	}
 	grain := moneyCent
 	if wallet%moneyCent != 0 {
 		grain = 1
 	}
 	var sum money
-	for i := range n - 1 {
-		t := s.tx(p, i)
+	for _, t := range all[:n-1] {
 		v := min(mulDiv(wallet, t.paidPrice, p.paidPrice)/grain*grain, t.paidPrice)
 		out = append(out, v)
 		sum += v
 	}
 	last := wallet - sum
-	if room := s.tx(p, n-1).paidPrice; last > room {
+	if room := all[n-1].paidPrice; last > room {
 		// Rounding left more than the last item was paid: give the
 		// excess to the earlier items, within their paidPrice (the
 		// paidPrices sum to paidPrice >= walletPrice, so it fits).
 		over := last - room
 		last = room
 		for i := range n - 1 {
-			add := min(over, s.tx(p, i).paidPrice-out[i])
+			add := min(over, all[i].paidPrice-out[i])
 			out[i] += add
 			over -= add
 		}
 	}
-	return append(out, last)
+	return append(out, last), true
 }
 
 // walletBack is the wallet-paid part of refunding price on an item whose

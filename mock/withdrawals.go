@@ -302,9 +302,13 @@ func (m *Mock) markAsRefunded(c *call) error {
 		if e := notRefundable(p); e != nil {
 			return nil, e
 		}
+		var txBuf [8]*transaction
+		txs, ok := m.store.txsAt(p, txBuf[:0])
+		if !ok {
+			return nil, errReadEvicted(p.id)
+		}
 		ds := make([]txRefundDraft, 0, p.txCount)
-		for i := range int(p.txCount) {
-			t := m.store.tx(p, i)
+		for i, t := range txs {
 			if left := t.refundable(); left > 0 {
 				ds = append(ds, txRefundDraft{txID: p.txFirst + int64(i), price: left, rw: refundWallet{}})
 				t.refunded = t.paidPrice
@@ -321,7 +325,10 @@ func (m *Mock) markAsRefunded(c *call) error {
 		if i > 0 {
 			c.out = append(c.out, ',')
 		}
-		c.out = m.appendTxRefund(c.out, r)
+		var ok bool
+		if c.out, ok = m.appendTxRefund(c.out, r); !ok {
+			return errRecordEvicted()
+		}
 	}
 	c.out = append(c.out, `]}}`...)
 	c.send(http.StatusOK)
@@ -356,10 +363,15 @@ func (m *Mock) markTxAsRefunded(c *call) error {
 			return nil, errValidation(CodeRefundExceedsRefundable, "refundPrice "+price.String()+" exceeds the refundable amount "+
 				left.String()+" of paymentTransactionId "+strconv.FormatInt(req.PaymentTransactionID, 10))
 		}
+		var txBuf [8]*transaction
+		txs, ok := m.store.txsAt(p, txBuf[:0])
+		if !ok {
+			return nil, errReadEvicted(p.id)
+		}
 		t.refunded += price
 		p.partial, p.refund = true, refundFull
-		for i := range int(p.txCount) {
-			if m.store.tx(p, i).refundable() > 0 {
+		for _, t := range txs {
+			if t.refundable() > 0 {
 				p.refund = refundPartial
 				break
 			}
@@ -370,6 +382,8 @@ func (m *Mock) markTxAsRefunded(c *call) error {
 	if e != nil {
 		return e
 	}
-	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendTxRefund(b, rec) })
+	if !c.sendRecord(http.StatusOK, func(b []byte) ([]byte, bool) { return m.appendTxRefund(b, rec) }) {
+		return errRecordEvicted()
+	}
 	return nil
 }
