@@ -39,15 +39,12 @@ type sbpQR struct {
 // mock's "declined" code.
 const actionSBPRejected = rbs.ActionDeclinedByIssuer
 
-func (m *Mock) sbpOrder(p params) (*order, []*event, *apiError) {
-	id := p.get("mdOrder")
-	if id == "" {
-		id = p.get("orderId")
-	}
+func (m *Mock) sbpOrder(p params) (*order, *reply, *apiError) {
+	id := p.first("mdOrder", "orderId")
 	if id == "" {
 		return nil, nil, fail(rbs.CodeWrongParameter, "[mdOrder] is empty")
 	}
-	return m.lookup(params{"orderId": {id}}, m.Now())
+	return m.lookupID(id, m.Now())
 }
 
 // sbpGetQR is sbp/c2b/qr/dynamic/get.do: the order's QR, created on the
@@ -59,12 +56,11 @@ func (m *Mock) sbpGetQR(r *http.Request, p params, _ bool) (*reply, *apiError) {
 	if s := p.get("paymentPurpose"); len([]rune(s)) > 140 {
 		return nil, fail(rbs.CodeWrongParameter, "paymentPurpose is too long")
 	}
-	o, evs, e := m.sbpOrder(p)
+	o, rep, e := m.sbpOrder(p)
 	if e != nil {
 		return nil, e
 	}
 	defer m.mu.Unlock()
-	rep := &reply{events: evs}
 	switch {
 	case o.status != rbs.StatusRegistered:
 		return rep, fail(rbs.CodeWrongState, "The order cannot be paid in its state")
@@ -97,28 +93,34 @@ func transactionState(s rbs.OrderStatus) string {
 	return "CREATED"
 }
 
-// sbpQRParam checks the optional qrId against the order's QR.
-func sbpQRParam(o *order, p params) *apiError {
-	if o.qr == nil {
-		return fail(rbs.CodeUnknownOrder, "The order has no SBP QR code")
+// sbpQROrder is sbpOrder for an order with an SBP QR, which the optional
+// qrId must name. When the order has no such QR, the lock is released and
+// the reply (with the expiry's event) comes with the error.
+func (m *Mock) sbpQROrder(p params) (*order, *reply, *apiError) {
+	o, rep, e := m.sbpOrder(p)
+	if e != nil {
+		return nil, nil, e
 	}
-	if q := p.get("qrId"); q != "" && q != o.qr.id {
-		return fail(rbs.CodeUnknownOrder, "Unknown qrId for the order")
+	switch q := p.get("qrId"); {
+	case o.qr == nil:
+		e = fail(rbs.CodeUnknownOrder, "The order has no SBP QR code")
+	case q != "" && q != o.qr.id:
+		e = fail(rbs.CodeUnknownOrder, "Unknown qrId for the order")
 	}
-	return nil
+	if e != nil {
+		m.mu.Unlock()
+		return nil, rep, e
+	}
+	return o, rep, nil
 }
 
 // sbpStatus is sbp/c2b/qr/status.do.
 func (m *Mock) sbpStatus(_ *http.Request, p params, _ bool) (*reply, *apiError) {
-	o, evs, e := m.sbpOrder(p)
+	o, rep, e := m.sbpQROrder(p)
 	if e != nil {
-		return nil, e
-	}
-	defer m.mu.Unlock()
-	rep := &reply{events: evs}
-	if e := sbpQRParam(o, p); e != nil {
 		return rep, e
 	}
+	defer m.mu.Unlock()
 	rep.body = map[string]any{"qrType": "DYNAMIC", "qrStatus": o.qr.status, "status": o.qr.status,
 		"transactionState": transactionState(o.status)}
 	return rep, nil
@@ -127,15 +129,11 @@ func (m *Mock) sbpStatus(_ *http.Request, p params, _ bool) (*reply, *apiError) 
 // sbpReject is sbp/c2b/qr/dynamic/reject.do: the merchant withdraws an
 // unpaid QR (REJECTED_BY_USER); the order stays payable otherwise.
 func (m *Mock) sbpReject(_ *http.Request, p params, _ bool) (*reply, *apiError) {
-	o, evs, e := m.sbpOrder(p)
+	o, rep, e := m.sbpQROrder(p)
 	if e != nil {
-		return nil, e
-	}
-	defer m.mu.Unlock()
-	rep := &reply{events: evs}
-	if e := sbpQRParam(o, p); e != nil {
 		return rep, e
 	}
+	defer m.mu.Unlock()
 	rejected := o.qr.status == qrStarted
 	if rejected {
 		o.qr.status = qrRejectedByUser
