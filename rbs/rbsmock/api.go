@@ -241,6 +241,32 @@ func (m *Mock) lookupID(id string, now time.Time) (*order, *reply, *apiError) {
 	return m.foundLocked(o, ok, now)
 }
 
+// lookupWhere is lookupID of an order that check (if not nil) accepts.
+// When check refuses it, the lock is released and the reply (with the expiry's
+// event) comes with check's error.
+func (m *Mock) lookupWhere(id string, now time.Time, check func(*order) *apiError) (*order, *reply, *apiError) {
+	o, rep, e := m.lookupID(id, now)
+	if e != nil {
+		return nil, nil, e
+	}
+	if check == nil {
+		return o, rep, nil
+	}
+	if e := check(o); e != nil {
+		m.mu.Unlock()
+		return nil, rep, e
+	}
+	return o, rep, nil
+}
+
+// payable fails unless o is registered and not yet paid.
+func payable(o *order) *apiError {
+	if o.status != rbs.StatusRegistered {
+		return fail(rbs.CodeWrongState, "The order cannot be paid in its state")
+	}
+	return nil
+}
+
 // foundLocked ends a lookup made under m.mu, ok telling whether o was
 // found: it unlocks and fails for a missing order, else expires o and
 // returns it, the lock still held, with a reply holding the expiry's event.
@@ -490,15 +516,11 @@ func (o *order) statusName() string {
 // alfaPay answers the router's /alfapay/paymentOrder.do: the redirect to
 // the Alfa Pay page for a registered, unpaid order.
 func (m *Mock) alfaPay(r *http.Request, p params, _ bool) (*reply, *apiError) {
-	now := m.Now()
-	o, rep, e := m.lookup(p, now)
+	o, rep, e := m.lookupWhere(p.get("orderId"), m.Now(), payable)
 	if e != nil {
-		return nil, e
+		return rep, e
 	}
 	defer m.mu.Unlock()
-	if o.status != rbs.StatusRegistered {
-		return rep, fail(rbs.CodeWrongState, "The order cannot be paid in its state")
-	}
 	if o.alfaPayToken == "" {
 		o.alfaPayToken = m.token(o.seq, 2)
 	}

@@ -121,14 +121,11 @@ func (m *Mock) paymentOrderBinding(r *http.Request, p params, _ bool) (*reply, *
 		return nil, fail(rbs.CodeWrongParameter, "Invalid CVC")
 	}
 	now := m.Now()
-	o, rep, e := m.lookupID(id, now)
+	o, rep, e := m.lookupWhere(id, now, payable)
 	if e != nil {
-		return nil, e
+		return rep, e
 	}
 	defer m.mu.Unlock()
-	if o.status != rbs.StatusRegistered {
-		return rep, fail(rbs.CodeWrongState, "The order cannot be paid in its state")
-	}
 	if o.clientID == "" {
 		return rep, fail(rbs.CodeWrongParameter, "[clientId] is empty")
 	}

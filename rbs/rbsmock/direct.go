@@ -52,8 +52,8 @@ func (m *Mock) paymentOrder(r *http.Request, p params, _ bool) (*reply, *apiErro
 			"acsUrl": m.acsURL(r, o), "packedCReq": o.acsToken}
 		return rep, nil
 	}
-	if o.status != rbs.StatusRegistered {
-		return rep, fail(rbs.CodeWrongState, "The order cannot be paid in its state")
+	if e := payable(o); e != nil {
+		return rep, e
 	}
 	if p.get("bindingNotNeeded") == "true" {
 		o.bindingNotNeeded = true
