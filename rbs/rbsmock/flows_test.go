@@ -211,44 +211,35 @@ func TestOperationStateTable(t *testing.T) {
 		return h.bank.Refund(ctx, &rbs.RefundRequest{OrderID: id, Amount: 1000})
 	}
 	decline := func(h *harness, id string) error { return h.bank.Decline(ctx, &rbs.DeclineRequest{OrderID: id}) }
+	// reach registers a 100.00 order (two-phase or not), pays it with
+	// the card pan unless pan is empty, then applies then, if not nil.
+	const approving, declining = "5555555555555599", "4000000000000119"
+	reach := func(preAuth bool, pan string, then op) func(h *harness) string {
+		return func(h *harness) string {
+			r := h.register(h.bank, preAuth, 10000)
+			if pan != "" {
+				h.pay(r.FormURL, pan, "")
+			}
+			if then != nil {
+				if err := then(h, r.OrderID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return r.OrderID
+		}
+	}
 	states := map[string]func(h *harness) string{
-		"0 registered": func(h *harness) string { return h.register(h.bank, false, 10000).OrderID },
-		"1 approved": func(h *harness) string {
-			r := h.register(h.bank, true, 10000)
-			h.pay(r.FormURL, "5555555555555599", "")
-			return r.OrderID
-		},
-		"2 deposited": func(h *harness) string {
-			r := h.register(h.bank, false, 10000)
-			h.pay(r.FormURL, "5555555555555599", "")
-			return r.OrderID
-		},
-		"3 reversed": func(h *harness) string {
-			r := h.register(h.bank, true, 10000)
-			h.pay(r.FormURL, "5555555555555599", "")
-			if err := reverse(h, r.OrderID); err != nil {
-				t.Fatal(err)
-			}
-			return r.OrderID
-		},
-		"4 refunded": func(h *harness) string {
-			r := h.register(h.bank, false, 10000)
-			h.pay(r.FormURL, "5555555555555599", "")
-			if err := refund(h, r.OrderID); err != nil {
-				t.Fatal(err)
-			}
-			return r.OrderID
-		},
+		"0 registered": reach(false, "", nil),
+		"1 approved":   reach(true, approving, nil),
+		"2 deposited":  reach(false, approving, nil),
+		"3 reversed":   reach(true, approving, reverse),
+		"4 refunded":   reach(false, approving, refund),
 		"5 ACS": func(h *harness) string {
 			r := h.register(h.bank, false, 10000)
 			h.submit(h.page(r.FormURL), card("4111111111111111"), "pay")
 			return r.OrderID
 		},
-		"6 declined": func(h *harness) string {
-			r := h.register(h.bank, false, 10000)
-			h.pay(r.FormURL, "4000000000000119", "")
-			return r.OrderID
-		},
+		"6 declined": reach(false, declining, nil),
 	}
 	// allowed[state][operation] -> resulting status, or -1 for errorCode 7.
 	const no = rbs.OrderStatus(-1)
