@@ -278,14 +278,16 @@ func TestOperationStateTable(t *testing.T) {
 
 func TestReverseAndRefundRules(t *testing.T) {
 	ctx := context.Background()
-	paid := func(h *harness, preAuth bool) string {
+	// paid is a fresh mock with an order of 1000.00, paid: held when
+	// preAuth, else deposited.
+	paid := func(t *testing.T, preAuth bool) (*harness, string) {
+		h := newHarness(t)
 		r := h.register(h.bank, preAuth, 100000)
 		h.pay(r.FormURL, "5555555555555599", "")
-		return r.OrderID
+		return h, r.OrderID
 	}
 	t.Run("a deposited payment is reversible only on its day", func(t *testing.T) {
-		h := newHarness(t)
-		id := paid(h, false)
+		h, id := paid(t, false)
 		h.mock.Advance(13 * time.Hour) // past midnight in Moscow
 		if err := h.bank.Reverse(ctx, &rbs.ReverseRequest{OrderID: id}); !rbs.HasCode(err, rbs.CodeWrongState) {
 			t.Fatalf("reverse the next day: %v", err)
@@ -298,8 +300,7 @@ func TestReverseAndRefundRules(t *testing.T) {
 		}
 	})
 	t.Run("reverse only once", func(t *testing.T) {
-		h := newHarness(t)
-		id := paid(h, true)
+		h, id := paid(t, true)
 		if err := h.bank.Reverse(ctx, &rbs.ReverseRequest{OrderID: id, Amount: 30000}); err != nil {
 			t.Fatal(err)
 		}
@@ -315,8 +316,7 @@ func TestReverseAndRefundRules(t *testing.T) {
 		}
 	})
 	t.Run("partial refunds up to the deposited amount, never beyond", func(t *testing.T) {
-		h := newHarness(t)
-		id := paid(h, false)
+		h, id := paid(t, false)
 		for _, amount := range []int64{40000, 60000} {
 			if err := h.bank.Refund(ctx, &rbs.RefundRequest{OrderID: id, Amount: amount}); err != nil {
 				t.Fatal(err)
@@ -334,8 +334,7 @@ func TestReverseAndRefundRules(t *testing.T) {
 		}
 	})
 	t.Run("over-refund in one go", func(t *testing.T) {
-		h := newHarness(t)
-		id := paid(h, false)
+		h, id := paid(t, false)
 		if err := h.bank.Refund(ctx, &rbs.RefundRequest{OrderID: id, Amount: 100001}); !rbs.HasCode(err, rbs.CodeWrongState) {
 			t.Errorf("over-refund: %v", err)
 		}
@@ -344,8 +343,7 @@ func TestReverseAndRefundRules(t *testing.T) {
 		}
 	})
 	t.Run("externalRefundId is idempotent; expectedDepositedAmount guards", func(t *testing.T) {
-		h := newHarness(t)
-		id := paid(h, false)
+		h, id := paid(t, false)
 		wrong := int64(5)
 		if err := h.bank.Refund(ctx, &rbs.RefundRequest{OrderID: id, Amount: 1000, ExpectedDepositedAmount: &wrong}); !rbs.HasCode(err, rbs.CodeWrongState) {
 			t.Errorf("expectedDepositedAmount: %v", err)
