@@ -54,6 +54,13 @@ type fanout struct {
 	children []formatters.Formatter
 }
 
+// each passes an event to every child, in order.
+func (f *fanout) each(event func(c formatters.Formatter)) {
+	for _, c := range f.children {
+		event(c)
+	}
+}
+
 // TestRunStarted implements formatters.Formatter. godog has set the storage
 // by now; the children get it before their own TestRunStarted.
 func (f *fanout) TestRunStarted() {
@@ -68,70 +75,50 @@ func (f *fanout) TestRunStarted() {
 
 // Feature implements formatters.Formatter.
 func (f *fanout) Feature(doc *messages.GherkinDocument, uri string, content []byte) {
-	for _, c := range f.children {
-		c.Feature(doc, uri, content)
-	}
+	f.each(func(c formatters.Formatter) { c.Feature(doc, uri, content) })
 }
 
 // Pickle implements formatters.Formatter.
 func (f *fanout) Pickle(p *messages.Pickle) {
-	for _, c := range f.children {
-		c.Pickle(p)
-	}
+	f.each(func(c formatters.Formatter) { c.Pickle(p) })
 }
 
 // Defined implements formatters.Formatter.
 func (f *fanout) Defined(p *messages.Pickle, s *messages.PickleStep, d *formatters.StepDefinition) {
-	for _, c := range f.children {
-		c.Defined(p, s, d)
-	}
+	f.each(func(c formatters.Formatter) { c.Defined(p, s, d) })
 }
 
 // Failed implements formatters.Formatter.
 func (f *fanout) Failed(p *messages.Pickle, s *messages.PickleStep, d *formatters.StepDefinition, err error) {
-	for _, c := range f.children {
-		c.Failed(p, s, d, err)
-	}
+	f.each(func(c formatters.Formatter) { c.Failed(p, s, d, err) })
 }
 
 // Passed implements formatters.Formatter.
 func (f *fanout) Passed(p *messages.Pickle, s *messages.PickleStep, d *formatters.StepDefinition) {
-	for _, c := range f.children {
-		c.Passed(p, s, d)
-	}
+	f.each(func(c formatters.Formatter) { c.Passed(p, s, d) })
 }
 
 // Skipped implements formatters.Formatter.
 func (f *fanout) Skipped(p *messages.Pickle, s *messages.PickleStep, d *formatters.StepDefinition) {
-	for _, c := range f.children {
-		c.Skipped(p, s, d)
-	}
+	f.each(func(c formatters.Formatter) { c.Skipped(p, s, d) })
 }
 
 // Undefined implements formatters.Formatter.
 func (f *fanout) Undefined(p *messages.Pickle, s *messages.PickleStep, d *formatters.StepDefinition) {
-	for _, c := range f.children {
-		c.Undefined(p, s, d)
-	}
+	f.each(func(c formatters.Formatter) { c.Undefined(p, s, d) })
 }
 
 // Pending implements formatters.Formatter.
 func (f *fanout) Pending(p *messages.Pickle, s *messages.PickleStep, d *formatters.StepDefinition) {
-	for _, c := range f.children {
-		c.Pending(p, s, d)
-	}
+	f.each(func(c formatters.Formatter) { c.Pending(p, s, d) })
 }
 
 // Ambiguous implements formatters.Formatter.
 func (f *fanout) Ambiguous(p *messages.Pickle, s *messages.PickleStep, d *formatters.StepDefinition, err error) {
-	for _, c := range f.children {
-		c.Ambiguous(p, s, d, err)
-	}
+	f.each(func(c formatters.Formatter) { c.Ambiguous(p, s, d, err) })
 }
 
 // Summary implements formatters.Formatter.
 func (f *fanout) Summary() {
-	for _, c := range f.children {
-		c.Summary()
-	}
+	f.each(func(c formatters.Formatter) { c.Summary() })
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/gatecheck/gatecheck/craftgate"
-	"github.com/gatecheck/gatecheck/features"
 )
 
 // TestMultiCurrencyRowsMatchTheCatalogue keeps the multi-currency outline
@@ -14,36 +13,16 @@ import (
 // card's association, in a currency other than TRY.
 func TestMultiCurrencyRowsMatchTheCatalogue(t *testing.T) {
 	const uri, name = "payments/multicurrency.feature", "A multi-currency <association> card pays in <currency>"
-	docs, err := features.Documents(features.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
 	rows := map[string]string{}
-	for _, d := range docs {
-		if d.Uri != uri {
-			continue
+	for _, r := range outlineExamples(t, uri, name, "card", "association", "currency") {
+		card, assoc, cur := r["card"], r["association"], r["currency"]
+		if _, dup := rows[card]; dup {
+			t.Errorf("card %s is listed twice", craftgate.MaskPAN(card))
 		}
-		for _, c := range d.Feature.Children {
-			if c.Scenario == nil || c.Scenario.Name != name {
-				continue
-			}
-			for _, ex := range c.Scenario.Examples {
-				col := map[string]int{}
-				for i, h := range ex.TableHeader.Cells {
-					col[h.Value] = i
-				}
-				for _, r := range ex.TableBody {
-					card, assoc, cur := r.Cells[col["card"]].Value, r.Cells[col["association"]].Value, r.Cells[col["currency"]].Value
-					if _, dup := rows[card]; dup {
-						t.Errorf("card %s is listed twice", craftgate.MaskPAN(card))
-					}
-					if cur == craftgate.CurrencyTRY || !craftgate.IsCurrency(cur) {
-						t.Errorf("card %s: currency %q is not a foreign currency", craftgate.MaskPAN(card), cur)
-					}
-					rows[card] = assoc
-				}
-			}
+		if cur == craftgate.CurrencyTRY || !craftgate.IsCurrency(cur) {
+			t.Errorf("card %s: currency %q is not a foreign currency", craftgate.MaskPAN(card), cur)
 		}
+		rows[card] = assoc
 	}
 	want := craftgate.TestCards().MultiCurrency()
 	if len(want) == 0 {
@@ -68,25 +47,9 @@ func TestMultiCurrencyRowsMatchTheCatalogue(t *testing.T) {
 // equal to the catalogue's cards with reward types.
 func TestRewardInquiryRowsMatchTheCatalogue(t *testing.T) {
 	const uri, name = "rewards/rewards.feature", "The reward inquiry of a <family> card answers the catalogue's rewards"
-	docs, err := features.Documents(features.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
 	rows := map[string]bool{}
-	for _, d := range docs {
-		if d.Uri != uri {
-			continue
-		}
-		for _, c := range d.Feature.Children {
-			if c.Scenario == nil || c.Scenario.Name != name {
-				continue
-			}
-			for _, ex := range c.Scenario.Examples {
-				for _, r := range ex.TableBody {
-					rows[r.Cells[0].Value] = true
-				}
-			}
-		}
+	for _, r := range outlineExamples(t, uri, name, "card") {
+		rows[r["card"]] = true
 	}
 	n := 0
 	for _, tc := range craftgate.TestCards().RewardCards() {

@@ -140,9 +140,11 @@ func TestMockOnlyScenariosAreTagged(t *testing.T) {
 	}
 }
 
-// outlineRows returns the examples of the scenario outline named name in
-// the feature file uri as card number -> error group.
-func outlineRows(t *testing.T, uri, name string) map[string]string {
+// outlineExamples returns the example rows of the scenario outline named
+// name in the feature file uri, each as column name -> value. It fails t
+// unless the outline exists and each of its example tables has the columns
+// cols.
+func outlineExamples(t *testing.T, uri, name string, cols ...string) []map[string]string {
 	t.Helper()
 	docs, err := features.Documents(features.FS())
 	if err != nil {
@@ -156,26 +158,23 @@ func outlineRows(t *testing.T, uri, name string) map[string]string {
 			if c.Scenario == nil || c.Scenario.Name != name {
 				continue
 			}
-			rows := map[string]string{}
+			var rows []map[string]string
 			for _, ex := range c.Scenario.Examples {
-				cardCol, groupCol := -1, -1
+				col := map[string]int{}
 				for i, h := range ex.TableHeader.Cells {
-					switch h.Value {
-					case "card":
-						cardCol = i
-					case "group":
-						groupCol = i
-					}
+					col[h.Value] = i
 				}
-				if cardCol < 0 || groupCol < 0 {
-					t.Fatalf("%s: %q: examples need card and group columns", uri, name)
+				for _, want := range cols {
+					if _, ok := col[want]; !ok {
+						t.Fatalf("%s: %q: examples need %s columns", uri, name, strings.Join(cols, " and "))
+					}
 				}
 				for _, r := range ex.TableBody {
-					card, group := r.Cells[cardCol].Value, r.Cells[groupCol].Value
-					if _, dup := rows[card]; dup {
-						t.Errorf("%s: card %s is listed twice", uri, craftgate.MaskPAN(card))
+					row := map[string]string{}
+					for h, i := range col {
+						row[h] = r.Cells[i].Value
 					}
-					rows[card] = group
+					rows = append(rows, row)
 				}
 			}
 			return rows
@@ -183,6 +182,21 @@ func outlineRows(t *testing.T, uri, name string) map[string]string {
 	}
 	t.Fatalf("%s: no scenario outline %q", uri, name)
 	return nil
+}
+
+// outlineRows returns the examples of the scenario outline named name in
+// the feature file uri as card number -> error group.
+func outlineRows(t *testing.T, uri, name string) map[string]string {
+	t.Helper()
+	rows := map[string]string{}
+	for _, r := range outlineExamples(t, uri, name, "card", "group") {
+		card := r["card"]
+		if _, dup := rows[card]; dup {
+			t.Errorf("%s: card %s is listed twice", uri, craftgate.MaskPAN(card))
+		}
+		rows[card] = r["group"]
+	}
+	return rows
 }
 
 // diffWithCatalogue lists how rows differs from want: a card of want
@@ -283,35 +297,10 @@ func TestThreeDSCompleteOutlineMatchesCatalogue(t *testing.T) {
 // equal to the catalogue's cards failing at verification, with their
 // mdStatus.
 func TestThreeDSVerifyOutlineMatchesCatalogue(t *testing.T) {
-	docs, err := features.Documents(features.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
 	const uri, name = "threeds/declined.feature", "Card <card> comes back with mdStatus <mdStatus> and cannot be completed in FULL_THREEDS mode"
 	rows := map[string]string{}
-	found := false
-	for _, d := range docs {
-		if d.Uri != uri {
-			continue
-		}
-		for _, c := range d.Feature.Children {
-			if c.Scenario == nil || c.Scenario.Name != name {
-				continue
-			}
-			found = true
-			for _, ex := range c.Scenario.Examples {
-				col := map[string]int{}
-				for i, h := range ex.TableHeader.Cells {
-					col[h.Value] = i
-				}
-				for _, r := range ex.TableBody {
-					rows[r.Cells[col["card"]].Value] = r.Cells[col["mdStatus"]].Value
-				}
-			}
-		}
-	}
-	if !found {
-		t.Fatalf("%s: no scenario outline %q", uri, name)
+	for _, r := range outlineExamples(t, uri, name, "card", "mdStatus") {
+		rows[r["card"]] = r["mdStatus"]
 	}
 	want := map[string]string{}
 	for _, tc := range craftgate.TestCards().FailingAt(craftgate.StepThreeDSVerify) {

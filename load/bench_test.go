@@ -5,13 +5,10 @@ import (
 	cryptorand "crypto/rand"
 	"encoding/hex"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
-	"github.com/gatecheck/gatecheck/features"
-	"github.com/gatecheck/gatecheck/mock"
 	"github.com/gatecheck/gatecheck/steps"
 )
 
@@ -22,27 +19,10 @@ import (
 // on loopback. It reports both times and the throughput ratio
 // (hand-written time / scenario time; 1.0 means the runner costs nothing).
 func BenchmarkScenarioVsHandWritten(b *testing.B) {
-	m, err := mock.New(mock.Config{APIKey: "k", SecretKey: "s", Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	defer srv.Close()
+	_, srv := startMock(b, 1)
 	doer := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	target := steps.Target{BaseURL: srv.URL, APIKey: "k", SecretKey: "s", Doer: doer}
-	p, err := Compile(features.FS())
-	if err != nil {
-		b.Fatal(err)
-	}
-	var sc *Scenario
-	for _, s := range p.Scenarios {
-		if s.Name == "A successful credit card pays a basket of two items" {
-			sc = s
-		}
-	}
-	if sc == nil {
-		b.Fatal("scenario not found")
-	}
+	sc := basketScenario(b)
 	v := benchVU(target)
 	client, err := craftgate.New(craftgate.WithBaseURL(srv.URL), craftgate.WithAPIKey("k"), craftgate.WithSecretKey("s"), craftgate.WithDoer(doer))
 	if err != nil {
@@ -75,6 +55,19 @@ func BenchmarkScenarioVsHandWritten(b *testing.B) {
 	b.ReportMetric(float64(th.Nanoseconds())/n, "handwritten-ns/it")
 	b.ReportMetric(float64(ts.Nanoseconds())/n, "scenario-ns/it")
 	b.ReportMetric(float64(th)/float64(ts), "throughput-ratio")
+}
+
+// basketScenario is the compiled scenario "A successful credit card pays a
+// basket of two items", the flow the benchmarks measure.
+func basketScenario(b *testing.B) *Scenario {
+	b.Helper()
+	for _, s := range compilePlan(b).Scenarios {
+		if s.Name == "A successful credit card pays a basket of two items" {
+			return s
+		}
+	}
+	b.Fatal("scenario not found")
+	return nil
 }
 
 // benchVU is a VU outside a run: its samples are drained and dropped.

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
-	"github.com/gatecheck/gatecheck/features"
 	"github.com/gatecheck/gatecheck/mock"
 	"github.com/gatecheck/gatecheck/steps"
 )
@@ -115,16 +114,7 @@ func selfCPU() time.Duration {
 // both, their ratio, and the mock's CPU per request on each's traffic.
 func BenchmarkEngineVsHandWritten(b *testing.B) {
 	mc := startMockChild(b)
-	p, err := Compile(features.FS())
-	if err != nil {
-		b.Fatal(err)
-	}
-	var sc *Scenario
-	for _, s := range p.Scenarios {
-		if s.Name == "A successful credit card pays a basket of two items" {
-			sc = s
-		}
-	}
+	sc := basketScenario(b)
 	plan := &Plan{Scenarios: []*Scenario{sc}}
 	const vus = 4
 	n := max(b.N, 200)

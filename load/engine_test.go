@@ -20,20 +20,34 @@ import (
 	"github.com/gatecheck/gatecheck/steps"
 )
 
-// mockTarget starts an in-process mock on 127.0.0.1 and compiles the plan.
-func mockTarget(t testing.TB) (steps.Target, *Plan) {
+// startMock serves an in-process mock (API key "k", secret key "s") made
+// with seed on 127.0.0.1 until t ends.
+func startMock(t testing.TB, seed int64) (*mock.Mock, *httptest.Server) {
 	t.Helper()
-	m, err := mock.New(mock.Config{APIKey: "k", SecretKey: "s", Seed: 7})
+	m, err := mock.New(mock.Config{APIKey: "k", SecretKey: "s", Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(m)
 	t.Cleanup(srv.Close)
+	return m, srv
+}
+
+// compilePlan compiles the embedded features.
+func compilePlan(t testing.TB) *Plan {
+	t.Helper()
 	p, err := Compile(features.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return steps.Target{BaseURL: srv.URL, APIKey: "k", SecretKey: "s"}, p
+	return p
+}
+
+// mockTarget starts an in-process mock on 127.0.0.1 and compiles the plan.
+func mockTarget(t testing.TB) (steps.Target, *Plan) {
+	t.Helper()
+	_, srv := startMock(t, 7)
+	return steps.Target{BaseURL: srv.URL, APIKey: "k", SecretKey: "s"}, compilePlan(t)
 }
 
 const quickMix = "1:@non3ds && ~@error-card"
@@ -341,10 +355,7 @@ func TestSegmentsAddUpToTheWhole(t *testing.T) {
 // drops from 2 VUs to 0 at 300 ms, and the grace is 50 ms: the
 // iterations in flight are interrupted, none completes.
 func TestGracefulRampDown(t *testing.T) {
-	m, err := mock.New(mock.Config{APIKey: "k", SecretKey: "s", Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, srv := startMock(t, 7)
 	faults, err := mock.ParseFaults([]byte(`{"rules":[{"operation":"POST /payment/v1/card-payments","latency":{"dist":"fixed","value":"400ms"}}]}`))
 	if err != nil {
 		t.Fatal(err)
@@ -352,13 +363,8 @@ func TestGracefulRampDown(t *testing.T) {
 	if err := m.SetFaults(faults); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(m)
-	defer srv.Close()
 	defer m.Drain()
-	plan, err := Compile(features.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := compilePlan(t)
 	two, grace := 2, Duration(50*time.Millisecond)
 	cfg := &ScenarioConfig{Executor: RampingVUs, StartVUs: &two, GracefulRampDown: &grace, Mix: quickMix,
 		Stages: []Stage{{Duration: Duration(300 * time.Millisecond), Target: 2}, {Duration: Duration(time.Millisecond), Target: 0}, {Duration: Duration(700 * time.Millisecond), Target: 0}}}

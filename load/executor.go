@@ -360,37 +360,36 @@ type sharedIterations struct{ vus, iterations int }
 func (e sharedIterations) run(ctx context.Context, s *scenarioRun) {
 	var budget atomic.Int64
 	budget.Store(int64(e.iterations))
-	var wg sync.WaitGroup
-	for range e.vus {
-		v := s.newVU()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.active.Add(1)
-			defer s.active.Add(-1)
-			for ctx.Err() == nil && budget.Add(-1) >= 0 {
-				s.iterate(v)
-			}
-		}()
-	}
-	wg.Wait()
+	s.runVUs(e.vus, func(v *vu) {
+		for ctx.Err() == nil && budget.Add(-1) >= 0 {
+			s.iterate(v)
+		}
+	})
 }
 
 // perVUIterations: each of vus VUs makes iterations iterations.
 type perVUIterations struct{ vus, iterations int }
 
 func (e perVUIterations) run(ctx context.Context, s *scenarioRun) {
+	s.runVUs(e.vus, func(v *vu) {
+		for i := 0; i < e.iterations && ctx.Err() == nil; i++ {
+			s.iterate(v)
+		}
+	})
+}
+
+// runVUs runs body on n new VUs at once, each active while body runs, and
+// returns when every body has.
+func (s *scenarioRun) runVUs(n int, body func(v *vu)) {
 	var wg sync.WaitGroup
-	for range e.vus {
+	for range n {
 		v := s.newVU()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			s.active.Add(1)
 			defer s.active.Add(-1)
-			for i := 0; i < e.iterations && ctx.Err() == nil; i++ {
-				s.iterate(v)
-			}
+			body(v)
 		}()
 	}
 	wg.Wait()

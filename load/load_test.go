@@ -4,14 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gatecheck/gatecheck/features"
-	"github.com/gatecheck/gatecheck/mock"
-	"github.com/gatecheck/gatecheck/steps"
 )
 
 func TestHistogramQuantiles(t *testing.T) {
@@ -111,10 +106,7 @@ func TestOperationName(t *testing.T) {
 }
 
 func TestCompileBindsEveryScenario(t *testing.T) {
-	p, err := Compile(features.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := compilePlan(t)
 	if len(p.Scenarios) < 100 {
 		t.Fatalf("only %d scenarios", len(p.Scenarios))
 	}
@@ -129,10 +121,7 @@ func TestCompileBindsEveryScenario(t *testing.T) {
 }
 
 func TestPickerHonoursWeights(t *testing.T) {
-	p, err := Compile(features.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := compilePlan(t)
 	mix, _ := ParseMix("90:@non3ds && ~@error-card; 10:@error-card")
 	pk, err := newPicker(p, mix)
 	if err != nil {
@@ -157,18 +146,8 @@ func TestPickerHonoursWeights(t *testing.T) {
 // TestRunAgainstMock runs a short, bounded closed-model and open-model load
 // against an in-process mock on 127.0.0.1 and checks the accounting.
 func TestRunAgainstMock(t *testing.T) {
-	m, err := mock.New(mock.Config{APIKey: "k", SecretKey: "s", Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	defer srv.Close()
-	p, err := Compile(features.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
+	target, p := mockTarget(t)
 	mix, _ := ParseMix("6:@non3ds && ~@error-card; 2:@error-card; 2:@refund && ~@mock")
-	target := steps.Target{BaseURL: srv.URL, APIKey: "k", SecretKey: "s"}
 
 	t.Run("closed", func(t *testing.T) {
 		var progress int

@@ -108,27 +108,38 @@ type Tags struct {
 	Group string
 }
 
-// tagNames are the tag keys, as a threshold filter or an output writes them.
-var tagNames = []string{"scenario", "op", "status", "expected_response", "traffic", "flow", "check", "group"}
+// tagFields are the tags in the order a threshold filter or an output
+// writes them: each one's key and its field of Tags.
+var tagFields = []struct {
+	key   string
+	field func(*Tags) *string
+}{
+	{"scenario", func(t *Tags) *string { return &t.Scenario }},
+	{"op", func(t *Tags) *string { return &t.Op }},
+	{"status", func(t *Tags) *string { return &t.Status }},
+	{"expected_response", func(t *Tags) *string { return &t.ExpectedResponse }},
+	{"traffic", func(t *Tags) *string { return &t.Traffic }},
+	{"flow", func(t *Tags) *string { return &t.Flow }},
+	{"check", func(t *Tags) *string { return &t.Check }},
+	{"group", func(t *Tags) *string { return &t.Group }},
+}
 
+// tagNames are the tag keys, as a threshold filter or an output writes them.
+var tagNames = func() []string {
+	names := make([]string, len(tagFields))
+	for i, f := range tagFields {
+		names[i] = f.key
+	}
+	return names
+}()
+
+// field returns the field of t that the tag key names, nil for an unknown
+// key.
 func (t *Tags) field(key string) *string {
-	switch key {
-	case "scenario":
-		return &t.Scenario
-	case "op":
-		return &t.Op
-	case "status":
-		return &t.Status
-	case "expected_response":
-		return &t.ExpectedResponse
-	case "traffic":
-		return &t.Traffic
-	case "flow":
-		return &t.Flow
-	case "check":
-		return &t.Check
-	case "group":
-		return &t.Group
+	for _, f := range tagFields {
+		if f.key == key {
+			return f.field(t)
+		}
 	}
 	return nil
 }

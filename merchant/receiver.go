@@ -185,13 +185,9 @@ type Receiver struct {
 	// changed is closed, and replaced, whenever something is recorded:
 	// waiters select on it.
 	changed chan struct{}
-	// callbacks holds the last maxRecorded callbacks; cbNext is the
-	// sequence number the next one will get, so callbacks[i] has number
-	// cbNext-len(callbacks)+i. Likewise for deliveries.
-	callbacks  []Callback
-	cbNext     uint64
-	deliveries []Delivery
-	dlNext     uint64
+	// callbacks and deliveries hold the last maxRecorded of each.
+	callbacks  recorded[Callback]
+	deliveries recorded[Delivery]
 	// processed holds the verified events processed, evicted in the
 	// order of dedupOrder[dedupHead:] once there are more than maxDedup.
 	processed  map[eventKey]struct{}
@@ -244,25 +240,13 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 // Callbacks returns a copy of the recorded callbacks, oldest first.
 func (r *Receiver) Callbacks() []Callback {
-	r.mu.Lock()
-	out := append([]Callback(nil), r.callbacks...)
-	r.mu.Unlock()
-	for i := range out {
-		out[i] = out[i].clone()
-	}
-	return out
+	return snapshot(r, &r.callbacks)
 }
 
 // Deliveries returns a copy of the recorded webhook deliveries, oldest
 // first.
 func (r *Receiver) Deliveries() []Delivery {
-	r.mu.Lock()
-	out := append([]Delivery(nil), r.deliveries...)
-	r.mu.Unlock()
-	for i := range out {
-		out[i] = out[i].clone()
-	}
-	return out
+	return snapshot(r, &r.deliveries)
 }
 
 // Processed reports how many distinct verified events of eventType for
@@ -279,48 +263,67 @@ func (r *Receiver) Processed(eventType, payloadID string) int {
 // new ones. It returns when ctx ends, with an error wrapping its cause.
 // match runs without the Receiver's lock held, on a copy.
 func (r *Receiver) WaitCallback(ctx context.Context, match func(Callback) bool) (Callback, error) {
-	var from uint64
-	for {
-		r.mu.Lock()
-		first := r.cbNext - uint64(len(r.callbacks))
-		from = max(from, first)
-		batch := append([]Callback(nil), r.callbacks[from-first:]...)
-		from = r.cbNext
-		ch := r.changed
-		r.mu.Unlock()
-		for _, c := range batch {
-			if c = c.clone(); match == nil || match(c) {
-				return c, nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return Callback{}, fmt.Errorf("merchant: waiting for a callback: %w", context.Cause(ctx))
-		case <-ch:
-		}
-	}
+	return waitRecorded(ctx, r, &r.callbacks, match, "a callback")
 }
 
 // WaitDelivery returns the first recorded webhook delivery match accepts
 // (nil accepts any), like WaitCallback.
 func (r *Receiver) WaitDelivery(ctx context.Context, match func(Delivery) bool) (Delivery, error) {
+	return waitRecorded(ctx, r, &r.deliveries, match, "a webhook delivery")
+}
+
+// recorded is a bounded log of what a Receiver recorded: items holds the
+// last ones, next is the sequence number the next one will get, so
+// items[i] has number next-len(items)+i. The Receiver's mu guards it.
+type recorded[T interface{ clone() T }] struct {
+	items []T
+	next  uint64
+}
+
+// add records v, keeping the last n items.
+func (l *recorded[T]) add(v T, n int) {
+	l.items = appendBounded(l.items, v, n)
+	l.next++
+}
+
+// since returns the items numbered from on (from the oldest kept if that
+// is later), not yet cloned, and the number the next item will get.
+func (l *recorded[T]) since(from uint64) ([]T, uint64) {
+	first := l.next - uint64(len(l.items))
+	from = max(from, first)
+	return append([]T(nil), l.items[from-first:]...), l.next
+}
+
+// snapshot is Callbacks and Deliveries: clones of all of l, oldest first.
+func snapshot[T interface{ clone() T }](r *Receiver, l *recorded[T]) []T {
+	r.mu.Lock()
+	out, _ := l.since(0)
+	r.mu.Unlock()
+	for i := range out {
+		out[i] = out[i].clone()
+	}
+	return out
+}
+
+// waitRecorded is WaitCallback and WaitDelivery on l; what names the item
+// in the error.
+func waitRecorded[T interface{ clone() T }](ctx context.Context, r *Receiver, l *recorded[T], match func(T) bool, what string) (T, error) {
 	var from uint64
 	for {
 		r.mu.Lock()
-		first := r.dlNext - uint64(len(r.deliveries))
-		from = max(from, first)
-		batch := append([]Delivery(nil), r.deliveries[from-first:]...)
-		from = r.dlNext
+		var batch []T
+		batch, from = l.since(from)
 		ch := r.changed
 		r.mu.Unlock()
-		for _, d := range batch {
-			if d = d.clone(); match == nil || match(d) {
-				return d, nil
+		for _, x := range batch {
+			if x = x.clone(); match == nil || match(x) {
+				return x, nil
 			}
 		}
 		select {
 		case <-ctx.Done():
-			return Delivery{}, fmt.Errorf("merchant: waiting for a webhook delivery: %w", context.Cause(ctx))
+			var zero T
+			return zero, fmt.Errorf("merchant: waiting for %s: %w", what, context.Cause(ctx))
 		case <-ch:
 		}
 	}
@@ -343,7 +346,7 @@ func (r *Receiver) FailWebhooks(status int) {
 func (r *Receiver) Reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.callbacks, r.deliveries = nil, nil
+	r.callbacks.items, r.deliveries.items = nil, nil
 	r.processed = make(map[eventKey]struct{})
 	r.dedupOrder, r.dedupHead = nil, 0
 	r.counts = make(map[pairKey]int)
@@ -485,16 +488,11 @@ func (r *Receiver) serveWebhook(w http.ResponseWriter, req *http.Request) {
 // recordCallback records c, logs it and calls the hook.
 func (r *Receiver) recordCallback(ctx context.Context, c Callback) {
 	r.mu.Lock()
-	r.callbacks = appendBounded(r.callbacks, c, r.maxRecorded)
-	r.cbNext++
+	r.callbacks.add(c, r.maxRecorded)
 	r.notifyLocked()
 	r.mu.Unlock()
 
-	level := slog.LevelInfo
-	if c.Err != "" {
-		level = slog.LevelWarn
-	}
-	r.log.LogAttrs(ctx, level, "merchant: callback",
+	r.log.LogAttrs(ctx, logLevel(c.Err), "merchant: callback",
 		slog.String("kind", c.Kind), slog.Bool("verified", c.Verified), slog.Int("httpStatus", c.HTTPStatus),
 		slog.String("err", c.Err), slog.String("status", safe(c.Form.Get("status"))),
 		slog.String("callbackStatus", safe(c.Form.Get("callbackStatus"))),
@@ -525,16 +523,11 @@ func (r *Receiver) recordDelivery(ctx context.Context, d Delivery) Delivery {
 			}
 		}
 	}
-	r.deliveries = appendBounded(r.deliveries, d, r.maxRecorded)
-	r.dlNext++
+	r.deliveries.add(d, r.maxRecorded)
 	r.notifyLocked()
 	r.mu.Unlock()
 
-	level := slog.LevelInfo
-	if d.Err != "" {
-		level = slog.LevelWarn
-	}
-	r.log.LogAttrs(ctx, level, "merchant: webhook",
+	r.log.LogAttrs(ctx, logLevel(d.Err), "merchant: webhook",
 		slog.String("eventType", safe(d.Event.EventType)), slog.String("payloadId", safe(d.Event.PayloadID)),
 		slog.String("status", safe(d.Event.Status)), slog.Int64("eventTimestamp", d.Event.EventTimestamp),
 		slog.Bool("verified", d.Verified), slog.Bool("duplicate", d.Duplicate),
@@ -543,6 +536,15 @@ func (r *Receiver) recordDelivery(ctx context.Context, d Delivery) Delivery {
 		r.onDelivery(d.clone())
 	}
 	return d
+}
+
+// logLevel is the level of a record with the error err: a warning when
+// there is one.
+func logLevel(err string) slog.Level {
+	if err != "" {
+		return slog.LevelWarn
+	}
+	return slog.LevelInfo
 }
 
 // processLocked marks k processed, forgetting the oldest processed event

@@ -278,6 +278,15 @@ func writeJSONValue(b *bytes.Buffer, p Param) {
 // maxResponseBytes bounds what the client reads of one answer.
 const maxResponseBytes = 4 << 20
 
+// call is Call decoding the answer into a new T.
+func call[T any](ctx context.Context, c *Client, method string, params []Param) (*T, error) {
+	var out T
+	if err := c.Call(ctx, method, params, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Call sends method with params (credentials and the default language are
 // added) and decodes the answer into out (may be nil). An errorCode other
 // than 0 is an *Error; an answer that is not JSON wraps
@@ -480,14 +489,14 @@ func (c *Client) RegisterPreAuth(ctx context.Context, r *RegisterRequest) (*Regi
 }
 
 func (c *Client) register(ctx context.Context, method string, r *RegisterRequest) (*RegisterResponse, error) {
-	var out RegisterResponse
-	if err := c.Call(ctx, method, r.params(), &out); err != nil {
+	out, err := call[RegisterResponse](ctx, c, method, r.params())
+	if err != nil {
 		return nil, err
 	}
 	if out.OrderID == "" || out.FormURL == "" {
 		return nil, fmt.Errorf("%w to %s: no orderId or formUrl", ErrUnexpectedResponse, method)
 	}
-	return &out, nil
+	return out, nil
 }
 
 // Deposit captures a held order (deposit.do).
@@ -513,22 +522,18 @@ func (c *Client) Decline(ctx context.Context, r *DeclineRequest) error {
 // OrderStatus fetches an order (getOrderStatusExtended.do). An unknown
 // order is an *Error with code 6.
 func (c *Client) OrderStatus(ctx context.Context, r *StatusRequest) (*OrderStatusExtended, error) {
-	var out OrderStatusExtended
-	if err := c.Call(ctx, MethodGetOrderStatusExtended, r.params(), &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[OrderStatusExtended](ctx, c, MethodGetOrderStatusExtended, r.params())
 }
 
 // AlfaPayPaymentOrder asks the router for the Alfa Pay page of a
 // registered order (/alfapay/paymentOrder.do; router variant only).
 func (c *Client) AlfaPayPaymentOrder(ctx context.Context, r *AlfaPayRequest) (*AlfaPayResponse, error) {
-	var out AlfaPayResponse
-	if err := c.Call(ctx, MethodAlfaPayPaymentOrder, r.params(), &out); err != nil {
+	out, err := call[AlfaPayResponse](ctx, c, MethodAlfaPayPaymentOrder, r.params())
+	if err != nil {
 		return nil, err
 	}
 	if out.Redirect == "" {
 		return nil, fmt.Errorf("%w to %s: no redirect", ErrUnexpectedResponse, MethodAlfaPayPaymentOrder)
 	}
-	return &out, nil
+	return out, nil
 }

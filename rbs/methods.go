@@ -35,11 +35,7 @@ type OrderStatusClassic struct {
 
 // GetOrderStatus fetches an order with the classic getOrderStatus.do.
 func (c *Client) GetOrderStatus(ctx context.Context, r *StatusRequest) (*OrderStatusClassic, error) {
-	var out OrderStatusClassic
-	if err := c.Call(ctx, MethodGetOrderStatus, r.params(), &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[OrderStatusClassic](ctx, c, MethodGetOrderStatus, r.params())
 }
 
 // PaymentOrderRequest pays a registered order with card data on the
@@ -104,11 +100,7 @@ func (c *Client) PaymentOrder(ctx context.Context, r *PaymentOrderRequest) (*Pay
 }
 
 func (c *Client) payment(ctx context.Context, method string, p []Param) (*PaymentResponse, error) {
-	var out PaymentResponse
-	if err := c.Call(ctx, method, p, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[PaymentResponse](ctx, c, method, p)
 }
 
 // Finish3DS ends a 3-D Secure 1 direct payment with the ACS's PaRes
@@ -135,11 +127,7 @@ func (e *Enrollment) Enrolled() bool { return e.IsEnrolled == "true" }
 
 // VerifyEnrollment asks whether a card takes part in 3-D Secure.
 func (c *Client) VerifyEnrollment(ctx context.Context, pan string) (*Enrollment, error) {
-	var out Enrollment
-	if err := c.Call(ctx, MethodVerifyEnrollment, []Param{Str("pan", pan)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[Enrollment](ctx, c, MethodVerifyEnrollment, []Param{Str("pan", pan)})
 }
 
 // PaymentOrderBinding pays a registered order (registered with the
@@ -169,22 +157,21 @@ type bindingsAnswer struct {
 // GetBindings lists a client's active bindings. A client without any is
 // errorCode 2; GetBindings answers an empty list for it.
 func (c *Client) GetBindings(ctx context.Context, clientID string) ([]Binding, error) {
-	var out bindingsAnswer
-	if err := c.Call(ctx, MethodGetBindings, []Param{Str("clientId", clientID)}, &out); err != nil {
-		if HasCode(err, CodeBindingState) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	return out.Bindings, nil
+	return c.bindings(ctx, MethodGetBindings, []Param{Str("clientId", clientID)})
 }
 
 // GetBindingsByCard lists every client's bindings of one card, by its
 // number or one of its binding ids (getBindingsByCardOrId.do).
 func (c *Client) GetBindingsByCard(ctx context.Context, pan, bindingID string) ([]Binding, error) {
-	var out bindingsAnswer
 	p := appendOpt(appendOpt(nil, "pan", pan), "bindingId", bindingID)
-	if err := c.Call(ctx, MethodGetBindingsByCardOrID, p, &out); err != nil {
+	return c.bindings(ctx, MethodGetBindingsByCardOrID, p)
+}
+
+// bindings calls a method listing bindings; errorCode 2 (none) is an
+// empty list.
+func (c *Client) bindings(ctx context.Context, method string, p []Param) ([]Binding, error) {
+	out, err := call[bindingsAnswer](ctx, c, method, p)
+	if err != nil {
 		if HasCode(err, CodeBindingState) {
 			return nil, nil
 		}
@@ -214,12 +201,8 @@ func (c *Client) ExtendBinding(ctx context.Context, bindingID, newExpiry string)
 
 // CreateBindingNoPayment stores a card for a client without a payment.
 func (c *Client) CreateBindingNoPayment(ctx context.Context, clientID, pan, expiry, cardholder string) (*Binding, error) {
-	var out Binding
 	p := []Param{Str("clientId", clientID), Str("pan", pan), Str("expiryDate", expiry), Str("cardholderName", cardholder)}
-	if err := c.Call(ctx, MethodCreateBindingNoPayment, p, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[Binding](ctx, c, MethodCreateBindingNoPayment, p)
 }
 
 // SBPQR is the answer of the SBP QR methods. The docs' tables name the
@@ -245,20 +228,12 @@ func (q *SBPQR) QRStatus() string {
 
 // SBPGetQR asks for the dynamic SBP QR code of a registered order.
 func (c *Client) SBPGetQR(ctx context.Context, orderID, redirectURL string) (*SBPQR, error) {
-	var out SBPQR
-	if err := c.Call(ctx, MethodSBPGetQR, appendOpt([]Param{Str("mdOrder", orderID)}, "redirectUrl", redirectURL), &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[SBPQR](ctx, c, MethodSBPGetQR, appendOpt([]Param{Str("mdOrder", orderID)}, "redirectUrl", redirectURL))
 }
 
 // SBPStatus reports an SBP QR payment's status.
 func (c *Client) SBPStatus(ctx context.Context, orderID, qrID string) (*SBPQR, error) {
-	var out SBPQR
-	if err := c.Call(ctx, MethodSBPStatus, appendOpt([]Param{Str("mdOrder", orderID)}, "qrId", qrID), &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[SBPQR](ctx, c, MethodSBPStatus, appendOpt([]Param{Str("mdOrder", orderID)}, "qrId", qrID))
 }
 
 // SBPReject withdraws an unpaid SBP QR code; it reports whether it did.
@@ -295,11 +270,7 @@ func (c *Client) GetLastOrders(ctx context.Context, r *LastOrdersRequest) (*Last
 	if r.Page > 0 {
 		p = append(p, Int("page", int64(r.Page)))
 	}
-	var out LastOrders
-	if err := c.Call(ctx, MethodGetLastOrders, p, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[LastOrders](ctx, c, MethodGetLastOrders, p)
 }
 
 // AddParams adds name/value parameters to an order (addParams.do).
@@ -356,11 +327,7 @@ func (c *Client) InstantPayment(ctx context.Context, r *InstantPaymentRequest) (
 	if len(r.OrderBundle) > 0 {
 		p = append(p, Raw("orderBundle", r.OrderBundle))
 	}
-	var out InstantPayment
-	if err := c.Call(ctx, MethodInstantPayment, p, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[InstantPayment](ctx, c, MethodInstantPayment, p)
 }
 
 // Receipt is one fiscal receipt of an order.

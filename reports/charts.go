@@ -100,13 +100,18 @@ func (c *chart) legend(entries ...[2]string) {
 	}
 }
 
+// withoutLoadData is c drawn empty, saying that the load stage did not run.
+func (c chart) withoutLoadData() chart {
+	c.H, c.Empty = 60, "No load data: the load stage did not run."
+	return c
+}
+
 // latencyChart draws p50/p95/p99 bars per operation.
 func latencyChart(l *LoadSummary) chart {
 	c := chart{Kind: "latency", Title: "Latency percentiles per operation",
 		Caption: "HTTP latency of each API operation during the load run, in milliseconds (p50, p95, p99).", W: chartW}
 	if l == nil || len(l.Operations) == 0 {
-		c.H, c.Empty = 60, "No load data: the load stage did not run."
-		return c
+		return c.withoutLoadData()
 	}
 	const left, right, top, band, bottom = 340.0, 70.0, 30.0, 36.0, 30.0
 	ops := l.Operations
@@ -148,8 +153,7 @@ func throughputChart(l *LoadSummary) chart {
 	c := chart{Kind: "throughput", Title: "Throughput over time",
 		Caption: "Scenario iterations completed per second of the load run; failed iterations in red.", W: chartW}
 	if l == nil || len(l.Timeline) == 0 {
-		c.H, c.Empty = 60, "No load data: the load stage did not run."
-		return c
+		return c.withoutLoadData()
 	}
 	pts := l.Timeline
 	// The last second is usually partial; drawn as is it looks like a drop.

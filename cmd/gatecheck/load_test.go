@@ -39,10 +39,6 @@ func TestLoadCommandAgainstEmbeddedMock(t *testing.T) {
 	}
 
 	// The summary export parses and agrees with the printed summary.
-	b, err := os.ReadFile(export)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var res struct {
 		Format     string                    `json:"format"`
 		Verdict    string                    `json:"verdict"`
@@ -51,8 +47,9 @@ func TestLoadCommandAgainstEmbeddedMock(t *testing.T) {
 		Metrics    map[string]map[string]any `json:"metrics"`
 		Units      map[string]string         `json:"units"`
 	}
-	if err := json.Unmarshal(b, &res); err != nil || res.Iterations != 200 || res.Failures != 0 || res.Verdict != "pass" || res.Units["time"] == "" {
-		t.Fatalf("summary export %+v, %v", res, err)
+	readJSONFile(t, export, &res)
+	if res.Iterations != 200 || res.Failures != 0 || res.Verdict != "pass" || res.Units["time"] == "" {
+		t.Fatalf("summary export %+v", res)
 	}
 	reqs := res.Metrics["http_reqs"]["count"].(float64)
 	if !strings.Contains(out, "http_reqs"+strings.Repeat(".", 34-len("http_reqs"))+": "+strconv.Itoa(int(reqs))+" ") {
@@ -122,10 +119,10 @@ func TestLoadCommandAgainstEmbeddedMock(t *testing.T) {
 		Iterations int                       `json:"iterations"`
 		Metrics    map[string]map[string]any `json:"metrics"`
 	}
-	b, _ = os.ReadFile(merged)
+	readJSONFile(t, merged, &m)
 	med, p99 := res.Metrics["http_req_duration"]["med"].(float64), res.Metrics["http_req_duration"]["p(99)"].(float64)
-	if err := json.Unmarshal(b, &m); err != nil || m.Iterations != 400 || m.Metrics["http_reqs"]["count"].(float64) != 2*reqs {
-		t.Fatalf("merged: %d iterations, %v requests (want 400, %v), %v", m.Iterations, m.Metrics["http_reqs"]["count"], 2*reqs, err)
+	if m.Iterations != 400 || m.Metrics["http_reqs"]["count"].(float64) != 2*reqs {
+		t.Fatalf("merged: %d iterations, %v requests (want 400, %v)", m.Iterations, m.Metrics["http_reqs"]["count"], 2*reqs)
 	}
 	if mp95 := m.Metrics["http_req_duration"]["p(95)"].(float64); mp95 < med || mp95 > p99 {
 		t.Fatalf("merged p95 %v outside the run's median %v and p99 %v", mp95, med, p99)

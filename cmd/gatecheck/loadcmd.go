@@ -162,16 +162,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if res == nil {
 		return runErr
 	}
-	load.WriteSummary(stdout, res)
-	if *export != "" {
-		if err := writeJSONFile(*export, res); err != nil {
-			return err
-		}
-	}
-	if *htmlOut != "" {
-		if err := writeLoadHTML(*htmlOut, res); err != nil {
-			return err
-		}
+	if err := writeLoadResult(stdout, res, *export, *htmlOut); err != nil {
+		return err
 	}
 	if runErr != nil {
 		// The run ended but an output failed (its file, its receiver): the
@@ -270,19 +262,28 @@ func runLoadMerge(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	load.WriteSummary(stdout, m)
-	if *export != "" {
-		if err := writeJSONFile(*export, m); err != nil {
-			return err
-		}
-	}
-	if *htmlOut != "" {
-		if err := writeLoadHTML(*htmlOut, m); err != nil {
-			return err
-		}
+	if err := writeLoadResult(stdout, m, *export, *htmlOut); err != nil {
+		return err
 	}
 	if !m.Passed() {
 		return exitError{code: 1}
+	}
+	return nil
+}
+
+// writeLoadResult writes r's summary to stdout and, where their paths are
+// not empty, r as JSON to export and as an HTML page to htmlOut.
+func writeLoadResult(stdout io.Writer, r *load.Result, export, htmlOut string) error {
+	load.WriteSummary(stdout, r)
+	if export != "" {
+		if err := writeJSONFile(export, r); err != nil {
+			return err
+		}
+	}
+	if htmlOut != "" {
+		if err := writeLoadHTML(htmlOut, r); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/rbs"
@@ -34,45 +32,35 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func TestMockCommandPrintsBaseURLAndServes(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"mock", "--addr", "127.0.0.1:0", "--api-key", "k1", "--secret-key", "s3cr3t-value"}, pw, &stderr)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
+// readJSONFile decodes the JSON file at path into v, failing t if it
+// cannot.
+func readJSONFile(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("reading the base URL: %v (stderr %q)", err, stderr.String())
+		t.Fatal(err)
 	}
-	base := strings.TrimSpace(line)
-	if !strings.HasPrefix(base, "http://127.0.0.1:") {
-		t.Fatalf("first stdout line = %q, want the base URL", line)
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
-	go io.Copy(io.Discard, pr)
+}
 
+func TestMockCommandPrintsBaseURLAndServes(t *testing.T) {
+	base, stderr, stop := startMockCommand(t, "--api-key", "k1", "--secret-key", "s3cr3t-value")
+	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Fatalf("first stdout line = %q, want the base URL", base)
+	}
+	ctx := context.Background()
 	c, err := craftgate.New(craftgate.WithBaseURL(base), craftgate.WithAPIKey("k1"), craftgate.WithSecretKey("s3cr3t-value"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := c.CreatePayment(ctx, &craftgate.CreatePaymentRequest{
-		Price: craftgate.MustAmount("10"), PaidPrice: craftgate.MustAmount("10"), Installment: 1, Currency: "TRY",
-		Card:  &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: "5258640000000001", ExpireYear: "2044", ExpireMonth: "07", CVC: "000"},
-		Items: []craftgate.PaymentItem{{Name: "x", Price: craftgate.MustAmount("10")}},
-	})
+	p, err := c.CreatePayment(ctx, cardPaymentRequest())
 	if err != nil || p.PaymentStatus != "SUCCESS" {
 		t.Fatalf("payment through `gatecheck mock`: %v %+v", err, p)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("exit code %d, stderr %q", code, stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("mock did not stop after cancellation")
+	if code := stop(); code != 0 {
+		t.Fatalf("exit code %d, stderr %q", code, stderr.String())
 	}
 	if strings.Contains(stderr.String(), "s3cr3t-value") {
 		t.Fatal("the secret key was printed")

@@ -96,14 +96,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stderr, "gatecheck mock: webhooks to %s (time scale %v, duplicate %v, out of order %v)\n",
 			redactURL(s.WebhookURL), s.TimeScale, s.WebhookDuplicate, s.WebhookOutOfOrder)
 	}
-	<-ctx.Done()
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	fmt.Fprintln(stderr, "gatecheck mock: stopped")
-	return nil
+	return serveUntilDone(ctx, stderr, "mock", shutdown)
 }
 
 // redactURL hides the password of a URL's user info.

@@ -38,32 +38,16 @@ func TestMockCommandWebhooks(t *testing.T) {
 	}))
 	defer recv.Close()
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"mock", "--addr", "127.0.0.1:0", "--webhook-url", recv.URL + "/hook", "--webhook-key", webhookKey,
-			"--callback-key", callbackKey, "--time-scale", "0.001", "--threeds-mode", "HALF_THREEDS", "--threeds-model", "3D_PAY",
-			"--webhook-duplicate"}, pw, &stderr)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the base URL: %v (stderr %q)", err, stderr.String())
-	}
-	go io.Copy(io.Discard, pr)
-	c, err := craftgate.New(craftgate.WithBaseURL(strings.TrimSpace(line)), craftgate.WithAPIKey(defaultMockAPIKey),
+	base, stderr, stop := startMockCommand(t, "--webhook-url", recv.URL+"/hook", "--webhook-key", webhookKey,
+		"--callback-key", callbackKey, "--time-scale", "0.001", "--threeds-mode", "HALF_THREEDS", "--threeds-model", "3D_PAY",
+		"--webhook-duplicate")
+	ctx := context.Background()
+	c, err := craftgate.New(craftgate.WithBaseURL(base), craftgate.WithAPIKey(defaultMockAPIKey),
 		craftgate.WithSecretKey(defaultMockSecretKey))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := c.CreatePayment(ctx, &craftgate.CreatePaymentRequest{
-		Price: craftgate.MustAmount("10"), PaidPrice: craftgate.MustAmount("10"), Installment: 1, Currency: "TRY",
-		Card:  &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: "5258640000000001", ExpireYear: "2044", ExpireMonth: "07", CVC: "000"},
-		Items: []craftgate.PaymentItem{{Name: "a", Price: craftgate.MustAmount("10")}},
-	})
+	p, err := c.CreatePayment(ctx, cardPaymentRequest())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,14 +69,8 @@ func TestMockCommandWebhooks(t *testing.T) {
 		t.Errorf("webhook %+v", got[0])
 	}
 	mu.Unlock()
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("mock did not stop")
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	out := stderr.String()
 	for _, secret := range []string{webhookKey, callbackKey, defaultMockSecretKey} {
@@ -116,6 +94,16 @@ func TestMockCommandRejectsBadSettings(t *testing.T) {
 		if code != 2 || strings.Count(stderr.String(), "\n") != 1 {
 			t.Errorf("%v: exit %d, want 2 and one line (%s)", args, code, stderr.String())
 		}
+	}
+}
+
+// cardPaymentRequest is a 10 TRY payment of one item with a card the mock
+// approves.
+func cardPaymentRequest() *craftgate.CreatePaymentRequest {
+	return &craftgate.CreatePaymentRequest{
+		Price: craftgate.MustAmount("10"), PaidPrice: craftgate.MustAmount("10"), Installment: 1, Currency: "TRY",
+		Card:  &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: "5258640000000001", ExpireYear: "2044", ExpireMonth: "07", CVC: "000"},
+		Items: []craftgate.PaymentItem{{Name: "a", Price: craftgate.MustAmount("10")}},
 	}
 }
 
@@ -180,11 +168,8 @@ func TestMockCommandReliabilityFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := &craftgate.CreatePaymentRequest{
-		Price: craftgate.MustAmount("10"), PaidPrice: craftgate.MustAmount("10"), Installment: 1, Currency: "TRY", ConversationID: "cli-state",
-		Card:  &craftgate.Card{CardHolderName: "Haluk Demir", CardNumber: "5258640000000001", ExpireYear: "2044", ExpireMonth: "07", CVC: "000"},
-		Items: []craftgate.PaymentItem{{Name: "a", Price: craftgate.MustAmount("10")}},
-	}
+	req := cardPaymentRequest()
+	req.ConversationID = "cli-state"
 	if _, err := c.CreatePayment(context.Background(), req); craftgate.AsError(err) == nil || craftgate.AsError(err).HTTPStatus != 502 {
 		t.Fatalf("first payment: %v, want the file's 502", err)
 	}

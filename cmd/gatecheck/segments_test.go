@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -150,14 +149,8 @@ func TestThreeProcessSegmentsMatchOneProcess(t *testing.T) {
 
 	read := func(path string) segmentResult {
 		t.Helper()
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var r segmentResult
-		if err := json.Unmarshal(b, &r); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+		readJSONFile(t, path, &r)
 		return r
 	}
 	one, all := read(single), read(merged)

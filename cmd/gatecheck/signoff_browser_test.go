@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,22 +59,8 @@ func TestSignoffReportInBrowser(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS("#checklist"))); err != nil {
 				t.Fatalf("opening the report: %v", err)
 			}
-			num := func(js string) int {
-				t.Helper()
-				n, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
-				if err != nil {
-					t.Fatalf("%s: %v", js, err)
-				}
-				return n
-			}
-			str := func(js string) string {
-				t.Helper()
-				s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-				if err != nil {
-					t.Fatalf("%s: %v", js, err)
-				}
-				return s
-			}
+			num := func(js string) int { t.Helper(); return evaluate[int](t, ctx, js) }
+			str := func(js string) string { t.Helper(); return evaluate[string](t, ctx, js) }
 			if rows := num(`document.querySelectorAll("#checklist tr[data-item]").length`); rows != tt.rows {
 				t.Errorf("checklist rows = %d, want %d", rows, tt.rows)
 			}
@@ -142,4 +129,15 @@ func goShaped(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// evaluate returns the value of the JavaScript expression js in the page
+// of ctx, failing t if it cannot be evaluated.
+func evaluate[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
 }

@@ -95,14 +95,7 @@ func runWebhooksListen(ctx context.Context, args []string, stdout, stderr io.Wri
 	if *callbackKey == "" {
 		fmt.Fprintln(stderr, "gatecheck webhooks: no --callback-key: every 3DS callback will be refused")
 	}
-	<-ctx.Done()
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	fmt.Fprintln(stderr, "gatecheck webhooks: stopped")
-	return nil
+	return serveUntilDone(ctx, stderr, "webhooks", shutdown)
 }
 
 // orEnv returns v, or the environment variable env when v is empty.
@@ -126,6 +119,19 @@ func serveHandler(ctx context.Context, addr string, h http.Handler) (string, fun
 	return "http://" + ln.Addr().String(), srv.Shutdown, nil
 }
 
+// serveUntilDone waits for ctx to end, then shuts the server of the
+// command name down gracefully, within 10 s, and says so on stderr.
+func serveUntilDone(ctx context.Context, stderr io.Writer, name string, shutdown func(context.Context) error) error {
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintf(stderr, "gatecheck %s: stopped\n", name)
+	return nil
+}
+
 // listenPrinter prints one line per callback and delivery. Lines are
 // written whole, one Write each, so concurrent requests never interleave.
 type listenPrinter struct {
@@ -146,14 +152,7 @@ func (p *listenPrinter) delivery(d merchant.Delivery) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  webhook   %s  payloadId=%s status=%s", d.At.Format(time.DateTime),
 		field(d.Event.EventType), field(d.Event.PayloadID), field(d.Event.Status))
-	switch {
-	case d.Verified:
-		b.WriteString(" signature=ok")
-	case d.Err != "":
-		b.WriteString(" signature=BAD (" + d.Err + ")")
-	default:
-		b.WriteString(" signature=BAD")
-	}
+	writeVerdict(&b, "signature", d.Verified, d.Err)
 	if d.Duplicate {
 		b.WriteString(" duplicate")
 	}
@@ -162,6 +161,19 @@ func (p *listenPrinter) delivery(d merchant.Delivery) {
 	}
 	fmt.Fprintf(&b, " [%d]", d.HTTPStatus)
 	p.line(b.String())
+}
+
+// writeVerdict writes " name=ok" for a verified record, else " name=BAD"
+// with the record's error, if any, in parentheses.
+func writeVerdict(b *strings.Builder, name string, verified bool, err string) {
+	switch {
+	case verified:
+		b.WriteString(" " + name + "=ok")
+	case err != "":
+		b.WriteString(" " + name + "=BAD (" + err + ")")
+	default:
+		b.WriteString(" " + name + "=BAD")
+	}
 }
 
 // callback prints a callback:
@@ -185,14 +197,7 @@ func (p *listenPrinter) callback(c merchant.Callback) {
 		if f.Get("hashParams") != "" {
 			fmt.Fprintf(&b, " mdStatus=%s v2", field(f.Get("mdStatus")))
 		}
-		switch {
-		case c.Verified:
-			b.WriteString(" hash=ok")
-		case c.Err != "":
-			b.WriteString(" hash=BAD (" + c.Err + ")")
-		default:
-			b.WriteString(" hash=BAD")
-		}
+		writeVerdict(&b, "hash", c.Verified, c.Err)
 	}
 	fmt.Fprintf(&b, " [%d]", c.HTTPStatus)
 	p.line(b.String())

@@ -8,10 +8,33 @@ import (
 	"testing"
 )
 
+// parseCase is a text to parse and the String of its result, or a part of
+// the error's text.
+type parseCase struct {
+	in, want, err string
+}
+
+// testParser checks parse (named name in failures) on each of tests.
+func testParser[T fmt.Stringer](t *testing.T, name string, parse func(string) (T, error), tests []parseCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parse(tt.in)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("%s(%q) = %v, %v; want an error containing %q", name, tt.in, got, err, tt.err)
+				}
+				return
+			}
+			if err != nil || got.String() != tt.want {
+				t.Fatalf("%s(%q) = %v, %v; want %s", name, tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
 func TestParse(t *testing.T) {
-	tests := []struct {
-		in, want, err string
-	}{
+	tests := []parseCase{
 		{in: "1/3:2/3", want: "1/3:2/3"},
 		{in: " 0:1 ", want: "0:1"},
 		{in: "1/3", want: "0:1/3"},
@@ -31,26 +54,11 @@ func TestParse(t *testing.T) {
 		{in: "%:1", err: "not a fraction"},
 		{in: "1/3:2/3:1", err: "not a fraction"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := Parse(tt.in)
-			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) {
-					t.Fatalf("Parse(%q) = %v, %v; want an error containing %q", tt.in, got, err, tt.err)
-				}
-				return
-			}
-			if err != nil || got.String() != tt.want {
-				t.Fatalf("Parse(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
-			}
-		})
-	}
+	testParser(t, "Parse", Parse, tests)
 }
 
 func TestParseSequence(t *testing.T) {
-	tests := []struct {
-		in, want, err string
-	}{
+	tests := []parseCase{
 		{in: "0,1/3,2/3,1", want: "0,1/3,2/3,1"},
 		{in: "0, 25%, 0.5, 1", want: "0,1/4,1/2,1"},
 		{in: "1/3,2/3", want: "0,1/3,2/3,1"},
@@ -63,20 +71,7 @@ func TestParseSequence(t *testing.T) {
 		{in: "0,1,2", err: "outside 0..1"},
 		{in: "0,,1", err: "not a fraction"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := ParseSequence(tt.in)
-			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) {
-					t.Fatalf("ParseSequence(%q) = %v, %v; want an error containing %q", tt.in, got, err, tt.err)
-				}
-				return
-			}
-			if err != nil || got.String() != tt.want {
-				t.Fatalf("ParseSequence(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
-			}
-		})
-	}
+	testParser(t, "ParseSequence", ParseSequence, tests)
 }
 
 func TestNew(t *testing.T) {

@@ -224,24 +224,60 @@ func scalarText(v any) string {
 	}
 }
 
-// lookup finds the order named by orderId, expiring it first. The lock is
-// held on success; the caller unlocks.
-func (m *Mock) lookup(p params, now time.Time) (*order, []*event, *apiError) {
-	id := p.get("orderId")
+// lookup finds the order named by orderId, expiring it first, and returns
+// it with a reply holding the expiry's event. The lock is held on success;
+// the caller unlocks.
+func (m *Mock) lookup(p params, now time.Time) (*order, *reply, *apiError) {
+	return m.lookupID(p.get("orderId"), now)
+}
+
+// lookupID is lookup of the order id.
+func (m *Mock) lookupID(id string, now time.Time) (*order, *reply, *apiError) {
 	if id == "" {
 		return nil, nil, fail(rbs.CodeWrongParameter, "[orderId] is empty")
 	}
 	m.mu.Lock()
 	o, ok := m.orders[id]
+	return m.foundLocked(o, ok, now)
+}
+
+// lookupWhere is lookupID of an order that check (if not nil) accepts.
+// When check refuses it, the lock is released and the reply (with the expiry's
+// event) comes with check's error.
+func (m *Mock) lookupWhere(id string, now time.Time, check func(*order) *apiError) (*order, *reply, *apiError) {
+	o, rep, e := m.lookupID(id, now)
+	if e != nil {
+		return nil, nil, e
+	}
+	if check == nil {
+		return o, rep, nil
+	}
+	if e := check(o); e != nil {
+		m.mu.Unlock()
+		return nil, rep, e
+	}
+	return o, rep, nil
+}
+
+// payable fails unless o is registered and not yet paid.
+func payable(o *order) *apiError {
+	if o.status != rbs.StatusRegistered {
+		return fail(rbs.CodeWrongState, "The order cannot be paid in its state")
+	}
+	return nil
+}
+
+// foundLocked ends a lookup made under m.mu, ok telling whether o was
+// found: it unlocks and fails for a missing order, else expires o and
+// returns it, the lock still held, with a reply holding the expiry's event.
+func (m *Mock) foundLocked(o *order, ok bool, now time.Time) (*order, *reply, *apiError) {
 	if !ok {
 		m.mu.Unlock()
 		return nil, nil, fail(rbs.CodeUnknownOrder, "Order not found")
 	}
-	var evs []*event
-	if ev := m.expireLocked(o, now); ev != nil {
-		evs = append(evs, ev)
-	}
-	return o, evs, nil
+	rep := &reply{}
+	rep.add(m.expireLocked(o, now))
+	return o, rep, nil
 }
 
 // amountParam reads a mandatory or optional amount in minor units.
@@ -267,64 +303,74 @@ func opOK(router bool) map[string]any {
 	return map[string]any{"errorCode": 0, "errorMessage": "Success"}
 }
 
-// deposit captures a hold: only in status 1, at most the approved amount,
-// 0 meaning all of it, never less than one major unit.
-func (m *Mock) deposit(_ *http.Request, p params, router bool) (*reply, *apiError) {
-	amount, _, e := amountParam(p, true)
+// moneyOperation is deposit.do, reverse.do or refund.do: it reads the
+// amount (required or not), finds the order and runs op on it, then
+// answers success and sends the callback op returns (nil: none).
+func (m *Mock) moneyOperation(p params, router, required bool,
+	op func(m *Mock, o *order, p params, amount int64, given bool, now time.Time) (*event, *apiError)) (*reply, *apiError) {
+	amount, given, e := amountParam(p, required)
 	if e != nil {
 		return nil, e
 	}
 	now := m.Now()
-	o, evs, e := m.lookup(p, now)
+	o, rep, e := m.lookup(p, now)
 	if e != nil {
 		return nil, e
 	}
 	defer m.mu.Unlock()
-	rep := &reply{events: evs}
+	ev, e := op(m, o, p, amount, given, now)
+	if e != nil {
+		return rep, e
+	}
+	rep.add(ev)
+	rep.body = opOK(router)
+	return rep, nil
+}
+
+// deposit captures a hold: only in status 1, at most the approved amount,
+// 0 meaning all of it, never less than one major unit.
+func (m *Mock) deposit(_ *http.Request, p params, router bool) (*reply, *apiError) {
+	return m.moneyOperation(p, router, true, (*Mock).depositLocked)
+}
+
+// depositLocked is the part of deposit that is its own (see moneyOperation).
+func (m *Mock) depositLocked(o *order, _ params, amount int64, _ bool, now time.Time) (*event, *apiError) {
 	if o.status != rbs.StatusApproved {
-		return rep, fail(rbs.CodeWrongState, "Payment must be in a correct state")
+		return nil, fail(rbs.CodeWrongState, "Payment must be in a correct state")
 	}
 	if amount == 0 {
 		amount = o.approved
 	}
 	switch {
 	case amount > o.approved:
-		return rep, fail(rbs.CodeWrongState, "Deposit amount exceeds the pre-authorised amount")
+		return nil, fail(rbs.CodeWrongState, "Deposit amount exceeds the pre-authorised amount")
 	case amount < o.minAmount():
-		return rep, fail(rbs.CodeWrongParameter, "Invalid amount: less than the minimum")
+		return nil, fail(rbs.CodeWrongParameter, "Invalid amount: less than the minimum")
 	}
 	// MOCK DECISION: one capture per order (status 8, several partial
 	// captures, is not modelled); a partial deposit releases the rest.
 	o.status, o.deposited, o.depositedAt = rbs.StatusDeposited, amount, now
 	m.receiptLocked(o, receiptPaymentDelivered, amount, now)
-	rep.add(m.callbackFor(o, rbs.OperationDeposited, true, now, nil))
-	rep.body = opOK(router)
-	return rep, nil
+	return m.callbackFor(o, rbs.OperationDeposited, true, now, nil), nil
 }
 
 // reverse cancels a hold (status 1, partially at most once) or a deposited
 // payment on the day of its deposit before any refund (status 2, whole
 // amount only). Only one reversal per order.
 func (m *Mock) reverse(_ *http.Request, p params, router bool) (*reply, *apiError) {
-	amount, given, e := amountParam(p, false)
-	if e != nil {
-		return nil, e
-	}
-	now := m.Now()
-	o, evs, e := m.lookup(p, now)
-	if e != nil {
-		return nil, e
-	}
-	defer m.mu.Unlock()
-	rep := &reply{events: evs}
+	return m.moneyOperation(p, router, false, (*Mock).reverseLocked)
+}
+
+// reverseLocked is the part of reverse that is its own (see moneyOperation).
+func (m *Mock) reverseLocked(o *order, _ params, amount int64, given bool, now time.Time) (*event, *apiError) {
 	impossible := fail(rbs.CodeWrongState, "Operation is impossible for the current payment state")
 	if o.reversalUsed {
-		return rep, fail(rbs.CodeWrongState, "Operation is impossible: the order was already reversed once")
+		return nil, fail(rbs.CodeWrongState, "Operation is impossible: the order was already reversed once")
 	}
 	switch o.status {
 	case rbs.StatusApproved:
 		if given && amount > o.approved {
-			return rep, fail(rbs.CodeWrongState, "Reversal amount exceeds the authorised amount")
+			return nil, fail(rbs.CodeWrongState, "Reversal amount exceeds the authorised amount")
 		}
 		o.reversalUsed = true
 		if given && amount > 0 && amount < o.approved {
@@ -336,59 +382,50 @@ func (m *Mock) reverse(_ *http.Request, p params, router bool) (*reply, *apiErro
 	case rbs.StatusDeposited:
 		switch {
 		case o.refunded > 0:
-			return rep, impossible
+			return nil, impossible
 		case !m.sameDay(o.depositedAt, now):
 			// MOCK DECISION: the bank's reversal window is "ask support";
 			// the mock's is the calendar day of the deposit.
-			return rep, fail(rbs.CodeWrongState, "Operation is impossible: the reversal window (the day of the payment) is over; use refund.do")
+			return nil, fail(rbs.CodeWrongState, "Operation is impossible: the reversal window (the day of the payment) is over; use refund.do")
 		case given && amount != 0 && amount != o.deposited:
-			return rep, fail(rbs.CodeWrongState, "A deposited payment can only be reversed in full")
+			return nil, fail(rbs.CodeWrongState, "A deposited payment can only be reversed in full")
 		}
 		o.reversalUsed = true
 		o.status, o.reversedAt = rbs.StatusReversed, now
 		amount = o.deposited
 	default:
-		return rep, impossible
+		return nil, impossible
 	}
 	extra := map[string][]string{"operationReversedAmount": {strconv.FormatInt(amount, 10)}}
-	rep.add(m.callbackFor(o, rbs.OperationReversed, true, now, extra))
-	rep.body = opOK(router)
-	return rep, nil
+	return m.callbackFor(o, rbs.OperationReversed, true, now, extra), nil
 }
 
 // refund returns deposited money: status 2 or 4, Σ refunds ≤ deposited, 0
 // meaning the rest, repeated externalRefundId answering the first refund.
 func (m *Mock) refund(_ *http.Request, p params, router bool) (*reply, *apiError) {
-	amount, _, e := amountParam(p, true)
-	if e != nil {
-		return nil, e
-	}
-	now := m.Now()
-	o, evs, e := m.lookup(p, now)
-	if e != nil {
-		return nil, e
-	}
-	defer m.mu.Unlock()
-	rep := &reply{events: evs}
+	return m.moneyOperation(p, router, true, (*Mock).refundLocked)
+}
+
+// refundLocked is the part of refund that is its own (see moneyOperation).
+func (m *Mock) refundLocked(o *order, p params, amount int64, _ bool, now time.Time) (*event, *apiError) {
 	ext := p.get("externalRefundId")
 	if ext != "" {
 		for _, r := range o.refunds {
 			if r.externalID == ext {
-				rep.body = opOK(router)
-				return rep, nil
+				return nil, nil // answered like the first refund, which sent its callback
 			}
 		}
 	}
 	if o.status != rbs.StatusDeposited && o.status != rbs.StatusRefunded {
-		return rep, fail(rbs.CodeWrongState, "Payment must be in a correct state: nothing was deposited")
+		return nil, fail(rbs.CodeWrongState, "Payment must be in a correct state: nothing was deposited")
 	}
 	if s := p.get("expectedDepositedAmount"); s != "" {
 		want, err := rbs.ParseMinor(s)
 		if err != nil {
-			return rep, fail(rbs.CodeWrongParameter, "Invalid expectedDepositedAmount")
+			return nil, fail(rbs.CodeWrongParameter, "Invalid expectedDepositedAmount")
 		}
 		if want != o.deposited {
-			return rep, fail(rbs.CodeWrongState, "The deposited amount differs from expectedDepositedAmount")
+			return nil, fail(rbs.CodeWrongState, "The deposited amount differs from expectedDepositedAmount")
 		}
 	}
 	left := o.deposited - o.refunded
@@ -397,11 +434,11 @@ func (m *Mock) refund(_ *http.Request, p params, router bool) (*reply, *apiError
 	}
 	switch {
 	case left == 0:
-		return rep, fail(rbs.CodeWrongState, "Nothing left to refund")
+		return nil, fail(rbs.CodeWrongState, "Nothing left to refund")
 	case amount > left:
-		return rep, fail(rbs.CodeWrongState, "Refund amount exceeds the deposited amount")
+		return nil, fail(rbs.CodeWrongState, "Refund amount exceeds the deposited amount")
 	case amount < o.minAmount():
-		return rep, fail(rbs.CodeWrongState, "Refund amount is less than the minimum")
+		return nil, fail(rbs.CodeWrongState, "Refund amount is less than the minimum")
 	}
 	n := uint64(len(o.refunds)+1) << 32
 	o.refunds = append(o.refunds, refundRec{at: now, externalID: ext, amount: amount,
@@ -413,20 +450,17 @@ func (m *Mock) refund(_ *http.Request, p params, router bool) (*reply, *apiError
 	if ext != "" {
 		extra["externalRefundId"] = []string{ext}
 	}
-	rep.add(m.callbackFor(o, rbs.OperationRefunded, true, now, extra))
-	rep.body = opOK(router)
-	return rep, nil
+	return m.callbackFor(o, rbs.OperationRefunded, true, now, extra), nil
 }
 
 // decline cancels an order that was never paid (status 0 or 5) → 6.
 func (m *Mock) decline(_ *http.Request, p params, router bool) (*reply, *apiError) {
 	now := m.Now()
-	o, evs, e := m.lookup(p, now)
+	o, rep, e := m.lookup(p, now)
 	if e != nil {
 		return nil, e
 	}
 	defer m.mu.Unlock()
-	rep := &reply{events: evs}
 	if n := p.get("orderNumber"); n != "" && n != o.number {
 		return rep, fail(rbs.CodeUnknownOrder, "Order number does not match the order")
 	}
@@ -457,12 +491,10 @@ func (m *Mock) status(_ *http.Request, p params, router bool) (*reply, *apiError
 	if id == "" {
 		o, ok = m.byNumber[number]
 	}
-	if !ok {
-		m.mu.Unlock()
-		return nil, fail(rbs.CodeUnknownOrder, "Order not found")
+	o, rep, e := m.foundLocked(o, ok, now)
+	if e != nil {
+		return nil, e
 	}
-	rep := &reply{}
-	rep.add(m.expireLocked(o, now))
 	body := m.statusBody(o)
 	state := o.statusName()
 	m.mu.Unlock()
@@ -484,16 +516,11 @@ func (o *order) statusName() string {
 // alfaPay answers the router's /alfapay/paymentOrder.do: the redirect to
 // the Alfa Pay page for a registered, unpaid order.
 func (m *Mock) alfaPay(r *http.Request, p params, _ bool) (*reply, *apiError) {
-	now := m.Now()
-	o, evs, e := m.lookup(p, now)
+	o, rep, e := m.lookupWhere(p.get("orderId"), m.Now(), payable)
 	if e != nil {
-		return &reply{events: evs}, e
+		return rep, e
 	}
 	defer m.mu.Unlock()
-	rep := &reply{events: evs}
-	if o.status != rbs.StatusRegistered {
-		return rep, fail(rbs.CodeWrongState, "The order cannot be paid in its state")
-	}
 	if o.alfaPayToken == "" {
 		o.alfaPayToken = m.token(o.seq, 2)
 	}

@@ -112,10 +112,7 @@ func (m *Mock) bindingParam(p params) (*binding, *apiError) {
 // without CVC. MOCK DECISION: a binding payment needs no 3-D Secure (the
 // card was authenticated when it was stored).
 func (m *Mock) paymentOrderBinding(r *http.Request, p params, _ bool) (*reply, *apiError) {
-	id := p.get("mdOrder")
-	if id == "" {
-		id = p.get("orderId")
-	}
+	id := p.first("mdOrder", "orderId")
 	if id == "" {
 		return nil, fail(rbs.CodeWrongParameter, "[mdOrder] is empty")
 	}
@@ -124,15 +121,11 @@ func (m *Mock) paymentOrderBinding(r *http.Request, p params, _ bool) (*reply, *
 		return nil, fail(rbs.CodeWrongParameter, "Invalid CVC")
 	}
 	now := m.Now()
-	o, evs, e := m.lookup(params{"orderId": {id}}, now)
+	o, rep, e := m.lookupWhere(id, now, payable)
 	if e != nil {
-		return nil, e
+		return rep, e
 	}
 	defer m.mu.Unlock()
-	rep := &reply{events: evs}
-	if o.status != rbs.StatusRegistered {
-		return rep, fail(rbs.CodeWrongState, "The order cannot be paid in its state")
-	}
 	if o.clientID == "" {
 		return rep, fail(rbs.CodeWrongParameter, "[clientId] is empty")
 	}

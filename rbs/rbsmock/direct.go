@@ -21,10 +21,7 @@ import (
 
 // paymentOrder is paymentorder.do.
 func (m *Mock) paymentOrder(r *http.Request, p params, _ bool) (*reply, *apiError) {
-	id := p.get("MDORDER")
-	if id == "" {
-		id = p.get("mdOrder")
-	}
+	id := p.first("MDORDER", "mdOrder")
 	if id == "" {
 		return nil, fail(rbs.CodeWrongParameter, "[MDORDER] is empty")
 	}
@@ -39,16 +36,12 @@ func (m *Mock) paymentOrder(r *http.Request, p params, _ bool) (*reply, *apiErro
 	if problem != "" {
 		return nil, fail(rbs.CodeWrongParameter, problem)
 	}
-	o, evs, e := m.lookup(params{"orderId": {id}}, now)
+	o, rep, e := m.lookupID(id, now)
 	if e != nil {
 		return nil, e
 	}
 	defer m.mu.Unlock()
-	rep := &reply{events: evs}
-	trans := p.get("threeDSServerTransID")
-	if trans == "" {
-		trans = p.get("threeDSServerTransId")
-	}
+	trans := p.first("threeDSServerTransID", "threeDSServerTransId")
 	if trans != "" {
 		// The second call of 3-D Secure 2: the challenge.
 		if o.tds2 == "" || subtle.ConstantTimeCompare([]byte(trans), []byte(o.tds2)) != 1 || o.status != rbs.StatusRegistered {
@@ -59,8 +52,8 @@ func (m *Mock) paymentOrder(r *http.Request, p params, _ bool) (*reply, *apiErro
 			"acsUrl": m.acsURL(r, o), "packedCReq": o.acsToken}
 		return rep, nil
 	}
-	if o.status != rbs.StatusRegistered {
-		return rep, fail(rbs.CodeWrongState, "The order cannot be paid in its state")
+	if e := payable(o); e != nil {
+		return rep, e
 	}
 	if p.get("bindingNotNeeded") == "true" {
 		o.bindingNotNeeded = true
@@ -148,23 +141,16 @@ func (m *Mock) finishDirectLocked(o *order, rep *reply) (string, *apiError) {
 
 // finish3ds is finish3dsPayment.do: mdOrder and the ACS's paRes.
 func (m *Mock) finish3ds(_ *http.Request, p params, _ bool) (*reply, *apiError) {
-	paRes := p.get("paRes")
-	if paRes == "" {
-		paRes = p.get("PaRes")
-	}
+	paRes := p.first("paRes", "PaRes")
 	if paRes == "" {
 		return nil, fail(rbs.CodeWrongParameter, "[paRes] is empty")
 	}
-	id := p.get("mdOrder")
-	if id == "" {
-		id = p.get("MD")
-	}
-	o, evs, e := m.lookup(params{"orderId": {id}}, m.Now())
+	id := p.first("mdOrder", "MD")
+	o, rep, e := m.lookupID(id, m.Now())
 	if e != nil {
 		return nil, e
 	}
 	defer m.mu.Unlock()
-	rep := &reply{events: evs}
 	if o.paRes == "" || subtle.ConstantTimeCompare([]byte(paRes), []byte(o.paRes)) != 1 || o.tds2 != "" {
 		return rep, fail(rbs.CodeWrongParameter, "Invalid paRes for the order")
 	}
@@ -179,10 +165,7 @@ func (m *Mock) finish3ds(_ *http.Request, p params, _ bool) (*reply, *apiError) 
 // finish3dsVer2 is finish3dsVer2Payment.do: threeDSServerTransId (and
 // optionally threeDSVer2MdOrder).
 func (m *Mock) finish3dsVer2(_ *http.Request, p params, _ bool) (*reply, *apiError) {
-	trans := p.get("threeDSServerTransId")
-	if trans == "" {
-		trans = p.get("threeDSServerTransID")
-	}
+	trans := p.first("threeDSServerTransId", "threeDSServerTransID")
 	if trans == "" {
 		return nil, fail(rbs.CodeWrongParameter, "[threeDSServerTransId] is empty")
 	}

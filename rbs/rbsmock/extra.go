@@ -93,13 +93,9 @@ func numberField(m map[string]any, k string) (int64, bool) {
 
 // orderByIDOrNumber finds an order by orderId (or mdOrder) or
 // orderNumber, expiring it first; the lock is held on success.
-func (m *Mock) orderByIDOrNumber(p params) (*order, []*event, *apiError) {
-	id := p.get("orderId")
-	if id == "" {
-		id = p.get("mdOrder")
-	}
-	if id != "" {
-		return m.lookup(params{"orderId": {id}}, m.Now())
+func (m *Mock) orderByIDOrNumber(p params) (*order, *reply, *apiError) {
+	if id := p.first("orderId", "mdOrder"); id != "" {
+		return m.lookupID(id, m.Now())
 	}
 	number := p.get("orderNumber")
 	if number == "" {
@@ -107,15 +103,7 @@ func (m *Mock) orderByIDOrNumber(p params) (*order, []*event, *apiError) {
 	}
 	m.mu.Lock()
 	o, ok := m.byNumber[number]
-	if !ok {
-		m.mu.Unlock()
-		return nil, nil, fail(rbs.CodeUnknownOrder, "Order not found")
-	}
-	var evs []*event
-	if ev := m.expireLocked(o, m.Now()); ev != nil {
-		evs = append(evs, ev)
-	}
-	return o, evs, nil
+	return m.foundLocked(o, ok, m.Now())
 }
 
 // receiptStatus is getReceiptStatus.do: the receipts of an order (by
@@ -141,11 +129,12 @@ func (m *Mock) receiptStatus(_ *http.Request, p params, _ bool) (*reply, *apiErr
 			return nil, fail(rbs.CodeUnknownOrder, "Receipt not found")
 		}
 	} else {
+		var found *reply
 		var e *apiError
-		o, rep.events, e = m.orderByIDOrNumber(p)
-		if e != nil {
+		if o, found, e = m.orderByIDOrNumber(p); e != nil {
 			return nil, e
 		}
+		rep.events = found.events
 		uuid = ""
 	}
 	defer m.mu.Unlock()
@@ -188,12 +177,11 @@ func (m *Mock) closeReceipt(_ *http.Request, p params, _ bool) (*reply, *apiErro
 			return nil, e
 		}
 	}
-	o, evs, e := m.orderByIDOrNumber(p)
+	o, rep, e := m.orderByIDOrNumber(p)
 	if e != nil {
 		return nil, e
 	}
 	defer m.mu.Unlock()
-	rep := &reply{events: evs}
 	switch {
 	case o.bundle == nil:
 		return rep, fail(rbs.CodeWrongState, "The order has no cart: no receipt to close")
@@ -280,7 +268,7 @@ func (m *Mock) addParams(_ *http.Request, p params, _ bool) (*reply, *apiError) 
 	if err := json.Unmarshal([]byte(p.get("params")), &add); err != nil || len(add) == 0 {
 		return nil, fail(rbs.CodeWrongParameter, "[params] must be a JSON object of names and values")
 	}
-	o, evs, e := m.lookup(p, m.Now())
+	o, rep, e := m.lookup(p, m.Now())
 	if e != nil {
 		return nil, e
 	}
@@ -294,7 +282,8 @@ func (m *Mock) addParams(_ *http.Request, p params, _ bool) (*reply, *apiError) 
 		o.extra = slices.DeleteFunc(o.extra, func(nv rbs.NameValue) bool { return nv.Name == k })
 		o.extra = append(o.extra, rbs.NameValue{Name: k, Value: scalarText(add[k])})
 	}
-	return &reply{events: evs, body: map[string]any{"errorCode": "0", "errorMessage": "Success"}}, nil
+	rep.body = map[string]any{"errorCode": "0", "errorMessage": "Success"}
+	return rep, nil
 }
 
 // instantPayment is instantPayment.do: register and pay in one call, with

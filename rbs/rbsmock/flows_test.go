@@ -211,44 +211,35 @@ func TestOperationStateTable(t *testing.T) {
 		return h.bank.Refund(ctx, &rbs.RefundRequest{OrderID: id, Amount: 1000})
 	}
 	decline := func(h *harness, id string) error { return h.bank.Decline(ctx, &rbs.DeclineRequest{OrderID: id}) }
+	// reach registers a 100.00 order (two-phase or not), pays it with
+	// the card pan unless pan is empty, then applies then, if not nil.
+	const approving, declining = "5555555555555599", "4000000000000119"
+	reach := func(preAuth bool, pan string, then op) func(h *harness) string {
+		return func(h *harness) string {
+			r := h.register(h.bank, preAuth, 10000)
+			if pan != "" {
+				h.pay(r.FormURL, pan, "")
+			}
+			if then != nil {
+				if err := then(h, r.OrderID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return r.OrderID
+		}
+	}
 	states := map[string]func(h *harness) string{
-		"0 registered": func(h *harness) string { return h.register(h.bank, false, 10000).OrderID },
-		"1 approved": func(h *harness) string {
-			r := h.register(h.bank, true, 10000)
-			h.pay(r.FormURL, "5555555555555599", "")
-			return r.OrderID
-		},
-		"2 deposited": func(h *harness) string {
-			r := h.register(h.bank, false, 10000)
-			h.pay(r.FormURL, "5555555555555599", "")
-			return r.OrderID
-		},
-		"3 reversed": func(h *harness) string {
-			r := h.register(h.bank, true, 10000)
-			h.pay(r.FormURL, "5555555555555599", "")
-			if err := reverse(h, r.OrderID); err != nil {
-				t.Fatal(err)
-			}
-			return r.OrderID
-		},
-		"4 refunded": func(h *harness) string {
-			r := h.register(h.bank, false, 10000)
-			h.pay(r.FormURL, "5555555555555599", "")
-			if err := refund(h, r.OrderID); err != nil {
-				t.Fatal(err)
-			}
-			return r.OrderID
-		},
+		"0 registered": reach(false, "", nil),
+		"1 approved":   reach(true, approving, nil),
+		"2 deposited":  reach(false, approving, nil),
+		"3 reversed":   reach(true, approving, reverse),
+		"4 refunded":   reach(false, approving, refund),
 		"5 ACS": func(h *harness) string {
 			r := h.register(h.bank, false, 10000)
 			h.submit(h.page(r.FormURL), card("4111111111111111"), "pay")
 			return r.OrderID
 		},
-		"6 declined": func(h *harness) string {
-			r := h.register(h.bank, false, 10000)
-			h.pay(r.FormURL, "4000000000000119", "")
-			return r.OrderID
-		},
+		"6 declined": reach(false, declining, nil),
 	}
 	// allowed[state][operation] -> resulting status, or -1 for errorCode 7.
 	const no = rbs.OrderStatus(-1)
@@ -287,14 +278,16 @@ func TestOperationStateTable(t *testing.T) {
 
 func TestReverseAndRefundRules(t *testing.T) {
 	ctx := context.Background()
-	paid := func(h *harness, preAuth bool) string {
+	// paid is a fresh mock with an order of 1000.00, paid: held when
+	// preAuth, else deposited.
+	paid := func(t *testing.T, preAuth bool) (*harness, string) {
+		h := newHarness(t)
 		r := h.register(h.bank, preAuth, 100000)
 		h.pay(r.FormURL, "5555555555555599", "")
-		return r.OrderID
+		return h, r.OrderID
 	}
 	t.Run("a deposited payment is reversible only on its day", func(t *testing.T) {
-		h := newHarness(t)
-		id := paid(h, false)
+		h, id := paid(t, false)
 		h.mock.Advance(13 * time.Hour) // past midnight in Moscow
 		if err := h.bank.Reverse(ctx, &rbs.ReverseRequest{OrderID: id}); !rbs.HasCode(err, rbs.CodeWrongState) {
 			t.Fatalf("reverse the next day: %v", err)
@@ -307,8 +300,7 @@ func TestReverseAndRefundRules(t *testing.T) {
 		}
 	})
 	t.Run("reverse only once", func(t *testing.T) {
-		h := newHarness(t)
-		id := paid(h, true)
+		h, id := paid(t, true)
 		if err := h.bank.Reverse(ctx, &rbs.ReverseRequest{OrderID: id, Amount: 30000}); err != nil {
 			t.Fatal(err)
 		}
@@ -324,8 +316,7 @@ func TestReverseAndRefundRules(t *testing.T) {
 		}
 	})
 	t.Run("partial refunds up to the deposited amount, never beyond", func(t *testing.T) {
-		h := newHarness(t)
-		id := paid(h, false)
+		h, id := paid(t, false)
 		for _, amount := range []int64{40000, 60000} {
 			if err := h.bank.Refund(ctx, &rbs.RefundRequest{OrderID: id, Amount: amount}); err != nil {
 				t.Fatal(err)
@@ -343,8 +334,7 @@ func TestReverseAndRefundRules(t *testing.T) {
 		}
 	})
 	t.Run("over-refund in one go", func(t *testing.T) {
-		h := newHarness(t)
-		id := paid(h, false)
+		h, id := paid(t, false)
 		if err := h.bank.Refund(ctx, &rbs.RefundRequest{OrderID: id, Amount: 100001}); !rbs.HasCode(err, rbs.CodeWrongState) {
 			t.Errorf("over-refund: %v", err)
 		}
@@ -353,8 +343,7 @@ func TestReverseAndRefundRules(t *testing.T) {
 		}
 	})
 	t.Run("externalRefundId is idempotent; expectedDepositedAmount guards", func(t *testing.T) {
-		h := newHarness(t)
-		id := paid(h, false)
+		h, id := paid(t, false)
 		wrong := int64(5)
 		if err := h.bank.Refund(ctx, &rbs.RefundRequest{OrderID: id, Amount: 1000, ExpectedDepositedAmount: &wrong}); !rbs.HasCode(err, rbs.CodeWrongState) {
 			t.Errorf("expectedDepositedAmount: %v", err)

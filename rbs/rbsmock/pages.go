@@ -177,6 +177,48 @@ func (m *Mock) pageOrder(w http.ResponseWriter, id string, now time.Time) (*orde
 	return o, true
 }
 
+// sessionPage starts a page of an order's session (3-D Secure, Alfa Pay):
+// it reads the form, finds the order the form field idField names and
+// checks the form's token t against token(o), the token of the order's
+// open session ("" when none is open). Otherwise it answers 403 with the
+// page's title and the text closed and returns false. The lock is held
+// when ok.
+func (m *Mock) sessionPage(w http.ResponseWriter, r *http.Request, idField string, token func(*order) string, title, closed string) (url.Values, *order, time.Time, bool) {
+	f, ok := m.pageForm(w, r)
+	if !ok {
+		return nil, nil, time.Time{}, false
+	}
+	now := m.Now()
+	o, ok := m.pageOrder(w, f.Get(idField), now)
+	if !ok {
+		return nil, nil, now, false
+	}
+	if t := token(o); t == "" || subtle.ConstantTimeCompare([]byte(f.Get("t")), []byte(t)) != 1 {
+		m.mu.Unlock()
+		m.message(w, http.StatusForbidden, title, closed)
+		return nil, nil, now, false
+	}
+	return f, o, now, true
+}
+
+// openACSToken is the token of o's open 3-D Secure authentication, "" when
+// none is open.
+func openACSToken(o *order) string {
+	if o.status != rbs.StatusACS {
+		return ""
+	}
+	return o.acsToken
+}
+
+// openAlfaPayToken is the token of o's open Alfa Pay session, "" when none
+// is open.
+func openAlfaPayToken(o *order) string {
+	if o.status != rbs.StatusRegistered {
+		return ""
+	}
+	return o.alfaPayToken
+}
+
 // servePaymentPage shows the card form of an unpaid order (formUrl).
 func (m *Mock) servePaymentPage(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -346,18 +388,8 @@ const acsPassword = "12345678"
 // the payment with the card's outcome, a wrong one or Cancel declines it
 // with actionCode 151017.
 func (m *Mock) serveACS(w http.ResponseWriter, r *http.Request) {
-	f, ok := m.pageForm(w, r)
+	f, o, now, ok := m.sessionPage(w, r, "mdOrder", openACSToken, "3-D Secure", "This authentication is not open.")
 	if !ok {
-		return
-	}
-	now := m.Now()
-	o, ok := m.pageOrder(w, f.Get("mdOrder"), now)
-	if !ok {
-		return
-	}
-	if o.status != rbs.StatusACS || o.acsToken == "" || subtle.ConstantTimeCompare([]byte(f.Get("t")), []byte(o.acsToken)) != 1 {
-		m.mu.Unlock()
-		m.message(w, http.StatusForbidden, "3-D Secure", "This authentication is not open.")
 		return
 	}
 	want := o.acsCard.tc.Password
@@ -414,18 +446,8 @@ func (m *Mock) acsDoneLocked(o *order, confirmed bool, now time.Time) (*event, s
 // goes to returnUrl or failUrl. MOCK DECISION: no 3-D Secure here (the
 // seed leaves its "steps for 3DS Authentication" out).
 func (m *Mock) serveAlfaPayPage(w http.ResponseWriter, r *http.Request) {
-	f, ok := m.pageForm(w, r)
+	f, o, now, ok := m.sessionPage(w, r, "orderId", openAlfaPayToken, "Alfa Pay", "This Alfa Pay session is not open.")
 	if !ok {
-		return
-	}
-	now := m.Now()
-	o, ok := m.pageOrder(w, f.Get("orderId"), now)
-	if !ok {
-		return
-	}
-	if o.status != rbs.StatusRegistered || o.alfaPayToken == "" || subtle.ConstantTimeCompare([]byte(f.Get("t")), []byte(o.alfaPayToken)) != 1 {
-		m.mu.Unlock()
-		m.message(w, http.StatusForbidden, "Alfa Pay", "This Alfa Pay session is not open.")
 		return
 	}
 	wallet := rbs.TestCards().AlfaPayWallet()

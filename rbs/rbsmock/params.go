@@ -24,6 +24,17 @@ func (p params) get(name string) string {
 	return ""
 }
 
+// first returns the value of the first of names that is given and not
+// empty, "" if none is.
+func (p params) first(names ...string) string {
+	for _, n := range names {
+		if v := p.get(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 func (p params) has(name string) bool { return len(p[name]) > 0 }
 
 // list returns a repeatable parameter: repeated form values, a JSON

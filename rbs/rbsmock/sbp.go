@@ -39,15 +39,14 @@ type sbpQR struct {
 // mock's "declined" code.
 const actionSBPRejected = rbs.ActionDeclinedByIssuer
 
-func (m *Mock) sbpOrder(p params) (*order, []*event, *apiError) {
-	id := p.get("mdOrder")
-	if id == "" {
-		id = p.get("orderId")
-	}
+// sbpOrder finds the order mdOrder (or orderId) names that check (if not
+// nil) accepts, like lookupWhere.
+func (m *Mock) sbpOrder(p params, check func(*order) *apiError) (*order, *reply, *apiError) {
+	id := p.first("mdOrder", "orderId")
 	if id == "" {
 		return nil, nil, fail(rbs.CodeWrongParameter, "[mdOrder] is empty")
 	}
-	return m.lookup(params{"orderId": {id}}, m.Now())
+	return m.lookupWhere(id, m.Now(), check)
 }
 
 // sbpGetQR is sbp/c2b/qr/dynamic/get.do: the order's QR, created on the
@@ -59,16 +58,12 @@ func (m *Mock) sbpGetQR(r *http.Request, p params, _ bool) (*reply, *apiError) {
 	if s := p.get("paymentPurpose"); len([]rune(s)) > 140 {
 		return nil, fail(rbs.CodeWrongParameter, "paymentPurpose is too long")
 	}
-	o, evs, e := m.sbpOrder(p)
+	o, rep, e := m.sbpOrder(p, payable)
 	if e != nil {
-		return nil, e
+		return rep, e
 	}
 	defer m.mu.Unlock()
-	rep := &reply{events: evs}
-	switch {
-	case o.status != rbs.StatusRegistered:
-		return rep, fail(rbs.CodeWrongState, "The order cannot be paid in its state")
-	case o.preAuth:
+	if o.preAuth {
 		// MOCK DECISION: SBP pays at once; a two-phase order is refused.
 		return rep, fail(rbs.CodeWrongState, "SBP payments are one-phase: the order is two-phase")
 	}
@@ -97,28 +92,27 @@ func transactionState(s rbs.OrderStatus) string {
 	return "CREATED"
 }
 
-// sbpQRParam checks the optional qrId against the order's QR.
-func sbpQRParam(o *order, p params) *apiError {
-	if o.qr == nil {
-		return fail(rbs.CodeUnknownOrder, "The order has no SBP QR code")
+// hasSBPQR is an order check: the order has an SBP QR, and it is the one
+// the optional qrId names.
+func hasSBPQR(p params) func(*order) *apiError {
+	return func(o *order) *apiError {
+		switch q := p.get("qrId"); {
+		case o.qr == nil:
+			return fail(rbs.CodeUnknownOrder, "The order has no SBP QR code")
+		case q != "" && q != o.qr.id:
+			return fail(rbs.CodeUnknownOrder, "Unknown qrId for the order")
+		}
+		return nil
 	}
-	if q := p.get("qrId"); q != "" && q != o.qr.id {
-		return fail(rbs.CodeUnknownOrder, "Unknown qrId for the order")
-	}
-	return nil
 }
 
 // sbpStatus is sbp/c2b/qr/status.do.
 func (m *Mock) sbpStatus(_ *http.Request, p params, _ bool) (*reply, *apiError) {
-	o, evs, e := m.sbpOrder(p)
+	o, rep, e := m.sbpOrder(p, hasSBPQR(p))
 	if e != nil {
-		return nil, e
-	}
-	defer m.mu.Unlock()
-	rep := &reply{events: evs}
-	if e := sbpQRParam(o, p); e != nil {
 		return rep, e
 	}
+	defer m.mu.Unlock()
 	rep.body = map[string]any{"qrType": "DYNAMIC", "qrStatus": o.qr.status, "status": o.qr.status,
 		"transactionState": transactionState(o.status)}
 	return rep, nil
@@ -127,15 +121,11 @@ func (m *Mock) sbpStatus(_ *http.Request, p params, _ bool) (*reply, *apiError) 
 // sbpReject is sbp/c2b/qr/dynamic/reject.do: the merchant withdraws an
 // unpaid QR (REJECTED_BY_USER); the order stays payable otherwise.
 func (m *Mock) sbpReject(_ *http.Request, p params, _ bool) (*reply, *apiError) {
-	o, evs, e := m.sbpOrder(p)
+	o, rep, e := m.sbpOrder(p, hasSBPQR(p))
 	if e != nil {
-		return nil, e
-	}
-	defer m.mu.Unlock()
-	rep := &reply{events: evs}
-	if e := sbpQRParam(o, p); e != nil {
 		return rep, e
 	}
+	defer m.mu.Unlock()
 	rejected := o.qr.status == qrStarted
 	if rejected {
 		o.qr.status = qrRejectedByUser
