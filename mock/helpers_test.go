@@ -216,3 +216,21 @@ func walletsBalanced(t testing.TB, m *Mock) money {
 	}
 	return total
 }
+
+// tx, cancelConversation and txRefundConversation read records a test
+// knows the store holds (nothing evicts them there); a missing one is a
+// bug the test reports by panicking.
+func (s *store) tx(p *payment, i int) *transaction { return held(s.txAt(p, i)) }
+
+func (s *store) cancelConversation(c *cancelRecord) string { return held(s.cancelConversationAt(c)) }
+
+func (s *store) txRefundConversation(r *txRefundRecord) string {
+	return held(s.txRefundConversationAt(r))
+}
+
+func held[T any](v T, ok bool) T {
+	if !ok {
+		panic("mock test: a record the test holds was evicted")
+	}
+	return v
+}

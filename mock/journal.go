@@ -273,6 +273,12 @@ func (m *Mock) appendEntry(j *journal) error {
 // listed again (its dirty flag was cleared when it was read).
 func (m *Mock) journalEntry(j *journal) (*journalEntry, error) {
 	s := m.store
+	// Eviction pauses while the entry is read, as for a snapshot; an
+	// eviction round in progress is waited out.
+	s.snapshotting.Add(1)
+	defer s.snapshotting.Add(-1)
+	s.mu.Lock()
+	s.mu.Unlock() //nolint:staticcheck // an empty critical section: wait for the round
 	e := &journalEntry{Offset: m.offset.Load()}
 	before := [2]int64{m.ids.refund.Load(), m.ids.txRefund.Load()}
 	marks := map[int64]paymentMark{}
@@ -357,8 +363,9 @@ func (m *Mock) journalRefunds(j *journal, e *journalEntry, marks map[int64]payme
 	next := last + 1
 	for id := max(j.cancelNext, s.cancels.low()); id <= last; id++ {
 		if c := s.cancel(id); c != nil && included(c.paymentID, id, true) {
-			e.Cancels = append(e.Cancels, stateCancel{ID: c.id, PaymentID: c.paymentID, Created: c.created, Price: int64(c.price),
-				Currency: c.currency, ConversationID: s.cancelConversation(c), Wallet: int64(c.wallet), ToWallet: c.toWallet})
+			if rec, ok := s.cancelState(c); ok {
+				e.Cancels = append(e.Cancels, rec)
+			}
 		} else if id > before[0] {
 			next = min(next, id)
 		}
@@ -368,8 +375,9 @@ func (m *Mock) journalRefunds(j *journal, e *journalEntry, marks map[int64]payme
 	next = last + 1
 	for id := max(j.txRefundNext, s.txRefunds.low()); id <= last; id++ {
 		if r := s.txRefund(id); r != nil && included(r.paymentID, id, false) {
-			e.TxRefunds = append(e.TxRefunds, stateTxRefund{ID: r.id, PaymentID: r.paymentID, TxID: r.txID, Created: r.created,
-				Price: int64(r.price), Currency: r.currency, ConversationID: s.txRefundConversation(r), Wallet: int64(r.wallet), ToWallet: r.toWallet})
+			if rec, ok := s.txRefundState(r); ok {
+				e.TxRefunds = append(e.TxRefunds, rec)
+			}
 		} else if id > before[1] {
 			next = min(next, id)
 		}

@@ -365,8 +365,11 @@ func (m *Mock) saveRefunds(sw *stateWriter, marks []paymentMark) error {
 		if mk, ok := markOf(c.paymentID); !ok || id > mk.cancel {
 			continue
 		}
-		sw.b.Cancels = append(sw.b.Cancels, stateCancel{ID: c.id, PaymentID: c.paymentID, Created: c.created, Price: int64(c.price),
-			Currency: c.currency, ConversationID: s.cancelConversation(c), Wallet: int64(c.wallet), ToWallet: c.toWallet})
+		rec, ok := s.cancelState(c)
+		if !ok {
+			continue
+		}
+		sw.b.Cancels = append(sw.b.Cancels, rec)
 		if err := sw.added(); err != nil {
 			return err
 		}
@@ -379,8 +382,11 @@ func (m *Mock) saveRefunds(sw *stateWriter, marks []paymentMark) error {
 		if mk, ok := markOf(r.paymentID); !ok || id > mk.txRefund {
 			continue
 		}
-		sw.b.TxRefunds = append(sw.b.TxRefunds, stateTxRefund{ID: r.id, PaymentID: r.paymentID, TxID: r.txID, Created: r.created,
-			Price: int64(r.price), Currency: r.currency, ConversationID: s.txRefundConversation(r), Wallet: int64(r.wallet), ToWallet: r.toWallet})
+		rec, ok := s.txRefundState(r)
+		if !ok {
+			continue
+		}
+		sw.b.TxRefunds = append(sw.b.TxRefunds, rec)
 		if err := sw.added(); err != nil {
 			return err
 		}
@@ -519,7 +525,10 @@ func (m *Mock) paymentRecord(p *payment) (statePayment, paymentMark, bool) {
 			sp.OutageGroup = names[p.outage-1]
 		}
 	}
-	r := s.textOf(p)
+	r, ok := s.textAt(p)
+	if !ok { // evicted while a journal entry read it
+		return statePayment{}, paymentMark{}, false
+	}
 	n := paymentFields + 2*int(p.txCount)
 	sp.Texts = make([]string, n)
 	for i := range n {
@@ -533,7 +542,10 @@ func (m *Mock) paymentRecord(p *payment) (statePayment, paymentMark, bool) {
 	}
 	sp.Txs = make([]stateTx, p.txCount)
 	for i := range sp.Txs {
-		t := s.tx(p, i)
+		t, ok := s.txAt(p, i)
+		if !ok {
+			return statePayment{}, paymentMark{}, false
+		}
 		sp.Txs[i] = stateTx{SubMerchantID: t.subMerchantID, Price: int64(t.price), PaidPrice: int64(t.paidPrice),
 			SubMerchantPrice: int64(t.subMerchantPrice), Refunded: int64(t.refunded)}
 	}
@@ -542,6 +554,22 @@ func (m *Mock) paymentRecord(p *payment) (statePayment, paymentMark, bool) {
 		mark = paymentMark{id: p.id, cancel: m.ids.refund.Load(), txRefund: m.ids.txRefund.Load()}
 	}
 	return sp, mark, true
+}
+
+// cancelState is the saved form of a CANCEL record; false when it was
+// evicted while it was read.
+func (s *store) cancelState(c *cancelRecord) (stateCancel, bool) {
+	conv, ok := s.cancelConversationAt(c)
+	return stateCancel{ID: c.id, PaymentID: c.paymentID, Created: c.created, Price: int64(c.price),
+		Currency: c.currency, ConversationID: conv, Wallet: int64(c.wallet), ToWallet: c.toWallet}, ok
+}
+
+// txRefundState is the saved form of a transaction refund record; false
+// when it was evicted while it was read.
+func (s *store) txRefundState(r *txRefundRecord) (stateTxRefund, bool) {
+	conv, ok := s.txRefundConversationAt(r)
+	return stateTxRefund{ID: r.id, PaymentID: r.paymentID, TxID: r.txID, Created: r.created,
+		Price: int64(r.price), Currency: r.currency, ConversationID: conv, Wallet: int64(r.wallet), ToWallet: r.toWallet}, ok
 }
 
 // LoadState restores a snapshot written by SaveState into a mock that has

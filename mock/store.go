@@ -445,19 +445,17 @@ func (s *store) txsAt(p *payment, out []*transaction) ([]*transaction, bool) {
 	return out, true
 }
 
-// paused returns what a read made while eviction is held off found: the
-// caller holds s.mu through an eviction round, or a snapshot in progress
-// pauses eviction (state.go). The record is always there then; a missing
-// one is a bug of the store, not a request that raced an eviction.
+// paused returns what a read made inside an eviction round found: the
+// round holds s.mu and frees strings only after it has read them, so the
+// record is always there; a missing one is a bug of the store (an
+// assertion, never a request that raced an eviction: readers use the
+// ...At forms and answer 404).
 func paused[T any](v T, ok bool) T {
 	if !ok {
 		panic("mock: a record read while eviction was paused is missing")
 	}
 	return v
 }
-
-// tx is txAt while eviction is held off (paused).
-func (s *store) tx(p *payment, i int) *transaction { return paused(s.txAt(p, i)) }
 
 func (s *store) cancel(id int64) *cancelRecord {
 	c := s.cancels.at(id)
@@ -497,7 +495,7 @@ func (s *store) textAt(p *payment) (textReader, bool) {
 	return s.strs.text(p.text)
 }
 
-// textOf is textAt while eviction is held off (paused).
+// textOf is textAt inside an eviction round (paused).
 func (s *store) textOf(p *payment) textReader { return paused(s.textAt(p)) }
 
 // text returns the strings of a published payment; false when it was
@@ -527,16 +525,6 @@ func (s *store) cancelConversationAt(c *cancelRecord) (string, bool) {
 func (s *store) txRefundConversationAt(r *txRefundRecord) (string, bool) {
 	t, ok := s.rstrs.text(r.text)
 	return t.next(), ok
-}
-
-// cancelConversation and txRefundConversation are the above while
-// eviction is held off (paused).
-func (s *store) cancelConversation(c *cancelRecord) string {
-	return paused(s.cancelConversationAt(c))
-}
-
-func (s *store) txRefundConversation(r *txRefundRecord) string {
-	return paused(s.txRefundConversationAt(r))
 }
 
 // card returns the catalogue entry of the payment's card; every stored
