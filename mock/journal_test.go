@@ -64,6 +64,11 @@ func stateImageOf(t *testing.T, m *Mock) *stateBatch {
 	}
 	b := img.batch()
 	b.IDs = [4]int64{} // counters: a restarted mock continues after its reservations
+	for i := range b.Payments {
+		// The conversationId chain is rebuilt at restore from the payments
+		// held; a live link to an evicted payment is not restored.
+		b.Payments[i].ConvPrev = 0
+	}
 	return b
 }
 
@@ -241,4 +246,68 @@ func TestJournalUnderConcurrentWrites(t *testing.T) {
 		t.Fatalf("restored %d payments, %d cancels, %d transaction refunds; the mock holds %d, %d, %d (or they differ)",
 			len(got.Payments), len(got.Cancels), len(got.TxRefunds), len(want.Payments), len(want.Cancels), len(want.TxRefunds))
 	}
+}
+
+// TestJournalWithEviction: a store at capacity evicts while the journal
+// runs; the restored copy holds what the mock holds, not the payments the
+// journal wrote before they were evicted.
+func TestJournalWithEviction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mock.state")
+	a := newTestMock(t, func(c *Config) { c.StateFile, c.StoreCapacity = path, 600 })
+	defer a.Close(t.Context())
+	const clients, each = 8, 300
+	errs := make(chan error, clients)
+	for range clients {
+		go func() {
+			errs <- func() error {
+				for i := range each {
+					w := do(t, a, http.MethodPost, craftgate.PathCardPayments, paymentRequest(successCard))
+					var p craftgate.Payment
+					if err := craftgate.DecodeResponse(w.Code, w.Body.Bytes(), &p); err != nil {
+						return err
+					}
+					if i%5 == 0 {
+						w = do(t, a, http.MethodPost, craftgate.PathRefunds, craftgate.RefundPaymentRequest{PaymentID: p.ID})
+						if err := craftgate.DecodeResponse(w.Code, w.Body.Bytes(), nil); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			}()
+		}()
+	}
+	for range clients {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := a.Stats(); st.EvictedPayments == 0 {
+		t.Fatalf("nothing was evicted: %+v", st)
+	}
+	b := newTestMock(t, func(c *Config) { c.StateFile, c.StoreCapacity = crashCopy(t, path), 600 })
+	defer b.Close(t.Context())
+	got, want := stateImageOf(t, b), stateImageOf(t, a)
+	if !reflect.DeepEqual(got, want) {
+		for i := range min(len(got.Payments), len(want.Payments)) {
+			if !reflect.DeepEqual(got.Payments[i], want.Payments[i]) {
+				t.Errorf("payment %d:\n got %+v\nwant %+v", i, got.Payments[i], want.Payments[i])
+				break
+			}
+		}
+		for _, f := range []string{"Cancels", "TxRefunds", "ThreeDS", "Checkouts", "Cards", "Saved", "Book", "Approvals"} {
+			if g, w := reflect.ValueOf(got).Elem().FieldByName(f).Interface(), reflect.ValueOf(want).Elem().FieldByName(f).Interface(); !reflect.DeepEqual(g, w) {
+				t.Errorf("%s differ:\n got %+v\nwant %+v", f, g, w)
+			}
+		}
+		t.Fatalf("restored %d payments (ids %d..), %d cancels; the mock holds %d (ids %d..), %d (or they differ)",
+			len(got.Payments), firstID(got.Payments), len(got.Cancels), len(want.Payments), firstID(want.Payments), len(want.Cancels))
+	}
+}
+
+func firstID(ps []statePayment) int64 {
+	if len(ps) == 0 {
+		return 0
+	}
+	return ps[0].ID
 }
