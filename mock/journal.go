@@ -352,37 +352,29 @@ func (m *Mock) journalPayment(p *payment) (statePayment, paymentMark, *stateThre
 // is listed again, and a later entry writes both.
 func (m *Mock) journalRefunds(j *journal, e *journalEntry, marks map[int64]paymentMark, before [2]int64) {
 	s := m.store
-	included := func(pid, id int64, cancel bool) bool {
+	j.cancelNext = journalWalk(max(j.cancelNext, s.cancels.low()), m.ids.refund.Load(), s.cancelState, func(id, pid int64) bool {
 		mk, ok := marks[pid]
-		if cancel {
-			return ok && id <= mk.cancel
-		}
+		return ok && id <= mk.cancel
+	}, before[0], &e.Cancels)
+	j.txRefundNext = journalWalk(max(j.txRefundNext, s.txRefunds.low()), m.ids.txRefund.Load(), s.txRefundState, func(id, pid int64) bool {
+		mk, ok := marks[pid]
 		return ok && id <= mk.txRefund
-	}
-	last := m.ids.refund.Load()
+	}, before[1], &e.TxRefunds)
+}
+
+// journalWalk adds the records of one refund kind, ids from..last, that
+// included accepts (as saveWalk), and returns the lowest id the next entry
+// must look at again: the first left out above before.
+func journalWalk[S any](from, last int64, read func(int64) (S, int64, bool), included func(id, pid int64) bool, before int64, out *[]S) int64 {
 	next := last + 1
-	for id := max(j.cancelNext, s.cancels.low()); id <= last; id++ {
-		if c := s.cancel(id); c != nil && included(c.paymentID, id, true) {
-			if rec, ok := s.cancelState(c); ok {
-				e.Cancels = append(e.Cancels, rec)
-			}
-		} else if id > before[0] {
+	for id := from; id <= last; id++ {
+		if rec, pid, ok := read(id); ok && included(id, pid) {
+			*out = append(*out, rec)
+		} else if id > before {
 			next = min(next, id)
 		}
 	}
-	j.cancelNext = next
-	last = m.ids.txRefund.Load()
-	next = last + 1
-	for id := max(j.txRefundNext, s.txRefunds.low()); id <= last; id++ {
-		if r := s.txRefund(id); r != nil && included(r.paymentID, id, false) {
-			if rec, ok := s.txRefundState(r); ok {
-				e.TxRefunds = append(e.TxRefunds, rec)
-			}
-		} else if id > before[1] {
-			next = min(next, id)
-		}
-	}
-	j.txRefundNext = next
+	return next
 }
 
 // journalCheckouts adds the checkout tokens made or changed since the

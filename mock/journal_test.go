@@ -6,6 +6,7 @@ import (
 	"encoding/gob"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -70,6 +71,36 @@ func stateImageOf(t *testing.T, m *Mock) *stateBatch {
 		b.Payments[i].ConvPrev = 0
 	}
 	return b
+}
+
+// concurrently runs each(i) for i in 0..n-1 from every one of clients
+// goroutines and fails at the first error.
+func concurrently(t *testing.T, clients, n int, each func(i int) error) {
+	t.Helper()
+	errs := make(chan error, clients)
+	for range clients {
+		go func() {
+			for i := range n {
+				if err := each(i); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range clients {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// created creates a payment for a concurrent client.
+func created(t *testing.T, m *Mock) (*craftgate.Payment, error) {
+	w := do(t, m, http.MethodPost, craftgate.PathCardPayments, paymentRequest(successCard))
+	var p craftgate.Payment
+	return &p, craftgate.DecodeResponse(w.Code, w.Body.Bytes(), &p)
 }
 
 // fillWallets adds members, wallets and a wallet deposit, so that the
@@ -204,38 +235,23 @@ func TestJournalUnderConcurrentWrites(t *testing.T) {
 	a := newTestMock(t, func(c *Config) { c.StateFile = path })
 	defer a.Close(t.Context())
 	const clients, rounds = 8, 15
-	errs := make(chan error, clients)
-	for range clients {
-		go func() {
-			errs <- func() error {
-				for i := range rounds {
-					w := do(t, a, http.MethodPost, craftgate.PathCardPayments, paymentRequest(successCard))
-					var p craftgate.Payment
-					if err := craftgate.DecodeResponse(w.Code, w.Body.Bytes(), &p); err != nil {
-						return err
-					}
-					switch i % 3 {
-					case 0:
-						w = do(t, a, http.MethodPost, craftgate.PathRefunds, craftgate.RefundPaymentRequest{PaymentID: p.ID})
-					case 1:
-						w = do(t, a, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{
-							PaymentTransactionID: p.PaymentTransactions[0].ID, RefundPrice: amt("1.25")})
-					default:
-						continue
-					}
-					if err := craftgate.DecodeResponse(w.Code, w.Body.Bytes(), nil); err != nil {
-						return err
-					}
-				}
-				return nil
-			}()
-		}()
-	}
-	for range clients {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
+	concurrently(t, clients, rounds, func(i int) error {
+		p, err := created(t, a)
+		if err != nil {
+			return err
 		}
-	}
+		var w *httptest.ResponseRecorder
+		switch i % 3 {
+		case 0:
+			w = do(t, a, http.MethodPost, craftgate.PathRefunds, craftgate.RefundPaymentRequest{PaymentID: p.ID})
+		case 1:
+			w = do(t, a, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{
+				PaymentTransactionID: p.PaymentTransactions[0].ID, RefundPrice: amt("1.25")})
+		default:
+			return nil
+		}
+		return craftgate.DecodeResponse(w.Code, w.Body.Bytes(), nil)
+	})
 	b := newTestMock(t, func(c *Config) { c.StateFile = crashCopy(t, path) })
 	defer b.Close(t.Context())
 	got, want := stateImageOf(t, b), stateImageOf(t, a)
@@ -255,33 +271,14 @@ func TestJournalWithEviction(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "mock.state")
 	a := newTestMock(t, func(c *Config) { c.StateFile, c.StoreCapacity = path, 600 })
 	defer a.Close(t.Context())
-	const clients, each = 8, 300
-	errs := make(chan error, clients)
-	for range clients {
-		go func() {
-			errs <- func() error {
-				for i := range each {
-					w := do(t, a, http.MethodPost, craftgate.PathCardPayments, paymentRequest(successCard))
-					var p craftgate.Payment
-					if err := craftgate.DecodeResponse(w.Code, w.Body.Bytes(), &p); err != nil {
-						return err
-					}
-					if i%5 == 0 {
-						w = do(t, a, http.MethodPost, craftgate.PathRefunds, craftgate.RefundPaymentRequest{PaymentID: p.ID})
-						if err := craftgate.DecodeResponse(w.Code, w.Body.Bytes(), nil); err != nil {
-							return err
-						}
-					}
-				}
-				return nil
-			}()
-		}()
-	}
-	for range clients {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
+	concurrently(t, 8, 300, func(i int) error {
+		p, err := created(t, a)
+		if err != nil || i%5 != 0 {
+			return err
 		}
-	}
+		w := do(t, a, http.MethodPost, craftgate.PathRefunds, craftgate.RefundPaymentRequest{PaymentID: p.ID})
+		return craftgate.DecodeResponse(w.Code, w.Body.Bytes(), nil)
+	})
 	if st := a.Stats(); st.EvictedPayments == 0 {
 		t.Fatalf("nothing was evicted: %+v", st)
 	}

@@ -357,36 +357,29 @@ func (m *Mock) saveRefunds(sw *stateWriter, marks []paymentMark) error {
 		}
 		return paymentMark{}, false
 	}
-	for id := s.cancels.low(); id <= m.ids.refund.Load(); id++ {
-		c := s.cancel(id)
-		if c == nil {
-			continue
-		}
-		if mk, ok := markOf(c.paymentID); !ok || id > mk.cancel {
-			continue
-		}
-		rec, ok := s.cancelState(c)
-		if !ok {
-			continue
-		}
-		sw.b.Cancels = append(sw.b.Cancels, rec)
-		if err := sw.added(); err != nil {
-			return err
-		}
+	err := saveWalk(sw, s.cancels.low(), m.ids.refund.Load(), s.cancelState, func(id, pid int64) bool {
+		mk, ok := markOf(pid)
+		return ok && id <= mk.cancel
+	}, &sw.b.Cancels)
+	if err != nil {
+		return err
 	}
-	for id := s.txRefunds.low(); id <= m.ids.txRefund.Load(); id++ {
-		r := s.txRefund(id)
-		if r == nil {
+	return saveWalk(sw, s.txRefunds.low(), m.ids.txRefund.Load(), s.txRefundState, func(id, pid int64) bool {
+		mk, ok := markOf(pid)
+		return ok && id <= mk.txRefund
+	}, &sw.b.TxRefunds)
+}
+
+// saveWalk writes the records of one refund kind, ids from..last, that
+// included accepts (by id and payment id). read returns a record's saved
+// form and payment id; false when there is none or it was evicted.
+func saveWalk[S any](sw *stateWriter, from, last int64, read func(int64) (S, int64, bool), included func(id, pid int64) bool, out *[]S) error {
+	for id := from; id <= last; id++ {
+		rec, pid, ok := read(id)
+		if !ok || !included(id, pid) {
 			continue
 		}
-		if mk, ok := markOf(r.paymentID); !ok || id > mk.txRefund {
-			continue
-		}
-		rec, ok := s.txRefundState(r)
-		if !ok {
-			continue
-		}
-		sw.b.TxRefunds = append(sw.b.TxRefunds, rec)
+		*out = append(*out, rec)
 		if err := sw.added(); err != nil {
 			return err
 		}
@@ -556,20 +549,27 @@ func (m *Mock) paymentRecord(p *payment) (statePayment, paymentMark, bool) {
 	return sp, mark, true
 }
 
-// cancelState is the saved form of a CANCEL record; false when it was
-// evicted while it was read.
-func (s *store) cancelState(c *cancelRecord) (stateCancel, bool) {
+// cancelState reads the CANCEL record id: its saved form and payment id;
+// false when there is none or it was evicted while it was read.
+func (s *store) cancelState(id int64) (stateCancel, int64, bool) {
+	c := s.cancel(id)
+	if c == nil {
+		return stateCancel{}, 0, false
+	}
 	conv, ok := s.cancelConversationAt(c)
 	return stateCancel{ID: c.id, PaymentID: c.paymentID, Created: c.created, Price: int64(c.price),
-		Currency: c.currency, ConversationID: conv, Wallet: int64(c.wallet), ToWallet: c.toWallet}, ok
+		Currency: c.currency, ConversationID: conv, Wallet: int64(c.wallet), ToWallet: c.toWallet}, c.paymentID, ok
 }
 
-// txRefundState is the saved form of a transaction refund record; false
-// when it was evicted while it was read.
-func (s *store) txRefundState(r *txRefundRecord) (stateTxRefund, bool) {
+// txRefundState reads the transaction refund record id, as cancelState.
+func (s *store) txRefundState(id int64) (stateTxRefund, int64, bool) {
+	r := s.txRefund(id)
+	if r == nil {
+		return stateTxRefund{}, 0, false
+	}
 	conv, ok := s.txRefundConversationAt(r)
-	return stateTxRefund{ID: r.id, PaymentID: r.paymentID, TxID: r.txID, Created: r.created,
-		Price: int64(r.price), Currency: r.currency, ConversationID: conv, Wallet: int64(r.wallet), ToWallet: r.toWallet}, ok
+	return stateTxRefund{ID: r.id, PaymentID: r.paymentID, TxID: r.txID, Created: r.created, Price: int64(r.price),
+		Currency: r.currency, ConversationID: conv, Wallet: int64(r.wallet), ToWallet: r.toWallet}, r.paymentID, ok
 }
 
 // LoadState restores a snapshot written by SaveState into a mock that has
