@@ -170,18 +170,26 @@ func validateCart(field string, items []craftgate.BnplCartItem, price money) *ap
 	return nil
 }
 
+// checkBnplType refuses a missing apmType, or one not in providers
+// (refusal says why).
+func checkBnplType(apmType string, providers map[string]bool, refusal string) *apiError {
+	switch {
+	case apmType == "":
+		return errRequired("apmType")
+	case !providers[apmType]:
+		return errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(apmType, 40))+" "+refusal)
+	}
+	return nil
+}
+
 // bnplOffers serves POST /payment/v1/bnpl-payments/offers.
 func (m *Mock) bnplOffers(c *call) error {
 	var req craftgate.BnplOffersRequest
 	if e := decodeJSON(c.body, &req); e != nil {
 		return e
 	}
-	switch {
-	case req.ApmType == "":
-		return errRequired("apmType")
-	case !bnplOffersProviders[req.ApmType]:
-		return errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
-			" has no offers query (MASLAK, ZIP and PAYCELL have; the others show their plans after init)")
+	if e := checkBnplType(req.ApmType, bnplOffersProviders, "has no offers query (MASLAK, ZIP and PAYCELL have; the others show their plans after init)"); e != nil {
+		return e
 	}
 	price, e := checkAmount("price", req.Price)
 	if en := m.apmNotEnabled(req.ApmType); en != nil {
@@ -300,12 +308,8 @@ func (m *Mock) bnplInit(c *call) error {
 	if e := decodeJSON(c.body, &req); e != nil {
 		return e
 	}
-	switch {
-	case req.ApmType == "":
-		return errRequired("apmType")
-	case !bnplProviders[req.ApmType]:
-		return errValidation(CodeApmTypeNotEnabled, "apmType "+strconv.Quote(truncate(req.ApmType, 40))+
-			" is not a BNPL provider enabled for the merchant (MASLAK, ALFABANK, TOM_FINANCE, HASO, ZIP, PAYCELL)")
+	if e := checkBnplType(req.ApmType, bnplProviders, "is not a BNPL provider enabled for the merchant (MASLAK, ALFABANK, TOM_FINANCE, HASO, ZIP, PAYCELL)"); e != nil {
+		return e
 	}
 	if e := m.apmNotEnabled(req.ApmType); e != nil {
 		return e

@@ -250,24 +250,33 @@ func (m *Mock) appendCancel(b []byte, c *cancelRecord) ([]byte, bool) {
 	if !ok {
 		return b, false
 	}
-	b = append(b, `{"id":`...)
-	b = strconv.AppendInt(b, c.id, 10)
-	b = append(b, `,"createdDate":"`...)
-	b = m.appendUnix(b, c.created)
-	b = append(b, `","status":"SUCCESS","refundType":"CANCEL",`...)
-	b = appendDestination(b, c.price, refundWallet{c.wallet, c.toWallet}) // walletpay.go
-	b = appendField(b, "conversationId", conv)
-	b = append(b, `,"authCode":"`...)
-	b = m.appendRef(b, refAuthCode, c.id, authCodeDigits)
-	b = append(b, `","hostReference":"`...)
-	b = m.appendRef(b, refHostReference, c.id, hostReferenceDigits)
-	b = append(b, `","transId":"`...)
-	b = m.appendRef(b, refTransID, c.id, transIDDigits)
+	b = m.appendRecordHead(b, c.id, c.created, `"refundType":"CANCEL",`, c.price, refundWallet{c.wallet, c.toWallet}, conv)
 	b = append(b, `","currency":`...)
 	b = appendString(b, craftgate.Currencies[c.currency])
 	b = append(b, `,"paymentId":`...)
 	b = strconv.AppendInt(b, c.paymentID, 10)
 	return append(b, `,"paymentTransactionRefunds":[]}`...), true
+}
+
+// appendRecordHead appends what a CANCEL and a transaction refund begin
+// with: id, createdDate, status, typ (members to add after the status),
+// the destination (walletpay.go), conversationId and the bank references,
+// up to the last one's closing quote.
+func (m *Mock) appendRecordHead(b []byte, id, created int64, typ string, price money, rw refundWallet, conv string) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, id, 10)
+	b = append(b, `,"createdDate":"`...)
+	b = m.appendUnix(b, created)
+	b = append(b, `","status":"SUCCESS",`...)
+	b = append(b, typ...)
+	b = appendDestination(b, price, rw)
+	b = appendField(b, "conversationId", conv)
+	b = append(b, `,"authCode":"`...)
+	b = m.appendRef(b, refAuthCode, id, authCodeDigits)
+	b = append(b, `","hostReference":"`...)
+	b = m.appendRef(b, refHostReference, id, hostReferenceDigits)
+	b = append(b, `","transId":"`...)
+	return m.appendRef(b, refTransID, id, transIDDigits)
 }
 
 // appendRefund appends a whole-payment REFUND as a craftgate.PaymentRefund:
@@ -303,19 +312,7 @@ func (m *Mock) appendTxRefund(b []byte, r *txRefundRecord) ([]byte, bool) {
 	if !ok {
 		return b, false
 	}
-	b = append(b, `{"id":`...)
-	b = strconv.AppendInt(b, r.id, 10)
-	b = append(b, `,"createdDate":"`...)
-	b = m.appendUnix(b, r.created)
-	b = append(b, `","status":"SUCCESS",`...)
-	b = appendDestination(b, r.price, refundWallet{r.wallet, r.toWallet}) // walletpay.go
-	b = appendField(b, "conversationId", conv)
-	b = append(b, `,"authCode":"`...)
-	b = m.appendRef(b, refAuthCode, r.id, authCodeDigits)
-	b = append(b, `","hostReference":"`...)
-	b = m.appendRef(b, refHostReference, r.id, hostReferenceDigits)
-	b = append(b, `","transId":"`...)
-	b = m.appendRef(b, refTransID, r.id, transIDDigits)
+	b = m.appendRecordHead(b, r.id, r.created, "", r.price, refundWallet{r.wallet, r.toWallet}, conv)
 	// isAfterSettlement as the reporting API says it (reporting.go): no
 	// caller holds a payment's lock here.
 	b = append(b, `","isAfterSettlement":`...)

@@ -877,25 +877,25 @@ func (s *store) evictRecords() {
 	if s.snapshotting.Load() > 0 {
 		return
 	}
-	for s.cancels.chunkCount() > 2 && int64(s.cancels.chunkCount()-1)*slabSize > s.capacity {
-		n := evictRecordChunk(&s.cancels, s.cancelGap, func(c *cancelRecord) bool { return c.ready.Load() })
+	evictRecordKind(s, &s.cancels, s.cancelGap, func(c *cancelRecord) bool { return c.ready.Load() },
+		&s.counts.cancels, &s.counts.evCancels, &s.cstrs, &s.prevCancelLow)
+	evictRecordKind(s, &s.txRefunds, s.txRefundGap, func(r *txRefundRecord) bool { return r.ready.Load() },
+		&s.counts.txRefunds, &s.counts.evTxRefunds, &s.rstrs, &s.prevTxRefundLow)
+}
+
+// evictRecordKind evicts the oldest chunks of one refund record kind
+// beyond the capacity, counting them (live, evicted) and freeing their
+// strings one round late (prevLow). The caller holds s.mu.
+func evictRecordKind[T any](s *store, sl *slab[T], gap int64, ready func(*T) bool, live, evicted *atomic.Int64, strs *arena, prevLow *int64) {
+	for sl.chunkCount() > 2 && int64(sl.chunkCount()-1)*slabSize > s.capacity {
+		n := evictRecordChunk(sl, gap, ready)
 		if n < 0 {
-			break
+			return
 		}
-		s.counts.cancels.Add(-n)
-		s.counts.evCancels.Add(n)
-		s.cstrs.free(s.prevCancelLow)
-		s.prevCancelLow = s.cancels.low()
-	}
-	for s.txRefunds.chunkCount() > 2 && int64(s.txRefunds.chunkCount()-1)*slabSize > s.capacity {
-		n := evictRecordChunk(&s.txRefunds, s.txRefundGap, func(r *txRefundRecord) bool { return r.ready.Load() })
-		if n < 0 {
-			break
-		}
-		s.counts.txRefunds.Add(-n)
-		s.counts.evTxRefunds.Add(n)
-		s.rstrs.free(s.prevTxRefundLow)
-		s.prevTxRefundLow = s.txRefunds.low()
+		live.Add(-n)
+		evicted.Add(n)
+		strs.free(*prevLow)
+		*prevLow = sl.low()
 	}
 }
 
