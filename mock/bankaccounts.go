@@ -33,11 +33,7 @@ type injectRecordRequest struct {
 }
 
 // injectBankRecord serves POST /_mock/v1/bank-account-records.
-func (m *Mock) injectBankRecord(c *call) error {
-	var req injectRecordRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) injectBankRecord(c *call, req injectRecordRequest) error {
 	switch {
 	case req.SenderName == "":
 		return errRequired("senderName")

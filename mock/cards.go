@@ -320,11 +320,7 @@ func checkAlias(alias, field string) *apiError {
 }
 
 // storeCard serves POST /payment/v1/cards.
-func (m *Mock) storeCard(c *call) error {
-	var req craftgate.StoreCardRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) storeCard(c *call, req craftgate.StoreCardRequest) error {
 	if req.SecureFieldsToken != "" && req.CardNumber == "" { // secure fields (cardsextra.go)
 		m.storeSecureCard(c, &req)
 		return nil
@@ -350,11 +346,7 @@ func (m *Mock) storeCard(c *call) error {
 }
 
 // updateStoredCard serves POST /payment/v1/cards/update.
-func (m *Mock) updateStoredCard(c *call) error {
-	var req craftgate.UpdateStoredCardRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) updateStoredCard(c *call, req craftgate.UpdateStoredCardRequest) error {
 	if e := requireCardKeys(req.CardUserKey, req.CardToken); e != nil {
 		return e
 	}

@@ -75,11 +75,7 @@ type secureCard struct {
 }
 
 // cloneStoredCard serves POST /payment/v1/cards/clone.
-func (m *Mock) cloneStoredCard(c *call) error {
-	var req craftgate.CloneStoredCardRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) cloneStoredCard(c *call, req craftgate.CloneStoredCardRequest) error {
 	if e := requireCardKeys(req.SourceCardUserKey, req.SourceCardToken); e != nil {
 		return errValidation(CodeRequiredField, "sourceCardUserKey and sourceCardToken are required")
 	}

@@ -84,11 +84,7 @@ func checkVerifyPrice(price *craftgate.Amount, currency string) *apiError {
 }
 
 // verifyCard serves POST /payment/v1/cards/verify.
-func (m *Mock) verifyCard(c *call) error {
-	var req craftgate.VerifyCardRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) verifyCard(c *call, req craftgate.VerifyCardRequest) error {
 	if req.Card == nil {
 		return errRequired("card")
 	}
@@ -254,11 +250,7 @@ type cardVerifySession struct {
 }
 
 // initCheckoutCardVerify serves POST /payment/v1/checkout-card-verify/init.
-func (m *Mock) initCheckoutCardVerify(c *call) error {
-	var req craftgate.InitCheckoutCardVerifyRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) initCheckoutCardVerify(c *call, req craftgate.InitCheckoutCardVerifyRequest) error {
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
 		return e
 	}

@@ -260,11 +260,7 @@ func (m *Mock) transactionReport(c *call) error { return m.dailyReport(c, false)
 func (m *Mock) paymentReport(c *call) error { return m.dailyReport(c, true) }
 
 // demandReport serves POST /file-reporting/v1/report-demands.
-func (m *Mock) demandReport(c *call) error {
-	var req craftgate.ReportDemandRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) demandReport(c *call, req craftgate.ReportDemandRequest) error {
 	switch {
 	case req.StartDate == "":
 		return errRequired("startDate")

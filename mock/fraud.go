@@ -250,11 +250,7 @@ func checkListName(name string) *apiError {
 }
 
 // addFraudValue serves POST /fraud/v1/value-lists.
-func (m *Mock) addFraudValue(c *call) error {
-	var req craftgate.FraudValueRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) addFraudValue(c *call, req craftgate.FraudValueRequest) error {
 	if e := checkListName(req.ListName); e != nil {
 		return e
 	}

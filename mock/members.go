@@ -141,11 +141,7 @@ type memberRequest struct {
 }
 
 // createMember serves POST /onboarding/v1/members.
-func (m *Mock) createMember(c *call) error {
-	var req memberRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createMember(c *call, req memberRequest) error {
 	ext := strings.TrimSpace(req.MemberExternalID)
 	if ext == "" {
 		return errRequired("memberExternalId")
@@ -182,11 +178,7 @@ func (m *Mock) createMember(c *call) error {
 }
 
 // updateMember serves PUT /onboarding/v1/members/{id}.
-func (m *Mock) updateMember(c *call) error {
-	var req craftgate.UpdateMemberRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) updateMember(c *call, req craftgate.UpdateMemberRequest) error {
 	f, e := validateMember(&req)
 	if e != nil {
 		return e

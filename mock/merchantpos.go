@@ -74,11 +74,7 @@ func (st *posStore) usable(alias string) *apiError {
 }
 
 // createMerchantPos serves POST /merchant/v1/merchant-poses.
-func (m *Mock) createMerchantPos(c *call) error {
-	var req craftgate.CreateMerchantPosRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createMerchantPos(c *call, req craftgate.CreateMerchantPosRequest) error {
 	for _, f := range [][2]string{{"name", req.Name}, {"clientId", req.ClientID}, {"currency", req.Currency}, {"posIntegrator", req.PosIntegrator}} {
 		if strings.TrimSpace(f[1]) == "" {
 			return errRequired(f[0])

@@ -44,11 +44,7 @@ type multiSession struct {
 }
 
 // initMultiPayment serves POST /payment/v1/multi-payments/init.
-func (m *Mock) initMultiPayment(c *call) error {
-	var req craftgate.InitMultiPaymentRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) initMultiPayment(c *call, req craftgate.InitMultiPaymentRequest) error {
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
 		return e
 	}

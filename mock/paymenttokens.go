@@ -21,11 +21,7 @@ import (
 // kept until deleted (a second delete is 404).
 
 // applePaySession serves POST /payment/v1/apple-pay/merchant-sessions.
-func (m *Mock) applePaySession(c *call) error {
-	var req craftgate.ApplePayMerchantSessionRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) applePaySession(c *call, req craftgate.ApplePayMerchantSessionRequest) error {
 	for _, f := range [][2]string{{"merchantIdentifier", req.MerchantIdentifier}, {"displayName", req.DisplayName},
 		{"initiative", req.Initiative}, {"initiativeContext", req.InitiativeContext}, {"validationUrl", req.ValidationURL}} {
 		if f[1] == "" {
@@ -43,11 +39,7 @@ func (m *Mock) applePaySession(c *call) error {
 }
 
 // createPaymentToken serves POST /payment/v1/payment-tokens.
-func (m *Mock) createPaymentToken(c *call) error {
-	var req craftgate.PaymentToken
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createPaymentToken(c *call, req craftgate.PaymentToken) error {
 	if req.Value == "" {
 		return errRequired("value")
 	}

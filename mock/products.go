@@ -222,11 +222,7 @@ func (m *Mock) productJSON(p *product, r *http.Request) craftgate.Product {
 }
 
 // createProduct serves POST /craftlink/v1/products.
-func (m *Mock) createProduct(c *call) error {
-	var req craftgate.CreateProductRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createProduct(c *call, req craftgate.CreateProductRequest) error {
 	p := &product{status: craftgate.ProductActive}
 	if e := m.validateProduct(&req, p, m.Now()); e != nil {
 		return e
@@ -243,11 +239,7 @@ func (m *Mock) createProduct(c *call) error {
 }
 
 // updateProduct serves PUT /craftlink/v1/products/{id}.
-func (m *Mock) updateProduct(c *call) error {
-	var req craftgate.UpdateProductRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) updateProduct(c *call, req craftgate.UpdateProductRequest) error {
 	switch req.Status {
 	case craftgate.ProductActive, craftgate.ProductPassive:
 	case "":

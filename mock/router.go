@@ -17,6 +17,19 @@ import (
 // does both.
 type handler func(*Mock, *call) error
 
+// withJSON is the handler of a route with a JSON body (kind signedJSON):
+// it decodes the body into a T (decodeJSON answers a malformed one with the
+// provider's validation envelope) and hands the request to h.
+func withJSON[T any](h func(*Mock, *call, T) error) handler {
+	return func(m *Mock, c *call) error {
+		var req T
+		if e := decodeJSON(c.body, &req); e != nil {
+			return e
+		}
+		return h(m, c, req)
+	}
+}
+
 // kind says what a route reads and how it is authenticated.
 type kind uint8
 

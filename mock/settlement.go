@@ -490,11 +490,7 @@ var (
 )
 
 // createPayoutAccount serves POST /settlement/v1/payout-accounts.
-func (m *Mock) createPayoutAccount(c *call) error {
-	var req craftgate.CreatePayoutAccountRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createPayoutAccount(c *call, req craftgate.CreatePayoutAccountRequest) error {
 	switch {
 	case req.Type == "":
 		return errRequired("type")
@@ -542,11 +538,7 @@ func (r *recon) payoutAccountIndex(c *call) (int, *apiError) {
 }
 
 // updatePayoutAccount serves PUT /settlement/v1/payout-accounts/{id}.
-func (m *Mock) updatePayoutAccount(c *call) error {
-	var req craftgate.UpdatePayoutAccountRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) updatePayoutAccount(c *call, req craftgate.UpdatePayoutAccountRequest) error {
 	switch {
 	case req.Type == "":
 		return errRequired("type")

@@ -122,11 +122,7 @@ func checkCallbackURL(u string) *apiError {
 }
 
 // initThreeDS serves POST /payment/v1/card-payments/3ds-init.
-func (m *Mock) initThreeDS(c *call) error {
-	var req craftgate.InitThreeDSPaymentRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) initThreeDS(c *call, req craftgate.InitThreeDSPaymentRequest) error {
 	if id, s, ok := m.beginThreeDS(c, &req, sourceAPI); ok {
 		m.sendThreeDSRedirect(c, id, s)
 	}
@@ -473,11 +469,7 @@ type completeRequest struct {
 }
 
 // completeThreeDS serves POST /payment/v1/card-payments/3ds-complete.
-func (m *Mock) completeThreeDS(c *call) error {
-	var req completeRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) completeThreeDS(c *call, req completeRequest) error {
 	if req.PaymentID <= 0 {
 		return errRequired("paymentId")
 	}

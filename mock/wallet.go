@@ -212,11 +212,7 @@ func (w *wallet) floor() money {
 }
 
 // createWallet serves POST /wallet/v1/members/{memberId}/wallets.
-func (m *Mock) createWallet(c *call) error {
-	var req craftgate.CreateWalletRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createWallet(c *call, req craftgate.CreateWalletRequest) error {
 	limit, e := walletLimit(req.NegativeAmountLimit)
 	if e != nil {
 		return e
@@ -274,11 +270,7 @@ func (m *Mock) retrieveMemberWallet(c *call) error {
 
 // updateWallet serves PUT /wallet/v1/members/{memberId}/wallets/{walletId};
 // c.id is the wallet id, the member id is read from the path.
-func (m *Mock) updateWallet(c *call) error {
-	var req craftgate.UpdateWalletRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) updateWallet(c *call, req craftgate.UpdateWalletRequest) error {
 	limit, e := walletLimit(req.NegativeAmountLimit)
 	if e != nil {
 		return e
@@ -314,11 +306,7 @@ func (m *Mock) retrieveMerchantWallet(c *call) error {
 }
 
 // resetMerchantWallet serves POST /wallet/v1/merchants/me/wallet/reset-balance.
-func (m *Mock) resetMerchantWallet(c *call) error {
-	var req craftgate.ResetMerchantWalletRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) resetMerchantWallet(c *call, req craftgate.ResetMerchantWalletRequest) error {
 	v, prob := moneyOf(req.WalletAmount)
 	if prob != amountOK {
 		return errValidation(CodeInvalidAmount, "walletAmount must be an amount with at most 8 decimal places")
@@ -620,11 +608,7 @@ func (m *Mock) resolveDepositCard(req *craftgate.DepositRequest, d *draft, now t
 }
 
 // createDeposit serves POST /payment/v1/deposits.
-func (m *Mock) createDeposit(c *call) error {
-	var req craftgate.DepositRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createDeposit(c *call, req craftgate.DepositRequest) error {
 	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
 	if e != nil {
 		return e
@@ -687,11 +671,7 @@ type threeDSDepositRequest struct {
 }
 
 // initThreeDSDeposit serves POST /payment/v1/deposits/3ds-init.
-func (m *Mock) initThreeDSDeposit(c *call) error {
-	var req threeDSDepositRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) initThreeDSDeposit(c *call, req threeDSDepositRequest) error {
 	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
 	if e != nil {
 		return e
@@ -743,11 +723,7 @@ func (m *Mock) initThreeDSDeposit(c *call) error {
 }
 
 // completeThreeDSDeposit serves POST /payment/v1/deposits/3ds-complete.
-func (m *Mock) completeThreeDSDeposit(c *call) error {
-	var req completeRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) completeThreeDSDeposit(c *call, req completeRequest) error {
 	if req.PaymentID <= 0 {
 		return errRequired("paymentId")
 	}
@@ -827,11 +803,7 @@ func (m *Mock) renderDeposit(p *payment) craftgate.DepositPayment {
 }
 
 // createFundTransferDeposit serves POST /payment/v1/deposits/fund-transfer.
-func (m *Mock) createFundTransferDeposit(c *call) error {
-	var req craftgate.FundTransferDepositRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createFundTransferDeposit(c *call, req craftgate.FundTransferDepositRequest) error {
 	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
 	if e != nil {
 		return e

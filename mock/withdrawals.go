@@ -114,11 +114,7 @@ func (m *Mock) withdrawPayouts(from, to int64) []*payout {
 }
 
 // createWithdraw serves POST /wallet/v1/withdraws.
-func (m *Mock) createWithdraw(c *call) error {
-	var req craftgate.CreateWithdrawRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createWithdraw(c *call, req craftgate.CreateWithdrawRequest) error {
 	switch {
 	case req.MemberID <= 0:
 		return errRequired("memberId")
@@ -283,11 +279,7 @@ func (m *Mock) searchWithdraws(c *call) error {
 // merchant refunded the whole (remaining) payment by other means, so the
 // mock records it as refunded without asking the bank or moving wallet
 // money, and answers the transaction refunds it recorded as {items}.
-func (m *Mock) markAsRefunded(c *call) error {
-	var req craftgate.MarkAsRefundedRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) markAsRefunded(c *call, req craftgate.MarkAsRefundedRequest) error {
 	if req.PaymentID <= 0 {
 		return errRequired("paymentId")
 	}
@@ -330,11 +322,7 @@ func (m *Mock) markAsRefunded(c *call) error {
 
 // markTxAsRefunded serves POST
 // /payment/v1/refund-transactions/mark-as-refunded.
-func (m *Mock) markTxAsRefunded(c *call) error {
-	var req craftgate.MarkTransactionAsRefundedRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) markTxAsRefunded(c *call, req craftgate.MarkTransactionAsRefundedRequest) error {
 	if req.PaymentTransactionID <= 0 {
 		return errRequired("paymentTransactionId")
 	}
