@@ -2,6 +2,7 @@ package mock
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -70,12 +71,7 @@ func (m *Mock) injectBankRecord(c *call, req injectRecordRequest) error {
 // searchBankRecords serves GET
 // /bank-account-tracking/v1/merchant-bank-account-trackings/records. Text
 // filters match a part of the field, ignoring case.
-func (m *Mock) searchBankRecords(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchBankRecords(c *call, q url.Values, page, size int) error {
 	cur, e1 := queryCurrency(q)
 	from, e2 := m.queryDate(q, "minRecordDate")
 	to, e3 := m.queryDate(q, "maxRecordDate")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -399,12 +400,7 @@ func (m *Mock) deleteStoredCard(c *call) error {
 }
 
 // searchStoredCards serves GET /payment/v1/cards.
-func (m *Mock) searchStoredCards(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchStoredCards(c *call, q url.Values, page, size int) error {
 	minDate, e := m.queryDate(q, "minCreatedDate")
 	if e != nil {
 		return e

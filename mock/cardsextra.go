@@ -2,6 +2,7 @@ package mock
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -100,12 +101,7 @@ func (m *Mock) cloneStoredCard(c *call, req craftgate.CloneStoredCardRequest) er
 }
 
 // providerCardMappings serves GET /payment/v1/cards/provider-card-mappings.
-func (m *Mock) providerCardMappings(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) providerCardMappings(c *call, q url.Values, page, size int) error {
 	switch p := q.Get("cardProvider"); p {
 	case "", "IYZICO", "IPARA", "BIRLESIK_ODEME", "MEX":
 	default:

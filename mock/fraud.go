@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -481,12 +482,7 @@ func (m *Mock) deleteFraudValue(c *call) error {
 
 // searchFraudRules serves GET /fraud/v1/rules: the mock's fixed rules,
 // filtered by name (substring) and action.
-func (m *Mock) searchFraudRules(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchFraudRules(c *call, q url.Values, page, size int) error {
 	out := craftgate.FraudRuleList{Items: []craftgate.FraudRule{}, Page: page, Size: size}
 	name, action := strings.ToLower(q.Get("name")), q.Get("action")
 	n := 0
@@ -507,12 +503,7 @@ func (m *Mock) searchFraudRules(c *call) error {
 }
 
 // searchFraudChecks serves GET /fraud/v1/fraud-checks, oldest first.
-func (m *Mock) searchFraudChecks(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchFraudChecks(c *call, q url.Values, page, size int) error {
 	var paymentID, ruleID int64
 	for _, f := range []struct {
 		k  string

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -219,12 +220,7 @@ func (m *Mock) retrieveMember(c *call) error {
 }
 
 // searchMembers serves GET /onboarding/v1/members.
-func (m *Mock) searchMembers(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchMembers(c *call, q url.Values, page, size int) error {
 	isBuyer, e := queryBool(q, "isBuyer")
 	if e != nil {
 		return e

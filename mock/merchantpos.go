@@ -2,6 +2,7 @@ package mock
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -165,12 +166,7 @@ func (m *Mock) retrieveMerchantPos(c *call) error {
 }
 
 // searchMerchantPoses serves GET /merchant/v1/merchant-poses.
-func (m *Mock) searchMerchantPoses(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchMerchantPoses(c *call, q url.Values, page, size int) error {
 	eq := func(name, got string) bool { want := q.Get(name); return want == "" || strings.EqualFold(want, got) }
 	m.pm.poses.mu.Lock()
 	defer m.pm.poses.mu.Unlock()

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -298,12 +299,7 @@ func (m *Mock) deleteProduct(c *call) error {
 }
 
 // searchProducts serves GET /craftlink/v1/products.
-func (m *Mock) searchProducts(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchProducts(c *call, q url.Values, page, size int) error {
 	bound := func(k string) (money, bool, *apiError) {
 		s := q.Get(k)
 		if s == "" {

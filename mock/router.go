@@ -2,6 +2,7 @@ package mock
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -16,6 +17,20 @@ import (
 // error, and dispatch writes it in the provider's envelope. A handler never
 // does both.
 type handler func(*Mock, *call) error
+
+// withPaging is the handler of a search: it reads the query and its page
+// and size (paging: a bad one is the provider's validation envelope) and
+// hands them to h.
+func withPaging(h func(m *Mock, c *call, q url.Values, page, size int) error) handler {
+	return func(m *Mock, c *call) error {
+		q := c.r.URL.Query()
+		page, size, e := paging(q)
+		if e != nil {
+			return e
+		}
+		return h(m, c, q, page, size)
+	}
+}
 
 // withJSON is the handler of a route with a JSON body (kind signedJSON):
 // it decodes the body into a T (decodeJSON answers a malformed one with the

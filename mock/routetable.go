@@ -39,7 +39,7 @@ func routeTable() []endpoint {
 
 		// Stored cards (cards.go), installments and BIN (installments.go).
 		{"POST " + craftgate.PathStoredCards, withJSON((*Mock).storeCard), signedJSON},
-		{"GET " + craftgate.PathStoredCards, (*Mock).searchStoredCards, signed},
+		{"GET " + craftgate.PathStoredCards, withPaging((*Mock).searchStoredCards), signed},
 		{"DELETE " + craftgate.PathStoredCards, (*Mock).deleteStoredCard, signed},
 		{"POST " + craftgate.PathStoredCardsUpdate, withJSON((*Mock).updateStoredCard), signedJSON},
 		{"POST " + craftgate.PathStoredCardsDelete, (*Mock).deleteStoredCard, signedJSON},
@@ -49,7 +49,7 @@ func routeTable() []endpoint {
 		// Members (members.go), wallets, remittances and deposits (wallet.go,
 		// wallet_refunds.go), marketplace transactions (marketplace.go).
 		{"POST " + craftgate.PathMembers, withJSON((*Mock).createMember), signedJSON},
-		{"GET " + craftgate.PathMembers, (*Mock).searchMembers, signed},
+		{"GET " + craftgate.PathMembers, withPaging((*Mock).searchMembers), signed},
 		{"GET " + craftgate.PathMembers + "/{id}", (*Mock).retrieveMember, signed},
 		{"PUT " + craftgate.PathMembers + "/{id}", withJSON((*Mock).updateMember), signedJSON},
 		{"POST " + craftgate.PathWalletMembers + "/{memberId}/wallets", withJSON((*Mock).createWallet), signedJSON},
@@ -57,7 +57,7 @@ func routeTable() []endpoint {
 		{"PUT " + craftgate.PathWalletMembers + "/{memberId}/wallets/{walletId}", withJSON((*Mock).updateWallet), signedJSON},
 		{"GET " + craftgate.PathMerchantWallet, (*Mock).retrieveMerchantWallet, signed},
 		{"POST " + craftgate.PathMerchantWalletReset, withJSON((*Mock).resetMerchantWallet), signedJSON},
-		{"GET " + craftgate.PathWallets + "/{walletId}/wallet-transactions", (*Mock).searchWalletTransactions, signed},
+		{"GET " + craftgate.PathWallets + "/{walletId}/wallet-transactions", withPaging((*Mock).searchWalletTransactions), signed},
 		{"POST " + craftgate.PathRemittancesSend, (*Mock).sendRemittance, signedJSON},
 		{"POST " + craftgate.PathRemittancesReceive, (*Mock).receiveRemittance, signedJSON},
 		{"GET " + craftgate.PathRemittances + "/{id}", (*Mock).retrieveRemittance, signed},
@@ -77,7 +77,7 @@ func routeTable() []endpoint {
 
 		// Pay-by-link products (products.go).
 		{"POST " + craftgate.PathProducts, withJSON((*Mock).createProduct), signedJSON},
-		{"GET " + craftgate.PathProducts, (*Mock).searchProducts, signed},
+		{"GET " + craftgate.PathProducts, withPaging((*Mock).searchProducts), signed},
 		{"PUT " + craftgate.PathProducts + "/{id}", withJSON((*Mock).updateProduct), signedJSON},
 		{"GET " + craftgate.PathProducts + "/{id}", (*Mock).retrieveProduct, signed},
 		{"DELETE " + craftgate.PathProducts + "/{id}", (*Mock).deleteProduct, signed},
@@ -93,8 +93,8 @@ func routeTable() []endpoint {
 		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}", (*Mock).deleteFraudValueList, signed},
 		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}/values/{valueId}", (*Mock).deleteFraudValue, signed},
 		{"POST " + craftgate.PathFraudValueLists + "/{listName}/card-fingerprints", (*Mock).addCardFingerprint, signedJSON},
-		{"GET " + craftgate.PathFraudRules, (*Mock).searchFraudRules, signed},
-		{"GET " + craftgate.PathFraudChecks, (*Mock).searchFraudChecks, signed},
+		{"GET " + craftgate.PathFraudRules, withPaging((*Mock).searchFraudRules), signed},
+		{"GET " + craftgate.PathFraudChecks, withPaging((*Mock).searchFraudChecks), signed},
 		{"PUT " + craftgate.PathFraudChecks + "/{id}/check-status", (*Mock).updateFraudCheckStatus, signedJSON},
 
 		// Alternative payment methods (apm.go) and BNPL (bnpl.go).
@@ -122,7 +122,7 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathReportDemands, withJSON((*Mock).demandReport), signedJSON},
 		{"GET " + craftgate.PathReports + "/{id}", (*Mock).downloadReport, signed},
 		{"POST " + craftgate.PathPayoutAccounts, withJSON((*Mock).createPayoutAccount), signedJSON},
-		{"GET " + craftgate.PathPayoutAccounts, (*Mock).searchPayoutAccounts, signed},
+		{"GET " + craftgate.PathPayoutAccounts, withPaging((*Mock).searchPayoutAccounts), signed},
 		{"PUT " + craftgate.PathPayoutAccounts + "/{id}", withJSON((*Mock).updatePayoutAccount), signedJSON},
 		{"DELETE " + craftgate.PathPayoutAccounts + "/{id}", (*Mock).deletePayoutAccount, signed},
 		{"GET " + craftgate.PathSettlementFileRows, (*Mock).searchPayoutRows, signed},
@@ -135,12 +135,12 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathPayoutDetails + "/{id}", (*Mock).retrievePayoutDetails, signed},
 		{"POST " + craftgate.PathPayoutCompletedTransactions, (*Mock).searchPayoutCompleted, signed},
 		{"POST " + craftgate.PathWithdraws, withJSON((*Mock).createWithdraw), signedJSON},
-		{"GET " + craftgate.PathWithdraws, (*Mock).searchWithdraws, signed},
+		{"GET " + craftgate.PathWithdraws, withPaging((*Mock).searchWithdraws), signed},
 		{"GET " + craftgate.PathWithdraws + "/{id}", (*Mock).retrieveWithdraw, signed},
 		{"POST " + craftgate.PathWithdraws + "/{id}/cancel", (*Mock).cancelWithdraw, signed},
 		{"POST " + craftgate.PathRefundsMarkAsRefunded, withJSON((*Mock).markAsRefunded), signedJSON},
 		{"POST " + craftgate.PathRefundTransactionsMarkRefunded, withJSON((*Mock).markTxAsRefunded), signedJSON},
-		{"GET " + craftgate.PathBankAccountTrackingRecords, (*Mock).searchBankRecords, signed},
+		{"GET " + craftgate.PathBankAccountTrackingRecords, withPaging((*Mock).searchBankRecords), signed},
 		{"GET " + craftgate.PathBankAccountTrackingRecords + "/{id}", (*Mock).retrieveBankRecord, signed},
 
 		// Wallet methods paid by card (walletpage.go): Masterpass
@@ -164,7 +164,7 @@ func routeTable() []endpoint {
 
 		// Merchant administration (merchantpos.go, onboarding.go).
 		{"POST " + craftgate.PathMerchantPoses, withJSON((*Mock).createMerchantPos), signedJSON},
-		{"GET " + craftgate.PathMerchantPoses, (*Mock).searchMerchantPoses, signed},
+		{"GET " + craftgate.PathMerchantPoses, withPaging((*Mock).searchMerchantPoses), signed},
 		{"GET " + craftgate.PathMerchantPoses + "/{id}", (*Mock).retrieveMerchantPos, signed},
 		{"DELETE " + craftgate.PathMerchantPoses + "/{id}", (*Mock).deleteMerchantPos, signed},
 		{"PUT " + craftgate.PathMerchantPoses + "/{id}/status/{status}", (*Mock).updateMerchantPosStatus, signed},
@@ -185,7 +185,7 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathCheckoutCardVerifyInit, withJSON((*Mock).initCheckoutCardVerify), signedJSON},
 		{"GET " + craftgate.PathCheckoutCardVerify + "/{token}", (*Mock).retrieveCheckoutCardVerify, signed},
 		{"POST " + craftgate.PathCardsClone, withJSON((*Mock).cloneStoredCard), signedJSON},
-		{"GET " + craftgate.PathProviderCardMappings, (*Mock).providerCardMappings, signed},
+		{"GET " + craftgate.PathProviderCardMappings, withPaging((*Mock).providerCardMappings), signed},
 		{"GET " + craftgate.PathIvrCards, (*Mock).ivrCard, signed},
 
 		// Split payments (multipayment.go).

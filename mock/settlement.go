@@ -576,12 +576,7 @@ func (m *Mock) deletePayoutAccount(c *call) error {
 }
 
 // searchPayoutAccounts serves GET /settlement/v1/payout-accounts.
-func (m *Mock) searchPayoutAccounts(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchPayoutAccounts(c *call, q url.Values, page, size int) error {
 	cur, e := queryCurrency(q)
 	if e != nil {
 		return e

@@ -3,6 +3,7 @@ package mock
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -340,12 +341,7 @@ var walletTxTypes = []string{
 }
 
 // searchWalletTransactions serves GET /wallet/v1/wallets/{walletId}/wallet-transactions.
-func (m *Mock) searchWalletTransactions(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchWalletTransactions(c *call, q url.Values, page, size int) error {
 	var types []string
 	for _, name := range []string{"walletTransactionType", "walletTransactionTypes"} {
 		for _, v := range q[name] {

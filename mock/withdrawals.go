@@ -2,6 +2,7 @@ package mock
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -229,12 +230,7 @@ func (m *Mock) retrieveWithdraw(c *call) error {
 // searchWithdraws serves GET /wallet/v1/withdraws, newest first. The
 // member is memberId (the documentation's name) or walletId (what the Go
 // client sends for it).
-func (m *Mock) searchWithdraws(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchWithdraws(c *call, q url.Values, page, size int) error {
 	member, e := queryInt(q, "memberId")
 	if e != nil {
 		return e
