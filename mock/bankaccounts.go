@@ -2,7 +2,6 @@ package mock
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -71,7 +70,7 @@ func (m *Mock) injectBankRecord(c *call, req injectRecordRequest) error {
 // searchBankRecords serves GET
 // /bank-account-tracking/v1/merchant-bank-account-trackings/records. Text
 // filters match a part of the field, ignoring case.
-func (m *Mock) searchBankRecords(c *call, q url.Values, page, size int) error {
+func (m *Mock) searchBankRecords(c *call, q searchQuery) error {
 	cur, e1 := queryCurrency(q)
 	from, e2 := m.queryDate(q, "minRecordDate")
 	to, e3 := m.queryDate(q, "maxRecordDate")
@@ -96,7 +95,7 @@ func (m *Mock) searchBankRecords(c *call, q url.Values, page, size int) error {
 		all = append(all, rec)
 	}
 	r.mu.Unlock()
-	c.sendData(http.StatusOK, paged(all, page, size))
+	c.sendData(http.StatusOK, paged(all, q.page, q.size))
 	return nil
 }
 

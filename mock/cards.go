@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -400,7 +399,7 @@ func (m *Mock) deleteStoredCard(c *call) error {
 }
 
 // searchStoredCards serves GET /payment/v1/cards.
-func (m *Mock) searchStoredCards(c *call, q url.Values, page, size int) error {
+func (m *Mock) searchStoredCards(c *call, q searchQuery) error {
 	minDate, e := m.queryDate(q, "minCreatedDate")
 	if e != nil {
 		return e
@@ -420,9 +419,9 @@ func (m *Mock) searchStoredCards(c *call, q url.Values, page, size int) error {
 		return eq("cardBrand", tc.CardFamily) && eq("cardType", tc.CardType) && eq("cardBankName", tc.Bank) &&
 			eq("cardAssociation", tc.Association) && eq("cardExpiryStatus", expiryStatus(sc.month, sc.year, now))
 	})
-	out := craftgate.StoredCardList{Items: []craftgate.StoredCard{}, Page: page, Size: size, TotalSize: int64(len(matches))}
-	if from := page * size; from < len(matches) && from >= 0 {
-		for i := from; i < len(matches) && i < from+size; i++ {
+	out := craftgate.StoredCardList{Items: []craftgate.StoredCard{}, Page: q.page, Size: q.size, TotalSize: int64(len(matches))}
+	if from := q.page * q.size; from < len(matches) && from >= 0 {
+		for i := from; i < len(matches) && i < from+q.size; i++ {
 			out.Items = append(out.Items, m.render(&matches[i]))
 		}
 	}

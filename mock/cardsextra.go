@@ -2,7 +2,6 @@ package mock
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -101,13 +100,13 @@ func (m *Mock) cloneStoredCard(c *call, req craftgate.CloneStoredCardRequest) er
 }
 
 // providerCardMappings serves GET /payment/v1/cards/provider-card-mappings.
-func (m *Mock) providerCardMappings(c *call, q url.Values, page, size int) error {
+func (m *Mock) providerCardMappings(c *call, q searchQuery) error {
 	switch p := q.Get("cardProvider"); p {
 	case "", "IYZICO", "IPARA", "BIRLESIK_ODEME", "MEX":
 	default:
 		return errValidation(CodeInvalidCardVerify, "cardProvider must be IYZICO, IPARA, BIRLESIK_ODEME or MEX")
 	}
-	c.sendData(http.StatusOK, craftgate.StoredCardList{Items: []craftgate.StoredCard{}, Page: page, Size: size})
+	c.sendData(http.StatusOK, craftgate.StoredCardList{Items: []craftgate.StoredCard{}, Page: q.page, Size: q.size})
 	return nil
 }
 

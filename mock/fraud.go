@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -482,8 +481,8 @@ func (m *Mock) deleteFraudValue(c *call) error {
 
 // searchFraudRules serves GET /fraud/v1/rules: the mock's fixed rules,
 // filtered by name (substring) and action.
-func (m *Mock) searchFraudRules(c *call, q url.Values, page, size int) error {
-	out := craftgate.FraudRuleList{Items: []craftgate.FraudRule{}, Page: page, Size: size}
+func (m *Mock) searchFraudRules(c *call, q searchQuery) error {
+	out := craftgate.FraudRuleList{Items: []craftgate.FraudRule{}, Page: q.page, Size: q.size}
 	name, action := strings.ToLower(q.Get("name")), q.Get("action")
 	n := 0
 	for i := range fraudRules {
@@ -491,7 +490,7 @@ func (m *Mock) searchFraudRules(c *call, q url.Values, page, size int) error {
 		if name != "" && !strings.Contains(strings.ToLower(r.name), name) || action != "" && action != fraudActionName(r.action) {
 			continue
 		}
-		if n >= page*size && n < page*size+size {
+		if q.onPage(n) {
 			out.Items = append(out.Items, craftgate.FraudRule{ID: r.id, Name: r.name, Status: "ACTIVE", Action: fraudActionName(r.action),
 				Conditions: r.cond, Operations: []string{craftgate.FraudOperationPayment}})
 		}
@@ -503,7 +502,7 @@ func (m *Mock) searchFraudRules(c *call, q url.Values, page, size int) error {
 }
 
 // searchFraudChecks serves GET /fraud/v1/fraud-checks, oldest first.
-func (m *Mock) searchFraudChecks(c *call, q url.Values, page, size int) error {
+func (m *Mock) searchFraudChecks(c *call, q searchQuery) error {
 	var paymentID, ruleID int64
 	for _, f := range []struct {
 		k  string
@@ -528,7 +527,7 @@ func (m *Mock) searchFraudChecks(c *call, q url.Values, page, size int) error {
 		found = append(found, *fc)
 	}
 	fs.mu.Unlock()
-	out := craftgate.FraudCheckList{Items: []craftgate.FraudCheck{}, Page: page, Size: size}
+	out := craftgate.FraudCheckList{Items: []craftgate.FraudCheck{}, Page: q.page, Size: q.size}
 	n := 0
 	for i := range found {
 		fc := &found[i]
@@ -543,7 +542,7 @@ func (m *Mock) searchFraudChecks(c *call, q url.Values, page, size int) error {
 		if paymentStatus != "" && paymentStatus != status {
 			continue
 		}
-		if n >= page*size && n < page*size+size {
+		if q.onPage(n) {
 			out.Items = append(out.Items, craftgate.FraudCheck{
 				ID: fc.id, Status: "ACTIVE", Action: fraudActionName(fc.rule.action), CheckStatus: fc.checkStatus,
 				PaymentID: fc.paymentID, PaymentStatus: status, RuleID: fc.rule.id, RuleName: fc.rule.name, RuleConditions: fc.rule.cond,

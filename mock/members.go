@@ -2,7 +2,6 @@ package mock
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -220,7 +219,7 @@ func (m *Mock) retrieveMember(c *call) error {
 }
 
 // searchMembers serves GET /onboarding/v1/members.
-func (m *Mock) searchMembers(c *call, q url.Values, page, size int) error {
+func (m *Mock) searchMembers(c *call, q searchQuery) error {
 	isBuyer, e := queryBool(q, "isBuyer")
 	if e != nil {
 		return e
@@ -230,7 +229,7 @@ func (m *Mock) searchMembers(c *call, q url.Values, page, size int) error {
 		return e
 	}
 	var ids []int64
-	for _, v := range q["memberIds"] {
+	for _, v := range q.Values["memberIds"] {
 		for _, s := range strings.Split(v, ",") {
 			if s = strings.TrimSpace(s); s == "" {
 				continue
@@ -244,11 +243,11 @@ func (m *Mock) searchMembers(c *call, q url.Values, page, size int) error {
 	}
 	memberType, ext, name := q.Get("memberType"), q.Get("memberExternalId"), strings.ToLower(q.Get("name"))
 
-	out := craftgate.MemberList{Items: []craftgate.Member{}, Page: page, Size: size}
+	out := craftgate.MemberList{Items: []craftgate.Member{}, Page: q.page, Size: q.size}
 	b := &m.book
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	skip := page * size
+	skip := q.page * q.size
 	for _, id := range b.memberIDs {
 		mb := b.members[id]
 		switch {
@@ -265,7 +264,7 @@ func (m *Mock) searchMembers(c *call, q url.Values, page, size int) error {
 			skip--
 			continue
 		}
-		if len(out.Items) < size {
+		if len(out.Items) < q.size {
 			out.Items = append(out.Items, m.renderMember(mb))
 		}
 	}

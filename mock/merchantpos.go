@@ -2,7 +2,6 @@ package mock
 
 import (
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -166,7 +165,7 @@ func (m *Mock) retrieveMerchantPos(c *call) error {
 }
 
 // searchMerchantPoses serves GET /merchant/v1/merchant-poses.
-func (m *Mock) searchMerchantPoses(c *call, q url.Values, page, size int) error {
+func (m *Mock) searchMerchantPoses(c *call, q searchQuery) error {
 	eq := func(name, got string) bool { want := q.Get(name); return want == "" || strings.EqualFold(want, got) }
 	m.pm.poses.mu.Lock()
 	defer m.pm.poses.mu.Unlock()
@@ -177,8 +176,8 @@ func (m *Mock) searchMerchantPoses(c *call, q url.Values, page, size int) error 
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	out := craftgate.MerchantPosList{Items: []craftgate.MerchantPosDetail{}, Page: page, Size: size, TotalSize: int64(len(all))}
-	for i := page * size; i >= 0 && i < len(all) && i < (page+1)*size; i++ {
+	out := craftgate.MerchantPosList{Items: []craftgate.MerchantPosDetail{}, Page: q.page, Size: q.size, TotalSize: int64(len(all))}
+	for i := q.page * q.size; i >= 0 && i < len(all) && i < (q.page+1)*q.size; i++ {
 		out.Items = append(out.Items, *all[i])
 	}
 	c.sendData(http.StatusOK, out)

@@ -2,7 +2,6 @@ package mock
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -299,7 +298,7 @@ func (m *Mock) deleteProduct(c *call) error {
 }
 
 // searchProducts serves GET /craftlink/v1/products.
-func (m *Mock) searchProducts(c *call, q url.Values, page, size int) error {
+func (m *Mock) searchProducts(c *call, q searchQuery) error {
 	bound := func(k string) (money, bool, *apiError) {
 		s := q.Get(k)
 		if s == "" {
@@ -322,7 +321,7 @@ func (m *Mock) searchProducts(c *call, q url.Values, page, size int) error {
 	}
 	name := strings.ToLower(q.Get("name"))
 	exact := func(k, v string) bool { w := q.Get(k); return w == "" || w == v }
-	out := craftgate.ProductList{Items: []craftgate.Product{}, Page: page, Size: size}
+	out := craftgate.ProductList{Items: []craftgate.Product{}, Page: q.page, Size: q.size}
 	ps := &m.products
 	ps.mu.Lock()
 	n := 0
@@ -337,7 +336,7 @@ func (m *Mock) searchProducts(c *call, q url.Values, page, size int) error {
 			!exact("id", strconv.FormatInt(p.id, 10)):
 			continue
 		}
-		if n >= page*size && n < page*size+size {
+		if q.onPage(n) {
 			out.Items = append(out.Items, m.productJSON(p, c.r))
 		}
 		n++

@@ -464,7 +464,7 @@ type paymentQuery struct {
 }
 
 // queryInt reads an optional whole-number query parameter (0 or more).
-func queryInt(q url.Values, name string) (int64, *apiError) {
+func queryInt(q interface{ Get(string) string }, name string) (int64, *apiError) {
 	s := q.Get(name)
 	if s == "" {
 		return 0, nil
@@ -477,7 +477,7 @@ func queryInt(q url.Values, name string) (int64, *apiError) {
 }
 
 // queryMoney reads an optional amount query parameter.
-func queryMoney(q url.Values, name string) (money, bool, *apiError) {
+func queryMoney(q interface{ Get(string) string }, name string) (money, bool, *apiError) {
 	s := q.Get(name)
 	if s == "" {
 		return 0, false, nil
@@ -495,7 +495,7 @@ func queryMoney(q url.Values, name string) (money, bool, *apiError) {
 
 // queryCurrency reads an optional currency filter: the currency's index
 // + 1, 0 when absent.
-func queryCurrency(q url.Values) (int, *apiError) {
+func queryCurrency(q interface{ Get(string) string }) (int, *apiError) {
 	s := q.Get("currency")
 	if s == "" {
 		return 0, nil
@@ -508,7 +508,7 @@ func queryCurrency(q url.Values) (int, *apiError) {
 }
 
 // queryBool reads an optional true/false query parameter.
-func queryBool(q url.Values, name string) (*bool, *apiError) {
+func queryBool(q interface{ Get(string) string }, name string) (*bool, *apiError) {
 	s := q.Get(name)
 	if s == "" {
 		return nil, nil

@@ -18,17 +18,30 @@ import (
 // does both.
 type handler func(*Mock, *call) error
 
+// searchQuery is the query of a search and the page it asks for.
+type searchQuery struct {
+	url.Values
+	page, size int
+}
+
+// onPage reports whether the n-th match of a search (from 0) is on the
+// page it asks for.
+func (q searchQuery) onPage(n int) bool {
+	lo := q.page * q.size
+	return n >= lo && n < lo+q.size
+}
+
 // withPaging is the handler of a search: it reads the query and its page
 // and size (paging: a bad one is the provider's validation envelope) and
 // hands them to h.
-func withPaging(h func(m *Mock, c *call, q url.Values, page, size int) error) handler {
+func withPaging(h func(*Mock, *call, searchQuery) error) handler {
 	return func(m *Mock, c *call) error {
-		q := c.r.URL.Query()
-		page, size, e := paging(q)
-		if e != nil {
+		q := searchQuery{Values: c.r.URL.Query()}
+		var e *apiError
+		if q.page, q.size, e = paging(q); e != nil {
 			return e
 		}
-		return h(m, c, q, page, size)
+		return h(m, c, q)
 	}
 }
 

@@ -576,7 +576,7 @@ func (m *Mock) deletePayoutAccount(c *call) error {
 }
 
 // searchPayoutAccounts serves GET /settlement/v1/payout-accounts.
-func (m *Mock) searchPayoutAccounts(c *call, q url.Values, page, size int) error {
+func (m *Mock) searchPayoutAccounts(c *call, q searchQuery) error {
 	cur, e := queryCurrency(q)
 	if e != nil {
 		return e
@@ -597,6 +597,6 @@ func (m *Mock) searchPayoutAccounts(c *call, q url.Values, page, size int) error
 		all = append(all, a)
 	}
 	r.mu.Unlock()
-	c.sendData(http.StatusOK, paged(all, page, size))
+	c.sendData(http.StatusOK, paged(all, q.page, q.size))
 	return nil
 }

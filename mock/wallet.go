@@ -3,7 +3,6 @@ package mock
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -341,10 +340,10 @@ var walletTxTypes = []string{
 }
 
 // searchWalletTransactions serves GET /wallet/v1/wallets/{walletId}/wallet-transactions.
-func (m *Mock) searchWalletTransactions(c *call, q url.Values, page, size int) error {
+func (m *Mock) searchWalletTransactions(c *call, q searchQuery) error {
 	var types []string
 	for _, name := range []string{"walletTransactionType", "walletTransactionTypes"} {
-		for _, v := range q[name] {
+		for _, v := range q.Values[name] {
 			for _, t := range strings.Split(v, ",") {
 				if t = strings.TrimSpace(t); t == "" {
 					continue
@@ -384,7 +383,7 @@ func (m *Mock) searchWalletTransactions(c *call, q url.Values, page, size int) e
 	if e != nil {
 		return e
 	}
-	out := craftgate.WalletTransactionList{Items: []craftgate.WalletTransaction{}, Page: page, Size: size}
+	out := craftgate.WalletTransactionList{Items: []craftgate.WalletTransaction{}, Page: q.page, Size: q.size}
 	b := &m.book
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -392,7 +391,7 @@ func (m *Mock) searchWalletTransactions(c *call, q url.Values, page, size int) e
 	if w == nil {
 		return errNotFound(CodeWalletNotFound, "wallet "+c.idText+" not found")
 	}
-	skip := page * size
+	skip := q.page * q.size
 	for i := range w.txs {
 		t := &w.txs[i]
 		switch {
@@ -406,7 +405,7 @@ func (m *Mock) searchWalletTransactions(c *call, q url.Values, page, size int) e
 			skip--
 			continue
 		}
-		if len(out.Items) < size {
+		if len(out.Items) < q.size {
 			out.Items = append(out.Items, craftgate.WalletTransaction{ID: t.id, CreatedDate: m.dateText(t.created),
 				WalletTransactionType: t.typ, Amount: t.amount.toAmount(), TransactionID: t.txID, WalletID: w.id})
 		}

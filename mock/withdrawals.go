@@ -2,7 +2,6 @@ package mock
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -230,7 +229,7 @@ func (m *Mock) retrieveWithdraw(c *call) error {
 // searchWithdraws serves GET /wallet/v1/withdraws, newest first. The
 // member is memberId (the documentation's name) or walletId (what the Go
 // client sends for it).
-func (m *Mock) searchWithdraws(c *call, q url.Values, page, size int) error {
+func (m *Mock) searchWithdraws(c *call, q searchQuery) error {
 	member, e := queryInt(q, "memberId")
 	if e != nil {
 		return e
@@ -267,7 +266,7 @@ func (m *Mock) searchWithdraws(c *call, q url.Values, page, size int) error {
 		all = append(all, out)
 	}
 	r.mu.Unlock()
-	c.sendData(http.StatusOK, paged(all, page, size))
+	c.sendData(http.StatusOK, paged(all, q.page, q.size))
 	return nil
 }
 
