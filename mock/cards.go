@@ -420,10 +420,9 @@ func (m *Mock) searchStoredCards(c *call, q searchQuery) error {
 			eq("cardAssociation", tc.Association) && eq("cardExpiryStatus", expiryStatus(sc.month, sc.year, now))
 	})
 	out := craftgate.StoredCardList{Items: []craftgate.StoredCard{}, Page: q.page, Size: q.size, TotalSize: int64(len(matches))}
-	if from := q.page * q.size; from < len(matches) && from >= 0 {
-		for i := from; i < len(matches) && i < from+q.size; i++ {
-			out.Items = append(out.Items, m.render(&matches[i]))
-		}
+	onPage := pageOf(matches, q.page, q.size)
+	for i := range onPage {
+		out.Items = append(out.Items, m.render(&onPage[i]))
 	}
 	c.sendData(http.StatusOK, out)
 	return nil

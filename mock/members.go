@@ -247,7 +247,6 @@ func (m *Mock) searchMembers(c *call, q searchQuery) error {
 	b := &m.book
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	skip := q.page * q.size
 	for _, id := range b.memberIDs {
 		mb := b.members[id]
 		switch {
@@ -259,14 +258,10 @@ func (m *Mock) searchMembers(c *call, q searchQuery) error {
 			len(ids) > 0 && !slices.Contains(ids, id):
 			continue
 		}
-		out.TotalSize++
-		if skip > 0 {
-			skip--
-			continue
-		}
-		if len(out.Items) < q.size {
+		if q.onPage(int(out.TotalSize)) {
 			out.Items = append(out.Items, m.renderMember(mb))
 		}
+		out.TotalSize++
 	}
 	c.sendData(http.StatusOK, out)
 	return nil

@@ -177,8 +177,8 @@ func (m *Mock) searchMerchantPoses(c *call, q searchQuery) error {
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	out := craftgate.MerchantPosList{Items: []craftgate.MerchantPosDetail{}, Page: q.page, Size: q.size, TotalSize: int64(len(all))}
-	for i := q.page * q.size; i >= 0 && i < len(all) && i < (q.page+1)*q.size; i++ {
-		out.Items = append(out.Items, *all[i])
+	for _, p := range pageOf(all, q.page, q.size) {
+		out.Items = append(out.Items, *p)
 	}
 	c.sendData(http.StatusOK, out)
 	return nil

@@ -391,7 +391,6 @@ func (m *Mock) searchWalletTransactions(c *call, q searchQuery) error {
 	if w == nil {
 		return errNotFound(CodeWalletNotFound, "wallet "+c.idText+" not found")
 	}
-	skip := q.page * q.size
 	for i := range w.txs {
 		t := &w.txs[i]
 		switch {
@@ -400,15 +399,11 @@ func (m *Mock) searchWalletTransactions(c *call, q searchQuery) error {
 			minD != nil && t.created < *minD, maxD != nil && t.created > *maxD:
 			continue
 		}
-		out.TotalSize++
-		if skip > 0 {
-			skip--
-			continue
-		}
-		if len(out.Items) < q.size {
+		if q.onPage(int(out.TotalSize)) {
 			out.Items = append(out.Items, craftgate.WalletTransaction{ID: t.id, CreatedDate: m.dateText(t.created),
 				WalletTransactionType: t.typ, Amount: t.amount.toAmount(), TransactionID: t.txID, WalletID: w.id})
 		}
+		out.TotalSize++
 	}
 	c.sendData(http.StatusOK, out)
 	return nil
