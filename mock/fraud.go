@@ -424,19 +424,13 @@ func (m *Mock) allFraudValueLists(c *call) error {
 
 // fraudValueList serves GET /fraud/v1/value-lists/{listName}.
 func (m *Mock) fraudValueList(c *call) error {
-	fs := &m.fraud
-	fs.mu.Lock()
-	l := fs.byName[c.idText]
-	var out craftgate.FraudValueList
-	if l != nil {
-		out = m.listJSON(l, m.Now())
-	}
-	fs.mu.Unlock()
-	if l == nil {
-		return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
+	return sendLocked(c, &m.fraud.mu, func() (craftgate.FraudValueList, *apiError) {
+		l := m.fraud.byName[c.idText]
+		if l == nil {
+			return craftgate.FraudValueList{}, errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
+		}
+		return m.listJSON(l, m.Now()), nil
+	})
 }
 
 // deleteFraudValueList serves DELETE /fraud/v1/value-lists/{listName}.

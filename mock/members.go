@@ -107,13 +107,6 @@ type book struct {
 	nextWalletTxRefund int64
 }
 
-// locked runs fn with the book's lock held, released however fn returns.
-func (b *book) locked(fn func() error) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return fn()
-}
-
 // initBook sets the id bases from the seed.
 func (b *book) initBook(seed int64) {
 	b.nextMember, b.nextWallet = idBase(seed, kindMember), idBase(seed, kindWallet)
@@ -155,26 +148,19 @@ func (m *Mock) createMember(c *call, req memberRequest) error {
 	}
 	now := m.nowUnix()
 	b := &m.book
-	var out craftgate.Member
-	err := b.locked(func() error {
+	return sendLocked(c, &b.mu, func() (craftgate.Member, *apiError) {
 		if _, taken := b.byExtID[ext]; taken {
-			return errValidation(CodeMemberExternalIDTaken, "memberExternalId "+strconv.Quote(truncate(ext, 40))+" is already used by another member")
+			return craftgate.Member{}, errValidation(CodeMemberExternalIDTaken, "memberExternalId "+strconv.Quote(truncate(ext, 40))+" is already used by another member")
 		}
 		if len(b.members) >= maxMembers {
-			return errValidation(CodeMemberCapacity, "the mock holds at most "+strconv.Itoa(maxMembers)+" members")
+			return craftgate.Member{}, errValidation(CodeMemberCapacity, "the mock holds at most "+strconv.Itoa(maxMembers)+" members")
 		}
 		mb := &member{id: take(&b.nextMember), created: now, updated: now, externalID: ext, f: f}
 		b.members[mb.id] = mb
 		b.byExtID[ext] = mb.id
 		b.memberIDs = append(b.memberIDs, mb.id)
-		out = m.renderMember(mb)
-		return nil
+		return m.renderMember(mb), nil
 	})
-	if err != nil {
-		return asAPIError(err)
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
 }
 
 // updateMember serves PUT /onboarding/v1/members/{id}.
@@ -184,38 +170,25 @@ func (m *Mock) updateMember(c *call, req craftgate.UpdateMemberRequest) error {
 		return e
 	}
 	b := &m.book
-	var out craftgate.Member
-	err := b.locked(func() error {
+	return sendLocked(c, &b.mu, func() (craftgate.Member, *apiError) {
 		mb := b.members[c.id]
 		if mb == nil {
-			return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
+			return craftgate.Member{}, errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
 		}
 		mb.f, mb.updated = f, m.nowUnix()
-		out = m.renderMember(mb)
-		return nil
+		return m.renderMember(mb), nil
 	})
-	if err != nil {
-		return asAPIError(err)
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
 }
 
 // retrieveMember serves GET /onboarding/v1/members/{id}.
 func (m *Mock) retrieveMember(c *call) error {
-	b := &m.book
-	b.mu.Lock()
-	mb := b.members[c.id]
-	var out craftgate.Member
-	if mb != nil {
-		out = m.renderMember(mb)
-	}
-	b.mu.Unlock()
-	if mb == nil {
-		return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
+	return sendLocked(c, &m.book.mu, func() (craftgate.Member, *apiError) {
+		mb := m.book.members[c.id]
+		if mb == nil {
+			return craftgate.Member{}, errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
+		}
+		return m.renderMember(mb), nil
+	})
 }
 
 // searchMembers serves GET /onboarding/v1/members.

@@ -266,19 +266,13 @@ func (m *Mock) updateProduct(c *call, req craftgate.UpdateProductRequest) error 
 
 // retrieveProduct serves GET /craftlink/v1/products/{id}.
 func (m *Mock) retrieveProduct(c *call) error {
-	ps := &m.products
-	ps.mu.Lock()
-	p := ps.lookup(c.id)
-	var out craftgate.Product
-	if p != nil {
-		out = m.productJSON(p, c.r)
-	}
-	ps.mu.Unlock()
-	if p == nil {
-		return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
+	return sendLocked(c, &m.products.mu, func() (craftgate.Product, *apiError) {
+		p := m.products.lookup(c.id)
+		if p == nil {
+			return craftgate.Product{}, errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
+		}
+		return m.productJSON(p, c.r), nil
+	})
 }
 
 // deleteProduct serves DELETE /craftlink/v1/products/{id}: HTTP 200, empty.

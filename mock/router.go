@@ -2,7 +2,6 @@ package mock
 
 import (
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 )
@@ -17,46 +16,6 @@ import (
 // error, and dispatch writes it in the provider's envelope. A handler never
 // does both.
 type handler func(*Mock, *call) error
-
-// searchQuery is the query of a search and the page it asks for.
-type searchQuery struct {
-	url.Values
-	page, size int
-}
-
-// onPage reports whether the n-th match of a search (from 0) is on the
-// page it asks for.
-func (q searchQuery) onPage(n int) bool {
-	lo := q.page * q.size
-	return n >= lo && n < lo+q.size
-}
-
-// withPaging is the handler of a search: it reads the query and its page
-// and size (paging: a bad one is the provider's validation envelope) and
-// hands them to h.
-func withPaging(h func(*Mock, *call, searchQuery) error) handler {
-	return func(m *Mock, c *call) error {
-		q := searchQuery{Values: c.r.URL.Query()}
-		var e *apiError
-		if q.page, q.size, e = paging(q); e != nil {
-			return e
-		}
-		return h(m, c, q)
-	}
-}
-
-// withJSON is the handler of a route with a JSON body (kind signedJSON):
-// it decodes the body into a T (decodeJSON answers a malformed one with the
-// provider's validation envelope) and hands the request to h.
-func withJSON[T any](h func(*Mock, *call, T) error) handler {
-	return func(m *Mock, c *call) error {
-		var req T
-		if e := decodeJSON(c.body, &req); e != nil {
-			return e
-		}
-		return h(m, c, req)
-	}
-}
 
 // kind says what a route reads and how it is authenticated.
 type kind uint8

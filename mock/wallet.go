@@ -253,19 +253,13 @@ func (m *Mock) createWallet(c *call, req craftgate.CreateWalletRequest) error {
 
 // retrieveMemberWallet serves GET /wallet/v1/members/{memberId}/wallet.
 func (m *Mock) retrieveMemberWallet(c *call) error {
-	b := &m.book
-	b.mu.Lock()
-	w, e := b.memberWalletOf(c.id, "member")
-	var out craftgate.Wallet
-	if e == nil {
-		out = m.renderWallet(w)
-	}
-	b.mu.Unlock()
-	if e != nil {
-		return e
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
+	return sendLocked(c, &m.book.mu, func() (craftgate.Wallet, *apiError) {
+		w, e := m.book.memberWalletOf(c.id, "member")
+		if e != nil {
+			return craftgate.Wallet{}, e
+		}
+		return m.renderWallet(w), nil
+	})
 }
 
 // updateWallet serves PUT /wallet/v1/members/{memberId}/wallets/{walletId};
@@ -276,33 +270,24 @@ func (m *Mock) updateWallet(c *call, req craftgate.UpdateWalletRequest) error {
 		return e
 	}
 	memberID := parseID(c.param("memberId"))
-	b := &m.book
-	b.mu.Lock()
-	w, e := b.memberWalletOf(memberID, "member")
-	if e == nil && w.id != c.id {
-		e = errNotFound(CodeWalletNotFound, "wallet "+c.idText+" is not the wallet of member "+strconv.FormatInt(memberID, 10))
-	}
-	var out craftgate.Wallet
-	if e == nil {
+	return sendLocked(c, &m.book.mu, func() (craftgate.Wallet, *apiError) {
+		w, e := m.book.memberWalletOf(memberID, "member")
+		if e != nil {
+			return craftgate.Wallet{}, e
+		}
+		if w.id != c.id {
+			return craftgate.Wallet{}, errNotFound(CodeWalletNotFound, "wallet "+c.idText+" is not the wallet of member "+strconv.FormatInt(memberID, 10))
+		}
 		w.limit, w.updated = limit, m.nowUnix()
-		out = m.renderWallet(w)
-	}
-	b.mu.Unlock()
-	if e != nil {
-		return e
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
+		return m.renderWallet(w), nil
+	})
 }
 
 // retrieveMerchantWallet serves GET /wallet/v1/merchants/me/wallet.
 func (m *Mock) retrieveMerchantWallet(c *call) error {
-	b := &m.book
-	b.mu.Lock()
-	out := m.renderWallet(b.merchant(m.nowUnix()))
-	b.mu.Unlock()
-	c.sendData(http.StatusOK, out)
-	return nil
+	return sendLocked(c, &m.book.mu, func() (craftgate.Wallet, *apiError) {
+		return m.renderWallet(m.book.merchant(m.nowUnix())), nil
+	})
 }
 
 // resetMerchantWallet serves POST /wallet/v1/merchants/me/wallet/reset-balance.
