@@ -34,11 +34,8 @@ type injectRecordRequest struct {
 
 // injectBankRecord serves POST /_mock/v1/bank-account-records.
 func (m *Mock) injectBankRecord(c *call, req injectRecordRequest) error {
-	switch {
-	case req.SenderName == "":
-		return errRequired("senderName")
-	case req.Currency == "":
-		return errRequired("currency")
+	if e := requireAll("senderName", req.SenderName, "currency", req.Currency); e != nil {
+		return e
 	}
 	amount, e := checkAmount("amount", req.Amount)
 	if e != nil {

@@ -334,12 +334,9 @@ func (m *Mock) storeCard(c *call, req craftgate.StoreCardRequest) error {
 		return e
 	}
 	d.userKey, d.alias, d.created = req.CardUserKey, req.CardAlias, now.Unix()
-	sc, ok, err := m.store.vault.put(m, &d)
-	if err != nil {
-		return errVaultFullAPI(m.store.vault.capacity)
-	}
-	if !ok {
-		return errNotFound(CodeCardUserNotFound, "cardUserKey "+strconv.Quote(truncate(req.CardUserKey, 64))+" is not a card user; omit it to create one")
+	sc, e := m.putInVault(&d, "cardUserKey")
+	if e != nil {
+		return e
 	}
 	c.sendData(http.StatusOK, m.render(&sc))
 	return nil
@@ -542,13 +539,11 @@ const partialCardHolder = "CARD HOLDER"
 // expiry or CVC to check: the placeholders are valid ones.
 func resolvePartialCard(req *craftgate.CreatePaymentRequest, now time.Time) *apiError {
 	c := req.Card
+	if e := requireAll("card.binNumber (or card.cardNumber)", c.BinNumber, "card.lastFourDigits", c.LastFourDigits,
+		"card.cardHolderIdentityNumber", c.CardHolderIdentityNumber); e != nil {
+		return e
+	}
 	switch {
-	case c.BinNumber == "":
-		return errRequired("card.binNumber (or card.cardNumber)")
-	case c.LastFourDigits == "":
-		return errRequired("card.lastFourDigits")
-	case c.CardHolderIdentityNumber == "":
-		return errRequired("card.cardHolderIdentityNumber")
 	case len(c.BinNumber) != 6 && len(c.BinNumber) != 8 || !isDigits(c.BinNumber):
 		return errValidation(CodeInvalidCardNumber, "card.binNumber must be the first 6 or 8 digits of the card")
 	case len(c.LastFourDigits) != 4 || !isDigits(c.LastFourDigits):
@@ -637,6 +632,20 @@ func (m *Mock) storeCardFor(id int64, k cardToSave, now time.Time) bool {
 		return false
 	}
 	return m.store.vault.attach(id, savedKeys{userKey: sc.userKey, token: sc.token})
+}
+
+// putInVault stores d in the vault (to d.userKey, or to a new card user)
+// and returns the stored card; the error is the API's answer when the vault
+// refuses it, userKeyField naming the request's field of d.userKey.
+func (m *Mock) putInVault(d *storeDraft, userKeyField string) (storedCard, *apiError) {
+	sc, ok, err := m.store.vault.put(m, d)
+	switch {
+	case err != nil:
+		return sc, errVaultFullAPI(m.store.vault.capacity)
+	case !ok:
+		return sc, errNotFound(CodeCardUserNotFound, userKeyField+" "+strconv.Quote(truncate(d.userKey, 64))+" is not a card user; omit it to create one")
+	}
+	return sc, nil
 }
 
 // errVaultFullAPI is the answer to a card the full vault cannot take.

@@ -139,14 +139,7 @@ func (m *Mock) verifyCard(c *call, req craftgate.VerifyCardRequest) error {
 // refuses it.
 func (m *Mock) keepVerified(d storeDraft, now time.Time) (storedCard, *apiError) {
 	d.created = now.Unix()
-	sc, ok, err := m.store.vault.put(m, &d)
-	switch {
-	case err != nil:
-		return sc, errVaultFullAPI(m.store.vault.capacity)
-	case !ok:
-		return sc, errNotFound(CodeCardUserNotFound, "card.cardUserKey "+strconv.Quote(truncate(d.userKey, 64))+" is not a card user; omit it to create one")
-	}
-	return sc, nil
+	return m.putInVault(&d, "card.cardUserKey")
 }
 
 // cardVerify3DS is a THREE_DS verification waiting for the buyer at the

@@ -261,13 +261,8 @@ func (m *Mock) paymentReport(c *call) error { return m.dailyReport(c, true) }
 
 // demandReport serves POST /file-reporting/v1/report-demands.
 func (m *Mock) demandReport(c *call, req craftgate.ReportDemandRequest) error {
-	switch {
-	case req.StartDate == "":
-		return errRequired("startDate")
-	case req.EndDate == "":
-		return errRequired("endDate")
-	case req.ReportType == "":
-		return errRequired("reportType")
+	if e := requireAll("startDate", req.StartDate, "endDate", req.EndDate, "reportType", req.ReportType); e != nil {
+		return e
 	}
 	start, e := m.queryDate(dateQuery(req.StartDate), "startDate")
 	if e != nil {

@@ -22,11 +22,9 @@ import (
 
 // applePaySession serves POST /payment/v1/apple-pay/merchant-sessions.
 func (m *Mock) applePaySession(c *call, req craftgate.ApplePayMerchantSessionRequest) error {
-	for _, f := range [][2]string{{"merchantIdentifier", req.MerchantIdentifier}, {"displayName", req.DisplayName},
-		{"initiative", req.Initiative}, {"initiativeContext", req.InitiativeContext}, {"validationUrl", req.ValidationURL}} {
-		if f[1] == "" {
-			return errRequired(f[0])
-		}
+	if e := requireAll("merchantIdentifier", req.MerchantIdentifier, "displayName", req.DisplayName,
+		"initiative", req.Initiative, "initiativeContext", req.InitiativeContext, "validationUrl", req.ValidationURL); e != nil {
+		return e
 	}
 	if u, err := url.Parse(req.ValidationURL); err != nil || u.Scheme != "https" || u.Host == "" {
 		return errValidation(CodeInvalidCallbackURL, "validationUrl must be Apple's https validation URL")

@@ -175,15 +175,21 @@ func (m *Mock) apmReportingView(a *apmPayment) *craftgate.Payment {
 		p.PaymentTransactions[i].RefundablePrice = &amount
 		left, paid = left+v, paid+t.paid
 	}
+	p.RefundStatus = refundStateOf(left, paid).String()
+	return p
+}
+
+// refundStateOf is the refund status of what was paid, given what is left
+// to refund of it.
+func refundStateOf(left, paid money) refundState {
 	switch {
 	case left == paid:
-		p.RefundStatus = refundNot.String()
+		return refundNot
 	case left == 0:
-		p.RefundStatus = refundFull.String()
+		return refundFull
 	default:
-		p.RefundStatus = refundPartial.String()
+		return refundPartial
 	}
-	return p
 }
 
 // reportingPayments are the reporting views of ps, with their refunds
@@ -710,14 +716,7 @@ func (m *Mock) reportingTransactions(p *craftgate.Payment) []craftgate.Reporting
 		if p.PaymentStatus == craftgate.StatusSuccess {
 			left, _ := moneyOf(*t.RefundablePrice)
 			paid, _ := moneyOf(t.PaidPrice)
-			switch {
-			case left == paid:
-				rt.RefundStatus = refundNot.String()
-			case left == 0:
-				rt.RefundStatus = refundFull.String()
-			default:
-				rt.RefundStatus = refundPartial.String()
-			}
+			rt.RefundStatus = refundStateOf(left, paid).String()
 			resolved := m.blockageResolved(h.created, t.SubMerchantMemberID)
 			rt.BlockageResolvedDate = m.dateText(resolved)
 			// MOCK DECISION: both shares of a transaction follow the same

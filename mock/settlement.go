@@ -491,15 +491,11 @@ var (
 
 // createPayoutAccount serves POST /settlement/v1/payout-accounts.
 func (m *Mock) createPayoutAccount(c *call, req craftgate.CreatePayoutAccountRequest) error {
+	if e := requireAll("type", req.Type, "externalAccountId", req.ExternalAccountID, "currency", req.Currency,
+		"accountOwner", req.AccountOwner); e != nil {
+		return e
+	}
 	switch {
-	case req.Type == "":
-		return errRequired("type")
-	case req.ExternalAccountID == "":
-		return errRequired("externalAccountId")
-	case req.Currency == "":
-		return errRequired("currency")
-	case req.AccountOwner == "":
-		return errRequired("accountOwner")
 	case !slices.Contains(payoutAccountTypes, req.Type):
 		return errValidation(CodeInvalidPayoutAccount, "type must be WISE, got "+strconv.Quote(truncate(req.Type, 20)))
 	case !slices.Contains(payoutAccountOwners, req.AccountOwner):
