@@ -314,6 +314,16 @@ func (m *Mock) payoutRange(q url.Values) (int64, int64, *apiError) {
 	return *start, *end, nil
 }
 
+// settlementSearch reads a settlement-file search: its query
+// (settlementQuery) and the date range it requires (payoutRange).
+func (m *Mock) settlementSearch(c *call) (q url.Values, start, end int64, e *apiError) {
+	if q, e = settlementQuery(c); e != nil {
+		return nil, 0, 0, e
+	}
+	start, end, e = m.payoutRange(q)
+	return q, start, end, e
+}
+
 func (m *Mock) payoutRow(po *payout) craftgate.PayoutRow {
 	pe := m.payeeOf(po.member)
 	typ := craftgate.MerchantTypeMerchant
@@ -355,11 +365,7 @@ func (m *Mock) searchPayoutRows(c *call) error {
 // searchBouncedPayouts serves GET
 // /settlement-reporting/v1/settlement-file/bounced-sub-merchant-rows.
 func (m *Mock) searchBouncedPayouts(c *call) error {
-	q, e := settlementQuery(c)
-	if e != nil {
-		return e
-	}
-	start, end, e := m.payoutRange(q)
+	_, start, end, e := m.settlementSearch(c)
 	if e != nil {
 		return e
 	}
@@ -414,11 +420,7 @@ func orDefault(s, d string) string {
 // searchPayoutCompleted serves GET
 // /settlement-reporting/v2/settlement-file/payout-completed-transactions.
 func (m *Mock) searchPayoutCompleted(c *call) error {
-	q, e := settlementQuery(c)
-	if e != nil {
-		return e
-	}
-	start, end, e := m.payoutRange(q)
+	q, start, end, e := m.settlementSearch(c)
 	if e != nil {
 		return e
 	}

@@ -470,26 +470,39 @@ type completeRequest struct {
 
 // completeThreeDS serves POST /payment/v1/card-payments/3ds-complete.
 func (m *Mock) completeThreeDS(c *call, req completeRequest) error {
-	if req.PaymentID <= 0 {
-		return errRequired("paymentId")
-	}
-	p, card, step, down, declined, refuse := m.finishThreeDS(req.PaymentID, false)
-	if refuse != nil {
-		return refuse
+	p, e := m.completeThreeDSOf(c, req.PaymentID, false)
+	if e != nil {
+		return e
 	}
 	en := c.en()
-	id := itoa(p.id)
-	m.logThreeDS(c, p, "complete")
-	m.emitPayment(EventAPIAuth, p, declined)
-	if declined {
-		c.w.Header()[PaymentIDHeader] = []string{id}
-		if down != nil {
-			return outageError(down.index)
-		}
-		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
-	}
 	c.sendWrapped(http.StatusOK, func(b []byte) []byte { return m.appendPayment(b, p, en) })
 	return nil
+}
+
+// completeThreeDSOf is 3ds-complete of payment paymentID, or with deposit
+// of a 3-D Secure deposit (wallet.go): it sends the API_AUTH webhook and
+// returns the completed payment; a declined one is its bank's error (with
+// the payment id header).
+func (m *Mock) completeThreeDSOf(c *call, paymentID int64, deposit bool) (*payment, *apiError) {
+	if paymentID <= 0 {
+		return nil, errRequired("paymentId")
+	}
+	p, card, step, down, declined, refuse := m.finishThreeDS(paymentID, deposit)
+	if refuse != nil {
+		return nil, refuse
+	}
+	if !deposit {
+		m.logThreeDS(c, p, "complete")
+	}
+	m.emitPayment(EventAPIAuth, p, declined)
+	if declined {
+		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
+		if down != nil {
+			return nil, outageError(down.index)
+		}
+		return nil, m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, c.en())
+	}
+	return p, nil
 }
 
 // finishThreeDS applies 3ds-complete to payment paymentID: a payment, or

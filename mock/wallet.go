@@ -699,21 +699,9 @@ func (m *Mock) initThreeDSDeposit(c *call, req threeDSDepositRequest) error {
 
 // completeThreeDSDeposit serves POST /payment/v1/deposits/3ds-complete.
 func (m *Mock) completeThreeDSDeposit(c *call, req completeRequest) error {
-	if req.PaymentID <= 0 {
-		return errRequired("paymentId")
-	}
-	p, card, step, down, declined, refuse := m.finishThreeDS(req.PaymentID, true)
-	if refuse != nil {
-		return refuse
-	}
-	en := c.en()
-	m.emitPayment(EventAPIAuth, p, declined)
-	if declined {
-		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
-		if down != nil {
-			return outageError(down.index)
-		}
-		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
+	p, e := m.completeThreeDSOf(c, req.PaymentID, true)
+	if e != nil {
+		return e
 	}
 	c.sendData(http.StatusOK, m.renderDeposit(p))
 	return nil
