@@ -154,17 +154,7 @@ func TestApmRedirectCallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	answer := func() url.Values {
-		form := url.Values{"t": {u.Query().Get("t")}, "action": {"approve"}}
-		req, _ := http.NewRequest(http.MethodPost, u.Path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		w := serve(m, req)
-		if w.Code != http.StatusOK {
-			t.Fatalf("page answered %d: %s", w.Code, w.Body)
-		}
-		f := oneForm(t, w.Body.String())
-		return f.fields
-	}
+	answer := func() url.Values { return answerAPMPage(t, m, r.RedirectURL, "approve") }
 	first := answer()
 	if first.Get("status") != craftgate.StatusSuccess || first.Get("paymentId") != itoa(r.PaymentID) || first.Get("conversationId") != "apm-conv" {
 		t.Errorf("callback %v", first)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -31,15 +30,7 @@ func bnplApply(t *testing.T, m *Mock, req *craftgate.InitBnplPaymentRequest, act
 	if r.AdditionalAction != craftgate.ApmActionRedirectToURL || r.PaymentStatus != craftgate.StatusWaiting {
 		t.Fatalf("init: %+v", r)
 	}
-	u, _ := url.Parse(r.RedirectURL)
-	form := url.Values{"t": {u.Query().Get("t")}, "action": {action}}
-	hr, _ := http.NewRequest(http.MethodPost, u.Path, strings.NewReader(form.Encode()))
-	hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	w := serve(m, hr)
-	if w.Code != http.StatusOK {
-		t.Fatalf("page %d: %s", w.Code, w.Body)
-	}
-	return r.PaymentID, oneForm(t, w.Body.String()).fields
+	return r.PaymentID, answerAPMPage(t, m, r.RedirectURL, action)
 }
 
 // TestBnplOutcomes checks the bank's decision per provider and bank, the
