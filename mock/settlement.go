@@ -524,15 +524,22 @@ func (m *Mock) createPayoutAccount(c *call, req craftgate.CreatePayoutAccountReq
 	return nil
 }
 
-// payoutAccountIndex finds the account of the {id} wildcard; the caller
-// holds recon.mu.
-func (r *recon) payoutAccountIndex(c *call) (int, *apiError) {
+// editPayoutAccount runs edit on the index of the account of the {id}
+// wildcard in recon.accounts, with recon.mu held, and answers {}; an
+// account that does not exist is 404.
+func (m *Mock) editPayoutAccount(c *call, edit func(i int)) error {
+	r := &m.recon
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for i := range r.accounts {
 		if r.accounts[i].ID == c.id && c.idText == strconv.FormatInt(c.id, 10) {
-			return i, nil
+			edit(i)
+			c.out = append(c.out[:0], "{}"...)
+			c.send(http.StatusOK)
+			return nil
 		}
 	}
-	return 0, errNotFound(CodePayoutAccountNotFound, "payout account "+truncate(c.idText, 40)+" not found")
+	return errNotFound(CodePayoutAccountNotFound, "payout account "+truncate(c.idText, 40)+" not found")
 }
 
 // updatePayoutAccount serves PUT /settlement/v1/payout-accounts/{id}.
@@ -545,32 +552,17 @@ func (m *Mock) updatePayoutAccount(c *call, req craftgate.UpdatePayoutAccountReq
 	case !slices.Contains(payoutAccountTypes, req.Type):
 		return errValidation(CodeInvalidPayoutAccount, "type must be WISE, got "+strconv.Quote(truncate(req.Type, 20)))
 	}
-	r := &m.recon
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	i, e := r.payoutAccountIndex(c)
-	if e != nil {
-		return e
-	}
-	r.accounts[i].Type, r.accounts[i].ExternalAccountID = req.Type, req.ExternalAccountID
-	c.out = append(c.out[:0], "{}"...)
-	c.send(http.StatusOK)
-	return nil
+	return m.editPayoutAccount(c, func(i int) {
+		a := &m.recon.accounts[i]
+		a.Type, a.ExternalAccountID = req.Type, req.ExternalAccountID
+	})
 }
 
 // deletePayoutAccount serves DELETE /settlement/v1/payout-accounts/{id}.
 func (m *Mock) deletePayoutAccount(c *call) error {
-	r := &m.recon
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	i, e := r.payoutAccountIndex(c)
-	if e != nil {
-		return e
-	}
-	r.accounts = slices.Delete(r.accounts, i, i+1)
-	c.out = append(c.out[:0], "{}"...)
-	c.send(http.StatusOK)
-	return nil
+	return m.editPayoutAccount(c, func(i int) {
+		m.recon.accounts = slices.Delete(m.recon.accounts, i, i+1)
+	})
 }
 
 // searchPayoutAccounts serves GET /settlement/v1/payout-accounts.
