@@ -69,9 +69,8 @@ func (m *Mock) injectBankRecord(c *call, req injectRecordRequest) error {
 // filters match a part of the field, ignoring case.
 func (m *Mock) searchBankRecords(c *call, q searchQuery) error {
 	cur, e1 := queryCurrency(q)
-	from, e2 := m.queryDate(q, "minRecordDate")
-	to, e3 := m.queryDate(q, "maxRecordDate")
-	if e := errs(e1, e2, e3); e != nil {
+	from, to, e2 := m.queryDates(q, "minRecordDate", "maxRecordDate")
+	if e := errs(e1, e2); e != nil {
 		return e
 	}
 	has := func(field, name string) bool {

@@ -397,11 +397,7 @@ func (m *Mock) deleteStoredCard(c *call) error {
 
 // searchStoredCards serves GET /payment/v1/cards.
 func (m *Mock) searchStoredCards(c *call, q searchQuery) error {
-	minDate, e := m.queryDate(q, "minCreatedDate")
-	if e != nil {
-		return e
-	}
-	maxDate, e := m.queryDate(q, "maxCreatedDate")
+	minDate, maxDate, e := m.queryDates(q, "minCreatedDate", "maxCreatedDate")
 	if e != nil {
 		return e
 	}
@@ -460,6 +456,18 @@ func (m *Mock) queryDate(q interface{ Get(string) string }, name string) (*int64
 	}
 	u := t.Unix()
 	return &u, nil
+}
+
+// queryDates reads the optional bounds of a date range (queryDate), the
+// lower one's error first.
+func (m *Mock) queryDates(q interface{ Get(string) string }, minName, maxName string) (lo, hi *int64, e *apiError) {
+	if lo, e = m.queryDate(q, minName); e != nil {
+		return nil, nil, e
+	}
+	if hi, e = m.queryDate(q, maxName); e != nil {
+		return nil, nil, e
+	}
+	return lo, hi, nil
 }
 
 // requireCardKeys checks that both keys of a stored card are given.

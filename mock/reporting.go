@@ -556,12 +556,8 @@ func (m *Mock) parsePaymentQuery(q url.Values) (*paymentQuery, *apiError) {
 	inst, e10 = queryInt(q, "installment")
 	pq.installment = int(inst)
 	pq.threeDS, e11 = queryBool(q, "isThreeDS")
-	pq.minDate, e12 = m.queryDate(q, "minCreatedDate")
+	pq.minDate, pq.maxDate, e12 = m.queryDates(q, "minCreatedDate", "maxCreatedDate")
 	if e := errs(e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12); e != nil {
-		return nil, e
-	}
-	var e *apiError
-	if pq.maxDate, e = m.queryDate(q, "maxCreatedDate"); e != nil {
 		return nil, e
 	}
 	return pq, nil
@@ -779,7 +775,7 @@ func (m *Mock) retrieveReportingTxRefunds(c *call) error {
 // parseRefundQuery reads the filters of the refund searches.
 func (m *Mock) parseRefundQuery(q url.Values) (refundFilter, int, int, *apiError) {
 	f := refundFilter{conversationID: q.Get("conversationId"), status: q.Get("status")}
-	var e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11 *apiError
+	var e1, e2, e3, e4, e5, e6, e7, e8, e9, e10 *apiError
 	page, size, e1 := paging(q)
 	f.id, e2 = queryInt(q, "id")
 	f.paymentID, e3 = queryInt(q, "paymentId")
@@ -795,9 +791,8 @@ func (m *Mock) parseRefundQuery(q url.Values) (refundFilter, int, int, *apiError
 		f.maxPrice, f.hasMax, e8 = queryMoney(q, "maxPaidPrice")
 	}
 	f.afterSettlement, e9 = queryBool(q, "isAfterSettlement")
-	f.minDate, e10 = m.queryDate(q, "minCreatedDate")
-	f.maxDate, e11 = m.queryDate(q, "maxCreatedDate")
-	return f, page, size, errs(e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11)
+	f.minDate, f.maxDate, e10 = m.queryDates(q, "minCreatedDate", "maxCreatedDate")
+	return f, page, size, errs(e1, e2, e3, e4, e5, e6, e7, e8, e9, e10)
 }
 
 // searchReportingRefunds serves GET /payment-reporting/v1/refunds.

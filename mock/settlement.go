@@ -297,11 +297,7 @@ func settlementQuery(c *call) (url.Values, *apiError) {
 
 // payoutRange reads the required startDate and endDate.
 func (m *Mock) payoutRange(q url.Values) (int64, int64, *apiError) {
-	start, e := m.queryDate(q, "startDate")
-	if e != nil {
-		return 0, 0, e
-	}
-	end, e := m.queryDate(q, "endDate")
+	start, end, e := m.queryDates(q, "startDate", "endDate")
 	if e != nil {
 		return 0, 0, e
 	}

@@ -360,11 +360,7 @@ func (m *Mock) searchWalletTransactions(c *call, q searchQuery) error {
 	if e != nil {
 		return e
 	}
-	minD, e := m.queryDate(q, "minCreatedDate")
-	if e != nil {
-		return e
-	}
-	maxD, e := m.queryDate(q, "maxCreatedDate")
+	minD, maxD, e := m.queryDates(q, "minCreatedDate", "maxCreatedDate")
 	if e != nil {
 		return e
 	}

@@ -242,9 +242,8 @@ func (m *Mock) searchWithdraws(c *call, q searchQuery) error {
 	cur, e1 := queryCurrency(q)
 	lo, hasLo, e2 := queryMoney(q, "minWithdrawPrice")
 	hi, hasHi, e3 := queryMoney(q, "maxWithdrawPrice")
-	from, e4 := m.queryDate(q, "minCreatedDate")
-	to, e5 := m.queryDate(q, "maxCreatedDate")
-	if e := errs(e1, e2, e3, e4, e5); e != nil {
+	from, to, e4 := m.queryDates(q, "minCreatedDate", "maxCreatedDate")
+	if e := errs(e1, e2, e3, e4); e != nil {
 		return e
 	}
 	status := q.Get("payoutStatus")
