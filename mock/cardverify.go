@@ -282,12 +282,8 @@ func (m *Mock) initCheckoutCardVerify(c *call, req craftgate.InitCheckoutCardVer
 
 // cardVerifyPage serves GET and POST /_mock/card-verify/{token}.
 func (m *Mock) cardVerifyPage(c *call) error {
-	if c.r.Method == http.MethodPost && !m.parsePageForm(c) {
-		return nil
-	}
-	s := m.pm.cardVerify.get(c.idText)
+	s := pageSession(m, c, &m.pm.cardVerify, "This card verification page does not exist.")
 	if s == nil {
-		c.sendMessage(http.StatusNotFound, "Not found", "This card verification page does not exist.")
 		return nil
 	}
 	now := m.Now()
@@ -334,13 +330,12 @@ func (m *Mock) retrieveCheckoutCardVerify(c *call) error {
 	if s == nil {
 		return errMethodNotFound("card verification token", c.idText)
 	}
-	s.page.mu.Lock()
-	defer s.page.mu.Unlock()
-	if s.card == nil && !s.failed {
-		return errMethodState("card verification", c.idText, "no card was verified on the page yet")
-	}
-	c.sendData(http.StatusOK, craftgate.CheckoutCardVerifyResult{Token: s.page.token, Card: s.card})
-	return nil
+	return sendLocked(c, &s.page.mu, func() (craftgate.CheckoutCardVerifyResult, *apiError) {
+		if s.card == nil && !s.failed {
+			return craftgate.CheckoutCardVerifyResult{}, errMethodState("card verification", c.idText, "no card was verified on the page yet")
+		}
+		return craftgate.CheckoutCardVerifyResult{Token: s.page.token, Card: s.card}, nil
+	})
 }
 
 // CodeInvalidCardVerify: a card-verification field is invalid (HTTP 400;
