@@ -91,11 +91,7 @@ func TestBnplOutcomes(t *testing.T) {
 // TestBnplValidation checks the offers and init refusals.
 func TestBnplValidation(t *testing.T) {
 	m := newTestMock(t)
-	tests := []struct {
-		name string
-		mod  func(*craftgate.InitBnplPaymentRequest)
-		code string
-	}{
+	checkRefusals(t, m, craftgate.PathBnplInit, func() *craftgate.InitBnplPaymentRequest { return bnplRequest(craftgate.BnplMaslak, "0064") }, []refusal[craftgate.InitBnplPaymentRequest]{
 		{"no cart", func(r *craftgate.InitBnplPaymentRequest) { r.CartItems = nil }, CodeRequiredField},
 		{"no category", func(r *craftgate.InitBnplPaymentRequest) { r.CartItems[0].Type = "" }, CodeRequiredField},
 		{"bad category", func(r *craftgate.InitBnplPaymentRequest) { r.CartItems[0].Type = "CARS" }, CodeInvalidBnplCart},
@@ -117,16 +113,7 @@ func TestBnplValidation(t *testing.T) {
 		{"unknown bank", func(r *craftgate.InitBnplPaymentRequest) { r.BankCode = "7777" }, CodeInvalidApmParam},
 		{"provider", func(r *craftgate.InitBnplPaymentRequest) { r.ApmType = "PAPARA" }, CodeApmTypeNotEnabled},
 		{"currency", func(r *craftgate.InitBnplPaymentRequest) { r.Currency = "USD" }, CodeInvalidCurrency},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			req := bnplRequest(craftgate.BnplMaslak, "0064")
-			tt.mod(req)
-			if e := validationError(t, do(t, m, http.MethodPost, craftgate.PathBnplInit, req)); e.ErrorCode != tt.code {
-				t.Errorf("code %s (%s), want %s", e.ErrorCode, e.ErrorDescription, tt.code)
-			}
-		})
-	}
+	})
 	req := bnplRequest(craftgate.BnplMaslak, "")
 	offers := &craftgate.BnplOffersRequest{ApmType: craftgate.BnplMaslak, Price: req.Price, Currency: "TRY", Items: req.CartItems}
 	var o craftgate.BnplOffersResponse

@@ -216,3 +216,27 @@ func walletsBalanced(t testing.TB, m *Mock) money {
 	}
 	return total
 }
+
+// refusal is one case of a validation test: mod breaks a valid request,
+// which the mock must refuse with a validation error of code.
+type refusal[R any] struct {
+	name string
+	mod  func(*R)
+	code string
+}
+
+// checkRefusals posts to path, for each case, a valid request made by
+// valid and broken by the case's mod, and checks the validation error's
+// code.
+func checkRefusals[R any](t *testing.T, m http.Handler, path string, valid func() *R, cases []refusal[R]) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := valid()
+			tc.mod(req)
+			if e := validationError(t, do(t, m, http.MethodPost, path, req)); e.ErrorCode != tc.code {
+				t.Errorf("code %s (%s), want %s", e.ErrorCode, e.ErrorDescription, tc.code)
+			}
+		})
+	}
+}
