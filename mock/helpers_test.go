@@ -240,3 +240,25 @@ func checkRefusals[R any](t *testing.T, m http.Handler, path string, valid func(
 		})
 	}
 }
+
+// eachFailingCard runs check as a subtest for each catalogue card that
+// fails at step, with the failure's outcome and its error group; the
+// catalogue must have at least min such cards.
+func eachFailingCard(t *testing.T, step craftgate.Step, min int, check func(t *testing.T, tc *craftgate.TestCard, o craftgate.Outcome, g craftgate.ErrorGroup)) {
+	t.Helper()
+	cat := craftgate.TestCards()
+	cards := cat.FailingAt(step)
+	if len(cards) < min {
+		t.Fatalf("only %d cards fail at %s", len(cards), step)
+	}
+	for _, tc := range cards {
+		t.Run(tc.Number, func(t *testing.T) {
+			o := cat.Outcome(tc.Number, step)
+			g, ok := cat.Group(o.Failure.Group)
+			if !ok {
+				t.Fatalf("group %q not in catalogue", o.Failure.Group)
+			}
+			check(t, tc, o, g)
+		})
+	}
+}
