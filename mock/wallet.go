@@ -395,56 +395,43 @@ func (m *Mock) searchWalletTransactions(c *call, q searchQuery) error {
 var reasonPattern = regexp.MustCompile(`^[A-Z][A-Z_]{0,63}$`)
 
 // sendRemittance serves POST /wallet/v1/remittances/send.
-func (m *Mock) sendRemittance(c *call) error {
-	m.remit(c, false)
-	return nil
+func (m *Mock) sendRemittance(c *call, req craftgate.RemittanceRequest) error {
+	return m.remit(c, req, false)
 }
 
 // receiveRemittance serves POST /wallet/v1/remittances/receive.
-func (m *Mock) receiveRemittance(c *call) error {
-	m.remit(c, true)
-	return nil
+func (m *Mock) receiveRemittance(c *call, req craftgate.RemittanceRequest) error {
+	return m.remit(c, req, true)
 }
 
 // remit moves money between the merchant's wallet and a member's.
-func (m *Mock) remit(c *call, receive bool) {
-	var req craftgate.RemittanceRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
-	}
+func (m *Mock) remit(c *call, req craftgate.RemittanceRequest, receive bool) error {
 	if req.MemberID <= 0 {
-		c.fail(errRequired("memberId"))
-		return
+		return errRequired("memberId")
 	}
 	price, e := checkAmount("price", req.Price)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.Currency == "" {
 		req.Currency = craftgate.CurrencyTRY // the clients mark it omitempty
 	}
 	ci, ok := currencyIndex(req.Currency)
 	if !ok {
-		c.fail(errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(req.Currency, 10))+" is not a supported currency"))
-		return
+		return errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(req.Currency, 10))+" is not a supported currency")
 	}
 	desc := strings.TrimSpace(req.Description)
 	if desc == "" {
-		c.fail(errRequired("description"))
-		return
+		return errRequired("description")
 	}
 	if len(desc) > maxMemberText {
-		c.fail(errValidation(CodeInvalidMember, "description must be at most 256 characters"))
-		return
+		return errValidation(CodeInvalidMember, "description must be at most 256 characters")
 	}
 	reason := req.RemittanceReasonType
 	if reason == "" {
 		reason = craftgate.RemittanceRedeemOnlyLoyalty
 	} else if !reasonPattern.MatchString(reason) {
-		c.fail(errValidation(CodeInvalidQuery, "remittanceReasonType must be an enum value such as REDEEM_ONLY_LOYALTY"))
-		return
+		return errValidation(CodeInvalidQuery, "remittanceReasonType must be an enum value such as REDEEM_ONLY_LOYALTY")
 	}
 	now := m.nowUnix()
 	var evs []walletEvent
@@ -478,11 +465,11 @@ func (m *Mock) remit(c *call, receive bool) {
 	}
 	b.mu.Unlock()
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	m.emitWallet(evs)
 	c.sendData(http.StatusOK, m.renderRemittance(rm))
+	return nil
 }
 
 // retrieveRemittance serves GET and POST /wallet/v1/remittances/{id}.
