@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -261,4 +262,28 @@ func eachFailingCard(t *testing.T, step craftgate.Step, min int, check func(t *t
 			check(t, tc, o, g)
 		})
 	}
+}
+
+// concurrently calls op perWorker times in each of workers goroutines, each
+// call with its own pseudo-random x (splitmix64 of the call's number, xored
+// with seed). op returns the mock's answer, or nil when it found nothing
+// to do; an answer other than 200 or 400 fails the test and ends its
+// worker. It returns when every worker is done.
+func concurrently(t *testing.T, workers, perWorker int, seed uint64, op func(x uint64) *httptest.ResponseRecorder) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for g := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWorker {
+				w := op(splitmix64(uint64(g*perWorker+i) ^ seed))
+				if w != nil && w.Code != http.StatusOK && w.Code != http.StatusBadRequest {
+					t.Errorf("status %d: %s", w.Code, w.Body.String())
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

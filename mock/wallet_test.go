@@ -361,38 +361,24 @@ func TestWalletConservation(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var deposited money
-	var wg sync.WaitGroup
-	for g := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range perWorker {
-				k := uint64(g*perWorker + i)
-				x := splitmix64(k)
-				member := ids[x%members]
-				price := money(1+x>>8%5000) * moneyCent // 0.01 .. 50.00
-				var w *httptest.ResponseRecorder
-				switch x >> 40 % 3 {
-				case 0:
-					w = do(t, m, http.MethodPost, craftgate.PathDepositsFundTransfer, craftgate.FundTransferDepositRequest{Price: price.toAmount(), Currency: "TRY", BuyerMemberID: member})
-					if w.Code == http.StatusOK {
-						mu.Lock()
-						deposited += price
-						mu.Unlock()
-					}
-				case 1:
-					w = do(t, m, http.MethodPost, craftgate.PathRemittancesSend, craftgate.RemittanceRequest{MemberID: member, Price: price.toAmount(), Currency: "TRY", Description: "gift"})
-				case 2:
-					w = do(t, m, http.MethodPost, craftgate.PathRemittancesReceive, craftgate.RemittanceRequest{MemberID: member, Price: (3 * price).toAmount(), Currency: "TRY", Description: "back"})
-				}
-				if w.Code != http.StatusOK && w.Code != http.StatusBadRequest {
-					t.Errorf("status %d: %s", w.Code, w.Body.String())
-					return
-				}
+	concurrently(t, workers, perWorker, 0, func(x uint64) *httptest.ResponseRecorder {
+		member := ids[x%members]
+		price := money(1+x>>8%5000) * moneyCent // 0.01 .. 50.00
+		switch x >> 40 % 3 {
+		case 0:
+			w := do(t, m, http.MethodPost, craftgate.PathDepositsFundTransfer, craftgate.FundTransferDepositRequest{Price: price.toAmount(), Currency: "TRY", BuyerMemberID: member})
+			if w.Code == http.StatusOK {
+				mu.Lock()
+				deposited += price
+				mu.Unlock()
 			}
-		}()
-	}
-	wg.Wait()
+			return w
+		case 1:
+			return do(t, m, http.MethodPost, craftgate.PathRemittancesSend, craftgate.RemittanceRequest{MemberID: member, Price: price.toAmount(), Currency: "TRY", Description: "gift"})
+		default:
+			return do(t, m, http.MethodPost, craftgate.PathRemittancesReceive, craftgate.RemittanceRequest{MemberID: member, Price: (3 * price).toAmount(), Currency: "TRY", Description: "back"})
+		}
+	})
 	if total := walletsBalanced(t, m); total != deposited {
 		t.Fatalf("wallets hold %s, deposits brought %s", total, deposited)
 	}
