@@ -18,11 +18,7 @@ func (m *Mock) getClock(c *call) error {
 }
 
 // advanceClock serves POST /_mock/v1/clock/advance {"duration":"24h"}.
-func (m *Mock) advanceClock(c *call) error {
-	var req advanceRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) advanceClock(c *call, req advanceRequest) error {
 	if req.Duration == "" {
 		return errRequired("duration")
 	}

@@ -117,11 +117,7 @@ func TestApmCompleteAndValidation(t *testing.T) {
 	if e := validationError(t, again); e.ErrorCode != CodeApmNotCompletable {
 		t.Errorf("second complete: %+v", e)
 	}
-	bad := []struct {
-		name string
-		mod  func(*craftgate.InitApmPaymentRequest)
-		code string
-	}{
+	checkRefusals(t, m, craftgate.PathApmInit, func() *craftgate.InitApmPaymentRequest { return apmRequest(craftgate.ApmPapara) }, []refusal[craftgate.InitApmPaymentRequest]{
 		{"no apmType", func(r *craftgate.InitApmPaymentRequest) { r.ApmType = "" }, CodeRequiredField},
 		{"unknown apmType", func(r *craftgate.InitApmPaymentRequest) { r.ApmType = "NOPE" }, CodeApmTypeNotEnabled},
 		{"direct type at init", func(r *craftgate.InitApmPaymentRequest) { r.ApmType = craftgate.ApmCashOnDelivery }, CodeApmTypeNotEnabled},
@@ -132,16 +128,7 @@ func TestApmCompleteAndValidation(t *testing.T) {
 		{"instant transfer bank", func(r *craftgate.InitApmPaymentRequest) {
 			r.ApmType, r.AdditionalParams = craftgate.ApmInstantTransfer, map[string]string{"bankCode": "9999"}
 		}, CodeInvalidApmParam},
-	}
-	for _, tt := range bad {
-		t.Run(tt.name, func(t *testing.T) {
-			req := apmRequest(craftgate.ApmPapara)
-			tt.mod(req)
-			if e := validationError(t, do(t, m, http.MethodPost, craftgate.PathApmInit, req)); e.ErrorCode != tt.code {
-				t.Errorf("code %s (%s), want %s", e.ErrorCode, e.ErrorDescription, tt.code)
-			}
-		})
-	}
+	})
 }
 
 // TestApmRedirectCallback follows the provider page to the callback form:
@@ -154,17 +141,7 @@ func TestApmRedirectCallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	answer := func() url.Values {
-		form := url.Values{"t": {u.Query().Get("t")}, "action": {"approve"}}
-		req, _ := http.NewRequest(http.MethodPost, u.Path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		w := serve(m, req)
-		if w.Code != http.StatusOK {
-			t.Fatalf("page answered %d: %s", w.Code, w.Body)
-		}
-		f := oneForm(t, w.Body.String())
-		return f.fields
-	}
+	answer := func() url.Values { return answerAPMPage(t, m, r.RedirectURL, "approve") }
 	first := answer()
 	if first.Get("status") != craftgate.StatusSuccess || first.Get("paymentId") != itoa(r.PaymentID) || first.Get("conversationId") != "apm-conv" {
 		t.Errorf("callback %v", first)

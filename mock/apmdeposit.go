@@ -42,11 +42,7 @@ import (
 //     (Metropol's wallet list: any walletId and productId complete it).
 
 // initApmDeposit serves POST /payment/v1/deposits/apm-init.
-func (m *Mock) initApmDeposit(c *call) error {
-	var req craftgate.InitApmDepositRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) initApmDeposit(c *call, req craftgate.InitApmDepositRequest) error {
 	action, e := m.apmActionFor(req.ApmType)
 	if e != nil {
 		return e

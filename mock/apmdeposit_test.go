@@ -31,6 +31,15 @@ func apmMovements(t *testing.T, m http.Handler, walletID int64) []craftgate.Wall
 	return l.Items
 }
 
+// startApmDeposit starts a top-up with body (a request or raw JSON) and
+// returns init's answer.
+func startApmDeposit(t *testing.T, m http.Handler, body any) craftgate.ApmDepositResponse {
+	t.Helper()
+	var r craftgate.ApmDepositResponse
+	data(t, do(t, m, http.MethodPost, craftgate.PathDepositsApmInit, body), &r)
+	return r
+}
+
 // answerAPMPage presses approve or reject on the provider's page of a
 // redirect URL and returns the callback form's fields.
 func answerAPMPage(t *testing.T, m http.Handler, redirect, action string) url.Values {
@@ -75,8 +84,7 @@ func TestApmDepositCreditsOnce(t *testing.T) {
 	t.Run("redirect", func(t *testing.T) {
 		m := newTestMock(t)
 		b, wl := buyerWithWallet(t, m, "dep-redirect")
-		var r craftgate.ApmDepositResponse
-		data(t, do(t, m, http.MethodPost, craftgate.PathDepositsApmInit, apmDepositRequest(b.ID, craftgate.ApmPapara, "120.50")), &r)
+		r := startApmDeposit(t, m, apmDepositRequest(b.ID, craftgate.ApmPapara, "120.50"))
 		if r.PaymentStatus != craftgate.StatusWaiting || r.AdditionalAction != craftgate.ApmActionRedirectToURL || r.RedirectURL == "" || r.WalletTransaction != nil {
 			t.Fatalf("init %+v", r)
 		}
@@ -106,8 +114,7 @@ func TestApmDepositCreditsOnce(t *testing.T) {
 		b, wl := buyerWithWallet(t, m, "dep-otp")
 		req := apmDepositRequest(b.ID, craftgate.ApmEdenred, "40")
 		req.ApmUserIdentity = "4111111111111111"
-		var r craftgate.ApmDepositResponse
-		data(t, do(t, m, http.MethodPost, craftgate.PathDepositsApmInit, req), &r)
+		r := startApmDeposit(t, m, req)
 		if r.AdditionalAction != craftgate.ApmActionOTPRequired {
 			t.Fatalf("init %+v", r)
 		}
@@ -127,8 +134,7 @@ func TestApmDepositCreditsOnce(t *testing.T) {
 		b, wl := buyerWithWallet(t, m, "dep-html")
 		req := apmDepositRequest(b.ID, craftgate.ApmInstantTransfer, "33.33")
 		req.AdditionalParams = craftgate.Params{"bankCode": "0062"}
-		var r craftgate.ApmDepositResponse
-		data(t, do(t, m, http.MethodPost, craftgate.PathDepositsApmInit, req), &r)
+		r := startApmDeposit(t, m, req)
 		if r.AdditionalAction != craftgate.ApmActionShowHTMLContent || r.RedirectURL == "" {
 			t.Fatalf("init %+v: a top-up's provider page is its redirectUrl", r)
 		}
@@ -142,8 +148,7 @@ func TestApmDepositCreditsOnce(t *testing.T) {
 		b, wl := buyerWithWallet(t, m, "dep-none")
 		req := apmDepositRequest(b.ID, craftgate.ApmPluxee, "15.25")
 		req.ApmUserIdentity, req.AdditionalParams = "5321234567", craftgate.Params{"sodexoCode": apmSandboxPluxeeCode}
-		var r craftgate.ApmDepositResponse
-		data(t, do(t, m, http.MethodPost, craftgate.PathDepositsApmInit, req), &r)
+		r := startApmDeposit(t, m, req)
 		if r.PaymentStatus != craftgate.StatusSuccess || r.WalletTransaction == nil ||
 			r.WalletTransaction.WalletTransactionType != craftgate.WalletTxDepositFromAPM || !amountEq(r.WalletTransaction.Amount, "15.25") ||
 			r.WalletTransaction.WalletID != wl.ID {
@@ -171,8 +176,7 @@ func TestApmDepositFailureCreditsNothing(t *testing.T) {
 			t.Errorf("identity %s: retrieved %s %s", identity, p.PaymentStatus, p.PaymentType)
 		}
 	}
-	var r craftgate.ApmDepositResponse
-	data(t, do(t, m, http.MethodPost, craftgate.PathDepositsApmInit, apmDepositRequest(b.ID, craftgate.ApmPayPal, "10")), &r)
+	r := startApmDeposit(t, m, apmDepositRequest(b.ID, craftgate.ApmPayPal, "10"))
 	if cb := answerAPMPage(t, m, r.RedirectURL, "reject"); cb.Get("status") != craftgate.StatusFailure {
 		t.Errorf("reject callback %v", cb)
 	}
@@ -181,7 +185,7 @@ func TestApmDepositFailureCreditsNothing(t *testing.T) {
 	}
 	req := apmDepositRequest(b.ID, craftgate.ApmEdenred, "10")
 	req.ApmUserIdentity = "4111111111111111"
-	data(t, do(t, m, http.MethodPost, craftgate.PathDepositsApmInit, req), &r)
+	r = startApmDeposit(t, m, req)
 	w := do(t, m, http.MethodPost, craftgate.PathApmComplete, craftgate.CompleteApmPaymentRequest{PaymentID: r.PaymentID,
 		AdditionalParams: map[string]string{"otpCode": apmExpiredCode}})
 	if e := errorBody(t, w, http.StatusUnprocessableEntity); e.ErrorGroup != "APM_VERIFICATION_CODE_ERROR" {
@@ -235,8 +239,7 @@ func TestApmDepositSample(t *testing.T) {
 	body := `{"apmType":"PAPARA","price":1.0,"currency":"TRY","buyerMemberId":` + itoa(b.ID) +
 		`,"conversationId":"456d1297-908e-4bd6-a13b-4be31a6e47d5","externalId":"optional-externalId",` +
 		`"callbackUrl":"https://www.your-website.com/craftgate-apm-callback","clientIp":"127.0.0.1"}`
-	var r craftgate.ApmDepositResponse
-	data(t, do(t, m, http.MethodPost, craftgate.PathDepositsApmInit, []byte(body)), &r)
+	r := startApmDeposit(t, m, []byte(body))
 	if r.PaymentID == 0 || r.RedirectURL == "" || r.PaymentStatus != craftgate.StatusWaiting || r.AdditionalAction != craftgate.ApmActionRedirectToURL {
 		t.Errorf("sample answered %+v", r)
 	}
@@ -248,8 +251,7 @@ func TestApmDepositSample(t *testing.T) {
 func TestApmDepositConcurrentAnswers(t *testing.T) {
 	m := newTestMock(t)
 	b, wl := buyerWithWallet(t, m, "dep-race")
-	var r craftgate.ApmDepositResponse
-	data(t, do(t, m, http.MethodPost, craftgate.PathDepositsApmInit, apmDepositRequest(b.ID, craftgate.ApmPapara, "70")), &r)
+	r := startApmDeposit(t, m, apmDepositRequest(b.ID, craftgate.ApmPapara, "70"))
 	u, err := url.Parse(r.RedirectURL)
 	if err != nil {
 		t.Fatal(err)

@@ -33,16 +33,9 @@ type injectRecordRequest struct {
 }
 
 // injectBankRecord serves POST /_mock/v1/bank-account-records.
-func (m *Mock) injectBankRecord(c *call) error {
-	var req injectRecordRequest
-	if e := decodeJSON(c.body, &req); e != nil {
+func (m *Mock) injectBankRecord(c *call, req injectRecordRequest) error {
+	if e := requireAll("senderName", req.SenderName, "currency", req.Currency); e != nil {
 		return e
-	}
-	switch {
-	case req.SenderName == "":
-		return errRequired("senderName")
-	case req.Currency == "":
-		return errRequired("currency")
 	}
 	amount, e := checkAmount("amount", req.Amount)
 	if e != nil {
@@ -74,16 +67,10 @@ func (m *Mock) injectBankRecord(c *call) error {
 // searchBankRecords serves GET
 // /bank-account-tracking/v1/merchant-bank-account-trackings/records. Text
 // filters match a part of the field, ignoring case.
-func (m *Mock) searchBankRecords(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchBankRecords(c *call, q searchQuery) error {
 	cur, e1 := queryCurrency(q)
-	from, e2 := m.queryDate(q, "minRecordDate")
-	to, e3 := m.queryDate(q, "maxRecordDate")
-	if e := errs(e1, e2, e3); e != nil {
+	from, to, e2 := m.queryDates(q, "minRecordDate", "maxRecordDate")
+	if e := errs(e1, e2); e != nil {
 		return e
 	}
 	has := func(field, name string) bool {
@@ -104,7 +91,7 @@ func (m *Mock) searchBankRecords(c *call) error {
 		all = append(all, rec)
 	}
 	r.mu.Unlock()
-	c.sendData(http.StatusOK, paged(all, page, size))
+	c.sendData(http.StatusOK, paged(all, q.page, q.size))
 	return nil
 }
 

@@ -29,11 +29,7 @@ import (
 // with a validation error carrying the message.
 
 // bkmInit serves POST /payment/v1/bkm-express/init.
-func (m *Mock) bkmInit(c *call) error {
-	var req craftgate.InitBkmExpressRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) bkmInit(c *call, req craftgate.InitBkmExpressRequest) error {
 	order := craftgate.CreatePaymentRequest{Price: req.Price, PaidPrice: req.PaidPrice, Currency: req.Currency,
 		PaymentGroup: req.PaymentGroup, PaymentPhase: req.PaymentPhase, ConversationID: req.ConversationID,
 		ExternalID: req.ExternalID, BuyerMemberID: req.BuyerMemberID, BankOrderID: req.BankOrderID, Items: req.Items}
@@ -80,11 +76,7 @@ func trAmount(v money) string {
 }
 
 // bkmComplete serves POST /payment/v1/bkm-express/complete.
-func (m *Mock) bkmComplete(c *call) error {
-	var req craftgate.CompleteBkmExpressRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) bkmComplete(c *call, req craftgate.CompleteBkmExpressRequest) error {
 	if req.TicketID == "" {
 		return errRequired("ticketId")
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -31,15 +30,7 @@ func bnplApply(t *testing.T, m *Mock, req *craftgate.InitBnplPaymentRequest, act
 	if r.AdditionalAction != craftgate.ApmActionRedirectToURL || r.PaymentStatus != craftgate.StatusWaiting {
 		t.Fatalf("init: %+v", r)
 	}
-	u, _ := url.Parse(r.RedirectURL)
-	form := url.Values{"t": {u.Query().Get("t")}, "action": {action}}
-	hr, _ := http.NewRequest(http.MethodPost, u.Path, strings.NewReader(form.Encode()))
-	hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	w := serve(m, hr)
-	if w.Code != http.StatusOK {
-		t.Fatalf("page %d: %s", w.Code, w.Body)
-	}
-	return r.PaymentID, oneForm(t, w.Body.String()).fields
+	return r.PaymentID, answerAPMPage(t, m, r.RedirectURL, action)
 }
 
 // TestBnplOutcomes checks the bank's decision per provider and bank, the
@@ -100,11 +91,7 @@ func TestBnplOutcomes(t *testing.T) {
 // TestBnplValidation checks the offers and init refusals.
 func TestBnplValidation(t *testing.T) {
 	m := newTestMock(t)
-	tests := []struct {
-		name string
-		mod  func(*craftgate.InitBnplPaymentRequest)
-		code string
-	}{
+	checkRefusals(t, m, craftgate.PathBnplInit, func() *craftgate.InitBnplPaymentRequest { return bnplRequest(craftgate.BnplMaslak, "0064") }, []refusal[craftgate.InitBnplPaymentRequest]{
 		{"no cart", func(r *craftgate.InitBnplPaymentRequest) { r.CartItems = nil }, CodeRequiredField},
 		{"no category", func(r *craftgate.InitBnplPaymentRequest) { r.CartItems[0].Type = "" }, CodeRequiredField},
 		{"bad category", func(r *craftgate.InitBnplPaymentRequest) { r.CartItems[0].Type = "CARS" }, CodeInvalidBnplCart},
@@ -126,16 +113,7 @@ func TestBnplValidation(t *testing.T) {
 		{"unknown bank", func(r *craftgate.InitBnplPaymentRequest) { r.BankCode = "7777" }, CodeInvalidApmParam},
 		{"provider", func(r *craftgate.InitBnplPaymentRequest) { r.ApmType = "PAPARA" }, CodeApmTypeNotEnabled},
 		{"currency", func(r *craftgate.InitBnplPaymentRequest) { r.Currency = "USD" }, CodeInvalidCurrency},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			req := bnplRequest(craftgate.BnplMaslak, "0064")
-			tt.mod(req)
-			if e := validationError(t, do(t, m, http.MethodPost, craftgate.PathBnplInit, req)); e.ErrorCode != tt.code {
-				t.Errorf("code %s (%s), want %s", e.ErrorCode, e.ErrorDescription, tt.code)
-			}
-		})
-	}
+	})
 	req := bnplRequest(craftgate.BnplMaslak, "")
 	offers := &craftgate.BnplOffersRequest{ApmType: craftgate.BnplMaslak, Price: req.Price, Currency: "TRY", Items: req.CartItems}
 	var o craftgate.BnplOffersResponse

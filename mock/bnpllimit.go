@@ -27,11 +27,7 @@ type limitInquiry struct {
 }
 
 // bnplLimitInit serves POST /payment/v1/bnpl-payments/limit-inquiry/init.
-func (m *Mock) bnplLimitInit(c *call) error {
-	var req craftgate.BnplLimitInquiryRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) bnplLimitInit(c *call, req craftgate.BnplLimitInquiryRequest) error {
 	if e := m.checkLimitType(req.ApmType); e != nil {
 		return e
 	}
@@ -64,11 +60,7 @@ func (m *Mock) checkLimitType(t string) *apiError {
 }
 
 // bnplLimitInquiry serves POST /payment/v1/bnpl-payments/limit-inquiry.
-func (m *Mock) bnplLimitInquiry(c *call) error {
-	var req craftgate.BnplLimitInquiryRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) bnplLimitInquiry(c *call, req craftgate.BnplLimitInquiryRequest) error {
 	if e := m.checkLimitType(req.ApmType); e != nil {
 		return e
 	}

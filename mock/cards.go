@@ -325,11 +325,7 @@ func checkAlias(alias, field string) *apiError {
 }
 
 // storeCard serves POST /payment/v1/cards.
-func (m *Mock) storeCard(c *call) error {
-	var req craftgate.StoreCardRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) storeCard(c *call, req craftgate.StoreCardRequest) error {
 	if req.SecureFieldsToken != "" && req.CardNumber == "" { // secure fields (cardsextra.go)
 		m.storeSecureCard(c, &req)
 		return nil
@@ -343,23 +339,16 @@ func (m *Mock) storeCard(c *call) error {
 		return e
 	}
 	d.userKey, d.alias, d.created = req.CardUserKey, req.CardAlias, now.Unix()
-	sc, ok, err := m.store.vault.put(m, &d)
-	if err != nil {
-		return errVaultFullAPI(m.store.vault.capacity)
-	}
-	if !ok {
-		return errNotFound(CodeCardUserNotFound, "cardUserKey "+strconv.Quote(truncate(req.CardUserKey, 64))+" is not a card user; omit it to create one")
+	sc, e := m.putInVault(&d, "cardUserKey")
+	if e != nil {
+		return e
 	}
 	c.sendData(http.StatusOK, m.render(&sc))
 	return nil
 }
 
 // updateStoredCard serves POST /payment/v1/cards/update.
-func (m *Mock) updateStoredCard(c *call) error {
-	var req craftgate.UpdateStoredCardRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) updateStoredCard(c *call, req craftgate.UpdateStoredCardRequest) error {
 	if e := requireCardKeys(req.CardUserKey, req.CardToken); e != nil {
 		return e
 	}
@@ -412,17 +401,8 @@ func (m *Mock) deleteStoredCard(c *call) error {
 }
 
 // searchStoredCards serves GET /payment/v1/cards.
-func (m *Mock) searchStoredCards(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
-	minDate, e := m.queryDate(q, "minCreatedDate")
-	if e != nil {
-		return e
-	}
-	maxDate, e := m.queryDate(q, "maxCreatedDate")
+func (m *Mock) searchStoredCards(c *call, q searchQuery) error {
+	minDate, maxDate, e := m.queryDates(q, "minCreatedDate", "maxCreatedDate")
 	if e != nil {
 		return e
 	}
@@ -437,11 +417,10 @@ func (m *Mock) searchStoredCards(c *call) error {
 		return eq("cardBrand", tc.CardFamily) && eq("cardType", tc.CardType) && eq("cardBankName", tc.Bank) &&
 			eq("cardAssociation", tc.Association) && eq("cardExpiryStatus", expiryStatus(sc.month, sc.year, now))
 	})
-	out := craftgate.StoredCardList{Items: []craftgate.StoredCard{}, Page: page, Size: size, TotalSize: int64(len(matches))}
-	if from := page * size; from < len(matches) && from >= 0 {
-		for i := from; i < len(matches) && i < from+size; i++ {
-			out.Items = append(out.Items, m.render(&matches[i]))
-		}
+	out := craftgate.StoredCardList{Items: []craftgate.StoredCard{}, Page: q.page, Size: q.size, TotalSize: int64(len(matches))}
+	onPage := pageOf(matches, q.page, q.size)
+	for i := range onPage {
+		out.Items = append(out.Items, m.render(&onPage[i]))
 	}
 	c.sendData(http.StatusOK, out)
 	return nil
@@ -482,6 +461,18 @@ func (m *Mock) queryDate(q interface{ Get(string) string }, name string) (*int64
 	}
 	u := t.Unix()
 	return &u, nil
+}
+
+// queryDates reads the optional bounds of a date range (queryDate), the
+// lower one's error first.
+func (m *Mock) queryDates(q interface{ Get(string) string }, minName, maxName string) (lo, hi *int64, e *apiError) {
+	if lo, e = m.queryDate(q, minName); e != nil {
+		return nil, nil, e
+	}
+	if hi, e = m.queryDate(q, maxName); e != nil {
+		return nil, nil, e
+	}
+	return lo, hi, nil
 }
 
 // requireCardKeys checks that both keys of a stored card are given.
@@ -561,13 +552,11 @@ const partialCardHolder = "CARD HOLDER"
 // expiry or CVC to check: the placeholders are valid ones.
 func resolvePartialCard(req *craftgate.CreatePaymentRequest, now time.Time) *apiError {
 	c := req.Card
+	if e := requireAll("card.binNumber (or card.cardNumber)", c.BinNumber, "card.lastFourDigits", c.LastFourDigits,
+		"card.cardHolderIdentityNumber", c.CardHolderIdentityNumber); e != nil {
+		return e
+	}
 	switch {
-	case c.BinNumber == "":
-		return errRequired("card.binNumber (or card.cardNumber)")
-	case c.LastFourDigits == "":
-		return errRequired("card.lastFourDigits")
-	case c.CardHolderIdentityNumber == "":
-		return errRequired("card.cardHolderIdentityNumber")
 	case len(c.BinNumber) != 6 && len(c.BinNumber) != 8 || !isDigits(c.BinNumber):
 		return errValidation(CodeInvalidCardNumber, "card.binNumber must be the first 6 or 8 digits of the card")
 	case len(c.LastFourDigits) != 4 || !isDigits(c.LastFourDigits):
@@ -656,6 +645,20 @@ func (m *Mock) storeCardFor(id int64, k cardToSave, now time.Time) bool {
 		return false
 	}
 	return m.store.vault.attach(id, savedKeys{userKey: sc.userKey, token: sc.token})
+}
+
+// putInVault stores d in the vault (to d.userKey, or to a new card user)
+// and returns the stored card; the error is the API's answer when the vault
+// refuses it, userKeyField naming the request's field of d.userKey.
+func (m *Mock) putInVault(d *storeDraft, userKeyField string) (storedCard, *apiError) {
+	sc, ok, err := m.store.vault.put(m, d)
+	switch {
+	case err != nil:
+		return sc, errVaultFullAPI(m.store.vault.capacity)
+	case !ok:
+		return sc, errNotFound(CodeCardUserNotFound, userKeyField+" "+strconv.Quote(truncate(d.userKey, 64))+" is not a card user; omit it to create one")
+	}
+	return sc, nil
 }
 
 // errVaultFullAPI is the answer to a card the full vault cannot take.

@@ -181,60 +181,29 @@ func TestPayWithStoredCard(t *testing.T) {
 
 	tests := []struct {
 		name   string
-		req    func() *craftgate.CreatePaymentRequest
+		card   *craftgate.StoredCard
+		mod    func(*craftgate.CreatePaymentRequest) // nil: the stored card's plain payment
 		status int
 		code   string // errorCode, or errorGroup for 422
 	}{
-		{"AMEX with its 4-digit CVC", func() *craftgate.CreatePaymentRequest {
-			r := storedPayment(amex)
-			r.Card.CVC = "1234"
-			return r
-		}, 200, ""},
-		{"AMEX with a 3-digit CVC", func() *craftgate.CreatePaymentRequest {
-			r := storedPayment(amex)
-			r.Card.CVC = "123"
-			return r
-		}, 400, CodeInvalidCVC},
-		{"stored debit card in installments", func() *craftgate.CreatePaymentRequest {
-			r := storedPayment(debit)
-			r.Installment = 3
-			return r
-		}, 400, CodeInvalidInstallment},
-		{"stored error card declined like the card", func() *craftgate.CreatePaymentRequest { return storedPayment(declining) }, 422, "NOT_SUFFICIENT_FUNDS"},
-		{"stored pre-auth error card declined at pre-auth", func() *craftgate.CreatePaymentRequest {
-			r := storedPayment(preAuthDecline)
-			r.PaymentPhase = craftgate.PhasePreAuth
-			return r
-		}, 422, "NOT_SUFFICIENT_FUNDS"},
-		{"stored card pre-authorised", func() *craftgate.CreatePaymentRequest {
-			r := storedPayment(sc)
-			r.PaymentPhase = craftgate.PhasePreAuth
-			return r
-		}, 200, ""},
-		{"token only", func() *craftgate.CreatePaymentRequest {
-			r := storedPayment(sc)
-			r.Card.CardUserKey = ""
-			return r
-		}, 400, CodeStoredCardNotUsable},
-		{"user key only", func() *craftgate.CreatePaymentRequest {
-			r := storedPayment(sc)
-			r.Card.CardToken = ""
-			return r
-		}, 400, CodeStoredCardNotUsable},
-		{"token of another user", func() *craftgate.CreatePaymentRequest {
-			r := storedPayment(sc)
-			r.Card.CardToken = amex.CardToken
-			return r
-		}, 400, CodeStoredCardNotUsable},
-		{"unknown token", func() *craftgate.CreatePaymentRequest {
-			r := storedPayment(sc)
-			r.Card.CardToken = "nope"
-			return r
-		}, 400, CodeStoredCardNotUsable},
+		{"AMEX with its 4-digit CVC", amex, func(r *craftgate.CreatePaymentRequest) { r.Card.CVC = "1234" }, 200, ""},
+		{"AMEX with a 3-digit CVC", amex, func(r *craftgate.CreatePaymentRequest) { r.Card.CVC = "123" }, 400, CodeInvalidCVC},
+		{"stored debit card in installments", debit, func(r *craftgate.CreatePaymentRequest) { r.Installment = 3 }, 400, CodeInvalidInstallment},
+		{"stored error card declined like the card", declining, nil, 422, "NOT_SUFFICIENT_FUNDS"},
+		{"stored pre-auth error card declined at pre-auth", preAuthDecline, func(r *craftgate.CreatePaymentRequest) { r.PaymentPhase = craftgate.PhasePreAuth }, 422, "NOT_SUFFICIENT_FUNDS"},
+		{"stored card pre-authorised", sc, func(r *craftgate.CreatePaymentRequest) { r.PaymentPhase = craftgate.PhasePreAuth }, 200, ""},
+		{"token only", sc, func(r *craftgate.CreatePaymentRequest) { r.Card.CardUserKey = "" }, 400, CodeStoredCardNotUsable},
+		{"user key only", sc, func(r *craftgate.CreatePaymentRequest) { r.Card.CardToken = "" }, 400, CodeStoredCardNotUsable},
+		{"token of another user", sc, func(r *craftgate.CreatePaymentRequest) { r.Card.CardToken = amex.CardToken }, 400, CodeStoredCardNotUsable},
+		{"unknown token", sc, func(r *craftgate.CreatePaymentRequest) { r.Card.CardToken = "nope" }, 400, CodeStoredCardNotUsable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := do(t, m, http.MethodPost, craftgate.PathCardPayments, tt.req())
+			req := storedPayment(tt.card)
+			if tt.mod != nil {
+				tt.mod(req)
+			}
+			w := do(t, m, http.MethodPost, craftgate.PathCardPayments, req)
 			noPAN(t, w, successCard)
 			switch tt.status {
 			case 200:

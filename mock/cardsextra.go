@@ -2,7 +2,6 @@ package mock
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -75,11 +74,7 @@ type secureCard struct {
 }
 
 // cloneStoredCard serves POST /payment/v1/cards/clone.
-func (m *Mock) cloneStoredCard(c *call) error {
-	var req craftgate.CloneStoredCardRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) cloneStoredCard(c *call, req craftgate.CloneStoredCardRequest) error {
 	if e := requireCardKeys(req.SourceCardUserKey, req.SourceCardToken); e != nil {
 		return errValidation(CodeRequiredField, "sourceCardUserKey and sourceCardToken are required")
 	}
@@ -92,30 +87,22 @@ func (m *Mock) cloneStoredCard(c *call) error {
 	}
 	d := storeDraft{userKey: req.TargetCardUserKey, pan: src.pan, holder: src.holder, alias: src.alias,
 		month: src.month, year: src.year, created: m.Now().Unix()}
-	sc, ok, err := m.store.vault.put(m, &d)
-	if err != nil {
-		return errVaultFullAPI(m.store.vault.capacity)
-	}
-	if !ok {
-		return errNotFound(CodeCardUserNotFound, "targetCardUserKey "+strconv.Quote(truncate(req.TargetCardUserKey, 64))+" is not a card user; omit it to create one")
+	sc, e := m.putInVault(&d, "targetCardUserKey")
+	if e != nil {
+		return e
 	}
 	c.sendData(http.StatusOK, m.render(&sc))
 	return nil
 }
 
 // providerCardMappings serves GET /payment/v1/cards/provider-card-mappings.
-func (m *Mock) providerCardMappings(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) providerCardMappings(c *call, q searchQuery) error {
 	switch p := q.Get("cardProvider"); p {
 	case "", "IYZICO", "IPARA", "BIRLESIK_ODEME", "MEX":
 	default:
 		return errValidation(CodeInvalidCardVerify, "cardProvider must be IYZICO, IPARA, BIRLESIK_ODEME or MEX")
 	}
-	c.sendData(http.StatusOK, craftgate.StoredCardList{Items: []craftgate.StoredCard{}, Page: page, Size: size})
+	c.sendData(http.StatusOK, craftgate.StoredCardList{Items: []craftgate.StoredCard{}, Page: q.page, Size: q.size})
 	return nil
 }
 
@@ -131,12 +118,9 @@ func (m *Mock) ivrCard(c *call) error {
 		return e
 	}
 	d.userKey, d.created = q.Get("cardUserKey"), m.Now().Unix()
-	sc, ok, err := m.store.vault.put(m, &d)
-	if err != nil {
-		return errVaultFullAPI(m.store.vault.capacity)
-	}
-	if !ok {
-		return errNotFound(CodeCardUserNotFound, "cardUserKey "+strconv.Quote(truncate(d.userKey, 64))+" is not a card user; omit it to create one")
+	sc, e := m.putInVault(&d, "cardUserKey")
+	if e != nil {
+		return e
 	}
 	c.sendData(http.StatusOK, craftgate.IvrCard{BinNumber: craftgate.BinOf(sc.pan), LastFourDigits: sc.pan[len(sc.pan)-4:],
 		CardUserKey: sc.userKey, CardToken: sc.token, SecureFieldsToken: m.newSecureToken(d)})
@@ -172,13 +156,9 @@ func (m *Mock) storeSecureCard(c *call, req *craftgate.StoreCardRequest) {
 		return
 	}
 	d.userKey, d.alias, d.created = req.CardUserKey, req.CardAlias, m.Now().Unix()
-	sc, ok, err := m.store.vault.put(m, &d)
-	if err != nil {
-		c.fail(errVaultFullAPI(m.store.vault.capacity))
-		return
-	}
-	if !ok {
-		c.fail(errNotFound(CodeCardUserNotFound, "cardUserKey "+strconv.Quote(truncate(req.CardUserKey, 64))+" is not a card user; omit it to create one"))
+	sc, e := m.putInVault(&d, "cardUserKey")
+	if e != nil {
+		c.fail(e)
 		return
 	}
 	c.sendData(http.StatusOK, m.render(&sc))

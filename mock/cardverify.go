@@ -68,43 +68,53 @@ func verifyOutcome(pan, authType string) bool {
 	return !craftgate.TestCards().Outcome(pan, craftgate.StepNon3DSPayment).Fails
 }
 
-// checkVerifyPrice validates the optional verificationPrice and currency.
-func checkVerifyPrice(price *craftgate.Amount, currency string) *apiError {
-	if price != nil {
-		if _, e := checkAmount("verificationPrice", *price); e != nil {
-			return e
-		}
-	}
-	if currency != "" {
-		if _, ok := currencyIndex(currency); !ok {
-			return errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(currency, 8))+" is not a currency code")
-		}
-	}
-	return nil
-}
-
-// verifyCard serves POST /payment/v1/cards/verify.
-func (m *Mock) verifyCard(c *call) error {
-	var req craftgate.VerifyCardRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
-	if req.Card == nil {
-		return errRequired("card")
-	}
-	auth := req.PaymentAuthenticationType
+// verifyAuth validates paymentAuthenticationType: NON_THREE_DS when
+// none is given.
+func verifyAuth(auth string) (string, *apiError) {
 	if auth == "" {
 		auth = craftgate.VerifyNonThreeDS
 	}
 	if !cardVerifyTypes[auth] {
-		return errValidation(CodeInvalidCardVerify, "paymentAuthenticationType must be NON_THREE_DS, THREE_DS or NONE")
+		return "", errValidation(CodeInvalidCardVerify, "paymentAuthenticationType must be NON_THREE_DS, THREE_DS or NONE")
+	}
+	return auth, nil
+}
+
+// verifyPrice validates the optional verificationPrice (0 when none) and
+// currency (TRY when none).
+func verifyPrice(price *craftgate.Amount, currency string) (money, string, *apiError) {
+	var v money
+	if price != nil {
+		var e *apiError
+		if v, e = checkAmount("verificationPrice", *price); e != nil {
+			return 0, "", e
+		}
+	}
+	if currency == "" {
+		return v, craftgate.CurrencyTRY, nil
+	}
+	if _, ok := currencyIndex(currency); !ok {
+		return 0, "", errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(currency, 8))+" is not a currency code")
+	}
+	return v, currency, nil
+}
+
+// verifyCard serves POST /payment/v1/cards/verify.
+func (m *Mock) verifyCard(c *call, req craftgate.VerifyCardRequest) error {
+	if req.Card == nil {
+		return errRequired("card")
+	}
+	auth, e := verifyAuth(req.PaymentAuthenticationType)
+	if e != nil {
+		return e
 	}
 	if auth == craftgate.VerifyThreeDS {
 		if e := checkCallbackURL(req.CallbackURL); e != nil {
 			return e
 		}
 	}
-	if e := checkVerifyPrice(req.VerificationPrice, req.Currency); e != nil {
+	price, currency, e := verifyPrice(req.VerificationPrice, req.Currency)
+	if e != nil {
 		return e
 	}
 	now := m.Now()
@@ -120,7 +130,7 @@ func (m *Mock) verifyCard(c *call) error {
 		return errNotFound(CodeCardUserNotFound, "card.cardUserKey "+strconv.Quote(truncate(d.userKey, 64))+" is not a card user; omit it to create one")
 	}
 	if auth == craftgate.VerifyThreeDS {
-		return m.beginCardVerify3DS(c, &req, d)
+		return m.beginCardVerify3DS(c, &req, d, price, currency)
 	}
 	if !verifyOutcome(d.pan, auth) {
 		c.sendData(http.StatusOK, craftgate.VerifyCardResponse{CardVerifyStatus: craftgate.CardVerifyFailure})
@@ -143,14 +153,7 @@ func (m *Mock) verifyCard(c *call) error {
 // refuses it.
 func (m *Mock) keepVerified(d storeDraft, now time.Time) (storedCard, *apiError) {
 	d.created = now.Unix()
-	sc, ok, err := m.store.vault.put(m, &d)
-	switch {
-	case err != nil:
-		return sc, errVaultFullAPI(m.store.vault.capacity)
-	case !ok:
-		return sc, errNotFound(CodeCardUserNotFound, "card.cardUserKey "+strconv.Quote(truncate(d.userKey, 64))+" is not a card user; omit it to create one")
-	}
-	return sc, nil
+	return m.putInVault(&d, "card.cardUserKey")
 }
 
 // cardVerify3DS is a THREE_DS verification waiting for the buyer at the
@@ -164,17 +167,10 @@ type cardVerify3DS struct {
 }
 
 // beginCardVerify3DS answers a THREE_DS verification of the checked card
-// d: THREE_DS_PENDING with the page that takes the buyer to the bank.
-func (m *Mock) beginCardVerify3DS(c *call, req *craftgate.VerifyCardRequest, d storeDraft) error {
-	currency := req.Currency
-	if currency == "" {
-		currency = craftgate.CurrencyTRY
-	}
-	var price money
-	if req.VerificationPrice != nil {
-		price, _ = checkAmount("verificationPrice", *req.VerificationPrice)
-	}
-	ci, _ := currencyIndex(currency) // checked by checkVerifyPrice
+// d, of price in currency (verifyPrice): THREE_DS_PENDING with the page
+// that takes the buyer to the bank.
+func (m *Mock) beginCardVerify3DS(c *call, req *craftgate.VerifyCardRequest, d storeDraft, price money, currency string) error {
+	ci, _ := currencyIndex(currency) // checked by verifyPrice
 	id := newUUID()
 	s := &cardVerify3DS{token: randomToken(), callbackURL: req.CallbackURL, conversationID: req.ConversationID, draft: d,
 		amount: displayAmount(price, craftgate.Currencies[ci])}
@@ -254,22 +250,16 @@ type cardVerifySession struct {
 }
 
 // initCheckoutCardVerify serves POST /payment/v1/checkout-card-verify/init.
-func (m *Mock) initCheckoutCardVerify(c *call) error {
-	var req craftgate.InitCheckoutCardVerifyRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) initCheckoutCardVerify(c *call, req craftgate.InitCheckoutCardVerifyRequest) error {
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
 		return e
 	}
-	auth := req.PaymentAuthenticationType
-	if auth == "" {
-		auth = craftgate.VerifyNonThreeDS
+	auth, e := verifyAuth(req.PaymentAuthenticationType)
+	if e != nil {
+		return e
 	}
-	if !cardVerifyTypes[auth] {
-		return errValidation(CodeInvalidCardVerify, "paymentAuthenticationType must be NON_THREE_DS, THREE_DS or NONE")
-	}
-	if e := checkVerifyPrice(req.VerificationPrice, req.Currency); e != nil {
+	price, currency, e := verifyPrice(req.VerificationPrice, req.Currency)
+	if e != nil {
 		return e
 	}
 	if req.CardUserKey != "" && !m.store.vault.hasUser(req.CardUserKey) {
@@ -280,14 +270,6 @@ func (m *Mock) initCheckoutCardVerify(c *call) error {
 		return errValidation(CodeInvalidTTL, "ttl must be between 1 and "+strconv.Itoa(maxCheckoutTTL)+" minutes")
 	} else if req.TTL > 0 {
 		ttl = time.Duration(req.TTL) * time.Minute
-	}
-	currency := req.Currency
-	if currency == "" {
-		currency = craftgate.CurrencyTRY
-	}
-	var price money
-	if req.VerificationPrice != nil {
-		price, _ = checkAmount("verificationPrice", *req.VerificationPrice)
 	}
 	s := &cardVerifySession{auth: auth, cardUserKey: req.CardUserKey, callbackURL: req.CallbackURL,
 		page: &checkoutSession{token: newUUID(), expires: m.Now().Add(ttl), installments: []int{1}, price: price,
@@ -300,12 +282,8 @@ func (m *Mock) initCheckoutCardVerify(c *call) error {
 
 // cardVerifyPage serves GET and POST /_mock/card-verify/{token}.
 func (m *Mock) cardVerifyPage(c *call) error {
-	if c.r.Method == http.MethodPost && !m.parsePageForm(c) {
-		return nil
-	}
-	s := m.pm.cardVerify.get(c.idText)
+	s := pageSession(m, c, &m.pm.cardVerify, "This card verification page does not exist.")
 	if s == nil {
-		c.sendMessage(http.StatusNotFound, "Not found", "This card verification page does not exist.")
 		return nil
 	}
 	now := m.Now()
@@ -352,13 +330,12 @@ func (m *Mock) retrieveCheckoutCardVerify(c *call) error {
 	if s == nil {
 		return errMethodNotFound("card verification token", c.idText)
 	}
-	s.page.mu.Lock()
-	defer s.page.mu.Unlock()
-	if s.card == nil && !s.failed {
-		return errMethodState("card verification", c.idText, "no card was verified on the page yet")
-	}
-	c.sendData(http.StatusOK, craftgate.CheckoutCardVerifyResult{Token: s.page.token, Card: s.card})
-	return nil
+	return sendLocked(c, &s.page.mu, func() (craftgate.CheckoutCardVerifyResult, *apiError) {
+		if s.card == nil && !s.failed {
+			return craftgate.CheckoutCardVerifyResult{}, errMethodState("card verification", c.idText, "no card was verified on the page yet")
+		}
+		return craftgate.CheckoutCardVerifyResult{Token: s.page.token, Card: s.card}, nil
+	})
 }
 
 // CodeInvalidCardVerify: a card-verification field is invalid (HTTP 400;

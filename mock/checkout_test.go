@@ -259,11 +259,9 @@ func TestCheckoutExpiry(t *testing.T) {
 
 func TestCheckoutInitValidation(t *testing.T) {
 	l := startLive(t)
-	tests := []struct {
-		name string
-		mod  func(*craftgate.InitCheckoutPaymentRequest)
-		code string
-	}{
+	checkRefusals(t, l.m, craftgate.PathCheckoutInit, func() *craftgate.InitCheckoutPaymentRequest {
+		return checkoutRequest("https://merchant.example/checkout")
+	}, []refusal[craftgate.InitCheckoutPaymentRequest]{
 		{"no callbackUrl", func(r *craftgate.InitCheckoutPaymentRequest) { r.CallbackURL = "" }, CodeInvalidCallbackURL},
 		{"ftp callbackUrl", func(r *craftgate.InitCheckoutPaymentRequest) { r.CallbackURL = "ftp://x/y" }, CodeInvalidCallbackURL},
 		{"negative ttl", func(r *craftgate.InitCheckoutPaymentRequest) { r.TTL = -1 }, CodeInvalidTTL},
@@ -274,14 +272,5 @@ func TestCheckoutInitValidation(t *testing.T) {
 		{"bad currency", func(r *craftgate.InitCheckoutPaymentRequest) { r.Currency = "XXX" }, CodeInvalidCurrency},
 		{"stored cards", func(r *craftgate.InitCheckoutPaymentRequest) { r.CardUserKey = "k" }, CodeUnsupportedFeature},
 		{"no CARD method", func(r *craftgate.InitCheckoutPaymentRequest) { r.EnabledPaymentMethods = []string{"PAPARA"} }, CodeUnsupportedFeature},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			req := checkoutRequest("https://merchant.example/checkout")
-			tt.mod(req)
-			if e := validationError(t, do(t, l.m, http.MethodPost, craftgate.PathCheckoutInit, req)); e.ErrorCode != tt.code {
-				t.Fatalf("code %s (%s), want %s", e.ErrorCode, e.ErrorDescription, tt.code)
-			}
-		})
-	}
+	})
 }

@@ -21,11 +21,7 @@ import (
 // payment is refused (2401), an unknown one is 404.
 
 // depositToCard serves POST /payment/v1/card-payments/deposit-to-card.
-func (m *Mock) depositToCard(c *call) error {
-	var req craftgate.DepositToCardRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) depositToCard(c *call, req craftgate.DepositToCardRequest) error {
 	price, e := checkAmount("price", req.Price)
 	if e != nil {
 		return e
@@ -58,11 +54,7 @@ func (m *Mock) depositToCard(c *call) error {
 }
 
 // refundWaitingPayment serves POST /payment/v1/refunds/refund-waiting-payment.
-func (m *Mock) refundWaitingPayment(c *call) error {
-	var req completeRequest // {paymentId}, as 3ds-complete (threeds.go)
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) refundWaitingPayment(c *call, req completeRequest) error { // {paymentId}, as 3ds-complete (threeds.go)
 	if req.PaymentID <= 0 {
 		return errRequired("paymentId")
 	}

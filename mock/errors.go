@@ -310,6 +310,18 @@ func errRequired(field string) *apiError {
 	return errValidation(CodeRequiredField, field+" is required")
 }
 
+// requireAll takes fields as name, value, name, value...: it is
+// errRequired for the first field whose value is empty, nil when every one
+// is given.
+func requireAll(nameValues ...string) *apiError {
+	for i := 0; i+1 < len(nameValues); i += 2 {
+		if nameValues[i+1] == "" {
+			return errRequired(nameValues[i])
+		}
+	}
+	return nil
+}
+
 // errPayment is a payment (bank) error: HTTP 422 with an errorGroup.
 func errPayment(code, group, desc string) *apiError {
 	return &apiError{status: http.StatusUnprocessableEntity, code: code, group: group, desc: desc}

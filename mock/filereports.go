@@ -260,18 +260,9 @@ func (m *Mock) transactionReport(c *call) error { return m.dailyReport(c, false)
 func (m *Mock) paymentReport(c *call) error { return m.dailyReport(c, true) }
 
 // demandReport serves POST /file-reporting/v1/report-demands.
-func (m *Mock) demandReport(c *call) error {
-	var req craftgate.ReportDemandRequest
-	if e := decodeJSON(c.body, &req); e != nil {
+func (m *Mock) demandReport(c *call, req craftgate.ReportDemandRequest) error {
+	if e := requireAll("startDate", req.StartDate, "endDate", req.EndDate, "reportType", req.ReportType); e != nil {
 		return e
-	}
-	switch {
-	case req.StartDate == "":
-		return errRequired("startDate")
-	case req.EndDate == "":
-		return errRequired("endDate")
-	case req.ReportType == "":
-		return errRequired("reportType")
 	}
 	start, e := m.queryDate(dateQuery(req.StartDate), "startDate")
 	if e != nil {

@@ -250,11 +250,7 @@ func checkListName(name string) *apiError {
 }
 
 // addFraudValue serves POST /fraud/v1/value-lists.
-func (m *Mock) addFraudValue(c *call) error {
-	var req craftgate.FraudValueRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) addFraudValue(c *call, req craftgate.FraudValueRequest) error {
 	if e := checkListName(req.ListName); e != nil {
 		return e
 	}
@@ -432,19 +428,13 @@ func (m *Mock) allFraudValueLists(c *call) error {
 
 // fraudValueList serves GET /fraud/v1/value-lists/{listName}.
 func (m *Mock) fraudValueList(c *call) error {
-	fs := &m.fraud
-	fs.mu.Lock()
-	l := fs.byName[c.idText]
-	var out craftgate.FraudValueList
-	if l != nil {
-		out = m.listJSON(l, m.Now())
-	}
-	fs.mu.Unlock()
-	if l == nil {
-		return errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
+	return sendLocked(c, &m.fraud.mu, func() (craftgate.FraudValueList, *apiError) {
+		l := m.fraud.byName[c.idText]
+		if l == nil {
+			return craftgate.FraudValueList{}, errNotFound(CodeFraudListNotFound, "value list "+c.idText+" not found")
+		}
+		return m.listJSON(l, m.Now()), nil
+	})
 }
 
 // deleteFraudValueList serves DELETE /fraud/v1/value-lists/{listName}.
@@ -492,13 +482,8 @@ func (m *Mock) deleteFraudValue(c *call) error {
 
 // searchFraudRules serves GET /fraud/v1/rules: the mock's fixed rules,
 // filtered by name (substring) and action.
-func (m *Mock) searchFraudRules(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
-	out := craftgate.FraudRuleList{Items: []craftgate.FraudRule{}, Page: page, Size: size}
+func (m *Mock) searchFraudRules(c *call, q searchQuery) error {
+	out := craftgate.FraudRuleList{Items: []craftgate.FraudRule{}, Page: q.page, Size: q.size}
 	name, action := strings.ToLower(q.Get("name")), q.Get("action")
 	n := 0
 	for i := range fraudRules {
@@ -506,7 +491,7 @@ func (m *Mock) searchFraudRules(c *call) error {
 		if name != "" && !strings.Contains(strings.ToLower(r.name), name) || action != "" && action != fraudActionName(r.action) {
 			continue
 		}
-		if n >= page*size && n < page*size+size {
+		if q.onPage(n) {
 			out.Items = append(out.Items, craftgate.FraudRule{ID: r.id, Name: r.name, Status: "ACTIVE", Action: fraudActionName(r.action),
 				Conditions: r.cond, Operations: []string{craftgate.FraudOperationPayment}})
 		}
@@ -518,12 +503,7 @@ func (m *Mock) searchFraudRules(c *call) error {
 }
 
 // searchFraudChecks serves GET /fraud/v1/fraud-checks, oldest first.
-func (m *Mock) searchFraudChecks(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchFraudChecks(c *call, q searchQuery) error {
 	var paymentID, ruleID int64
 	for _, f := range []struct {
 		k  string
@@ -548,7 +528,7 @@ func (m *Mock) searchFraudChecks(c *call) error {
 		found = append(found, *fc)
 	}
 	fs.mu.Unlock()
-	out := craftgate.FraudCheckList{Items: []craftgate.FraudCheck{}, Page: page, Size: size}
+	out := craftgate.FraudCheckList{Items: []craftgate.FraudCheck{}, Page: q.page, Size: q.size}
 	n := 0
 	for i := range found {
 		fc := &found[i]
@@ -563,7 +543,7 @@ func (m *Mock) searchFraudChecks(c *call) error {
 		if paymentStatus != "" && paymentStatus != status {
 			continue
 		}
-		if n >= page*size && n < page*size+size {
+		if q.onPage(n) {
 			out.Items = append(out.Items, craftgate.FraudCheck{
 				ID: fc.id, Status: "ACTIVE", Action: fraudActionName(fc.rule.action), CheckStatus: fc.checkStatus,
 				PaymentID: fc.paymentID, PaymentStatus: status, RuleID: fc.rule.id, RuleName: fc.rule.name, RuleConditions: fc.rule.cond,

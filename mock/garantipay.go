@@ -18,11 +18,7 @@ import (
 // Garanti Pay v1 has no complete call.
 
 // garantiPayInit serves POST /payment/v1/garanti-pay-payments.
-func (m *Mock) garantiPayInit(c *call) error {
-	var req craftgate.InitGarantiPayRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) garantiPayInit(c *call, req craftgate.InitGarantiPayRequest) error {
 	order := craftgate.CreatePaymentRequest{Price: req.Price, PaidPrice: req.PaidPrice, Currency: req.Currency,
 		PaymentGroup: req.PaymentGroup, ConversationID: req.ConversationID, ExternalID: req.ExternalID, PosAlias: req.PosAlias,
 		PaymentChannel: req.PaymentChannel, BuyerMemberID: req.BuyerMemberID, BankOrderID: req.BankOrderID, Items: req.Items}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -233,4 +234,74 @@ func held[T any](v T, ok bool) T {
 		panic("mock test: a record the test holds was evicted")
 	}
 	return v
+}
+
+// refusal is one case of a validation test: mod breaks a valid request,
+// which the mock must refuse with a validation error of code.
+type refusal[R any] struct {
+	name string
+	mod  func(*R)
+	code string
+}
+
+// checkRefusals posts to path, for each case, a valid request made by
+// valid and broken by the case's mod, and checks the validation error's
+// code.
+func checkRefusals[R any](t *testing.T, m http.Handler, path string, valid func() *R, cases []refusal[R]) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := valid()
+			tc.mod(req)
+			if e := validationError(t, do(t, m, http.MethodPost, path, req)); e.ErrorCode != tc.code {
+				t.Errorf("code %s (%s), want %s", e.ErrorCode, e.ErrorDescription, tc.code)
+			}
+		})
+	}
+}
+
+// eachFailingCard runs check as a subtest for each catalogue card that
+// fails at step, with the failure's outcome and its error group; the
+// catalogue must have at least min such cards.
+func eachFailingCard(t *testing.T, step craftgate.Step, min int, check func(t *testing.T, tc *craftgate.TestCard, o craftgate.Outcome, g craftgate.ErrorGroup)) {
+	t.Helper()
+	cat := craftgate.TestCards()
+	cards := cat.FailingAt(step)
+	if len(cards) < min {
+		t.Fatalf("only %d cards fail at %s", len(cards), step)
+	}
+	for _, tc := range cards {
+		t.Run(tc.Number, func(t *testing.T) {
+			o := cat.Outcome(tc.Number, step)
+			g, ok := cat.Group(o.Failure.Group)
+			if !ok {
+				t.Fatalf("group %q not in catalogue", o.Failure.Group)
+			}
+			check(t, tc, o, g)
+		})
+	}
+}
+
+// concurrently calls op perWorker times in each of workers goroutines, each
+// call with its own pseudo-random x (splitmix64 of the call's number, xored
+// with seed). op returns the mock's answer, or nil when it found nothing
+// to do; an answer other than 200 or 400 fails the test and ends its
+// worker. It returns when every worker is done.
+func concurrently(t *testing.T, workers, perWorker int, seed uint64, op func(x uint64) *httptest.ResponseRecorder) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for g := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWorker {
+				w := op(splitmix64(uint64(g*perWorker+i) ^ seed))
+				if w != nil && w.Code != http.StatusOK && w.Code != http.StatusBadRequest {
+					t.Errorf("status %d: %s", w.Code, w.Body.String())
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -73,34 +73,15 @@ func stateImageOf(t *testing.T, m *Mock) *stateBatch {
 	return b
 }
 
-// concurrently runs each(i) for i in 0..n-1 from every one of clients
-// goroutines and fails at the first error.
-func concurrently(t *testing.T, clients, n int, each func(i int) error) {
-	t.Helper()
-	errs := make(chan error, clients)
-	for range clients {
-		go func() {
-			for i := range n {
-				if err := each(i); err != nil {
-					errs <- err
-					return
-				}
-			}
-			errs <- nil
-		}()
-	}
-	for range clients {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// created creates a payment for a concurrent client.
-func created(t *testing.T, m *Mock) (*craftgate.Payment, error) {
+// created creates a payment for a concurrent client: the payment, and
+// the answer when it is not 200.
+func created(t *testing.T, m *Mock) (*craftgate.Payment, *httptest.ResponseRecorder) {
 	w := do(t, m, http.MethodPost, craftgate.PathCardPayments, paymentRequest(successCard))
 	var p craftgate.Payment
-	return &p, craftgate.DecodeResponse(w.Code, w.Body.Bytes(), &p)
+	if craftgate.DecodeResponse(w.Code, w.Body.Bytes(), &p) != nil {
+		return nil, w
+	}
+	return &p, nil
 }
 
 // fillWallets adds members, wallets and a wallet deposit, so that the
@@ -235,22 +216,19 @@ func TestJournalUnderConcurrentWrites(t *testing.T) {
 	a := newTestMock(t, func(c *Config) { c.StateFile = path })
 	defer a.Close(t.Context())
 	const clients, rounds = 8, 15
-	concurrently(t, clients, rounds, func(i int) error {
-		p, err := created(t, a)
-		if err != nil {
-			return err
+	concurrently(t, clients, rounds, 1, func(x uint64) *httptest.ResponseRecorder {
+		p, failed := created(t, a)
+		if failed != nil {
+			return failed
 		}
-		var w *httptest.ResponseRecorder
-		switch i % 3 {
+		switch x % 3 {
 		case 0:
-			w = do(t, a, http.MethodPost, craftgate.PathRefunds, craftgate.RefundPaymentRequest{PaymentID: p.ID})
+			return do(t, a, http.MethodPost, craftgate.PathRefunds, craftgate.RefundPaymentRequest{PaymentID: p.ID})
 		case 1:
-			w = do(t, a, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{
+			return do(t, a, http.MethodPost, craftgate.PathRefundTransactions, craftgate.RefundTransactionRequest{
 				PaymentTransactionID: p.PaymentTransactions[0].ID, RefundPrice: amt("1.25")})
-		default:
-			return nil
 		}
-		return craftgate.DecodeResponse(w.Code, w.Body.Bytes(), nil)
+		return nil
 	})
 	b := newTestMock(t, func(c *Config) { c.StateFile = crashCopy(t, path) })
 	defer b.Close(t.Context())
@@ -271,13 +249,12 @@ func TestJournalWithEviction(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "mock.state")
 	a := newTestMock(t, func(c *Config) { c.StateFile, c.StoreCapacity = path, 600 })
 	defer a.Close(t.Context())
-	concurrently(t, 8, 300, func(i int) error {
-		p, err := created(t, a)
-		if err != nil || i%5 != 0 {
-			return err
+	concurrently(t, 8, 300, 2, func(x uint64) *httptest.ResponseRecorder {
+		p, failed := created(t, a)
+		if failed != nil || x%5 != 0 {
+			return failed
 		}
-		w := do(t, a, http.MethodPost, craftgate.PathRefunds, craftgate.RefundPaymentRequest{PaymentID: p.ID})
-		return craftgate.DecodeResponse(w.Code, w.Body.Bytes(), nil)
+		return do(t, a, http.MethodPost, craftgate.PathRefunds, craftgate.RefundPaymentRequest{PaymentID: p.ID})
 	})
 	if st := a.Stats(); st.EvictedPayments == 0 {
 		t.Fatalf("nothing was evicted: %+v", st)

@@ -20,11 +20,7 @@ import (
 // merchant reads the result with GET /juzdan-payments/{referenceId}.
 
 // juzdanInit serves POST /payment/v1/juzdan-payments/init.
-func (m *Mock) juzdanInit(c *call) error {
-	var req craftgate.InitJuzdanRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) juzdanInit(c *call, req craftgate.InitJuzdanRequest) error {
 	switch req.ClientType {
 	case "", "W", "M":
 	default:

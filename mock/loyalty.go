@@ -55,11 +55,7 @@ type loyaltyUse struct {
 }
 
 // retrieveLoyalties serves POST /payment/v1/card-loyalties/retrieve.
-func (m *Mock) retrieveLoyalties(c *call) error {
-	var req craftgate.RetrieveLoyaltiesRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) retrieveLoyalties(c *call, req craftgate.RetrieveLoyaltiesRequest) error {
 	now, en := m.Now(), c.en()
 	var pan string
 	switch {

@@ -29,11 +29,7 @@ import (
 // MOCK DECISION: every well-formed number (90 and 10 digits) has a
 // Masterpass account with cards; it is linked with the merchant once a
 // token was generated for it.
-func (m *Mock) masterpassCheckUser(c *call) error {
-	var req craftgate.CheckMasterpassUserRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) masterpassCheckUser(c *call, req craftgate.CheckMasterpassUserRequest) error {
 	if e := checkMasterpassGsm("masterpassGsmNumber", req.MasterpassGsmNumber); e != nil {
 		return e
 	}
@@ -55,11 +51,7 @@ func checkMasterpassGsm(field, v string) *apiError {
 }
 
 // masterpassGenerateToken serves POST /payment/v2/masterpass-payments/generate-token.
-func (m *Mock) masterpassGenerateToken(c *call) error {
-	var req craftgate.MasterpassTokenRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) masterpassGenerateToken(c *call, req craftgate.MasterpassTokenRequest) error {
 	if req.Msisdn == "" && req.UserID == "" {
 		return errRequired("msisdn or userId")
 	}
@@ -110,11 +102,7 @@ func (m *Mock) withMasterpassSession(referenceID, token string, checkToken bool,
 }
 
 // masterpassComplete serves POST /payment/v2/masterpass-payments/complete.
-func (m *Mock) masterpassComplete(c *call) error {
-	var req craftgate.MasterpassCompleteRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) masterpassComplete(c *call, req craftgate.MasterpassCompleteRequest) error {
 	if req.Token == "" {
 		return errRequired("token")
 	}
@@ -129,11 +117,7 @@ func (m *Mock) masterpassComplete(c *call) error {
 
 // masterpassThreeDSInit serves POST /payment/v2/masterpass-payments/3ds-init:
 // a 3-D Secure payment of the chosen card (threeds.go).
-func (m *Mock) masterpassThreeDSInit(c *call) error {
-	var req craftgate.MasterpassThreeDSInitRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) masterpassThreeDSInit(c *call, req craftgate.MasterpassThreeDSInitRequest) error {
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
 		return e
 	}
@@ -154,11 +138,7 @@ func (m *Mock) masterpassThreeDSInit(c *call) error {
 
 // masterpassLoyalties serves POST /payment/v2/masterpass-payments/loyalties/retrieve:
 // the rewards of the catalogue card with that BIN (a rewards card first).
-func (m *Mock) masterpassLoyalties(c *call) error {
-	var req craftgate.MasterpassLoyaltiesRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) masterpassLoyalties(c *call, req craftgate.MasterpassLoyaltiesRequest) error {
 	if len(req.BinNumber) < 6 || len(req.BinNumber) > 8 || !isDigits(req.BinNumber) {
 		return errValidation(CodeInvalidCardNumber, "binNumber must be the card's first 6 to 8 digits")
 	}

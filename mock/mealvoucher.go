@@ -53,11 +53,7 @@ func checkVoucherCard(d craftgate.MealVoucherCardData) *apiError {
 }
 
 // mealVoucherInit serves POST .../card-tokenizations/init.
-func (m *Mock) mealVoucherInit(c *call) error {
-	var req craftgate.MealVoucherInitRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) mealVoucherInit(c *call, req craftgate.MealVoucherInitRequest) error {
 	if req.ApmType == "" {
 		return errRequired("apmType")
 	}
@@ -93,11 +89,7 @@ func (m *Mock) voucher(c *call) (string, *voucherSession, *apiError) {
 }
 
 // mealVoucherRegenerate serves POST .../card-tokenizations/{sessionId}/regenerate.
-func (m *Mock) mealVoucherRegenerate(c *call) error {
-	var req craftgate.MealVoucherInitRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) mealVoucherRegenerate(c *call, req craftgate.MealVoucherInitRequest) error {
 	m.pm.vouchers.mu.Lock()
 	defer m.pm.vouchers.mu.Unlock()
 	id, s, e := m.voucher(c)
@@ -116,11 +108,7 @@ func (m *Mock) mealVoucherRegenerate(c *call) error {
 }
 
 // mealVoucherComplete serves POST .../card-tokenizations/{sessionId}/complete.
-func (m *Mock) mealVoucherComplete(c *call) error {
-	var req craftgate.MealVoucherCompleteRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) mealVoucherComplete(c *call, req craftgate.MealVoucherCompleteRequest) error {
 	if req.ValidationCode == "" {
 		return errRequired("validationCode")
 	}

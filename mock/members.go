@@ -107,13 +107,6 @@ type book struct {
 	nextWalletTxRefund int64
 }
 
-// locked runs fn with the book's lock held, released however fn returns.
-func (b *book) locked(fn func() error) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return fn()
-}
-
 // initBook sets the id bases from the seed.
 func (b *book) initBook(seed int64) {
 	b.nextMember, b.nextWallet = idBase(seed, kindMember), idBase(seed, kindWallet)
@@ -141,11 +134,7 @@ type memberRequest struct {
 }
 
 // createMember serves POST /onboarding/v1/members.
-func (m *Mock) createMember(c *call) error {
-	var req memberRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createMember(c *call, req memberRequest) error {
 	ext := strings.TrimSpace(req.MemberExternalID)
 	if ext == "" {
 		return errRequired("memberExternalId")
@@ -159,80 +148,51 @@ func (m *Mock) createMember(c *call) error {
 	}
 	now := m.nowUnix()
 	b := &m.book
-	var out craftgate.Member
-	err := b.locked(func() error {
+	return sendLocked(c, &b.mu, func() (craftgate.Member, *apiError) {
 		if _, taken := b.byExtID[ext]; taken {
-			return errValidation(CodeMemberExternalIDTaken, "memberExternalId "+strconv.Quote(truncate(ext, 40))+" is already used by another member")
+			return craftgate.Member{}, errValidation(CodeMemberExternalIDTaken, "memberExternalId "+strconv.Quote(truncate(ext, 40))+" is already used by another member")
 		}
 		if len(b.members) >= maxMembers {
-			return errValidation(CodeMemberCapacity, "the mock holds at most "+strconv.Itoa(maxMembers)+" members")
+			return craftgate.Member{}, errValidation(CodeMemberCapacity, "the mock holds at most "+strconv.Itoa(maxMembers)+" members")
 		}
 		mb := &member{id: take(&b.nextMember), created: now, updated: now, externalID: ext, f: f}
 		b.members[mb.id] = mb
 		b.byExtID[ext] = mb.id
 		b.memberIDs = append(b.memberIDs, mb.id)
-		out = m.renderMember(mb)
-		return nil
+		return m.renderMember(mb), nil
 	})
-	if err != nil {
-		return asAPIError(err)
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
 }
 
 // updateMember serves PUT /onboarding/v1/members/{id}.
-func (m *Mock) updateMember(c *call) error {
-	var req craftgate.UpdateMemberRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) updateMember(c *call, req craftgate.UpdateMemberRequest) error {
 	f, e := validateMember(&req)
 	if e != nil {
 		return e
 	}
 	b := &m.book
-	var out craftgate.Member
-	err := b.locked(func() error {
+	return sendLocked(c, &b.mu, func() (craftgate.Member, *apiError) {
 		mb := b.members[c.id]
 		if mb == nil {
-			return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
+			return craftgate.Member{}, errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
 		}
 		mb.f, mb.updated = f, m.nowUnix()
-		out = m.renderMember(mb)
-		return nil
+		return m.renderMember(mb), nil
 	})
-	if err != nil {
-		return asAPIError(err)
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
 }
 
 // retrieveMember serves GET /onboarding/v1/members/{id}.
 func (m *Mock) retrieveMember(c *call) error {
-	b := &m.book
-	b.mu.Lock()
-	mb := b.members[c.id]
-	var out craftgate.Member
-	if mb != nil {
-		out = m.renderMember(mb)
-	}
-	b.mu.Unlock()
-	if mb == nil {
-		return errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
+	return sendLocked(c, &m.book.mu, func() (craftgate.Member, *apiError) {
+		mb := m.book.members[c.id]
+		if mb == nil {
+			return craftgate.Member{}, errNotFound(CodeMemberNotFound, "member "+c.idText+" not found")
+		}
+		return m.renderMember(mb), nil
+	})
 }
 
 // searchMembers serves GET /onboarding/v1/members.
-func (m *Mock) searchMembers(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchMembers(c *call, q searchQuery) error {
 	isBuyer, e := queryBool(q, "isBuyer")
 	if e != nil {
 		return e
@@ -242,7 +202,7 @@ func (m *Mock) searchMembers(c *call) error {
 		return e
 	}
 	var ids []int64
-	for _, v := range q["memberIds"] {
+	for _, v := range q.Values["memberIds"] {
 		for _, s := range strings.Split(v, ",") {
 			if s = strings.TrimSpace(s); s == "" {
 				continue
@@ -256,11 +216,10 @@ func (m *Mock) searchMembers(c *call) error {
 	}
 	memberType, ext, name := q.Get("memberType"), q.Get("memberExternalId"), strings.ToLower(q.Get("name"))
 
-	out := craftgate.MemberList{Items: []craftgate.Member{}, Page: page, Size: size}
+	out := craftgate.MemberList{Items: []craftgate.Member{}, Page: q.page, Size: q.size}
 	b := &m.book
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	skip := page * size
 	for _, id := range b.memberIDs {
 		mb := b.members[id]
 		switch {
@@ -272,14 +231,10 @@ func (m *Mock) searchMembers(c *call) error {
 			len(ids) > 0 && !slices.Contains(ids, id):
 			continue
 		}
-		out.TotalSize++
-		if skip > 0 {
-			skip--
-			continue
-		}
-		if len(out.Items) < size {
+		if q.onPage(int(out.TotalSize)) {
 			out.Items = append(out.Items, m.renderMember(mb))
 		}
+		out.TotalSize++
 	}
 	c.sendData(http.StatusOK, out)
 	return nil

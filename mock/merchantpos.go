@@ -74,11 +74,7 @@ func (st *posStore) usable(alias string) *apiError {
 }
 
 // createMerchantPos serves POST /merchant/v1/merchant-poses.
-func (m *Mock) createMerchantPos(c *call) error {
-	var req craftgate.CreateMerchantPosRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createMerchantPos(c *call, req craftgate.CreateMerchantPosRequest) error {
 	for _, f := range [][2]string{{"name", req.Name}, {"clientId", req.ClientID}, {"currency", req.Currency}, {"posIntegrator", req.PosIntegrator}} {
 		if strings.TrimSpace(f[1]) == "" {
 			return errRequired(f[0])
@@ -147,34 +143,29 @@ func posAliasOf(name string, id int64) string {
 	return strings.TrimSuffix(b.String(), "-") + "-" + strconv.FormatInt(id, 10)
 }
 
-// pos finds the POS of the path's {id}; the caller holds m.pm.poses.mu.
-func (m *Mock) pos(c *call) (*craftgate.MerchantPosDetail, *apiError) {
+// withPos runs f on the POS of the path's {id} with m.pm.poses.mu held; a
+// POS that does not exist is 404.
+func (m *Mock) withPos(c *call, f func(p *craftgate.MerchantPosDetail) error) error {
+	m.pm.poses.mu.Lock()
+	defer m.pm.poses.mu.Unlock()
 	id, err := strconv.ParseInt(c.param("id"), 10, 64)
-	if p := m.pm.poses.byID[id]; err == nil && p != nil {
-		return p, nil
+	p := m.pm.poses.byID[id]
+	if err != nil || p == nil {
+		return errNotFound(CodePosNotFound, "merchant POS "+strconv.Quote(truncate(c.param("id"), 20))+" not found")
 	}
-	return nil, errNotFound(CodePosNotFound, "merchant POS "+strconv.Quote(truncate(c.param("id"), 20))+" not found")
+	return f(p)
 }
 
 // retrieveMerchantPos serves GET /merchant/v1/merchant-poses/{id}.
 func (m *Mock) retrieveMerchantPos(c *call) error {
-	m.pm.poses.mu.Lock()
-	defer m.pm.poses.mu.Unlock()
-	p, e := m.pos(c)
-	if e != nil {
-		return e
-	}
-	c.sendData(http.StatusOK, p)
-	return nil
+	return m.withPos(c, func(p *craftgate.MerchantPosDetail) error {
+		c.sendData(http.StatusOK, p)
+		return nil
+	})
 }
 
 // searchMerchantPoses serves GET /merchant/v1/merchant-poses.
-func (m *Mock) searchMerchantPoses(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchMerchantPoses(c *call, q searchQuery) error {
 	eq := func(name, got string) bool { want := q.Get(name); return want == "" || strings.EqualFold(want, got) }
 	m.pm.poses.mu.Lock()
 	defer m.pm.poses.mu.Unlock()
@@ -185,9 +176,9 @@ func (m *Mock) searchMerchantPoses(c *call) error {
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	out := craftgate.MerchantPosList{Items: []craftgate.MerchantPosDetail{}, Page: page, Size: size, TotalSize: int64(len(all))}
-	for i := page * size; i >= 0 && i < len(all) && i < (page+1)*size; i++ {
-		out.Items = append(out.Items, *all[i])
+	out := craftgate.MerchantPosList{Items: []craftgate.MerchantPosDetail{}, Page: q.page, Size: q.size, TotalSize: int64(len(all))}
+	for _, p := range pageOf(all, q.page, q.size) {
+		out.Items = append(out.Items, *p)
 	}
 	c.sendData(http.StatusOK, out)
 	return nil
@@ -199,29 +190,21 @@ func (m *Mock) updateMerchantPosStatus(c *call) error {
 	if !posStatuses[status] {
 		return errValidation(CodeInvalidPos, "status must be ACTIVE, PASSIVE, REFUND_ONLY or AUTOPILOT (DELETE removes a POS)")
 	}
-	m.pm.poses.mu.Lock()
-	defer m.pm.poses.mu.Unlock()
-	p, e := m.pos(c)
-	if e != nil {
-		return e
-	}
-	p.Status = status
-	c.send(http.StatusOK)
-	return nil
+	return m.withPos(c, func(p *craftgate.MerchantPosDetail) error {
+		p.Status = status
+		c.send(http.StatusOK)
+		return nil
+	})
 }
 
 // deleteMerchantPos serves DELETE /merchant/v1/merchant-poses/{id}.
 func (m *Mock) deleteMerchantPos(c *call) error {
-	m.pm.poses.mu.Lock()
-	defer m.pm.poses.mu.Unlock()
-	p, e := m.pos(c)
-	if e != nil {
-		return e
-	}
-	delete(m.pm.poses.byID, p.ID)
-	delete(m.pm.poses.commissions, p.ID)
-	c.send(http.StatusOK)
-	return nil
+	return m.withPos(c, func(p *craftgate.MerchantPosDetail) error {
+		delete(m.pm.poses.byID, p.ID)
+		delete(m.pm.poses.commissions, p.ID)
+		c.send(http.StatusOK)
+		return nil
+	})
 }
 
 // merchantPosCommissions serves GET and POST
@@ -247,25 +230,21 @@ func (m *Mock) merchantPosCommissions(c *call) error {
 			}
 		}
 	}
-	m.pm.poses.mu.Lock()
-	defer m.pm.poses.mu.Unlock()
-	p, e := m.pos(c)
-	if e != nil {
-		return e
-	}
-	if c.r.Method == http.MethodPost {
-		rows := make([]craftgate.MerchantPosCommission, len(req.Commissions))
-		for i, r := range req.Commissions {
-			r.ID = p.ID*1000 + int64(i) + 1
-			if r.Status == "" {
-				r.Status = craftgate.PosStatusActive
+	return m.withPos(c, func(p *craftgate.MerchantPosDetail) error {
+		if c.r.Method == http.MethodPost {
+			rows := make([]craftgate.MerchantPosCommission, len(req.Commissions))
+			for i, r := range req.Commissions {
+				r.ID = p.ID*1000 + int64(i) + 1
+				if r.Status == "" {
+					r.Status = craftgate.PosStatusActive
+				}
+				rows[i] = r
 			}
-			rows[i] = r
+			m.pm.poses.commissions[p.ID] = rows
 		}
-		m.pm.poses.commissions[p.ID] = rows
-	}
-	c.sendData(http.StatusOK, craftgate.MerchantPosCommissions{Items: append([]craftgate.MerchantPosCommission{}, m.pm.poses.commissions[p.ID]...)})
-	return nil
+		c.sendData(http.StatusOK, craftgate.MerchantPosCommissions{Items: append([]craftgate.MerchantPosCommission{}, m.pm.poses.commissions[p.ID]...)})
+		return nil
+	})
 }
 
 // merchantApms serves GET /merchant/v1/merchant-apms: every APM type the

@@ -44,11 +44,7 @@ type multiSession struct {
 }
 
 // initMultiPayment serves POST /payment/v1/multi-payments/init.
-func (m *Mock) initMultiPayment(c *call) error {
-	var req craftgate.InitMultiPaymentRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) initMultiPayment(c *call, req craftgate.InitMultiPaymentRequest) error {
 	if e := checkCallbackURL(req.CallbackURL); e != nil {
 		return e
 	}
@@ -94,12 +90,8 @@ func (m *Mock) renderMulti(s *multiSession, msg string) []byte {
 
 // multiPage serves GET and POST /_mock/multi/{token}.
 func (m *Mock) multiPage(c *call) error {
-	if c.r.Method == http.MethodPost && !m.parsePageForm(c) {
-		return nil
-	}
-	s := m.pm.multi.get(c.idText)
+	s := pageSession(m, c, &m.pm.multi, "This split payment does not exist.")
 	if s == nil {
-		c.sendMessage(http.StatusNotFound, "Not found", "This split payment does not exist.")
 		return nil
 	}
 	now := m.Now()
@@ -171,14 +163,13 @@ func (m *Mock) retrieveMultiPayment(c *call) error {
 	if s == nil {
 		return errMethodNotFound("multi-payment token", c.idText)
 	}
-	s.page.mu.Lock()
-	defer s.page.mu.Unlock()
-	status := craftgate.MultiPaymentCreated
-	if s.remaining == 0 {
-		status = craftgate.MultiPaymentCompleted
-	}
-	c.sendData(http.StatusOK, craftgate.MultiPayment{ID: s.id, MultiPaymentStatus: status, Token: s.page.token, ConversationID: s.page.order.ConversationID,
-		ExternalID: s.page.order.ExternalID, Price: craftgate.MustAmount(s.price.String()), RemainingAmount: craftgate.MustAmount(s.remaining.String()),
-		TokenExpireDate: s.page.expires.In(m.loc).Format(craftgate.DateTimeLayout), PaymentIDs: append([]int64{}, s.paymentIDs...)})
-	return nil
+	return sendLocked(c, &s.page.mu, func() (craftgate.MultiPayment, *apiError) {
+		status := craftgate.MultiPaymentCreated
+		if s.remaining == 0 {
+			status = craftgate.MultiPaymentCompleted
+		}
+		return craftgate.MultiPayment{ID: s.id, MultiPaymentStatus: status, Token: s.page.token, ConversationID: s.page.order.ConversationID,
+			ExternalID: s.page.order.ExternalID, Price: craftgate.MustAmount(s.price.String()), RemainingAmount: craftgate.MustAmount(s.remaining.String()),
+			TokenExpireDate: s.page.expires.In(m.loc).Format(craftgate.DateTimeLayout), PaymentIDs: append([]int64{}, s.paymentIDs...)}, nil
+	})
 }

@@ -16,11 +16,7 @@ import (
 // random and the mock, which serves one merchant, does not accept them.
 
 // createMerchant serves POST /onboarding/v1/merchants.
-func (m *Mock) createMerchant(c *call) error {
-	var req craftgate.CreateMerchantRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createMerchant(c *call, req craftgate.CreateMerchantRequest) error {
 	if strings.TrimSpace(req.Name) == "" {
 		return errRequired("name")
 	}

@@ -222,6 +222,20 @@ func (m *Mock) parsePageForm(c *call) bool {
 	return true
 }
 
+// pageSession finds the session of a hosted page's {token} in sessions,
+// reading the form first when the browser POSTs one. It answers the page
+// itself (a bad form, or notFound with 404) and returns nil when it cannot.
+func pageSession[S any](m *Mock, c *call, sessions *keyed[*S], notFound string) *S {
+	if c.r.Method == http.MethodPost && !m.parsePageForm(c) {
+		return nil
+	}
+	s := sessions.get(c.idText)
+	if s == nil {
+		c.sendMessage(http.StatusNotFound, "Not found", notFound)
+	}
+	return s
+}
+
 // publicBase is the base URL a browser reaches the mock at.
 func (m *Mock) publicBase(r *http.Request) string {
 	if m.publicURL != "" {

@@ -17,11 +17,7 @@ const PaymentIDHeader = "X-Gatecheck-Payment-Id"
 
 // createPayment serves POST /payment/v1/card-payments: a non-3DS card
 // payment (docs/reference/craftgate/flows.md section 1).
-func (m *Mock) createPayment(c *call) error {
-	var req craftgate.CreatePaymentRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createPayment(c *call, req craftgate.CreatePaymentRequest) error {
 	m.payByAPI(c, &req, sourceAPI)
 	return nil
 }

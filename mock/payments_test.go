@@ -167,60 +167,48 @@ func TestSplitPaidPrice(t *testing.T) {
 }
 
 func TestFailingCards(t *testing.T) {
-	cat := craftgate.TestCards()
-	cards := cat.FailingAt(craftgate.StepNon3DSPayment)
-	if len(cards) < 50 {
-		t.Fatalf("only %d failing cards", len(cards))
-	}
 	m := newTestMock(t)
-	for _, tc := range cards {
-		t.Run(tc.Number, func(t *testing.T) {
-			o := cat.Outcome(tc.Number, craftgate.StepNon3DSPayment)
-			g, ok := cat.Group(o.Failure.Group)
-			if !ok {
-				t.Fatalf("group %q not in catalogue", o.Failure.Group)
-			}
-			req := paymentRequest(tc.Number)
-			if tc.Association == "AMEX" {
-				req.Card.CVC = "0000"
-			}
-			req.ConversationID = "fail-" + tc.Number
-			w := do(t, m, http.MethodPost, "/payment/v1/card-payments", req)
-			e := errorBody(t, w, http.StatusUnprocessableEntity)
-			if e.ErrorGroup != o.Failure.Group || e.ErrorCode != g.Code || e.ErrorCode != o.Code {
-				t.Errorf("got %s/%s, want %s/%s", e.ErrorCode, e.ErrorGroup, g.Code, o.Failure.Group)
-			}
-			if n, _ := strconv.Atoi(e.ErrorCode); n <= 10000 {
-				t.Errorf("payment error code %s not above 10000", e.ErrorCode)
-			}
-			if o.Failure.Group == "NOT_SUFFICIENT_FUNDS" && (e.ErrorCode != "10051" || e.ErrorDescription != "Kart limiti yetersiz, yetersiz bakiye") {
-				t.Errorf("documented example differs: %+v", e)
-			}
-			if contains(w.Body.String(), `"id"`) || contains(w.Body.String(), `"data"`) {
-				t.Errorf("422 body carries more than the error: %s", w.Body.String())
-			}
-			id, err := strconv.ParseInt(w.Header().Get(PaymentIDHeader), 10, 64)
-			if err != nil {
-				t.Fatalf("%s header: %v", PaymentIDHeader, err)
-			}
-			p := retrieve(t, m, id)
-			if p.PaymentStatus != "FAILURE" || p.RefundStatus != "NO_REFUND" || p.PaymentError == nil {
-				t.Fatalf("stored failure %+v", p)
-			}
-			if p.PaymentError.ErrorCode != e.ErrorCode || p.PaymentError.ErrorGroup != e.ErrorGroup || p.PaymentError.ErrorDescription != e.ErrorDescription {
-				t.Errorf("paymentError %+v, 422 said %+v", p.PaymentError, e)
-			}
-			if p.AuthCode != "" || p.CardAssociation != tc.Association || p.LastFourDigits != tc.Number[len(tc.Number)-4:] {
-				t.Errorf("failed payment card data %+v", p)
-			}
-			// Also findable by conversationId.
-			var list struct{ Items []craftgate.Payment }
-			data(t, do(t, m, http.MethodGet, "/_mock/v1/payments?conversationId="+req.ConversationID, nil), &list)
-			if len(list.Items) != 1 || list.Items[0].ID != id || list.Items[0].PaymentStatus != "FAILURE" {
-				t.Errorf("search by conversationId: %+v", list.Items)
-			}
-		})
-	}
+	eachFailingCard(t, craftgate.StepNon3DSPayment, 50, func(t *testing.T, tc *craftgate.TestCard, o craftgate.Outcome, g craftgate.ErrorGroup) {
+		req := paymentRequest(tc.Number)
+		if tc.Association == "AMEX" {
+			req.Card.CVC = "0000"
+		}
+		req.ConversationID = "fail-" + tc.Number
+		w := do(t, m, http.MethodPost, "/payment/v1/card-payments", req)
+		e := errorBody(t, w, http.StatusUnprocessableEntity)
+		if e.ErrorGroup != o.Failure.Group || e.ErrorCode != g.Code || e.ErrorCode != o.Code {
+			t.Errorf("got %s/%s, want %s/%s", e.ErrorCode, e.ErrorGroup, g.Code, o.Failure.Group)
+		}
+		if n, _ := strconv.Atoi(e.ErrorCode); n <= 10000 {
+			t.Errorf("payment error code %s not above 10000", e.ErrorCode)
+		}
+		if o.Failure.Group == "NOT_SUFFICIENT_FUNDS" && (e.ErrorCode != "10051" || e.ErrorDescription != "Kart limiti yetersiz, yetersiz bakiye") {
+			t.Errorf("documented example differs: %+v", e)
+		}
+		if contains(w.Body.String(), `"id"`) || contains(w.Body.String(), `"data"`) {
+			t.Errorf("422 body carries more than the error: %s", w.Body.String())
+		}
+		id, err := strconv.ParseInt(w.Header().Get(PaymentIDHeader), 10, 64)
+		if err != nil {
+			t.Fatalf("%s header: %v", PaymentIDHeader, err)
+		}
+		p := retrieve(t, m, id)
+		if p.PaymentStatus != "FAILURE" || p.RefundStatus != "NO_REFUND" || p.PaymentError == nil {
+			t.Fatalf("stored failure %+v", p)
+		}
+		if p.PaymentError.ErrorCode != e.ErrorCode || p.PaymentError.ErrorGroup != e.ErrorGroup || p.PaymentError.ErrorDescription != e.ErrorDescription {
+			t.Errorf("paymentError %+v, 422 said %+v", p.PaymentError, e)
+		}
+		if p.AuthCode != "" || p.CardAssociation != tc.Association || p.LastFourDigits != tc.Number[len(tc.Number)-4:] {
+			t.Errorf("failed payment card data %+v", p)
+		}
+		// Also findable by conversationId.
+		var list struct{ Items []craftgate.Payment }
+		data(t, do(t, m, http.MethodGet, "/_mock/v1/payments?conversationId="+req.ConversationID, nil), &list)
+		if len(list.Items) != 1 || list.Items[0].ID != id || list.Items[0].PaymentStatus != "FAILURE" {
+			t.Errorf("search by conversationId: %+v", list.Items)
+		}
+	})
 }
 
 func TestFailureDescriptionLanguage(t *testing.T) {

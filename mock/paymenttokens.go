@@ -21,16 +21,10 @@ import (
 // kept until deleted (a second delete is 404).
 
 // applePaySession serves POST /payment/v1/apple-pay/merchant-sessions.
-func (m *Mock) applePaySession(c *call) error {
-	var req craftgate.ApplePayMerchantSessionRequest
-	if e := decodeJSON(c.body, &req); e != nil {
+func (m *Mock) applePaySession(c *call, req craftgate.ApplePayMerchantSessionRequest) error {
+	if e := requireAll("merchantIdentifier", req.MerchantIdentifier, "displayName", req.DisplayName,
+		"initiative", req.Initiative, "initiativeContext", req.InitiativeContext, "validationUrl", req.ValidationURL); e != nil {
 		return e
-	}
-	for _, f := range [][2]string{{"merchantIdentifier", req.MerchantIdentifier}, {"displayName", req.DisplayName},
-		{"initiative", req.Initiative}, {"initiativeContext", req.InitiativeContext}, {"validationUrl", req.ValidationURL}} {
-		if f[1] == "" {
-			return errRequired(f[0])
-		}
 	}
 	if u, err := url.Parse(req.ValidationURL); err != nil || u.Scheme != "https" || u.Host == "" {
 		return errValidation(CodeInvalidCallbackURL, "validationUrl must be Apple's https validation URL")
@@ -43,11 +37,7 @@ func (m *Mock) applePaySession(c *call) error {
 }
 
 // createPaymentToken serves POST /payment/v1/payment-tokens.
-func (m *Mock) createPaymentToken(c *call) error {
-	var req craftgate.PaymentToken
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createPaymentToken(c *call, req craftgate.PaymentToken) error {
 	if req.Value == "" {
 		return errRequired("value")
 	}

@@ -29,11 +29,7 @@ var posApmSources = map[string]uint8{
 }
 
 // posApmInit serves POST /payment/v1/pos-apm-payments/init.
-func (m *Mock) posApmInit(c *call) error {
-	var req craftgate.InitPosApmRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) posApmInit(c *call, req craftgate.InitPosApmRequest) error {
 	if req.PaymentProvider == "" {
 		return errRequired("paymentProvider")
 	}
@@ -81,11 +77,7 @@ func posApmName(provider string) string {
 }
 
 // posApmComplete serves POST /payment/v1/pos-apm-payments/complete.
-func (m *Mock) posApmComplete(c *call) error {
-	var req craftgate.CompletePosApmRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) posApmComplete(c *call, req craftgate.CompletePosApmRequest) error {
 	if req.PaymentID <= 0 {
 		return errRequired("paymentId")
 	}

@@ -161,11 +161,7 @@ func postAuthRefusal(p *payment) *apiError {
 }
 
 // postAuth serves POST /payment/v1/card-payments/{id}/post-auth.
-func (m *Mock) postAuth(c *call) error {
-	var req craftgate.PostAuthPaymentRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) postAuth(c *call, req craftgate.PostAuthPaymentRequest) error {
 	p := m.store.payment(c.id)
 	if p == nil {
 		return m.paymentNotFound("payment "+c.idText, c.id)

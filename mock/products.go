@@ -222,11 +222,7 @@ func (m *Mock) productJSON(p *product, r *http.Request) craftgate.Product {
 }
 
 // createProduct serves POST /craftlink/v1/products.
-func (m *Mock) createProduct(c *call) error {
-	var req craftgate.CreateProductRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createProduct(c *call, req craftgate.CreateProductRequest) error {
 	p := &product{status: craftgate.ProductActive}
 	if e := m.validateProduct(&req, p, m.Now()); e != nil {
 		return e
@@ -243,11 +239,7 @@ func (m *Mock) createProduct(c *call) error {
 }
 
 // updateProduct serves PUT /craftlink/v1/products/{id}.
-func (m *Mock) updateProduct(c *call) error {
-	var req craftgate.UpdateProductRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) updateProduct(c *call, req craftgate.UpdateProductRequest) error {
 	switch req.Status {
 	case craftgate.ProductActive, craftgate.ProductPassive:
 	case "":
@@ -274,19 +266,13 @@ func (m *Mock) updateProduct(c *call) error {
 
 // retrieveProduct serves GET /craftlink/v1/products/{id}.
 func (m *Mock) retrieveProduct(c *call) error {
-	ps := &m.products
-	ps.mu.Lock()
-	p := ps.lookup(c.id)
-	var out craftgate.Product
-	if p != nil {
-		out = m.productJSON(p, c.r)
-	}
-	ps.mu.Unlock()
-	if p == nil {
-		return errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
+	return sendLocked(c, &m.products.mu, func() (craftgate.Product, *apiError) {
+		p := m.products.lookup(c.id)
+		if p == nil {
+			return craftgate.Product{}, errNotFound(CodeProductNotFound, "product "+c.idText+" not found")
+		}
+		return m.productJSON(p, c.r), nil
+	})
 }
 
 // deleteProduct serves DELETE /craftlink/v1/products/{id}: HTTP 200, empty.
@@ -306,12 +292,7 @@ func (m *Mock) deleteProduct(c *call) error {
 }
 
 // searchProducts serves GET /craftlink/v1/products.
-func (m *Mock) searchProducts(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchProducts(c *call, q searchQuery) error {
 	bound := func(k string) (money, bool, *apiError) {
 		s := q.Get(k)
 		if s == "" {
@@ -334,7 +315,7 @@ func (m *Mock) searchProducts(c *call) error {
 	}
 	name := strings.ToLower(q.Get("name"))
 	exact := func(k, v string) bool { w := q.Get(k); return w == "" || w == v }
-	out := craftgate.ProductList{Items: []craftgate.Product{}, Page: page, Size: size}
+	out := craftgate.ProductList{Items: []craftgate.Product{}, Page: q.page, Size: q.size}
 	ps := &m.products
 	ps.mu.Lock()
 	n := 0
@@ -349,7 +330,7 @@ func (m *Mock) searchProducts(c *call) error {
 			!exact("id", strconv.FormatInt(p.id, 10)):
 			continue
 		}
-		if n >= page*size && n < page*size+size {
+		if q.onPage(n) {
 			out.Items = append(out.Items, m.productJSON(p, c.r))
 		}
 		n++

@@ -20,11 +20,8 @@ func productRequest() *craftgate.CreateProductRequest {
 func intp(n int) *int { return &n }
 
 func TestProductValidation(t *testing.T) {
-	tests := []struct {
-		name string
-		mod  func(*craftgate.CreateProductRequest)
-		code string
-	}{
+	m := newTestMock(t)
+	checkRefusals(t, m, pathProducts, productRequest, []refusal[craftgate.CreateProductRequest]{
 		{"no name", func(r *craftgate.CreateProductRequest) { r.Name = " " }, CodeRequiredField},
 		{"no price", func(r *craftgate.CreateProductRequest) { r.Price = amt("0") }, CodeRequiredField},
 		{"negative price", func(r *craftgate.CreateProductRequest) { r.Price = amt("-1") }, CodeInvalidAmount},
@@ -39,17 +36,7 @@ func TestProductValidation(t *testing.T) {
 		{"stock 0", func(r *craftgate.CreateProductRequest) { r.Stock = intp(0) }, CodeInvalidProduct},
 		{"bad expiresAt", func(r *craftgate.CreateProductRequest) { r.ExpiresAt = "tomorrow" }, CodeInvalidProduct},
 		{"past expiresAt", func(r *craftgate.CreateProductRequest) { r.ExpiresAt = "2001-01-01T00:00:00" }, CodeInvalidProduct},
-	}
-	m := newTestMock(t)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			req := productRequest()
-			tt.mod(req)
-			if e := validationError(t, do(t, m, http.MethodPost, pathProducts, req)); e.ErrorCode != tt.code {
-				t.Fatalf("code %s (%s), want %s", e.ErrorCode, e.ErrorDescription, tt.code)
-			}
-		})
-	}
+	})
 	// The accepted forms: orderId with stock 1, USD with single payment,
 	// no description (the official clients mark it omitempty).
 	for _, mod := range []func(*craftgate.CreateProductRequest){

@@ -246,16 +246,22 @@ func parseReport(t testing.TB, typ string, b []byte) [][]string {
 	return rows
 }
 
+// delayedSeller creates a limited-company seller whose items are paid out
+// after a blockage of days, and returns its member id.
+func delayedSeller(t *testing.T, m *Mock, externalID string, days int) int64 {
+	t.Helper()
+	req := sellerReq(externalID, craftgate.MemberTypeLimitedCompany)
+	req.SettlementDelayCount = &days
+	return createMember(t, m, req).ID
+}
+
 // TestSettlementPayouts pays a marketplace basket to a seller with two
 // blockage days, and checks that the payout row appears only once the
 // item is approved and the clock has passed the blockage, with the net
 // amount after a partial refund.
 func TestSettlementPayouts(t *testing.T) {
 	m := newTestMock(t)
-	sreq := sellerReq("payee", craftgate.MemberTypeLimitedCompany)
-	two := 2
-	sreq.SettlementDelayCount = &two
-	seller := createMember(t, m, sreq).ID
+	seller := delayedSeller(t, m, "payee", 2)
 	bounce := sellerReq("no-iban", craftgate.MemberTypeLimitedCompany)
 	bounce.IBAN = bounceIBAN
 	bouncer := createMember(t, m, bounce).ID

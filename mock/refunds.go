@@ -59,11 +59,7 @@ func (m *Mock) refundFailure(p *payment, en bool) *apiError {
 
 // refundPayment serves POST /payment/v1/refunds: the whole (remaining)
 // payment, as a CANCEL or a REFUND.
-func (m *Mock) refundPayment(c *call) error {
-	var req craftgate.RefundPaymentRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) refundPayment(c *call, req craftgate.RefundPaymentRequest) error {
 	if req.PaymentID <= 0 {
 		return errRequired("paymentId")
 	}
@@ -189,11 +185,7 @@ func (m *Mock) refundWhole(p *payment, req *craftgate.RefundPaymentRequest, en b
 
 // refundTransaction serves POST /payment/v1/refund-transactions: part or
 // all of what is left on one transaction; repeatable until exhausted.
-func (m *Mock) refundTransaction(c *call) error {
-	var req craftgate.RefundTransactionRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) refundTransaction(c *call, req craftgate.RefundTransactionRequest) error {
 	if req.PaymentTransactionID <= 0 {
 		return errRequired("paymentTransactionId")
 	}

@@ -210,51 +210,42 @@ func TestRefundValidation(t *testing.T) {
 }
 
 func TestRefundFailingCards(t *testing.T) {
-	cat := craftgate.TestCards()
-	cards := cat.FailingAt(craftgate.StepCancelRefund)
-	if len(cards) < 10 {
-		t.Fatalf("only %d cancel/refund cards", len(cards))
-	}
 	m := newTestMock(t)
-	for _, tc := range cards {
-		t.Run(tc.Number, func(t *testing.T) {
-			o := cat.Outcome(tc.Number, craftgate.StepCancelRefund)
-			g, _ := cat.Group(o.Failure.Group)
-			w := do(t, m, http.MethodPost, "/payment/v1/card-payments", paymentRequest(tc.Number))
-			if _, fails := tc.FailureAt(craftgate.StepNon3DSPayment); fails {
-				// 5400630000006667 (REQUIRES_DAY_END) already fails the
-				// payment; a failed payment is not refundable at all.
-				errorBody(t, w, http.StatusUnprocessableEntity)
-				id, _ := strconv.ParseInt(w.Header().Get(PaymentIDHeader), 10, 64)
-				validationError(t, do(t, m, http.MethodPost, "/payment/v1/refunds", craftgate.RefundPaymentRequest{PaymentID: id}))
-				return
+	eachFailingCard(t, craftgate.StepCancelRefund, 10, func(t *testing.T, tc *craftgate.TestCard, o craftgate.Outcome, g craftgate.ErrorGroup) {
+		w := do(t, m, http.MethodPost, "/payment/v1/card-payments", paymentRequest(tc.Number))
+		if _, fails := tc.FailureAt(craftgate.StepNon3DSPayment); fails {
+			// 5400630000006667 (REQUIRES_DAY_END) already fails the
+			// payment; a failed payment is not refundable at all.
+			errorBody(t, w, http.StatusUnprocessableEntity)
+			id, _ := strconv.ParseInt(w.Header().Get(PaymentIDHeader), 10, 64)
+			validationError(t, do(t, m, http.MethodPost, "/payment/v1/refunds", craftgate.RefundPaymentRequest{PaymentID: id}))
+			return
+		}
+		var p craftgate.Payment
+		data(t, w, &p)
+		for _, c := range []struct {
+			what string
+			path string
+			body any
+		}{
+			{"cancel", "/payment/v1/refunds", craftgate.RefundPaymentRequest{PaymentID: p.ID}},
+			{"partial", "/payment/v1/refund-transactions", craftgate.RefundTransactionRequest{PaymentTransactionID: p.PaymentTransactions[0].ID, RefundPrice: amt("1")}},
+		} {
+			e := errorBody(t, do(t, m, http.MethodPost, c.path, c.body), http.StatusUnprocessableEntity)
+			if e.ErrorGroup != o.Failure.Group || e.ErrorCode != g.Code {
+				t.Errorf("%s: got %s/%s, want %s/%s", c.what, e.ErrorCode, e.ErrorGroup, g.Code, o.Failure.Group)
 			}
-			var p craftgate.Payment
-			data(t, w, &p)
-			for _, c := range []struct {
-				what string
-				path string
-				body any
-			}{
-				{"cancel", "/payment/v1/refunds", craftgate.RefundPaymentRequest{PaymentID: p.ID}},
-				{"partial", "/payment/v1/refund-transactions", craftgate.RefundTransactionRequest{PaymentTransactionID: p.PaymentTransactions[0].ID, RefundPrice: amt("1")}},
-			} {
-				e := errorBody(t, do(t, m, http.MethodPost, c.path, c.body), http.StatusUnprocessableEntity)
-				if e.ErrorGroup != o.Failure.Group || e.ErrorCode != g.Code {
-					t.Errorf("%s: got %s/%s, want %s/%s", c.what, e.ErrorCode, e.ErrorGroup, g.Code, o.Failure.Group)
-				}
-			}
-			m.Advance(25 * time.Hour) // the REFUND path fails the same way
-			e := errorBody(t, do(t, m, http.MethodPost, "/payment/v1/refunds", craftgate.RefundPaymentRequest{PaymentID: p.ID}), http.StatusUnprocessableEntity)
-			if e.ErrorGroup != o.Failure.Group {
-				t.Errorf("refund: group %s", e.ErrorGroup)
-			}
-			got := retrieve(t, m, p.ID)
-			if got.RefundStatus != "NOT_REFUNDED" || !got.PaymentTransactions[0].RefundablePrice.Equal(got.PaymentTransactions[0].PaidPrice.Decimal) {
-				t.Errorf("something was refunded: %s", got.RefundStatus)
-			}
-		})
-	}
+		}
+		m.Advance(25 * time.Hour) // the REFUND path fails the same way
+		e := errorBody(t, do(t, m, http.MethodPost, "/payment/v1/refunds", craftgate.RefundPaymentRequest{PaymentID: p.ID}), http.StatusUnprocessableEntity)
+		if e.ErrorGroup != o.Failure.Group {
+			t.Errorf("refund: group %s", e.ErrorGroup)
+		}
+		got := retrieve(t, m, p.ID)
+		if got.RefundStatus != "NOT_REFUNDED" || !got.PaymentTransactions[0].RefundablePrice.Equal(got.PaymentTransactions[0].PaidPrice.Decimal) {
+			t.Errorf("something was refunded: %s", got.RefundStatus)
+		}
+	})
 }
 
 // TestConcurrentPartialRefunds fires 200 partial refunds of 1.00 at one

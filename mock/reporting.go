@@ -182,15 +182,21 @@ func (m *Mock) apmReportingView(a *apmPayment) *craftgate.Payment {
 		p.PaymentTransactions[i].RefundablePrice = &amount
 		left, paid = left+v, paid+t.paid
 	}
+	p.RefundStatus = refundStateOf(left, paid).String()
+	return p
+}
+
+// refundStateOf is the refund status of what was paid, given what is left
+// to refund of it.
+func refundStateOf(left, paid money) refundState {
 	switch {
 	case left == paid:
-		p.RefundStatus = refundNot.String()
+		return refundNot
 	case left == 0:
-		p.RefundStatus = refundFull.String()
+		return refundFull
 	default:
-		p.RefundStatus = refundPartial.String()
+		return refundPartial
 	}
-	return p
 }
 
 // reportingPayments are the reporting views of ps, with their refunds
@@ -473,7 +479,7 @@ type paymentQuery struct {
 }
 
 // queryInt reads an optional whole-number query parameter (0 or more).
-func queryInt(q url.Values, name string) (int64, *apiError) {
+func queryInt(q interface{ Get(string) string }, name string) (int64, *apiError) {
 	s := q.Get(name)
 	if s == "" {
 		return 0, nil
@@ -486,7 +492,7 @@ func queryInt(q url.Values, name string) (int64, *apiError) {
 }
 
 // queryMoney reads an optional amount query parameter.
-func queryMoney(q url.Values, name string) (money, bool, *apiError) {
+func queryMoney(q interface{ Get(string) string }, name string) (money, bool, *apiError) {
 	s := q.Get(name)
 	if s == "" {
 		return 0, false, nil
@@ -504,7 +510,7 @@ func queryMoney(q url.Values, name string) (money, bool, *apiError) {
 
 // queryCurrency reads an optional currency filter: the currency's index
 // + 1, 0 when absent.
-func queryCurrency(q url.Values) (int, *apiError) {
+func queryCurrency(q interface{ Get(string) string }) (int, *apiError) {
 	s := q.Get("currency")
 	if s == "" {
 		return 0, nil
@@ -517,7 +523,7 @@ func queryCurrency(q url.Values) (int, *apiError) {
 }
 
 // queryBool reads an optional true/false query parameter.
-func queryBool(q url.Values, name string) (*bool, *apiError) {
+func queryBool(q interface{ Get(string) string }, name string) (*bool, *apiError) {
 	s := q.Get(name)
 	if s == "" {
 		return nil, nil
@@ -559,12 +565,8 @@ func (m *Mock) parsePaymentQuery(q url.Values) (*paymentQuery, *apiError) {
 	inst, e10 = queryInt(q, "installment")
 	pq.installment = int(inst)
 	pq.threeDS, e11 = queryBool(q, "isThreeDS")
-	pq.minDate, e12 = m.queryDate(q, "minCreatedDate")
+	pq.minDate, pq.maxDate, e12 = m.queryDates(q, "minCreatedDate", "maxCreatedDate")
 	if e := errs(e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12); e != nil {
-		return nil, e
-	}
-	var e *apiError
-	if pq.maxDate, e = m.queryDate(q, "maxCreatedDate"); e != nil {
 		return nil, e
 	}
 	return pq, nil
@@ -719,14 +721,7 @@ func (m *Mock) reportingTransactions(p *craftgate.Payment) []craftgate.Reporting
 		if p.PaymentStatus == craftgate.StatusSuccess {
 			left, _ := moneyOf(*t.RefundablePrice)
 			paid, _ := moneyOf(t.PaidPrice)
-			switch {
-			case left == paid:
-				rt.RefundStatus = refundNot.String()
-			case left == 0:
-				rt.RefundStatus = refundFull.String()
-			default:
-				rt.RefundStatus = refundPartial.String()
-			}
+			rt.RefundStatus = refundStateOf(left, paid).String()
 			resolved := m.blockageResolved(h.created, t.SubMerchantMemberID)
 			rt.BlockageResolvedDate = m.dateText(resolved)
 			// MOCK DECISION: both shares of a transaction follow the same
@@ -789,7 +784,7 @@ func (m *Mock) retrieveReportingTxRefunds(c *call) error {
 // parseRefundQuery reads the filters of the refund searches.
 func (m *Mock) parseRefundQuery(q url.Values) (refundFilter, int, int, *apiError) {
 	f := refundFilter{conversationID: q.Get("conversationId"), status: q.Get("status")}
-	var e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11 *apiError
+	var e1, e2, e3, e4, e5, e6, e7, e8, e9, e10 *apiError
 	page, size, e1 := paging(q)
 	f.id, e2 = queryInt(q, "id")
 	f.paymentID, e3 = queryInt(q, "paymentId")
@@ -805,9 +800,8 @@ func (m *Mock) parseRefundQuery(q url.Values) (refundFilter, int, int, *apiError
 		f.maxPrice, f.hasMax, e8 = queryMoney(q, "maxPaidPrice")
 	}
 	f.afterSettlement, e9 = queryBool(q, "isAfterSettlement")
-	f.minDate, e10 = m.queryDate(q, "minCreatedDate")
-	f.maxDate, e11 = m.queryDate(q, "maxCreatedDate")
-	return f, page, size, errs(e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11)
+	f.minDate, f.maxDate, e10 = m.queryDates(q, "minCreatedDate", "maxCreatedDate")
+	return f, page, size, errs(e1, e2, e3, e4, e5, e6, e7, e8, e9, e10)
 }
 
 // searchReportingRefunds serves GET /payment-reporting/v1/refunds.

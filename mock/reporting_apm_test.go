@@ -229,10 +229,7 @@ func TestReportingRefundAfterSettlement(t *testing.T) {
 // blockage is over and it is approved.
 func TestReportingMarketplaceRefundAfterSettlement(t *testing.T) {
 	m := newTestMock(t)
-	sreq := sellerReq("payee", craftgate.MemberTypeLimitedCompany)
-	two := 2
-	sreq.SettlementDelayCount = &two
-	seller := createMember(t, m, sreq).ID
+	seller := delayedSeller(t, m, "payee", 2)
 	p := splitPayment(t, m, [3]int64{seller, seller, seller}, craftgate.PaymentGroupProduct)
 	approve(t, m, craftgate.PathApprovePaymentTransactions, false, p.PaymentTransactions[1].ID, p.PaymentTransactions[2].ID)
 	refund := func(i int) craftgate.PaymentTransactionRefund {

@@ -20,11 +20,11 @@ import "github.com/gatecheck/gatecheck/craftgate"
 func routeTable() []endpoint {
 	return []endpoint{
 		// Card payments (payments.go, preauth.go), 3-D Secure (threeds.go).
-		{"POST " + craftgate.PathCardPayments, (*Mock).createPayment, signedJSON},
+		{"POST " + craftgate.PathCardPayments, withJSON((*Mock).createPayment), signedJSON},
 		{"GET " + craftgate.PathCardPayments + "/{id}", (*Mock).retrievePayment, signed},
-		{"POST " + craftgate.PathCardPayments + "/{id}" + craftgate.PathPostAuthSuffix, (*Mock).postAuth, signedJSON},
-		{"POST " + craftgate.PathThreeDSInit, (*Mock).initThreeDS, signedJSON},
-		{"POST " + craftgate.PathThreeDSComplete, (*Mock).completeThreeDS, signedJSON},
+		{"POST " + craftgate.PathCardPayments + "/{id}" + craftgate.PathPostAuthSuffix, withJSON((*Mock).postAuth), signedJSON},
+		{"POST " + craftgate.PathThreeDSInit, withJSON((*Mock).initThreeDS), signedJSON},
+		{"POST " + craftgate.PathThreeDSComplete, withJSON((*Mock).completeThreeDS), signedJSON},
 
 		// Checkout form (checkout.go).
 		{"POST " + craftgate.PathCheckoutInit, (*Mock).initCheckout, signedJSON},
@@ -32,41 +32,41 @@ func routeTable() []endpoint {
 		{"DELETE " + craftgate.PathCheckoutPayments + "/{token}", (*Mock).expireCheckout, signed},
 
 		// Refunds and cancels (refunds.go).
-		{"POST " + craftgate.PathRefunds, (*Mock).refundPayment, signedJSON},
+		{"POST " + craftgate.PathRefunds, withJSON((*Mock).refundPayment), signedJSON},
 		{"GET " + craftgate.PathRefunds + "/{id}", (*Mock).retrieveRefund, signed},
-		{"POST " + craftgate.PathRefundTransactions, (*Mock).refundTransaction, signedJSON},
+		{"POST " + craftgate.PathRefundTransactions, withJSON((*Mock).refundTransaction), signedJSON},
 		{"GET " + craftgate.PathRefundTransactions + "/{id}", (*Mock).retrieveTxRefund, signed},
 
 		// Stored cards (cards.go), installments and BIN (installments.go).
-		{"POST " + craftgate.PathStoredCards, (*Mock).storeCard, signedJSON},
-		{"GET " + craftgate.PathStoredCards, (*Mock).searchStoredCards, signed},
+		{"POST " + craftgate.PathStoredCards, withJSON((*Mock).storeCard), signedJSON},
+		{"GET " + craftgate.PathStoredCards, withPaging((*Mock).searchStoredCards), signed},
 		{"DELETE " + craftgate.PathStoredCards, (*Mock).deleteStoredCard, signed},
-		{"POST " + craftgate.PathStoredCardsUpdate, (*Mock).updateStoredCard, signedJSON},
+		{"POST " + craftgate.PathStoredCardsUpdate, withJSON((*Mock).updateStoredCard), signedJSON},
 		{"POST " + craftgate.PathStoredCardsDelete, (*Mock).deleteStoredCard, signedJSON},
 		{"GET " + craftgate.PathInstallments, (*Mock).searchInstallments, signed},
 		{"GET " + craftgate.PathBins + "/{binNumber}", (*Mock).retrieveBin, signed},
 
 		// Members (members.go), wallets, remittances and deposits (wallet.go,
 		// wallet_refunds.go), marketplace transactions (marketplace.go).
-		{"POST " + craftgate.PathMembers, (*Mock).createMember, signedJSON},
-		{"GET " + craftgate.PathMembers, (*Mock).searchMembers, signed},
+		{"POST " + craftgate.PathMembers, withJSON((*Mock).createMember), signedJSON},
+		{"GET " + craftgate.PathMembers, withPaging((*Mock).searchMembers), signed},
 		{"GET " + craftgate.PathMembers + "/{id}", (*Mock).retrieveMember, signed},
-		{"PUT " + craftgate.PathMembers + "/{id}", (*Mock).updateMember, signedJSON},
-		{"POST " + craftgate.PathWalletMembers + "/{memberId}/wallets", (*Mock).createWallet, signedJSON},
+		{"PUT " + craftgate.PathMembers + "/{id}", withJSON((*Mock).updateMember), signedJSON},
+		{"POST " + craftgate.PathWalletMembers + "/{memberId}/wallets", withJSON((*Mock).createWallet), signedJSON},
 		{"GET " + craftgate.PathWalletMembers + "/{memberId}/wallet", (*Mock).retrieveMemberWallet, signed},
-		{"PUT " + craftgate.PathWalletMembers + "/{memberId}/wallets/{walletId}", (*Mock).updateWallet, signedJSON},
+		{"PUT " + craftgate.PathWalletMembers + "/{memberId}/wallets/{walletId}", withJSON((*Mock).updateWallet), signedJSON},
 		{"GET " + craftgate.PathMerchantWallet, (*Mock).retrieveMerchantWallet, signed},
-		{"POST " + craftgate.PathMerchantWalletReset, (*Mock).resetMerchantWallet, signedJSON},
-		{"GET " + craftgate.PathWallets + "/{walletId}/wallet-transactions", (*Mock).searchWalletTransactions, signed},
-		{"POST " + craftgate.PathRemittancesSend, (*Mock).sendRemittance, signedJSON},
-		{"POST " + craftgate.PathRemittancesReceive, (*Mock).receiveRemittance, signedJSON},
+		{"POST " + craftgate.PathMerchantWalletReset, withJSON((*Mock).resetMerchantWallet), signedJSON},
+		{"GET " + craftgate.PathWallets + "/{walletId}/wallet-transactions", withPaging((*Mock).searchWalletTransactions), signed},
+		{"POST " + craftgate.PathRemittancesSend, withJSON((*Mock).sendRemittance), signedJSON},
+		{"POST " + craftgate.PathRemittancesReceive, withJSON((*Mock).receiveRemittance), signedJSON},
 		{"GET " + craftgate.PathRemittances + "/{id}", (*Mock).retrieveRemittance, signed},
 		{"POST " + craftgate.PathRemittances + "/{id}", (*Mock).retrieveRemittance, signed},
-		{"POST " + craftgate.PathDeposits, (*Mock).createDeposit, signedJSON},
-		{"POST " + craftgate.PathDepositsFundTransfer, (*Mock).createFundTransferDeposit, signedJSON},
-		{"POST " + craftgate.PathDepositsThreeDSInit, (*Mock).initThreeDSDeposit, signedJSON},
-		{"POST " + craftgate.PathDepositsThreeDSComplete, (*Mock).completeThreeDSDeposit, signedJSON},
-		{"POST " + craftgate.PathDepositsApmInit, (*Mock).initApmDeposit, signedJSON}, // apmdeposit.go
+		{"POST " + craftgate.PathDeposits, withJSON((*Mock).createDeposit), signedJSON},
+		{"POST " + craftgate.PathDepositsFundTransfer, withJSON((*Mock).createFundTransferDeposit), signedJSON},
+		{"POST " + craftgate.PathDepositsThreeDSInit, withJSON((*Mock).initThreeDSDeposit), signedJSON},
+		{"POST " + craftgate.PathDepositsThreeDSComplete, withJSON((*Mock).completeThreeDSDeposit), signedJSON},
+		{"POST " + craftgate.PathDepositsApmInit, withJSON((*Mock).initApmDeposit), signedJSON}, // apmdeposit.go
 		{"POST " + craftgate.PathApprovePaymentTransactions, (*Mock).approveTransactions, signedJSON},
 		{"POST " + craftgate.PathDisapprovePaymentTransactions, (*Mock).disapproveTransactions, signedJSON},
 		{"PUT " + craftgate.PathPaymentTransactions + "/{id}", (*Mock).updateTransaction, signedJSON},
@@ -76,25 +76,25 @@ func routeTable() []endpoint {
 		{"GET " + craftgate.PathWalletTransactions + "/{id}/refunds", (*Mock).listWalletTxRefunds, signed},
 
 		// Pay-by-link products (products.go).
-		{"POST " + craftgate.PathProducts, (*Mock).createProduct, signedJSON},
-		{"GET " + craftgate.PathProducts, (*Mock).searchProducts, signed},
-		{"PUT " + craftgate.PathProducts + "/{id}", (*Mock).updateProduct, signedJSON},
+		{"POST " + craftgate.PathProducts, withJSON((*Mock).createProduct), signedJSON},
+		{"GET " + craftgate.PathProducts, withPaging((*Mock).searchProducts), signed},
+		{"PUT " + craftgate.PathProducts + "/{id}", withJSON((*Mock).updateProduct), signedJSON},
 		{"GET " + craftgate.PathProducts + "/{id}", (*Mock).retrieveProduct, signed},
 		{"DELETE " + craftgate.PathProducts + "/{id}", (*Mock).deleteProduct, signed},
 
 		// Rewards (loyalty.go) and fraud (fraud.go). GET /fraud/v1/value-lists
 		// is the documented form of the clients' GET /fraud/v1/value-lists/all:
 		// both answer.
-		{"POST " + craftgate.PathCardLoyalties, (*Mock).retrieveLoyalties, signedJSON},
-		{"POST " + craftgate.PathFraudValueLists, (*Mock).addFraudValue, signedJSON},
+		{"POST " + craftgate.PathCardLoyalties, withJSON((*Mock).retrieveLoyalties), signedJSON},
+		{"POST " + craftgate.PathFraudValueLists, withJSON((*Mock).addFraudValue), signedJSON},
 		{"GET " + craftgate.PathFraudValueLists, (*Mock).allFraudValueLists, signed},
 		{"GET " + craftgate.PathFraudValueListsAll, (*Mock).allFraudValueLists, signed},
 		{"GET " + craftgate.PathFraudValueLists + "/{listName}", (*Mock).fraudValueList, signed},
 		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}", (*Mock).deleteFraudValueList, signed},
 		{"DELETE " + craftgate.PathFraudValueLists + "/{listName}/values/{valueId}", (*Mock).deleteFraudValue, signed},
 		{"POST " + craftgate.PathFraudValueLists + "/{listName}/card-fingerprints", (*Mock).addCardFingerprint, signedJSON},
-		{"GET " + craftgate.PathFraudRules, (*Mock).searchFraudRules, signed},
-		{"GET " + craftgate.PathFraudChecks, (*Mock).searchFraudChecks, signed},
+		{"GET " + craftgate.PathFraudRules, withPaging((*Mock).searchFraudRules), signed},
+		{"GET " + craftgate.PathFraudChecks, withPaging((*Mock).searchFraudChecks), signed},
 		{"PUT " + craftgate.PathFraudChecks + "/{id}/check-status", (*Mock).updateFraudCheckStatus, signedJSON},
 
 		// Alternative payment methods (apm.go) and BNPL (bnpl.go).
@@ -119,11 +119,11 @@ func routeTable() []endpoint {
 		{"GET " + craftgate.PathReportingRefundTransactions, (*Mock).searchReportingTxRefunds, signed},
 		{"GET " + craftgate.PathTransactionReports, (*Mock).transactionReport, signed},
 		{"GET " + craftgate.PathPaymentReports, (*Mock).paymentReport, signed},
-		{"POST " + craftgate.PathReportDemands, (*Mock).demandReport, signedJSON},
+		{"POST " + craftgate.PathReportDemands, withJSON((*Mock).demandReport), signedJSON},
 		{"GET " + craftgate.PathReports + "/{id}", (*Mock).downloadReport, signed},
-		{"POST " + craftgate.PathPayoutAccounts, (*Mock).createPayoutAccount, signedJSON},
-		{"GET " + craftgate.PathPayoutAccounts, (*Mock).searchPayoutAccounts, signed},
-		{"PUT " + craftgate.PathPayoutAccounts + "/{id}", (*Mock).updatePayoutAccount, signedJSON},
+		{"POST " + craftgate.PathPayoutAccounts, withJSON((*Mock).createPayoutAccount), signedJSON},
+		{"GET " + craftgate.PathPayoutAccounts, withPaging((*Mock).searchPayoutAccounts), signed},
+		{"PUT " + craftgate.PathPayoutAccounts + "/{id}", withJSON((*Mock).updatePayoutAccount), signedJSON},
 		{"DELETE " + craftgate.PathPayoutAccounts + "/{id}", (*Mock).deletePayoutAccount, signed},
 		{"GET " + craftgate.PathSettlementFileRows, (*Mock).searchPayoutRows, signed},
 		{"GET " + craftgate.PathBouncedSubMerchantRows, (*Mock).searchBouncedPayouts, signed},
@@ -134,70 +134,70 @@ func routeTable() []endpoint {
 		{"POST " + craftgate.PathBouncedSubMerchantRows, (*Mock).searchBouncedPayouts, signed},
 		{"POST " + craftgate.PathPayoutDetails + "/{id}", (*Mock).retrievePayoutDetails, signed},
 		{"POST " + craftgate.PathPayoutCompletedTransactions, (*Mock).searchPayoutCompleted, signed},
-		{"POST " + craftgate.PathWithdraws, (*Mock).createWithdraw, signedJSON},
-		{"GET " + craftgate.PathWithdraws, (*Mock).searchWithdraws, signed},
+		{"POST " + craftgate.PathWithdraws, withJSON((*Mock).createWithdraw), signedJSON},
+		{"GET " + craftgate.PathWithdraws, withPaging((*Mock).searchWithdraws), signed},
 		{"GET " + craftgate.PathWithdraws + "/{id}", (*Mock).retrieveWithdraw, signed},
 		{"POST " + craftgate.PathWithdraws + "/{id}/cancel", (*Mock).cancelWithdraw, signed},
-		{"POST " + craftgate.PathRefundsMarkAsRefunded, (*Mock).markAsRefunded, signedJSON},
-		{"POST " + craftgate.PathRefundTransactionsMarkRefunded, (*Mock).markTxAsRefunded, signedJSON},
-		{"GET " + craftgate.PathBankAccountTrackingRecords, (*Mock).searchBankRecords, signed},
+		{"POST " + craftgate.PathRefundsMarkAsRefunded, withJSON((*Mock).markAsRefunded), signedJSON},
+		{"POST " + craftgate.PathRefundTransactionsMarkRefunded, withJSON((*Mock).markTxAsRefunded), signedJSON},
+		{"GET " + craftgate.PathBankAccountTrackingRecords, withPaging((*Mock).searchBankRecords), signed},
 		{"GET " + craftgate.PathBankAccountTrackingRecords + "/{id}", (*Mock).retrieveBankRecord, signed},
 
 		// Wallet methods paid by card (walletpage.go): Masterpass
 		// (masterpass.go), BKM Express (bkmexpress.go), Garanti Pay
 		// (garantipay.go), Juzdan (juzdan.go), POS-APM (posapm.go).
-		{"POST " + craftgate.PathMasterpassCheckUser, (*Mock).masterpassCheckUser, signedJSON},
-		{"POST " + craftgate.PathMasterpassGenerateToken, (*Mock).masterpassGenerateToken, signedJSON},
-		{"POST " + craftgate.PathMasterpassComplete, (*Mock).masterpassComplete, signedJSON},
-		{"POST " + craftgate.PathMasterpassThreeDSInit, (*Mock).masterpassThreeDSInit, signedJSON},
-		{"POST " + craftgate.PathMasterpassThreeDSComplete, (*Mock).completeThreeDS, signedJSON},
-		{"POST " + craftgate.PathMasterpassLoyalties, (*Mock).masterpassLoyalties, signedJSON},
-		{"POST " + craftgate.PathBkmExpressInit, (*Mock).bkmInit, signedJSON},
-		{"POST " + craftgate.PathBkmExpressComplete, (*Mock).bkmComplete, signedJSON},
+		{"POST " + craftgate.PathMasterpassCheckUser, withJSON((*Mock).masterpassCheckUser), signedJSON},
+		{"POST " + craftgate.PathMasterpassGenerateToken, withJSON((*Mock).masterpassGenerateToken), signedJSON},
+		{"POST " + craftgate.PathMasterpassComplete, withJSON((*Mock).masterpassComplete), signedJSON},
+		{"POST " + craftgate.PathMasterpassThreeDSInit, withJSON((*Mock).masterpassThreeDSInit), signedJSON},
+		{"POST " + craftgate.PathMasterpassThreeDSComplete, withJSON((*Mock).completeThreeDS), signedJSON},
+		{"POST " + craftgate.PathMasterpassLoyalties, withJSON((*Mock).masterpassLoyalties), signedJSON},
+		{"POST " + craftgate.PathBkmExpressInit, withJSON((*Mock).bkmInit), signedJSON},
+		{"POST " + craftgate.PathBkmExpressComplete, withJSON((*Mock).bkmComplete), signedJSON},
 		{"GET " + craftgate.PathBkmExpressPayments + "/{ticketId}", (*Mock).bkmRetrieve, signed},
 		{"GET " + craftgate.PathBkmExpress + "/{token}", (*Mock).bkmRetrieve, signed},
-		{"POST " + craftgate.PathGarantiPayPayments, (*Mock).garantiPayInit, signedJSON},
-		{"POST " + craftgate.PathJuzdanInit, (*Mock).juzdanInit, signedJSON},
+		{"POST " + craftgate.PathGarantiPayPayments, withJSON((*Mock).garantiPayInit), signedJSON},
+		{"POST " + craftgate.PathJuzdanInit, withJSON((*Mock).juzdanInit), signedJSON},
 		{"GET " + craftgate.PathJuzdanPayments + "/{referenceId}", (*Mock).juzdanRetrieve, signed},
-		{"POST " + craftgate.PathPosApmInit, (*Mock).posApmInit, signedJSON},
-		{"POST " + craftgate.PathPosApmComplete, (*Mock).posApmComplete, signedJSON},
+		{"POST " + craftgate.PathPosApmInit, withJSON((*Mock).posApmInit), signedJSON},
+		{"POST " + craftgate.PathPosApmComplete, withJSON((*Mock).posApmComplete), signedJSON},
 
 		// Merchant administration (merchantpos.go, onboarding.go).
-		{"POST " + craftgate.PathMerchantPoses, (*Mock).createMerchantPos, signedJSON},
-		{"GET " + craftgate.PathMerchantPoses, (*Mock).searchMerchantPoses, signed},
+		{"POST " + craftgate.PathMerchantPoses, withJSON((*Mock).createMerchantPos), signedJSON},
+		{"GET " + craftgate.PathMerchantPoses, withPaging((*Mock).searchMerchantPoses), signed},
 		{"GET " + craftgate.PathMerchantPoses + "/{id}", (*Mock).retrieveMerchantPos, signed},
 		{"DELETE " + craftgate.PathMerchantPoses + "/{id}", (*Mock).deleteMerchantPos, signed},
 		{"PUT " + craftgate.PathMerchantPoses + "/{id}/status/{status}", (*Mock).updateMerchantPosStatus, signed},
 		{"GET " + craftgate.PathMerchantPoses + "/{id}/commissions", (*Mock).merchantPosCommissions, signed},
 		{"POST " + craftgate.PathMerchantPoses + "/{id}/commissions", (*Mock).merchantPosCommissions, signedJSON},
 		{"GET " + craftgate.PathMerchantApms, (*Mock).merchantApms, signed},
-		{"POST " + craftgate.PathMerchants, (*Mock).createMerchant, signedJSON},
+		{"POST " + craftgate.PathMerchants, withJSON((*Mock).createMerchant), signedJSON},
 
 		// Meal-voucher cards (mealvoucher.go), BNPL limit inquiry (bnpllimit.go).
-		{"POST " + craftgate.PathMealVoucherInit, (*Mock).mealVoucherInit, signedJSON},
-		{"POST " + craftgate.PathMealVoucherTokenizations + "/{sessionId}/regenerate", (*Mock).mealVoucherRegenerate, signedJSON},
-		{"POST " + craftgate.PathMealVoucherTokenizations + "/{sessionId}/complete", (*Mock).mealVoucherComplete, signedJSON},
-		{"POST " + craftgate.PathBnplLimitInquiryInit, (*Mock).bnplLimitInit, signedJSON},
-		{"POST " + craftgate.PathBnplLimitInquiry, (*Mock).bnplLimitInquiry, signedJSON},
+		{"POST " + craftgate.PathMealVoucherInit, withJSON((*Mock).mealVoucherInit), signedJSON},
+		{"POST " + craftgate.PathMealVoucherTokenizations + "/{sessionId}/regenerate", withJSON((*Mock).mealVoucherRegenerate), signedJSON},
+		{"POST " + craftgate.PathMealVoucherTokenizations + "/{sessionId}/complete", withJSON((*Mock).mealVoucherComplete), signedJSON},
+		{"POST " + craftgate.PathBnplLimitInquiryInit, withJSON((*Mock).bnplLimitInit), signedJSON},
+		{"POST " + craftgate.PathBnplLimitInquiry, withJSON((*Mock).bnplLimitInquiry), signedJSON},
 
 		// Card verification (cardverify.go) and the vault's other doors (cardsextra.go).
-		{"POST " + craftgate.PathCardsVerify, (*Mock).verifyCard, signedJSON},
-		{"POST " + craftgate.PathCheckoutCardVerifyInit, (*Mock).initCheckoutCardVerify, signedJSON},
+		{"POST " + craftgate.PathCardsVerify, withJSON((*Mock).verifyCard), signedJSON},
+		{"POST " + craftgate.PathCheckoutCardVerifyInit, withJSON((*Mock).initCheckoutCardVerify), signedJSON},
 		{"GET " + craftgate.PathCheckoutCardVerify + "/{token}", (*Mock).retrieveCheckoutCardVerify, signed},
-		{"POST " + craftgate.PathCardsClone, (*Mock).cloneStoredCard, signedJSON},
-		{"GET " + craftgate.PathProviderCardMappings, (*Mock).providerCardMappings, signed},
+		{"POST " + craftgate.PathCardsClone, withJSON((*Mock).cloneStoredCard), signedJSON},
+		{"GET " + craftgate.PathProviderCardMappings, withPaging((*Mock).providerCardMappings), signed},
 		{"GET " + craftgate.PathIvrCards, (*Mock).ivrCard, signed},
 
 		// Split payments (multipayment.go).
-		{"POST " + craftgate.PathMultiPaymentInit, (*Mock).initMultiPayment, signedJSON},
+		{"POST " + craftgate.PathMultiPaymentInit, withJSON((*Mock).initMultiPayment), signedJSON},
 		{"GET " + craftgate.PathMultiPayments + "/{token}", (*Mock).retrieveMultiPayment, signed},
 
 		// Deposit to card, refund of a WAITING payment (deposittocard.go).
-		{"POST " + craftgate.PathDepositToCard, (*Mock).depositToCard, signedJSON},
-		{"POST " + craftgate.PathRefundWaitingPayment, (*Mock).refundWaitingPayment, signedJSON},
+		{"POST " + craftgate.PathDepositToCard, withJSON((*Mock).depositToCard), signedJSON},
+		{"POST " + craftgate.PathRefundWaitingPayment, withJSON((*Mock).refundWaitingPayment), signedJSON},
 		// Apple Pay sessions and payment tokens (paymenttokens.go).
-		{"POST " + craftgate.PathApplePayMerchantSessions, (*Mock).applePaySession, signedJSON},
-		{"POST " + craftgate.PathPaymentTokens, (*Mock).createPaymentToken, signedJSON},
+		{"POST " + craftgate.PathApplePayMerchantSessions, withJSON((*Mock).applePaySession), signedJSON},
+		{"POST " + craftgate.PathPaymentTokens, withJSON((*Mock).createPaymentToken), signedJSON},
 		{"DELETE " + craftgate.PathPaymentTokens + "/{token}", (*Mock).deletePaymentToken, signed},
 
 		// Pages of the buyer's browser: not signed.
@@ -226,7 +226,7 @@ func routeTable() []endpoint {
 		// The mock's own admin API: signed like every call, never faulted,
 		// not counted against the concurrency limit.
 		{"GET " + pathClock, (*Mock).getClock, signed},
-		{"POST " + pathClockAdvance, (*Mock).advanceClock, signedJSON},
+		{"POST " + pathClockAdvance, withJSON((*Mock).advanceClock), signedJSON},
 		{"GET " + pathPayments, (*Mock).searchPayments, signed},
 		{"GET " + pathSettings, (*Mock).getSettings, signed},
 		{"POST " + pathSettings, (*Mock).postSettings, signedJSON},
@@ -234,7 +234,7 @@ func routeTable() []endpoint {
 		{"GET " + pathFaults, (*Mock).getFaults, signed},
 		{"POST " + pathFaults, (*Mock).postFaults, signedJSON},
 		{"GET " + pathStats, (*Mock).getStats, signed},
-		{"POST " + pathBankRecords, (*Mock).injectBankRecord, signedJSON}, // bankaccounts.go
+		{"POST " + pathBankRecords, withJSON((*Mock).injectBankRecord), signedJSON}, // bankaccounts.go
 		{"GET " + pathFixtures, (*Mock).getFixtures, signed},
 	}
 }

@@ -297,11 +297,7 @@ func settlementQuery(c *call) (url.Values, *apiError) {
 
 // payoutRange reads the required startDate and endDate.
 func (m *Mock) payoutRange(q url.Values) (int64, int64, *apiError) {
-	start, e := m.queryDate(q, "startDate")
-	if e != nil {
-		return 0, 0, e
-	}
-	end, e := m.queryDate(q, "endDate")
+	start, end, e := m.queryDates(q, "startDate", "endDate")
 	if e != nil {
 		return 0, 0, e
 	}
@@ -312,6 +308,16 @@ func (m *Mock) payoutRange(q url.Values) (int64, int64, *apiError) {
 		return 0, 0, errRequired("endDate")
 	}
 	return *start, *end, nil
+}
+
+// settlementSearch reads a settlement-file search: its query
+// (settlementQuery) and the date range it requires (payoutRange).
+func (m *Mock) settlementSearch(c *call) (q url.Values, start, end int64, e *apiError) {
+	if q, e = settlementQuery(c); e != nil {
+		return nil, 0, 0, e
+	}
+	start, end, e = m.payoutRange(q)
+	return q, start, end, e
 }
 
 func (m *Mock) payoutRow(po *payout) craftgate.PayoutRow {
@@ -355,11 +361,7 @@ func (m *Mock) searchPayoutRows(c *call) error {
 // searchBouncedPayouts serves GET
 // /settlement-reporting/v1/settlement-file/bounced-sub-merchant-rows.
 func (m *Mock) searchBouncedPayouts(c *call) error {
-	q, e := settlementQuery(c)
-	if e != nil {
-		return e
-	}
-	start, end, e := m.payoutRange(q)
+	_, start, end, e := m.settlementSearch(c)
 	if e != nil {
 		return e
 	}
@@ -414,11 +416,7 @@ func orDefault(s, d string) string {
 // searchPayoutCompleted serves GET
 // /settlement-reporting/v2/settlement-file/payout-completed-transactions.
 func (m *Mock) searchPayoutCompleted(c *call) error {
-	q, e := settlementQuery(c)
-	if e != nil {
-		return e
-	}
-	start, end, e := m.payoutRange(q)
+	q, start, end, e := m.settlementSearch(c)
 	if e != nil {
 		return e
 	}
@@ -490,20 +488,12 @@ var (
 )
 
 // createPayoutAccount serves POST /settlement/v1/payout-accounts.
-func (m *Mock) createPayoutAccount(c *call) error {
-	var req craftgate.CreatePayoutAccountRequest
-	if e := decodeJSON(c.body, &req); e != nil {
+func (m *Mock) createPayoutAccount(c *call, req craftgate.CreatePayoutAccountRequest) error {
+	if e := requireAll("type", req.Type, "externalAccountId", req.ExternalAccountID, "currency", req.Currency,
+		"accountOwner", req.AccountOwner); e != nil {
 		return e
 	}
 	switch {
-	case req.Type == "":
-		return errRequired("type")
-	case req.ExternalAccountID == "":
-		return errRequired("externalAccountId")
-	case req.Currency == "":
-		return errRequired("currency")
-	case req.AccountOwner == "":
-		return errRequired("accountOwner")
 	case !slices.Contains(payoutAccountTypes, req.Type):
 		return errValidation(CodeInvalidPayoutAccount, "type must be WISE, got "+strconv.Quote(truncate(req.Type, 20)))
 	case !slices.Contains(payoutAccountOwners, req.AccountOwner):
@@ -530,23 +520,26 @@ func (m *Mock) createPayoutAccount(c *call) error {
 	return nil
 }
 
-// payoutAccountIndex finds the account of the {id} wildcard; the caller
-// holds recon.mu.
-func (r *recon) payoutAccountIndex(c *call) (int, *apiError) {
+// editPayoutAccount runs edit on the index of the account of the {id}
+// wildcard in recon.accounts, with recon.mu held, and answers {}; an
+// account that does not exist is 404.
+func (m *Mock) editPayoutAccount(c *call, edit func(i int)) error {
+	r := &m.recon
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for i := range r.accounts {
 		if r.accounts[i].ID == c.id && c.idText == strconv.FormatInt(c.id, 10) {
-			return i, nil
+			edit(i)
+			c.out = append(c.out[:0], "{}"...)
+			c.send(http.StatusOK)
+			return nil
 		}
 	}
-	return 0, errNotFound(CodePayoutAccountNotFound, "payout account "+truncate(c.idText, 40)+" not found")
+	return errNotFound(CodePayoutAccountNotFound, "payout account "+truncate(c.idText, 40)+" not found")
 }
 
 // updatePayoutAccount serves PUT /settlement/v1/payout-accounts/{id}.
-func (m *Mock) updatePayoutAccount(c *call) error {
-	var req craftgate.UpdatePayoutAccountRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) updatePayoutAccount(c *call, req craftgate.UpdatePayoutAccountRequest) error {
 	switch {
 	case req.Type == "":
 		return errRequired("type")
@@ -555,41 +548,21 @@ func (m *Mock) updatePayoutAccount(c *call) error {
 	case !slices.Contains(payoutAccountTypes, req.Type):
 		return errValidation(CodeInvalidPayoutAccount, "type must be WISE, got "+strconv.Quote(truncate(req.Type, 20)))
 	}
-	r := &m.recon
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	i, e := r.payoutAccountIndex(c)
-	if e != nil {
-		return e
-	}
-	r.accounts[i].Type, r.accounts[i].ExternalAccountID = req.Type, req.ExternalAccountID
-	c.out = append(c.out[:0], "{}"...)
-	c.send(http.StatusOK)
-	return nil
+	return m.editPayoutAccount(c, func(i int) {
+		a := &m.recon.accounts[i]
+		a.Type, a.ExternalAccountID = req.Type, req.ExternalAccountID
+	})
 }
 
 // deletePayoutAccount serves DELETE /settlement/v1/payout-accounts/{id}.
 func (m *Mock) deletePayoutAccount(c *call) error {
-	r := &m.recon
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	i, e := r.payoutAccountIndex(c)
-	if e != nil {
-		return e
-	}
-	r.accounts = slices.Delete(r.accounts, i, i+1)
-	c.out = append(c.out[:0], "{}"...)
-	c.send(http.StatusOK)
-	return nil
+	return m.editPayoutAccount(c, func(i int) {
+		m.recon.accounts = slices.Delete(m.recon.accounts, i, i+1)
+	})
 }
 
 // searchPayoutAccounts serves GET /settlement/v1/payout-accounts.
-func (m *Mock) searchPayoutAccounts(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchPayoutAccounts(c *call, q searchQuery) error {
 	cur, e := queryCurrency(q)
 	if e != nil {
 		return e
@@ -610,6 +583,6 @@ func (m *Mock) searchPayoutAccounts(c *call) error {
 		all = append(all, a)
 	}
 	r.mu.Unlock()
-	c.sendData(http.StatusOK, paged(all, page, size))
+	c.sendData(http.StatusOK, paged(all, q.page, q.size))
 	return nil
 }

@@ -122,11 +122,7 @@ func checkCallbackURL(u string) *apiError {
 }
 
 // initThreeDS serves POST /payment/v1/card-payments/3ds-init.
-func (m *Mock) initThreeDS(c *call) error {
-	var req craftgate.InitThreeDSPaymentRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) initThreeDS(c *call, req craftgate.InitThreeDSPaymentRequest) error {
 	if id, s, ok := m.beginThreeDS(c, &req, sourceAPI); ok {
 		m.sendThreeDSRedirect(c, id, s)
 	}
@@ -486,30 +482,39 @@ type completeRequest struct {
 }
 
 // completeThreeDS serves POST /payment/v1/card-payments/3ds-complete.
-func (m *Mock) completeThreeDS(c *call) error {
-	var req completeRequest
-	if e := decodeJSON(c.body, &req); e != nil {
+func (m *Mock) completeThreeDS(c *call, req completeRequest) error {
+	p, e := m.completeThreeDSOf(c, req.PaymentID, false)
+	if e != nil {
 		return e
 	}
-	if req.PaymentID <= 0 {
-		return errRequired("paymentId")
-	}
-	p, card, step, down, declined, refuse := m.finishThreeDS(req.PaymentID, false)
-	if refuse != nil {
-		return refuse
-	}
 	en := c.en()
-	id := itoa(p.id)
-	m.logThreeDS(c, p, "complete")
+	return c.sendPayment(http.StatusOK, p, en)
+}
+
+// completeThreeDSOf is 3ds-complete of payment paymentID, or with deposit
+// of a 3-D Secure deposit (wallet.go): it sends the API_AUTH webhook and
+// returns the completed payment; a declined one is its bank's error (with
+// the payment id header).
+func (m *Mock) completeThreeDSOf(c *call, paymentID int64, deposit bool) (*payment, *apiError) {
+	if paymentID <= 0 {
+		return nil, errRequired("paymentId")
+	}
+	p, card, step, down, declined, refuse := m.finishThreeDS(paymentID, deposit)
+	if refuse != nil {
+		return nil, refuse
+	}
+	if !deposit {
+		m.logThreeDS(c, p, "complete")
+	}
 	m.emitPayment(EventAPIAuth, p, declined)
 	if declined {
-		c.w.Header()[PaymentIDHeader] = []string{id}
+		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
 		if down != nil {
-			return outageError(down.index)
+			return nil, outageError(down.index)
 		}
-		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
+		return nil, m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, c.en())
 	}
-	return c.sendPayment(http.StatusOK, p, en)
+	return p, nil
 }
 
 // finishThreeDS applies 3ds-complete to payment paymentID: a payment, or

@@ -40,11 +40,7 @@ func TestThreeDSInitValidation(t *testing.T) {
 	good := func() *craftgate.InitThreeDSPaymentRequest {
 		return threeDSRequest(successCard, "https://merchant.example/callback", false)
 	}
-	tests := []struct {
-		name string
-		mod  func(*craftgate.InitThreeDSPaymentRequest)
-		code string
-	}{
+	checkRefusals(t, l.m, craftgate.PathThreeDSInit, good, []refusal[craftgate.InitThreeDSPaymentRequest]{
 		{"no callbackUrl", func(r *craftgate.InitThreeDSPaymentRequest) { r.CallbackURL = "" }, CodeInvalidCallbackURL},
 		{"relative callbackUrl", func(r *craftgate.InitThreeDSPaymentRequest) { r.CallbackURL = "/callback" }, CodeInvalidCallbackURL},
 		{"javascript callbackUrl", func(r *craftgate.InitThreeDSPaymentRequest) { r.CallbackURL = "javascript:alert(1)" }, CodeInvalidCallbackURL},
@@ -53,17 +49,7 @@ func TestThreeDSInitValidation(t *testing.T) {
 		}, CodeInvalidCallbackVersion},
 		{"bad card", func(r *craftgate.InitThreeDSPaymentRequest) { r.Card.CardNumber = "4111111111111112" }, CodeInvalidCardNumber},
 		{"items mismatch", func(r *craftgate.InitThreeDSPaymentRequest) { r.Items = r.Items[:1] }, CodeItemsPriceMismatch},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			req := good()
-			tt.mod(req)
-			e := validationError(t, do(t, l.m, http.MethodPost, craftgate.PathThreeDSInit, req))
-			if e.ErrorCode != tt.code {
-				t.Fatalf("code %s (%s), want %s", e.ErrorCode, e.ErrorDescription, tt.code)
-			}
-		})
-	}
+	})
 	// A bad amount inside the embedded request is located by name.
 	body := []byte(`{"price":"x","paidPrice":100,"currency":"TRY","installment":1,"callbackUrl":"https://m.example/cb","items":[]}`)
 	if e := validationError(t, do(t, l.m, http.MethodPost, craftgate.PathThreeDSInit, body)); !strings.Contains(e.ErrorDescription, "price") {

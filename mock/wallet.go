@@ -212,11 +212,7 @@ func (w *wallet) floor() money {
 }
 
 // createWallet serves POST /wallet/v1/members/{memberId}/wallets.
-func (m *Mock) createWallet(c *call) error {
-	var req craftgate.CreateWalletRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createWallet(c *call, req craftgate.CreateWalletRequest) error {
 	limit, e := walletLimit(req.NegativeAmountLimit)
 	if e != nil {
 		return e
@@ -259,68 +255,45 @@ func (m *Mock) createWallet(c *call) error {
 
 // retrieveMemberWallet serves GET /wallet/v1/members/{memberId}/wallet.
 func (m *Mock) retrieveMemberWallet(c *call) error {
-	b := &m.book
-	b.mu.Lock()
-	w, e := b.memberWalletOf(c.id, "member")
-	var out craftgate.Wallet
-	if e == nil {
-		out = m.renderWallet(w)
-	}
-	b.mu.Unlock()
-	if e != nil {
-		return e
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
+	return sendLocked(c, &m.book.mu, func() (craftgate.Wallet, *apiError) {
+		w, e := m.book.memberWalletOf(c.id, "member")
+		if e != nil {
+			return craftgate.Wallet{}, e
+		}
+		return m.renderWallet(w), nil
+	})
 }
 
 // updateWallet serves PUT /wallet/v1/members/{memberId}/wallets/{walletId};
 // c.id is the wallet id, the member id is read from the path.
-func (m *Mock) updateWallet(c *call) error {
-	var req craftgate.UpdateWalletRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) updateWallet(c *call, req craftgate.UpdateWalletRequest) error {
 	limit, e := walletLimit(req.NegativeAmountLimit)
 	if e != nil {
 		return e
 	}
 	memberID := parseID(c.param("memberId"))
-	b := &m.book
-	b.mu.Lock()
-	w, e := b.memberWalletOf(memberID, "member")
-	if e == nil && w.id != c.id {
-		e = errNotFound(CodeWalletNotFound, "wallet "+c.idText+" is not the wallet of member "+strconv.FormatInt(memberID, 10))
-	}
-	var out craftgate.Wallet
-	if e == nil {
+	return sendLocked(c, &m.book.mu, func() (craftgate.Wallet, *apiError) {
+		w, e := m.book.memberWalletOf(memberID, "member")
+		if e != nil {
+			return craftgate.Wallet{}, e
+		}
+		if w.id != c.id {
+			return craftgate.Wallet{}, errNotFound(CodeWalletNotFound, "wallet "+c.idText+" is not the wallet of member "+strconv.FormatInt(memberID, 10))
+		}
 		w.limit, w.updated = limit, m.nowUnix()
-		out = m.renderWallet(w)
-	}
-	b.mu.Unlock()
-	if e != nil {
-		return e
-	}
-	c.sendData(http.StatusOK, out)
-	return nil
+		return m.renderWallet(w), nil
+	})
 }
 
 // retrieveMerchantWallet serves GET /wallet/v1/merchants/me/wallet.
 func (m *Mock) retrieveMerchantWallet(c *call) error {
-	b := &m.book
-	b.mu.Lock()
-	out := m.renderWallet(b.merchant(m.nowUnix()))
-	b.mu.Unlock()
-	c.sendData(http.StatusOK, out)
-	return nil
+	return sendLocked(c, &m.book.mu, func() (craftgate.Wallet, *apiError) {
+		return m.renderWallet(m.book.merchant(m.nowUnix())), nil
+	})
 }
 
 // resetMerchantWallet serves POST /wallet/v1/merchants/me/wallet/reset-balance.
-func (m *Mock) resetMerchantWallet(c *call) error {
-	var req craftgate.ResetMerchantWalletRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) resetMerchantWallet(c *call, req craftgate.ResetMerchantWalletRequest) error {
 	v, prob := moneyOf(req.WalletAmount)
 	if prob != amountOK {
 		return errValidation(CodeInvalidAmount, "walletAmount must be an amount with at most 8 decimal places")
@@ -357,15 +330,10 @@ var walletTxTypes = []string{
 }
 
 // searchWalletTransactions serves GET /wallet/v1/wallets/{walletId}/wallet-transactions.
-func (m *Mock) searchWalletTransactions(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchWalletTransactions(c *call, q searchQuery) error {
 	var types []string
 	for _, name := range []string{"walletTransactionType", "walletTransactionTypes"} {
-		for _, v := range q[name] {
+		for _, v := range q.Values[name] {
 			for _, t := range strings.Split(v, ",") {
 				if t = strings.TrimSpace(t); t == "" {
 					continue
@@ -397,15 +365,11 @@ func (m *Mock) searchWalletTransactions(c *call) error {
 	if e != nil {
 		return e
 	}
-	minD, e := m.queryDate(q, "minCreatedDate")
+	minD, maxD, e := m.queryDates(q, "minCreatedDate", "maxCreatedDate")
 	if e != nil {
 		return e
 	}
-	maxD, e := m.queryDate(q, "maxCreatedDate")
-	if e != nil {
-		return e
-	}
-	out := craftgate.WalletTransactionList{Items: []craftgate.WalletTransaction{}, Page: page, Size: size}
+	out := craftgate.WalletTransactionList{Items: []craftgate.WalletTransaction{}, Page: q.page, Size: q.size}
 	b := &m.book
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -413,7 +377,6 @@ func (m *Mock) searchWalletTransactions(c *call) error {
 	if w == nil {
 		return errNotFound(CodeWalletNotFound, "wallet "+c.idText+" not found")
 	}
-	skip := page * size
 	for i := range w.txs {
 		t := &w.txs[i]
 		switch {
@@ -422,15 +385,11 @@ func (m *Mock) searchWalletTransactions(c *call) error {
 			minD != nil && t.created < *minD, maxD != nil && t.created > *maxD:
 			continue
 		}
-		out.TotalSize++
-		if skip > 0 {
-			skip--
-			continue
-		}
-		if len(out.Items) < size {
+		if q.onPage(int(out.TotalSize)) {
 			out.Items = append(out.Items, craftgate.WalletTransaction{ID: t.id, CreatedDate: m.dateText(t.created),
 				WalletTransactionType: t.typ, Amount: t.amount.toAmount(), TransactionID: t.txID, WalletID: w.id})
 		}
+		out.TotalSize++
 	}
 	c.sendData(http.StatusOK, out)
 	return nil
@@ -441,56 +400,43 @@ func (m *Mock) searchWalletTransactions(c *call) error {
 var reasonPattern = regexp.MustCompile(`^[A-Z][A-Z_]{0,63}$`)
 
 // sendRemittance serves POST /wallet/v1/remittances/send.
-func (m *Mock) sendRemittance(c *call) error {
-	m.remit(c, false)
-	return nil
+func (m *Mock) sendRemittance(c *call, req craftgate.RemittanceRequest) error {
+	return m.remit(c, req, false)
 }
 
 // receiveRemittance serves POST /wallet/v1/remittances/receive.
-func (m *Mock) receiveRemittance(c *call) error {
-	m.remit(c, true)
-	return nil
+func (m *Mock) receiveRemittance(c *call, req craftgate.RemittanceRequest) error {
+	return m.remit(c, req, true)
 }
 
 // remit moves money between the merchant's wallet and a member's.
-func (m *Mock) remit(c *call, receive bool) {
-	var req craftgate.RemittanceRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		c.fail(e)
-		return
-	}
+func (m *Mock) remit(c *call, req craftgate.RemittanceRequest, receive bool) error {
 	if req.MemberID <= 0 {
-		c.fail(errRequired("memberId"))
-		return
+		return errRequired("memberId")
 	}
 	price, e := checkAmount("price", req.Price)
 	if e != nil {
-		c.fail(e)
-		return
+		return e
 	}
 	if req.Currency == "" {
 		req.Currency = craftgate.CurrencyTRY // the clients mark it omitempty
 	}
 	ci, ok := currencyIndex(req.Currency)
 	if !ok {
-		c.fail(errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(req.Currency, 10))+" is not a supported currency"))
-		return
+		return errValidation(CodeInvalidCurrency, "currency "+strconv.Quote(truncate(req.Currency, 10))+" is not a supported currency")
 	}
 	desc := strings.TrimSpace(req.Description)
 	if desc == "" {
-		c.fail(errRequired("description"))
-		return
+		return errRequired("description")
 	}
 	if len(desc) > maxMemberText {
-		c.fail(errValidation(CodeInvalidMember, "description must be at most 256 characters"))
-		return
+		return errValidation(CodeInvalidMember, "description must be at most 256 characters")
 	}
 	reason := req.RemittanceReasonType
 	if reason == "" {
 		reason = craftgate.RemittanceRedeemOnlyLoyalty
 	} else if !reasonPattern.MatchString(reason) {
-		c.fail(errValidation(CodeInvalidQuery, "remittanceReasonType must be an enum value such as REDEEM_ONLY_LOYALTY"))
-		return
+		return errValidation(CodeInvalidQuery, "remittanceReasonType must be an enum value such as REDEEM_ONLY_LOYALTY")
 	}
 	now := m.nowUnix()
 	var evs []walletEvent
@@ -526,11 +472,11 @@ func (m *Mock) remit(c *call, receive bool) {
 		}
 		return nil
 	}); e != nil {
-		c.fail(asAPIError(e))
-		return
+		return e
 	}
 	m.emitWallet(evs)
 	c.sendData(http.StatusOK, m.renderRemittance(rm))
+	return nil
 }
 
 // retrieveRemittance serves GET and POST /wallet/v1/remittances/{id}.
@@ -633,11 +579,7 @@ func (m *Mock) resolveDepositCard(req *craftgate.DepositRequest, d *draft, now t
 }
 
 // createDeposit serves POST /payment/v1/deposits.
-func (m *Mock) createDeposit(c *call) error {
-	var req craftgate.DepositRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createDeposit(c *call, req craftgate.DepositRequest) error {
 	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
 	if e != nil {
 		return e
@@ -699,11 +641,7 @@ type threeDSDepositRequest struct {
 }
 
 // initThreeDSDeposit serves POST /payment/v1/deposits/3ds-init.
-func (m *Mock) initThreeDSDeposit(c *call) error {
-	var req threeDSDepositRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) initThreeDSDeposit(c *call, req threeDSDepositRequest) error {
 	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
 	if e != nil {
 		return e
@@ -755,26 +693,10 @@ func (m *Mock) initThreeDSDeposit(c *call) error {
 }
 
 // completeThreeDSDeposit serves POST /payment/v1/deposits/3ds-complete.
-func (m *Mock) completeThreeDSDeposit(c *call) error {
-	var req completeRequest
-	if e := decodeJSON(c.body, &req); e != nil {
+func (m *Mock) completeThreeDSDeposit(c *call, req completeRequest) error {
+	p, e := m.completeThreeDSOf(c, req.PaymentID, true)
+	if e != nil {
 		return e
-	}
-	if req.PaymentID <= 0 {
-		return errRequired("paymentId")
-	}
-	p, card, step, down, declined, refuse := m.finishThreeDS(req.PaymentID, true)
-	if refuse != nil {
-		return refuse
-	}
-	en := c.en()
-	m.emitPayment(EventAPIAuth, p, declined)
-	if declined {
-		c.w.Header()[PaymentIDHeader] = []string{itoa(p.id)}
-		if down != nil {
-			return outageError(down.index)
-		}
-		return m.paymentFailure(failureAt(card, step), craftgate.TestCards().Outcome(card.Number, step).Code, en)
 	}
 	return m.sendDeposit(c, p)
 }
@@ -853,11 +775,7 @@ func (m *Mock) renderDeposit(p *payment) (craftgate.DepositPayment, bool) {
 }
 
 // createFundTransferDeposit serves POST /payment/v1/deposits/fund-transfer.
-func (m *Mock) createFundTransferDeposit(c *call) error {
-	var req craftgate.FundTransferDepositRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createFundTransferDeposit(c *call, req craftgate.FundTransferDepositRequest) error {
 	price, ci, e := depositTarget(req.Price, req.Currency, req.BuyerMemberID)
 	if e != nil {
 		return e

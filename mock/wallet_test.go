@@ -59,77 +59,44 @@ func merchantWallet(t testing.TB, m http.Handler) *craftgate.Wallet {
 func TestMemberValidation(t *testing.T) {
 	m := newTestMock(t)
 	createMember(t, m, buyerReq("taken"))
+	type request = craftgate.CreateMemberRequest
+	buyer := func(edit func(*request)) request { r := buyerReq("a"); edit(&r); return r }
+	seller := func(memberType string, edit func(*request)) request {
+		r := sellerReq("a", memberType)
+		edit(&r)
+		return r
+	}
+	ltd := craftgate.MemberTypeLimitedCompany
 	cases := []struct {
 		name string
-		req  func() craftgate.CreateMemberRequest
+		req  request
 		code string
 		desc string
 	}{
-		{"no external id", func() craftgate.CreateMemberRequest { r := buyerReq(""); return r }, CodeRequiredField, "memberExternalId"},
-		{"neither buyer nor seller", func() craftgate.CreateMemberRequest { r := buyerReq("a"); r.IsBuyer = false; return r }, CodeInvalidMember, "buyer"},
-		{"no address", func() craftgate.CreateMemberRequest { r := buyerReq("a"); r.Address = ""; return r }, CodeRequiredField, "address"},
-		{"no email", func() craftgate.CreateMemberRequest { r := buyerReq("a"); r.Email = ""; return r }, CodeRequiredField, "email"},
-		{"bad email", func() craftgate.CreateMemberRequest { r := buyerReq("a"); r.Email = "x@"; return r }, CodeInvalidMember, "e-mail"},
-		{"no phone", func() craftgate.CreateMemberRequest { r := buyerReq("a"); r.PhoneNumber = ""; return r }, CodeRequiredField, "phoneNumber"},
-		{"buyer without contact name", func() craftgate.CreateMemberRequest { r := buyerReq("a"); r.ContactName = ""; return r }, CodeRequiredField, "contactName"},
-		{"seller without type", func() craftgate.CreateMemberRequest { r := sellerReq("a", ""); return r }, CodeRequiredField, "memberType"},
-		{"seller bad type", func() craftgate.CreateMemberRequest { r := sellerReq("a", "NGO"); return r }, CodeInvalidMember, "memberType"},
-		{"personal seller without surname", func() craftgate.CreateMemberRequest {
-			r := sellerReq("a", craftgate.MemberTypePersonal)
-			r.ContactSurname = ""
-			return r
-		}, CodeRequiredField, "contactSurname"},
-		{"private company without tax office", func() craftgate.CreateMemberRequest {
-			r := sellerReq("a", craftgate.MemberTypePrivateCompany)
-			r.TaxOffice = ""
-			return r
-		}, CodeRequiredField, "taxOffice"},
-		{"limited company without name", func() craftgate.CreateMemberRequest {
-			r := sellerReq("a", craftgate.MemberTypeLimitedCompany)
-			r.Name = ""
-			return r
-		}, CodeRequiredField, "name"},
-		{"limited company without legal title", func() craftgate.CreateMemberRequest {
-			r := sellerReq("a", craftgate.MemberTypeLimitedCompany)
-			r.LegalCompanyTitle = ""
-			return r
-		}, CodeRequiredField, "legalCompanyTitle"},
-		{"seller paid to IBAN without one", func() craftgate.CreateMemberRequest {
-			r := sellerReq("a", craftgate.MemberTypeLimitedCompany)
-			r.IBAN = ""
-			return r
-		}, CodeRequiredField, "iban"},
-		{"IBAN check digits wrong", func() craftgate.CreateMemberRequest {
-			r := sellerReq("a", craftgate.MemberTypeLimitedCompany)
-			r.IBAN = "TR340006100519786457841326"
-			return r
-		}, CodeInvalidIBAN, "TR IBAN"},
-		{"foreign IBAN", func() craftgate.CreateMemberRequest {
-			r := sellerReq("a", craftgate.MemberTypeLimitedCompany)
-			r.IBAN = "DE89370400440532013000"
-			return r
-		}, CodeInvalidIBAN, "TR IBAN"},
-		{"tax number not digits", func() craftgate.CreateMemberRequest {
-			r := sellerReq("a", craftgate.MemberTypeLimitedCompany)
-			r.TaxNumber = "12345X7890"
-			return r
-		}, CodeInvalidMember, "taxNumber"},
-		{"bad destination", func() craftgate.CreateMemberRequest {
-			r := sellerReq("a", craftgate.MemberTypeLimitedCompany)
-			r.SettlementEarningsDestination = "CASH"
-			return r
-		}, CodeInvalidMember, "settlementEarningsDestination"},
-		{"negative allowed balance", func() craftgate.CreateMemberRequest {
-			r := sellerReq("a", craftgate.MemberTypeLimitedCompany)
-			a := amt("-1")
-			r.SubMerchantMaximumAllowedNegativeBalance = &a
-			return r
-		}, CodeInvalidAmount, "subMerchantMaximumAllowedNegativeBalance"},
-		{"external id taken", func() craftgate.CreateMemberRequest { return buyerReq("taken") }, CodeMemberExternalIDTaken, "taken"},
+		{"no external id", buyerReq(""), CodeRequiredField, "memberExternalId"},
+		{"neither buyer nor seller", buyer(func(r *request) { r.IsBuyer = false }), CodeInvalidMember, "buyer"},
+		{"no address", buyer(func(r *request) { r.Address = "" }), CodeRequiredField, "address"},
+		{"no email", buyer(func(r *request) { r.Email = "" }), CodeRequiredField, "email"},
+		{"bad email", buyer(func(r *request) { r.Email = "x@" }), CodeInvalidMember, "e-mail"},
+		{"no phone", buyer(func(r *request) { r.PhoneNumber = "" }), CodeRequiredField, "phoneNumber"},
+		{"buyer without contact name", buyer(func(r *request) { r.ContactName = "" }), CodeRequiredField, "contactName"},
+		{"seller without type", sellerReq("a", ""), CodeRequiredField, "memberType"},
+		{"seller bad type", sellerReq("a", "NGO"), CodeInvalidMember, "memberType"},
+		{"personal seller without surname", seller(craftgate.MemberTypePersonal, func(r *request) { r.ContactSurname = "" }), CodeRequiredField, "contactSurname"},
+		{"private company without tax office", seller(craftgate.MemberTypePrivateCompany, func(r *request) { r.TaxOffice = "" }), CodeRequiredField, "taxOffice"},
+		{"limited company without name", seller(ltd, func(r *request) { r.Name = "" }), CodeRequiredField, "name"},
+		{"limited company without legal title", seller(ltd, func(r *request) { r.LegalCompanyTitle = "" }), CodeRequiredField, "legalCompanyTitle"},
+		{"seller paid to IBAN without one", seller(ltd, func(r *request) { r.IBAN = "" }), CodeRequiredField, "iban"},
+		{"IBAN check digits wrong", seller(ltd, func(r *request) { r.IBAN = "TR340006100519786457841326" }), CodeInvalidIBAN, "TR IBAN"},
+		{"foreign IBAN", seller(ltd, func(r *request) { r.IBAN = "DE89370400440532013000" }), CodeInvalidIBAN, "TR IBAN"},
+		{"tax number not digits", seller(ltd, func(r *request) { r.TaxNumber = "12345X7890" }), CodeInvalidMember, "taxNumber"},
+		{"bad destination", seller(ltd, func(r *request) { r.SettlementEarningsDestination = "CASH" }), CodeInvalidMember, "settlementEarningsDestination"},
+		{"negative allowed balance", seller(ltd, func(r *request) { a := amt("-1"); r.SubMerchantMaximumAllowedNegativeBalance = &a }), CodeInvalidAmount, "subMerchantMaximumAllowedNegativeBalance"},
+		{"external id taken", buyerReq("taken"), CodeMemberExternalIDTaken, "taken"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := validationError(t, do(t, m, http.MethodPost, craftgate.PathMembers, tc.req()))
+			e := validationError(t, do(t, m, http.MethodPost, craftgate.PathMembers, tc.req))
 			if e.ErrorCode != tc.code || !contains(e.ErrorDescription, tc.desc) {
 				t.Fatalf("got %s %q, want %s naming %q", e.ErrorCode, e.ErrorDescription, tc.code, tc.desc)
 			}
@@ -394,38 +361,24 @@ func TestWalletConservation(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var deposited money
-	var wg sync.WaitGroup
-	for g := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range perWorker {
-				k := uint64(g*perWorker + i)
-				x := splitmix64(k)
-				member := ids[x%members]
-				price := money(1+x>>8%5000) * moneyCent // 0.01 .. 50.00
-				var w *httptest.ResponseRecorder
-				switch x >> 40 % 3 {
-				case 0:
-					w = do(t, m, http.MethodPost, craftgate.PathDepositsFundTransfer, craftgate.FundTransferDepositRequest{Price: price.toAmount(), Currency: "TRY", BuyerMemberID: member})
-					if w.Code == http.StatusOK {
-						mu.Lock()
-						deposited += price
-						mu.Unlock()
-					}
-				case 1:
-					w = do(t, m, http.MethodPost, craftgate.PathRemittancesSend, craftgate.RemittanceRequest{MemberID: member, Price: price.toAmount(), Currency: "TRY", Description: "gift"})
-				case 2:
-					w = do(t, m, http.MethodPost, craftgate.PathRemittancesReceive, craftgate.RemittanceRequest{MemberID: member, Price: (3 * price).toAmount(), Currency: "TRY", Description: "back"})
-				}
-				if w.Code != http.StatusOK && w.Code != http.StatusBadRequest {
-					t.Errorf("status %d: %s", w.Code, w.Body.String())
-					return
-				}
+	concurrently(t, workers, perWorker, 0, func(x uint64) *httptest.ResponseRecorder {
+		member := ids[x%members]
+		price := money(1+x>>8%5000) * moneyCent // 0.01 .. 50.00
+		switch x >> 40 % 3 {
+		case 0:
+			w := do(t, m, http.MethodPost, craftgate.PathDepositsFundTransfer, craftgate.FundTransferDepositRequest{Price: price.toAmount(), Currency: "TRY", BuyerMemberID: member})
+			if w.Code == http.StatusOK {
+				mu.Lock()
+				deposited += price
+				mu.Unlock()
 			}
-		}()
-	}
-	wg.Wait()
+			return w
+		case 1:
+			return do(t, m, http.MethodPost, craftgate.PathRemittancesSend, craftgate.RemittanceRequest{MemberID: member, Price: price.toAmount(), Currency: "TRY", Description: "gift"})
+		default:
+			return do(t, m, http.MethodPost, craftgate.PathRemittancesReceive, craftgate.RemittanceRequest{MemberID: member, Price: (3 * price).toAmount(), Currency: "TRY", Description: "back"})
+		}
+	})
 	if total := walletsBalanced(t, m); total != deposited {
 		t.Fatalf("wallets hold %s, deposits brought %s", total, deposited)
 	}

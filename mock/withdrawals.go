@@ -114,11 +114,7 @@ func (m *Mock) withdrawPayouts(from, to int64) []*payout {
 }
 
 // createWithdraw serves POST /wallet/v1/withdraws.
-func (m *Mock) createWithdraw(c *call) error {
-	var req craftgate.CreateWithdrawRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) createWithdraw(c *call, req craftgate.CreateWithdrawRequest) error {
 	switch {
 	case req.MemberID <= 0:
 		return errRequired("memberId")
@@ -134,33 +130,40 @@ func (m *Mock) createWithdraw(c *call) error {
 		return errValidation(CodeInvalidCurrency, "currency must be a currency code such as TRY, got "+strconv.Quote(truncate(req.Currency, 10)))
 	}
 	now := m.nowUnix()
-	var evs []walletEvent
-	b := &m.book
-	b.mu.Lock()
-	w, e := b.memberWalletOf(req.MemberID, "memberId")
-	switch {
-	case e != nil:
-	case w.currency != ci:
-		e = errValidation(CodeWalletCurrencyMismatch, "currency "+req.Currency+": the wallet of member "+strconv.FormatInt(req.MemberID, 10)+
-			" holds "+craftgate.Currencies[w.currency])
-	case price > w.amount:
-		e = errValidation(CodeInsufficientWalletBalance, "price "+price.String()+" exceeds the balance "+w.amount.String()+
-			" of the wallet of member "+strconv.FormatInt(req.MemberID, 10))
-	}
-	if e != nil {
-		b.mu.Unlock()
-		return e
-	}
-	r := &m.recon
-	r.mu.Lock()
-	wd := &withdrawal{id: r.newID(), memberID: req.MemberID, created: now, price: price, currency: ci, description: req.Description}
-	e = b.move(w, -price, walletTxWithdraw, wd.id, now, &evs)
-	if e == nil {
+	return m.sendWithdrawal(c, func(evs *[]walletEvent) (craftgate.Withdraw, *apiError) {
+		w, e := m.book.memberWalletOf(req.MemberID, "memberId")
+		switch {
+		case e != nil:
+			return craftgate.Withdraw{}, e
+		case w.currency != ci:
+			return craftgate.Withdraw{}, errValidation(CodeWalletCurrencyMismatch, "currency "+req.Currency+": the wallet of member "+
+				strconv.FormatInt(req.MemberID, 10)+" holds "+craftgate.Currencies[w.currency])
+		case price > w.amount:
+			return craftgate.Withdraw{}, errValidation(CodeInsufficientWalletBalance, "price "+price.String()+" exceeds the balance "+
+				w.amount.String()+" of the wallet of member "+strconv.FormatInt(req.MemberID, 10))
+		}
+		r := &m.recon
+		wd := &withdrawal{id: r.newID(), memberID: req.MemberID, created: now, price: price, currency: ci, description: req.Description}
+		if e := m.book.move(w, -price, walletTxWithdraw, wd.id, now, evs); e != nil {
+			return craftgate.Withdraw{}, e
+		}
 		r.withdraws = bounded(r.withdraws, wd)
-	}
-	out := m.renderWithdraw(wd, nil)
-	r.mu.Unlock()
-	b.mu.Unlock()
+		return m.renderWithdraw(wd, nil), nil
+	})
+}
+
+// sendWithdrawal answers a withdrawal call with what change returns, made
+// with the book's and then recon's lock held; the webhooks of the wallet
+// movements change records in evs are sent after both are released.
+func (m *Mock) sendWithdrawal(c *call, change func(evs *[]walletEvent) (craftgate.Withdraw, *apiError)) error {
+	var evs []walletEvent
+	out, e := func() (craftgate.Withdraw, *apiError) {
+		m.book.mu.Lock()
+		defer m.book.mu.Unlock()
+		m.recon.mu.Lock()
+		defer m.recon.mu.Unlock()
+		return change(&evs)
+	}()
 	if e != nil {
 		return e
 	}
@@ -183,12 +186,8 @@ func (m *Mock) withdrawOf(c *call) (*withdrawal, *apiError) {
 // cancelWithdraw serves POST /wallet/v1/withdraws/{id}/cancel.
 func (m *Mock) cancelWithdraw(c *call) error {
 	now := m.nowUnix()
-	var evs []walletEvent
 	b := &m.book
-	b.mu.Lock()
-	r := &m.recon
-	r.mu.Lock()
-	out, e := func() (craftgate.Withdraw, *apiError) {
+	return m.sendWithdrawal(c, func(evs *[]walletEvent) (craftgate.Withdraw, *apiError) {
 		w, e := m.withdrawOf(c)
 		if e != nil {
 			return craftgate.Withdraw{}, e
@@ -201,44 +200,29 @@ func (m *Mock) cancelWithdraw(c *call) error {
 		if e != nil {
 			return craftgate.Withdraw{}, e
 		}
-		if e := b.move(wl, w.price, walletTxCancelWithdraw, w.id, now, &evs); e != nil {
+		if e := b.move(wl, w.price, walletTxCancelWithdraw, w.id, now, evs); e != nil {
 			return craftgate.Withdraw{}, e
 		}
 		w.cancelled = true
 		return m.renderWithdraw(w, nil), nil
-	}()
-	r.mu.Unlock()
-	b.mu.Unlock()
-	if e != nil {
-		return e
-	}
-	m.emitWallet(evs)
-	c.sendData(http.StatusOK, out)
-	return nil
+	})
 }
 
 // retrieveWithdraw serves GET /wallet/v1/withdraws/{id}.
 func (m *Mock) retrieveWithdraw(c *call) error {
-	r := &m.recon
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	w, e := m.withdrawOf(c)
-	if e != nil {
-		return e
-	}
-	c.sendData(http.StatusOK, m.renderWithdraw(w, nil))
-	return nil
+	return sendLocked(c, &m.recon.mu, func() (craftgate.Withdraw, *apiError) {
+		w, e := m.withdrawOf(c)
+		if e != nil {
+			return craftgate.Withdraw{}, e
+		}
+		return m.renderWithdraw(w, nil), nil
+	})
 }
 
 // searchWithdraws serves GET /wallet/v1/withdraws, newest first. The
 // member is memberId (the documentation's name) or walletId (what the Go
 // client sends for it).
-func (m *Mock) searchWithdraws(c *call) error {
-	q := c.r.URL.Query()
-	page, size, e := paging(q)
-	if e != nil {
-		return e
-	}
+func (m *Mock) searchWithdraws(c *call, q searchQuery) error {
 	member, e := queryInt(q, "memberId")
 	if e != nil {
 		return e
@@ -251,9 +235,8 @@ func (m *Mock) searchWithdraws(c *call) error {
 	cur, e1 := queryCurrency(q)
 	lo, hasLo, e2 := queryMoney(q, "minWithdrawPrice")
 	hi, hasHi, e3 := queryMoney(q, "maxWithdrawPrice")
-	from, e4 := m.queryDate(q, "minCreatedDate")
-	to, e5 := m.queryDate(q, "maxCreatedDate")
-	if e := errs(e1, e2, e3, e4, e5); e != nil {
+	from, to, e4 := m.queryDates(q, "minCreatedDate", "maxCreatedDate")
+	if e := errs(e1, e2, e3, e4); e != nil {
 		return e
 	}
 	status := q.Get("payoutStatus")
@@ -275,7 +258,7 @@ func (m *Mock) searchWithdraws(c *call) error {
 		all = append(all, out)
 	}
 	r.mu.Unlock()
-	c.sendData(http.StatusOK, paged(all, page, size))
+	c.sendData(http.StatusOK, paged(all, q.page, q.size))
 	return nil
 }
 
@@ -283,11 +266,7 @@ func (m *Mock) searchWithdraws(c *call) error {
 // merchant refunded the whole (remaining) payment by other means, so the
 // mock records it as refunded without asking the bank or moving wallet
 // money, and answers the transaction refunds it recorded as {items}.
-func (m *Mock) markAsRefunded(c *call) error {
-	var req craftgate.MarkAsRefundedRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) markAsRefunded(c *call, req craftgate.MarkAsRefundedRequest) error {
 	if req.PaymentID <= 0 {
 		return errRequired("paymentId")
 	}
@@ -337,11 +316,7 @@ func (m *Mock) markAsRefunded(c *call) error {
 
 // markTxAsRefunded serves POST
 // /payment/v1/refund-transactions/mark-as-refunded.
-func (m *Mock) markTxAsRefunded(c *call) error {
-	var req craftgate.MarkTransactionAsRefundedRequest
-	if e := decodeJSON(c.body, &req); e != nil {
-		return e
-	}
+func (m *Mock) markTxAsRefunded(c *call, req craftgate.MarkTransactionAsRefundedRequest) error {
 	if req.PaymentTransactionID <= 0 {
 		return errRequired("paymentTransactionId")
 	}
