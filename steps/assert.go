@@ -158,3 +158,46 @@ func expectValidationError(subject string, err error, code string) error {
 	}
 	return m.err(subject)
 }
+
+// withAmount parses the amount a step names and gets what the step
+// compares it with (the payment, the refund, ...): the start of every step
+// that checks an amount against something the scenario made.
+func withAmount[T any](amount string, get func() (T, error)) (craftgate.Amount, T, error) {
+	want, err := ParseAmount(amount)
+	if err != nil {
+		var zero T
+		return want, zero, err
+	}
+	v, err := get()
+	return want, v, err
+}
+
+// expectDone fails a step whose call failed, with "expected <what>, got
+// <what the call returned>"; what (format and args) is formatted only
+// then. It returns nil when err is nil.
+func expectDone(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("expected %s, got %s", fmt.Sprintf(format, args...), describeErr(err))
+}
+
+// expectRefused checks that err is the provider's error envelope with an
+// HTTP status from lo to hi; otherwise the step fails with "expected
+// <what>, got <what the call returned>" (what is formatted only then).
+func expectRefused(err error, lo, hi int, format string, args ...any) error {
+	if ce := craftgate.AsError(err); ce != nil && ce.HTTPStatus >= lo && ce.HTTPStatus <= hi {
+		return nil
+	}
+	return fmt.Errorf("expected %s, got %s", fmt.Sprintf(format, args...), describeErr(err))
+}
+
+// expectStatus is expectRefused for exactly one HTTP status.
+func expectStatus(err error, status int, format string, args ...any) error {
+	return expectRefused(err, status, status, format, args...)
+}
+
+// expect4xx is expectRefused for any client error (HTTP 4xx).
+func expect4xx(err error, format string, args ...any) error {
+	return expectRefused(err, 400, 499, format, args...)
+}

@@ -315,11 +315,7 @@ func (w *World) checkoutNotRetrievable(ctx context.Context) error {
 	if err == nil {
 		return fmt.Errorf("expected the checkout form's token to retrieve no payment, got payment %d (%s)", p.ID, p.PaymentStatus)
 	}
-	ce := craftgate.AsError(err)
-	if ce == nil || ce.HTTPStatus < 400 || ce.HTTPStatus > 499 {
-		return fmt.Errorf("expected the retrieval by token to be refused (HTTP 4xx in the error envelope), got %s", describeErr(err))
-	}
-	return nil
+	return expect4xx(err, "the retrieval by token to be refused (HTTP 4xx in the error envelope)")
 }
 
 // checkoutPageExpired opens the page as the buyer would after expiry.
@@ -404,8 +400,5 @@ func (w *World) expireCheckout(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := w.client.ExpireCheckoutPayment(ctx, co.Token); err != nil {
-		return fmt.Errorf("expected the checkout form to be expired, got %s", describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.ExpireCheckoutPayment(ctx, co.Token), "the checkout form to be expired")
 }

@@ -244,10 +244,7 @@ func (w *World) deleteLink(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := w.client.DeleteProduct(ctx, p.ID); err != nil {
-		return fmt.Errorf("expected the payment link to be deleted, got %s", describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.DeleteProduct(ctx, p.ID), "the payment link to be deleted")
 }
 
 // linkPaymentMatches compares the payment with the link it was made on.
@@ -391,17 +388,10 @@ func (w *World) linkGone(ctx context.Context) error {
 		return err
 	}
 	_, err = w.client.RetrieveProduct(ctx, p.ID)
-	if ce := craftgate.AsError(err); ce == nil || ce.HTTPStatus != http.StatusNotFound {
-		return fmt.Errorf("expected the deleted payment link to be not found (HTTP 404), got %s", describeErr(err))
-	}
-	return nil
+	return expectStatus(err, http.StatusNotFound, "the deleted payment link to be not found (HTTP 404)")
 }
 
 func (w *World) linkRefused(context.Context) error {
 	x := w.lk()
-	ce := craftgate.AsError(x.err)
-	if ce == nil || ce.HTTPStatus != http.StatusBadRequest {
-		return fmt.Errorf("expected the payment link to be refused as a validation error (HTTP 400), got %s", describeErr(x.err))
-	}
-	return nil
+	return expectStatus(x.err, http.StatusBadRequest, "the payment link to be refused as a validation error (HTTP 400)")
 }

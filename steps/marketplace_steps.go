@@ -336,9 +336,5 @@ func (w *World) settlementAnswers(status string) error {
 }
 
 func (w *World) changeRefused(context.Context) error {
-	ce := craftgate.AsError(w.mkt().err)
-	if ce == nil || ce.HTTPStatus != 400 {
-		return fmt.Errorf("expected the change to be refused with HTTP 400, got %s", describeErr(w.mkt().err))
-	}
-	return nil
+	return expectStatus(w.mkt().err, 400, "the change to be refused with HTTP 400")
 }

@@ -390,10 +390,7 @@ func (w *World) setPosStatus(ctx context.Context, status string) error {
 	if err != nil {
 		return err
 	}
-	if err := w.client.UpdateMerchantPosStatus(ctx, p.ID, status); err != nil {
-		return fmt.Errorf("expected the POS status to change, got %s", describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.UpdateMerchantPosStatus(ctx, p.ID, status), "the POS status to change")
 }
 
 func (w *World) payOnPos(ctx context.Context, spec string) error {
@@ -453,10 +450,7 @@ func (w *World) deletePos(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := w.client.DeleteMerchantPos(ctx, p.ID); err != nil {
-		return fmt.Errorf("expected the POS to be deleted, got %s", describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.DeleteMerchantPos(ctx, p.ID), "the POS to be deleted")
 }
 
 func (w *World) posGone(ctx context.Context) error {
@@ -465,10 +459,7 @@ func (w *World) posGone(ctx context.Context) error {
 		return err
 	}
 	_, err = w.client.RetrieveMerchantPos(ctx, p.ID)
-	if ce := craftgate.AsError(err); ce == nil || ce.HTTPStatus != http.StatusNotFound {
-		return fmt.Errorf("expected POS %d to be gone (HTTP 404), got %s", p.ID, describeErr(err))
-	}
-	return nil
+	return expectStatus(err, http.StatusNotFound, "POS %d to be gone (HTTP 404)", p.ID)
 }
 
 func (w *World) posFound(ctx context.Context) error {

@@ -376,11 +376,7 @@ func (w *World) paymentPhase(phase string, threeDS bool) error {
 }
 
 func (w *World) paymentPrices(amount, currency string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	p, err := w.requirePayment()
+	want, p, err := withAmount(amount, w.requirePayment)
 	if err != nil {
 		return err
 	}

@@ -165,11 +165,7 @@ func (w *World) requirePostAuth() (*extWorld, error) {
 }
 
 func (w *World) postAuthSucceeds(amount, currency string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	x, err := w.requirePostAuth()
+	want, x, err := withAmount(amount, w.requirePostAuth)
 	if err != nil {
 		return err
 	}
@@ -191,11 +187,7 @@ func (w *World) postAuthRejected(context.Context) error {
 	if err != nil {
 		return err
 	}
-	ce := craftgate.AsError(x.postAuthErr)
-	if ce == nil || ce.HTTPStatus < 400 || ce.HTTPStatus > 499 {
-		return fmt.Errorf("expected the post-auth of payment %d to be rejected (HTTP 4xx in the error envelope), got %s", x.postAuthID, describeErr(x.postAuthErr))
-	}
-	return nil
+	return expect4xx(x.postAuthErr, "the post-auth of payment %d to be rejected (HTTP 4xx in the error envelope)", x.postAuthID)
 }
 
 func (w *World) postAuthInvalid(context.Context) error {

@@ -187,11 +187,7 @@ func (w *World) refundIsRefund(context.Context) error {
 }
 
 func (w *World) refundReturns(amount, currency string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	r, err := w.requireRefund()
+	want, r, err := withAmount(amount, w.requireRefund)
 	if err != nil {
 		return err
 	}
@@ -275,11 +271,7 @@ func (w *World) transactionRefundRetrievable(ctx context.Context, want *craftgat
 }
 
 func (w *World) refundRejected(context.Context) error {
-	ce := craftgate.AsError(w.err)
-	if ce == nil || ce.HTTPStatus < 400 || ce.HTTPStatus > 499 {
-		return fmt.Errorf("expected the refund of payment %d to be rejected (HTTP 4xx in the error envelope), got %s", w.paymentID, describeErr(w.err))
-	}
-	return nil
+	return expect4xx(w.err, "the refund of payment %d to be rejected (HTTP 4xx in the error envelope)", w.paymentID)
 }
 
 func (w *World) refundDeclined(group string) error {

@@ -395,10 +395,10 @@ func (w *World) memberHasAddress(ctx context.Context, name, address string) erro
 // validation error whose description names field.
 func (w *World) registrationRefused(field string) error {
 	x := w.wal()
-	ce := craftgate.AsError(x.memberErr)
-	if ce == nil || ce.HTTPStatus != 400 {
-		return fmt.Errorf("expected the registration to be refused with HTTP 400, got %s", describeErr(x.memberErr))
+	if err := expectStatus(x.memberErr, 400, "the registration to be refused with HTTP 400"); err != nil {
+		return err
 	}
+	ce := craftgate.AsError(x.memberErr)
 	if !strings.Contains(ce.Description, field) {
 		return fmt.Errorf("expected the refusal to name %q, got %q", field, ce.Description)
 	}
@@ -441,11 +441,7 @@ func (w *World) searchFindsOnly(name string) error {
 }
 
 func (w *World) openWallet(ctx context.Context, name, limit string) error {
-	mb, err := w.requireMember(name)
-	if err != nil {
-		return err
-	}
-	a, err := ParseAmount(limit)
+	mb, a, err := w.memberAmount(name, limit)
 	if err != nil {
 		return err
 	}
@@ -480,12 +476,19 @@ func (w *World) memberWallet(ctx context.Context, name string) (*craftgate.Walle
 	return wl, nil
 }
 
-func (w *World) walletHolds(ctx context.Context, name, amount, currency string) error {
+// walletAmount returns the wallet of name, retrieved, and amount parsed:
+// what a step about a wallet's money compares.
+func (w *World) walletAmount(ctx context.Context, name, amount string) (*craftgate.Wallet, craftgate.Amount, error) {
 	want, err := ParseAmount(amount)
 	if err != nil {
-		return err
+		return nil, want, err
 	}
 	wl, err := w.memberWallet(ctx, name)
+	return wl, want, err
+}
+
+func (w *World) walletHolds(ctx context.Context, name, amount, currency string) error {
+	wl, want, err := w.walletAmount(ctx, name, amount)
 	if err != nil {
 		return err
 	}
@@ -497,11 +500,7 @@ func (w *World) walletHolds(ctx context.Context, name, amount, currency string) 
 
 // lastMovement checks the newest movement of the wallet of name.
 func (w *World) lastMovement(ctx context.Context, name, typ, amount string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	wl, err := w.memberWallet(ctx, name)
+	wl, want, err := w.walletAmount(ctx, name, amount)
 	if err != nil {
 		return err
 	}
@@ -524,25 +523,48 @@ func (w *World) lastMovement(ctx context.Context, name, typ, amount string) erro
 	return m.err("last movement of the wallet of " + name)
 }
 
-func (w *World) remit(ctx context.Context, receive, mustSucceed bool, amount, currency, name string) error {
+// memberAmount returns the registered member name and amount parsed: the
+// two arguments of every step that moves money for a member.
+func (w *World) memberAmount(name, amount string) (*craftgate.Member, craftgate.Amount, error) {
 	a, err := ParseAmount(amount)
 	if err != nil {
-		return err
+		return nil, a, err
 	}
 	mb, err := w.requireMember(name)
+	return mb, a, err
+}
+
+// moved remembers the outcome of a move of money (err, nil for a success)
+// for the steps that check it. A failure that is not the provider's
+// answer, or any failure of a move that must succeed, fails the step; the
+// message, the move's description, is formatted only then.
+func (w *World) moved(err error, mustSucceed bool, format string, args ...any) error {
+	w.wal().moveErr, w.err = err, err
+	switch {
+	case err == nil:
+		return nil
+	case craftgate.AsError(err) == nil:
+		return fmt.Errorf("steps: %s: %w", fmt.Sprintf(format, args...), err)
+	case mustSucceed:
+		return fmt.Errorf("steps: %s: %s", fmt.Sprintf(format, args...), describeErr(err))
+	}
+	return nil
+}
+
+func (w *World) remit(ctx context.Context, receive, mustSucceed bool, amount, currency, name string) error {
+	mb, a, err := w.memberAmount(name, amount)
 	if err != nil {
 		return err
 	}
 	x := w.wal()
 	req := &craftgate.RemittanceRequest{MemberID: mb.ID, Price: a, Currency: currency, Description: "gatecheck " + newConversationID()}
 	if receive {
-		x.remittance, x.moveErr = w.client.ReceiveRemittance(ctx, req)
+		x.remittance, err = w.client.ReceiveRemittance(ctx, req)
 	} else {
-		x.remittance, x.moveErr = w.client.SendRemittance(ctx, req)
+		x.remittance, err = w.client.SendRemittance(ctx, req)
 	}
-	w.err = x.moveErr
-	if x.moveErr != nil && (craftgate.AsError(x.moveErr) == nil || mustSucceed) {
-		return fmt.Errorf("steps: remittance of %s %s for %q: %s", amount, currency, name, describeErr(x.moveErr))
+	if err := w.moved(err, mustSucceed, "remittance of %s %s for %q", amount, currency, name); err != nil {
+		return err
 	}
 	if x.remittance != nil {
 		w.note(EvidenceRemittance, "remittance "+strconv.FormatInt(x.remittance.ID, 10), "")
@@ -572,33 +594,31 @@ func (w *World) remittanceRetrievable(ctx context.Context) error {
 // payment, was refused with HTTP 400.
 func (w *World) moveRefused(context.Context) error {
 	err := w.err
-	ce := craftgate.AsError(err)
-	if ce == nil || ce.HTTPStatus != 400 {
-		return fmt.Errorf("expected the move to be refused with HTTP 400, got %s", describeErr(err))
+	return expectStatus(err, 400, "the move to be refused with HTTP 400")
+}
+
+// cardDeposit is the top-up of the wallet of name with amount in currency
+// from the card spec.
+func (w *World) cardDeposit(name, amount, currency, spec string) (CardChoice, craftgate.DepositRequest, error) {
+	mb, a, err := w.memberAmount(name, amount)
+	if err != nil {
+		return CardChoice{}, craftgate.DepositRequest{}, err
 	}
-	return nil
+	card, err := ParseCard(w.cards, spec)
+	return card, craftgate.DepositRequest{Price: a, Currency: currency, BuyerMemberID: mb.ID,
+		ConversationID: newConversationID(), Card: &craftgate.Card{CardHolderName: cardHolderName, CardNumber: card.Number,
+			ExpireMonth: defaultExpireMonth, ExpireYear: defaultExpireYear, CVC: card.DefaultCVC()}}, err
 }
 
 func (w *World) topUp(ctx context.Context, name string, mustSucceed bool, amount, currency, spec string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	mb, err := w.requireMember(name)
+	card, req, err := w.cardDeposit(name, amount, currency, spec)
 	if err != nil {
 		return err
 	}
 	x := w.wal()
-	x.deposit, x.moveErr = w.client.Deposit(ctx, &craftgate.DepositRequest{Price: a, Currency: currency, BuyerMemberID: mb.ID,
-		ConversationID: newConversationID(), Card: &craftgate.Card{CardHolderName: cardHolderName, CardNumber: card.Number,
-			ExpireMonth: defaultExpireMonth, ExpireYear: defaultExpireYear, CVC: card.DefaultCVC()}})
-	w.err = x.moveErr
-	if x.moveErr != nil && (craftgate.AsError(x.moveErr) == nil || mustSucceed) {
-		return fmt.Errorf("steps: top-up of %s %s with %s: %s", amount, currency, card, describeErr(x.moveErr))
+	x.deposit, err = w.client.Deposit(ctx, &req)
+	if err := w.moved(err, mustSucceed, "top-up of %s %s with %s", amount, currency, card); err != nil {
+		return err
 	}
 	w.card = card
 	w.note(EvidenceCard, craftgate.MaskPAN(card.Number), craftgate.StepNon3DSPayment)
@@ -612,15 +632,7 @@ func (w *World) topUp(ctx context.Context, name string, mustSucceed bool, amount
 // through the bank's page is then the 3-D Secure payment's
 // (threeds_steps.go), and the merchant completes it as a top-up.
 func (w *World) startThreeDSTopUp(ctx context.Context, name, amount, currency, spec string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	mb, err := w.requireMember(name)
+	card, dep, err := w.cardDeposit(name, amount, currency, spec)
 	if err != nil {
 		return err
 	}
@@ -629,10 +641,7 @@ func (w *World) startThreeDSTopUp(ctx context.Context, name, amount, currency, s
 		return err
 	}
 	w.startPayment(card, nil)
-	req := &craftgate.InitThreeDSDepositRequest{DepositRequest: craftgate.DepositRequest{Price: a, Currency: currency,
-		BuyerMemberID: mb.ID, ConversationID: newConversationID(), Card: &craftgate.Card{CardHolderName: cardHolderName,
-			CardNumber: card.Number, ExpireMonth: defaultExpireMonth, ExpireYear: defaultExpireYear, CVC: card.DefaultCVC()}},
-		CallbackURL: cb}
+	req := &craftgate.InitThreeDSDepositRequest{DepositRequest: dep, CallbackURL: cb}
 	if w.callbackVersion == 2 {
 		req.AdditionalParams = map[string]any{craftgate.ThreeDSCallbackVersionParam: 2}
 	}
@@ -653,11 +662,10 @@ func (w *World) completeThreeDSTopUp(ctx context.Context) error {
 	if w.paymentID == 0 || w.threeDS == nil {
 		return errors.New("steps: no 3-D Secure top-up to complete: start one first")
 	}
-	x := w.wal()
-	x.deposit, x.moveErr = w.client.CompleteThreeDSDeposit(ctx, w.paymentID)
-	w.err = x.moveErr
-	if x.moveErr != nil && craftgate.AsError(x.moveErr) == nil {
-		return fmt.Errorf("steps: completing top-up %d: %w", w.paymentID, x.moveErr)
+	d, err := w.client.CompleteThreeDSDeposit(ctx, w.paymentID)
+	w.wal().deposit = d
+	if err := w.moved(err, false, "completing top-up %d", w.paymentID); err != nil {
+		return err
 	}
 	w.note(EvidenceCard, craftgate.MaskPAN(w.card.Number), craftgate.StepThreeDSComplete)
 	return nil
@@ -681,18 +689,14 @@ func (w *World) topUpSucceeds(context.Context) error {
 }
 
 func (w *World) topUpRefused(context.Context) error {
-	ce := craftgate.AsError(w.wal().moveErr)
-	if ce == nil || ce.HTTPStatus < 400 || ce.HTTPStatus > 499 {
-		return fmt.Errorf("expected the top-up to be refused, got %s", describeErr(w.wal().moveErr))
-	}
-	return nil
+	return expect4xx(w.wal().moveErr, "the top-up to be refused")
 }
 
 func (w *World) topUpDeclined(group string) error {
-	ce := craftgate.AsError(w.wal().moveErr)
-	if ce == nil || ce.HTTPStatus != 422 {
-		return fmt.Errorf("expected the top-up to be declined with HTTP 422, got %s", describeErr(w.wal().moveErr))
+	if err := expectStatus(w.wal().moveErr, 422, "the top-up to be declined with HTTP 422"); err != nil {
+		return err
 	}
+	ce := craftgate.AsError(w.wal().moveErr)
 	if ce.Group != group {
 		return fmt.Errorf("expected the top-up to be declined with error group %s, got %s", group, ce.Group)
 	}
@@ -700,11 +704,7 @@ func (w *World) topUpDeclined(group string) error {
 }
 
 func (w *World) fundTransfer(ctx context.Context, amount, currency, name string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	mb, err := w.requireMember(name)
+	mb, a, err := w.memberAmount(name, amount)
 	if err != nil {
 		return err
 	}
@@ -749,11 +749,7 @@ func (w *World) payFromWallet(ctx context.Context, name, amount, spec string) er
 }
 
 func (w *World) isWalletPayment(kind, amount string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	p, err := w.requirePayment()
+	want, p, err := withAmount(amount, w.requirePayment)
 	if err != nil {
 		return err
 	}
@@ -809,11 +805,7 @@ func (w *World) refundSplit(wallet, bank string) error {
 // payment's journey (apm_steps.go): the wallet is credited when the
 // payment succeeds.
 func (w *World) startAPMTopUp(ctx context.Context, name, amount, currency, apmType string, identity *string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	mb, err := w.requireMember(name)
+	mb, a, err := w.memberAmount(name, amount)
 	if err != nil {
 		return err
 	}
