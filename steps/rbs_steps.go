@@ -78,9 +78,9 @@ func rbsDefinitions() []Definition {
 		{`^the RBS order was paid by "([A-Z0-9_]+)"$`, rbsStep(1, (*World).rbsPaidBy)},
 		{`^the router reports the order's state as "([A-Z_]+)"$`, rbsStep(1, (*World).rbsRouterState)},
 
-		{`^the merchant deposits the whole amount$`, rbsStep(0, (*World).rbsDepositAll)},
+		{`^the merchant deposits the whole amount$`, rbsStep(0, (*World).rbsDeposit)},
 		{`^the merchant deposits ` + reAmountCur + `$`, rbsStep(2, (*World).rbsDeposit)},
-		{`^the merchant reverses the RBS order$`, rbsStep(0, (*World).rbsReverseAll)},
+		{`^the merchant reverses the RBS order$`, rbsStep(0, (*World).rbsReverse)},
 		{`^the merchant reverses ` + reAmountCur + `$`, rbsStep(2, (*World).rbsReverse)},
 		{`^the merchant refunds ` + reAmountCur + `$`, rbsStep(2, (*World).rbsRefund)},
 		{`^the RBS gateway's day has ended$`, rbsStep(0, (*World).rbsDayEnded)},
@@ -530,51 +530,40 @@ func minorOf(amount, currency string) (int64, error) {
 	return rbs.ToMinor(a.Decimal, cur)
 }
 
-func (w *World) rbsDepositAll(ctx context.Context, rw *rbsWorld, _ []string) error {
+// rbsMove runs one of the merchant's moves on the order (deposit,
+// reverse, refund) for the amount and currency the step names (a), or,
+// when it names none, with amount 0: the whole amount. The gateway's
+// refusal is kept for the next step.
+func rbsMove(rw *rbsWorld, a []string, move func(orderID string, amount int64) error) error {
 	if err := rw.needOrder(); err != nil {
 		return err
 	}
-	return rbsKeep(rw, rw.current().Deposit(ctx, &rbs.DepositRequest{OrderID: rw.order.OrderID}))
+	var n int64
+	if len(a) == 2 {
+		var err error
+		if n, err = minorOf(a[0], a[1]); err != nil {
+			return err
+		}
+	}
+	return rbsKeep(rw, move(rw.order.OrderID, n))
 }
 
 func (w *World) rbsDeposit(ctx context.Context, rw *rbsWorld, a []string) error {
-	if err := rw.needOrder(); err != nil {
-		return err
-	}
-	n, err := minorOf(a[0], a[1])
-	if err != nil {
-		return err
-	}
-	return rbsKeep(rw, rw.current().Deposit(ctx, &rbs.DepositRequest{OrderID: rw.order.OrderID, Amount: n}))
-}
-
-func (w *World) rbsReverseAll(ctx context.Context, rw *rbsWorld, _ []string) error {
-	if err := rw.needOrder(); err != nil {
-		return err
-	}
-	return rbsKeep(rw, rw.current().Reverse(ctx, &rbs.ReverseRequest{OrderID: rw.order.OrderID}))
+	return rbsMove(rw, a, func(id string, n int64) error {
+		return rw.current().Deposit(ctx, &rbs.DepositRequest{OrderID: id, Amount: n})
+	})
 }
 
 func (w *World) rbsReverse(ctx context.Context, rw *rbsWorld, a []string) error {
-	if err := rw.needOrder(); err != nil {
-		return err
-	}
-	n, err := minorOf(a[0], a[1])
-	if err != nil {
-		return err
-	}
-	return rbsKeep(rw, rw.current().Reverse(ctx, &rbs.ReverseRequest{OrderID: rw.order.OrderID, Amount: n}))
+	return rbsMove(rw, a, func(id string, n int64) error {
+		return rw.current().Reverse(ctx, &rbs.ReverseRequest{OrderID: id, Amount: n})
+	})
 }
 
 func (w *World) rbsRefund(ctx context.Context, rw *rbsWorld, a []string) error {
-	if err := rw.needOrder(); err != nil {
-		return err
-	}
-	n, err := minorOf(a[0], a[1])
-	if err != nil {
-		return err
-	}
-	return rbsKeep(rw, rw.current().Refund(ctx, &rbs.RefundRequest{OrderID: rw.order.OrderID, Amount: n}))
+	return rbsMove(rw, a, func(id string, n int64) error {
+		return rw.current().Refund(ctx, &rbs.RefundRequest{OrderID: id, Amount: n})
+	})
 }
 
 func (w *World) rbsDayEnded(ctx context.Context, rw *rbsWorld, _ []string) error {
