@@ -205,14 +205,11 @@ func (w *World) apmWaits(action string) error {
 }
 
 func (w *World) apmSucceedsAtOnce() error {
-	init, err := w.requireAPM()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("additionalAction", craftgate.ApmActionNone, init.AdditionalAction)
-	m.check("paymentStatus", craftgate.StatusSuccess, init.PaymentStatus)
-	return m.errf("APM payment %d (%s)", init.PaymentID, w.apm.apmType)
+	return verify(w.requireAPM, func(init *craftgate.InitApmPaymentResponse, m *mismatches) error {
+		m.check("additionalAction", craftgate.ApmActionNone, init.AdditionalAction)
+		m.check("paymentStatus", craftgate.StatusSuccess, init.PaymentStatus)
+		return m.errf("APM payment %d (%s)", init.PaymentID, w.apm.apmType)
+	})
 }
 
 // atAPMProvider plays the buyer's browser: the redirectUrl (or the

@@ -201,3 +201,16 @@ func expectStatus(err error, status int, format string, args ...any) error {
 func expect4xx(err error, format string, args ...any) error {
 	return expectRefused(err, 400, 499, format, args...)
 }
+
+// verify is the body of a step that checks something the scenario made:
+// get returns it (its error, such as "nothing made yet", fails the step
+// as it is) and check records the differences in m and reports them,
+// usually with m.errf.
+func verify[T any](get func() (T, error), check func(v T, m *mismatches) error) error {
+	v, err := get()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	return check(v, &m)
+}

@@ -188,27 +188,24 @@ func (w *World) singleCostsPrice(context.Context) error {
 // (installments add a maturity difference, never a discount) and its
 // installments add up to the total within a cent per installment.
 func (w *World) noOptionBelowPrice(context.Context) error {
-	it, err := w.requireInstallment()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	cent := craftgate.MustAmount("0.01")
-	for _, p := range it.InstallmentPrices {
-		if p.TotalPrice.LessThan(w.price.Decimal) {
-			m.addf("%d installments: totalPrice %s is below the price %s", p.InstallmentNumber, fmtAmount(p.TotalPrice), fmtAmount(w.price))
+	return verify(w.requireInstallment, func(it *craftgate.Installment, m *mismatches) error {
+		cent := craftgate.MustAmount("0.01")
+		for _, p := range it.InstallmentPrices {
+			if p.TotalPrice.LessThan(w.price.Decimal) {
+				m.addf("%d installments: totalPrice %s is below the price %s", p.InstallmentNumber, fmtAmount(p.TotalPrice), fmtAmount(w.price))
+			}
+			n := int64(p.InstallmentNumber)
+			if n < 1 {
+				m.addf("installmentNumber %d", p.InstallmentNumber)
+				continue
+			}
+			sum := p.InstallmentPrice.Mul(craftgate.MustAmount(fmt.Sprint(n)).Decimal)
+			if sum.Sub(p.TotalPrice.Decimal).Abs().GreaterThan(cent.Mul(craftgate.MustAmount(fmt.Sprint(n)).Decimal)) {
+				m.addf("%d installments of %s do not add up to totalPrice %s", n, fmtAmount(p.InstallmentPrice), fmtAmount(p.TotalPrice))
+			}
 		}
-		n := int64(p.InstallmentNumber)
-		if n < 1 {
-			m.addf("installmentNumber %d", p.InstallmentNumber)
-			continue
-		}
-		sum := p.InstallmentPrice.Mul(craftgate.MustAmount(fmt.Sprint(n)).Decimal)
-		if sum.Sub(p.TotalPrice.Decimal).Abs().GreaterThan(cent.Mul(craftgate.MustAmount(fmt.Sprint(n)).Decimal)) {
-			m.addf("%d installments of %s do not add up to totalPrice %s", n, fmtAmount(p.InstallmentPrice), fmtAmount(p.TotalPrice))
-		}
-	}
-	return m.errf("installment search for %s", w.x().lookedUp)
+		return m.errf("installment search for %s", w.x().lookedUp)
+	})
 }
 
 func (w *World) installmentsDescribeCard(context.Context) error {
@@ -281,23 +278,17 @@ func describedAsCatalogue(c CardChoice, b craftgate.BinNumber) mismatches {
 }
 
 func (w *World) binCommercial(want bool) error {
-	b, err := w.requireBin()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("commercial", want, b.Commercial)
-	return m.errf("BIN of %s", w.x().lookedUp)
+	return verify(w.requireBin, func(b *craftgate.BinNumber, m *mismatches) error {
+		m.check("commercial", want, b.Commercial)
+		return m.errf("BIN of %s", w.x().lookedUp)
+	})
 }
 
 func (w *World) binAssociation(want string) error {
-	b, err := w.requireBin()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("cardAssociation", want, b.CardAssociation)
-	return m.errf("BIN of %s", w.x().lookedUp)
+	return verify(w.requireBin, func(b *craftgate.BinNumber, m *mismatches) error {
+		m.check("cardAssociation", want, b.CardAssociation)
+		return m.errf("BIN of %s", w.x().lookedUp)
+	})
 }
 
 func (w *World) paidInOption(n string) error {
@@ -324,19 +315,16 @@ func (w *World) paidInOption(n string) error {
 // reported as merchantCommissionRateAmount = paidPrice - price, and is
 // shared among the items.
 func (w *World) maturityDifference(context.Context) error {
-	p, err := w.requirePayment()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.amount("merchantCommissionRateAmount (paidPrice - price)", p.PaidPrice.Sub(p.Price), p.MerchantCommissionRateAmount)
-	if !p.PaidPrice.GreaterThan(p.Price.Decimal) {
-		m.addf("paidPrice %s: expected it above the price %s", fmtAmount(p.PaidPrice), fmtAmount(p.Price))
-	}
-	sum := craftgate.Amount{}
-	for _, tx := range p.PaymentTransactions {
-		sum = sum.Add(tx.PaidPrice)
-	}
-	m.amount("sum of paymentTransactions[].paidPrice", p.PaidPrice, sum)
-	return m.errf("payment %d", p.ID)
+	return verify(w.requirePayment, func(p *craftgate.Payment, m *mismatches) error {
+		m.amount("merchantCommissionRateAmount (paidPrice - price)", p.PaidPrice.Sub(p.Price), p.MerchantCommissionRateAmount)
+		if !p.PaidPrice.GreaterThan(p.Price.Decimal) {
+			m.addf("paidPrice %s: expected it above the price %s", fmtAmount(p.PaidPrice), fmtAmount(p.Price))
+		}
+		sum := craftgate.Amount{}
+		for _, tx := range p.PaymentTransactions {
+			sum = sum.Add(tx.PaidPrice)
+		}
+		m.amount("sum of paymentTransactions[].paidPrice", p.PaidPrice, sum)
+		return m.errf("payment %d", p.ID)
+	})
 }

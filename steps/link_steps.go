@@ -275,19 +275,16 @@ func (w *World) requireLinkPayment() (*craftgate.Payment, error) {
 }
 
 func (w *World) linkPaymentFailed(group string) error {
-	pay, err := w.requireLinkPayment()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("paymentStatus", craftgate.StatusFailure, pay.PaymentStatus)
-	m.check("paymentSource", craftgate.PaymentSourcePayByLink, pay.PaymentSource)
-	if pay.PaymentError == nil {
-		m.addf("paymentError: expected errorGroup %q, got none", group)
-	} else {
-		m.check("paymentError.errorGroup", group, pay.PaymentError.ErrorGroup)
-	}
-	return m.errf("link payment %d with %s", pay.ID, w.card)
+	return verify(w.requireLinkPayment, func(pay *craftgate.Payment, m *mismatches) error {
+		m.check("paymentStatus", craftgate.StatusFailure, pay.PaymentStatus)
+		m.check("paymentSource", craftgate.PaymentSourcePayByLink, pay.PaymentSource)
+		if pay.PaymentError == nil {
+			m.addf("paymentError: expected errorGroup %q, got none", group)
+		} else {
+			m.check("paymentError.errorGroup", group, pay.PaymentError.ErrorGroup)
+		}
+		return m.errf("link payment %d with %s", pay.ID, w.card)
+	})
 }
 
 func (w *World) linkSold(ctx context.Context, count string) error {

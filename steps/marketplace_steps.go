@@ -267,31 +267,25 @@ func (w *World) requireApproval() (*craftgate.ApprovalResponse, error) {
 }
 
 func (w *World) approvalsSucceed(context.Context) error {
-	r, err := w.requireApproval()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	for i, it := range r.Items {
-		m.check("items["+strconv.Itoa(i)+"].paymentTransactionId", w.mkt().asked[i], it.PaymentTransactionID)
-		m.check("items["+strconv.Itoa(i)+"].approvalStatus", craftgate.ApprovalSuccess, it.ApprovalStatus)
-	}
-	return m.err("approval")
+	return verify(w.requireApproval, func(r *craftgate.ApprovalResponse, m *mismatches) error {
+		for i, it := range r.Items {
+			m.check("items["+strconv.Itoa(i)+"].paymentTransactionId", w.mkt().asked[i], it.PaymentTransactionID)
+			m.check("items["+strconv.Itoa(i)+"].approvalStatus", craftgate.ApprovalSuccess, it.ApprovalStatus)
+		}
+		return m.err("approval")
+	})
 }
 
 func (w *World) noApprovalSucceeds(context.Context) error {
-	r, err := w.requireApproval()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	for i, it := range r.Items {
-		m.check("items["+strconv.Itoa(i)+"].approvalStatus", craftgate.ApprovalFailure, it.ApprovalStatus)
-		if it.FailedReason == "" {
-			m.addf("items[%d].failedReason: expected a reason, got none", i)
+	return verify(w.requireApproval, func(r *craftgate.ApprovalResponse, m *mismatches) error {
+		for i, it := range r.Items {
+			m.check("items["+strconv.Itoa(i)+"].approvalStatus", craftgate.ApprovalFailure, it.ApprovalStatus)
+			if it.FailedReason == "" {
+				m.addf("items[%d].failedReason: expected a reason, got none", i)
+			}
 		}
-	}
-	return m.err("approval")
+		return m.err("approval")
+	})
 }
 
 func (w *World) approvalFails(item, reason string) error {

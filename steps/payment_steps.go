@@ -361,18 +361,15 @@ func (w *World) paymentSucceeds(context.Context) error {
 }
 
 func (w *World) paymentPhase(phase string, threeDS bool) error {
-	p, err := w.requirePayment()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	same(&m, "paymentType", "CARD_PAYMENT", p.PaymentType)
-	same(&m, "paymentPhase", phase, p.PaymentPhase)
-	same(&m, "isThreeDS", threeDS, p.IsThreeDS)
-	if len(m) == 0 {
-		return nil // the subject is boxed and formatted only for a difference
-	}
-	return m.errf("payment %d", p.ID)
+	return verify(w.requirePayment, func(p *craftgate.Payment, m *mismatches) error {
+		same(m, "paymentType", "CARD_PAYMENT", p.PaymentType)
+		same(m, "paymentPhase", phase, p.PaymentPhase)
+		same(m, "isThreeDS", threeDS, p.IsThreeDS)
+		if len(*m) == 0 {
+			return nil // the subject is boxed and formatted only for a difference
+		}
+		return m.errf("payment %d", p.ID)
+	})
 }
 
 func (w *World) paymentPrices(amount, currency string) error {
@@ -391,27 +388,24 @@ func (w *World) paymentPrices(amount, currency string) error {
 }
 
 func (w *World) paymentTransactions(context.Context) error {
-	p, err := w.requirePayment()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	if len(p.PaymentTransactions) != len(w.items) {
-		m.addf("paymentTransactions: expected %d, one per basket item, got %d", len(w.items), len(p.PaymentTransactions))
+	return verify(w.requirePayment, func(p *craftgate.Payment, m *mismatches) error {
+		if len(p.PaymentTransactions) != len(w.items) {
+			m.addf("paymentTransactions: expected %d, one per basket item, got %d", len(w.items), len(p.PaymentTransactions))
+			return m.errf("payment %d", p.ID)
+		}
+		for i, tx := range p.PaymentTransactions {
+			if !w.items[i].Equal(tx.Price.Decimal) { // the subject is formatted only for a difference
+				m.amount(fmt.Sprintf("transaction %d price", i+1), w.items[i], tx.Price)
+			}
+			if tx.ID == 0 || slices.ContainsFunc(p.PaymentTransactions[:i], func(x craftgate.PaymentTransaction) bool { return x.ID == tx.ID }) {
+				m.addf("transaction %d id: expected a distinct id, got %d", i+1, tx.ID)
+			}
+		}
+		if len(*m) == 0 {
+			return nil // the subject is boxed and formatted only for a difference
+		}
 		return m.errf("payment %d", p.ID)
-	}
-	for i, tx := range p.PaymentTransactions {
-		if !w.items[i].Equal(tx.Price.Decimal) { // the subject is formatted only for a difference
-			m.amount(fmt.Sprintf("transaction %d price", i+1), w.items[i], tx.Price)
-		}
-		if tx.ID == 0 || slices.ContainsFunc(p.PaymentTransactions[:i], func(x craftgate.PaymentTransaction) bool { return x.ID == tx.ID }) {
-			m.addf("transaction %d id: expected a distinct id, got %d", i+1, tx.ID)
-		}
-	}
-	if len(m) == 0 {
-		return nil // the subject is boxed and formatted only for a difference
-	}
-	return m.errf("payment %d", p.ID)
+	})
 }
 
 func (w *World) paymentCard(context.Context) error {

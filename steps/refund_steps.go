@@ -147,43 +147,37 @@ func (w *World) requireRefund() (*craftgate.PaymentRefund, error) {
 }
 
 func (w *World) refundIsCancel(context.Context) error {
-	r, err := w.requireRefund()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("refundType", craftgate.RefundTypeCancel, r.RefundType)
-	m.check("status", craftgate.StatusSuccess, r.Status)
-	m.check("paymentId", w.paymentID, r.PaymentID)
-	if r.ID == 0 {
-		m.addf("id: expected the cancellation's id, got none")
-	}
-	if len(r.PaymentTransactionRefunds) != 0 {
-		m.addf("paymentTransactionRefunds: expected none for a cancellation, got %d", len(r.PaymentTransactionRefunds))
-	}
-	return m.errf("refund of payment %d", w.paymentID)
+	return verify(w.requireRefund, func(r *craftgate.PaymentRefund, m *mismatches) error {
+		m.check("refundType", craftgate.RefundTypeCancel, r.RefundType)
+		m.check("status", craftgate.StatusSuccess, r.Status)
+		m.check("paymentId", w.paymentID, r.PaymentID)
+		if r.ID == 0 {
+			m.addf("id: expected the cancellation's id, got none")
+		}
+		if len(r.PaymentTransactionRefunds) != 0 {
+			m.addf("paymentTransactionRefunds: expected none for a cancellation, got %d", len(r.PaymentTransactionRefunds))
+		}
+		return m.errf("refund of payment %d", w.paymentID)
+	})
 }
 
 func (w *World) refundIsRefund(context.Context) error {
-	r, err := w.requireRefund()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("refundType", craftgate.RefundTypeRefund, r.RefundType)
-	m.check("status", craftgate.StatusSuccess, r.Status)
-	m.check("paymentId", w.paymentID, r.PaymentID)
-	if len(r.PaymentTransactionRefunds) == 0 {
-		m.addf("paymentTransactionRefunds: expected one per refunded item, got none")
-	}
-	sum := craftgate.Amount{}
-	for i, tr := range r.PaymentTransactionRefunds {
-		m.check(fmt.Sprintf("paymentTransactionRefunds[%d].status", i), craftgate.StatusSuccess, tr.Status)
-		m.check(fmt.Sprintf("paymentTransactionRefunds[%d].paymentId", i), w.paymentID, tr.PaymentID)
-		sum = sum.Add(tr.RefundPrice)
-	}
-	m.amount("sum of paymentTransactionRefunds[].refundPrice vs refundPrice", r.RefundPrice, sum)
-	return m.errf("refund of payment %d", w.paymentID)
+	return verify(w.requireRefund, func(r *craftgate.PaymentRefund, m *mismatches) error {
+		m.check("refundType", craftgate.RefundTypeRefund, r.RefundType)
+		m.check("status", craftgate.StatusSuccess, r.Status)
+		m.check("paymentId", w.paymentID, r.PaymentID)
+		if len(r.PaymentTransactionRefunds) == 0 {
+			m.addf("paymentTransactionRefunds: expected one per refunded item, got none")
+		}
+		sum := craftgate.Amount{}
+		for i, tr := range r.PaymentTransactionRefunds {
+			m.check(fmt.Sprintf("paymentTransactionRefunds[%d].status", i), craftgate.StatusSuccess, tr.Status)
+			m.check(fmt.Sprintf("paymentTransactionRefunds[%d].paymentId", i), w.paymentID, tr.PaymentID)
+			sum = sum.Add(tr.RefundPrice)
+		}
+		m.amount("sum of paymentTransactionRefunds[].refundPrice vs refundPrice", r.RefundPrice, sum)
+		return m.errf("refund of payment %d", w.paymentID)
+	})
 }
 
 func (w *World) refundReturns(amount, currency string) error {
