@@ -345,32 +345,29 @@ func (w *World) directAPM(ctx context.Context, apmType string) error {
 // successful APM payment of apmType for the basket, each item a
 // transaction with its price, the transactions adding up to paidPrice.
 func (w *World) apmPaymentIs(ctx context.Context, apmType string) error {
-	p, err := w.current(ctx)
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("paymentStatus", craftgate.StatusSuccess, p.PaymentStatus)
-	m.check("apmType", apmType, p.ApmType)
-	m.check("paymentSource", craftgate.PaymentSourceAPI, p.PaymentSource)
-	if !p.Price.Equal(w.price.Decimal) {
-		m.addf("price: expected %s, got %s", w.price, p.Price)
-	}
-	if len(p.PaymentTransactions) != len(w.items) {
-		m.addf("paymentTransactions: expected %d, got %d", len(w.items), len(p.PaymentTransactions))
-	} else {
-		sum := craftgate.Amount{}
-		for i, tx := range p.PaymentTransactions {
-			if !tx.Price.Equal(w.items[i].Decimal) {
-				m.addf("paymentTransactions[%d].price: expected %s, got %s", i, w.items[i], tx.Price)
+	return w.verifyCurrent(ctx, func(p *craftgate.Payment, m *mismatches) error {
+		m.check("paymentStatus", craftgate.StatusSuccess, p.PaymentStatus)
+		m.check("apmType", apmType, p.ApmType)
+		m.check("paymentSource", craftgate.PaymentSourceAPI, p.PaymentSource)
+		if !p.Price.Equal(w.price.Decimal) {
+			m.addf("price: expected %s, got %s", w.price, p.Price)
+		}
+		if len(p.PaymentTransactions) != len(w.items) {
+			m.addf("paymentTransactions: expected %d, got %d", len(w.items), len(p.PaymentTransactions))
+		} else {
+			sum := craftgate.Amount{}
+			for i, tx := range p.PaymentTransactions {
+				if !tx.Price.Equal(w.items[i].Decimal) {
+					m.addf("paymentTransactions[%d].price: expected %s, got %s", i, w.items[i], tx.Price)
+				}
+				sum = sum.Add(tx.PaidPrice)
 			}
-			sum = sum.Add(tx.PaidPrice)
+			if !sum.Equal(p.PaidPrice.Decimal) {
+				m.addf("paymentTransactions paidPrice add up to %s, paidPrice is %s", sum, p.PaidPrice)
+			}
 		}
-		if !sum.Equal(p.PaidPrice.Decimal) {
-			m.addf("paymentTransactions paidPrice add up to %s, paidPrice is %s", sum, p.PaidPrice)
-		}
-	}
-	return m.errf("APM payment %d", p.ID)
+		return m.errf("APM payment %d", p.ID)
+	})
 }
 
 func (w *World) instantTransferBank(ctx context.Context, code string) error {

@@ -159,17 +159,22 @@ func expectValidationError(subject string, err error, code string) error {
 	return m.err(subject)
 }
 
-// withAmount parses the amount a step names and gets what the step
+// withArg parses the argument of a step with parse and gets what the step
 // compares it with (the payment, the refund, ...): the start of every step
-// that checks an amount against something the scenario made.
-func withAmount[T any](amount string, get func() (T, error)) (craftgate.Amount, T, error) {
-	want, err := ParseAmount(amount)
+// that checks something the scenario made against a value it names.
+func withArg[A, T any](arg string, parse func(string) (A, error), get func() (T, error)) (A, T, error) {
+	a, err := parse(arg)
 	if err != nil {
 		var zero T
-		return want, zero, err
+		return a, zero, err
 	}
 	v, err := get()
-	return want, v, err
+	return a, v, err
+}
+
+// withAmount is withArg for an amount.
+func withAmount[T any](amount string, get func() (T, error)) (craftgate.Amount, T, error) {
+	return withArg(amount, ParseAmount, get)
 }
 
 // expectDone fails a step whose call failed, with "expected <what>, got

@@ -324,30 +324,37 @@ func (w *World) checkoutPageExpired(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := w.browser().get(ctx, co.PageURL)
+	return w.pageRefuses(ctx, co.PageURL, http.StatusGone, "expired", "expired checkout page")
+}
+
+// pageRefuses opens pageURL as the buyer would and checks that the page
+// refuses to take a payment: it answers HTTP status (any 4xx or 5xx when
+// status is 0), says phrase and offers no form to pay.
+func (w *World) pageRefuses(ctx context.Context, pageURL string, status int, phrase, subject string) error {
+	page, err := w.browser().get(ctx, pageURL)
 	if err != nil {
 		return err
 	}
 	var m mismatches
-	m.check("HTTP status", http.StatusGone, page.Status)
-	if !strings.Contains(strings.ToLower(pageText(page.Body)), "expired") {
-		m.addf("the page does not say it expired: %s", excerpt(page.Body))
+	if status != 0 {
+		m.check("HTTP status", status, page.Status)
+	} else if page.Status < 400 {
+		m.addf("HTTP status: expected a 4xx page, got %d", page.Status)
+	}
+	if !strings.Contains(strings.ToLower(pageText(page.Body)), strings.ToLower(phrase)) {
+		m.addf("the page does not say %q: %s", phrase, excerpt(page.Body))
 	}
 	if _, err := ParseForm(page); !errors.Is(err, ErrNoForm) {
 		m.addf("the page still offers a form to pay")
 	}
-	return m.err("expired checkout page")
+	return m.err(subject)
 }
 
 // checkoutExpiresIn compares tokenExpireDate with the provider's time:
 // the mock's clock when the target is a gatecheck mock, else the local
 // time in Istanbul, with a minute's tolerance either way.
 func (w *World) checkoutExpiresIn(ctx context.Context, minutes string) error {
-	co, err := w.requireCheckout()
-	if err != nil {
-		return err
-	}
-	n, err := ParseInt(minutes)
+	n, co, err := withArg(minutes, ParseInt, w.requireCheckout)
 	if err != nil {
 		return err
 	}

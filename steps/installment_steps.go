@@ -292,11 +292,7 @@ func (w *World) binAssociation(want string) error {
 }
 
 func (w *World) paidInOption(n string) error {
-	count, err := ParseInt(n)
-	if err != nil {
-		return err
-	}
-	p, err := w.requirePayment()
+	count, p, err := withArg(n, ParseInt, w.requirePayment)
 	if err != nil {
 		return err
 	}

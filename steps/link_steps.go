@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 )
@@ -288,11 +287,7 @@ func (w *World) linkPaymentFailed(group string) error {
 }
 
 func (w *World) linkSold(ctx context.Context, count string) error {
-	p, err := w.requireLink()
-	if err != nil {
-		return err
-	}
-	n, err := ParseInt(count)
+	n, p, err := withArg(count, ParseInt, w.requireLink)
 	if err != nil {
 		return err
 	}
@@ -313,21 +308,7 @@ func (w *World) linkPageRefuses(ctx context.Context, phrase string) error {
 	if err != nil {
 		return err
 	}
-	page, err := w.browser().get(ctx, p.URL)
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	if page.Status < 400 {
-		m.addf("HTTP status: expected a 4xx page, got %d", page.Status)
-	}
-	if !strings.Contains(strings.ToLower(pageText(page.Body)), strings.ToLower(phrase)) {
-		m.addf("the page does not say %q: %s", phrase, excerpt(page.Body))
-	}
-	if _, err := ParseForm(page); !errors.Is(err, ErrNoForm) {
-		m.addf("the page still offers a form to pay")
-	}
-	return m.err("payment link page")
+	return w.pageRefuses(ctx, p.URL, 0, phrase, "payment link page")
 }
 
 func (w *World) linkHasAddresses(context.Context) error {

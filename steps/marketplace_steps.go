@@ -221,12 +221,9 @@ func (w *World) currentTransaction(ctx context.Context, item string) (*craftgate
 	if err != nil {
 		return nil, err
 	}
-	if w.paymentID == 0 {
-		return nil, errors.New("steps: no payment: pay first")
-	}
-	p, err := w.client.RetrievePayment(ctx, w.paymentID)
+	p, err := w.current(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("expected payment %d to be retrievable, got %s", w.paymentID, describeErr(err))
+		return nil, err
 	}
 	if n > len(p.PaymentTransactions) {
 		return nil, fmt.Errorf("steps: item %d: payment %d has %d transactions", n, p.ID, len(p.PaymentTransactions))

@@ -213,13 +213,10 @@ func (w *World) postAuthDeclined(group string) error {
 }
 
 func (w *World) retrievedInPhase(ctx context.Context, phase string) error {
-	p, err := w.current(ctx)
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("paymentPhase", phase, p.PaymentPhase)
-	return m.errf("retrieved payment %d", p.ID)
+	return w.verifyCurrent(ctx, func(p *craftgate.Payment, m *mismatches) error {
+		m.check("paymentPhase", phase, p.PaymentPhase)
+		return m.errf("retrieved payment %d", p.ID)
+	})
 }
 
 // itemsSharePaidPrice checks that the transactions' paid prices add up to

@@ -172,6 +172,14 @@ func (rw *rbsWorld) current() *rbs.Client {
 	return rw.bankClient()
 }
 
+// requireQR returns the SBP QR code the merchant asked for.
+func (rw *rbsWorld) requireQR() (*rbs.SBPQR, error) {
+	if rw.qr == nil {
+		return nil, errors.New("steps: no SBP QR code asked for")
+	}
+	return rw.qr, nil
+}
+
 // needOrder fails a step that needs a registered order.
 func (rw *rbsWorld) needOrder() error {
 	if rw.order == nil {

@@ -322,6 +322,12 @@ func (w *World) current(ctx context.Context) (*craftgate.Payment, error) {
 	return p, nil
 }
 
+// verifyCurrent is verify for the payment as the provider has it now
+// (retrieved again).
+func (w *World) verifyCurrent(ctx context.Context, check func(p *craftgate.Payment, m *mismatches) error) error {
+	return verify(func() (*craftgate.Payment, error) { return w.current(ctx) }, check)
+}
+
 func (w *World) itemLeft(ctx context.Context, item, amount string) error {
 	tx, want, err := w.itemAmount(item, amount)
 	if err != nil {

@@ -253,11 +253,17 @@ func (w *World) returnToBank(ctx context.Context) error {
 // completeThreeDS completes the payment under test; the answer, success
 // or error, is kept like a payment's.
 func (w *World) completeThreeDS(ctx context.Context) error {
+	return w.completeWith(ctx, "3-D Secure", w.client.CompleteThreeDSPayment)
+}
+
+// completeWith completes the 3-D Secure payment under test (of the kind
+// named, for the message when there is none) with complete.
+func (w *World) completeWith(ctx context.Context, kind string, complete func(context.Context, int64) (*craftgate.Payment, error)) error {
 	if w.paymentID == 0 {
-		return errors.New("steps: no 3-D Secure payment to complete: start one first")
+		return fmt.Errorf("steps: no %s payment to complete: start one first", kind)
 	}
 	w.payment, w.declined, w.retrieved = nil, nil, nil
-	p, err := w.client.CompleteThreeDSPayment(ctx, w.paymentID)
+	p, err := complete(ctx, w.paymentID)
 	w.stage = craftgate.StepThreeDSComplete
 	return w.paid(w.card, p, err)
 }
@@ -341,11 +347,7 @@ func (w *World) callbackCarries(field, value string) error {
 // field listed, every field it names is in the form, and the hash is the
 // version 2 hash of those fields.
 func (w *World) callbackHashCovers(list string) error {
-	form, err := w.requireCallback()
-	if err != nil {
-		return err
-	}
-	names, err := ParseNames(list)
+	names, form, err := withArg(list, ParseNames, w.requireCallback)
 	if err != nil {
 		return err
 	}
@@ -482,16 +484,13 @@ func (w *World) forgedRejected(ctx context.Context) error {
 }
 
 func (w *World) retrievableWithStatus(ctx context.Context, status string) error {
-	p, err := w.current(ctx)
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("paymentStatus", status, p.PaymentStatus)
-	if w.request != nil {
-		m.check("conversationId", w.request.ConversationID, p.ConversationID)
-	}
-	return m.errf("retrieved payment %d with %s", p.ID, w.card)
+	return w.verifyCurrent(ctx, func(p *craftgate.Payment, m *mismatches) error {
+		m.check("paymentStatus", status, p.PaymentStatus)
+		if w.request != nil {
+			m.check("conversationId", w.request.ConversationID, p.ConversationID)
+		}
+		return m.errf("retrieved payment %d with %s", p.ID, w.card)
+	})
 }
 
 // fieldList names a form's fields, sorted.

@@ -209,13 +209,7 @@ func (w *World) payWithMasterpass(ctx context.Context, spec string, threeDS bool
 
 // completeMasterpassThreeDS finishes a 3-D Secure Masterpass payment.
 func (w *World) completeMasterpassThreeDS(ctx context.Context) error {
-	if w.paymentID == 0 {
-		return errors.New("steps: no Masterpass payment to complete: start one first")
-	}
-	w.payment, w.declined, w.retrieved = nil, nil, nil
-	p, err := w.client.CompleteMasterpassThreeDS(ctx, w.paymentID)
-	w.stage = craftgate.StepThreeDSComplete
-	return w.paid(w.card, p, err)
+	return w.completeWith(ctx, "Masterpass", w.client.CompleteMasterpassThreeDS)
 }
 
 // payWithBkm starts BKM Express, chooses the card in its SDK's page and
