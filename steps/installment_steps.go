@@ -220,11 +220,7 @@ func (w *World) installmentsDescribeCard(context.Context) error {
 }
 
 func (w *World) optionTotals(n, total, currency, each string) error {
-	wantTotal, err := ParseAmount(total)
-	if err != nil {
-		return err
-	}
-	wantEach, err := ParseAmount(each)
+	wantTotal, wantEach, err := parseTwoAmounts(total, each)
 	if err != nil {
 		return err
 	}

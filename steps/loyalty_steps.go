@@ -156,11 +156,7 @@ func (w *World) useReward(card, firm string) error {
 // parseReward reads the card's and the firm's reward money as the scenario
 // wrote them.
 func parseReward(card, firm string) (*craftgate.Reward, error) {
-	c, err := ParseAmount(card)
-	if err != nil {
-		return nil, err
-	}
-	f, err := ParseAmount(firm)
+	c, f, err := parseTwoAmounts(card, firm)
 	if err != nil {
 		return nil, err
 	}

@@ -73,11 +73,8 @@ func (w *World) soldBy(item, name, share string) error {
 	if err != nil {
 		return err
 	}
-	a, err := ParseAmount(share)
+	_, a, err := w.memberAmount(name, share)
 	if err != nil {
-		return err
-	}
-	if _, err := w.requireMember(name); err != nil {
 		return err
 	}
 	x := w.mkt()
@@ -166,11 +163,7 @@ func (w *World) changeSplit(ctx context.Context, item, name, share string) error
 	if err != nil {
 		return err
 	}
-	mb, err := w.requireMember(name)
-	if err != nil {
-		return err
-	}
-	a, err := ParseAmount(share)
+	mb, a, err := w.memberAmount(name, share)
 	if err != nil {
 		return err
 	}

@@ -256,11 +256,7 @@ func (w *World) postAuthWebhook(ctx context.Context, eventType, status string) e
 	if err != nil {
 		return err
 	}
-	r, err := w.receiver()
-	if err != nil {
-		return err
-	}
-	sched, err := w.providerSchedule(ctx)
+	r, sched, err := w.webhookWait(ctx)
 	if err != nil {
 		return err
 	}

@@ -328,11 +328,7 @@ func (w *World) noPayout(ctx context.Context, name string) error {
 }
 
 func (w *World) askWithdraw(ctx context.Context, name, amount, currency string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	mb, err := w.requireMember(name)
+	mb, a, err := w.memberAmount(name, amount)
 	if err != nil {
 		return err
 	}

@@ -182,7 +182,7 @@ type walletPayload struct {
 // WALLET_TX_CREATED of a movement of that type and amount; payloadId is
 // the wallet id (the documented sample's).
 func (w *World) walletWebhook(ctx context.Context, name, typ, amount string) error {
-	r, err := w.receiver()
+	r, sched, err := w.webhookWait(ctx)
 	if err != nil {
 		return err
 	}
@@ -201,10 +201,6 @@ func (w *World) walletWebhook(ctx context.Context, name, typ, amount string) err
 		if want, err = ParseAmount(amount); err != nil {
 			return err
 		}
-	}
-	sched, err := w.providerSchedule(ctx)
-	if err != nil {
-		return err
 	}
 	id := strconv.FormatInt(wl.ID, 10)
 	wctx, cancel := context.WithTimeout(ctx, sched.longest())
@@ -774,11 +770,7 @@ func (w *World) isWalletPayment(kind, amount string) error {
 // refundSplit checks the last refund's wallet and bank parts: the whole
 // payment's refund when there is one, else the last item refund.
 func (w *World) refundSplit(wallet, bank string) error {
-	wa, err := ParseAmount(wallet)
-	if err != nil {
-		return err
-	}
-	ba, err := ParseAmount(bank)
+	wa, ba, err := parseTwoAmounts(wallet, bank)
 	if err != nil {
 		return err
 	}
