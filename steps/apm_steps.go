@@ -255,11 +255,7 @@ func (w *World) pressAtAPM(ctx context.Context, page Page, action string) error 
 	if press == nil {
 		return fmt.Errorf("steps: APM payment %d: the provider's page has no button to %s (buttons %v)", w.paymentID, action, f.Buttons)
 	}
-	req, err := f.Request(ctx, nil, press)
-	if err != nil {
-		return err
-	}
-	back, err := w.browser().do(req)
+	back, _, err := w.browser().submitForm(ctx, f, nil, press)
 	if err != nil {
 		return err
 	}

@@ -134,15 +134,7 @@ func (w *World) payOnCheckoutPage(ctx context.Context, spec string) error {
 	if err != nil || next.Action.String() != cb {
 		return fmt.Errorf("steps: the checkout page did not take %s (HTTP %d): %s", card, back.Status, excerpt(back.Body))
 	}
-	v, err := next.Values(nil, nil)
-	if err != nil {
-		return err
-	}
-	creq, err := next.Request(ctx, nil, nil)
-	if err != nil {
-		return err
-	}
-	answer, err := b.do(creq)
+	answer, v, err := b.submitForm(ctx, next, nil, nil)
 	if err != nil {
 		return err
 	}

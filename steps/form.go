@@ -385,6 +385,12 @@ func (b browser) submit(ctx context.Context, page Page, set map[string]string, p
 	if err != nil {
 		return Page{}, nil, err
 	}
+	return b.submitForm(ctx, f, set, press)
+}
+
+// submitForm submits f with set and press (see Form.Values) and returns
+// the page answered and the data sent.
+func (b browser) submitForm(ctx context.Context, f *Form, set map[string]string, press *Button) (Page, url.Values, error) {
 	v, err := f.Values(set, press)
 	if err != nil {
 		return Page{}, nil, err
@@ -395,6 +401,16 @@ func (b browser) submit(ctx context.Context, page Page, set map[string]string, p
 	}
 	next, err := b.do(req)
 	return next, v, err
+}
+
+// send submits v to action with method as a form would (a crafted form,
+// such as a forged callback) and returns the page answered.
+func (b browser) send(ctx context.Context, method string, action *url.URL, v url.Values) (Page, error) {
+	req, err := formRequest(ctx, method, action, v)
+	if err != nil {
+		return Page{}, err
+	}
+	return b.do(req)
 }
 
 // resolve resolves a form action or a Location against the page's address.

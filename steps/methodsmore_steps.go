@@ -138,21 +138,13 @@ func (w *World) payPart(ctx context.Context, amount, spec string) error {
 	if len(f.Buttons) > 0 {
 		press = &f.Buttons[0]
 	}
-	req, err := f.Request(ctx, set, press)
-	if err != nil {
-		return err
-	}
-	back, err := b.do(req)
+	back, _, err := b.submitForm(ctx, f, set, press)
 	if err != nil {
 		return err
 	}
 	cb, _ := w.merchantURL(merchant.PathCheckout)
 	if next, err := ParseForm(back); err == nil && next.Action.String() == cb {
-		creq, err := next.Request(ctx, nil, nil)
-		if err != nil {
-			return err
-		}
-		if _, err := b.do(creq); err != nil {
+		if _, _, err := b.submitForm(ctx, next, nil, nil); err != nil {
 			return err
 		}
 	}
@@ -339,11 +331,7 @@ func (w *World) verifyOnPage(ctx context.Context, spec string) error {
 	if err != nil || next.Action.String() != cb {
 		return fmt.Errorf("steps: the verification page did not send the buyer back (HTTP %d): %s", back.Status, excerpt(back.Body))
 	}
-	req, err := next.Request(ctx, nil, nil)
-	if err != nil {
-		return err
-	}
-	_, err = w.browser().do(req)
+	_, _, err = w.browser().submitForm(ctx, next, nil, nil)
 	return err
 }
 

@@ -184,12 +184,7 @@ func (w *World) rbsPageAsksCVC(ctx context.Context, rw *rbsWorld, a []string) er
 }
 
 func (w *World) rbsPayCVC(ctx context.Context, rw *rbsWorld, _ []string) error {
-	next, _, err := rw.browser.submit(ctx, rw.page, map[string]string{"cvc": "123"}, &Button{Name: "action", Value: "binding"})
-	if err != nil {
-		return err
-	}
-	rw.page = next
-	return nil
+	return rw.press(ctx, rw.page, map[string]string{"cvc": "123"}, "binding")
 }
 
 func (w *World) rbsToggleBinding(ctx context.Context, rw *rbsWorld, a []string) error {
@@ -295,12 +290,7 @@ func (w *World) rbsBankApp(ctx context.Context, rw *rbsWorld, a []string) error 
 	if a[0] == "rejects" {
 		action = "reject"
 	}
-	next, _, err := rw.browser.submit(ctx, p, nil, &Button{Name: "action", Value: action})
-	if err != nil {
-		return err
-	}
-	rw.page = next
-	return nil
+	return rw.press(ctx, p, nil, action)
 }
 
 func (w *World) rbsBankAppRefuses(ctx context.Context, rw *rbsWorld, _ []string) error {

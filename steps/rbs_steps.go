@@ -306,15 +306,13 @@ func (w *World) rbsPayOnPage(ctx context.Context, rw *rbsWorld, a []string) erro
 		cvc = tc.CVC
 	}
 	set := map[string]string{"pan": pan, "month": "12", "year": strconv.Itoa(time.Now().Year() + 3), "cvc": cvc, "cardholder": "TEST CARDHOLDER"}
-	next, _, err := rw.browser.submit(ctx, rw.page, set, &Button{Name: "action", Value: "pay"})
-	if err != nil {
+	if err := rw.press(ctx, rw.page, set, "pay"); err != nil {
 		return err
 	}
 	w.note(EvidenceCard, craftgate.MaskPAN(pan), stepRBSPaymentPage)
-	rw.page = next
-	if f, err := ParseForm(next); err == nil {
+	if f, err := ParseForm(rw.page); err == nil {
 		if _, again := f.Get("pan"); again {
-			return fmt.Errorf("the payment page refused the card: %s", truncateText(craftgate.MaskPANs(pageText(next.Body)), 300))
+			return fmt.Errorf("the payment page refused the card: %s", truncateText(craftgate.MaskPANs(pageText(rw.page.Body)), 300))
 		}
 	}
 	return nil
@@ -342,12 +340,7 @@ func (w *World) rbsACS(ctx context.Context, rw *rbsWorld, password, button strin
 	if !rw.onACS() {
 		return fmt.Errorf("the payer is not at a 3-D Secure page (HTTP %d %s)", rw.page.Status, pageName(rw.page))
 	}
-	next, _, err := rw.browser.submit(ctx, rw.page, map[string]string{"password": password}, &Button{Name: "action", Value: button})
-	if err != nil {
-		return err
-	}
-	rw.page = next
-	return nil
+	return rw.press(ctx, rw.page, map[string]string{"password": password}, button)
 }
 
 func (w *World) rbsLanded(_ context.Context, rw *rbsWorld, a []string) error {
@@ -624,8 +617,7 @@ func (w *World) rbsPayAlfaPay(ctx context.Context, rw *rbsWorld, a []string) err
 	if _, err := w.alfaPayForm(ctx, rw); err != nil {
 		return err
 	}
-	next, _, err := rw.browser.submit(ctx, rw.page, map[string]string{"card": "card-" + a[0]}, &Button{Name: "action", Value: "pay"})
-	if err != nil {
+	if err := rw.press(ctx, rw.page, map[string]string{"card": "card-" + a[0]}, "pay"); err != nil {
 		return err
 	}
 	for _, tc := range rbs.TestCards().AlfaPayWallet() {
@@ -633,7 +625,6 @@ func (w *World) rbsPayAlfaPay(ctx context.Context, rw *rbsWorld, a []string) err
 			w.note(EvidenceCard, tc.Masked(), stepRBSAlfaPay)
 		}
 	}
-	rw.page = next
 	return nil
 }
 
@@ -641,24 +632,14 @@ func (w *World) rbsCancelAlfaPay(ctx context.Context, rw *rbsWorld, _ []string) 
 	if _, err := w.alfaPayForm(ctx, rw); err != nil {
 		return err
 	}
-	next, _, err := rw.browser.submit(ctx, rw.page, nil, &Button{Name: "action", Value: "cancel"})
-	if err != nil {
-		return err
-	}
-	rw.page = next
-	return nil
+	return rw.press(ctx, rw.page, nil, "cancel")
 }
 
 func (w *World) rbsChooseAlfaPay(ctx context.Context, rw *rbsWorld, _ []string) error {
 	if err := w.rbsOpenPage(ctx, rw, nil); err != nil {
 		return err
 	}
-	next, _, err := rw.browser.submit(ctx, rw.page, nil, &Button{Name: "action", Value: "alfapay"})
-	if err != nil {
-		return err
-	}
-	rw.page = next
-	return nil
+	return rw.press(ctx, rw.page, nil, "alfapay")
 }
 
 // --- callbacks ---

@@ -181,11 +181,7 @@ func (w *World) pressAtBank(ctx context.Context, bank Page, action string) error
 	if press == nil {
 		return fmt.Errorf("steps: payment %d: the bank's page has no button to %s (buttons %v)", w.paymentID, action, f.Buttons)
 	}
-	req, err := f.Request(ctx, set, press)
-	if err != nil {
-		return err
-	}
-	back, err := w.browser().do(req)
+	back, _, err := w.browser().submitForm(ctx, f, set, press)
 	if err != nil {
 		return err
 	}
@@ -210,15 +206,7 @@ func (w *World) postCallback(ctx context.Context, page Page) error {
 	if f.Action.String() != cb || f.Method != http.MethodPost {
 		return fmt.Errorf("steps: payment %d: the bank's answer sends the buyer to %s %s, expected a POST to the callbackUrl %s", w.paymentID, f.Method, redactedURL(f.Action), cb)
 	}
-	v, err := f.Values(nil, nil)
-	if err != nil {
-		return err
-	}
-	req, err := f.Request(ctx, nil, nil)
-	if err != nil {
-		return err
-	}
-	answer, err := w.browser().do(req)
+	answer, v, err := w.browser().submitForm(ctx, f, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -444,11 +432,7 @@ func (w *World) forgeCallback(ctx context.Context, part string) error {
 	if err != nil {
 		return fmt.Errorf("steps: merchant URL: %w", err)
 	}
-	req, err := formRequest(ctx, http.MethodPost, action, forged)
-	if err != nil {
-		return err
-	}
-	answer, err := w.browser().do(req)
+	answer, err := w.browser().send(ctx, http.MethodPost, action, forged)
 	if err != nil {
 		return err
 	}
