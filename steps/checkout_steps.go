@@ -108,11 +108,7 @@ func (w *World) requireCheckout() (*craftgate.InitCheckoutPaymentResponse, error
 // pay, and let the page the provider answers with post the token to the
 // merchant. A page that refuses the card fails the step.
 func (w *World) payOnCheckoutPage(ctx context.Context, spec string) error {
-	co, err := w.requireCheckout()
-	if err != nil {
-		return err
-	}
-	card, err := ParseCard(w.cards, spec)
+	card, co, err := withArg(spec, w.parseCard, w.requireCheckout)
 	if err != nil {
 		return err
 	}

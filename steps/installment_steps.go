@@ -42,7 +42,7 @@ func installmentDefinitions() []Definition {
 // searchInstallments asks for the installment options of the card spec
 // for the basket's price and currency.
 func (w *World) searchInstallments(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func optionList(it *craftgate.Installment) string {
 }
 
 func (w *World) lookUpBin(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}

@@ -141,11 +141,7 @@ func (w *World) requireLink() (*craftgate.Product, error) {
 // pay; the merchant then finds the payment as it would learn of any
 // payment (docs/reference/craftgate/flows.md section 8): by its conversationId, the link's.
 func (w *World) payThroughLink(ctx context.Context, spec string) error {
-	p, err := w.requireLink()
-	if err != nil {
-		return err
-	}
-	card, err := ParseCard(w.cards, spec)
+	card, p, err := withArg(spec, w.parseCard, w.requireLink)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func (w *World) tailorExtras(req *craftgate.CreatePaymentRequest) {
 }
 
 func (w *World) askRewards(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}

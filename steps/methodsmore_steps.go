@@ -118,7 +118,7 @@ func (w *World) payPart(ctx context.Context, amount, spec string) error {
 	if x.multi == nil {
 		return errors.New("steps: no split payment: the merchant creates one first")
 	}
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (w *World) takePart(_ context.Context, n string) error {
 
 // verifyCard verifies a card through the API.
 func (w *World) verifyCard(ctx context.Context, spec string, bank bool) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func (w *World) verifyCard(ctx context.Context, spec string, bank bool) error {
 // verifyCardThreeDS asks for a THREE_DS verification of a card; the
 // answer (THREE_DS_PENDING) leads the buyer to the bank.
 func (w *World) verifyCardThreeDS(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -309,7 +309,7 @@ func (w *World) verifyOutcome(fails bool) error {
 
 // verifyOnPage verifies a card on the hosted page.
 func (w *World) verifyOnPage(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}

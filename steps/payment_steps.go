@@ -194,7 +194,7 @@ func itemExternalID(i int) string {
 // cardPayment parses the card spec and builds the payment of the current
 // basket with that card.
 func (w *World) cardPayment(spec string) (CardChoice, *craftgate.CreatePaymentRequest, error) {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return CardChoice{}, nil, err
 	}

@@ -58,7 +58,7 @@ func storedCardDefinitions() []Definition {
 // storeCard stores the card spec; sameUser adds it to the card user of the
 // card stored before.
 func (w *World) storeCard(ctx context.Context, spec, alias string, sameUser bool) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}

@@ -600,7 +600,7 @@ func (w *World) cardDeposit(name, amount, currency, spec string) (CardChoice, cr
 	if err != nil {
 		return CardChoice{}, craftgate.DepositRequest{}, err
 	}
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	return card, craftgate.DepositRequest{Price: a, Currency: currency, BuyerMemberID: mb.ID,
 		ConversationID: newConversationID(), Card: &craftgate.Card{CardHolderName: cardHolderName, CardNumber: card.Number,
 			ExpireMonth: defaultExpireMonth, ExpireYear: defaultExpireYear, CVC: card.DefaultCVC()}}, err
@@ -725,7 +725,7 @@ func (w *World) payFromWallet(ctx context.Context, name, amount, spec string) er
 	}
 	card := CardChoice{Role: "the wallet of " + name}
 	if spec != "" {
-		if card, err = ParseCard(w.cards, spec); err != nil {
+		if card, err = w.parseCard(spec); err != nil {
 			return err
 		}
 	}

@@ -68,7 +68,7 @@ func (w *World) methodOrder(card CardChoice) (*craftgate.CreatePaymentRequest, e
 
 // cardMethodOrder is methodOrder for the card of spec.
 func (w *World) cardMethodOrder(spec string) (CardChoice, *craftgate.CreatePaymentRequest, error) {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return CardChoice{}, nil, err
 	}
