@@ -251,11 +251,7 @@ func (w *World) pressAtAPM(ctx context.Context, page Page, action string) error 
 	if err != nil {
 		return fmt.Errorf("steps: APM payment %d: the provider's page: %w", w.paymentID, err)
 	}
-	press := f.Button(action)
-	if press == nil {
-		return fmt.Errorf("steps: APM payment %d: the provider's page has no button to %s (buttons %v)", w.paymentID, action, f.Buttons)
-	}
-	back, _, err := w.browser().submitForm(ctx, f, nil, press)
+	back, err := w.browser().press(ctx, f, nil, action, "APM payment %d: the provider's page", w.paymentID)
 	if err != nil {
 		return err
 	}

@@ -163,13 +163,18 @@ func expectValidationError(subject string, err error, code string) error {
 // compares it with (the payment, the refund, ...): the start of every step
 // that checks something the scenario made against a value it names.
 func withArg[A, T any](arg string, parse func(string) (A, error), get func() (T, error)) (A, T, error) {
-	a, err := parse(arg)
+	return both(func() (A, error) { return parse(arg) }, get)
+}
+
+// both gets the two things a step works on, failing on the first error.
+func both[A, B any](a func() (A, error), b func() (B, error)) (A, B, error) {
+	x, err := a()
 	if err != nil {
-		var zero T
-		return a, zero, err
+		var zero B
+		return x, zero, err
 	}
-	v, err := get()
-	return a, v, err
+	y, err := b()
+	return x, y, err
 }
 
 // withAmount is withArg for an amount.

@@ -255,25 +255,29 @@ func (w *World) retrieveCheckout(ctx context.Context) error {
 // merchant's order, as the docs require before fulfilling it (the token a
 // browser brings back is not signed).
 func (w *World) checkoutMatchesOrder(context.Context) error {
-	p, err := w.requirePayment()
-	if err != nil {
-		return err
-	}
-	req := w.checkoutReq
-	var m mismatches
-	m.amount("price", req.Price, p.Price)
-	m.amount("paidPrice", req.PaidPrice, p.PaidPrice)
-	m.check("currency", req.Currency, p.Currency)
-	m.check("conversationId", req.ConversationID, p.ConversationID)
-	m.check("paymentSource", craftgate.PaymentSourceCheckoutForm, p.PaymentSource)
-	m.check("installment (the buyer's choice)", w.installment, p.Installment)
-	if n := w.card.Number; n != "" {
-		if !strings.HasPrefix(n, p.BinNumber) || p.BinNumber == "" {
-			m.addf("binNumber: expected the first digits of %s, got %q", w.card, craftgate.MaskPAN(p.BinNumber))
+	return verify(w.requirePayment, func(p *craftgate.Payment, m *mismatches) error {
+		req := w.checkoutReq
+		w.sameOrder(m, craftgate.PaymentSourceCheckoutForm, req.Price, req.Currency, req.ConversationID, p)
+		m.amount("paidPrice", req.PaidPrice, p.PaidPrice)
+		if n := w.card.Number; n != "" {
+			if !strings.HasPrefix(n, p.BinNumber) || p.BinNumber == "" {
+				m.addf("binNumber: expected the first digits of %s, got %q", w.card, craftgate.MaskPAN(p.BinNumber))
+			}
+			m.check("lastFourDigits", n[len(n)-4:], p.LastFourDigits)
 		}
-		m.check("lastFourDigits", n[len(n)-4:], p.LastFourDigits)
-	}
-	return m.errf("checkout payment %d", p.ID)
+		return m.errf("checkout payment %d", p.ID)
+	})
+}
+
+// sameOrder records where payment p differs from the order the merchant
+// made it for through source: its price, currency and conversationId, and
+// the installment the buyer chose.
+func (w *World) sameOrder(m *mismatches, source string, price craftgate.Amount, currency, conversationID string, p *craftgate.Payment) {
+	m.check("paymentSource", source, p.PaymentSource)
+	m.amount("price", price, p.Price)
+	m.check("currency", currency, p.Currency)
+	m.check("conversationId", conversationID, p.ConversationID)
+	m.check("installment (the buyer's choice)", w.installment, p.Installment)
 }
 
 func (w *World) checkoutFailed(group string) error {

@@ -403,6 +403,18 @@ func (b browser) submitForm(ctx context.Context, f *Form, set map[string]string,
 	return next, v, err
 }
 
+// press submits f with set by pressing its button of value action (see
+// Form.Button) and returns the page answered. A form without that button
+// is an error naming the page (format and args, formatted only then).
+func (b browser) press(ctx context.Context, f *Form, set map[string]string, action, format string, args ...any) (Page, error) {
+	button := f.Button(action)
+	if button == nil {
+		return Page{}, fmt.Errorf("steps: %s has no button to %s (buttons %v)", fmt.Sprintf(format, args...), action, f.Buttons)
+	}
+	next, _, err := b.submitForm(ctx, f, set, button)
+	return next, err
+}
+
 // send submits v to action with method as a form would (a crafted form,
 // such as a forged callback) and returns the page answered.
 func (b browser) send(ctx context.Context, method string, action *url.URL, v url.Values) (Page, error) {

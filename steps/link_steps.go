@@ -244,20 +244,12 @@ func (w *World) deleteLink(ctx context.Context) error {
 
 // linkPaymentMatches compares the payment with the link it was made on.
 func (w *World) linkPaymentMatches(context.Context) error {
-	p, err := w.requireLink()
-	if err != nil {
-		return err
-	}
-	pay, err := w.requireLinkPayment()
+	p, pay, err := both(w.requireLink, w.requireLinkPayment)
 	if err != nil {
 		return err
 	}
 	var m mismatches
-	m.check("paymentSource", craftgate.PaymentSourcePayByLink, pay.PaymentSource)
-	m.amount("price", p.Price, pay.Price)
-	m.check("currency", p.Currency, pay.Currency)
-	m.check("conversationId", p.ConversationID, pay.ConversationID)
-	m.check("installment (the buyer's choice)", w.installment, pay.Installment)
+	w.sameOrder(&m, craftgate.PaymentSourcePayByLink, p.Price, p.Currency, p.ConversationID, pay)
 	return m.errf("link payment %d", pay.ID)
 }
 

@@ -313,11 +313,7 @@ func (w *World) storedCardDeleted(context.Context) error {
 }
 
 func (w *World) paidWithStoredCard(context.Context) error {
-	p, err := w.requirePayment()
-	if err != nil {
-		return err
-	}
-	x, err := w.requireStored()
+	p, x, err := both(w.requirePayment, w.requireStored)
 	if err != nil {
 		return err
 	}

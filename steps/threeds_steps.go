@@ -177,11 +177,7 @@ func (w *World) pressAtBank(ctx context.Context, bank Page, action string) error
 	if _, ok := f.Get("otp"); ok {
 		set["otp"] = smsCode
 	}
-	press := f.Button(action)
-	if press == nil {
-		return fmt.Errorf("steps: payment %d: the bank's page has no button to %s (buttons %v)", w.paymentID, action, f.Buttons)
-	}
-	back, _, err := w.browser().submitForm(ctx, f, set, press)
+	back, err := w.browser().press(ctx, f, set, action, "payment %d: the bank's page", w.paymentID)
 	if err != nil {
 		return err
 	}
