@@ -170,14 +170,7 @@ func (w *World) cardFormRequest(ctx context.Context, page Page, card CardChoice)
 	if err != nil {
 		return nil, err
 	}
-	cvc := card.DefaultCVC()
-	if w.cvc != nil {
-		cvc = *w.cvc
-	}
-	month, year := defaultExpireMonth, defaultExpireYear
-	if w.expYear != "" {
-		month, year = w.expMonth, w.expYear
-	}
+	month, year, cvc := w.cardDetails(card)
 	set := map[string]string{"cardHolderName": cardHolderName, "cardNumber": card.Number,
 		"expireMonth": month, "expireYear": year, "cvc": cvc}
 	if _, ok := f.Get("installment"); ok {

@@ -143,14 +143,7 @@ func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest
 	for i, a := range w.items {
 		items[i] = craftgate.PaymentItem{Name: itemName(i), ExternalID: itemExternalID(i), Price: a}
 	}
-	cvc := card.DefaultCVC()
-	if w.cvc != nil {
-		cvc = *w.cvc
-	}
-	month, year := defaultExpireMonth, defaultExpireYear
-	if w.expYear != "" {
-		month, year = w.expMonth, w.expYear
-	}
+	month, year, cvc := w.cardDetails(card)
 	req := &craftgate.CreatePaymentRequest{
 		Price:          w.price,
 		PaidPrice:      w.price,
@@ -166,6 +159,20 @@ func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest
 	w.tailorRequest(req) // phase, paid price, externalId the scenario chose (preauth_steps.go)
 	w.tailorExtras(req)  // reward, client IP and buyer email the scenario chose (loyalty_steps.go)
 	return req, nil
+}
+
+// cardDetails returns the expiry and security code the buyer types for
+// card: the scenario's when it set them, else a valid expiry and a code of
+// the right length.
+func (w *World) cardDetails(card CardChoice) (month, year, cvc string) {
+	month, year, cvc = defaultExpireMonth, defaultExpireYear, card.DefaultCVC()
+	if w.cvc != nil {
+		cvc = *w.cvc
+	}
+	if w.expYear != "" {
+		month, year = w.expMonth, w.expYear
+	}
+	return month, year, cvc
 }
 
 // Item names and external ids of the first basket items, made once (a
