@@ -68,17 +68,28 @@ func (w *World) mkt() *marketWorld {
 	return x.market
 }
 
-func (w *World) soldBy(item, name, share string) error {
+// split parses a seller's split of an item: the item's number, the
+// registered seller name and its share.
+func (w *World) split(item, name, share string) (int, *craftgate.Member, craftgate.Amount, error) {
 	n, err := ParseItem(item)
 	if err != nil {
-		return err
+		return 0, nil, craftgate.Amount{}, err
 	}
-	_, a, err := w.memberAmount(name, share)
+	mb, a, err := w.memberAmount(name, share)
+	return n, mb, a, err
+}
+
+// setSplit remembers that item n is sold by name for share a.
+func (x *marketWorld) setSplit(n int, name string, a craftgate.Amount) {
+	x.sellers[n], x.shares[n] = name, a
+}
+
+func (w *World) soldBy(item, name, share string) error {
+	n, _, a, err := w.split(item, name, share)
 	if err != nil {
 		return err
 	}
-	x := w.mkt()
-	x.sellers[n], x.shares[n] = name, a
+	w.mkt().setSplit(n, name, a)
 	return nil
 }
 
@@ -159,11 +170,11 @@ func (w *World) sendApproval(ctx context.Context, approve bool, ids []int64, tra
 }
 
 func (w *World) changeSplit(ctx context.Context, item, name, share string) error {
-	tx, err := w.transaction(item)
+	n, mb, a, err := w.split(item, name, share)
 	if err != nil {
 		return err
 	}
-	mb, a, err := w.memberAmount(name, share)
+	tx, err := w.transaction(item)
 	if err != nil {
 		return err
 	}
@@ -174,8 +185,7 @@ func (w *World) changeSplit(ctx context.Context, item, name, share string) error
 		return fmt.Errorf("steps: changing the split of transaction %d: %w", tx.ID, x.err)
 	}
 	if x.err == nil {
-		n, _ := ParseItem(item)
-		x.sellers[n], x.shares[n] = name, a
+		x.setSplit(n, name, a)
 	}
 	return nil
 }

@@ -291,21 +291,18 @@ func (w *World) registerSeller(ctx context.Context, kind, name, without, iban st
 	if iban != "" {
 		req.IBAN = iban
 	}
-	switch without {
-	case "contact name":
-		req.ContactName = ""
-	case "contact surname":
-		req.ContactSurname = ""
-	case "company name":
-		req.Name = ""
-	case "legal company title":
-		req.LegalCompanyTitle = ""
-	case "tax office":
-		req.TaxOffice = ""
-	case "tax number":
-		req.TaxNumber = ""
-	case "IBAN":
-		req.IBAN = ""
+	// The fields a feature may leave out, by the names it gives them.
+	field := map[string]*string{
+		"contact name":        &req.ContactName,
+		"contact surname":     &req.ContactSurname,
+		"company name":        &req.Name,
+		"legal company title": &req.LegalCompanyTitle,
+		"tax office":          &req.TaxOffice,
+		"tax number":          &req.TaxNumber,
+		"IBAN":                &req.IBAN,
+	}[without]
+	if field != nil {
+		*field = ""
 	}
 	return w.register(ctx, name, &req)
 }
