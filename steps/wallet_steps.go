@@ -330,14 +330,22 @@ func (w *World) requireMember(name string) (*craftgate.Member, error) {
 	return mb, nil
 }
 
+// retrievedMember returns the registered member name and the member as
+// the provider has it now.
+func (w *World) retrievedMember(ctx context.Context, name string) (mb, got *craftgate.Member, err error) {
+	if mb, err = w.requireMember(name); err != nil {
+		return nil, nil, err
+	}
+	if got, err = w.client.RetrieveMember(ctx, mb.ID); err != nil {
+		return nil, nil, fmt.Errorf("expected member %d (%s) to be retrievable, got %s", mb.ID, name, describeErr(err))
+	}
+	return mb, got, nil
+}
+
 func (w *World) memberRegistered(ctx context.Context, name, kind string) error {
-	mb, err := w.requireMember(name)
+	mb, got, err := w.retrievedMember(ctx, name)
 	if err != nil {
 		return err
-	}
-	got, err := w.client.RetrieveMember(ctx, mb.ID)
-	if err != nil {
-		return fmt.Errorf("expected member %d (%s) to be retrievable, got %s", mb.ID, name, describeErr(err))
 	}
 	var m mismatches
 	m.check("id", mb.ID, got.ID)
@@ -370,13 +378,9 @@ func (w *World) updateAddress(ctx context.Context, name, address string) error {
 }
 
 func (w *World) memberHasAddress(ctx context.Context, name, address string) error {
-	mb, err := w.requireMember(name)
+	mb, got, err := w.retrievedMember(ctx, name)
 	if err != nil {
 		return err
-	}
-	got, err := w.client.RetrieveMember(ctx, mb.ID)
-	if err != nil {
-		return fmt.Errorf("expected member %q to be retrievable, got %s", name, describeErr(err))
 	}
 	var m mismatches
 	m.check("address", address, got.Address)
