@@ -193,10 +193,7 @@ func (w *World) payThroughLink(ctx context.Context, spec string) error {
 }
 
 func (w *World) hasPaidThroughLink(ctx context.Context, spec string) error {
-	if err := w.payThroughLink(ctx, spec); err != nil {
-		return err
-	}
-	return w.paymentSucceeds(ctx)
+	return w.paidWith(ctx, w.payThroughLink, spec)
 }
 
 // updateLink sends the link's fields back with change applied (the update

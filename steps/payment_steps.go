@@ -265,7 +265,14 @@ func (w *World) paid(card CardChoice, p *craftgate.Payment, err error) error {
 }
 
 func (w *World) hasPaid(ctx context.Context, spec string) error {
-	if err := w.pay(ctx, spec); err != nil {
+	return w.paidWith(ctx, w.pay, spec)
+}
+
+// paidWith pays with the card spec in the way pay does (the API, a hosted
+// page, a pre-authorisation, ...) and checks that the payment succeeded:
+// the start of every Given that needs a payment made.
+func (w *World) paidWith(ctx context.Context, pay func(context.Context, string) error, spec string) error {
+	if err := pay(ctx, spec); err != nil {
 		return err
 	}
 	return w.paymentSucceeds(ctx)

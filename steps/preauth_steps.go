@@ -109,10 +109,7 @@ func (w *World) preAuthorise(ctx context.Context, spec string) error {
 }
 
 func (w *World) hasPreAuthorised(ctx context.Context, spec string) error {
-	if err := w.preAuthorise(ctx, spec); err != nil {
-		return err
-	}
-	if err := w.paymentSucceeds(ctx); err != nil {
+	if err := w.paidWith(ctx, w.preAuthorise, spec); err != nil {
 		return err
 	}
 	return w.paymentPhase(craftgate.PhasePreAuth, false)

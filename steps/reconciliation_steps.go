@@ -68,10 +68,7 @@ func (w *World) payTimes(ctx context.Context, n, spec string) error {
 		return fmt.Errorf("steps: %q payments: want 1 to 100", n)
 	}
 	for range count {
-		if err := w.pay(ctx, spec); err != nil {
-			return err
-		}
-		if err := w.paymentSucceeds(ctx); err != nil {
+		if err := w.paidWith(ctx, w.pay, spec); err != nil {
 			return err
 		}
 		w.reconw().payments = append(w.reconw().payments, w.payment)

@@ -145,10 +145,7 @@ func (w *World) payAndStore(ctx context.Context, spec string) error {
 }
 
 func (w *World) hasPaidAndStored(ctx context.Context, spec string) error {
-	if err := w.payAndStore(ctx, spec); err != nil {
-		return err
-	}
-	if err := w.paymentSucceeds(ctx); err != nil {
+	if err := w.paidWith(ctx, w.payAndStore, spec); err != nil {
 		return err
 	}
 	return w.paymentAnswersKeys(ctx)
