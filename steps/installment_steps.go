@@ -170,18 +170,15 @@ func (w *World) offeredSinglePayment(context.Context) error {
 }
 
 func (w *World) singleCostsPrice(context.Context) error {
-	it, err := w.requireInstallment()
-	if err != nil {
-		return err
-	}
-	opt, ok := it.Option(1)
-	if !ok {
-		return fmt.Errorf("installment search for %s: no single-payment option", w.x().lookedUp)
-	}
-	var m mismatches
-	m.amount("single payment totalPrice", w.price, opt.TotalPrice)
-	m.amount("single payment installmentPrice", w.price, opt.InstallmentPrice)
-	return m.errf("installment search for %s", w.x().lookedUp)
+	return verify(w.requireInstallment, func(it *craftgate.Installment, m *mismatches) error {
+		opt, ok := it.Option(1)
+		if !ok {
+			return fmt.Errorf("installment search for %s: no single-payment option", w.x().lookedUp)
+		}
+		m.amount("single payment totalPrice", w.price, opt.TotalPrice)
+		m.amount("single payment installmentPrice", w.price, opt.InstallmentPrice)
+		return m.errf("installment search for %s", w.x().lookedUp)
+	})
 }
 
 // noOptionBelowPrice checks every option: its total is at least the price

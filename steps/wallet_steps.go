@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/merchant"
@@ -182,10 +181,6 @@ type walletPayload struct {
 // WALLET_TX_CREATED of a movement of that type and amount; payloadId is
 // the wallet id (the documented sample's).
 func (w *World) walletWebhook(ctx context.Context, name, typ, amount string) error {
-	r, sched, err := w.webhookWait(ctx)
-	if err != nil {
-		return err
-	}
 	mb, err := w.requireMember(name)
 	if err != nil {
 		return err
@@ -203,10 +198,8 @@ func (w *World) walletWebhook(ctx context.Context, name, typ, amount string) err
 		}
 	}
 	id := strconv.FormatInt(wl.ID, 10)
-	wctx, cancel := context.WithTimeout(ctx, sched.longest())
-	defer cancel()
 	var got walletPayload
-	d, err := r.WaitDelivery(wctx, func(d merchant.Delivery) bool {
+	d, err := w.awaitDelivery(ctx, id, func(d merchant.Delivery) bool {
 		if d.Event.EventType != event || d.Event.PayloadID != id || !d.Verified || !is2xx(d.HTTPStatus) {
 			return false
 		}
@@ -219,10 +212,9 @@ func (w *World) walletWebhook(ctx context.Context, name, typ, amount string) err
 		}
 		got = p
 		return true
-	})
+	}, "a signed %s webhook for wallet %s %s", event, id, typ)
 	if err != nil {
-		return fmt.Errorf("expected the merchant to accept a signed %s webhook for wallet %s %s within %s, got %s", event, id, typ,
-			sched.longest().Round(time.Millisecond), w.deliveriesOf(r, id, err))
+		return err
 	}
 	w.webhook = &d
 	var m mismatches

@@ -230,21 +230,15 @@ func (w *World) payloadID(subject string) (string, error) {
 // webhook of eventType about subject, then checks its status and
 // signature.
 func (w *World) receivesWebhook(ctx context.Context, eventType, status, subject string) error {
-	r, sched, err := w.webhookWait(ctx)
-	if err != nil {
-		return err
-	}
 	id, err := w.payloadID(subject)
 	if err != nil {
 		return err
 	}
-	wctx, cancel := context.WithTimeout(ctx, sched.longest())
-	defer cancel()
-	d, err := r.WaitDelivery(wctx, func(d merchant.Delivery) bool {
+	d, err := w.awaitDelivery(ctx, id, func(d merchant.Delivery) bool {
 		return d.Event.EventType == eventType && d.Event.PayloadID == id && d.Verified && is2xx(d.HTTPStatus)
-	})
+	}, "a signed %s webhook for %s %s", eventType, subject, id)
 	if err != nil {
-		return fmt.Errorf("expected the merchant to accept a signed %s webhook for %s %s within %s, got %s", eventType, subject, id, sched.longest().Round(time.Millisecond), w.deliveriesOf(r, id, err))
+		return err
 	}
 	w.webhook = &d
 	e := d.Event
@@ -300,6 +294,26 @@ func (w *World) webhookWait(ctx context.Context) (*merchant.Receiver, *webhookSc
 	}
 	sched, err := w.providerSchedule(ctx)
 	return r, sched, err
+}
+
+// awaitDelivery waits until the merchant has accepted a webhook delivery
+// that match accepts, as long as the provider's delivery schedule may
+// take. Waiting longer fails with "expected the merchant to accept <what>
+// within <the wait>, got <the deliveries about payloadID>" (what, format
+// and args, is formatted only then).
+func (w *World) awaitDelivery(ctx context.Context, payloadID string, match func(merchant.Delivery) bool, format string, args ...any) (merchant.Delivery, error) {
+	r, sched, err := w.webhookWait(ctx)
+	if err != nil {
+		return merchant.Delivery{}, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, sched.longest())
+	defer cancel()
+	d, err := r.WaitDelivery(wctx, match)
+	if err != nil {
+		return d, fmt.Errorf("expected the merchant to accept %s within %s, got %s", fmt.Sprintf(format, args...),
+			sched.longest().Round(time.Millisecond), w.deliveriesOf(r, payloadID, err))
+	}
+	return d, nil
 }
 
 func is2xx(status int) bool { return status >= 200 && status <= 299 }
