@@ -205,14 +205,11 @@ func (w *World) apmWaits(action string) error {
 }
 
 func (w *World) apmSucceedsAtOnce() error {
-	init, err := w.requireAPM()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("additionalAction", craftgate.ApmActionNone, init.AdditionalAction)
-	m.check("paymentStatus", craftgate.StatusSuccess, init.PaymentStatus)
-	return m.errf("APM payment %d (%s)", init.PaymentID, w.apm.apmType)
+	return verify(w.requireAPM, func(init *craftgate.InitApmPaymentResponse, m *mismatches) error {
+		m.check("additionalAction", craftgate.ApmActionNone, init.AdditionalAction)
+		m.check("paymentStatus", craftgate.StatusSuccess, init.PaymentStatus)
+		return m.errf("APM payment %d (%s)", init.PaymentID, w.apm.apmType)
+	})
 }
 
 // atAPMProvider plays the buyer's browser: the redirectUrl (or the
@@ -254,15 +251,7 @@ func (w *World) pressAtAPM(ctx context.Context, page Page, action string) error 
 	if err != nil {
 		return fmt.Errorf("steps: APM payment %d: the provider's page: %w", w.paymentID, err)
 	}
-	press := f.Button(action)
-	if press == nil {
-		return fmt.Errorf("steps: APM payment %d: the provider's page has no button to %s (buttons %v)", w.paymentID, action, f.Buttons)
-	}
-	req, err := f.Request(ctx, nil, press)
-	if err != nil {
-		return err
-	}
-	back, err := w.browser().do(req)
+	back, err := w.browser().press(ctx, f, nil, action, "APM payment %d: the provider's page", w.paymentID)
 	if err != nil {
 		return err
 	}
@@ -348,32 +337,29 @@ func (w *World) directAPM(ctx context.Context, apmType string) error {
 // successful APM payment of apmType for the basket, each item a
 // transaction with its price, the transactions adding up to paidPrice.
 func (w *World) apmPaymentIs(ctx context.Context, apmType string) error {
-	p, err := w.current(ctx)
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("paymentStatus", craftgate.StatusSuccess, p.PaymentStatus)
-	m.check("apmType", apmType, p.ApmType)
-	m.check("paymentSource", craftgate.PaymentSourceAPI, p.PaymentSource)
-	if !p.Price.Equal(w.price.Decimal) {
-		m.addf("price: expected %s, got %s", w.price, p.Price)
-	}
-	if len(p.PaymentTransactions) != len(w.items) {
-		m.addf("paymentTransactions: expected %d, got %d", len(w.items), len(p.PaymentTransactions))
-	} else {
-		sum := craftgate.Amount{}
-		for i, tx := range p.PaymentTransactions {
-			if !tx.Price.Equal(w.items[i].Decimal) {
-				m.addf("paymentTransactions[%d].price: expected %s, got %s", i, w.items[i], tx.Price)
+	return w.verifyCurrent(ctx, func(p *craftgate.Payment, m *mismatches) error {
+		m.check("paymentStatus", craftgate.StatusSuccess, p.PaymentStatus)
+		m.check("apmType", apmType, p.ApmType)
+		m.check("paymentSource", craftgate.PaymentSourceAPI, p.PaymentSource)
+		if !p.Price.Equal(w.price.Decimal) {
+			m.addf("price: expected %s, got %s", w.price, p.Price)
+		}
+		if len(p.PaymentTransactions) != len(w.items) {
+			m.addf("paymentTransactions: expected %d, got %d", len(w.items), len(p.PaymentTransactions))
+		} else {
+			sum := craftgate.Amount{}
+			for i, tx := range p.PaymentTransactions {
+				if !tx.Price.Equal(w.items[i].Decimal) {
+					m.addf("paymentTransactions[%d].price: expected %s, got %s", i, w.items[i], tx.Price)
+				}
+				sum = sum.Add(tx.PaidPrice)
 			}
-			sum = sum.Add(tx.PaidPrice)
+			if !sum.Equal(p.PaidPrice.Decimal) {
+				m.addf("paymentTransactions paidPrice add up to %s, paidPrice is %s", sum, p.PaidPrice)
+			}
 		}
-		if !sum.Equal(p.PaidPrice.Decimal) {
-			m.addf("paymentTransactions paidPrice add up to %s, paidPrice is %s", sum, p.PaidPrice)
-		}
-	}
-	return m.errf("APM payment %d", p.ID)
+		return m.errf("APM payment %d", p.ID)
+	})
 }
 
 func (w *World) instantTransferBank(ctx context.Context, code string) error {

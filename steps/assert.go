@@ -158,3 +158,69 @@ func expectValidationError(subject string, err error, code string) error {
 	}
 	return m.err(subject)
 }
+
+// withArg parses the argument of a step with parse and gets what the step
+// compares it with (the payment, the refund, ...): the start of every step
+// that checks something the scenario made against a value it names.
+func withArg[A, T any](arg string, parse func(string) (A, error), get func() (T, error)) (A, T, error) {
+	return both(func() (A, error) { return parse(arg) }, get)
+}
+
+// both gets the two things a step works on, failing on the first error.
+func both[A, B any](a func() (A, error), b func() (B, error)) (A, B, error) {
+	x, err := a()
+	if err != nil {
+		var zero B
+		return x, zero, err
+	}
+	y, err := b()
+	return x, y, err
+}
+
+// withAmount is withArg for an amount.
+func withAmount[T any](amount string, get func() (T, error)) (craftgate.Amount, T, error) {
+	return withArg(amount, ParseAmount, get)
+}
+
+// expectDone fails a step whose call failed, with "expected <what>, got
+// <what the call returned>"; what (format and args) is formatted only
+// then. It returns nil when err is nil.
+func expectDone(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("expected %s, got %s", fmt.Sprintf(format, args...), describeErr(err))
+}
+
+// expectRefused checks that err is the provider's error envelope with an
+// HTTP status from lo to hi; otherwise the step fails with "expected
+// <what>, got <what the call returned>" (what is formatted only then).
+func expectRefused(err error, lo, hi int, format string, args ...any) error {
+	if ce := craftgate.AsError(err); ce != nil && ce.HTTPStatus >= lo && ce.HTTPStatus <= hi {
+		return nil
+	}
+	return fmt.Errorf("expected %s, got %s", fmt.Sprintf(format, args...), describeErr(err))
+}
+
+// expectStatus is expectRefused for exactly one HTTP status.
+func expectStatus(err error, status int, format string, args ...any) error {
+	return expectRefused(err, status, status, format, args...)
+}
+
+// expect4xx is expectRefused for any client error (HTTP 4xx).
+func expect4xx(err error, format string, args ...any) error {
+	return expectRefused(err, 400, 499, format, args...)
+}
+
+// verify is the body of a step that checks something the scenario made:
+// get returns it (its error, such as "nothing made yet", fails the step
+// as it is) and check records the differences in m and reports them,
+// usually with m.errf.
+func verify[T any](get func() (T, error), check func(v T, m *mismatches) error) error {
+	v, err := get()
+	if err != nil {
+		return err
+	}
+	var m mismatches
+	return check(v, &m)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -218,15 +219,12 @@ func (w *World) loanWithout(ctx context.Context, apmType, param string) error {
 }
 
 func (w *World) loanCallback(status, action string) error {
-	form, err := w.requireCallback()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("paymentStatus", status, form.Get("paymentStatus"))
-	m.check("additionalAction", action, form.Get("additionalAction"))
-	m.check("hashParams", craftgate.BnplCallbackHashParams, form.Get("hashParams"))
-	return m.errf("loan callback of payment %d", w.paymentID)
+	return verify(w.requireCallback, func(form url.Values, m *mismatches) error {
+		m.check("paymentStatus", status, form.Get("paymentStatus"))
+		m.check("additionalAction", action, form.Get("additionalAction"))
+		m.check("hashParams", craftgate.BnplCallbackHashParams, form.Get("hashParams"))
+		return m.errf("loan callback of payment %d", w.paymentID)
+	})
 }
 
 func (w *World) payloadAction(action string) error {

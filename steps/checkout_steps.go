@@ -108,11 +108,7 @@ func (w *World) requireCheckout() (*craftgate.InitCheckoutPaymentResponse, error
 // pay, and let the page the provider answers with post the token to the
 // merchant. A page that refuses the card fails the step.
 func (w *World) payOnCheckoutPage(ctx context.Context, spec string) error {
-	co, err := w.requireCheckout()
-	if err != nil {
-		return err
-	}
-	card, err := ParseCard(w.cards, spec)
+	card, co, err := withArg(spec, w.parseCard, w.requireCheckout)
 	if err != nil {
 		return err
 	}
@@ -134,15 +130,7 @@ func (w *World) payOnCheckoutPage(ctx context.Context, spec string) error {
 	if err != nil || next.Action.String() != cb {
 		return fmt.Errorf("steps: the checkout page did not take %s (HTTP %d): %s", card, back.Status, excerpt(back.Body))
 	}
-	v, err := next.Values(nil, nil)
-	if err != nil {
-		return err
-	}
-	creq, err := next.Request(ctx, nil, nil)
-	if err != nil {
-		return err
-	}
-	answer, err := b.do(creq)
+	answer, v, err := b.submitForm(ctx, next, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -182,14 +170,7 @@ func (w *World) cardFormRequest(ctx context.Context, page Page, card CardChoice)
 	if err != nil {
 		return nil, err
 	}
-	cvc := card.DefaultCVC()
-	if w.cvc != nil {
-		cvc = *w.cvc
-	}
-	month, year := defaultExpireMonth, defaultExpireYear
-	if w.expYear != "" {
-		month, year = w.expMonth, w.expYear
-	}
+	month, year, cvc := w.cardDetails(card)
 	set := map[string]string{"cardHolderName": cardHolderName, "cardNumber": card.Number,
 		"expireMonth": month, "expireYear": year, "cvc": cvc}
 	if _, ok := f.Get("installment"); ok {
@@ -267,25 +248,29 @@ func (w *World) retrieveCheckout(ctx context.Context) error {
 // merchant's order, as the docs require before fulfilling it (the token a
 // browser brings back is not signed).
 func (w *World) checkoutMatchesOrder(context.Context) error {
-	p, err := w.requirePayment()
-	if err != nil {
-		return err
-	}
-	req := w.checkoutReq
-	var m mismatches
-	m.amount("price", req.Price, p.Price)
-	m.amount("paidPrice", req.PaidPrice, p.PaidPrice)
-	m.check("currency", req.Currency, p.Currency)
-	m.check("conversationId", req.ConversationID, p.ConversationID)
-	m.check("paymentSource", craftgate.PaymentSourceCheckoutForm, p.PaymentSource)
-	m.check("installment (the buyer's choice)", w.installment, p.Installment)
-	if n := w.card.Number; n != "" {
-		if !strings.HasPrefix(n, p.BinNumber) || p.BinNumber == "" {
-			m.addf("binNumber: expected the first digits of %s, got %q", w.card, craftgate.MaskPAN(p.BinNumber))
+	return verify(w.requirePayment, func(p *craftgate.Payment, m *mismatches) error {
+		req := w.checkoutReq
+		w.sameOrder(m, craftgate.PaymentSourceCheckoutForm, req.Price, req.Currency, req.ConversationID, p)
+		m.amount("paidPrice", req.PaidPrice, p.PaidPrice)
+		if n := w.card.Number; n != "" {
+			if !strings.HasPrefix(n, p.BinNumber) || p.BinNumber == "" {
+				m.addf("binNumber: expected the first digits of %s, got %q", w.card, craftgate.MaskPAN(p.BinNumber))
+			}
+			m.check("lastFourDigits", n[len(n)-4:], p.LastFourDigits)
 		}
-		m.check("lastFourDigits", n[len(n)-4:], p.LastFourDigits)
-	}
-	return m.errf("checkout payment %d", p.ID)
+		return m.errf("checkout payment %d", p.ID)
+	})
+}
+
+// sameOrder records where payment p differs from the order the merchant
+// made it for through source: its price, currency and conversationId, and
+// the installment the buyer chose.
+func (w *World) sameOrder(m *mismatches, source string, price craftgate.Amount, currency, conversationID string, p *craftgate.Payment) {
+	m.check("paymentSource", source, p.PaymentSource)
+	m.amount("price", price, p.Price)
+	m.check("currency", currency, p.Currency)
+	m.check("conversationId", conversationID, p.ConversationID)
+	m.check("installment (the buyer's choice)", w.installment, p.Installment)
 }
 
 func (w *World) checkoutFailed(group string) error {
@@ -315,11 +300,7 @@ func (w *World) checkoutNotRetrievable(ctx context.Context) error {
 	if err == nil {
 		return fmt.Errorf("expected the checkout form's token to retrieve no payment, got payment %d (%s)", p.ID, p.PaymentStatus)
 	}
-	ce := craftgate.AsError(err)
-	if ce == nil || ce.HTTPStatus < 400 || ce.HTTPStatus > 499 {
-		return fmt.Errorf("expected the retrieval by token to be refused (HTTP 4xx in the error envelope), got %s", describeErr(err))
-	}
-	return nil
+	return expect4xx(err, "the retrieval by token to be refused (HTTP 4xx in the error envelope)")
 }
 
 // checkoutPageExpired opens the page as the buyer would after expiry.
@@ -328,30 +309,37 @@ func (w *World) checkoutPageExpired(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := w.browser().get(ctx, co.PageURL)
+	return w.pageRefuses(ctx, co.PageURL, http.StatusGone, "expired", "expired checkout page")
+}
+
+// pageRefuses opens pageURL as the buyer would and checks that the page
+// refuses to take a payment: it answers HTTP status (any 4xx or 5xx when
+// status is 0), says phrase and offers no form to pay.
+func (w *World) pageRefuses(ctx context.Context, pageURL string, status int, phrase, subject string) error {
+	page, err := w.browser().get(ctx, pageURL)
 	if err != nil {
 		return err
 	}
 	var m mismatches
-	m.check("HTTP status", http.StatusGone, page.Status)
-	if !strings.Contains(strings.ToLower(pageText(page.Body)), "expired") {
-		m.addf("the page does not say it expired: %s", excerpt(page.Body))
+	if status != 0 {
+		m.check("HTTP status", status, page.Status)
+	} else if page.Status < 400 {
+		m.addf("HTTP status: expected a 4xx page, got %d", page.Status)
+	}
+	if !strings.Contains(strings.ToLower(pageText(page.Body)), strings.ToLower(phrase)) {
+		m.addf("the page does not say %q: %s", phrase, excerpt(page.Body))
 	}
 	if _, err := ParseForm(page); !errors.Is(err, ErrNoForm) {
 		m.addf("the page still offers a form to pay")
 	}
-	return m.err("expired checkout page")
+	return m.err(subject)
 }
 
 // checkoutExpiresIn compares tokenExpireDate with the provider's time:
 // the mock's clock when the target is a gatecheck mock, else the local
 // time in Istanbul, with a minute's tolerance either way.
 func (w *World) checkoutExpiresIn(ctx context.Context, minutes string) error {
-	co, err := w.requireCheckout()
-	if err != nil {
-		return err
-	}
-	n, err := ParseInt(minutes)
+	n, co, err := withArg(minutes, ParseInt, w.requireCheckout)
 	if err != nil {
 		return err
 	}
@@ -404,8 +392,5 @@ func (w *World) expireCheckout(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := w.client.ExpireCheckoutPayment(ctx, co.Token); err != nil {
-		return fmt.Errorf("expected the checkout form to be expired, got %s", describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.ExpireCheckoutPayment(ctx, co.Token), "the checkout form to be expired")
 }

@@ -386,11 +386,7 @@ func (o *retryOutcome) describe() string {
 }
 
 func (w *World) retrySucceeded(attempts string) error {
-	o, err := w.requireRetried()
-	if err != nil {
-		return err
-	}
-	n, err := ParseInt(attempts)
+	n, o, err := withArg(attempts, ParseInt, w.requireRetried)
 	if err != nil {
 		return err
 	}
@@ -416,11 +412,7 @@ func (w *World) retryRecovered(context.Context) error {
 }
 
 func (w *World) retryGaveUp(attempts string) error {
-	o, err := w.requireRetried()
-	if err != nil {
-		return err
-	}
-	n, err := ParseInt(attempts)
+	n, o, err := withArg(attempts, ParseInt, w.requireRetried)
 	if err != nil {
 		return err
 	}
@@ -433,11 +425,7 @@ func (w *World) retryGaveUp(attempts string) error {
 }
 
 func (w *World) retryWaited(seconds string) error {
-	o, err := w.requireRetried()
-	if err != nil {
-		return err
-	}
-	n, err := ParseInt(seconds)
+	n, o, err := withArg(seconds, ParseInt, w.requireRetried)
 	if err != nil {
 		return err
 	}

@@ -385,6 +385,12 @@ func (b browser) submit(ctx context.Context, page Page, set map[string]string, p
 	if err != nil {
 		return Page{}, nil, err
 	}
+	return b.submitForm(ctx, f, set, press)
+}
+
+// submitForm submits f with set and press (see Form.Values) and returns
+// the page answered and the data sent.
+func (b browser) submitForm(ctx context.Context, f *Form, set map[string]string, press *Button) (Page, url.Values, error) {
 	v, err := f.Values(set, press)
 	if err != nil {
 		return Page{}, nil, err
@@ -395,6 +401,28 @@ func (b browser) submit(ctx context.Context, page Page, set map[string]string, p
 	}
 	next, err := b.do(req)
 	return next, v, err
+}
+
+// press submits f with set by pressing its button of value action (see
+// Form.Button) and returns the page answered. A form without that button
+// is an error naming the page (format and args, formatted only then).
+func (b browser) press(ctx context.Context, f *Form, set map[string]string, action, format string, args ...any) (Page, error) {
+	button := f.Button(action)
+	if button == nil {
+		return Page{}, fmt.Errorf("steps: %s has no button to %s (buttons %v)", fmt.Sprintf(format, args...), action, f.Buttons)
+	}
+	next, _, err := b.submitForm(ctx, f, set, button)
+	return next, err
+}
+
+// send submits v to action with method as a form would (a crafted form,
+// such as a forged callback) and returns the page answered.
+func (b browser) send(ctx context.Context, method string, action *url.URL, v url.Values) (Page, error) {
+	req, err := formRequest(ctx, method, action, v)
+	if err != nil {
+		return Page{}, err
+	}
+	return b.do(req)
 }
 
 // resolve resolves a form action or a Location against the page's address.

@@ -182,10 +182,7 @@ func (w *World) closeReview(ctx context.Context, status string) error {
 	if x.check == nil {
 		return errors.New(`steps: no fraud check: "Then the merchant finds the payment's fraud check waiting for review" first`)
 	}
-	if err := w.client.UpdateFraudCheckStatus(ctx, x.check.ID, status); err != nil {
-		return fmt.Errorf("expected fraud check %d to be set to %s, got %s", x.check.ID, status, describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.UpdateFraudCheckStatus(ctx, x.check.ID, status), "fraud check %d to be set to %s", x.check.ID, status)
 }
 
 func (w *World) fraudCheckIs(ctx context.Context, status string) error {
@@ -221,10 +218,7 @@ func (w *World) addToOwnList(ctx context.Context, value string) error {
 	if err != nil {
 		return err
 	}
-	if err := w.client.AddFraudValue(ctx, &craftgate.FraudValueRequest{ListName: x.ownList, Type: x.ownType, Value: value, Label: "gatecheck"}); err != nil {
-		return fmt.Errorf("expected %q to be added to the value list, got %s", value, describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.AddFraudValue(ctx, &craftgate.FraudValueRequest{ListName: x.ownList, Type: x.ownType, Value: value, Label: "gatecheck"}), "%q to be added to the value list", value)
 }
 
 // addPaymentCard adds the card of the payment under test to a CARD list
@@ -295,10 +289,7 @@ func (w *World) removeFromOwnList(ctx context.Context, value string) error {
 	if i < 0 {
 		return fmt.Errorf("value list %s does not hold %q", w.fraud.ownList, value)
 	}
-	if err := w.client.DeleteFraudValue(ctx, w.fraud.ownList, vals[i].ID); err != nil {
-		return fmt.Errorf("expected %q to be removed, got %s", value, describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.DeleteFraudValue(ctx, w.fraud.ownList, vals[i].ID), "%q to be removed", value)
 }
 
 func (w *World) ownListAmongAll(ctx context.Context) error {
@@ -321,10 +312,7 @@ func (w *World) deleteOwnList(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := w.client.DeleteFraudValueList(ctx, x.ownList); err != nil {
-		return fmt.Errorf("expected the value list %s to be deleted, got %s", x.ownList, describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.DeleteFraudValueList(ctx, x.ownList), "the value list %s to be deleted", x.ownList)
 }
 
 func (w *World) ownListGone(ctx context.Context) error {
@@ -333,8 +321,8 @@ func (w *World) ownListGone(ctx context.Context) error {
 		return err
 	}
 	_, err = w.client.FraudValueListByName(ctx, x.ownList)
-	if ce := craftgate.AsError(err); ce == nil || ce.HTTPStatus != http.StatusNotFound {
-		return fmt.Errorf("expected the deleted value list to be not found (HTTP 404), got %s", describeErr(err))
+	if err := expectStatus(err, http.StatusNotFound, "the deleted value list to be not found (HTTP 404)"); err != nil {
+		return err
 	}
 	x.ownList = ""
 	return nil

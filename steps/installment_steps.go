@@ -42,7 +42,7 @@ func installmentDefinitions() []Definition {
 // searchInstallments asks for the installment options of the card spec
 // for the basket's price and currency.
 func (w *World) searchInstallments(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func optionList(it *craftgate.Installment) string {
 }
 
 func (w *World) lookUpBin(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -170,45 +170,39 @@ func (w *World) offeredSinglePayment(context.Context) error {
 }
 
 func (w *World) singleCostsPrice(context.Context) error {
-	it, err := w.requireInstallment()
-	if err != nil {
-		return err
-	}
-	opt, ok := it.Option(1)
-	if !ok {
-		return fmt.Errorf("installment search for %s: no single-payment option", w.x().lookedUp)
-	}
-	var m mismatches
-	m.amount("single payment totalPrice", w.price, opt.TotalPrice)
-	m.amount("single payment installmentPrice", w.price, opt.InstallmentPrice)
-	return m.errf("installment search for %s", w.x().lookedUp)
+	return verify(w.requireInstallment, func(it *craftgate.Installment, m *mismatches) error {
+		opt, ok := it.Option(1)
+		if !ok {
+			return fmt.Errorf("installment search for %s: no single-payment option", w.x().lookedUp)
+		}
+		m.amount("single payment totalPrice", w.price, opt.TotalPrice)
+		m.amount("single payment installmentPrice", w.price, opt.InstallmentPrice)
+		return m.errf("installment search for %s", w.x().lookedUp)
+	})
 }
 
 // noOptionBelowPrice checks every option: its total is at least the price
 // (installments add a maturity difference, never a discount) and its
 // installments add up to the total within a cent per installment.
 func (w *World) noOptionBelowPrice(context.Context) error {
-	it, err := w.requireInstallment()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	cent := craftgate.MustAmount("0.01")
-	for _, p := range it.InstallmentPrices {
-		if p.TotalPrice.LessThan(w.price.Decimal) {
-			m.addf("%d installments: totalPrice %s is below the price %s", p.InstallmentNumber, fmtAmount(p.TotalPrice), fmtAmount(w.price))
+	return verify(w.requireInstallment, func(it *craftgate.Installment, m *mismatches) error {
+		cent := craftgate.MustAmount("0.01")
+		for _, p := range it.InstallmentPrices {
+			if p.TotalPrice.LessThan(w.price.Decimal) {
+				m.addf("%d installments: totalPrice %s is below the price %s", p.InstallmentNumber, fmtAmount(p.TotalPrice), fmtAmount(w.price))
+			}
+			n := int64(p.InstallmentNumber)
+			if n < 1 {
+				m.addf("installmentNumber %d", p.InstallmentNumber)
+				continue
+			}
+			sum := p.InstallmentPrice.Mul(craftgate.MustAmount(fmt.Sprint(n)).Decimal)
+			if sum.Sub(p.TotalPrice.Decimal).Abs().GreaterThan(cent.Mul(craftgate.MustAmount(fmt.Sprint(n)).Decimal)) {
+				m.addf("%d installments of %s do not add up to totalPrice %s", n, fmtAmount(p.InstallmentPrice), fmtAmount(p.TotalPrice))
+			}
 		}
-		n := int64(p.InstallmentNumber)
-		if n < 1 {
-			m.addf("installmentNumber %d", p.InstallmentNumber)
-			continue
-		}
-		sum := p.InstallmentPrice.Mul(craftgate.MustAmount(fmt.Sprint(n)).Decimal)
-		if sum.Sub(p.TotalPrice.Decimal).Abs().GreaterThan(cent.Mul(craftgate.MustAmount(fmt.Sprint(n)).Decimal)) {
-			m.addf("%d installments of %s do not add up to totalPrice %s", n, fmtAmount(p.InstallmentPrice), fmtAmount(p.TotalPrice))
-		}
-	}
-	return m.errf("installment search for %s", w.x().lookedUp)
+		return m.errf("installment search for %s", w.x().lookedUp)
+	})
 }
 
 func (w *World) installmentsDescribeCard(context.Context) error {
@@ -223,11 +217,7 @@ func (w *World) installmentsDescribeCard(context.Context) error {
 }
 
 func (w *World) optionTotals(n, total, currency, each string) error {
-	wantTotal, err := ParseAmount(total)
-	if err != nil {
-		return err
-	}
-	wantEach, err := ParseAmount(each)
+	wantTotal, wantEach, err := parseTwoAmounts(total, each)
 	if err != nil {
 		return err
 	}
@@ -281,31 +271,21 @@ func describedAsCatalogue(c CardChoice, b craftgate.BinNumber) mismatches {
 }
 
 func (w *World) binCommercial(want bool) error {
-	b, err := w.requireBin()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("commercial", want, b.Commercial)
-	return m.errf("BIN of %s", w.x().lookedUp)
+	return verify(w.requireBin, func(b *craftgate.BinNumber, m *mismatches) error {
+		m.check("commercial", want, b.Commercial)
+		return m.errf("BIN of %s", w.x().lookedUp)
+	})
 }
 
 func (w *World) binAssociation(want string) error {
-	b, err := w.requireBin()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("cardAssociation", want, b.CardAssociation)
-	return m.errf("BIN of %s", w.x().lookedUp)
+	return verify(w.requireBin, func(b *craftgate.BinNumber, m *mismatches) error {
+		m.check("cardAssociation", want, b.CardAssociation)
+		return m.errf("BIN of %s", w.x().lookedUp)
+	})
 }
 
 func (w *World) paidInOption(n string) error {
-	count, err := ParseInt(n)
-	if err != nil {
-		return err
-	}
-	p, err := w.requirePayment()
+	count, p, err := withArg(n, ParseInt, w.requirePayment)
 	if err != nil {
 		return err
 	}
@@ -324,19 +304,16 @@ func (w *World) paidInOption(n string) error {
 // reported as merchantCommissionRateAmount = paidPrice - price, and is
 // shared among the items.
 func (w *World) maturityDifference(context.Context) error {
-	p, err := w.requirePayment()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.amount("merchantCommissionRateAmount (paidPrice - price)", p.PaidPrice.Sub(p.Price), p.MerchantCommissionRateAmount)
-	if !p.PaidPrice.GreaterThan(p.Price.Decimal) {
-		m.addf("paidPrice %s: expected it above the price %s", fmtAmount(p.PaidPrice), fmtAmount(p.Price))
-	}
-	sum := craftgate.Amount{}
-	for _, tx := range p.PaymentTransactions {
-		sum = sum.Add(tx.PaidPrice)
-	}
-	m.amount("sum of paymentTransactions[].paidPrice", p.PaidPrice, sum)
-	return m.errf("payment %d", p.ID)
+	return verify(w.requirePayment, func(p *craftgate.Payment, m *mismatches) error {
+		m.amount("merchantCommissionRateAmount (paidPrice - price)", p.PaidPrice.Sub(p.Price), p.MerchantCommissionRateAmount)
+		if !p.PaidPrice.GreaterThan(p.Price.Decimal) {
+			m.addf("paidPrice %s: expected it above the price %s", fmtAmount(p.PaidPrice), fmtAmount(p.Price))
+		}
+		sum := craftgate.Amount{}
+		for _, tx := range p.PaymentTransactions {
+			sum = sum.Add(tx.PaidPrice)
+		}
+		m.amount("sum of paymentTransactions[].paidPrice", p.PaidPrice, sum)
+		return m.errf("payment %d", p.ID)
+	})
 }

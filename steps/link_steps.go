@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 )
@@ -142,11 +141,7 @@ func (w *World) requireLink() (*craftgate.Product, error) {
 // pay; the merchant then finds the payment as it would learn of any
 // payment (docs/reference/craftgate/flows.md section 8): by its conversationId, the link's.
 func (w *World) payThroughLink(ctx context.Context, spec string) error {
-	p, err := w.requireLink()
-	if err != nil {
-		return err
-	}
-	card, err := ParseCard(w.cards, spec)
+	card, p, err := withArg(spec, w.parseCard, w.requireLink)
 	if err != nil {
 		return err
 	}
@@ -198,10 +193,7 @@ func (w *World) payThroughLink(ctx context.Context, spec string) error {
 }
 
 func (w *World) hasPaidThroughLink(ctx context.Context, spec string) error {
-	if err := w.payThroughLink(ctx, spec); err != nil {
-		return err
-	}
-	return w.paymentSucceeds(ctx)
+	return w.paidWith(ctx, w.payThroughLink, spec)
 }
 
 // updateLink sends the link's fields back with change applied (the update
@@ -244,28 +236,17 @@ func (w *World) deleteLink(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := w.client.DeleteProduct(ctx, p.ID); err != nil {
-		return fmt.Errorf("expected the payment link to be deleted, got %s", describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.DeleteProduct(ctx, p.ID), "the payment link to be deleted")
 }
 
 // linkPaymentMatches compares the payment with the link it was made on.
 func (w *World) linkPaymentMatches(context.Context) error {
-	p, err := w.requireLink()
-	if err != nil {
-		return err
-	}
-	pay, err := w.requireLinkPayment()
+	p, pay, err := both(w.requireLink, w.requireLinkPayment)
 	if err != nil {
 		return err
 	}
 	var m mismatches
-	m.check("paymentSource", craftgate.PaymentSourcePayByLink, pay.PaymentSource)
-	m.amount("price", p.Price, pay.Price)
-	m.check("currency", p.Currency, pay.Currency)
-	m.check("conversationId", p.ConversationID, pay.ConversationID)
-	m.check("installment (the buyer's choice)", w.installment, pay.Installment)
+	w.sameOrder(&m, craftgate.PaymentSourcePayByLink, p.Price, p.Currency, p.ConversationID, pay)
 	return m.errf("link payment %d", pay.ID)
 }
 
@@ -278,27 +259,20 @@ func (w *World) requireLinkPayment() (*craftgate.Payment, error) {
 }
 
 func (w *World) linkPaymentFailed(group string) error {
-	pay, err := w.requireLinkPayment()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("paymentStatus", craftgate.StatusFailure, pay.PaymentStatus)
-	m.check("paymentSource", craftgate.PaymentSourcePayByLink, pay.PaymentSource)
-	if pay.PaymentError == nil {
-		m.addf("paymentError: expected errorGroup %q, got none", group)
-	} else {
-		m.check("paymentError.errorGroup", group, pay.PaymentError.ErrorGroup)
-	}
-	return m.errf("link payment %d with %s", pay.ID, w.card)
+	return verify(w.requireLinkPayment, func(pay *craftgate.Payment, m *mismatches) error {
+		m.check("paymentStatus", craftgate.StatusFailure, pay.PaymentStatus)
+		m.check("paymentSource", craftgate.PaymentSourcePayByLink, pay.PaymentSource)
+		if pay.PaymentError == nil {
+			m.addf("paymentError: expected errorGroup %q, got none", group)
+		} else {
+			m.check("paymentError.errorGroup", group, pay.PaymentError.ErrorGroup)
+		}
+		return m.errf("link payment %d with %s", pay.ID, w.card)
+	})
 }
 
 func (w *World) linkSold(ctx context.Context, count string) error {
-	p, err := w.requireLink()
-	if err != nil {
-		return err
-	}
-	n, err := ParseInt(count)
+	n, p, err := withArg(count, ParseInt, w.requireLink)
 	if err != nil {
 		return err
 	}
@@ -319,21 +293,7 @@ func (w *World) linkPageRefuses(ctx context.Context, phrase string) error {
 	if err != nil {
 		return err
 	}
-	page, err := w.browser().get(ctx, p.URL)
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	if page.Status < 400 {
-		m.addf("HTTP status: expected a 4xx page, got %d", page.Status)
-	}
-	if !strings.Contains(strings.ToLower(pageText(page.Body)), strings.ToLower(phrase)) {
-		m.addf("the page does not say %q: %s", phrase, excerpt(page.Body))
-	}
-	if _, err := ParseForm(page); !errors.Is(err, ErrNoForm) {
-		m.addf("the page still offers a form to pay")
-	}
-	return m.err("payment link page")
+	return w.pageRefuses(ctx, p.URL, 0, phrase, "payment link page")
 }
 
 func (w *World) linkHasAddresses(context.Context) error {
@@ -391,17 +351,10 @@ func (w *World) linkGone(ctx context.Context) error {
 		return err
 	}
 	_, err = w.client.RetrieveProduct(ctx, p.ID)
-	if ce := craftgate.AsError(err); ce == nil || ce.HTTPStatus != http.StatusNotFound {
-		return fmt.Errorf("expected the deleted payment link to be not found (HTTP 404), got %s", describeErr(err))
-	}
-	return nil
+	return expectStatus(err, http.StatusNotFound, "the deleted payment link to be not found (HTTP 404)")
 }
 
 func (w *World) linkRefused(context.Context) error {
 	x := w.lk()
-	ce := craftgate.AsError(x.err)
-	if ce == nil || ce.HTTPStatus != http.StatusBadRequest {
-		return fmt.Errorf("expected the payment link to be refused as a validation error (HTTP 400), got %s", describeErr(x.err))
-	}
-	return nil
+	return expectStatus(x.err, http.StatusBadRequest, "the payment link to be refused as a validation error (HTTP 400)")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/gatecheck/gatecheck/craftgate"
@@ -55,7 +54,7 @@ func (w *World) tailorExtras(req *craftgate.CreatePaymentRequest) {
 }
 
 func (w *World) askRewards(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -157,11 +156,7 @@ func (w *World) useReward(card, firm string) error {
 // parseReward reads the card's and the firm's reward money as the scenario
 // wrote them.
 func parseReward(card, firm string) (*craftgate.Reward, error) {
-	c, err := ParseAmount(card)
-	if err != nil {
-		return nil, err
-	}
-	f, err := ParseAmount(firm)
+	c, f, err := parseTwoAmounts(card, firm)
 	if err != nil {
 		return nil, err
 	}
@@ -192,10 +187,10 @@ func (w *World) rewardEchoed(card, firm string) error {
 // POS takes it for: a 4xx error that names the POS ("no suitable POS found
 // for reward transaction", Turkish "uygun POS bulunamadı").
 func (w *World) noRewardPos(context.Context) error {
-	ce := craftgate.AsError(w.err)
-	if ce == nil || ce.HTTPStatus < http.StatusBadRequest || ce.HTTPStatus >= http.StatusInternalServerError {
-		return fmt.Errorf("expected the reward payment with %s to be refused, got %s", w.card, describeErr(w.err))
+	if err := expect4xx(w.err, "the reward payment with %s to be refused", w.card); err != nil {
+		return err
 	}
+	ce := craftgate.AsError(w.err)
 	if !strings.Contains(ce.Description, "POS") {
 		return fmt.Errorf("expected the refusal to say no POS takes the reward, got %q", ce.Description)
 	}

@@ -68,20 +68,28 @@ func (w *World) mkt() *marketWorld {
 	return x.market
 }
 
-func (w *World) soldBy(item, name, share string) error {
+// split parses a seller's split of an item: the item's number, the
+// registered seller name and its share.
+func (w *World) split(item, name, share string) (int, *craftgate.Member, craftgate.Amount, error) {
 	n, err := ParseItem(item)
 	if err != nil {
-		return err
+		return 0, nil, craftgate.Amount{}, err
 	}
-	a, err := ParseAmount(share)
+	mb, a, err := w.memberAmount(name, share)
+	return n, mb, a, err
+}
+
+// setSplit remembers that item n is sold by name for share a.
+func (x *marketWorld) setSplit(n int, name string, a craftgate.Amount) {
+	x.sellers[n], x.shares[n] = name, a
+}
+
+func (w *World) soldBy(item, name, share string) error {
+	n, _, a, err := w.split(item, name, share)
 	if err != nil {
 		return err
 	}
-	if _, err := w.requireMember(name); err != nil {
-		return err
-	}
-	x := w.mkt()
-	x.sellers[n], x.shares[n] = name, a
+	w.mkt().setSplit(n, name, a)
 	return nil
 }
 
@@ -162,15 +170,11 @@ func (w *World) sendApproval(ctx context.Context, approve bool, ids []int64, tra
 }
 
 func (w *World) changeSplit(ctx context.Context, item, name, share string) error {
+	n, mb, a, err := w.split(item, name, share)
+	if err != nil {
+		return err
+	}
 	tx, err := w.transaction(item)
-	if err != nil {
-		return err
-	}
-	mb, err := w.requireMember(name)
-	if err != nil {
-		return err
-	}
-	a, err := ParseAmount(share)
 	if err != nil {
 		return err
 	}
@@ -181,8 +185,7 @@ func (w *World) changeSplit(ctx context.Context, item, name, share string) error
 		return fmt.Errorf("steps: changing the split of transaction %d: %w", tx.ID, x.err)
 	}
 	if x.err == nil {
-		n, _ := ParseItem(item)
-		x.sellers[n], x.shares[n] = name, a
+		x.setSplit(n, name, a)
 	}
 	return nil
 }
@@ -221,12 +224,9 @@ func (w *World) currentTransaction(ctx context.Context, item string) (*craftgate
 	if err != nil {
 		return nil, err
 	}
-	if w.paymentID == 0 {
-		return nil, errors.New("steps: no payment: pay first")
-	}
-	p, err := w.client.RetrievePayment(ctx, w.paymentID)
+	p, err := w.current(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("expected payment %d to be retrievable, got %s", w.paymentID, describeErr(err))
+		return nil, err
 	}
 	if n > len(p.PaymentTransactions) {
 		return nil, fmt.Errorf("steps: item %d: payment %d has %d transactions", n, p.ID, len(p.PaymentTransactions))
@@ -267,31 +267,25 @@ func (w *World) requireApproval() (*craftgate.ApprovalResponse, error) {
 }
 
 func (w *World) approvalsSucceed(context.Context) error {
-	r, err := w.requireApproval()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	for i, it := range r.Items {
-		m.check("items["+strconv.Itoa(i)+"].paymentTransactionId", w.mkt().asked[i], it.PaymentTransactionID)
-		m.check("items["+strconv.Itoa(i)+"].approvalStatus", craftgate.ApprovalSuccess, it.ApprovalStatus)
-	}
-	return m.err("approval")
+	return verify(w.requireApproval, func(r *craftgate.ApprovalResponse, m *mismatches) error {
+		for i, it := range r.Items {
+			m.check("items["+strconv.Itoa(i)+"].paymentTransactionId", w.mkt().asked[i], it.PaymentTransactionID)
+			m.check("items["+strconv.Itoa(i)+"].approvalStatus", craftgate.ApprovalSuccess, it.ApprovalStatus)
+		}
+		return m.err("approval")
+	})
 }
 
 func (w *World) noApprovalSucceeds(context.Context) error {
-	r, err := w.requireApproval()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	for i, it := range r.Items {
-		m.check("items["+strconv.Itoa(i)+"].approvalStatus", craftgate.ApprovalFailure, it.ApprovalStatus)
-		if it.FailedReason == "" {
-			m.addf("items[%d].failedReason: expected a reason, got none", i)
+	return verify(w.requireApproval, func(r *craftgate.ApprovalResponse, m *mismatches) error {
+		for i, it := range r.Items {
+			m.check("items["+strconv.Itoa(i)+"].approvalStatus", craftgate.ApprovalFailure, it.ApprovalStatus)
+			if it.FailedReason == "" {
+				m.addf("items[%d].failedReason: expected a reason, got none", i)
+			}
 		}
-	}
-	return m.err("approval")
+		return m.err("approval")
+	})
 }
 
 func (w *World) approvalFails(item, reason string) error {
@@ -336,9 +330,5 @@ func (w *World) settlementAnswers(status string) error {
 }
 
 func (w *World) changeRefused(context.Context) error {
-	ce := craftgate.AsError(w.mkt().err)
-	if ce == nil || ce.HTTPStatus != 400 {
-		return fmt.Errorf("expected the change to be refused with HTTP 400, got %s", describeErr(w.mkt().err))
-	}
-	return nil
+	return expectStatus(w.mkt().err, 400, "the change to be refused with HTTP 400")
 }

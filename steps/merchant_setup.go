@@ -72,18 +72,28 @@ func startMerchant(target *Target) (func(), error) {
 		return func() {}, nil
 	}
 	r := merchant.NewReceiver(merchant.Config{CallbackKey: target.CallbackKey, WebhookKey: target.WebhookKey})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := serveReceiver("127.0.0.1:0", r)
 	if err != nil {
 		return nil, fmt.Errorf("steps: merchant receiver: %w", err)
 	}
-	srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	target.Merchant, target.MerchantURL = r, base
+	return stop, nil
+}
+
+// serveReceiver serves a merchant receiver (Craftgate's or RBS's) on addr
+// and returns its base URL and the function that stops it.
+func serveReceiver(addr string, h http.Handler) (baseURL string, stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		_ = srv.Serve(ln) // returns when Close is called
 	}()
-	target.Merchant, target.MerchantURL = r, "http://"+ln.Addr().String()
-	return func() {
+	return "http://" + ln.Addr().String(), func() {
 		_ = srv.Close()
 		<-done
 	}, nil

@@ -118,7 +118,7 @@ func (w *World) payPart(ctx context.Context, amount, spec string) error {
 	if x.multi == nil {
 		return errors.New("steps: no split payment: the merchant creates one first")
 	}
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -138,21 +138,13 @@ func (w *World) payPart(ctx context.Context, amount, spec string) error {
 	if len(f.Buttons) > 0 {
 		press = &f.Buttons[0]
 	}
-	req, err := f.Request(ctx, set, press)
-	if err != nil {
-		return err
-	}
-	back, err := b.do(req)
+	back, _, err := b.submitForm(ctx, f, set, press)
 	if err != nil {
 		return err
 	}
 	cb, _ := w.merchantURL(merchant.PathCheckout)
 	if next, err := ParseForm(back); err == nil && next.Action.String() == cb {
-		creq, err := next.Request(ctx, nil, nil)
-		if err != nil {
-			return err
-		}
-		if _, err := b.do(creq); err != nil {
+		if _, _, err := b.submitForm(ctx, next, nil, nil); err != nil {
 			return err
 		}
 	}
@@ -197,7 +189,7 @@ func (w *World) takePart(_ context.Context, n string) error {
 
 // verifyCard verifies a card through the API.
 func (w *World) verifyCard(ctx context.Context, spec string, bank bool) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -220,7 +212,7 @@ func (w *World) verifyCard(ctx context.Context, spec string, bank bool) error {
 // verifyCardThreeDS asks for a THREE_DS verification of a card; the
 // answer (THREE_DS_PENDING) leads the buyer to the bank.
 func (w *World) verifyCardThreeDS(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -317,7 +309,7 @@ func (w *World) verifyOutcome(fails bool) error {
 
 // verifyOnPage verifies a card on the hosted page.
 func (w *World) verifyOnPage(ctx context.Context, spec string) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -339,11 +331,7 @@ func (w *World) verifyOnPage(ctx context.Context, spec string) error {
 	if err != nil || next.Action.String() != cb {
 		return fmt.Errorf("steps: the verification page did not send the buyer back (HTTP %d): %s", back.Status, excerpt(back.Body))
 	}
-	req, err := next.Request(ctx, nil, nil)
-	if err != nil {
-		return err
-	}
-	_, err = w.browser().do(req)
+	_, _, err = w.browser().submitForm(ctx, next, nil, nil)
 	return err
 }
 
@@ -390,10 +378,7 @@ func (w *World) setPosStatus(ctx context.Context, status string) error {
 	if err != nil {
 		return err
 	}
-	if err := w.client.UpdateMerchantPosStatus(ctx, p.ID, status); err != nil {
-		return fmt.Errorf("expected the POS status to change, got %s", describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.UpdateMerchantPosStatus(ctx, p.ID, status), "the POS status to change")
 }
 
 func (w *World) payOnPos(ctx context.Context, spec string) error {
@@ -453,10 +438,7 @@ func (w *World) deletePos(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := w.client.DeleteMerchantPos(ctx, p.ID); err != nil {
-		return fmt.Errorf("expected the POS to be deleted, got %s", describeErr(err))
-	}
-	return nil
+	return expectDone(w.client.DeleteMerchantPos(ctx, p.ID), "the POS to be deleted")
 }
 
 func (w *World) posGone(ctx context.Context) error {
@@ -465,10 +447,7 @@ func (w *World) posGone(ctx context.Context) error {
 		return err
 	}
 	_, err = w.client.RetrieveMerchantPos(ctx, p.ID)
-	if ce := craftgate.AsError(err); ce == nil || ce.HTTPStatus != http.StatusNotFound {
-		return fmt.Errorf("expected POS %d to be gone (HTTP 404), got %s", p.ID, describeErr(err))
-	}
-	return nil
+	return expectStatus(err, http.StatusNotFound, "POS %d to be gone (HTTP 404)", p.ID)
 }
 
 func (w *World) posFound(ctx context.Context) error {

@@ -43,6 +43,16 @@ func ParseAmount(s string) (craftgate.Amount, error) {
 	return a, nil
 }
 
+// parseTwoAmounts parses the two amounts a step names, a and b.
+func parseTwoAmounts(a, b string) (craftgate.Amount, craftgate.Amount, error) {
+	x, err := ParseAmount(a)
+	if err != nil {
+		return x, craftgate.Amount{}, err
+	}
+	y, err := ParseAmount(b)
+	return x, y, err
+}
+
 // ParseAmounts parses a list of amounts written as "60.00 and 40.00",
 // "200.00, 50.00 and 0.75" or a single "100.00".
 func ParseAmounts(s string) ([]craftgate.Amount, error) {

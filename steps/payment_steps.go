@@ -143,14 +143,7 @@ func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest
 	for i, a := range w.items {
 		items[i] = craftgate.PaymentItem{Name: itemName(i), ExternalID: itemExternalID(i), Price: a}
 	}
-	cvc := card.DefaultCVC()
-	if w.cvc != nil {
-		cvc = *w.cvc
-	}
-	month, year := defaultExpireMonth, defaultExpireYear
-	if w.expYear != "" {
-		month, year = w.expMonth, w.expYear
-	}
+	month, year, cvc := w.cardDetails(card)
 	req := &craftgate.CreatePaymentRequest{
 		Price:          w.price,
 		PaidPrice:      w.price,
@@ -166,6 +159,20 @@ func (w *World) paymentRequest(card CardChoice) (*craftgate.CreatePaymentRequest
 	w.tailorRequest(req) // phase, paid price, externalId the scenario chose (preauth_steps.go)
 	w.tailorExtras(req)  // reward, client IP and buyer email the scenario chose (loyalty_steps.go)
 	return req, nil
+}
+
+// cardDetails returns the expiry and security code the buyer types for
+// card: the scenario's when it set them, else a valid expiry and a code of
+// the right length.
+func (w *World) cardDetails(card CardChoice) (month, year, cvc string) {
+	month, year, cvc = defaultExpireMonth, defaultExpireYear, card.DefaultCVC()
+	if w.cvc != nil {
+		cvc = *w.cvc
+	}
+	if w.expYear != "" {
+		month, year = w.expMonth, w.expYear
+	}
+	return month, year, cvc
 }
 
 // Item names and external ids of the first basket items, made once (a
@@ -194,7 +201,7 @@ func itemExternalID(i int) string {
 // cardPayment parses the card spec and builds the payment of the current
 // basket with that card.
 func (w *World) cardPayment(spec string) (CardChoice, *craftgate.CreatePaymentRequest, error) {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return CardChoice{}, nil, err
 	}
@@ -258,7 +265,14 @@ func (w *World) paid(card CardChoice, p *craftgate.Payment, err error) error {
 }
 
 func (w *World) hasPaid(ctx context.Context, spec string) error {
-	if err := w.pay(ctx, spec); err != nil {
+	return w.paidWith(ctx, w.pay, spec)
+}
+
+// paidWith pays with the card spec in the way pay does (the API, a hosted
+// page, a pre-authorisation, ...) and checks that the payment succeeded:
+// the start of every Given that needs a payment made.
+func (w *World) paidWith(ctx context.Context, pay func(context.Context, string) error, spec string) error {
+	if err := pay(ctx, spec); err != nil {
 		return err
 	}
 	return w.paymentSucceeds(ctx)
@@ -361,26 +375,19 @@ func (w *World) paymentSucceeds(context.Context) error {
 }
 
 func (w *World) paymentPhase(phase string, threeDS bool) error {
-	p, err := w.requirePayment()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	same(&m, "paymentType", "CARD_PAYMENT", p.PaymentType)
-	same(&m, "paymentPhase", phase, p.PaymentPhase)
-	same(&m, "isThreeDS", threeDS, p.IsThreeDS)
-	if len(m) == 0 {
-		return nil // the subject is boxed and formatted only for a difference
-	}
-	return m.errf("payment %d", p.ID)
+	return verify(w.requirePayment, func(p *craftgate.Payment, m *mismatches) error {
+		same(m, "paymentType", "CARD_PAYMENT", p.PaymentType)
+		same(m, "paymentPhase", phase, p.PaymentPhase)
+		same(m, "isThreeDS", threeDS, p.IsThreeDS)
+		if len(*m) == 0 {
+			return nil // the subject is boxed and formatted only for a difference
+		}
+		return m.errf("payment %d", p.ID)
+	})
 }
 
 func (w *World) paymentPrices(amount, currency string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	p, err := w.requirePayment()
+	want, p, err := withAmount(amount, w.requirePayment)
 	if err != nil {
 		return err
 	}
@@ -395,27 +402,24 @@ func (w *World) paymentPrices(amount, currency string) error {
 }
 
 func (w *World) paymentTransactions(context.Context) error {
-	p, err := w.requirePayment()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	if len(p.PaymentTransactions) != len(w.items) {
-		m.addf("paymentTransactions: expected %d, one per basket item, got %d", len(w.items), len(p.PaymentTransactions))
+	return verify(w.requirePayment, func(p *craftgate.Payment, m *mismatches) error {
+		if len(p.PaymentTransactions) != len(w.items) {
+			m.addf("paymentTransactions: expected %d, one per basket item, got %d", len(w.items), len(p.PaymentTransactions))
+			return m.errf("payment %d", p.ID)
+		}
+		for i, tx := range p.PaymentTransactions {
+			if !w.items[i].Equal(tx.Price.Decimal) { // the subject is formatted only for a difference
+				m.amount(fmt.Sprintf("transaction %d price", i+1), w.items[i], tx.Price)
+			}
+			if tx.ID == 0 || slices.ContainsFunc(p.PaymentTransactions[:i], func(x craftgate.PaymentTransaction) bool { return x.ID == tx.ID }) {
+				m.addf("transaction %d id: expected a distinct id, got %d", i+1, tx.ID)
+			}
+		}
+		if len(*m) == 0 {
+			return nil // the subject is boxed and formatted only for a difference
+		}
 		return m.errf("payment %d", p.ID)
-	}
-	for i, tx := range p.PaymentTransactions {
-		if !w.items[i].Equal(tx.Price.Decimal) { // the subject is formatted only for a difference
-			m.amount(fmt.Sprintf("transaction %d price", i+1), w.items[i], tx.Price)
-		}
-		if tx.ID == 0 || slices.ContainsFunc(p.PaymentTransactions[:i], func(x craftgate.PaymentTransaction) bool { return x.ID == tx.ID }) {
-			m.addf("transaction %d id: expected a distinct id, got %d", i+1, tx.ID)
-		}
-	}
-	if len(m) == 0 {
-		return nil // the subject is boxed and formatted only for a difference
-	}
-	return m.errf("payment %d", p.ID)
+	})
 }
 
 func (w *World) paymentCard(context.Context) error {

@@ -109,10 +109,7 @@ func (w *World) preAuthorise(ctx context.Context, spec string) error {
 }
 
 func (w *World) hasPreAuthorised(ctx context.Context, spec string) error {
-	if err := w.preAuthorise(ctx, spec); err != nil {
-		return err
-	}
-	if err := w.paymentSucceeds(ctx); err != nil {
+	if err := w.paidWith(ctx, w.preAuthorise, spec); err != nil {
 		return err
 	}
 	return w.paymentPhase(craftgate.PhasePreAuth, false)
@@ -165,11 +162,7 @@ func (w *World) requirePostAuth() (*extWorld, error) {
 }
 
 func (w *World) postAuthSucceeds(amount, currency string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	x, err := w.requirePostAuth()
+	want, x, err := withAmount(amount, w.requirePostAuth)
 	if err != nil {
 		return err
 	}
@@ -191,11 +184,7 @@ func (w *World) postAuthRejected(context.Context) error {
 	if err != nil {
 		return err
 	}
-	ce := craftgate.AsError(x.postAuthErr)
-	if ce == nil || ce.HTTPStatus < 400 || ce.HTTPStatus > 499 {
-		return fmt.Errorf("expected the post-auth of payment %d to be rejected (HTTP 4xx in the error envelope), got %s", x.postAuthID, describeErr(x.postAuthErr))
-	}
-	return nil
+	return expect4xx(x.postAuthErr, "the post-auth of payment %d to be rejected (HTTP 4xx in the error envelope)", x.postAuthID)
 }
 
 func (w *World) postAuthInvalid(context.Context) error {
@@ -221,13 +210,10 @@ func (w *World) postAuthDeclined(group string) error {
 }
 
 func (w *World) retrievedInPhase(ctx context.Context, phase string) error {
-	p, err := w.current(ctx)
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("paymentPhase", phase, p.PaymentPhase)
-	return m.errf("retrieved payment %d", p.ID)
+	return w.verifyCurrent(ctx, func(p *craftgate.Payment, m *mismatches) error {
+		m.check("paymentPhase", phase, p.PaymentPhase)
+		return m.errf("retrieved payment %d", p.ID)
+	})
 }
 
 // itemsSharePaidPrice checks that the transactions' paid prices add up to
@@ -267,11 +253,7 @@ func (w *World) postAuthWebhook(ctx context.Context, eventType, status string) e
 	if err != nil {
 		return err
 	}
-	r, err := w.receiver()
-	if err != nil {
-		return err
-	}
-	sched, err := w.providerSchedule(ctx)
+	r, sched, err := w.webhookWait(ctx)
 	if err != nil {
 		return err
 	}

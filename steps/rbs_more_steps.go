@@ -184,12 +184,7 @@ func (w *World) rbsPageAsksCVC(ctx context.Context, rw *rbsWorld, a []string) er
 }
 
 func (w *World) rbsPayCVC(ctx context.Context, rw *rbsWorld, _ []string) error {
-	next, _, err := rw.browser.submit(ctx, rw.page, map[string]string{"cvc": "123"}, &Button{Name: "action", Value: "binding"})
-	if err != nil {
-		return err
-	}
-	rw.page = next
-	return nil
+	return rw.press(ctx, rw.page, map[string]string{"cvc": "123"}, "binding")
 }
 
 func (w *World) rbsToggleBinding(ctx context.Context, rw *rbsWorld, a []string) error {
@@ -274,11 +269,17 @@ func (w *World) rbsAskQR(ctx context.Context, rw *rbsWorld, _ []string) error {
 	return nil
 }
 
-func (w *World) rbsBankApp(ctx context.Context, rw *rbsWorld, a []string) error {
-	if rw.qr == nil {
-		return errors.New("steps: no SBP QR code asked for")
+// bankApp opens the SBP QR code's payload as the payer's bank app would.
+func (rw *rbsWorld) bankApp(ctx context.Context) (Page, error) {
+	qr, err := rw.requireQR()
+	if err != nil {
+		return Page{}, err
 	}
-	p, err := rw.browser.get(ctx, rw.qr.Payload)
+	return rw.browser.get(ctx, qr.Payload)
+}
+
+func (w *World) rbsBankApp(ctx context.Context, rw *rbsWorld, a []string) error {
+	p, err := rw.bankApp(ctx)
 	if err != nil {
 		return err
 	}
@@ -289,19 +290,11 @@ func (w *World) rbsBankApp(ctx context.Context, rw *rbsWorld, a []string) error 
 	if a[0] == "rejects" {
 		action = "reject"
 	}
-	next, _, err := rw.browser.submit(ctx, p, nil, &Button{Name: "action", Value: action})
-	if err != nil {
-		return err
-	}
-	rw.page = next
-	return nil
+	return rw.press(ctx, p, nil, action)
 }
 
 func (w *World) rbsBankAppRefuses(ctx context.Context, rw *rbsWorld, _ []string) error {
-	if rw.qr == nil {
-		return errors.New("steps: no SBP QR code asked for")
-	}
-	p, err := rw.browser.get(ctx, rw.qr.Payload)
+	p, err := rw.bankApp(ctx)
 	if err != nil {
 		return err
 	}
@@ -316,10 +309,11 @@ func (w *World) rbsBankAppRefuses(ctx context.Context, rw *rbsWorld, _ []string)
 }
 
 func (w *World) rbsQRStatus(ctx context.Context, rw *rbsWorld, a []string) error {
-	if rw.qr == nil {
-		return errors.New("steps: no SBP QR code asked for")
+	qr, err := rw.requireQR()
+	if err != nil {
+		return err
 	}
-	st, err := rw.bankClient().SBPStatus(ctx, rw.order.OrderID, rw.qr.QRID)
+	st, err := rw.bankClient().SBPStatus(ctx, rw.order.OrderID, qr.QRID)
 	if err != nil {
 		return err
 	}
@@ -331,10 +325,11 @@ func (w *World) rbsQRStatus(ctx context.Context, rw *rbsWorld, a []string) error
 }
 
 func (w *World) rbsWithdrawQR(ctx context.Context, rw *rbsWorld, _ []string) error {
-	if rw.qr == nil {
-		return errors.New("steps: no SBP QR code asked for")
+	qr, err := rw.requireQR()
+	if err != nil {
+		return err
 	}
-	ok, err := rw.bankClient().SBPReject(ctx, rw.order.OrderID, rw.qr.QRID)
+	ok, err := rw.bankClient().SBPReject(ctx, rw.order.OrderID, qr.QRID)
 	if err != nil {
 		return err
 	}

@@ -78,9 +78,9 @@ func rbsDefinitions() []Definition {
 		{`^the RBS order was paid by "([A-Z0-9_]+)"$`, rbsStep(1, (*World).rbsPaidBy)},
 		{`^the router reports the order's state as "([A-Z_]+)"$`, rbsStep(1, (*World).rbsRouterState)},
 
-		{`^the merchant deposits the whole amount$`, rbsStep(0, (*World).rbsDepositAll)},
+		{`^the merchant deposits the whole amount$`, rbsStep(0, (*World).rbsDeposit)},
 		{`^the merchant deposits ` + reAmountCur + `$`, rbsStep(2, (*World).rbsDeposit)},
-		{`^the merchant reverses the RBS order$`, rbsStep(0, (*World).rbsReverseAll)},
+		{`^the merchant reverses the RBS order$`, rbsStep(0, (*World).rbsReverse)},
 		{`^the merchant reverses ` + reAmountCur + `$`, rbsStep(2, (*World).rbsReverse)},
 		{`^the merchant refunds ` + reAmountCur + `$`, rbsStep(2, (*World).rbsRefund)},
 		{`^the RBS gateway's day has ended$`, rbsStep(0, (*World).rbsDayEnded)},
@@ -306,15 +306,13 @@ func (w *World) rbsPayOnPage(ctx context.Context, rw *rbsWorld, a []string) erro
 		cvc = tc.CVC
 	}
 	set := map[string]string{"pan": pan, "month": "12", "year": strconv.Itoa(time.Now().Year() + 3), "cvc": cvc, "cardholder": "TEST CARDHOLDER"}
-	next, _, err := rw.browser.submit(ctx, rw.page, set, &Button{Name: "action", Value: "pay"})
-	if err != nil {
+	if err := rw.press(ctx, rw.page, set, "pay"); err != nil {
 		return err
 	}
 	w.note(EvidenceCard, craftgate.MaskPAN(pan), stepRBSPaymentPage)
-	rw.page = next
-	if f, err := ParseForm(next); err == nil {
+	if f, err := ParseForm(rw.page); err == nil {
 		if _, again := f.Get("pan"); again {
-			return fmt.Errorf("the payment page refused the card: %s", truncateText(craftgate.MaskPANs(pageText(next.Body)), 300))
+			return fmt.Errorf("the payment page refused the card: %s", truncateText(craftgate.MaskPANs(pageText(rw.page.Body)), 300))
 		}
 	}
 	return nil
@@ -342,12 +340,7 @@ func (w *World) rbsACS(ctx context.Context, rw *rbsWorld, password, button strin
 	if !rw.onACS() {
 		return fmt.Errorf("the payer is not at a 3-D Secure page (HTTP %d %s)", rw.page.Status, pageName(rw.page))
 	}
-	next, _, err := rw.browser.submit(ctx, rw.page, map[string]string{"password": password}, &Button{Name: "action", Value: button})
-	if err != nil {
-		return err
-	}
-	rw.page = next
-	return nil
+	return rw.press(ctx, rw.page, map[string]string{"password": password}, button)
 }
 
 func (w *World) rbsLanded(_ context.Context, rw *rbsWorld, a []string) error {
@@ -530,51 +523,40 @@ func minorOf(amount, currency string) (int64, error) {
 	return rbs.ToMinor(a.Decimal, cur)
 }
 
-func (w *World) rbsDepositAll(ctx context.Context, rw *rbsWorld, _ []string) error {
+// rbsMove runs one of the merchant's moves on the order (deposit,
+// reverse, refund) for the amount and currency the step names (a), or,
+// when it names none, with amount 0: the whole amount. The gateway's
+// refusal is kept for the next step.
+func rbsMove(rw *rbsWorld, a []string, move func(orderID string, amount int64) error) error {
 	if err := rw.needOrder(); err != nil {
 		return err
 	}
-	return rbsKeep(rw, rw.current().Deposit(ctx, &rbs.DepositRequest{OrderID: rw.order.OrderID}))
+	var n int64
+	if len(a) == 2 {
+		var err error
+		if n, err = minorOf(a[0], a[1]); err != nil {
+			return err
+		}
+	}
+	return rbsKeep(rw, move(rw.order.OrderID, n))
 }
 
 func (w *World) rbsDeposit(ctx context.Context, rw *rbsWorld, a []string) error {
-	if err := rw.needOrder(); err != nil {
-		return err
-	}
-	n, err := minorOf(a[0], a[1])
-	if err != nil {
-		return err
-	}
-	return rbsKeep(rw, rw.current().Deposit(ctx, &rbs.DepositRequest{OrderID: rw.order.OrderID, Amount: n}))
-}
-
-func (w *World) rbsReverseAll(ctx context.Context, rw *rbsWorld, _ []string) error {
-	if err := rw.needOrder(); err != nil {
-		return err
-	}
-	return rbsKeep(rw, rw.current().Reverse(ctx, &rbs.ReverseRequest{OrderID: rw.order.OrderID}))
+	return rbsMove(rw, a, func(id string, n int64) error {
+		return rw.current().Deposit(ctx, &rbs.DepositRequest{OrderID: id, Amount: n})
+	})
 }
 
 func (w *World) rbsReverse(ctx context.Context, rw *rbsWorld, a []string) error {
-	if err := rw.needOrder(); err != nil {
-		return err
-	}
-	n, err := minorOf(a[0], a[1])
-	if err != nil {
-		return err
-	}
-	return rbsKeep(rw, rw.current().Reverse(ctx, &rbs.ReverseRequest{OrderID: rw.order.OrderID, Amount: n}))
+	return rbsMove(rw, a, func(id string, n int64) error {
+		return rw.current().Reverse(ctx, &rbs.ReverseRequest{OrderID: id, Amount: n})
+	})
 }
 
 func (w *World) rbsRefund(ctx context.Context, rw *rbsWorld, a []string) error {
-	if err := rw.needOrder(); err != nil {
-		return err
-	}
-	n, err := minorOf(a[0], a[1])
-	if err != nil {
-		return err
-	}
-	return rbsKeep(rw, rw.current().Refund(ctx, &rbs.RefundRequest{OrderID: rw.order.OrderID, Amount: n}))
+	return rbsMove(rw, a, func(id string, n int64) error {
+		return rw.current().Refund(ctx, &rbs.RefundRequest{OrderID: id, Amount: n})
+	})
 }
 
 func (w *World) rbsDayEnded(ctx context.Context, rw *rbsWorld, _ []string) error {
@@ -635,8 +617,7 @@ func (w *World) rbsPayAlfaPay(ctx context.Context, rw *rbsWorld, a []string) err
 	if _, err := w.alfaPayForm(ctx, rw); err != nil {
 		return err
 	}
-	next, _, err := rw.browser.submit(ctx, rw.page, map[string]string{"card": "card-" + a[0]}, &Button{Name: "action", Value: "pay"})
-	if err != nil {
+	if err := rw.press(ctx, rw.page, map[string]string{"card": "card-" + a[0]}, "pay"); err != nil {
 		return err
 	}
 	for _, tc := range rbs.TestCards().AlfaPayWallet() {
@@ -644,7 +625,6 @@ func (w *World) rbsPayAlfaPay(ctx context.Context, rw *rbsWorld, a []string) err
 			w.note(EvidenceCard, tc.Masked(), stepRBSAlfaPay)
 		}
 	}
-	rw.page = next
 	return nil
 }
 
@@ -652,24 +632,14 @@ func (w *World) rbsCancelAlfaPay(ctx context.Context, rw *rbsWorld, _ []string) 
 	if _, err := w.alfaPayForm(ctx, rw); err != nil {
 		return err
 	}
-	next, _, err := rw.browser.submit(ctx, rw.page, nil, &Button{Name: "action", Value: "cancel"})
-	if err != nil {
-		return err
-	}
-	rw.page = next
-	return nil
+	return rw.press(ctx, rw.page, nil, "cancel")
 }
 
 func (w *World) rbsChooseAlfaPay(ctx context.Context, rw *rbsWorld, _ []string) error {
 	if err := w.rbsOpenPage(ctx, rw, nil); err != nil {
 		return err
 	}
-	next, _, err := rw.browser.submit(ctx, rw.page, nil, &Button{Name: "action", Value: "alfapay"})
-	if err != nil {
-		return err
-	}
-	rw.page = next
-	return nil
+	return rw.press(ctx, rw.page, nil, "alfapay")
 }
 
 // --- callbacks ---

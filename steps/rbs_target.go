@@ -3,7 +3,6 @@ package steps
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -103,24 +102,15 @@ func PrepareRBSTarget(t *RBSTarget) (release func(), err error) {
 		addr = "127.0.0.1:0"
 	}
 	r := rbs.NewReceiver(rbs.ReceiverConfig{CallbackKey: t.CallbackKey})
-	ln, err := net.Listen("tcp", addr)
+	base, stop, err := serveReceiver(addr, r)
 	if err != nil {
 		return nil, fmt.Errorf("steps: RBS merchant receiver: %w", err)
 	}
-	srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(ln) // returns when Close is called
-	}()
 	t.Merchant = r
 	if t.MerchantURL == "" {
-		t.MerchantURL = "http://" + ln.Addr().String()
+		t.MerchantURL = base
 	}
-	return func() {
-		_ = srv.Close()
-		<-done
-	}, nil
+	return stop, nil
 }
 
 // Hosts of the in-process RBS world: names under .invalid never resolve,

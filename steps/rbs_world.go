@@ -172,6 +172,25 @@ func (rw *rbsWorld) current() *rbs.Client {
 	return rw.bankClient()
 }
 
+// press fills set in page's form and presses its button "action" of value
+// action, as the payer; the page answered becomes the payer's page.
+func (rw *rbsWorld) press(ctx context.Context, page Page, set map[string]string, action string) error {
+	next, _, err := rw.browser.submit(ctx, page, set, &Button{Name: "action", Value: action})
+	if err != nil {
+		return err
+	}
+	rw.page = next
+	return nil
+}
+
+// requireQR returns the SBP QR code the merchant asked for.
+func (rw *rbsWorld) requireQR() (*rbs.SBPQR, error) {
+	if rw.qr == nil {
+		return nil, errors.New("steps: no SBP QR code asked for")
+	}
+	return rw.qr, nil
+}
+
 // needOrder fails a step that needs a registered order.
 func (rw *rbsWorld) needOrder() error {
 	if rw.order == nil {

@@ -68,10 +68,7 @@ func (w *World) payTimes(ctx context.Context, n, spec string) error {
 		return fmt.Errorf("steps: %q payments: want 1 to 100", n)
 	}
 	for range count {
-		if err := w.pay(ctx, spec); err != nil {
-			return err
-		}
-		if err := w.paymentSucceeds(ctx); err != nil {
+		if err := w.paidWith(ctx, w.pay, spec); err != nil {
 			return err
 		}
 		w.reconw().payments = append(w.reconw().payments, w.payment)
@@ -328,11 +325,7 @@ func (w *World) noPayout(ctx context.Context, name string) error {
 }
 
 func (w *World) askWithdraw(ctx context.Context, name, amount, currency string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	mb, err := w.requireMember(name)
+	mb, a, err := w.memberAmount(name, amount)
 	if err != nil {
 		return err
 	}

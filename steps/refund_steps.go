@@ -147,51 +147,41 @@ func (w *World) requireRefund() (*craftgate.PaymentRefund, error) {
 }
 
 func (w *World) refundIsCancel(context.Context) error {
-	r, err := w.requireRefund()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("refundType", craftgate.RefundTypeCancel, r.RefundType)
-	m.check("status", craftgate.StatusSuccess, r.Status)
-	m.check("paymentId", w.paymentID, r.PaymentID)
-	if r.ID == 0 {
-		m.addf("id: expected the cancellation's id, got none")
-	}
-	if len(r.PaymentTransactionRefunds) != 0 {
-		m.addf("paymentTransactionRefunds: expected none for a cancellation, got %d", len(r.PaymentTransactionRefunds))
-	}
-	return m.errf("refund of payment %d", w.paymentID)
+	return verify(w.requireRefund, func(r *craftgate.PaymentRefund, m *mismatches) error {
+		m.check("refundType", craftgate.RefundTypeCancel, r.RefundType)
+		m.check("status", craftgate.StatusSuccess, r.Status)
+		m.check("paymentId", w.paymentID, r.PaymentID)
+		if r.ID == 0 {
+			m.addf("id: expected the cancellation's id, got none")
+		}
+		if len(r.PaymentTransactionRefunds) != 0 {
+			m.addf("paymentTransactionRefunds: expected none for a cancellation, got %d", len(r.PaymentTransactionRefunds))
+		}
+		return m.errf("refund of payment %d", w.paymentID)
+	})
 }
 
 func (w *World) refundIsRefund(context.Context) error {
-	r, err := w.requireRefund()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("refundType", craftgate.RefundTypeRefund, r.RefundType)
-	m.check("status", craftgate.StatusSuccess, r.Status)
-	m.check("paymentId", w.paymentID, r.PaymentID)
-	if len(r.PaymentTransactionRefunds) == 0 {
-		m.addf("paymentTransactionRefunds: expected one per refunded item, got none")
-	}
-	sum := craftgate.Amount{}
-	for i, tr := range r.PaymentTransactionRefunds {
-		m.check(fmt.Sprintf("paymentTransactionRefunds[%d].status", i), craftgate.StatusSuccess, tr.Status)
-		m.check(fmt.Sprintf("paymentTransactionRefunds[%d].paymentId", i), w.paymentID, tr.PaymentID)
-		sum = sum.Add(tr.RefundPrice)
-	}
-	m.amount("sum of paymentTransactionRefunds[].refundPrice vs refundPrice", r.RefundPrice, sum)
-	return m.errf("refund of payment %d", w.paymentID)
+	return verify(w.requireRefund, func(r *craftgate.PaymentRefund, m *mismatches) error {
+		m.check("refundType", craftgate.RefundTypeRefund, r.RefundType)
+		m.check("status", craftgate.StatusSuccess, r.Status)
+		m.check("paymentId", w.paymentID, r.PaymentID)
+		if len(r.PaymentTransactionRefunds) == 0 {
+			m.addf("paymentTransactionRefunds: expected one per refunded item, got none")
+		}
+		sum := craftgate.Amount{}
+		for i, tr := range r.PaymentTransactionRefunds {
+			m.check(fmt.Sprintf("paymentTransactionRefunds[%d].status", i), craftgate.StatusSuccess, tr.Status)
+			m.check(fmt.Sprintf("paymentTransactionRefunds[%d].paymentId", i), w.paymentID, tr.PaymentID)
+			sum = sum.Add(tr.RefundPrice)
+		}
+		m.amount("sum of paymentTransactionRefunds[].refundPrice vs refundPrice", r.RefundPrice, sum)
+		return m.errf("refund of payment %d", w.paymentID)
+	})
 }
 
 func (w *World) refundReturns(amount, currency string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	r, err := w.requireRefund()
+	want, r, err := withAmount(amount, w.requireRefund)
 	if err != nil {
 		return err
 	}
@@ -275,11 +265,7 @@ func (w *World) transactionRefundRetrievable(ctx context.Context, want *craftgat
 }
 
 func (w *World) refundRejected(context.Context) error {
-	ce := craftgate.AsError(w.err)
-	if ce == nil || ce.HTTPStatus < 400 || ce.HTTPStatus > 499 {
-		return fmt.Errorf("expected the refund of payment %d to be rejected (HTTP 4xx in the error envelope), got %s", w.paymentID, describeErr(w.err))
-	}
-	return nil
+	return expect4xx(w.err, "the refund of payment %d to be rejected (HTTP 4xx in the error envelope)", w.paymentID)
 }
 
 func (w *World) refundDeclined(group string) error {
@@ -334,6 +320,12 @@ func (w *World) current(ctx context.Context) (*craftgate.Payment, error) {
 		return nil, fmt.Errorf("expected payment %d to be retrievable, got %s", w.paymentID, describeErr(err))
 	}
 	return p, nil
+}
+
+// verifyCurrent is verify for the payment as the provider has it now
+// (retrieved again).
+func (w *World) verifyCurrent(ctx context.Context, check func(p *craftgate.Payment, m *mismatches) error) error {
+	return verify(func() (*craftgate.Payment, error) { return w.current(ctx) }, check)
 }
 
 func (w *World) itemLeft(ctx context.Context, item, amount string) error {

@@ -58,7 +58,7 @@ func storedCardDefinitions() []Definition {
 // storeCard stores the card spec; sameUser adds it to the card user of the
 // card stored before.
 func (w *World) storeCard(ctx context.Context, spec, alias string, sameUser bool) error {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return err
 	}
@@ -145,10 +145,7 @@ func (w *World) payAndStore(ctx context.Context, spec string) error {
 }
 
 func (w *World) hasPaidAndStored(ctx context.Context, spec string) error {
-	if err := w.payAndStore(ctx, spec); err != nil {
-		return err
-	}
-	if err := w.paymentSucceeds(ctx); err != nil {
+	if err := w.paidWith(ctx, w.payAndStore, spec); err != nil {
 		return err
 	}
 	return w.paymentAnswersKeys(ctx)
@@ -226,21 +223,18 @@ func (w *World) searchStoredCards(ctx context.Context, alias string) error {
 }
 
 func (w *World) cardStored(context.Context) error {
-	x, err := w.requireStored()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	if x.stored.CardUserKey == "" {
-		m.addf("cardUserKey: expected a card user key, got none")
-	}
-	if x.stored.CardToken == "" {
-		m.addf("cardToken: expected a card token, got none")
-	}
-	if x.stored.CardToken != "" && x.stored.CardToken == x.stored.CardUserKey {
-		m.addf("cardToken: expected it to differ from cardUserKey")
-	}
-	return m.errf("stored %s", w.card)
+	return verify(w.requireStored, func(x *extWorld, m *mismatches) error {
+		if x.stored.CardUserKey == "" {
+			m.addf("cardUserKey: expected a card user key, got none")
+		}
+		if x.stored.CardToken == "" {
+			m.addf("cardToken: expected a card token, got none")
+		}
+		if x.stored.CardToken != "" && x.stored.CardToken == x.stored.CardUserKey {
+			m.addf("cardToken: expected it to differ from cardUserKey")
+		}
+		return m.errf("stored %s", w.card)
+	})
 }
 
 func (w *World) storedCardDescribed(context.Context) error {
@@ -273,26 +267,20 @@ func maskedCard(m *mismatches, number, bin, last4 string) {
 }
 
 func (w *World) storedCardMasked(context.Context) error {
-	x, err := w.requireStored()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	maskedCard(&m, x.storedNumber, x.stored.BinNumber, x.stored.LastFourDigits)
-	if bytes.Contains(w.rec.body, []byte(x.storedNumber)) {
-		m.addf("the answer contains the full card number")
-	}
-	return m.errf("stored card %s", craftgate.MaskPAN(x.storedNumber))
+	return verify(w.requireStored, func(x *extWorld, m *mismatches) error {
+		maskedCard(m, x.storedNumber, x.stored.BinNumber, x.stored.LastFourDigits)
+		if bytes.Contains(w.rec.body, []byte(x.storedNumber)) {
+			m.addf("the answer contains the full card number")
+		}
+		return m.errf("stored card %s", craftgate.MaskPAN(x.storedNumber))
+	})
 }
 
 func (w *World) storedAlias(want string) error {
-	x, err := w.requireStored()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("cardAlias", want, x.stored.CardAlias)
-	return m.err("stored card")
+	return verify(w.requireStored, func(x *extWorld, m *mismatches) error {
+		m.check("cardAlias", want, x.stored.CardAlias)
+		return m.err("stored card")
+	})
 }
 
 func (w *World) storedExpiry(month, year string) error {
@@ -322,11 +310,7 @@ func (w *World) storedCardDeleted(context.Context) error {
 }
 
 func (w *World) paidWithStoredCard(context.Context) error {
-	p, err := w.requirePayment()
-	if err != nil {
-		return err
-	}
-	x, err := w.requireStored()
+	p, x, err := both(w.requirePayment, w.requireStored)
 	if err != nil {
 		return err
 	}
@@ -337,18 +321,15 @@ func (w *World) paidWithStoredCard(context.Context) error {
 }
 
 func (w *World) paymentAnswersKeys(context.Context) error {
-	p, err := w.requirePayment()
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	if p.CardUserKey == "" {
-		m.addf("cardUserKey: expected the stored card's card user key, got none")
-	}
-	if p.CardToken == "" {
-		m.addf("cardToken: expected the stored card's token, got none")
-	}
-	return m.errf("payment %d with storeCardAfterSuccessPayment", p.ID)
+	return verify(w.requirePayment, func(p *craftgate.Payment, m *mismatches) error {
+		if p.CardUserKey == "" {
+			m.addf("cardUserKey: expected the stored card's card user key, got none")
+		}
+		if p.CardToken == "" {
+			m.addf("cardToken: expected the stored card's token, got none")
+		}
+		return m.errf("payment %d with storeCardAfterSuccessPayment", p.ID)
+	})
 }
 
 func (w *World) storedPaymentRejected(context.Context) error {

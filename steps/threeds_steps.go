@@ -177,15 +177,7 @@ func (w *World) pressAtBank(ctx context.Context, bank Page, action string) error
 	if _, ok := f.Get("otp"); ok {
 		set["otp"] = smsCode
 	}
-	press := f.Button(action)
-	if press == nil {
-		return fmt.Errorf("steps: payment %d: the bank's page has no button to %s (buttons %v)", w.paymentID, action, f.Buttons)
-	}
-	req, err := f.Request(ctx, set, press)
-	if err != nil {
-		return err
-	}
-	back, err := w.browser().do(req)
+	back, err := w.browser().press(ctx, f, set, action, "payment %d: the bank's page", w.paymentID)
 	if err != nil {
 		return err
 	}
@@ -210,15 +202,7 @@ func (w *World) postCallback(ctx context.Context, page Page) error {
 	if f.Action.String() != cb || f.Method != http.MethodPost {
 		return fmt.Errorf("steps: payment %d: the bank's answer sends the buyer to %s %s, expected a POST to the callbackUrl %s", w.paymentID, f.Method, redactedURL(f.Action), cb)
 	}
-	v, err := f.Values(nil, nil)
-	if err != nil {
-		return err
-	}
-	req, err := f.Request(ctx, nil, nil)
-	if err != nil {
-		return err
-	}
-	answer, err := w.browser().do(req)
+	answer, v, err := w.browser().submitForm(ctx, f, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -253,11 +237,17 @@ func (w *World) returnToBank(ctx context.Context) error {
 // completeThreeDS completes the payment under test; the answer, success
 // or error, is kept like a payment's.
 func (w *World) completeThreeDS(ctx context.Context) error {
+	return w.completeWith(ctx, "3-D Secure", w.client.CompleteThreeDSPayment)
+}
+
+// completeWith completes the 3-D Secure payment under test (of the kind
+// named, for the message when there is none) with complete.
+func (w *World) completeWith(ctx context.Context, kind string, complete func(context.Context, int64) (*craftgate.Payment, error)) error {
 	if w.paymentID == 0 {
-		return errors.New("steps: no 3-D Secure payment to complete: start one first")
+		return fmt.Errorf("steps: no %s payment to complete: start one first", kind)
 	}
 	w.payment, w.declined, w.retrieved = nil, nil, nil
-	p, err := w.client.CompleteThreeDSPayment(ctx, w.paymentID)
+	p, err := complete(ctx, w.paymentID)
 	w.stage = craftgate.StepThreeDSComplete
 	return w.paid(w.card, p, err)
 }
@@ -341,11 +331,7 @@ func (w *World) callbackCarries(field, value string) error {
 // field listed, every field it names is in the form, and the hash is the
 // version 2 hash of those fields.
 func (w *World) callbackHashCovers(list string) error {
-	form, err := w.requireCallback()
-	if err != nil {
-		return err
-	}
-	names, err := ParseNames(list)
+	names, form, err := withArg(list, ParseNames, w.requireCallback)
 	if err != nil {
 		return err
 	}
@@ -442,11 +428,7 @@ func (w *World) forgeCallback(ctx context.Context, part string) error {
 	if err != nil {
 		return fmt.Errorf("steps: merchant URL: %w", err)
 	}
-	req, err := formRequest(ctx, http.MethodPost, action, forged)
-	if err != nil {
-		return err
-	}
-	answer, err := w.browser().do(req)
+	answer, err := w.browser().send(ctx, http.MethodPost, action, forged)
 	if err != nil {
 		return err
 	}
@@ -482,16 +464,13 @@ func (w *World) forgedRejected(ctx context.Context) error {
 }
 
 func (w *World) retrievableWithStatus(ctx context.Context, status string) error {
-	p, err := w.current(ctx)
-	if err != nil {
-		return err
-	}
-	var m mismatches
-	m.check("paymentStatus", status, p.PaymentStatus)
-	if w.request != nil {
-		m.check("conversationId", w.request.ConversationID, p.ConversationID)
-	}
-	return m.errf("retrieved payment %d with %s", p.ID, w.card)
+	return w.verifyCurrent(ctx, func(p *craftgate.Payment, m *mismatches) error {
+		m.check("paymentStatus", status, p.PaymentStatus)
+		if w.request != nil {
+			m.check("conversationId", w.request.ConversationID, p.ConversationID)
+		}
+		return m.errf("retrieved payment %d with %s", p.ID, w.card)
+	})
 }
 
 // fieldList names a form's fields, sorted.

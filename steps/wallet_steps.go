@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gatecheck/gatecheck/craftgate"
 	"github.com/gatecheck/gatecheck/merchant"
@@ -182,10 +181,6 @@ type walletPayload struct {
 // WALLET_TX_CREATED of a movement of that type and amount; payloadId is
 // the wallet id (the documented sample's).
 func (w *World) walletWebhook(ctx context.Context, name, typ, amount string) error {
-	r, err := w.receiver()
-	if err != nil {
-		return err
-	}
 	mb, err := w.requireMember(name)
 	if err != nil {
 		return err
@@ -202,15 +197,9 @@ func (w *World) walletWebhook(ctx context.Context, name, typ, amount string) err
 			return err
 		}
 	}
-	sched, err := w.providerSchedule(ctx)
-	if err != nil {
-		return err
-	}
 	id := strconv.FormatInt(wl.ID, 10)
-	wctx, cancel := context.WithTimeout(ctx, sched.longest())
-	defer cancel()
 	var got walletPayload
-	d, err := r.WaitDelivery(wctx, func(d merchant.Delivery) bool {
+	d, err := w.awaitDelivery(ctx, id, func(d merchant.Delivery) bool {
 		if d.Event.EventType != event || d.Event.PayloadID != id || !d.Verified || !is2xx(d.HTTPStatus) {
 			return false
 		}
@@ -223,10 +212,9 @@ func (w *World) walletWebhook(ctx context.Context, name, typ, amount string) err
 		}
 		got = p
 		return true
-	})
+	}, "a signed %s webhook for wallet %s %s", event, id, typ)
 	if err != nil {
-		return fmt.Errorf("expected the merchant to accept a signed %s webhook for wallet %s %s within %s, got %s", event, id, typ,
-			sched.longest().Round(time.Millisecond), w.deliveriesOf(r, id, err))
+		return err
 	}
 	w.webhook = &d
 	var m mismatches
@@ -295,21 +283,18 @@ func (w *World) registerSeller(ctx context.Context, kind, name, without, iban st
 	if iban != "" {
 		req.IBAN = iban
 	}
-	switch without {
-	case "contact name":
-		req.ContactName = ""
-	case "contact surname":
-		req.ContactSurname = ""
-	case "company name":
-		req.Name = ""
-	case "legal company title":
-		req.LegalCompanyTitle = ""
-	case "tax office":
-		req.TaxOffice = ""
-	case "tax number":
-		req.TaxNumber = ""
-	case "IBAN":
-		req.IBAN = ""
+	// The fields a feature may leave out, by the names it gives them.
+	field := map[string]*string{
+		"contact name":        &req.ContactName,
+		"contact surname":     &req.ContactSurname,
+		"company name":        &req.Name,
+		"legal company title": &req.LegalCompanyTitle,
+		"tax office":          &req.TaxOffice,
+		"tax number":          &req.TaxNumber,
+		"IBAN":                &req.IBAN,
+	}[without]
+	if field != nil {
+		*field = ""
 	}
 	return w.register(ctx, name, &req)
 }
@@ -337,14 +322,22 @@ func (w *World) requireMember(name string) (*craftgate.Member, error) {
 	return mb, nil
 }
 
+// retrievedMember returns the registered member name and the member as
+// the provider has it now.
+func (w *World) retrievedMember(ctx context.Context, name string) (mb, got *craftgate.Member, err error) {
+	if mb, err = w.requireMember(name); err != nil {
+		return nil, nil, err
+	}
+	if got, err = w.client.RetrieveMember(ctx, mb.ID); err != nil {
+		return nil, nil, fmt.Errorf("expected member %d (%s) to be retrievable, got %s", mb.ID, name, describeErr(err))
+	}
+	return mb, got, nil
+}
+
 func (w *World) memberRegistered(ctx context.Context, name, kind string) error {
-	mb, err := w.requireMember(name)
+	mb, got, err := w.retrievedMember(ctx, name)
 	if err != nil {
 		return err
-	}
-	got, err := w.client.RetrieveMember(ctx, mb.ID)
-	if err != nil {
-		return fmt.Errorf("expected member %d (%s) to be retrievable, got %s", mb.ID, name, describeErr(err))
 	}
 	var m mismatches
 	m.check("id", mb.ID, got.ID)
@@ -377,13 +370,9 @@ func (w *World) updateAddress(ctx context.Context, name, address string) error {
 }
 
 func (w *World) memberHasAddress(ctx context.Context, name, address string) error {
-	mb, err := w.requireMember(name)
+	mb, got, err := w.retrievedMember(ctx, name)
 	if err != nil {
 		return err
-	}
-	got, err := w.client.RetrieveMember(ctx, mb.ID)
-	if err != nil {
-		return fmt.Errorf("expected member %q to be retrievable, got %s", name, describeErr(err))
 	}
 	var m mismatches
 	m.check("address", address, got.Address)
@@ -395,10 +384,10 @@ func (w *World) memberHasAddress(ctx context.Context, name, address string) erro
 // validation error whose description names field.
 func (w *World) registrationRefused(field string) error {
 	x := w.wal()
-	ce := craftgate.AsError(x.memberErr)
-	if ce == nil || ce.HTTPStatus != 400 {
-		return fmt.Errorf("expected the registration to be refused with HTTP 400, got %s", describeErr(x.memberErr))
+	if err := expectStatus(x.memberErr, 400, "the registration to be refused with HTTP 400"); err != nil {
+		return err
 	}
+	ce := craftgate.AsError(x.memberErr)
 	if !strings.Contains(ce.Description, field) {
 		return fmt.Errorf("expected the refusal to name %q, got %q", field, ce.Description)
 	}
@@ -441,11 +430,7 @@ func (w *World) searchFindsOnly(name string) error {
 }
 
 func (w *World) openWallet(ctx context.Context, name, limit string) error {
-	mb, err := w.requireMember(name)
-	if err != nil {
-		return err
-	}
-	a, err := ParseAmount(limit)
+	mb, a, err := w.memberAmount(name, limit)
 	if err != nil {
 		return err
 	}
@@ -480,12 +465,19 @@ func (w *World) memberWallet(ctx context.Context, name string) (*craftgate.Walle
 	return wl, nil
 }
 
-func (w *World) walletHolds(ctx context.Context, name, amount, currency string) error {
+// walletAmount returns the wallet of name, retrieved, and amount parsed:
+// what a step about a wallet's money compares.
+func (w *World) walletAmount(ctx context.Context, name, amount string) (*craftgate.Wallet, craftgate.Amount, error) {
 	want, err := ParseAmount(amount)
 	if err != nil {
-		return err
+		return nil, want, err
 	}
 	wl, err := w.memberWallet(ctx, name)
+	return wl, want, err
+}
+
+func (w *World) walletHolds(ctx context.Context, name, amount, currency string) error {
+	wl, want, err := w.walletAmount(ctx, name, amount)
 	if err != nil {
 		return err
 	}
@@ -497,11 +489,7 @@ func (w *World) walletHolds(ctx context.Context, name, amount, currency string) 
 
 // lastMovement checks the newest movement of the wallet of name.
 func (w *World) lastMovement(ctx context.Context, name, typ, amount string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	wl, err := w.memberWallet(ctx, name)
+	wl, want, err := w.walletAmount(ctx, name, amount)
 	if err != nil {
 		return err
 	}
@@ -524,25 +512,48 @@ func (w *World) lastMovement(ctx context.Context, name, typ, amount string) erro
 	return m.err("last movement of the wallet of " + name)
 }
 
-func (w *World) remit(ctx context.Context, receive, mustSucceed bool, amount, currency, name string) error {
+// memberAmount returns the registered member name and amount parsed: the
+// two arguments of every step that moves money for a member.
+func (w *World) memberAmount(name, amount string) (*craftgate.Member, craftgate.Amount, error) {
 	a, err := ParseAmount(amount)
 	if err != nil {
-		return err
+		return nil, a, err
 	}
 	mb, err := w.requireMember(name)
+	return mb, a, err
+}
+
+// moved remembers the outcome of a move of money (err, nil for a success)
+// for the steps that check it. A failure that is not the provider's
+// answer, or any failure of a move that must succeed, fails the step; the
+// message, the move's description, is formatted only then.
+func (w *World) moved(err error, mustSucceed bool, format string, args ...any) error {
+	w.wal().moveErr, w.err = err, err
+	switch {
+	case err == nil:
+		return nil
+	case craftgate.AsError(err) == nil:
+		return fmt.Errorf("steps: %s: %w", fmt.Sprintf(format, args...), err)
+	case mustSucceed:
+		return fmt.Errorf("steps: %s: %s", fmt.Sprintf(format, args...), describeErr(err))
+	}
+	return nil
+}
+
+func (w *World) remit(ctx context.Context, receive, mustSucceed bool, amount, currency, name string) error {
+	mb, a, err := w.memberAmount(name, amount)
 	if err != nil {
 		return err
 	}
 	x := w.wal()
 	req := &craftgate.RemittanceRequest{MemberID: mb.ID, Price: a, Currency: currency, Description: "gatecheck " + newConversationID()}
 	if receive {
-		x.remittance, x.moveErr = w.client.ReceiveRemittance(ctx, req)
+		x.remittance, err = w.client.ReceiveRemittance(ctx, req)
 	} else {
-		x.remittance, x.moveErr = w.client.SendRemittance(ctx, req)
+		x.remittance, err = w.client.SendRemittance(ctx, req)
 	}
-	w.err = x.moveErr
-	if x.moveErr != nil && (craftgate.AsError(x.moveErr) == nil || mustSucceed) {
-		return fmt.Errorf("steps: remittance of %s %s for %q: %s", amount, currency, name, describeErr(x.moveErr))
+	if err := w.moved(err, mustSucceed, "remittance of %s %s for %q", amount, currency, name); err != nil {
+		return err
 	}
 	if x.remittance != nil {
 		w.note(EvidenceRemittance, "remittance "+strconv.FormatInt(x.remittance.ID, 10), "")
@@ -572,33 +583,31 @@ func (w *World) remittanceRetrievable(ctx context.Context) error {
 // payment, was refused with HTTP 400.
 func (w *World) moveRefused(context.Context) error {
 	err := w.err
-	ce := craftgate.AsError(err)
-	if ce == nil || ce.HTTPStatus != 400 {
-		return fmt.Errorf("expected the move to be refused with HTTP 400, got %s", describeErr(err))
+	return expectStatus(err, 400, "the move to be refused with HTTP 400")
+}
+
+// cardDeposit is the top-up of the wallet of name with amount in currency
+// from the card spec.
+func (w *World) cardDeposit(name, amount, currency, spec string) (CardChoice, craftgate.DepositRequest, error) {
+	mb, a, err := w.memberAmount(name, amount)
+	if err != nil {
+		return CardChoice{}, craftgate.DepositRequest{}, err
 	}
-	return nil
+	card, err := w.parseCard(spec)
+	return card, craftgate.DepositRequest{Price: a, Currency: currency, BuyerMemberID: mb.ID,
+		ConversationID: newConversationID(), Card: &craftgate.Card{CardHolderName: cardHolderName, CardNumber: card.Number,
+			ExpireMonth: defaultExpireMonth, ExpireYear: defaultExpireYear, CVC: card.DefaultCVC()}}, err
 }
 
 func (w *World) topUp(ctx context.Context, name string, mustSucceed bool, amount, currency, spec string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	mb, err := w.requireMember(name)
+	card, req, err := w.cardDeposit(name, amount, currency, spec)
 	if err != nil {
 		return err
 	}
 	x := w.wal()
-	x.deposit, x.moveErr = w.client.Deposit(ctx, &craftgate.DepositRequest{Price: a, Currency: currency, BuyerMemberID: mb.ID,
-		ConversationID: newConversationID(), Card: &craftgate.Card{CardHolderName: cardHolderName, CardNumber: card.Number,
-			ExpireMonth: defaultExpireMonth, ExpireYear: defaultExpireYear, CVC: card.DefaultCVC()}})
-	w.err = x.moveErr
-	if x.moveErr != nil && (craftgate.AsError(x.moveErr) == nil || mustSucceed) {
-		return fmt.Errorf("steps: top-up of %s %s with %s: %s", amount, currency, card, describeErr(x.moveErr))
+	x.deposit, err = w.client.Deposit(ctx, &req)
+	if err := w.moved(err, mustSucceed, "top-up of %s %s with %s", amount, currency, card); err != nil {
+		return err
 	}
 	w.card = card
 	w.note(EvidenceCard, craftgate.MaskPAN(card.Number), craftgate.StepNon3DSPayment)
@@ -612,15 +621,7 @@ func (w *World) topUp(ctx context.Context, name string, mustSucceed bool, amount
 // through the bank's page is then the 3-D Secure payment's
 // (threeds_steps.go), and the merchant completes it as a top-up.
 func (w *World) startThreeDSTopUp(ctx context.Context, name, amount, currency, spec string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	card, err := ParseCard(w.cards, spec)
-	if err != nil {
-		return err
-	}
-	mb, err := w.requireMember(name)
+	card, dep, err := w.cardDeposit(name, amount, currency, spec)
 	if err != nil {
 		return err
 	}
@@ -629,10 +630,7 @@ func (w *World) startThreeDSTopUp(ctx context.Context, name, amount, currency, s
 		return err
 	}
 	w.startPayment(card, nil)
-	req := &craftgate.InitThreeDSDepositRequest{DepositRequest: craftgate.DepositRequest{Price: a, Currency: currency,
-		BuyerMemberID: mb.ID, ConversationID: newConversationID(), Card: &craftgate.Card{CardHolderName: cardHolderName,
-			CardNumber: card.Number, ExpireMonth: defaultExpireMonth, ExpireYear: defaultExpireYear, CVC: card.DefaultCVC()}},
-		CallbackURL: cb}
+	req := &craftgate.InitThreeDSDepositRequest{DepositRequest: dep, CallbackURL: cb}
 	if w.callbackVersion == 2 {
 		req.AdditionalParams = map[string]any{craftgate.ThreeDSCallbackVersionParam: 2}
 	}
@@ -653,11 +651,10 @@ func (w *World) completeThreeDSTopUp(ctx context.Context) error {
 	if w.paymentID == 0 || w.threeDS == nil {
 		return errors.New("steps: no 3-D Secure top-up to complete: start one first")
 	}
-	x := w.wal()
-	x.deposit, x.moveErr = w.client.CompleteThreeDSDeposit(ctx, w.paymentID)
-	w.err = x.moveErr
-	if x.moveErr != nil && craftgate.AsError(x.moveErr) == nil {
-		return fmt.Errorf("steps: completing top-up %d: %w", w.paymentID, x.moveErr)
+	d, err := w.client.CompleteThreeDSDeposit(ctx, w.paymentID)
+	w.wal().deposit = d
+	if err := w.moved(err, false, "completing top-up %d", w.paymentID); err != nil {
+		return err
 	}
 	w.note(EvidenceCard, craftgate.MaskPAN(w.card.Number), craftgate.StepThreeDSComplete)
 	return nil
@@ -681,18 +678,14 @@ func (w *World) topUpSucceeds(context.Context) error {
 }
 
 func (w *World) topUpRefused(context.Context) error {
-	ce := craftgate.AsError(w.wal().moveErr)
-	if ce == nil || ce.HTTPStatus < 400 || ce.HTTPStatus > 499 {
-		return fmt.Errorf("expected the top-up to be refused, got %s", describeErr(w.wal().moveErr))
-	}
-	return nil
+	return expect4xx(w.wal().moveErr, "the top-up to be refused")
 }
 
 func (w *World) topUpDeclined(group string) error {
-	ce := craftgate.AsError(w.wal().moveErr)
-	if ce == nil || ce.HTTPStatus != 422 {
-		return fmt.Errorf("expected the top-up to be declined with HTTP 422, got %s", describeErr(w.wal().moveErr))
+	if err := expectStatus(w.wal().moveErr, 422, "the top-up to be declined with HTTP 422"); err != nil {
+		return err
 	}
+	ce := craftgate.AsError(w.wal().moveErr)
 	if ce.Group != group {
 		return fmt.Errorf("expected the top-up to be declined with error group %s, got %s", group, ce.Group)
 	}
@@ -700,11 +693,7 @@ func (w *World) topUpDeclined(group string) error {
 }
 
 func (w *World) fundTransfer(ctx context.Context, amount, currency, name string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	mb, err := w.requireMember(name)
+	mb, a, err := w.memberAmount(name, amount)
 	if err != nil {
 		return err
 	}
@@ -729,7 +718,7 @@ func (w *World) payFromWallet(ctx context.Context, name, amount, spec string) er
 	}
 	card := CardChoice{Role: "the wallet of " + name}
 	if spec != "" {
-		if card, err = ParseCard(w.cards, spec); err != nil {
+		if card, err = w.parseCard(spec); err != nil {
 			return err
 		}
 	}
@@ -749,11 +738,7 @@ func (w *World) payFromWallet(ctx context.Context, name, amount, spec string) er
 }
 
 func (w *World) isWalletPayment(kind, amount string) error {
-	want, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	p, err := w.requirePayment()
+	want, p, err := withAmount(amount, w.requirePayment)
 	if err != nil {
 		return err
 	}
@@ -778,11 +763,7 @@ func (w *World) isWalletPayment(kind, amount string) error {
 // refundSplit checks the last refund's wallet and bank parts: the whole
 // payment's refund when there is one, else the last item refund.
 func (w *World) refundSplit(wallet, bank string) error {
-	wa, err := ParseAmount(wallet)
-	if err != nil {
-		return err
-	}
-	ba, err := ParseAmount(bank)
+	wa, ba, err := parseTwoAmounts(wallet, bank)
 	if err != nil {
 		return err
 	}
@@ -809,11 +790,7 @@ func (w *World) refundSplit(wallet, bank string) error {
 // payment's journey (apm_steps.go): the wallet is credited when the
 // payment succeeds.
 func (w *World) startAPMTopUp(ctx context.Context, name, amount, currency, apmType string, identity *string) error {
-	a, err := ParseAmount(amount)
-	if err != nil {
-		return err
-	}
-	mb, err := w.requireMember(name)
+	mb, a, err := w.memberAmount(name, amount)
 	if err != nil {
 		return err
 	}

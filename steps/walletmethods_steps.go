@@ -68,7 +68,7 @@ func (w *World) methodOrder(card CardChoice) (*craftgate.CreatePaymentRequest, e
 
 // cardMethodOrder is methodOrder for the card of spec.
 func (w *World) cardMethodOrder(spec string) (CardChoice, *craftgate.CreatePaymentRequest, error) {
-	card, err := ParseCard(w.cards, spec)
+	card, err := w.parseCard(spec)
 	if err != nil {
 		return CardChoice{}, nil, err
 	}
@@ -209,13 +209,7 @@ func (w *World) payWithMasterpass(ctx context.Context, spec string, threeDS bool
 
 // completeMasterpassThreeDS finishes a 3-D Secure Masterpass payment.
 func (w *World) completeMasterpassThreeDS(ctx context.Context) error {
-	if w.paymentID == 0 {
-		return errors.New("steps: no Masterpass payment to complete: start one first")
-	}
-	w.payment, w.declined, w.retrieved = nil, nil, nil
-	p, err := w.client.CompleteMasterpassThreeDS(ctx, w.paymentID)
-	w.stage = craftgate.StepThreeDSComplete
-	return w.paid(w.card, p, err)
+	return w.completeWith(ctx, "Masterpass", w.client.CompleteMasterpassThreeDS)
 }
 
 // payWithBkm starts BKM Express, chooses the card in its SDK's page and

@@ -230,25 +230,15 @@ func (w *World) payloadID(subject string) (string, error) {
 // webhook of eventType about subject, then checks its status and
 // signature.
 func (w *World) receivesWebhook(ctx context.Context, eventType, status, subject string) error {
-	r, err := w.receiver()
-	if err != nil {
-		return err
-	}
 	id, err := w.payloadID(subject)
 	if err != nil {
 		return err
 	}
-	sched, err := w.providerSchedule(ctx)
+	d, err := w.awaitDelivery(ctx, id, func(d merchant.Delivery) bool {
+		return d.Event.EventType == eventType && d.Event.PayloadID == id && d.Verified && is2xx(d.HTTPStatus)
+	}, "a signed %s webhook for %s %s", eventType, subject, id)
 	if err != nil {
 		return err
-	}
-	wctx, cancel := context.WithTimeout(ctx, sched.longest())
-	defer cancel()
-	d, err := r.WaitDelivery(wctx, func(d merchant.Delivery) bool {
-		return d.Event.EventType == eventType && d.Event.PayloadID == id && d.Verified && is2xx(d.HTTPStatus)
-	})
-	if err != nil {
-		return fmt.Errorf("expected the merchant to accept a signed %s webhook for %s %s within %s, got %s", eventType, subject, id, sched.longest().Round(time.Millisecond), w.deliveriesOf(r, id, err))
 	}
 	w.webhook = &d
 	e := d.Event
@@ -294,20 +284,48 @@ func (w *World) deliveriesOf(r *merchant.Receiver, payloadID string, waitErr err
 	return fmt.Sprintf("only %s", strings.Join(seen, "; "))
 }
 
+// webhookWait returns what a step waiting for webhooks needs: the
+// merchant's receiver, and the provider's delivery schedule, whose longest
+// wait bounds the step's.
+func (w *World) webhookWait(ctx context.Context) (*merchant.Receiver, *webhookSchedule, error) {
+	r, err := w.receiver()
+	if err != nil {
+		return nil, nil, err
+	}
+	sched, err := w.providerSchedule(ctx)
+	return r, sched, err
+}
+
+// awaitDelivery waits until the merchant has accepted a webhook delivery
+// that match accepts, as long as the provider's delivery schedule may
+// take. Waiting longer fails with "expected the merchant to accept <what>
+// within <the wait>, got <the deliveries about payloadID>" (what, format
+// and args, is formatted only then).
+func (w *World) awaitDelivery(ctx context.Context, payloadID string, match func(merchant.Delivery) bool, format string, args ...any) (merchant.Delivery, error) {
+	r, sched, err := w.webhookWait(ctx)
+	if err != nil {
+		return merchant.Delivery{}, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, sched.longest())
+	defer cancel()
+	d, err := r.WaitDelivery(wctx, match)
+	if err != nil {
+		return d, fmt.Errorf("expected the merchant to accept %s within %s, got %s", fmt.Sprintf(format, args...),
+			sched.longest().Round(time.Millisecond), w.deliveriesOf(r, payloadID, err))
+	}
+	return d, nil
+}
+
 func is2xx(status int) bool { return status >= 200 && status <= 299 }
 
 // processedOnce waits for the second delivery of the last webhook and
 // checks that the merchant processed the event only once.
 func (w *World) processedOnce(ctx context.Context) error {
-	r, err := w.receiver()
-	if err != nil {
-		return err
-	}
 	if w.webhook == nil {
 		return errors.New(`steps: no webhook yet: "Then the merchant receives a signed ... webhook" first`)
 	}
 	e := w.webhook.Event
-	sched, err := w.providerSchedule(ctx)
+	r, sched, err := w.webhookWait(ctx)
 	if err != nil {
 		return err
 	}
@@ -339,10 +357,6 @@ func (w *World) processedOnce(ctx context.Context) error {
 // provider, so that a step right after it (the endpoint recovering) comes
 // before the provider's next attempt even on a fast schedule.
 func (w *World) attempted(ctx context.Context, eventType, times string) error {
-	r, err := w.receiver()
-	if err != nil {
-		return err
-	}
 	n, err := ParseInt(times)
 	if err != nil || n < 1 {
 		return fmt.Errorf("steps: number of attempts %q", times)
@@ -351,7 +365,7 @@ func (w *World) attempted(ctx context.Context, eventType, times string) error {
 	if err != nil {
 		return err
 	}
-	sched, err := w.providerSchedule(ctx)
+	r, sched, err := w.webhookWait(ctx)
 	if err != nil {
 		return err
 	}
@@ -498,14 +512,19 @@ func (w *World) deliveredAfter(ctx context.Context, failures string) error {
 	return m.errf("the provider's %s webhook for %s", e.EventType, e.PayloadID)
 }
 
+// requireMockWebhook returns the mock's record of the webhook the provider
+// gave up delivering.
+func (w *World) requireMockWebhook() (*mockWebhook, error) {
+	if w.mockWebhook == nil {
+		return nil, errors.New(`steps: no webhook record: "When the provider gives up delivering ..." first`)
+	}
+	return w.mockWebhook, nil
+}
+
 func (w *World) gaveUpAfter(attempts string) error {
-	n, err := ParseInt(attempts)
+	n, h, err := withArg(attempts, ParseInt, w.requireMockWebhook)
 	if err != nil {
 		return err
-	}
-	h := w.mockWebhook
-	if h == nil {
-		return errors.New(`steps: no webhook record: "When the provider gives up delivering ..." first`)
 	}
 	var m mismatches
 	m.check("state", webhookGaveUp, h.State)
@@ -526,13 +545,9 @@ func (w *World) gaveUpAfter(attempts string) error {
 // the schedule). Attempts recorded by mocks that do not report due times
 // are checked by their gaps instead.
 func (w *World) attemptsSpaced(ctx context.Context, list string) error {
-	delays, err := ParseDurations(list)
+	delays, h, err := withArg(list, ParseDurations, w.requireMockWebhook)
 	if err != nil {
 		return err
-	}
-	h := w.mockWebhook
-	if h == nil {
-		return errors.New(`steps: no webhook record: "When the provider gives up delivering ..." first`)
 	}
 	sched, err := w.providerSchedule(ctx)
 	if err != nil {

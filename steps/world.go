@@ -313,3 +313,6 @@ func (r *recorder) lastEnvelope() (craftgate.ErrorBody, error) {
 }
 
 var errNoEnvelope = errors.New(`no {"errors":{"errorCode":...}} object`)
+
+// parseCard is ParseCard with the scenario's test-card catalogue.
+func (w *World) parseCard(spec string) (CardChoice, error) { return ParseCard(w.cards, spec) }
