@@ -972,10 +972,7 @@ func (m *Mock) openState() error {
 		// A new base and an empty journal: what was restored is in the
 		// base, and the journal continues it.
 		m.store.dirty = &dirtySet{}
-		m.snap.mu.Lock()
-		err := m.compactLocked()
-		m.snap.mu.Unlock()
-		if err != nil {
+		if err := locked(&m.snap.mu, m.compactLocked); err != nil {
 			_ = ids.close()
 			return err
 		}
