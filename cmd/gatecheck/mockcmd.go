@@ -81,8 +81,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	// The base URL alone on stdout, so scripts can read it; the rest on stderr.
-	fmt.Fprintln(stdout, base)
+	// The description on stderr first, then the base URL alone on stdout,
+	// so that a script (or a test) that has read the URL finds the
+	// description complete.
 	fmt.Fprintf(stderr, "gatecheck mock: listening on %s; Ctrl-C stops it\n", base)
 	fmt.Fprintf(stderr, "gatecheck mock: Alfa-Bank RBS gateway at %s/rbs/payment/rest (router %s/rbs/v1), user %q\n", base, base, rbsmock.DefaultUserName)
 	rel.describe(stderr, m)
@@ -96,6 +97,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stderr, "gatecheck mock: webhooks to %s (time scale %v, duplicate %v, out of order %v)\n",
 			redactURL(s.WebhookURL), s.TimeScale, s.WebhookDuplicate, s.WebhookOutOfOrder)
 	}
+	fmt.Fprintln(stdout, base)
 	return serveUntilDone(ctx, stderr, "mock", shutdown)
 }
 
