@@ -199,6 +199,15 @@ func sameJSON(t testing.TB, a, b any) bool {
 // what the wallets hold together. It takes the wallet book's lock.
 func walletsBalanced(t testing.TB, m *Mock) money {
 	t.Helper()
+	return walletsAbove(t, m, nil)
+}
+
+// walletsAbove is walletsBalanced where debt, when not nil, holds the
+// balances wallets had when an update lowered their limit below them:
+// the debt stays (the mock accepts the update), and no move may take the
+// wallet lower than the lower of it and the new floor.
+func walletsAbove(t testing.TB, m *Mock, debt map[int64]money) money {
+	t.Helper()
 	m.book.mu.Lock()
 	defer m.book.mu.Unlock()
 	var total money
@@ -210,8 +219,12 @@ func walletsBalanced(t testing.TB, m *Mock) money {
 		if sum != w.amount {
 			t.Errorf("wallet %d: balance %s, movements sum %s", w.id, w.amount, sum)
 		}
-		if w.memberID != 0 && w.amount < -w.limit {
-			t.Errorf("wallet %d below its floor: %s < -%s", w.id, w.amount, w.limit)
+		floor := w.floor()
+		if d, ok := debt[w.id]; ok {
+			floor = min(floor, d)
+		}
+		if w.memberID != 0 && w.amount < floor {
+			t.Errorf("wallet %d below its floor: %s < %s", w.id, w.amount, floor)
 		}
 		total += w.amount
 	}
