@@ -271,6 +271,10 @@ func openOutputs(format string, stdout io.Writer, noColors bool, fsys fs.FS) ([]
 				}
 				flushes = append([]func() error{f.Flush}, flushes...)
 			}
+		case "junit":
+			jt := &junitTimes{w: w}
+			w = jt
+			flushes = append([]func() error{jt.Flush}, flushes...)
 		}
 		outs = append(outs, output{format: name, w: w})
 	}
