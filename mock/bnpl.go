@@ -540,10 +540,7 @@ func (m *Mock) refundAPMPayment(c *call, req *craftgate.RefundPaymentRequest) bo
 		return true
 	}
 	refundType := craftgate.RefundTypeCancel
-	dest := req.RefundDestinationType
-	if dest == "" {
-		dest = craftgate.RefundDestinationProvider
-	}
+	dest := refundDestination(req.RefundDestinationType)
 	var id, now int64
 	if e := locked(&m.apm.mu, func() error {
 		switch {
@@ -590,10 +587,7 @@ func (m *Mock) refundAPMTransaction(c *call, req *craftgate.RefundTransactionReq
 		c.fail(errValidation(CodeUnsupportedFeature, "paymentTransactionId "+itoa(req.PaymentTransactionID)+": refunds of APM payments other than BNPL loans are not modelled by the mock"))
 		return true
 	}
-	dest := req.RefundDestinationType
-	if dest == "" {
-		dest = craftgate.RefundDestinationProvider
-	}
+	dest := refundDestination(req.RefundDestinationType)
 	var id, now int64
 	if e := locked(&m.apm.mu, func() error {
 		switch {

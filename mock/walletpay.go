@@ -342,6 +342,15 @@ func (m *Mock) creditRefund(p *payment, plan *refundPlan, whole bool, txID, now 
 // WALLET (checkDestination accepted it).
 func destinationWallet(d string) bool { return d == craftgate.RefundDestinationWallet }
 
+// refundDestination is a refund's refundDestinationType: PROVIDER when
+// the request names none.
+func refundDestination(d string) string {
+	if d == "" {
+		return craftgate.RefundDestinationProvider
+	}
+	return d
+}
+
 // appendDestination appends a refund record's destination and prices:
 // refundDestinationType, refundBankPrice and refundWalletPrice.
 func appendDestination(b []byte, price money, rw refundWallet) []byte {
