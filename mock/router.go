@@ -2,7 +2,6 @@ package mock
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -287,21 +286,4 @@ func samplePath(pattern string) (method, path string) {
 		}
 	}
 	return method, strings.Join(segs, "/")
-}
-
-// sortedPatterns lists the table's patterns sorted by path, then method.
-func sortedPatterns(rows []endpoint) []string {
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = r.pattern
-	}
-	sort.Slice(out, func(i, j int) bool {
-		mi, pi, _ := strings.Cut(out[i], " ")
-		mj, pj, _ := strings.Cut(out[j], " ")
-		if pi != pj {
-			return pi < pj
-		}
-		return mi < mj
-	})
-	return out
 }

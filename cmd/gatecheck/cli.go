@@ -90,19 +90,6 @@ func checkDuration(name string, d time.Duration) error {
 	return nil
 }
 
-// checkLoadFlags validates the numbers of a load run (flags, profile and
-// environment applied) before it starts.
-func checkLoadFlags(vus int, rate float64, duration time.Duration, iterations int) error {
-	err := errors.Join(checkPositive("vus", vus), checkNonNegative("rate", rate), checkDuration("duration", duration))
-	if iterations < 0 {
-		err = errors.Join(err, usagef("--iterations %d: want 0 or more", iterations))
-	}
-	if err != nil {
-		return usageError{err}
-	}
-	return nil
-}
-
 // suitePickles parses the embedded suite once per command.
 func suitePickles() ([]*messages.Pickle, error) {
 	p, err := features.Pickles(features.FS())
