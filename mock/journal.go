@@ -277,9 +277,12 @@ func (m *Mock) journalEntry(j *journal) (*journalEntry, error) {
 	// eviction round in progress is waited out.
 	s.snapshotting.Add(1)
 	defer s.snapshotting.Add(-1)
+	// The watermarks and the relocated payments cannot move while it is
+	// paused: read them once the round in progress is over.
 	s.mu.Lock()
-	s.mu.Unlock() //nolint:staticcheck // an empty critical section: wait for the round
-	e := &journalEntry{Offset: m.offset.Load()}
+	e := &journalEntry{Offset: m.offset.Load(), Low: [3]int64{s.payments.low(), s.cancels.low(), s.txRefunds.low()}}
+	kept := s.kept.Load()
+	s.mu.Unlock()
 	before := [2]int64{m.ids.refund.Load(), m.ids.txRefund.Load()}
 	marks := map[int64]paymentMark{}
 	for _, id := range s.dirty.take() {
@@ -304,10 +307,6 @@ func (m *Mock) journalEntry(j *journal) (*journalEntry, error) {
 	}
 	m.journalSections(j, e)
 	e.IDs = [4]int64{m.ids.payment.Load(), m.ids.tx.Load(), m.ids.refund.Load(), m.ids.txRefund.Load()}
-	s.mu.Lock()
-	e.Low = [3]int64{s.payments.low(), s.cancels.low(), s.txRefunds.low()}
-	kept := s.kept.Load()
-	s.mu.Unlock()
 	if kept != j.kept {
 		e.KeptSet, j.kept = true, kept
 		if kept != nil {
